@@ -1,0 +1,42 @@
+package dev.sinkscope.inference.result;
+
+/**
+ * What one transformer block produced.
+ *
+ * @param block 1-based block number (transformers' {@code hidden_states.block} / {@code attentions.block})
+ * @param hidden block output, the residual stream {@code [T, D]}, before any final norm
+ * @param attention softmax (or substituted normaliser) probabilities {@code [H, T, T]}, rows are
+ *     queries; {@code null} when the capture plan did not keep full maps
+ * @param mlpActivation post-nonlinearity MLP activations {@code [T, M]} after any intervention;
+ *     {@code null} when not captured
+ */
+public record LayerCapture(int block, FloatTensor hidden, FloatTensor attention, FloatTensor mlpActivation) {
+
+  public LayerCapture {
+    if (hidden.rank() != 2) {
+      throw new IllegalArgumentException("hidden must be [T, D]");
+    }
+    if (attention != null && (attention.rank() != 3 || attention.dim(1) != hidden.dim(0) || attention.dim(2) != hidden.dim(0))) {
+      throw new IllegalArgumentException("attention must be [H, T, T] with T = " + hidden.dim(0));
+    }
+  }
+
+  public int tokens() {
+    return hidden.dim(0);
+  }
+
+  public int heads() {
+    return attention == null ? 0 : attention.dim(0);
+  }
+
+  /** L2 norm of every token of the block output {@code [T]}. */
+  public float[] tokenNorms() {
+    return hidden.rowNorms();
+  }
+
+  /** Attention probability of query {@code q} on key {@code k} in head {@code h}. */
+  public float attention(int h, int q, int k) {
+    int t = tokens();
+    return attention.data()[(h * t + q) * t + k];
+  }
+}
