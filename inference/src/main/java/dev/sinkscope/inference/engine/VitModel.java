@@ -1,0 +1,221 @@
+package dev.sinkscope.inference.engine;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.sinkscope.inference.model.CanonicalWeights;
+import dev.sinkscope.inference.model.Checkpoint;
+import dev.sinkscope.inference.model.ModelLoadException;
+import dev.sinkscope.inference.model.ModelSpec;
+import dev.sinkscope.inference.model.PositionInterpolation;
+import dev.sinkscope.inference.model.WeightRef;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A ViT's weights on one device, in the canonical layout the forward pass reads. Owns the root
+ * {@link NDManager}; close it to free the native memory.
+ *
+ * <p>Weights are read from the memory-mapped safetensors files straight into native tensors
+ * (F16/BF16 widened off-heap), so a checkpoint is never held in the Java heap.
+ */
+public final class VitModel implements AutoCloseable {
+
+  /** One block's weights; q, k, v fused into one {@code [3D, D]} projection. */
+  record Block(NDArray norm1W, NDArray norm1B, NDArray qkvW, NDArray qkvB, NDArray projW, NDArray projB,
+      NDArray ls1, NDArray norm2W, NDArray norm2B, NDArray fc1W, NDArray fc1B, NDArray fc2W, NDArray fc2B,
+      NDArray ls2) {}
+
+  private final ModelSpec spec;
+  private final NDManager root;
+  private final NDManager positionCacheScope;
+  private final Device device;
+  final NDArray patchW;       // [D, 3, P, P]
+  final NDArray patchB;       // [D] (zeros when the checkpoint has none)
+  final NDArray cls;          // [1, 1, D] or null
+  final NDArray distillation; // [1, 1, D] or null
+  final NDArray registers;    // [1, R, D] or null
+  final NDArray position;     // [1, N_pos, D]
+  final NDArray preNormW;     // [D] or null
+  final NDArray preNormB;
+  final NDArray normW;        // [D]
+  final NDArray normB;
+  final NDArray poolerW;      // [D, D] or null
+  final NDArray poolerB;
+  final List<Block> blocks;
+  private final float[] positionTableHost; // [N_pos, D], for host-side resampling
+  private final Map<Long, NDArray> resizedPositions = new LinkedHashMap<>();
+
+  private VitModel(ModelSpec spec, NDManager root, Map<String, NDArray> w, float[] positionTableHost) {
+    this.spec = spec;
+    this.root = root;
+    this.device = root.getDevice();
+    this.positionCacheScope = root.newSubManager();
+    int d = spec.hiddenSize();
+    this.patchW = w.get(CanonicalWeights.PATCH_WEIGHT);
+    this.patchB = w.containsKey(CanonicalWeights.PATCH_BIAS) ? w.get(CanonicalWeights.PATCH_BIAS) : root.zeros(new Shape(d));
+    this.cls = reshapeOrNull(w.get(CanonicalWeights.CLS), 1, 1, d);
+    this.distillation = reshapeOrNull(w.get(CanonicalWeights.DISTILLATION), 1, 1, d);
+    this.registers = reshapeOrNull(w.get(CanonicalWeights.REGISTERS), 1, spec.registers(), d);
+    NDArray pos = w.get(CanonicalWeights.POSITION);
+    this.position = pos.reshape(1, pos.size() / d, d);
+    this.preNormW = w.get(CanonicalWeights.PRE_NORM_WEIGHT);
+    this.preNormB = w.get(CanonicalWeights.PRE_NORM_BIAS);
+    this.normW = w.get(CanonicalWeights.FINAL_NORM_WEIGHT);
+    this.normB = w.get(CanonicalWeights.FINAL_NORM_BIAS);
+    this.poolerW = w.get(CanonicalWeights.POOLER_WEIGHT);
+    this.poolerB = w.get(CanonicalWeights.POOLER_BIAS);
+    this.positionTableHost = positionTableHost;
+    List<Block> list = new ArrayList<>();
+    for (int i = 0; i < spec.numLayers(); i++) {
+      NDArray qkvW = w.get(CanonicalWeights.block(i, "qkv.weight"));
+      NDArray qkvB = w.get(CanonicalWeights.block(i, "qkv.bias"));
+      if (qkvW == null) {
+        qkvW = NDArrays3.concat0(w.get(CanonicalWeights.block(i, "q.weight")),
+            w.get(CanonicalWeights.block(i, "k.weight")), w.get(CanonicalWeights.block(i, "v.weight")));
+        NDArray qb = w.get(CanonicalWeights.block(i, "q.bias"));
+        NDArray kb = w.get(CanonicalWeights.block(i, "k.bias"));
+        NDArray vb = w.get(CanonicalWeights.block(i, "v.bias"));
+        qkvB = NDArrays3.concat0(orZeros(qb, d, root), orZeros(kb, d, root), orZeros(vb, d, root));
+      } else if (qkvB == null) {
+        qkvB = root.zeros(new Shape(3L * d));
+      }
+      list.add(new Block(
+          w.get(CanonicalWeights.block(i, "norm1.weight")), w.get(CanonicalWeights.block(i, "norm1.bias")),
+          qkvW, qkvB,
+          w.get(CanonicalWeights.block(i, "proj.weight")), w.get(CanonicalWeights.block(i, "proj.bias")),
+          w.get(CanonicalWeights.block(i, "ls1")),
+          w.get(CanonicalWeights.block(i, "norm2.weight")), w.get(CanonicalWeights.block(i, "norm2.bias")),
+          w.get(CanonicalWeights.block(i, "fc1.weight")), w.get(CanonicalWeights.block(i, "fc1.bias")),
+          w.get(CanonicalWeights.block(i, "fc2.weight")), w.get(CanonicalWeights.block(i, "fc2.bias")),
+          w.get(CanonicalWeights.block(i, "ls2"))));
+    }
+    this.blocks = List.copyOf(list);
+  }
+
+  private static NDArray orZeros(NDArray a, int d, NDManager m) {
+    return a != null ? a : m.zeros(new Shape(d));
+  }
+
+  private static NDArray reshapeOrNull(NDArray a, long... shape) {
+    return a == null ? null : a.reshape(shape);
+  }
+
+  /** Loads every weight of {@code checkpoint} onto {@code device}. */
+  public static VitModel load(Checkpoint checkpoint, Device device) throws ModelLoadException {
+    NDManager root = NDManager.newBaseManager(device);
+    try {
+      Map<String, NDArray> weights = new LinkedHashMap<>();
+      float[] positionHost = null;
+      for (Map.Entry<String, WeightRef> e : checkpoint.weights().entrySet()) {
+        WeightRef ref = e.getValue();
+        ByteBuffer values;
+        try {
+          values = ref.file().readAsFloat32(ref.key());
+        } catch (IOException io) {
+          throw new ModelLoadException(ref.file().path(), "cannot read tensor '" + ref.key() + "': " + io.getMessage(), io);
+        }
+        Shape shape = new Shape(ref.info().shape());
+        // The engine wraps direct buffers without copying; duplicate so no tensor aliases the read-only mapping.
+        NDArray array;
+        try (NDManager staging = root.newSubManager()) {
+          NDArray view = staging.create(values, shape, DataType.FLOAT32);
+          array = view.duplicate();
+          array.attach(root);
+        }
+        weights.put(e.getKey(), array);
+        if (e.getKey().equals(CanonicalWeights.POSITION)) {
+          positionHost = new float[values.remaining() / 4];
+          values.duplicate().order(values.order()).asFloatBuffer().get(positionHost);
+        }
+      }
+      return new VitModel(checkpoint.spec(), root, weights, positionHost);
+    } catch (ModelLoadException | RuntimeException e) {
+      root.close();
+      throw e;
+    }
+  }
+
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  public Device device() {
+    return device;
+  }
+
+  NDManager root() {
+    return root;
+  }
+
+  /** Number of native arrays owned by the model, for leak checks. */
+  public int managedArrayCount() {
+    return root.getManagedArrays().size();
+  }
+
+  /**
+   * Position embeddings for a {@code rows x cols} grid: {@code [1, N_prefix + rows*cols, D]}, where
+   * N_prefix is the number of prefix tokens the table has entries for. Resized tables are cached.
+   */
+  synchronized NDArray positionsFor(int rows, int cols) {
+    int g = spec.nativeGrid();
+    if (rows == g && cols == g) {
+      return position;
+    }
+    long key = ((long) rows << 32) | cols;
+    NDArray cached = resizedPositions.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    int d = spec.hiddenSize();
+    int prefix = spec.positionedPrefixTokens();
+    boolean antialias = spec.interpolation() == PositionInterpolation.BICUBIC_ANTIALIAS;
+    float[] wh = antialias ? PositionResampler.antialiasedBicubicWeights(g, rows) : PositionResampler.bicubicWeights(g, rows);
+    float[] ww = antialias ? PositionResampler.antialiasedBicubicWeights(g, cols) : PositionResampler.bicubicWeights(g, cols);
+    NDManager m = positionCacheScope;
+    try (NDManager scratch = m.newSubManager()) {
+      // grid [D, g, g] from the patch part of the table [g*g, D]
+      NDArray table = scratch.create(positionTableHost, new Shape(prefix + (long) g * g, d));
+      NDArray grid = table.get(prefix + ":").transpose(1, 0).reshape(d, g, g);
+      NDArray rowsW = scratch.create(wh, new Shape(rows, g));              // [rows, g]
+      NDArray colsW = scratch.create(ww, new Shape(cols, g));              // [cols, g]
+      NDArray resized = rowsW.matMul(grid).matMul(colsW.transpose(1, 0)); // [D, rows, cols]
+      NDArray patches = resized.reshape(d, (long) rows * cols).transpose(1, 0); // [rows*cols, D]
+      NDArray full = prefix > 0 ? table.get(":" + prefix).concat(patches, 0) : patches;
+      NDArray result = full.reshape(1, prefix + (long) rows * cols, d);
+      result.attach(m);
+      resizedPositions.put(key, result);
+      if (resizedPositions.size() > 8) {
+        Long oldest = resizedPositions.keySet().iterator().next();
+        resizedPositions.remove(oldest).close();
+      }
+      return result;
+    }
+  }
+
+  @Override
+  public void close() {
+    root.close();
+  }
+
+  /** Concatenation along axis 0 with the first array as receiver (results stay in its manager). */
+  static final class NDArrays3 {
+    private NDArrays3() {}
+
+    /** Fuses three tensors along axis 0 and frees the parts. */
+    static NDArray concat0(NDArray a, NDArray b, NDArray c) {
+      NDArray fused = ai.djl.ndarray.NDArrays.concat(new NDList(a, b, c), 0);
+      a.close();
+      b.close();
+      c.close();
+      return fused;
+    }
+  }
+}
