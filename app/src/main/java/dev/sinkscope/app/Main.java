@@ -1,10 +1,17 @@
 package dev.sinkscope.app;
 
+import dev.sinkscope.app.cli.SinkscopeCommand;
+
 /** Entry point of the runnable jar: no arguments opens the GUI, a subcommand runs the CLI. */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.out.println("Sinkscope");
+    RuntimeSettings.applyDefaults();
+    if (args.length == 0) {
+      dev.sinkscope.app.gui.SinkscopeApp.launchApp(args);
+      return;
+    }
+    System.exit(SinkscopeCommand.execute(args));
   }
 }

@@ -1,0 +1,96 @@
+package dev.sinkscope.app.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sinkscope.inference.engine.CancellationToken;
+import dev.sinkscope.inference.engine.CaptureOptions;
+import dev.sinkscope.inference.engine.ProgressListener;
+import dev.sinkscope.inference.result.FloatTensor;
+import dev.sinkscope.inference.result.ForwardResult;
+import dev.sinkscope.inference.result.ResultDump;
+import dev.sinkscope.inference.safetensors.SafetensorsFile;
+import dev.sinkscope.inference.safetensors.SafetensorsWriter;
+import dev.sinkscope.inference.session.ModelSession;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code analyze}: one forward pass with every layer captured, dumped and summarised. */
+@Command(name = "analyze", mixinStandardHelpOptions = true,
+    description = "Run a model on an image and capture every layer (hidden states, attention maps, norms).")
+final class AnalyzeCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "DIR",
+      description = "Model folder (config.json + model.safetensors).")
+  Path model;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Input input;
+
+  static final class Input {
+    @Option(names = "--pixels", paramLabel = "FILE.safetensors",
+        description = "A pixel_values tensor [1,3,H,W], used as is (H and W multiples of the patch size).")
+    Path pixels;
+  }
+
+  @Option(names = "--dump", paramLabel = "OUT.safetensors",
+      description = "Write every captured tensor (float32), named as transformers' output_hidden_states/attentions.")
+  Path dump;
+
+  @Option(names = "--json", paramLabel = "OUT.json",
+      description = "Write the model spec, device and per-layer patch-norm statistics as JSON.")
+  Path json;
+
+  @Mixin CommonOptions common;
+
+  @Override
+  public Integer call() throws Exception {
+    common.apply();
+    PrintWriter out = spec.commandLine().getOut();
+    FloatTensor pixels = readPixels(input.pixels);
+    try (ModelSession session = ModelSession.open(model, common.device)) {
+      out.println("model:  " + session.spec().summary());
+      out.println("device: " + session.deviceDescription());
+      session.warnings().forEach(w -> out.println("note:   " + w));
+      long t0 = System.nanoTime();
+      ForwardResult result = session.run(pixels, CaptureOptions.DEFAULT, CancellationToken.NONE, ProgressListener.NONE);
+      out.printf("forward + capture: %.1f ms, %d tokens, %d blocks%n", (System.nanoTime() - t0) / 1e6,
+          result.layout().totalTokens(), result.blocks());
+      AnalyzeReport report = AnalyzeReport.of(result, session.deviceDescription());
+      report.printTable(out);
+      if (dump != null) {
+        Map<String, FloatTensor> tensors = ResultDump.tensors(result);
+        SafetensorsWriter.write(dump, tensors, Map.of("producer", "sinkscope", "model", session.spec().name()));
+        out.println("dump:   " + dump + " (" + tensors.size() + " tensors)");
+      }
+      if (json != null) {
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
+        out.println("json:   " + json);
+      }
+    }
+    return 0;
+  }
+
+  static FloatTensor readPixels(Path file) throws java.io.IOException {
+    try (SafetensorsFile f = SafetensorsFile.open(file)) {
+      if (!f.contains("pixel_values")) {
+        throw new IllegalArgumentException(file + ": no tensor named 'pixel_values' (found " + f.tensors().keySet() + ")");
+      }
+      int[] shape = f.info("pixel_values").intShape();
+      if (shape.length != 4 || shape[0] != 1 || shape[1] != 3) {
+        throw new IllegalArgumentException(file + ": pixel_values must be [1, 3, H, W], found "
+            + f.info("pixel_values").shapeString());
+      }
+      return new FloatTensor(shape, f.readFloats("pixel_values"));
+    }
+  }
+}
