@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sinkscope.inference.engine.CancellationToken;
 import dev.sinkscope.inference.engine.CaptureOptions;
 import dev.sinkscope.inference.engine.ProgressListener;
+import dev.sinkscope.inference.mitigation.MitigationStack;
 import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.result.ResultDump;
@@ -50,6 +51,14 @@ final class AnalyzeCommand implements Callable<Integer> {
       description = "Write the model spec, device and per-layer patch-norm statistics as JSON.")
   Path json;
 
+  @Option(names = "--mitigation", paramLabel = "SPEC",
+      description = "Apply a mitigation (repeatable); the dump then holds the mitigated tensors. See 'Mitigation SPEC' in the README.")
+  java.util.List<String> mitigations = new java.util.ArrayList<>();
+
+  @Option(names = "--neurons", paramLabel = "MAP.json",
+      description = "Register-neuron map for 'ttr' (ttr.json format: register_neurons = [[layer, neuron], ...]).")
+  Path neurons;
+
   @Mixin CommonOptions common;
 
   @Override
@@ -62,7 +71,13 @@ final class AnalyzeCommand implements Callable<Integer> {
       out.println("device: " + session.deviceDescription());
       session.warnings().forEach(w -> out.println("note:   " + w));
       long t0 = System.nanoTime();
-      ForwardResult result = session.run(pixels, CaptureOptions.DEFAULT, CancellationToken.NONE, ProgressListener.NONE);
+      MitigationStack stack = Mitigations.parse(mitigations, neurons);
+      stack.validate(session.spec());
+      for (var m : stack.mitigations()) {
+        out.println("mitigation: " + m.spec() + " [" + m.provenance().label() + "]");
+      }
+      ForwardResult result = session.forward().run(pixels, stack.hooks(session.spec()), CaptureOptions.DEFAULT,
+          CancellationToken.NONE, ProgressListener.NONE);
       out.printf("forward + capture: %.1f ms, %d tokens, %d blocks%n", (System.nanoTime() - t0) / 1e6,
           result.layout().totalTokens(), result.blocks());
       AnalyzeReport report = AnalyzeReport.of(result, session.deviceDescription());

@@ -1,0 +1,92 @@
+package dev.sinkscope.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sinkscope.inference.safetensors.SafetensorsFile;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** {@code analyze} reproduces every shared fixture through the command line. */
+class AnalyzeCommandTest {
+  private static final Path FIXTURES = Path.of("..", "testdata", "fixtures");
+
+  @TempDir Path tmp;
+
+  static Stream<Arguments> cases() throws Exception {
+    List<Arguments> cases = new ArrayList<>();
+    for (String fixture : List.of("dinov2-hf", "dinov2-reg-hf", "vit-hf", "clip-vision-hf", "dinov2-timm")) {
+      JsonNode json = new ObjectMapper().readTree(FIXTURES.resolve(fixture).resolve("fixture.json").toFile());
+      for (JsonNode c : json.get("cases")) {
+        cases.add(Arguments.of(fixture, c.get("input").asText(), c.get("expected").asText(), List.of()));
+      }
+    }
+    cases.add(Arguments.of("dinov2-ttr", "input.safetensors", "expected.safetensors",
+        List.of("--mitigation", "ttr", "--neurons", FIXTURES.resolve("dinov2-ttr/ttr.json").toString())));
+    return cases.stream();
+  }
+
+  private int run(StringWriter out, StringWriter err, List<String> args) {
+    return SinkscopeCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), args.toArray(String[]::new));
+  }
+
+  @ParameterizedTest(name = "{0} {1} {3}")
+  @MethodSource("cases")
+  void dumpMatchesFixture(String fixture, String input, String expected, List<String> extra) throws Exception {
+    Path dir = FIXTURES.resolve(fixture);
+    Path dump = tmp.resolve("dump.safetensors");
+    Path json = tmp.resolve("report.json");
+    List<String> args = new ArrayList<>(List.of("analyze", "--model", dir.toString(), "--pixels",
+        dir.resolve(input).toString(), "--dump", dump.toString(), "--json", json.toString(), "--device", "cpu"));
+    args.addAll(extra);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    assertEquals(0, run(out, err, args), err.toString());
+    try (SafetensorsFile want = SafetensorsFile.open(dir.resolve(expected));
+        SafetensorsFile got = SafetensorsFile.open(dump)) {
+      for (String name : want.tensors().keySet()) {
+        assertTrue(got.contains(name), "dump lacks " + name);
+        assertArrayEquals(want.info(name).intShape(), got.info(name).intShape(), name);
+        float[] w = want.readFloats(name);
+        float[] g = got.readFloats(name);
+        for (int i = 0; i < w.length; i++) {
+          assertEquals(w[i], g[i], 1e-4, name + "[" + i + "]");
+        }
+      }
+    }
+    JsonNode report = new ObjectMapper().readTree(json.toFile());
+    assertTrue(report.get("device").asText().startsWith("cpu"));
+    assertEquals(report.get("model").get("numLayers").asInt(), report.get("layers").size());
+    JsonNode first = report.get("layers").get(0);
+    assertTrue(first.get("min").asDouble() <= first.get("median").asDouble());
+    assertTrue(first.get("median").asDouble() <= first.get("max").asDouble());
+  }
+
+  @Test
+  void pickleIsRefusedWithAHint() throws Exception {
+    Path model = tmp.resolve("m");
+    java.nio.file.Files.createDirectories(model);
+    java.nio.file.Files.writeString(model.resolve("config.json"), "{\"model_type\": \"dinov2\"}");
+    java.nio.file.Files.write(model.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 2, 'c'});
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = run(out, err, List.of("analyze", "--model", model.toString(), "--pixels",
+        FIXTURES.resolve("dinov2-hf/input.safetensors").toString()));
+    assertEquals(2, code);
+    assertTrue(err.toString().contains("pytorch_model.bin"), err.toString());
+    assertTrue(err.toString().contains("safetensors"), err.toString());
+    assertTrue(err.toString().contains("never unpickles"), err.toString());
+  }
+}
