@@ -5,8 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Byte-level look into image containers for what ImageIO does not give us the way Pillow sees it:
- * the format from the magic bytes, the EXIF orientation, the Adobe APP14 marker and embedded ICC
- * profiles of JPEGs. Malformed structure is never an error here; ImageIO reports it when decoding.
+ * the format from the magic bytes, the EXIF orientation and the embedded ICC profiles of JPEGs. Malformed structure is never an error here; ImageIO reports it when decoding.
  */
 final class ImageContainers {
 
@@ -26,7 +25,6 @@ final class ImageContainers {
   private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
   private static final byte[] EXIF_HEADER = "Exif\0\0".getBytes(StandardCharsets.ISO_8859_1);
   private static final byte[] ICC_HEADER = "ICC_PROFILE\0".getBytes(StandardCharsets.ISO_8859_1);
-  private static final byte[] ADOBE_HEADER = "Adobe".getBytes(StandardCharsets.ISO_8859_1);
   private static final int ORIENTATION_TAG = 0x0112;
 
   private ImageContainers() {}
@@ -69,16 +67,6 @@ final class ImageContainers {
       return ExifOrientation.NORMAL;
     }
     return ExifOrientation.fromTagValue(tiffOrientation(d, tiff[0], tiff[1]));
-  }
-
-  /** Whether a JPEG carries an Adobe APP14 segment (it decides how 4-channel data is stored). */
-  static boolean hasAdobeMarker(byte[] d) {
-    for (int[] seg = nextJpegSegment(d, 2); seg != null; seg = nextJpegSegment(d, seg[2])) {
-      if (seg[0] == 0xEE && startsWith(d, seg[1], ADOBE_HEADER)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**

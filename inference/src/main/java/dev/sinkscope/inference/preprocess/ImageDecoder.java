@@ -32,7 +32,7 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  *   <li>16-bit samples: the high byte ({@code v >> 8}), as Pillow reads 16-bit RGB(A) PNGs; for 16-bit
  *       grayscale Pillow clips to 0..255 instead ({@code I;16} to RGB), which turns almost any real
  *       image white, so here it differs on purpose
- *   <li>CMYK and YCCK JPEG: Pillow's arithmetic (inverted Adobe CMYK, then
+ *   <li>CMYK and YCCK JPEG: Pillow's arithmetic (the data read as inverted Adobe CMYK, then
  *       {@code R = (255 - K) - (C * (255 - K) / 255)} with Pillow's rounding), no colour management
  *   <li>embedded ICC profiles: ignored, as Pillow does
  *   <li>EXIF orientation: applied by default, see {@link ExifOrientationPolicy}
@@ -107,14 +107,9 @@ public final class ImageDecoder {
       throw new ImageLoadException(sourceName, unrecognisedMessage(data, sourceName));
     }
     ExifOrientation orientation = ImageContainers.exifOrientation(data, format);
-    boolean adobeMarker = false;
-    byte[] encoded = data;
-    if (format == ImageContainers.Format.JPEG) {
-      adobeMarker = ImageContainers.hasAdobeMarker(data);
-      encoded = ImageContainers.withoutIccProfile(data);
-    }
+    byte[] encoded = format == ImageContainers.Format.JPEG ? ImageContainers.withoutIccProfile(data) : data;
     BufferedImage image = read(encoded, format, sourceName);
-    RgbImage rgb = toRgb(image, adobeMarker, sourceName);
+    RgbImage rgb = toRgb(image, sourceName);
     if (options.exifOrientation() == ExifOrientationPolicy.APPLY) {
       rgb = orientation.apply(rgb);
     }
@@ -192,7 +187,7 @@ public final class ImageDecoder {
   }
 
   /** The decoded raster as 8-bit RGB, reading samples directly so no colour conversion happens. */
-  static RgbImage toRgb(BufferedImage image, boolean adobeMarker, String sourceName)
+  static RgbImage toRgb(BufferedImage image, String sourceName)
       throws ImageLoadException {
     int w = image.getWidth();
     int h = image.getHeight();
@@ -233,7 +228,7 @@ public final class ImageDecoder {
     } else if (colourSpace == ColorSpace.TYPE_RGB && bands >= 3) {
       copyBands(raster, new int[] {0, 1, 2}, out);
     } else if (colourSpace == ColorSpace.TYPE_CMYK && bands == 4) {
-      cmykToRgb(raster, adobeMarker, out);
+      cmykToRgb(raster, out);
     } else {
       throw new ImageLoadException(sourceName, "unsupported colour model (" + bands + " bands, colour space type "
           + colourSpace + ")");
@@ -268,11 +263,11 @@ public final class ImageDecoder {
   }
 
   /**
-   * Pillow reads every 4-channel JPEG as inverted ("Adobe") CMYK and converts with
-   * {@code nk = 255 - K; R = nk - muldiv255(C, nk)}. ImageIO already inverts when the file has an Adobe
-   * marker (and turns YCCK into CMYK); without one it returns the stored values, which Pillow inverts.
+   * Pillow reads every 4-channel JPEG as inverted ("Adobe") CMYK, with or without an Adobe marker, and
+   * converts with {@code nk = 255 - K; R = nk - muldiv255(C, nk)}. ImageIO hands out the same inverted
+   * CMYK (YCCK already turned into CMYK by libjpeg), so only the conversion is left.
    */
-  private static void cmykToRgb(Raster raster, boolean adobeMarker, byte[] out) {
+  private static void cmykToRgb(Raster raster, byte[] out) {
     int w = raster.getWidth();
     int h = raster.getHeight();
     int[] px = new int[w * 4];
@@ -280,18 +275,12 @@ public final class ImageDecoder {
       raster.getPixels(0, y, w, 1, px);
       for (int x = 0; x < w; x++) {
         int o = (y * w + x) * 3;
-        int k = pillowCmykSample(px[x * 4 + 3], adobeMarker);
-        int nk = 255 - k;
+        int nk = 255 - px[x * 4 + 3];
         for (int c = 0; c < 3; c++) {
-          int v = pillowCmykSample(px[x * 4 + c], adobeMarker);
-          out[o + c] = (byte) clip8(nk - mulDiv255(v, nk));
+          out[o + c] = (byte) clip8(nk - mulDiv255(px[x * 4 + c], nk));
         }
       }
     }
-  }
-
-  private static int pillowCmykSample(int imageIoSample, boolean adobeMarker) {
-    return adobeMarker ? imageIoSample : 255 - imageIoSample;
   }
 
   /** {@code round(a * b / 255)} the way Pillow computes it in integers. */
