@@ -40,6 +40,7 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  *
  * The declared size is read from the header and checked against {@link DecodeOptions#maxPixels()}
  * before any pixel memory is allocated. All failures are {@link ImageLoadException}s naming the source.
+ * Instances hold no state besides their options and may be shared between threads.
  */
 public final class ImageDecoder {
 

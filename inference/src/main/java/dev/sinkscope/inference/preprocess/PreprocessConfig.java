@@ -72,13 +72,6 @@ public record PreprocessConfig(
     return resize.targetSize(width, height);
   }
 
-  /** The same config with a different resize and crop (e.g. a model run at another resolution). */
-  public PreprocessConfig withGeometry(ResizeSpec newResize, CropSpec newCrop, String why) {
-    String newNotes = notes.isEmpty() ? why : notes + "; " + why;
-    return new PreprocessConfig(source, newNotes, newResize, resample, newCrop, doRescale, rescaleFactor,
-        rescaleArithmetic, doNormalize, mean, std, referenceConvertsToRgb);
-  }
-
   @Override
   public boolean equals(Object o) {
     return o instanceof PreprocessConfig p
