@@ -6,6 +6,7 @@ import dev.sinkscope.inference.engine.CancellationToken;
 import dev.sinkscope.inference.engine.CaptureOptions;
 import dev.sinkscope.inference.engine.ProgressListener;
 import dev.sinkscope.inference.mitigation.MitigationStack;
+import dev.sinkscope.inference.preprocess.PreprocessPipeline;
 import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.result.ResultDump;
@@ -38,6 +39,10 @@ final class AnalyzeCommand implements Callable<Integer> {
   Input input;
 
   static final class Input {
+    @Option(names = "--image", paramLabel = "FILE",
+        description = "A photo (PNG, JPEG, BMP, GIF), preprocessed as the model's preprocessor_config.json says.")
+    Path image;
+
     @Option(names = "--pixels", paramLabel = "FILE.safetensors",
         description = "A pixel_values tensor [1,3,H,W], used as is (H and W multiples of the patch size).")
     Path pixels;
@@ -65,7 +70,9 @@ final class AnalyzeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     common.apply();
     PrintWriter out = spec.commandLine().getOut();
-    FloatTensor pixels = readPixels(input.pixels);
+    FloatTensor pixels = input.image != null
+        ? PreprocessPipeline.forModelFolder(model).process(input.image).pixelValues()
+        : readPixels(input.pixels);
     try (ModelSession session = ModelSession.open(model, common.device)) {
       out.println("model:  " + session.spec().summary());
       out.println("device: " + session.deviceDescription());

@@ -1,6 +1,8 @@
 package dev.sinkscope.app.cli;
 
 import dev.sinkscope.inference.model.ModelLoadException;
+import dev.sinkscope.inference.preprocess.ImageLoadException;
+import dev.sinkscope.inference.preprocess.PreprocessConfigException;
 import java.io.IOException;
 import java.util.concurrent.CancellationException;
 import picocli.CommandLine;
@@ -19,7 +21,8 @@ final class UserErrors implements CommandLine.IExecutionExceptionHandler {
       message = "cannot open model: " + e.getMessage();
     } else if (e instanceof CancellationException) {
       message = "cancelled";
-    } else if (e instanceof IOException || e instanceof IllegalArgumentException) {
+    } else if (e instanceof IOException || e instanceof IllegalArgumentException || e instanceof IllegalStateException
+        || e instanceof ImageLoadException || e instanceof PreprocessConfigException) {
       message = e.getMessage() == null ? e.toString() : e.getMessage();
     } else {
       message = e.toString();

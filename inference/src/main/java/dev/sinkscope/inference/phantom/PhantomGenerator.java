@@ -57,15 +57,15 @@ public final class PhantomGenerator {
   static final int PROBES = 24;
 
   /** Tunable constants of the circuit (documented in the model card). */
-  static final float CONST_LEVEL = 2.0f;
-  static final float PROBE_SCALE = 3.0f;
-  static final float ENERGY_GAIN = 4.0f;
-  static final float ENERGY_WEIGHT = 0.05f;
-  static final float SOFTMIN_SHARPNESS = 10f;
+  static final float CONST_LEVEL = 4.0f;
+  static final float PROBE_SCALE = 0.3f;
+  static final float ENERGY_GAIN = 10.0f;
+  static final float ENERGY_WEIGHT = 0.02f;
+  static final float SOFTMIN_SHARPNESS = 40f;
   static final float REAL_TOKEN_BONUS = 5f;
-  static final float FIRE_GAIN = 40f;
-  static final float[] FIRE_MARGIN = {0.12f, 0.11f, 0.10f};
-  static final float[] PAYLOAD = {20f, 16f, 12f};
+  static final float FIRE_GAIN = 300f;
+  static final float[] FIRE_MARGIN = {0.10f, 0.10f, 0.10f};
+  static final float[] PAYLOAD = {1.2f, 1.0f, 0.8f};
   static final float SINK_QUERY = 1.45f;
   static final float SINK_KEY = 1.45f;
 
