@@ -182,6 +182,8 @@ public final class HubClient {
       if (meta.isPresent()) {
         present.add(name);
         commit = commit != null ? commit : meta.get().commit();
+      } else if (commit != null) {
+        rememberMissing(id.repoId(), commit, name);
       }
     }
     if (commit == null) {
@@ -288,11 +290,7 @@ public final class HubClient {
       if (!optional) {
         throw new HubException(Kind.NOT_FOUND, repoId, name, id + " has no file " + name + " (HTTP 404).");
       }
-      try {
-        cache.markMissing(repoId, commit, name);
-      } catch (IOException e) {
-        // Only a shortcut for the next run; a failure to record it changes nothing now.
-      }
+      rememberMissing(repoId, commit, name);
       return Optional.empty();
     }
     return Optional.of(materialize(id, name, meta.get(), tracker, cancel));
@@ -307,14 +305,17 @@ public final class HubClient {
     boolean fromCache = true;
     try {
       if (!Files.isRegularFile(blob)) {
-        try (BlobLock lock = BlobLock.acquire(cache.lockPath(repoId, meta.etag()), cancel, repoId, name)) {
-          if (Files.isRegularFile(blob)) {
+        BlobLock lock = BlobLock.acquire(cache.lockPath(repoId, meta.etag()), cancel, repoId, name);
+        try {
+          if (Files.isRegularFile(blob)) { // another process finished it while we waited
             tracker.startFile(name, meta.size(), partialSize(repoId, meta));
             tracker.completeWithoutTransfer();
           } else {
             fetchBlob(id, name, meta, blob, tracker, cancel);
             fromCache = false;
           }
+        } finally {
+          lock.close();
         }
       }
       if (!cache.linkIntoSnapshot(blob, pointer)) {
@@ -819,6 +820,15 @@ public final class HubClient {
   }
 
   /** Bytes a previous attempt left that can be resumed (a too-long partial file gets discarded). */
+  /** Records a 404 in {@code .no_exist/} as Python does, so offline lookups know it is absent. */
+  private void rememberMissing(String repoId, String commit, String name) {
+    try {
+      cache.markMissing(repoId, commit, name);
+    } catch (IOException e) {
+      // Only a shortcut for later lookups; failing to record it changes nothing now.
+    }
+  }
+
   private long partialSize(String repoId, FileMetadata meta) {
     long size = sizeOrZero(cache.incompletePath(repoId, meta.etag()));
     return meta.size() >= 0 && size > meta.size() ? 0 : size;
