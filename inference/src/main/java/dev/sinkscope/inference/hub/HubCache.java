@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -252,27 +253,42 @@ public final class HubCache {
 
   /**
    * Makes {@code snapshots/{commit}/{filename}} point at the blob: a relative symlink as Python
-   * makes it; where symlinks are not allowed, a hard link; failing that, a copy.
+   * makes it; where symlinks are not allowed, a hard link; failing that, a copy. The entry is
+   * built under a temporary name and renamed into place, so concurrent downloads of the same file
+   * never see a missing or half-copied entry.
    *
    * @return false when it had to fall back from a symlink
    */
   boolean linkIntoSnapshot(Path blob, Path pointer) throws IOException {
-    Files.createDirectories(pointer.getParent());
-    Files.deleteIfExists(pointer);
-    if (trySymlinks) {
-      try {
-        Files.createSymbolicLink(pointer, pointer.getParent().relativize(blob));
-        return true;
-      } catch (UnsupportedOperationException | FileSystemException e) {
-        // e.g. Windows without developer mode: fall through to a hard link or copy.
-      }
+    Path dir = pointer.getParent();
+    Files.createDirectories(dir);
+    Path target = dir.relativize(blob);
+    if (Files.isSymbolicLink(pointer) && Files.readSymbolicLink(pointer).equals(target)) {
+      return true;
     }
+    Path temp = dir.resolve("." + pointer.getFileName() + "." + UUID.randomUUID() + ".tmp");
     try {
-      Files.createLink(pointer, blob);
-    } catch (UnsupportedOperationException | FileSystemException e) {
-      Files.copy(blob, pointer, StandardCopyOption.REPLACE_EXISTING);
+      if (trySymlinks) {
+        try {
+          Files.createSymbolicLink(temp, target);
+          moveReplacing(temp, pointer);
+          return true;
+        } catch (UnsupportedOperationException | FileSystemException e) {
+          // e.g. Windows without developer mode: fall through to a hard link or copy.
+          Files.deleteIfExists(temp);
+        }
+      }
+      try {
+        Files.createLink(temp, blob);
+      } catch (UnsupportedOperationException | FileSystemException e) {
+        Files.deleteIfExists(temp);
+        Files.copy(blob, temp);
+      }
+      moveReplacing(temp, pointer);
+      return false;
+    } finally {
+      Files.deleteIfExists(temp);
     }
-    return false;
   }
 
   private static void moveReplacing(Path source, Path target) throws IOException {

@@ -99,6 +99,8 @@ final class FakeHub implements AutoCloseable {
   private final Semaphore stallsReached = new Semaphore(0);
   volatile boolean apiEnabled = true;
   volatile boolean cdnIgnoresRange;
+  /** Delay before every CDN response, to make concurrent downloads overlap. */
+  volatile long cdnDelayMillis;
 
   FakeHub() throws IOException {
     executor = Executors.newCachedThreadPool(r -> {
@@ -305,6 +307,13 @@ final class FakeHub implements AutoCloseable {
     if (content == null || !path.startsWith("/blobs/")) {
       respond(exchange, 404, "", new Headers());
       return;
+    }
+    if (cdnDelayMillis > 0) {
+      try {
+        closing.await(cdnDelayMillis, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     Fault fault = cdnFaults.poll();
     if (fault != null && applyBeforeHeaders(exchange, fault)) {

@@ -18,6 +18,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -380,6 +384,28 @@ class HubClientDownloadTest {
     assertEquals(1, hub.requests("cdn", "GET").size(), "no second body download");
     assertEquals(2, resolveGets(), "no second download of the small files");
     assertEquals(3, events.readyFromCache.size(), "config, preprocessor config and weights: " + events.readyFromCache);
+  }
+
+  @Test
+  void concurrentDownloadsOfOneRepoFetchEachFileOnce() throws Exception {
+    standardRepo();
+    hub.cdnDelayMillis = 400; // the first download still runs while the others reach its lock
+    HubClient client = client();
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      List<Future<Path>> results = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        results.add(pool.submit(() -> client.download(REPO, "main")));
+      }
+      for (Future<Path> result : results) {
+        Path weights = result.get(20, TimeUnit.SECONDS).resolve("model.safetensors");
+        assertTrue(Files.isSymbolicLink(weights), "still a link, not a copy");
+        assertArrayEquals(WEIGHTS, Files.readAllBytes(weights));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(1, hub.requests("cdn", "GET").size());
   }
 
   @Test
