@@ -12,7 +12,7 @@ import java.util.Optional;
  * weights: an existing folder is used as it is; a hub id {@code org/name[@revision]} is looked up
  * in the hub cache first, without any network, and downloaded only when it is missing there and
  * downloads are allowed (not in offline mode). A cached revision is not checked for newer commits;
- * an explicit download does that.
+ * an explicit download does that. An existing folder wins over a hub id spelled the same.
  */
 public final class ModelLocator {
   private final HubClient client;

@@ -457,6 +457,31 @@ class HubClientDownloadTest {
   }
 
   @Test
+  void unreachableHubFallsBackToACompleteCachedSnapshot() throws Exception {
+    String commit = "0123456789abcdef0123456789abcdef01234567";
+    new PythonCacheFixture(TestSettings.cacheOf(dir), REPO).file(commit, "config.json", CONFIG)
+        .file(commit, "model.safetensors", WEIGHTS).ref("main", commit);
+    HubClient client = client();
+    hub.close(); // nothing listens there any more
+
+    Path snapshot = client.download(REPO, "main", events, CancelToken.create());
+
+    assertEquals(repoDir().resolve("snapshots").resolve(commit), snapshot);
+    assertTrue(events.notices.stream().anyMatch(n -> n.contains("using the cached copy")), events.notices.toString());
+  }
+
+  @Test
+  void unreachableHubWithoutCachedCopyFailsNamingTheNetwork() {
+    HubClient client = client();
+    hub.close();
+
+    HubException e = assertThrows(HubException.class, () -> client.download(REPO, "main"));
+
+    assertEquals(Kind.NETWORK, e.kind());
+    assertTrue(e.getMessage().contains(REPO) && e.getMessage().contains("HF_HUB_OFFLINE"), e.getMessage());
+  }
+
+  @Test
   void invalidRepoIdIsRejectedBeforeAnyRequest() {
     HubException e = assertThrows(HubException.class, () -> client().download("../etc/passwd", "main"));
 
