@@ -24,7 +24,8 @@ class ContentHashTest {
 
   @Test
   void etagShapeSelectsTheHash() {
-    assertEquals(ContentHash.SHA256, ContentHash.forEtag("5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"));
+    assertEquals(ContentHash.SHA256,
+        ContentHash.forEtag("5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"));
     assertEquals(ContentHash.GIT_BLOB_SHA1, ContentHash.forEtag("ce013625030ba8dba906f756967f9e9ca394464a"));
     assertEquals(ContentHash.UNVERIFIABLE, ContentHash.forEtag("abc-123"));
   }

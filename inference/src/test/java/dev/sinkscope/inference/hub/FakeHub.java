@@ -232,7 +232,8 @@ final class FakeHub implements AutoCloseable {
     if (!checkRepo(exchange, repo, at < 0 ? "" : decode(rest.substring(at + "/revision/".length())))) {
       return;
     }
-    StringBuilder json = new StringBuilder("{\"id\":\"" + repo.id + "\",\"sha\":\"" + repo.commit + "\",\"siblings\":[");
+    StringBuilder json = new StringBuilder("{\"id\":\"" + repo.id + "\",\"sha\":\"" + repo.commit + "\",");
+    json.append("\"siblings\":[");
     int i = 0;
     for (String name : repo.files.keySet()) {
       json.append(i++ == 0 ? "" : ",").append("{\"rfilename\":\"").append(name).append("\"}");

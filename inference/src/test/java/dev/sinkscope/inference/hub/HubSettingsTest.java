@@ -43,8 +43,9 @@ class HubSettingsTest {
     Path hfHome = home.resolve("hf");
     Path hubCache = home.resolve("elsewhere");
 
-    assertEquals(home.resolve("xdg/huggingface/hub"), from("XDG_CACHE_HOME", home.resolve("xdg").toString()).cacheDir());
-    assertEquals(hfHome.resolve("hub"), from("HF_HOME", hfHome.toString(), "XDG_CACHE_HOME", "/ignored").cacheDir());
+    String xdg = home.resolve("xdg").toString();
+    assertEquals(home.resolve("xdg/huggingface/hub"), from("XDG_CACHE_HOME", xdg).cacheDir());
+    assertEquals(hfHome.resolve("hub"), from("HF_HOME", hfHome.toString(), "XDG_CACHE_HOME", xdg).cacheDir());
     assertEquals(hubCache, from("HF_HUB_CACHE", hubCache.toString(), "HF_HOME", hfHome.toString()).cacheDir());
     assertEquals(hubCache, from("HUGGINGFACE_HUB_CACHE", hubCache.toString()).cacheDir());
     assertEquals(home.resolve("models/hub"), from("HF_HOME", "~/models").cacheDir());
@@ -94,7 +95,7 @@ class HubSettingsTest {
 
   @Test
   void rejectsEndpointsThatAreNotHttp() {
-    assertThrows(IllegalArgumentException.class, () -> from("HF_ENDPOINT", "file:///tmp/hub"));
+    assertThrows(IllegalArgumentException.class, () -> from("HF_ENDPOINT", "file:///hub"));
   }
 
   @Test
