@@ -138,7 +138,10 @@ public final class NormOutlierDetector {
         lowerMean, upperMean, separation, accepted, upper);
   }
 
-  /** Rule D as an {@link OutlierSplit}: an unaccepted split means "unimodal: no artifacts". */
+  /**
+   * Rule D as an {@link OutlierSplit}: an unaccepted split means "unimodal: no artifacts" and no cut was
+   * applied, so the threshold is NaN there (the candidate cut stays in the {@link BimodalSplit}).
+   */
   public static OutlierSplit toOutlierSplit(BimodalSplit split) {
     if (!split.accepted()) {
       String why = Double.isNaN(split.thresholdLog())
@@ -146,7 +149,7 @@ public final class NormOutlierDetector {
           : String.format(Locale.ROOT, "upper class %.1f%% of tokens, separation x%.3g",
               100 * split.upperFraction(), split.separation());
       return new OutlierSplit(DetectionRule.BIMODAL_SPLIT, DetectionRule.BIMODAL_SPLIT,
-          DetectionVerdict.UNIMODAL_NO_ARTIFACTS, split.threshold(), new int[0], false, "unimodal: no artifacts (" + why + ")");
+          DetectionVerdict.UNIMODAL_NO_ARTIFACTS, Double.NaN, new int[0], false, "unimodal: no artifacts (" + why + ")");
     }
     return new OutlierSplit(DetectionRule.BIMODAL_SPLIT, DetectionRule.BIMODAL_SPLIT, DetectionVerdict.ARTIFACTS_FOUND,
         split.threshold(), split.upperIndices(), false,

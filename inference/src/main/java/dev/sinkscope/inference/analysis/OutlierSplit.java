@@ -7,7 +7,7 @@ package dev.sinkscope.inference.analysis;
  * @param appliedRule the rule that decided (B when C fell back because MAD = 0)
  * @param verdict outcome
  * @param threshold cut in the units of the input values; a value is an outlier when it is strictly
- *     above; NaN when the rule had no threshold
+ *     above; NaN when the rule had no threshold or rule D found no accepted split
  * @param outlierIndices ascending positions of the outliers
  * @param fellBack true when rule C fell back to rule B
  * @param note a short human-readable explanation

@@ -128,7 +128,10 @@ class NormOutlierDetectorTest {
     BimodalSplit split = NormOutlierDetector.bimodal(norms, 256, 0.2, 2);
     assertEquals(0.5, split.upperFraction(), 1e-12);
     assertFalse(split.accepted());
-    assertEquals(DetectionVerdict.UNIMODAL_NO_ARTIFACTS, NormOutlierDetector.toOutlierSplit(split).verdict());
+    OutlierSplit asRule = NormOutlierDetector.toOutlierSplit(split);
+    assertEquals(DetectionVerdict.UNIMODAL_NO_ARTIFACTS, asRule.verdict());
+    assertTrue(Double.isNaN(asRule.threshold()), "no cut was applied");
+    assertTrue(split.threshold() > 10.2 && split.threshold() < 50, "the candidate cut stays in the split");
   }
 
   @Test
