@@ -6,6 +6,7 @@ import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.result.LayerCapture;
 import dev.sinkscope.inference.result.TokenLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -111,7 +112,7 @@ public final class Analyzer {
       int[] selected = options.sinks().blocks().length > 0
           ? options.sinks().blocks()
           : summarised.stream().mapToInt(Integer::intValue).toArray();
-      boolean guAvailable = java.util.Arrays.stream(selected).allMatch(withAll::contains);
+      boolean guAvailable = Arrays.stream(selected).allMatch(withAll::contains);
       if (!guAvailable) {
         notes.add("Gu head fraction skipped: it needs query set ALL received attention at every selected block");
       }

@@ -3,6 +3,7 @@ package dev.sinkscope.inference.analysis;
 import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.TokenKind;
 import dev.sinkscope.inference.result.TokenLayout;
+import java.util.Arrays;
 
 /**
  * What the sink, CLS and rollout analyses need from one block's attention, small enough to keep when
@@ -61,7 +62,7 @@ public record LayerAttentionSummary(
     float[] clsRow = layout.hasCls() ? new float[heads * t] : null; // [H, T]
     double[] columnSums = new double[t];
     for (int h = 0; h < heads; h++) {
-      java.util.Arrays.fill(columnSums, 0);
+      Arrays.fill(columnSums, 0);
       for (int i = 0; i < t; i++) {
         if (!inQuerySet[i]) {
           continue;

@@ -1,5 +1,7 @@
 package dev.sinkscope.inference.analysis;
 
+import java.util.stream.IntStream;
+
 /**
  * PCA through the smaller of the two scatter matrices: the Gram matrix {@code Xc Xcᵀ [n, n]} when there are
  * fewer vectors than dimensions, else {@code Xcᵀ Xc [D, D]}. Both share their nonzero eigenvalues; axes
@@ -18,7 +20,7 @@ public final class PrincipalComponents {
     if (data.length != rows * dims) {
       throw new IllegalArgumentException("data must be [" + rows + ", " + dims + "]");
     }
-    int[] use = selectedRows != null ? selectedRows : java.util.stream.IntStream.range(0, rows).toArray();
+    int[] use = selectedRows != null ? selectedRows : IntStream.range(0, rows).toArray();
     int n = use.length;
     if (n < 2) {
       throw new IllegalArgumentException("PCA needs at least 2 vectors, got " + n);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.sinkscope.inference.result.TokenLayout;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class ClsAttentionTest {
@@ -41,7 +42,7 @@ class ClsAttentionTest {
     assertEquals(0.0, maps.min(), 1e-7);
     assertEquals(0.4, maps.max(), 1e-7);
     // head 1: [0.4, 0.3, 0.2, 0.1] keeps 0.4 and 0.3
-    assertArrayEquals(new boolean[] {true, true, false, false}, java.util.Arrays.copyOfRange(maps.keptPerHead(), 4, 8),
+    assertArrayEquals(new boolean[] {true, true, false, false}, Arrays.copyOfRange(maps.keptPerHead(), 4, 8),
         "head 1");
   }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -110,7 +111,7 @@ class NormOutlierDetectorTest {
     assertTrue(split.accepted());
     assertEquals(10, split.upperCount());
     assertEquals(0.1, split.upperFraction(), 1e-12);
-    assertArrayEquals(java.util.stream.IntStream.range(90, 100).toArray(), split.upperIndices());
+    assertArrayEquals(IntStream.range(90, 100).toArray(), split.upperIndices());
     assertTrue(split.threshold() > 11 && split.threshold() < 38, "threshold " + split.threshold());
     // mid-valley in log space: between log 11 and log 38 up to one bin
     double binWidth = (Math.log(42) - Math.log(9)) / 256;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.TokenLayout;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -63,7 +64,7 @@ class PatchFeaturePcaTest {
     assertTrue(pca.converged());
     for (int p = 0; p < 64; p++) {
       if (!isObject(p)) {
-        assertArrayEquals(new float[3], java.util.Arrays.copyOfRange(pca.rgb(), 3 * p, 3 * p + 3), "background " + p);
+        assertArrayEquals(new float[3], Arrays.copyOfRange(pca.rgb(), 3 * p, 3 * p + 3), "background " + p);
       }
     }
   }

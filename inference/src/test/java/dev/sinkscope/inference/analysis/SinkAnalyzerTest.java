@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.TokenKind;
 import dev.sinkscope.inference.result.TokenLayout;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -95,7 +96,7 @@ class SinkAnalyzerTest {
     LayerAttentionSummary s = LayerAttentionSummary.fromAttention(1, SyntheticCaptures.attention(new double[][] {head}, t),
         layout, QuerySet.ALL, false);
     float[] tokenNorms = new float[t];
-    java.util.Arrays.fill(tokenNorms, 10);
+    Arrays.fill(tokenNorms, 10);
     LayerNormAnalysis n = PatchNormAnalyzer.analyze(1, tokenNorms, layout, DetectionOptions.defaults(), Double.NaN);
     SinkScores scores = SinkAnalyzer.analyze(layout, List.of(s), List.of(s), List.of(n), SinkOptions.defaults()).scores();
     assertArrayEquals(new int[] {0, 7}, scores.flaggedTokens());
@@ -115,7 +116,7 @@ class SinkAnalyzerTest {
     FloatTensor uniform = SyntheticCaptures.sinkAttention(2, 10, new int[0], 0);
     LayerAttentionSummary s = LayerAttentionSummary.fromAttention(1, uniform, layout, QuerySet.ALL, false);
     float[] tokenNorms = new float[10];
-    java.util.Arrays.fill(tokenNorms, 1);
+    Arrays.fill(tokenNorms, 1);
     LayerNormAnalysis n = PatchNormAnalyzer.analyze(1, tokenNorms, layout, DetectionOptions.defaults(), Double.NaN);
     SinkScores scores = SinkAnalyzer.analyze(layout, List.of(s), null, List.of(n), SinkOptions.defaults()).scores();
     assertTrue(scores.flagFellBack());
