@@ -1,0 +1,263 @@
+package dev.sinkscope.inference.analysis;
+
+import dev.sinkscope.inference.model.ModelSpec;
+import dev.sinkscope.inference.result.FloatTensor;
+import dev.sinkscope.inference.result.ForwardResult;
+import dev.sinkscope.inference.result.LayerCapture;
+import dev.sinkscope.inference.result.TokenLayout;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Entry point: turns one {@link ForwardResult} into an {@link AnalysisReport}. Works with full attention
+ * maps, with precomputed {@link LayerAttentionSummary summaries} when the capture kept only those, or with
+ * neither (norm, artifact, massive-activation and PCA parts only).
+ */
+public final class Analyzer {
+
+  private Analyzer() {}
+
+  public static AnalysisReport analyze(ForwardResult result) {
+    return analyze(result, AnalysisOptions.defaults());
+  }
+
+  public static AnalysisReport analyze(ForwardResult result, DetectionOptions detection) {
+    return analyze(result, AnalysisOptions.defaults().withDetection(detection));
+  }
+
+  public static AnalysisReport analyze(ForwardResult result, AnalysisOptions options) {
+    return analyze(result, options, List.of());
+  }
+
+  /**
+   * @param precomputed summaries for blocks whose capture has no full attention map; a block with a full
+   *     map always uses the map
+   */
+  public static AnalysisReport analyze(ForwardResult result, AnalysisOptions options,
+      List<LayerAttentionSummary> precomputed) {
+    TokenLayout layout = result.layout();
+    List<LayerCapture> captures = new ArrayList<>(result.layers());
+    if (captures.isEmpty()) {
+      throw new IllegalArgumentException("the forward result has no blocks");
+    }
+    captures.sort((a, b) -> Integer.compare(a.block(), b.block()));
+    int lastBlock = captures.get(captures.size() - 1).block();
+    List<String> notes = new ArrayList<>();
+    ModelSpec spec = result.spec();
+
+    // rule-A threshold: explicit, else preset, else none
+    Optional<ThresholdPreset> preset = spec == null ? Optional.empty() : ThresholdPresets.forModel(spec);
+    double tau = options.detection().absoluteThreshold();
+    if (Double.isNaN(tau)) {
+      if (preset.isPresent()) {
+        tau = preset.get().threshold();
+        notes.add(String.format(Locale.ROOT, "rule A uses the %s preset tau = %.4g (set for block %d), at every block",
+            preset.get().name(), tau, preset.get().referenceBlock()));
+      } else {
+        notes.add("rule A: no preset for this model and no threshold given");
+      }
+    }
+
+    List<LayerNormAnalysis> norms = new ArrayList<>();
+    for (LayerCapture capture : captures) {
+      norms.add(PatchNormAnalyzer.analyze(capture.block(), capture.tokenNorms(), layout, options.detection(), tau));
+    }
+    EmergenceLayer emergence = EmergenceLayer.fromNorms(norms, options.detection());
+
+    // attention summaries for the chosen query set, and ALL-query ones for the Gu metric
+    QuerySet querySet = options.sinks().querySet();
+    Map<Integer, LayerAttentionSummary> precomputedByBlock = new HashMap<>();
+    precomputed.forEach(s -> precomputedByBlock.put(s.block(), s));
+    List<LayerAttentionSummary> summaries = new ArrayList<>();
+    List<LayerAttentionSummary> allQuerySummaries = new ArrayList<>();
+    for (LayerCapture capture : captures) {
+      int block = capture.block();
+      if (capture.attention() != null) {
+        LayerAttentionSummary s = LayerAttentionSummary.fromAttention(block, capture.attention(), layout, querySet, false);
+        summaries.add(s);
+        allQuerySummaries.add(querySet == QuerySet.ALL
+            ? s
+            : LayerAttentionSummary.fromAttention(block, capture.attention(), layout, QuerySet.ALL, false));
+        continue;
+      }
+      LayerAttentionSummary s = precomputedByBlock.get(block);
+      if (s == null) {
+        notes.add("block " + block + ": no attention captured; sink and CLS metrics skipped there");
+        continue;
+      }
+      if (s.querySet() == QuerySet.ALL) {
+        allQuerySummaries.add(s);
+      }
+      if (s.querySet() == querySet) {
+        summaries.add(s);
+      } else if (querySet == QuerySet.CLS_ONLY && s.clsRow() != null) {
+        // the CLS row is the received attention for the query set {CLS}
+        summaries.add(new LayerAttentionSummary(block, s.heads(), s.tokens(), QuerySet.CLS_ONLY, s.clsRow().clone(),
+            s.clsRow(), s.headMean()));
+      } else {
+        notes.add("block " + block + ": summary has query set " + s.querySet() + ", options ask for " + querySet
+            + "; sink metrics skipped there");
+      }
+    }
+
+    SinkAnalysis sinkAnalysis = null;
+    if (!summaries.isEmpty()) {
+      List<Integer> summarised = summaries.stream().map(LayerAttentionSummary::block).toList();
+      List<Integer> withAll = allQuerySummaries.stream().map(LayerAttentionSummary::block).toList();
+      int[] selected = options.sinks().blocks().length > 0
+          ? options.sinks().blocks()
+          : summarised.stream().mapToInt(Integer::intValue).toArray();
+      boolean guAvailable = Arrays.stream(selected).allMatch(withAll::contains);
+      if (!guAvailable) {
+        notes.add("Gu head fraction skipped: it needs query set ALL received attention at every selected block");
+      }
+      sinkAnalysis = SinkAnalyzer.analyze(layout, summaries, guAvailable ? allQuerySummaries : null, norms,
+          options.sinks());
+    } else {
+      notes.add("no attention at any block: sink scores skipped");
+    }
+
+    List<LayerMassiveActivations> massive = new ArrayList<>();
+    for (LayerCapture capture : captures) {
+      massive.add(MassiveActivationFinder.find(capture.block(), capture.hidden(), layout, options.massiveActivations()));
+    }
+
+    ClsAttentionMaps clsMaps = clsMaps(options.clsAttention(), lastBlock, layout, summaries, precomputedByBlock, notes);
+    RolloutMap rollout = rollout(options.rollout(), captures, layout, precomputedByBlock, notes);
+    PatchPca pca = pca(options.pca(), result, captures, lastBlock, layout, notes);
+
+    List<LayerSummary> rows = summaries(norms, sinkAnalysis, massive);
+    return new AnalysisReport(
+        spec == null ? "" : spec.name(),
+        spec == null ? null : spec.family(),
+        layout,
+        options,
+        preset.orElse(null),
+        tau,
+        rows,
+        List.copyOf(norms),
+        emergence,
+        sinkAnalysis == null ? null : sinkAnalysis.layers(),
+        sinkAnalysis == null ? null : sinkAnalysis.scores(),
+        List.copyOf(massive),
+        clsMaps,
+        rollout,
+        pca,
+        List.copyOf(notes));
+  }
+
+  private static ClsAttentionMaps clsMaps(ClsAttentionOptions options, int lastBlock, TokenLayout layout,
+      List<LayerAttentionSummary> summaries, Map<Integer, LayerAttentionSummary> precomputed, List<String> notes) {
+    if (!layout.hasCls()) {
+      notes.add("no CLS token: CLS attention maps skipped");
+      return null;
+    }
+    int block = options.block() == 0 ? lastBlock : options.block();
+    LayerAttentionSummary source = summaries.stream().filter(s -> s.block() == block).findFirst()
+        .orElse(precomputed.get(block));
+    if (source == null || source.clsRow() == null) {
+      notes.add("block " + block + ": no CLS attention row; CLS attention maps skipped");
+      return null;
+    }
+    return ClsAttention.maps(block, source.clsRow(), source.heads(), layout, options.keptMass());
+  }
+
+  private static RolloutMap rollout(RolloutOptions options, List<LayerCapture> captures, TokenLayout layout,
+      Map<Integer, LayerAttentionSummary> precomputed, List<String> notes) {
+    if (!options.enabled()) {
+      return null;
+    }
+    if (!layout.hasCls()) {
+      notes.add("no CLS token: rollout skipped");
+      return null;
+    }
+    HeadFusion fusion = options.mode() == RolloutMode.PAPER ? HeadFusion.MEAN : options.fusion();
+    List<float[]> fused = new ArrayList<>();
+    for (LayerCapture capture : captures) {
+      if (capture.attention() != null) {
+        fused.add(AttentionRollout.fuseHeads(capture.attention(), fusion));
+        continue;
+      }
+      LayerAttentionSummary s = precomputed.get(capture.block());
+      if (s != null && s.headMean() != null && fusion == HeadFusion.MEAN) {
+        fused.add(s.headMean());
+        continue;
+      }
+      notes.add("block " + capture.block() + ": no " + fusion.name().toLowerCase(Locale.ROOT)
+          + "-fused attention; rollout needs every block and was skipped");
+      return null;
+    }
+    return AttentionRollout.rollout(fused, layout, options);
+  }
+
+  private static PatchPca pca(PcaOptions options, ForwardResult result, List<LayerCapture> captures, int lastBlock,
+      TokenLayout layout, List<String> notes) {
+    if (!options.enabled()) {
+      return null;
+    }
+    FloatTensor tokens;
+    int block;
+    if (options.features() == PcaFeatures.LAST_HIDDEN_STATE) {
+      tokens = result.lastHiddenState();
+      block = 0;
+      if (tokens == null) {
+        notes.add("no last hidden state: PCA skipped");
+        return null;
+      }
+    } else {
+      block = options.block() == 0 ? lastBlock : options.block();
+      tokens = captures.stream().filter(c -> c.block() == block).findFirst().map(LayerCapture::hidden).orElse(null);
+      if (tokens == null) {
+        notes.add("block " + block + " not captured: PCA skipped");
+        return null;
+      }
+    }
+    if (layout.patchCount() < 2) {
+      notes.add("fewer than two patches: PCA skipped");
+      return null;
+    }
+    return PatchFeaturePca.compute(tokens, layout, options.features(), block, options.refitOnForeground(),
+        options.zeroBackground());
+  }
+
+  private static List<LayerSummary> summaries(List<LayerNormAnalysis> norms, SinkAnalysis sinks,
+      List<LayerMassiveActivations> massive) {
+    Map<Integer, LayerSinkAnalysis> sinkByBlock = new HashMap<>();
+    if (sinks != null) {
+      sinks.layers().forEach(l -> sinkByBlock.put(l.block(), l));
+    }
+    Map<Integer, LayerMassiveActivations> massiveByBlock = new HashMap<>();
+    massive.forEach(m -> massiveByBlock.put(m.block(), m));
+    List<LayerSummary> rows = new ArrayList<>();
+    for (LayerNormAnalysis n : norms) {
+      LayerSinkAnalysis s = sinkByBlock.get(n.block());
+      ArtifactDetection a = n.artifacts();
+      PatchNormStats stats = n.patchNorms();
+      LayerMassiveActivations m = massiveByBlock.get(n.block());
+      rows.add(new LayerSummary(
+          n.block(),
+          stats.min(),
+          stats.median(),
+          stats.max(),
+          stats.maxOverMedian(),
+          a.requestedRule(),
+          a.appliedRule(),
+          a.verdict(),
+          a.threshold(),
+          a.count(),
+          a.fraction(),
+          s == null ? Double.NaN : s.sinkMassOnArtifacts(),
+          s == null ? Double.NaN : s.clsCaptureOnArtifacts(),
+          s == null ? Double.NaN : s.clsCaptureOnRegisters() + s.clsCaptureOnTestTimeRegisters(),
+          s == null ? -1 : s.topSinkToken(),
+          s == null ? Double.NaN : s.topSinkRatio(),
+          m == null ? 0 : m.count()));
+    }
+    return List.copyOf(rows);
+  }
+}
