@@ -88,6 +88,37 @@ public record Raster(int width, int height, int[] argb) {
         }
     }
 
+    /**
+     * This raster resampled to another size (bilinear; halving step by step when shrinking by
+     * more than 2, so thumbnails of photos do not alias).
+     */
+    public Raster resized(int newWidth, int newHeight) {
+        if (newWidth <= 0 || newHeight <= 0) {
+            throw new IllegalArgumentException("size must be positive: " + newWidth + "x" + newHeight);
+        }
+        Raster current = this;
+        while (current.width / 2 >= newWidth && current.height / 2 >= newHeight) {
+            current = current.scaledOnce(current.width / 2, current.height / 2);
+        }
+        return current.width == newWidth && current.height == newHeight ? current.copy()
+                : current.scaledOnce(newWidth, newHeight);
+    }
+
+    private Raster scaledOnce(int newWidth, int newHeight) {
+        Raster out = transparent(newWidth, newHeight);
+        java.awt.Graphics2D g = out.asBufferedImage().createGraphics();
+        try {
+            g.setComposite(java.awt.AlphaComposite.Src);
+            g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION,
+                    java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.setRenderingHint(java.awt.RenderingHints.KEY_RENDERING, java.awt.RenderingHints.VALUE_RENDER_QUALITY);
+            g.drawImage(asBufferedImage(), 0, 0, newWidth, newHeight, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
     /** True when every pixel has alpha 255, so an export can drop the alpha channel. */
     public boolean isOpaque() {
         for (int p : argb) {

@@ -32,10 +32,13 @@ public final class Ticks {
         if (lo == hi) {
             return List.of(lo);
         }
-        double step = linearStep(lo, hi, maxTicks);
+        return multiples(lo, hi, linearStep(lo, hi, maxTicks));
+    }
+
+    /** All multiples of {@code step} in [lo, hi], cleaned of binary noise. */
+    static List<Double> multiples(double lo, double hi, double step) {
         List<Double> ticks = new ArrayList<>();
-        double tolerance = step * 1e-9;
-        for (long k = (long) Math.ceil(lo / step - 1e-9); k * step <= hi + tolerance; k++) {
+        for (long k = (long) Math.ceil(lo / step - 1e-9); k <= (long) Math.floor(hi / step + 1e-9); k++) {
             ticks.add(clean(k * step, step));
         }
         return ticks;
