@@ -56,6 +56,21 @@ final class Drawing {
         g.fill(outline);
     }
 
+    /**
+     * A one-pixel line through the centres of the given pixels. With antialiasing on, a line at
+     * integer coordinates would straddle two pixel rows and blur into both.
+     */
+    static void pixelLine(Graphics2D g, int x0, int y0, int x1, int y1) {
+        g.setStroke(new BasicStroke(1f));
+        g.draw(new java.awt.geom.Line2D.Double(x0 + 0.5, y0 + 0.5, x1 + 0.5, y1 + 0.5));
+    }
+
+    /** A one-pixel outline on the border pixels of the rectangle. */
+    static void pixelRect(Graphics2D g, java.awt.Rectangle r) {
+        g.setStroke(new BasicStroke(1f));
+        g.draw(new java.awt.geom.Rectangle2D.Double(r.x + 0.5, r.y + 0.5, r.width - 1, r.height - 1));
+    }
+
     /** Draws text centred horizontally on cx with its baseline at y. */
     static void centred(Graphics2D g, String text, float cx, float y) {
         FontMetrics metrics = g.getFontMetrics();

@@ -110,13 +110,13 @@ public final class LegendRenderer {
             g.drawString(title, margin, margin + fonts.title.getAscent());
             drawCapsVertical(g, colormap, bar, cap, text);
             g.setColor(text);
-            g.drawRect(bar.x, bar.y, bar.width - 1, bar.height - 1);
+            Drawing.pixelRect(g, bar);
             g.setFont(fonts.label.getFont());
             for (int i = 0; i < values.size(); i++) {
                 double t = scale.normalize(values.get(i));
                 int y = (int) Math.round(barBottom - t * barLength);
                 y = Math.max(barTop, Math.min(barBottom - 1, y));
-                g.drawLine(bar.x + thickness, y, bar.x + thickness + TICK_LENGTH - 1, y);
+                Drawing.pixelLine(g, bar.x + thickness, y, bar.x + thickness + TICK_LENGTH - 1, y);
                 g.drawString(labels.get(i), labelX, y + (fonts.label.getAscent() - fonts.label.getDescent()) / 2f);
                 ticks.add(new Tick(values.get(i), labels.get(i), y));
             }
@@ -171,13 +171,13 @@ public final class LegendRenderer {
             g.drawString(title, margin, margin + fonts.title.getAscent());
             drawCapsHorizontal(g, colormap, bar, cap, text);
             g.setColor(text);
-            g.drawRect(bar.x, bar.y, bar.width - 1, bar.height - 1);
+            Drawing.pixelRect(g, bar);
             g.setFont(fonts.label.getFont());
             for (int i = 0; i < values.size(); i++) {
                 double t = scale.normalize(values.get(i));
                 int x = (int) Math.round(barLeft + t * barLength);
                 x = Math.max(barLeft, Math.min(barLeft + barLength - 1, x));
-                g.drawLine(x, barTop + thickness, x, barTop + thickness + TICK_LENGTH - 1);
+                Drawing.pixelLine(g, x, barTop + thickness, x, barTop + thickness + TICK_LENGTH - 1);
                 Drawing.centred(g, labels.get(i), x, labelsTop + fonts.label.getAscent());
                 ticks.add(new Tick(values.get(i), labels.get(i), x));
             }

@@ -136,8 +136,7 @@ public final class LineChartRenderer {
                 g.drawString(rightLabels.get(i), plot.x + plot.width + 6, (float) py + labelBaselineOffset);
             }
             g.setColor(text);
-            g.setStroke(new BasicStroke(1f));
-            g.drawRect(plot.x, plot.y, plot.width, plot.height);
+            Drawing.pixelRect(g, new Rectangle(plot.x, plot.y, plot.width + 1, plot.height + 1));
             Drawing.centred(g, chart.xLabel(), plot.x + plot.width / 2f, height - margin - fonts.label.getDescent());
             drawRotated(g, chart.leftAxisLabel(), margin + fonts.label.getAscent(), plot.y + plot.height / 2f, -90);
             if (hasRight) {
@@ -213,8 +212,7 @@ public final class LineChartRenderer {
         g.setColor(Drawing.color((style.backgroundArgb() & 0x00FFFFFF) | 0xDD000000));
         g.fillRect(x, y, boxWidth, boxHeight);
         g.setColor(Drawing.color(style.textArgb()));
-        g.setStroke(new BasicStroke(1f));
-        g.drawRect(x, y, boxWidth, boxHeight);
+        Drawing.pixelRect(g, new Rectangle(x, y, boxWidth + 1, boxHeight + 1));
         g.setFont(fonts.label.getFont());
         for (int i = 0; i < series.size(); i++) {
             float mid = y + 6 + i * lineHeight + lineHeight / 2f;

@@ -120,12 +120,12 @@ public final class Ticks {
      * {@code 2e-05}-style scientific notation for very small or large ones.
      */
     public static String format(double value, double step) {
-        if (value == 0 || Math.abs(value) < step * 1e-6) {
-            return "0";
+        if (Math.abs(value) < step * 1e-6) {
+            value = 0; // also avoids "-0.0"
         }
         double magnitude = Math.abs(value);
         if (magnitude >= 1e6 || step < 1e-3) {
-            return scientific(value);
+            return value == 0 ? "0" : scientific(value);
         }
         int decimals = step <= 0 ? 3 : Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
         return String.format(Locale.ROOT, "%." + decimals + "f", value);
