@@ -16,6 +16,9 @@ final class BlendLut {
     final int[] red;
     final int[] green;
     final int[] blue;
+    /** Red and blue premultiplied and packed as 0x00RR??BB-style 16-bit lanes, for two-lane blending. */
+    final int[] redBluePremultiplied;
+    final int[] greenPremultiplied;
 
     private BlendLut(int[] colors, int size, double opacity) {
         this.size = size;
@@ -27,6 +30,8 @@ final class BlendLut {
         red = new int[colors.length];
         green = new int[colors.length];
         blue = new int[colors.length];
+        redBluePremultiplied = new int[colors.length];
+        greenPremultiplied = new int[colors.length];
         for (int i = 0; i < colors.length; i++) {
             int c = colors[i];
             int a = (int) Math.round((c >>> 24) / 255.0 * opacity * 256.0);
@@ -35,6 +40,8 @@ final class BlendLut {
             red[i] = ((c >> 16) & 0xFF) * a;
             green[i] = ((c >> 8) & 0xFF) * a;
             blue[i] = (c & 0xFF) * a;
+            redBluePremultiplied[i] = (red[i] << 16) | blue[i];
+            greenPremultiplied[i] = green[i] << 8;
         }
     }
 
@@ -81,11 +88,12 @@ final class BlendLut {
             return destination;
         }
         if ((destination >>> 24) == 0xFF) {
+            // Red and blue share one multiply: each lane stays below 255 * 256, so no carry
+            // crosses into the other.
             int inv = inverseAlpha[k];
-            return 0xFF000000
-                    | ((((destination >> 16) & 0xFF) * inv + red[k]) >> 8) << 16
-                    | ((((destination >> 8) & 0xFF) * inv + green[k]) >> 8) << 8
-                    | (((destination & 0xFF) * inv + blue[k]) >> 8);
+            int redBlue = (destination & 0x00FF00FF) * inv + redBluePremultiplied[k];
+            int green = (destination & 0x0000FF00) * inv + greenPremultiplied[k];
+            return 0xFF000000 | ((redBlue >>> 8) & 0x00FF00FF) | ((green >>> 8) & 0x0000FF00);
         }
         return Pixels.over(destination, red[k] / a, green[k] / a, blue[k] / a, a);
     }

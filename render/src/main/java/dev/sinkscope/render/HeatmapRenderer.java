@@ -110,21 +110,60 @@ public final class HeatmapRenderer {
         return packed;
     }
 
+    /**
+     * Output rows that fall in the same grid row blend the same colours, so the per-pixel blend
+     * terms are laid out once per grid row and the inner loop only streams through arrays.
+     */
     private static void blendNearest(Raster target, AxisSampling xs, AxisSampling ys, int cols,
                                      int[] cellIndex, BlendLut lut) {
         int[] pixels = target.argb();
         int width = target.width();
-        int[] nearestCol = xs.nearest;
         int x0 = xs.first();
-        int x1 = xs.end();
+        int span = xs.end() - x0;
+        int[] inverse = new int[span];
+        int[] redBlue = new int[span];
+        int[] green = new int[span];
+        int[] entry = new int[span];
+        int laidOutRow = -1;
         for (int y = ys.first(); y < ys.end(); y++) {
-            int rowBase = ys.nearest[y] * cols;
-            int offset = y * width;
-            for (int x = x0; x < x1; x++) {
-                int k = cellIndex[rowBase + nearestCol[x]];
-                pixels[offset + x] = lut.blendOver(pixels[offset + x], k);
+            int gridRow = ys.nearest[y];
+            if (gridRow != laidOutRow) {
+                int rowBase = gridRow * cols;
+                for (int i = 0; i < span; i++) {
+                    int k = cellIndex[rowBase + xs.nearest[x0 + i]];
+                    entry[i] = k;
+                    inverse[i] = lut.inverseAlpha[k];
+                    redBlue[i] = lut.redBluePremultiplied[k];
+                    green[i] = lut.greenPremultiplied[k];
+                }
+                laidOutRow = gridRow;
+            }
+            int offset = y * width + x0;
+            if (isOpaqueRun(pixels, offset, span)) {
+                // Branch-free so the JIT can vectorise it; with alpha 0 (inverse 256) it
+                // reproduces the destination exactly.
+                for (int i = 0; i < span; i++) {
+                    int d = pixels[offset + i];
+                    int inv = inverse[i];
+                    int rb = (d & 0x00FF00FF) * inv + redBlue[i];
+                    int g = (d & 0x0000FF00) * inv + green[i];
+                    pixels[offset + i] = 0xFF000000 | ((rb >>> 8) & 0x00FF00FF) | ((g >>> 8) & 0x0000FF00);
+                }
+            } else {
+                for (int i = 0; i < span; i++) {
+                    pixels[offset + i] = lut.blendOver(pixels[offset + i], entry[i]);
+                }
             }
         }
+    }
+
+    /** True when every pixel of the run has alpha 255, as photos do. */
+    private static boolean isOpaqueRun(int[] pixels, int offset, int length) {
+        int all = 0xFF000000;
+        for (int i = offset; i < offset + length; i++) {
+            all &= pixels[i];
+        }
+        return all == 0xFF000000;
     }
 
     /**
@@ -148,18 +187,36 @@ public final class HeatmapRenderer {
                 line[i] = normalized[base + xs.lower[x]] * (1 - w) + normalized[base + xs.upper[x]] * w;
             }
         }
+        int[] entry = new int[span];
+        int[] inverse = lut.inverseAlpha;
+        int[] redBlue = lut.redBluePremultiplied;
+        int[] green = lut.greenPremultiplied;
         for (int y = ys.first(); y < ys.end(); y++) {
             float[] upperLine = horizontal[ys.lower[y]];
             float[] lowerLine = horizontal[ys.upper[y]];
             float wy = ys.weight[y];
             int nearestBase = ys.nearest[y] * cols;
-            int offset = y * width + x0;
             for (int i = 0; i < span; i++) {
                 float t = upperLine[i] * (1 - wy) + lowerLine[i] * wy;
                 if (t != t) {
                     t = normalized[nearestBase + xs.nearest[x0 + i]];
                 }
-                pixels[offset + i] = lut.blendOver(pixels[offset + i], lut.indexOf(t));
+                entry[i] = lut.indexOf(t);
+            }
+            int offset = y * width + x0;
+            if (isOpaqueRun(pixels, offset, span)) {
+                for (int i = 0; i < span; i++) {
+                    int k = entry[i];
+                    int d = pixels[offset + i];
+                    int inv = inverse[k];
+                    int rb = (d & 0x00FF00FF) * inv + redBlue[k];
+                    int g = (d & 0x0000FF00) * inv + green[k];
+                    pixels[offset + i] = 0xFF000000 | ((rb >>> 8) & 0x00FF00FF) | ((g >>> 8) & 0x0000FF00);
+                }
+            } else {
+                for (int i = 0; i < span; i++) {
+                    pixels[offset + i] = lut.blendOver(pixels[offset + i], entry[i]);
+                }
             }
         }
     }

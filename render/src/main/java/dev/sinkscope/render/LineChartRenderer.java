@@ -288,8 +288,13 @@ public final class LineChartRenderer {
          * axis ends on labelled values.
          */
         Range roundedOut(int maxTicks) {
-            double step = Ticks.linearStep(lo, hi, maxTicks);
-            return new Range(Math.floor(lo / step + 1e-9) * step, Math.ceil(hi / step - 1e-9) * step, step);
+            // A small margin keeps a line at the data maximum off the frame; non-negative data
+            // (ratios, masses) keeps a non-negative axis.
+            double margin = 0.04 * (hi - lo);
+            double paddedLo = lo >= 0 ? Math.max(0, lo - margin) : lo - margin;
+            double paddedHi = hi + margin;
+            double step = Ticks.linearStep(paddedLo, paddedHi, maxTicks);
+            return new Range(Math.floor(paddedLo / step + 1e-9) * step, Math.ceil(paddedHi / step - 1e-9) * step, step);
         }
 
         /** Ticks at the step chosen by {@link #roundedOut}, ending on both range ends. */

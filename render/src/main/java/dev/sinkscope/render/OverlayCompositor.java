@@ -82,26 +82,34 @@ public final class OverlayCompositor {
         }
         boolean dim = style != OutsideCropStyle.HATCHED;
         boolean hatch = style != OutsideCropStyle.DIMMED;
-        int[] pixels = target.argb();
+        BlendLut hatchColor = BlendLut.ofColors(new int[] {HATCH_ARGB}, 1.0);
         int width = target.width();
         int visibleRight = visible.x + visible.width;
         int visibleBottom = visible.y + visible.height;
         for (int y = 0; y < target.height(); y++) {
             boolean rowInside = y >= visible.y && y < visibleBottom && visible.width > 0;
-            int offset = y * width;
-            for (int x = 0; x < width; x++) {
-                if (rowInside && x >= visible.x && x < visibleRight) {
-                    x = visibleRight - 1;
-                    continue;
-                }
-                int p = pixels[offset + x];
-                if (dim) {
-                    p = Pixels.scaleRgb(p, DIM_FACTOR);
-                }
-                if (hatch && (x + y) % HATCH_SPACING == 0) {
-                    p = Pixels.over(p, HATCH_ARGB, 1.0);
-                }
-                pixels[offset + x] = p;
+            if (rowInside) {
+                markRun(target.argb(), y, 0, visible.x, width, dim, hatch, hatchColor);
+                markRun(target.argb(), y, visibleRight, width, width, dim, hatch, hatchColor);
+            } else {
+                markRun(target.argb(), y, 0, width, width, dim, hatch, hatchColor);
+            }
+        }
+    }
+
+    private static void markRun(int[] pixels, int y, int fromX, int toX, int width, boolean dim, boolean hatch,
+                                BlendLut hatchColor) {
+        int offset = y * width;
+        if (dim) {
+            for (int x = fromX; x < toX; x++) {
+                pixels[offset + x] = Pixels.scaleRgb(pixels[offset + x], DIM_FACTOR);
+            }
+        }
+        if (hatch && fromX < toX) {
+            // Pixels with (x + y) % spacing == 0 form the diagonal hatch lines.
+            int first = fromX + Math.floorMod(-(fromX + y), HATCH_SPACING);
+            for (int x = first; x < toX; x += HATCH_SPACING) {
+                pixels[offset + x] = hatchColor.blendOver(pixels[offset + x], 0);
             }
         }
     }
@@ -117,16 +125,34 @@ public final class OverlayCompositor {
                 k -> geometry.cropToOriginalX(k));
         boolean[] horizontalAt = boundaryPixels(visible.y, visible.height, lines.rows(), geometry.cropHeight(),
                 k -> geometry.cropToOriginalY(k));
-        int color = lines.argb();
+        int[] verticalColumns = indicesOf(verticalAt, visible.x);
+        BlendLut lut = BlendLut.ofColors(new int[] {lines.argb()}, 1.0);
         for (int y = visible.y; y < visible.y + visible.height; y++) {
-            boolean fullRow = horizontalAt[y - visible.y];
-            for (int x = visible.x; x < visible.x + visible.width; x++) {
-                if (fullRow || verticalAt[x - visible.x]) {
-                    int i = y * width + x;
-                    pixels[i] = Pixels.over(pixels[i], color, 1.0);
+            int offset = y * width;
+            if (horizontalAt[y - visible.y]) {
+                for (int x = visible.x; x < visible.x + visible.width; x++) {
+                    pixels[offset + x] = lut.blendOver(pixels[offset + x], 0);
+                }
+            } else {
+                for (int x : verticalColumns) {
+                    pixels[offset + x] = lut.blendOver(pixels[offset + x], 0);
                 }
             }
         }
+    }
+
+    private static int[] indicesOf(boolean[] flags, int offset) {
+        int count = 0;
+        for (boolean flag : flags) {
+            count += flag ? 1 : 0;
+        }
+        int[] indices = new int[count];
+        for (int i = 0, k = 0; i < flags.length; i++) {
+            if (flags[i]) {
+                indices[k++] = offset + i;
+            }
+        }
+        return indices;
     }
 
     /**

@@ -51,10 +51,17 @@ class LineChartRendererTest {
                 LineChartRenderer.Series.perLayer("v", new double[] {0, 10}, BLUE, LineChartRenderer.Axis.LEFT)));
         LineChartRenderer.Chart rendered = LineChartRenderer.render(chart, 300, 200, LegendStyle.LIGHT);
         Rectangle plot = rendered.plotArea();
-        // Below the key box, the left end of the line sits at the bottom, the right end at the top.
-        ComparisonTest.Bounds leftHalf = bounds(rendered.raster(), BLUE, plot.x + plot.width / 2, plot.x + plot.width);
-        assertTrue(leftHalf.count() > 0);
-        assertTrue(leftHalf.minY() <= plot.y + 3, "value 10 reaches the top");
+        List<Double> ticks = rendered.leftTicks();
+        double lo = ticks.get(0);
+        double hi = ticks.get(ticks.size() - 1);
+        assertTrue(hi > 10, "a margin keeps the maximum off the frame: " + ticks);
+        int expectedTopY = (int) Math.round(plot.y + plot.height * (1 - (10 - lo) / (hi - lo)));
+        int expectedBottomY = (int) Math.round(plot.y + plot.height * (1 - (0 - lo) / (hi - lo)));
+        // The line's right end (layer 1, value 10) is high, its left end (layer 0, value 0) low.
+        ComparisonTest.Bounds rightEnd = bounds(rendered.raster(), BLUE, plot.x + plot.width - 3, plot.x + plot.width);
+        assertTrue(Math.abs(rightEnd.minY() - expectedTopY) <= 4, rightEnd + " vs y " + expectedTopY);
+        ComparisonTest.Bounds leftEnd = bounds(rendered.raster(), BLUE, plot.x + 1, plot.x + 4);
+        assertTrue(Math.abs(leftEnd.maxY() - expectedBottomY) <= 4, leftEnd + " vs y " + expectedBottomY);
         assertEquals(List.of(0.0, 1.0), rendered.xTicks(), "no half layers");
     }
 
