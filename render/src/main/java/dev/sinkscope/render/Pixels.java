@@ -10,10 +10,6 @@ final class Pixels {
         return (a << 24) | (r << 16) | (g << 8) | b;
     }
 
-    static int withAlpha(int argb, int alpha) {
-        return (alpha << 24) | (argb & 0x00FFFFFF);
-    }
-
     /**
      * Non-premultiplied source-over of colour (r, g, b) with alpha a in 0..256 onto any
      * destination, including transparent ones (a standalone heatmap starts transparent).
