@@ -29,6 +29,13 @@ public record Colormap(String name, Kind kind, int[] lut, int badArgb, int under
         if (lut.length < 2) {
             throw new IllegalArgumentException("a colormap needs at least 2 entries, got " + lut.length);
         }
+        lut = lut.clone(); // shared constants such as Colormaps.VIRIDIS must stay immutable
+    }
+
+    /** A copy of the lookup table. */
+    @Override
+    public int[] lut() {
+        return lut.clone();
     }
 
     /**

@@ -44,7 +44,7 @@ public final class Colormaps {
 
     /** Names of the built-in colormaps, in a stable order for menus. */
     public static List<String> names() {
-        return List.copyOf(BY_NAME.values().stream().map(Colormap::name).toList());
+        return BY_NAME.values().stream().map(Colormap::name).toList();
     }
 
     public static List<Colormap> all() {

@@ -123,8 +123,9 @@ public record PreprocessGeometry(int originalWidth, int originalHeight,
     }
 
     /**
-     * The patch of a {@code rows x cols} grid under the centre of original pixel (x, y), or empty
-     * when the model did not see that pixel; for mapping a click on the photo to a patch.
+     * The patch of a {@code rows x cols} grid at continuous position (x, y) on the original (a
+     * mouse position; pixel (i, j) has its centre at (i + 0.5, j + 0.5)), or empty where the model
+     * saw nothing; for mapping a click on the photo to a patch.
      */
     public Optional<PatchPosition> patchAt(double x, double y, int rows, int cols) {
         double cx = originalToCropX(x);

@@ -39,7 +39,7 @@ public final class Ticks {
     static List<Double> multiples(double lo, double hi, double step) {
         List<Double> ticks = new ArrayList<>();
         for (long k = (long) Math.ceil(lo / step - 1e-9); k <= (long) Math.floor(hi / step + 1e-9); k++) {
-            ticks.add(clean(k * step, step));
+            ticks.add(clean(k * step));
         }
         return ticks;
     }
@@ -158,10 +158,10 @@ public final class Ticks {
         return Double.parseDouble("1e" + exponent);
     }
 
-    // k * step carries binary noise (0.30000000000000004); round to the step's decimals.
-    private static double clean(double value, double step) {
-        int decimals = Math.max(0, (int) Math.ceil(-Math.log10(step)) + 1);
-        return new BigDecimal(value).setScale(Math.min(decimals, 15), java.math.RoundingMode.HALF_EVEN).doubleValue();
+    // k * step carries binary noise (0.30000000000000004); 12 significant digits remove it while
+    // keeping every digit a tick label can show.
+    private static double clean(double value) {
+        return value == 0 ? 0 : new BigDecimal(value).round(new MathContext(12)).doubleValue();
     }
 
     private static void checkRange(double lo, double hi, int maxTicks) {

@@ -111,6 +111,13 @@ class ColormapsTest {
     }
 
     @Test
+    void sharedConstantsCannotBeChangedThroughTheirTable() {
+        int[] table = Colormaps.VIRIDIS.lut();
+        table[0] = 0xFFFF0000;
+        assertEquals("#440154", hex(Colormaps.VIRIDIS.entry(0)));
+    }
+
+    @Test
     void unknownNameListsTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Colormaps.byName("jet"));
         assertTrue(e.getMessage().contains("viridis"), e.getMessage());

@@ -27,6 +27,14 @@ class TicksTest {
     }
 
     @Test
+    void tinyAndOffsetRangesKeepTheirDigits() {
+        assertEquals(List.of(0.0, 1e-20, 2e-20, 3e-20, 4e-20), Ticks.linear(0, 4e-20, 5));
+        assertEquals(List.of("0", "1e-20", "2e-20", "3e-20", "4e-20"),
+                Ticks.labels(Ticks.linear(0, 4e-20, 5), Scale.Kind.LINEAR));
+        assertEquals(List.of(1000.001, 1000.002, 1000.003), Ticks.linear(1000.0005, 1000.003, 3));
+    }
+
+    @Test
     void logTicksAreDecades() {
         assertEquals(List.of(1.0, 10.0, 100.0, 1000.0), Ticks.log(1, 1000, 6));
         assertEquals(List.of("1", "10", "100", "1000"), Ticks.labels(Ticks.log(1, 1000, 6), Scale.Kind.LOG));
