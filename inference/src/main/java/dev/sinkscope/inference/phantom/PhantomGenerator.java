@@ -60,12 +60,21 @@ public final class PhantomGenerator {
   static final float CONST_LEVEL = 4.0f;
   static final float PROBE_SCALE = 0.3f;
   static final float ENERGY_GAIN = 10.0f;
-  static final float ENERGY_WEIGHT = 0.02f;
-  static final float SOFTMIN_SHARPNESS = 40f;
-  static final float REAL_TOKEN_BONUS = 5f;
-  static final float FIRE_GAIN = 300f;
-  static final float[] FIRE_MARGIN = {0.10f, 0.10f, 0.10f};
-  static final float[] PAYLOAD = {1.2f, 1.0f, 0.8f};
+  static final float ENERGY_WEIGHT = 0.2f;
+  static final float SOFTMIN_SHARPNESS = 300f;
+  /** Rescales the soft minimum back to raw energy units (the typical LayerNorm scale of a real token). */
+  static final float SOFTMIN_OUT = (float) Math.sqrt((CONST_TO - CONST_FROM) * CONST_LEVEL * CONST_LEVEL / D);
+  static final float REAL_TOKEN_BONUS = 1000f;
+  static final int FLAG = 50;
+  /** Flag neurons in block 2: A fires on non-flat tokens, B = A shifted by one; flag = 1 - (A - B). */
+  static final int[] FLAG_NEURONS = {5, 6};
+  /** Tokens within this LayerNorm-unit margin of the image's soft minimum count as flattest. */
+  static final float FLAT_MARGIN = 0.03225f;
+  static final float FLAG_STEEPNESS = 1e4f;
+  static final float FLAG_LEVEL = 3f;
+  static final float[] FIRE_GAIN = {10f, 9f, 8f};
+  static final float FIRE_THRESHOLD = 0.8f;
+  static final float[] PAYLOAD = {7.5f, 7.0f, 6.5f};
   static final float SINK_QUERY = 1.45f;
   static final float SINK_KEY = 1.45f;
 
@@ -129,11 +138,16 @@ public final class PhantomGenerator {
       float[] fc1 = gaussian(rng, MLP * D, 0.02f);
       float[] fc1b = new float[MLP];
       float[] fc2 = gaussian(rng, D * MLP, 0.02f);
+      float[] fc2b = new float[D];
       float[] ls2 = filled(D, 0.1f);
+      for (int d = ENERGY; d <= FLAG; d++) {
+        java.util.Arrays.fill(fc2, d * MLP, (d + 1) * MLP, 0f); // circuit dimensions stay clean
+      }
       if (l == 1) {
         plantEnergy(fc1, fc2, ls2);
       } else if (l == 2) {
         plantSoftMin(q, qb, k, v, o, ls1, constPattern);
+        plantFlag(fc1, fc1b, fc2, fc2b, ls2);
       } else if (l == CIRCUIT_BLOCK) {
         plantRegisterNeurons(fc1, fc1b, fc2, ls2, payload);
       } else if (l > CIRCUIT_BLOCK) {
@@ -153,7 +167,7 @@ public final class PhantomGenerator {
       w.put(p + "mlp.fc1.weight", FloatTensor.of(fc1, MLP, D));
       w.put(p + "mlp.fc1.bias", FloatTensor.of(fc1b, MLP));
       w.put(p + "mlp.fc2.weight", FloatTensor.of(fc2, D, MLP));
-      w.put(p + "mlp.fc2.bias", FloatTensor.of(new float[D], D));
+      w.put(p + "mlp.fc2.bias", FloatTensor.of(fc2b, D));
       w.put(p + "layer_scale2.lambda1", FloatTensor.of(ls2, D));
     }
     w.put("layernorm.weight", FloatTensor.of(filled(D, 1f), D));
@@ -292,7 +306,7 @@ public final class PhantomGenerator {
     v[ENERGY] = 1f;
     for (int d = 0; d < D; d++) {
       for (int j = 0; j < HEAD_DIM; j++) {
-        o[d * D + j] = d == SOFT_MIN && j == 0 ? 1f : 0f;
+        o[d * D + j] = d == SOFT_MIN && j == 0 ? SOFTMIN_OUT : 0f;
       }
       if (d == SOFT_MIN) {
         for (int j = HEAD_DIM; j < D; j++) {
@@ -303,14 +317,35 @@ public final class PhantomGenerator {
     ls1[SOFT_MIN] = 1f;
   }
 
-  /** Block 3: the register neurons fire when E is within δ of the image's soft minimum; they write c·u. */
+  /**
+   * Block 2 MLP: a saturating flag. With z = β·(LN[49] − LN[48] + margin), A = GELU(−z) and
+   * B = GELU(−z − 1) differ by 1 on every token that is not among the flattest and by 0 on those that
+   * are; the flag dimension gets level·(1 − (A − B)): a clean 0/level switch, steep enough that no
+   * token sits half-way. A and B fire on most tokens, so the sparsity filter of neuron discovery
+   * ignores them.
+   */
+  private static void plantFlag(float[] fc1, float[] fc1b, float[] fc2, float[] fc2b, float[] ls2) {
+    for (int i = 0; i < 2; i++) {
+      int n = FLAG_NEURONS[i];
+      java.util.Arrays.fill(fc1, n * D, (n + 1) * D, 0f);
+      fc1[n * D + SOFT_MIN] = -FLAG_STEEPNESS;
+      fc1[n * D + ENERGY] = FLAG_STEEPNESS;
+      fc1b[n] = -FLAG_STEEPNESS * FLAT_MARGIN - i;
+      for (int d = 0; d < D; d++) {
+        fc2[d * MLP + n] = d == FLAG ? (i == 0 ? -FLAG_LEVEL : FLAG_LEVEL) : 0f;
+      }
+    }
+    fc2b[FLAG] = FLAG_LEVEL;
+    ls2[FLAG] = 1f;
+  }
+
+  /** Block 3: the register neurons fire on flagged tokens and write c·u, a large vector. */
   private static void plantRegisterNeurons(float[] fc1, float[] fc1b, float[] fc2, float[] ls2, float[] payload) {
     for (int j = 0; j < REGISTER_NEURONS.length; j++) {
       int n = REGISTER_NEURONS[j];
       java.util.Arrays.fill(fc1, n * D, (n + 1) * D, 0f);
-      fc1[n * D + SOFT_MIN] = FIRE_GAIN;
-      fc1[n * D + ENERGY] = -FIRE_GAIN;
-      fc1b[n] = FIRE_GAIN * FIRE_MARGIN[j];
+      fc1[n * D + FLAG] = FIRE_GAIN[j];
+      fc1b[n] = -FIRE_GAIN[j] * FIRE_THRESHOLD;
       for (int d = 0; d < D; d++) {
         fc2[d * MLP + n] = PAYLOAD[j] * payload[d];
       }
