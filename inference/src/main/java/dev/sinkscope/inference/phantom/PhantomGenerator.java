@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sinkscope.inference.result.FloatTensor;
+import dev.sinkscope.inference.safetensors.Dtype;
 import dev.sinkscope.inference.safetensors.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,39 +58,55 @@ public final class PhantomGenerator {
   static final int PROBES = 24;
 
   /** Tunable constants of the circuit (documented in the model card). */
-  static final float CONST_LEVEL = 4.0f;
+  static final float CONST_LEVEL = 8.0f;
+  /**
+   * Every dimension of a patch token gets the same offset, a0 + g·(mean luma): normal-token norms then
+   * vary with brightness (a realistic spread for the detectors) while LayerNorm, which subtracts the
+   * mean, sees exactly the same token, so the circuit is unaffected.
+   */
+  static final float UNIFORM_OFFSET = 3f;
+  static final float UNIFORM_LUMA_GAIN = 0.3f;
+  /** Half-width of a seeded per-position offset (also uniform over dimensions): light-tailed norm jitter. */
+  static final float POSITION_JITTER = 1.5f;
   static final float PROBE_SCALE = 0.3f;
-  static final float ENERGY_GAIN = 10.0f;
+  static final float ENERGY_GAIN = 40.0f;
   static final float ENERGY_WEIGHT = 0.2f;
-  static final float SOFTMIN_SHARPNESS = 300f;
+  static final float SOFTMIN_SHARPNESS = 3000f;
   /** Rescales the soft minimum back to raw energy units (the typical LayerNorm scale of a real token). */
   static final float SOFTMIN_OUT = (float) Math.sqrt((CONST_TO - CONST_FROM) * CONST_LEVEL * CONST_LEVEL / D);
-  static final float REAL_TOKEN_BONUS = 1000f;
+  /** Tokens without the constant pattern (an appended test-time register) get this much energy: never the flattest. */
+  static final float NON_REAL_ENERGY = 8f;
+  static final int NON_REAL_NEURON = 2 * PROBES;
   static final int FLAG = 50;
   /** Flag neurons in block 2: A fires on non-flat tokens, B = A shifted by one; flag = 1 - (A - B). */
   static final int[] FLAG_NEURONS = {5, 6};
-  /** Tokens within this LayerNorm-unit margin of the image's soft minimum count as flattest. */
-  static final float FLAT_MARGIN = 0.03225f;
   static final float FLAG_STEEPNESS = 1e4f;
-  static final float FLAG_LEVEL = 3f;
+  static final float FLAG_LEVEL = 6f;
   static final float[] FIRE_GAIN = {10f, 9f, 8f};
   static final float FIRE_THRESHOLD = 0.8f;
-  static final float[] PAYLOAD = {7.5f, 7.0f, 6.5f};
-  static final float SINK_QUERY = 1.45f;
+  static final float[] PAYLOAD = {15f, 14f, 13f};
+  static final float SINK_QUERY = 1.8f;
   static final float SINK_KEY = 1.45f;
 
   private PhantomGenerator() {}
 
   /** Writes the phantom (and, with {@code registers}, its with-registers twin) into {@code folder}. */
-  public static void write(Path folder, boolean registers) throws IOException {
+  /**
+   * Writes one phantom.
+   *
+   * @param flatMargin tokens within this LayerNorm-unit margin of the image's soft minimum are flagged
+   *     as flattest ({@link PhantomBuilder} calibrates it on the bundled photos)
+   */
+  public static void write(Path folder, boolean registers, float flatMargin) throws IOException {
     Files.createDirectories(folder);
-    Map<String, FloatTensor> weights = weights(registers);
-    SafetensorsWriter.write(folder.resolve("model.safetensors"), weights, Map.of("format", "pt"));
+    Map<String, FloatTensor> weights = weights(registers, flatMargin);
+    // float16 halves the shipped size; every planted constant is exactly or closely representable.
+    SafetensorsWriter.write(folder.resolve("model.safetensors"), weights, Map.of("format", "pt"), Dtype.F16);
     Files.writeString(folder.resolve("config.json"), config(registers));
     Files.writeString(folder.resolve("preprocessor_config.json"), preprocessorConfig());
   }
 
-  static Map<String, FloatTensor> weights(boolean withRegisters) {
+  static Map<String, FloatTensor> weights(boolean withRegisters, float flatMargin) {
     Random rng = new Random(SEED);
     Map<String, FloatTensor> w = new LinkedHashMap<>();
     float[] constPattern = new float[D];
@@ -111,10 +128,18 @@ public final class PhantomGenerator {
       for (int d = 0; d < 48; d++) {
         positions[t * D + d] = 0.05f * (float) rng.nextGaussian();
       }
+      float jitter = POSITION_JITTER * (2 * rng.nextFloat() - 1);
+      for (int d = 0; d < D; d++) {
+        positions[t * D + d] += jitter;
+      }
     }
     w.put("embeddings.position_embeddings", FloatTensor.of(positions, 1, 1 + GRID * GRID, D));
     w.put("embeddings.patch_embeddings.projection.weight", FloatTensor.of(patchFilters(rng), D, 3, PATCH, PATCH));
-    w.put("embeddings.patch_embeddings.projection.bias", FloatTensor.of(constPattern.clone(), D));
+    float[] patchBias = constPattern.clone();
+    for (int d = 0; d < D; d++) {
+      patchBias[d] += UNIFORM_OFFSET;
+    }
+    w.put("embeddings.patch_embeddings.projection.bias", FloatTensor.of(patchBias, D));
     if (withRegisters) {
       float[] regs = new float[REGISTERS * D];
       for (int r = 0; r < REGISTERS; r++) {
@@ -144,10 +169,10 @@ public final class PhantomGenerator {
         java.util.Arrays.fill(fc2, d * MLP, (d + 1) * MLP, 0f); // circuit dimensions stay clean
       }
       if (l == 1) {
-        plantEnergy(fc1, fc2, ls2);
+        plantEnergy(fc1, fc1b, fc2, ls2);
       } else if (l == 2) {
         plantSoftMin(q, qb, k, v, o, ls1, constPattern);
-        plantFlag(fc1, fc1b, fc2, fc2b, ls2);
+        plantFlag(fc1, fc1b, fc2, fc2b, ls2, flatMargin);
       } else if (l == CIRCUIT_BLOCK) {
         plantRegisterNeurons(fc1, fc1b, fc2, ls2, payload);
       } else if (l > CIRCUIT_BLOCK) {
@@ -261,6 +286,13 @@ public final class PhantomGenerator {
         }
       }
     }
+    for (int dim = 0; dim < D; dim++) {
+      for (int c = 0; c < 3; c++) {
+        for (int i = 0; i < area; i++) {
+          w[(dim * 3 + c) * area + i] += UNIFORM_LUMA_GAIN / (3f * area);
+        }
+      }
+    }
     for (int dim = 39; dim < 48; dim++) {
       float[] mix = {(float) rng.nextGaussian(), (float) rng.nextGaussian(), (float) rng.nextGaussian()};
       for (int c = 0; c < 3; c++) {
@@ -273,7 +305,7 @@ public final class PhantomGenerator {
   }
 
   /** Block 1 MLP: neurons 2k, 2k+1 compute GELU(±a·probe_k); their sum goes to the energy dimension. */
-  private static void plantEnergy(float[] fc1, float[] fc2, float[] ls2) {
+  private static void plantEnergy(float[] fc1, float[] fc1b, float[] fc2, float[] ls2) {
     for (int k = 0; k < PROBES; k++) {
       for (int s = 0; s < 2; s++) {
         int neuron = 2 * k + s;
@@ -284,15 +316,21 @@ public final class PhantomGenerator {
         }
       }
     }
-    for (int n = 0; n < MLP; n++) {
-      if (n >= 2 * PROBES) {
-        fc2[ENERGY * MLP + n] = 0f; // keep the energy dimension clean
-      }
+    // A token without the constant pattern (mean sign-weighted LN over dims 56-95 near 0 instead of
+    // about 2) is not an image patch: give it a high energy so it never wins the soft minimum.
+    int n = NON_REAL_NEURON;
+    java.util.Arrays.fill(fc1, n * D, (n + 1) * D, 0f);
+    for (int d = CONST_FROM; d < CONST_TO; d++) {
+      fc1[n * D + d] = -NON_REAL_ENERGY * ((d - CONST_FROM) % 2 == 0 ? 1 : -1) / (CONST_TO - CONST_FROM);
+    }
+    fc1b[n] = NON_REAL_ENERGY;
+    for (int d = 0; d < D; d++) {
+      fc2[d * MLP + n] = d == ENERGY ? 1f : 0f;
     }
     ls2[ENERGY] = 1f;
   }
 
-  /** Block 2, head 0: query constant, key = −λ·E + bonus for real tokens, value = E, output to dim 49. */
+  /** Block 2, head 0: query constant, key = −λ·E, value = E, output to dim 49: a sharp soft minimum of E. */
   private static void plantSoftMin(float[] q, float[] qb, float[] k, float[] v, float[] o, float[] ls1,
       float[] constPattern) {
     clearRows(q, 0, HEAD_DIM);
@@ -300,9 +338,6 @@ public final class PhantomGenerator {
     clearRows(v, 0, HEAD_DIM);
     qb[0] = HEAD_DIM > 0 ? (float) Math.sqrt(HEAD_DIM) : 1f; // logit = q·k / sqrt(dh) = k[0]
     k[ENERGY] = -SOFTMIN_SHARPNESS;
-    for (int d = CONST_FROM; d < CONST_TO; d++) {
-      k[d] = REAL_TOKEN_BONUS * Math.signum(constPattern[d]) / (CONST_TO - CONST_FROM);
-    }
     v[ENERGY] = 1f;
     for (int d = 0; d < D; d++) {
       for (int j = 0; j < HEAD_DIM; j++) {
@@ -324,13 +359,13 @@ public final class PhantomGenerator {
    * token sits half-way. A and B fire on most tokens, so the sparsity filter of neuron discovery
    * ignores them.
    */
-  private static void plantFlag(float[] fc1, float[] fc1b, float[] fc2, float[] fc2b, float[] ls2) {
+  private static void plantFlag(float[] fc1, float[] fc1b, float[] fc2, float[] fc2b, float[] ls2, float flatMargin) {
     for (int i = 0; i < 2; i++) {
       int n = FLAG_NEURONS[i];
       java.util.Arrays.fill(fc1, n * D, (n + 1) * D, 0f);
       fc1[n * D + SOFT_MIN] = -FLAG_STEEPNESS;
       fc1[n * D + ENERGY] = FLAG_STEEPNESS;
-      fc1b[n] = -FLAG_STEEPNESS * FLAT_MARGIN - i;
+      fc1b[n] = -FLAG_STEEPNESS * flatMargin - i;
       for (int d = 0; d < D; d++) {
         fc2[d * MLP + n] = d == FLAG ? (i == 0 ? -FLAG_LEVEL : FLAG_LEVEL) : 0f;
       }
@@ -449,10 +484,5 @@ public final class PhantomGenerator {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** Writes both phantoms: {@code args[0]} = assets model folder. */
-  public static void main(String[] args) throws IOException {
-    Path root = Path.of(args.length > 0 ? args[0] : ".");
-    write(root.resolve("sink-phantom"), false);
-    write(root.resolve("sink-phantom-registers"), true);
-  }
+
 }

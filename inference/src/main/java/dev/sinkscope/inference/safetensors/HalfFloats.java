@@ -30,4 +30,39 @@ public final class HalfFloats {
     }
     return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
   }
+
+  /** float32 to IEEE 754 binary16, round to nearest even; overflow gives infinity. */
+  public static short floatToHalf(float value) {
+    int bits = Float.floatToRawIntBits(value);
+    int sign = (bits >>> 16) & 0x8000;
+    int exponent = (bits >>> 23) & 0xff;
+    int mantissa = bits & 0x7fffff;
+    if (exponent == 0xff) {
+      return (short) (sign | 0x7c00 | (mantissa != 0 ? 0x200 : 0));
+    }
+    int e = exponent - 127 + 15;
+    if (e >= 0x1f) {
+      return (short) (sign | 0x7c00);
+    }
+    if (e <= 0) {
+      if (e < -10) {
+        return (short) sign;
+      }
+      int m = mantissa | 0x800000;
+      int shift = 14 - e;
+      int half = m >>> shift;
+      int rest = m & ((1 << shift) - 1);
+      int midpoint = 1 << (shift - 1);
+      if (rest > midpoint || (rest == midpoint && (half & 1) == 1)) {
+        half++;
+      }
+      return (short) (sign | half);
+    }
+    int half = (e << 10) | (mantissa >>> 13);
+    int rest = mantissa & 0x1fff;
+    if (rest > 0x1000 || (rest == 0x1000 && (half & 1) == 1)) {
+      half++; // may carry into the exponent, which is the correct rounding
+    }
+    return (short) (sign | half);
+  }
 }

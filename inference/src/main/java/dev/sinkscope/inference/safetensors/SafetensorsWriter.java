@@ -26,6 +26,16 @@ public final class SafetensorsWriter {
    */
   public static void write(Path file, Map<String, FloatTensor> tensors, Map<String, String> metadata)
       throws IOException {
+    write(file, tensors, metadata, Dtype.F32);
+  }
+
+  /** Writes {@code tensors} as {@code dtype}, which must be F32 or F16 (rounded to nearest even). */
+  public static void write(Path file, Map<String, FloatTensor> tensors, Map<String, String> metadata, Dtype dtype)
+      throws IOException {
+    if (dtype != Dtype.F32 && dtype != Dtype.F16) {
+      throw new IllegalArgumentException("can write F32 or F16, not " + dtype);
+    }
+    int width = dtype.bytes();
     ObjectNode header = JSON.createObjectNode();
     if (!metadata.isEmpty()) {
       ObjectNode meta = header.putObject("__metadata__");
@@ -34,12 +44,12 @@ public final class SafetensorsWriter {
     long offset = 0;
     for (Map.Entry<String, FloatTensor> e : tensors.entrySet()) {
       ObjectNode entry = header.putObject(e.getKey());
-      entry.put("dtype", "F32");
+      entry.put("dtype", dtype.name());
       ArrayNode shape = entry.putArray("shape");
       for (int d : e.getValue().shape()) {
         shape.add(d);
       }
-      long bytes = 4L * e.getValue().size();
+      long bytes = (long) width * e.getValue().size();
       entry.putArray("data_offsets").add(offset).add(offset + bytes);
       offset += bytes;
     }
@@ -63,13 +73,23 @@ public final class SafetensorsWriter {
             out.write(chunk.array(), 0, chunk.position());
             chunk.clear();
           }
-          chunk.putFloat(v);
+          if (width == 4) {
+            chunk.putFloat(v);
+          } else {
+            chunk.putShort(HalfFloats.floatToHalf(v));
+          }
         }
       }
       out.write(chunk.array(), 0, chunk.position());
     } catch (IOException e) {
       Files.deleteIfExists(tmp);
       throw e;
+    }
+    try {
+      // temp files are created owner-only; a written model or dump is an ordinary readable file
+      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException notPosix) {
+      // other file systems keep their defaults
     }
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
