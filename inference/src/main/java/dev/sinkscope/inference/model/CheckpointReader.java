@@ -421,6 +421,8 @@ public final class CheckpointReader {
         keys.put(canon, CanonicalWeights.block(i, "fc2.bias"), b + fc2 + ".bias", d);
       }
       keys.checkNoExtraBlocks(clip ? "encoder.layers." : "encoder.layer.", layers);
+      AttentionGate gate = keys.attentionGates(canon, layers, d, heads,
+          i -> (clip ? "encoder.layers." + i + ".self_attn" : "encoder.layer." + i + ".attention") + ".gate");
       keys.reportIgnored(canon, warnings);
 
       ModelFamily family = switch (kind) {
@@ -439,7 +441,7 @@ public final class CheckpointReader {
             dinov2, clip, canon.containsKey(CanonicalWeights.PATCH_BIAS), true, deit, registers, true,
             kind == CheckpointLayout.HF_DINOV2_WITH_REGISTERS
                 ? PositionInterpolation.BICUBIC_ANTIALIAS : PositionInterpolation.BICUBIC,
-            !clip, pooling);
+            !clip, pooling, gate);
       } catch (IllegalArgumentException e) {
         throw new ModelLoadException(configFile, e.getMessage() + " (native grid " + grid + ")");
       }
@@ -570,6 +572,7 @@ public final class CheckpointReader {
         keys.put(canon, CanonicalWeights.block(i, "fc2.weight"), b + "mlp.fc2.weight", d, mlp);
         keys.put(canon, CanonicalWeights.block(i, "fc2.bias"), b + "mlp.fc2.bias", d);
       }
+      AttentionGate gate = keys.attentionGates(canon, layers, d, heads, i -> "blocks." + i + ".attn.gate");
       keys.reportIgnored(canon, warnings);
       boolean layerScale = canon.containsKey(CanonicalWeights.block(0, "ls1"));
       ModelFamily family = arch.contains("dinov2") ? ModelFamily.DINOV2
@@ -581,7 +584,7 @@ public final class CheckpointReader {
         spec = new ModelSpec(arch, family, CheckpointLayout.TIMM, d, layers, heads, mlp, patch, image, eps,
             activation, layerScale, preNorm, canon.containsKey(CanonicalWeights.PATCH_BIAS), hasCls, false,
             registers, posHasPrefix, PositionInterpolation.BICUBIC_ANTIALIAS, true,
-            hasCls ? Pooling.NORMED_CLS : Pooling.NONE);
+            hasCls ? Pooling.NORMED_CLS : Pooling.NONE, gate);
       } catch (IllegalArgumentException e) {
         throw new ModelLoadException(configFile, e.getMessage());
       }
@@ -698,6 +701,32 @@ public final class CheckpointReader {
       }
       canon.put(canonical, r);
       used.add(r.key());
+    }
+
+    /**
+     * Maps trained attention gates ({@code <module>.weight} [H, D] or [D, D], optional bias) when
+     * block 0 has one; then every block must have the same kind.
+     */
+    AttentionGate attentionGates(Map<String, WeightRef> canon, int layers, int d, int heads,
+        java.util.function.IntFunction<String> module) throws ModelLoadException {
+      String first = module.apply(0) + ".weight";
+      if (!present(first)) {
+        for (int i = 1; i < layers; i++) {
+          if (present(module.apply(i) + ".weight")) {
+            throw new ModelLoadException(fileOf(module.apply(i) + ".weight"), "key '" + prefix + module.apply(i)
+                + ".weight' is a trained attention gate, but block 0 has none ('" + prefix + first + "')");
+          }
+        }
+        return AttentionGate.NONE;
+      }
+      long rows = info(first).shape()[0];
+      AttentionGate kind = rows == heads ? AttentionGate.HEADWISE : AttentionGate.ELEMENTWISE;
+      int out = kind == AttentionGate.HEADWISE ? heads : d;
+      for (int i = 0; i < layers; i++) {
+        put(canon, CanonicalWeights.block(i, "gate.weight"), module.apply(i) + ".weight", out, d);
+        putOptional(canon, CanonicalWeights.block(i, "gate.bias"), module.apply(i) + ".bias", out);
+      }
+      return kind;
     }
 
     int countBlocks(String blockPrefix) {

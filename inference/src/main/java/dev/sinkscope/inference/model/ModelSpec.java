@@ -28,6 +28,7 @@ import dev.sinkscope.inference.result.TokenLayout;
  * @param interpolation how the position table is resized
  * @param finalNormAllTokens whether {@code last_hidden_state} is the final LayerNorm of all tokens
  * @param pooling how the pooled output is made
+ * @param attentionGate trained attention output gates, when the checkpoint has them
  */
 public record ModelSpec(
     String name,
@@ -50,9 +51,31 @@ public record ModelSpec(
     boolean positionTableHasPrefix,
     PositionInterpolation interpolation,
     boolean finalNormAllTokens,
-    Pooling pooling) {
+    Pooling pooling,
+    AttentionGate attentionGate) {
+
+  /** A spec without trained attention gates. */
+  public ModelSpec(String name, ModelFamily family, CheckpointLayout layout, int hiddenSize, int numLayers,
+      int numHeads, int intermediateSize, int patchSize, int imageSize, double layerNormEps, MlpActivation activation,
+      boolean layerScale, boolean preNorm, boolean patchBias, boolean hasCls, boolean hasDistillation, int registers,
+      boolean positionTableHasPrefix, PositionInterpolation interpolation, boolean finalNormAllTokens,
+      Pooling pooling) {
+    this(name, family, layout, hiddenSize, numLayers, numHeads, intermediateSize, patchSize, imageSize, layerNormEps,
+        activation, layerScale, preNorm, patchBias, hasCls, hasDistillation, registers, positionTableHasPrefix,
+        interpolation, finalNormAllTokens, pooling, AttentionGate.NONE);
+  }
+
+  /** The same spec with {@code gate}. */
+  public ModelSpec withAttentionGate(AttentionGate gate) {
+    return new ModelSpec(name, family, layout, hiddenSize, numLayers, numHeads, intermediateSize, patchSize, imageSize,
+        layerNormEps, activation, layerScale, preNorm, patchBias, hasCls, hasDistillation, registers,
+        positionTableHasPrefix, interpolation, finalNormAllTokens, pooling, gate);
+  }
 
   public ModelSpec {
+    if (attentionGate == null) {
+      attentionGate = AttentionGate.NONE;
+    }
     require(hiddenSize > 0, "hidden size must be positive");
     require(numLayers > 0, "number of layers must be positive");
     require(numHeads > 0 && hiddenSize % numHeads == 0,
@@ -93,6 +116,7 @@ public record ModelSpec(
   public String summary() {
     return family.displayName() + " (" + layout + ") D=" + hiddenSize + " L=" + numLayers + " H=" + numHeads
         + " P=" + patchSize + (registers > 0 ? " registers=" + registers : "")
-        + (hasDistillation ? " +distillation" : "");
+        + (hasDistillation ? " +distillation" : "")
+        + (attentionGate != AttentionGate.NONE ? " gated-attention=" + attentionGate : "");
   }
 }
