@@ -2,6 +2,7 @@ package dev.sinkscope.inference.safetensors;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -35,8 +36,11 @@ public final class SafetensorsFile implements AutoCloseable {
   /** Largest header accepted; real checkpoints (ViT-g) have headers of a few tens of KB. */
   public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
 
+  // Strict like the reference parser: duplicate names and anything after the header object but
+  // whitespace (the spec's padding) are errors, not silently dropped.
   private static final ObjectMapper JSON = JsonMapper.builder()
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
 
   private final Path path;
@@ -58,6 +62,10 @@ public final class SafetensorsFile implements AutoCloseable {
 
   /** Opens and validates {@code path}. */
   public static SafetensorsFile open(Path path) throws IOException {
+    if (Files.exists(path) && !Files.isRegularFile(path)) {
+      // a pipe or device would block or never end
+      throw new SafetensorsFormatException(path, "is not a regular file");
+    }
     FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
     try {
       return parse(path, channel);
@@ -77,7 +85,7 @@ public final class SafetensorsFile implements AutoCloseable {
     long headerLength = lengthBytes.getLong(0);
     if (headerLength <= 0 || headerLength > MAX_HEADER_BYTES) {
       throw new SafetensorsFormatException(path, "header length " + Long.toUnsignedString(headerLength)
-          + " is outside 1.." + MAX_HEADER_BYTES + " bytes (not a safetensors file, or corrupt)");
+          + " is outside 1.." + MAX_HEADER_BYTES + " bytes (" + whatItIs(lengthBytes.array()) + ")");
     }
     if (8 + headerLength > fileSize) {
       throw new SafetensorsFormatException(path, "header length " + headerLength + " runs past the end of the "
@@ -112,6 +120,31 @@ public final class SafetensorsFile implements AutoCloseable {
     checkCoverage(path, tensors, dataLength);
     return new SafetensorsFile(path, channel, dataStart, dataLength,
         Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
+  }
+
+  /** A guess at what a file with an impossible header length really is, from its first 8 bytes. */
+  private static String whatItIs(byte[] head) {
+    if ((head[0] & 0xff) == 0x80 && head[1] >= 2 && head[1] <= 5) { // PROTO opcode, protocols 2-5
+      return "it starts like a Python pickle, the format of PyTorch .bin/.pt files; Sinkscope never unpickles, "
+          + "use the model's .safetensors weights";
+    }
+    if (head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
+      return "it is a zip archive, the format torch.save writes; Sinkscope never unpickles, use the model's "
+          + ".safetensors weights";
+    }
+    String text = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1);
+    if (text.startsWith("version ")) {
+      return "it is a Git LFS pointer file, not the weights: fetch the real file (git lfs pull) or download it again";
+    }
+    boolean printable = true;
+    for (byte b : head) {
+      printable &= b == '\n' || b == '\r' || b == '\t' || (b >= 0x20 && b < 0x7f);
+    }
+    if (printable) {
+      return "it starts with text ('" + text.strip() + "'), not a binary length: an error page or pointer file "
+          + "saved in place of the weights?";
+    }
+    return "not a safetensors file, or corrupt";
   }
 
   private static TensorInfo parseEntry(Path path, String name, JsonNode node, long dataLength)
