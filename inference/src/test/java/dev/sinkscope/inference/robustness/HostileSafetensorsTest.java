@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -147,7 +148,6 @@ class HostileSafetensorsTest {
     Files.copy(Corpus.FIXTURES.resolve("vit-hf").resolve("config.json"), folder.resolve("config.json"));
     Path file = folder.resolve("model.safetensors");
     Files.write(file, broken.content());
-    long fds = LiveSession.openFileDescriptors();
 
     SafetensorsFormatException format = assertTimeoutPreemptively(Duration.ofSeconds(10),
         () -> assertThrows(SafetensorsFormatException.class, () -> SafetensorsFile.open(file)));
@@ -158,8 +158,17 @@ class HostileSafetensorsTest {
     assertNames(load.getMessage(), file, broken.keyword());
     assertEquals(file, load.file());
 
-    assertEquals(fds, LiveSession.openFileDescriptors(), "no file handle left open");
+    LiveSession.assertNothingOpenUnder(dir);
     assertFalse(Files.exists(shared.resolve("pickle-ran")), "nothing was unpickled");
     live.assertStillWorks();
+  }
+
+  @Test
+  void theHandleCheckSeesAFileLeftOpen(@TempDir Path dir) throws Exception {
+    Path file = Files.write(dir.resolve("model.safetensors"), Corpus.safetensors(W, SIXTEEN));
+    try (SafetensorsFile open = SafetensorsFile.open(file)) {
+      assertEquals(List.of(file.toRealPath()), LiveSession.openFilesUnder(dir));
+    }
+    LiveSession.assertNothingOpenUnder(dir);
   }
 }

@@ -2,7 +2,6 @@ package dev.sinkscope.inference.robustness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.sun.management.UnixOperatingSystemMXBean;
 import dev.sinkscope.inference.engine.CancellationToken;
 import dev.sinkscope.inference.engine.CaptureOptions;
 import dev.sinkscope.inference.engine.ProgressListener;
@@ -11,9 +10,11 @@ import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.safetensors.SafetensorsFile;
 import dev.sinkscope.inference.session.ModelSession;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.OperatingSystemMXBean;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A valid model opened before the hostile cases run. After each failure it must still give the same
@@ -65,10 +66,35 @@ final class LiveSession implements AutoCloseable {
     assertEquals(arrays, session.managedArrayCount(), "the open session holds the same native arrays");
   }
 
-  /** Open file descriptors of this JVM, or -1 where the platform does not say. */
-  static long openFileDescriptors() {
-    OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-    return os instanceof UnixOperatingSystemMXBean unix ? unix.getOpenFileDescriptorCount() : -1;
+  /**
+   * Files under {@code dir} this JVM still holds open, read from {@code /proc/self/fd}; empty where
+   * the platform has no such listing. Counting all descriptors instead would be flaky: the JVM opens
+   * and closes its own in the background.
+   */
+  static List<Path> openFilesUnder(Path dir) throws IOException {
+    Path fds = Path.of("/proc/self/fd");
+    if (!Files.isDirectory(fds)) {
+      return List.of();
+    }
+    Path root = dir.toRealPath();
+    List<Path> open = new ArrayList<>();
+    try (Stream<Path> s = Files.list(fds)) {
+      for (Path fd : s.toList()) {
+        try {
+          Path target = Files.readSymbolicLink(fd);
+          if (target.startsWith(root)) {
+            open.add(target);
+          }
+        } catch (IOException | UnsupportedOperationException closedMeanwhile) {
+          // the descriptor went away between listing and reading
+        }
+      }
+    }
+    return open;
+  }
+
+  static void assertNothingOpenUnder(Path dir) throws IOException {
+    assertEquals(List.of(), openFilesUnder(dir), "no file handle left open");
   }
 
   @Override
