@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -70,20 +73,65 @@ public final class CheckpointReader {
       Map<String, WeightRef> all = indexWeights(files);
       Layout layout = detectLayout(configFile, config, all);
       List<String> warnings = new ArrayList<>();
-      Checkpoint checkpoint = layout.build(folder, configFile, config, all, files, warnings);
-      for (SafetensorsFile f : files) {
-        for (TensorInfo t : f.tensors().values()) {
-          if (t.dtype() == Dtype.BF16 || t.dtype() == Dtype.F16) {
-            warnings.add(f.path().getFileName() + " stores " + t.dtype() + " weights; they are widened to F32");
-            break;
-          }
-        }
-      }
-      return checkpoint;
+      Checkpoint built = layout.build(folder, configFile, config, all, files, warnings);
+      // The checkpoint copies its warnings, so the notes about the weights themselves go into a new one.
+      warnings.addAll(weightWarnings(built, files));
+      return new Checkpoint(built.folder(), built.spec(), built.weights(), files, warnings);
     } catch (ModelLoadException | RuntimeException e) {
       closeQuietly(files);
       throw e;
     }
+  }
+
+  /** Most tensors named one by one in the NaN/infinity warnings; the rest are counted. */
+  private static final int MAX_NAMED_NON_FINITE = 8;
+
+  /**
+   * Notes on the weights in use: 16-bit storage that is widened, and tensors holding NaN or infinity.
+   * Such a checkpoint still loads (a user may want to see where it breaks), but says so; see
+   * {@code NumericalHealth} for where the forward pass first turns non-finite.
+   */
+  private static List<String> weightWarnings(Checkpoint checkpoint, List<SafetensorsFile> files)
+      throws ModelLoadException {
+    Map<SafetensorsFile, Set<String>> used = new IdentityHashMap<>();
+    checkpoint.weights().values().forEach(r -> used.computeIfAbsent(r.file(), k -> new HashSet<>()).add(r.key()));
+    List<String> out = new ArrayList<>();
+    List<String> nonFinite = new ArrayList<>();
+    int moreNonFinite = 0;
+    for (SafetensorsFile f : files) {
+      Set<Dtype> widened = new TreeSet<>();
+      Set<String> keys = used.getOrDefault(f, Set.of());
+      for (TensorInfo t : f.tensors().values()) {
+        if (!keys.contains(t.name())) {
+          continue;
+        }
+        if (t.dtype() != Dtype.F32) {
+          widened.add(t.dtype());
+        }
+        long bad;
+        try {
+          bad = f.nonFiniteCount(t.name());
+        } catch (IOException e) {
+          throw new ModelLoadException(f.path(), "cannot read tensor '" + t.name() + "': " + describe(f.path(), e), e);
+        }
+        if (bad > 0) {
+          if (nonFinite.size() < MAX_NAMED_NON_FINITE) {
+            nonFinite.add(f.path().getFileName() + ": tensor '" + t.name() + "' holds " + bad
+                + " NaN or infinite values (of " + t.elementCount() + "); everything computed from it will be too");
+          } else {
+            moreNonFinite++;
+          }
+        }
+      }
+      if (!widened.isEmpty()) {
+        out.add(f.path().getFileName() + " stores " + widened + " weights; they are widened to F32 when loaded");
+      }
+    }
+    out.addAll(nonFinite);
+    if (moreNonFinite > 0) {
+      out.add(moreNonFinite + " more tensors hold NaN or infinite values");
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- files

@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +45,8 @@ public final class SafetensorsFile implements AutoCloseable {
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
+
+  private static final int SCAN_CHUNK = 1 << 14;
 
   private final Path path;
   private final FileChannel channel;
@@ -283,7 +288,11 @@ public final class SafetensorsFile implements AutoCloseable {
     if (info.dtype() == Dtype.F32 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
       return src;
     }
-    ByteBuffer out = ByteBuffer.allocateDirect(Math.multiplyExact(n, 4)).order(ByteOrder.nativeOrder());
+    if (n > Integer.MAX_VALUE / 4) {
+      throw new SafetensorsFormatException(path, "tensor '" + name + "' has " + n
+          + " values, too many to widen to float32 in one buffer (2 GiB)");
+    }
+    ByteBuffer out = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.nativeOrder());
     FloatBuffer f = out.asFloatBuffer();
     switch (info.dtype()) {
       case F32 -> {
@@ -334,6 +343,59 @@ public final class SafetensorsFile implements AutoCloseable {
       default -> throw new SafetensorsFormatException(path, "cannot widen " + info.dtype());
     }
     return out;
+  }
+
+  /**
+   * How many values of a floating-point tensor are NaN or infinite (0 for integer dtypes). Reads the
+   * bit patterns of the mapping in bulk, without widening: an exponent of all ones is NaN or infinity
+   * in every IEEE format, so this costs about one pass over the tensor's bytes.
+   */
+  public long nonFiniteCount(String name) throws IOException {
+    TensorInfo info = info(name);
+    if (!info.dtype().isFloatingPoint() || info.byteLength() == 0) {
+      return 0;
+    }
+    ByteBuffer bytes = mapped(name);
+    long count = 0;
+    switch (info.dtype()) {
+      case F32 -> {
+        IntBuffer v = bytes.asIntBuffer();
+        int[] chunk = new int[SCAN_CHUNK];
+        while (v.hasRemaining()) {
+          int n = Math.min(SCAN_CHUNK, v.remaining());
+          v.get(chunk, 0, n);
+          for (int i = 0; i < n; i++) {
+            if ((chunk[i] & 0x7f800000) == 0x7f800000) {
+              count++;
+            }
+          }
+        }
+      }
+      case F16, BF16 -> {
+        int mask = info.dtype() == Dtype.F16 ? 0x7c00 : 0x7f80;
+        ShortBuffer v = bytes.asShortBuffer();
+        short[] chunk = new short[SCAN_CHUNK];
+        while (v.hasRemaining()) {
+          int n = Math.min(SCAN_CHUNK, v.remaining());
+          v.get(chunk, 0, n);
+          for (int i = 0; i < n; i++) {
+            if ((chunk[i] & mask) == mask) {
+              count++;
+            }
+          }
+        }
+      }
+      case F64 -> {
+        LongBuffer v = bytes.asLongBuffer();
+        while (v.hasRemaining()) {
+          if ((v.get() & 0x7ff0000000000000L) == 0x7ff0000000000000L) {
+            count++;
+          }
+        }
+      }
+      default -> throw new IllegalStateException(info.dtype().name());
+    }
+    return count;
   }
 
   /** A tensor's values as a heap {@code float[]}; for small tensors and tests. */

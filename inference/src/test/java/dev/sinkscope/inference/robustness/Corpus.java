@@ -65,6 +65,19 @@ final class Corpus {
       return new Raw("BF16", shape, b.array());
     }
 
+    /** Widens BF16 back to F32 (exact: bfloat16 is the upper half of a float32). */
+    Raw bf16ToF32() {
+      if (!dtype.equals("BF16")) {
+        throw new IllegalStateException("not BF16: " + dtype);
+      }
+      ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+      float[] v = new float[bytes.length / 2];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = Float.intBitsToFloat((in.getShort() & 0xffff) << 16);
+      }
+      return f32(v, shape);
+    }
+
     Raw toF16() {
       float[] v = floats();
       ByteBuffer b = ByteBuffer.allocate(v.length * 2).order(ByteOrder.LITTLE_ENDIAN);

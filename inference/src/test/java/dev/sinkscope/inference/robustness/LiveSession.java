@@ -34,12 +34,14 @@ final class LiveSession implements AutoCloseable {
   }
 
   static LiveSession open() throws Exception {
-    Path dir = Corpus.FIXTURES.resolve("vit-hf");
-    FloatTensor pixels;
-    try (SafetensorsFile in = SafetensorsFile.open(dir.resolve("input.safetensors"))) {
-      pixels = new FloatTensor(in.info("pixel_values").intShape(), in.readFloats("pixel_values"));
+    return new LiveSession(ModelSession.open(Corpus.FIXTURES.resolve("vit-hf"), "cpu"), fixturePixels());
+  }
+
+  /** The vit-hf fixture's input, {@code [1, 3, 64, 64]}. */
+  static FloatTensor fixturePixels() throws IOException {
+    try (SafetensorsFile in = SafetensorsFile.open(Corpus.FIXTURES.resolve("vit-hf").resolve("input.safetensors"))) {
+      return new FloatTensor(in.info("pixel_values").intShape(), in.readFloats("pixel_values"));
     }
-    return new LiveSession(ModelSession.open(dir, "cpu"), pixels);
   }
 
   ModelSession session() {
