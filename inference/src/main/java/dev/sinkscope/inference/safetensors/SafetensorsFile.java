@@ -191,7 +191,8 @@ public final class SafetensorsFile implements AutoCloseable {
     long end = en.asLong();
     if (begin < 0 || end < begin || end > dataLength) {
       throw new SafetensorsFormatException(path, "tensor '" + name + "': data_offsets [" + begin + ", " + end
-          + "] lie outside the " + dataLength + "-byte data section (truncated file?)");
+          + "] lie outside the " + dataLength + "-byte data section"
+          + (begin >= 0 && end >= begin ? " (truncated file?)" : " (not a range)"));
     }
     long expectedBytes;
     try {
