@@ -167,7 +167,7 @@ class HostileSafetensorsTest {
   void theHandleCheckSeesAFileLeftOpen(@TempDir Path dir) throws Exception {
     Path file = Files.write(dir.resolve("model.safetensors"), Corpus.safetensors(W, SIXTEEN));
     try (SafetensorsFile open = SafetensorsFile.open(file)) {
-      assertEquals(List.of(file.toRealPath()), LiveSession.openFilesUnder(dir));
+      assertEquals(List.of(open.path().toRealPath()), LiveSession.openFilesUnder(dir));
     }
     LiveSession.assertNothingOpenUnder(dir);
   }
