@@ -2,7 +2,9 @@ package dev.sinkscope.inference.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.sinkscope.inference.safetensors.Dtype;
 import dev.sinkscope.inference.safetensors.SafetensorsFile;
 import dev.sinkscope.inference.safetensors.TensorInfo;
@@ -11,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -30,13 +35,20 @@ public final class CheckpointReader {
   /** config.json larger than this is not a model config. */
   static final long MAX_CONFIG_BYTES = 4L * 1024 * 1024;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // Python's json.load refuses anything after the top-level value; so do we, instead of dropping it.
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
   private static final Set<String> PICKLE_SUFFIXES = Set.of(".bin", ".pth", ".pt", ".pkl", ".ckpt");
 
   private CheckpointReader() {}
 
   /** Opens {@code path}: a model folder, or a {@code config.json} / {@code *.safetensors} inside one. */
   public static Checkpoint open(Path path) throws ModelLoadException {
+    if (!Files.exists(path)) {
+      // never fall back to the parent folder: that would open a different model than the one asked for
+      throw new ModelLoadException(path, "does not exist");
+    }
     Path folder = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
     if (folder == null || !Files.isDirectory(folder)) {
       throw new ModelLoadException(path, "not a model folder (expected a folder with config.json and model.safetensors)");
@@ -45,7 +57,14 @@ public final class CheckpointReader {
       throw pickleRefusal(path);
     }
     Path configFile = folder.resolve("config.json");
-    if (!Files.isRegularFile(configFile)) {
+    if (Files.exists(configFile) && !Files.isRegularFile(configFile)) {
+      throw new ModelLoadException(configFile, "is not a regular file");
+    }
+    if (!Files.exists(configFile)) {
+      Path pickle = onlyPickle(folder);
+      if (pickle != null) {
+        throw pickleRefusal(pickle);
+      }
       throw new ModelLoadException(configFile, "missing: a model folder needs config.json next to its weights");
     }
     JsonNode config = readConfig(configFile);
@@ -54,20 +73,65 @@ public final class CheckpointReader {
       Map<String, WeightRef> all = indexWeights(files);
       Layout layout = detectLayout(configFile, config, all);
       List<String> warnings = new ArrayList<>();
-      Checkpoint checkpoint = layout.build(folder, configFile, config, all, files, warnings);
-      for (SafetensorsFile f : files) {
-        for (TensorInfo t : f.tensors().values()) {
-          if (t.dtype() == Dtype.BF16 || t.dtype() == Dtype.F16) {
-            warnings.add(f.path().getFileName() + " stores " + t.dtype() + " weights; they are widened to F32");
-            break;
-          }
-        }
-      }
-      return checkpoint;
+      Checkpoint built = layout.build(folder, configFile, config, all, files, warnings);
+      // The checkpoint copies its warnings, so the notes about the weights themselves go into a new one.
+      warnings.addAll(weightWarnings(built, files));
+      return new Checkpoint(built.folder(), built.spec(), built.weights(), files, warnings);
     } catch (ModelLoadException | RuntimeException e) {
       closeQuietly(files);
       throw e;
     }
+  }
+
+  /** Most tensors named one by one in the NaN/infinity warnings; the rest are counted. */
+  private static final int MAX_NAMED_NON_FINITE = 8;
+
+  /**
+   * Notes on the weights in use: 16-bit storage that is widened, and tensors holding NaN or infinity.
+   * Such a checkpoint still loads (a user may want to see where it breaks), but says so; see
+   * {@code NumericalHealth} for where the forward pass first turns non-finite.
+   */
+  private static List<String> weightWarnings(Checkpoint checkpoint, List<SafetensorsFile> files)
+      throws ModelLoadException {
+    Map<SafetensorsFile, Set<String>> used = new IdentityHashMap<>();
+    checkpoint.weights().values().forEach(r -> used.computeIfAbsent(r.file(), k -> new HashSet<>()).add(r.key()));
+    List<String> out = new ArrayList<>();
+    List<String> nonFinite = new ArrayList<>();
+    int moreNonFinite = 0;
+    for (SafetensorsFile f : files) {
+      Set<Dtype> widened = new TreeSet<>();
+      Set<String> keys = used.getOrDefault(f, Set.of());
+      for (TensorInfo t : f.tensors().values()) {
+        if (!keys.contains(t.name())) {
+          continue;
+        }
+        if (t.dtype() != Dtype.F32) {
+          widened.add(t.dtype());
+        }
+        long bad;
+        try {
+          bad = f.nonFiniteCount(t.name());
+        } catch (IOException e) {
+          throw new ModelLoadException(f.path(), "cannot read tensor '" + t.name() + "': " + describe(f.path(), e), e);
+        }
+        if (bad > 0) {
+          if (nonFinite.size() < MAX_NAMED_NON_FINITE) {
+            nonFinite.add(f.path().getFileName() + ": tensor '" + t.name() + "' holds " + bad
+                + " NaN or infinite values (of " + t.elementCount() + "); everything computed from it will be too");
+          } else {
+            moreNonFinite++;
+          }
+        }
+      }
+      if (!widened.isEmpty()) {
+        out.add(f.path().getFileName() + " stores " + widened + " weights; they are widened to F32 when loaded");
+      }
+    }
+    out.addAll(nonFinite);
+    if (moreNonFinite > 0) {
+      out.add(moreNonFinite + " more tensors hold NaN or infinite values");
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- files
@@ -75,6 +139,18 @@ public final class CheckpointReader {
   private static boolean isPickle(Path p) {
     String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
     return PICKLE_SUFFIXES.stream().anyMatch(name::endsWith);
+  }
+
+  /** The folder's pickle when it has one and no safetensors weights at all, else null. */
+  private static Path onlyPickle(Path folder) {
+    try (Stream<Path> s = Files.list(folder)) {
+      List<Path> files = s.filter(Files::isRegularFile).sorted().toList();
+      boolean safetensors = files.stream().anyMatch(p -> p.getFileName().toString().endsWith(".safetensors")
+          || p.getFileName().toString().equals("model.safetensors.index.json"));
+      return safetensors ? null : files.stream().filter(CheckpointReader::isPickle).findFirst().orElse(null);
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   private static ModelLoadException pickleRefusal(Path p) {
@@ -242,7 +318,8 @@ public final class CheckpointReader {
       if (v == null || v.isNull()) {
         throw new ModelLoadException(file, "missing key '" + prefix + key + "'");
       }
-      if (!v.isIntegralNumber() || v.asLong() <= 0 || v.asLong() > 1_000_000) {
+      // canConvertToInt: a BigInteger such as 2^64 + 64 would otherwise wrap to 64
+      if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asLong() <= 0 || v.asLong() > 1_000_000) {
         throw new ModelLoadException(file, "key '" + prefix + key + "' must be a positive integer, found " + v);
       }
       return v.asInt();
@@ -254,7 +331,7 @@ public final class CheckpointReader {
     }
 
     private int requiredNonNegative(String key, JsonNode v) throws ModelLoadException {
-      if (!v.isIntegralNumber() || v.asLong() < 0 || v.asLong() > 1_000_000) {
+      if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asLong() < 0 || v.asLong() > 1_000_000) {
         throw new ModelLoadException(file, "key '" + prefix + key + "' must be a non-negative integer, found " + v);
       }
       return v.asInt();
@@ -389,6 +466,7 @@ public final class CheckpointReader {
           keys.put(canon, CanonicalWeights.POOLER_BIAS, "pooler.dense.bias", d);
         }
       }
+      keys.checkBlockCount(clip ? "encoder.layers." : "encoder.layer.", layers);
       for (int i = 0; i < layers; i++) {
         String b = clip ? "encoder.layers." + i + "." : "encoder.layer." + i + ".";
         String n1 = clip ? "layer_norm1" : dinov2 ? "norm1" : "layernorm_before";
@@ -420,7 +498,6 @@ public final class CheckpointReader {
         keys.put(canon, CanonicalWeights.block(i, "fc2.weight"), b + fc2 + ".weight", d, mlp);
         keys.put(canon, CanonicalWeights.block(i, "fc2.bias"), b + fc2 + ".bias", d);
       }
-      keys.checkNoExtraBlocks(clip ? "encoder.layers." : "encoder.layer.", layers);
       AttentionGate gate = keys.attentionGates(canon, layers, d, heads,
           i -> (clip ? "encoder.layers." + i + ".self_attn" : "encoder.layer." + i + ".attention") + ".gate");
       keys.reportIgnored(canon, warnings);
@@ -748,11 +825,13 @@ public final class CheckpointReader {
       return seen.isEmpty() ? 0 : seen.lastKey() + 1;
     }
 
-    void checkNoExtraBlocks(String blockPrefix, int layers) throws ModelLoadException {
+    /** The weights hold exactly {@code layers} blocks; otherwise config.json and the weights disagree. */
+    void checkBlockCount(String blockPrefix, int layers) throws ModelLoadException {
       int found = countBlocks(blockPrefix);
-      if (found > layers) {
+      if (found != layers) {
         throw new ModelLoadException(configFile, "num_hidden_layers is " + layers + " but the weights have "
-            + found + " blocks (" + prefix + blockPrefix + (found - 1) + ".*)");
+            + found + " blocks (" + (found == 0 ? "no " + prefix + blockPrefix + "N.*"
+            : prefix + blockPrefix + "0.." + (found - 1) + ".*") + ")");
       }
     }
 

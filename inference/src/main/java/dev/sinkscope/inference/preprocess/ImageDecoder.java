@@ -69,6 +69,10 @@ public final class ImageDecoder {
   public RgbImage decode(Path file) throws ImageLoadException {
     String name = file.toString();
     byte[] data;
+    if (Files.exists(file) && !Files.isRegularFile(file)) {
+      // a pipe or device would block or never end; a folder cannot be read
+      throw new ImageLoadException(name, "not a regular file");
+    }
     try {
       long size = Files.size(file);
       if (size > MAX_FILE_BYTES) {

@@ -2,7 +2,9 @@ package dev.sinkscope.inference.preprocess;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.sinkscope.inference.model.ModelFamily;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,7 +41,18 @@ public final class PreprocessConfigLoader {
   static final double[] OPENAI_CLIP_MEAN = {0.48145466, 0.4578275, 0.40821073};
   static final double[] OPENAI_CLIP_STD = {0.26862954, 0.26130258, 0.27577711};
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Largest resize or crop side accepted from a config: 8192 x 8192 is 67 MP, under the decoder's
+   * 100 MP limit; real processors ask for 224 to 1024.
+   */
+  public static final int MAX_SIDE = 8192;
+
+  /** A preprocessing config larger than this is not one (the same limit as a model's config.json). */
+  public static final long MAX_CONFIG_BYTES = 4L * 1024 * 1024;
+
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
 
   private PreprocessConfigLoader() {}
 
@@ -238,11 +251,8 @@ public final class PreprocessConfigLoader {
       if (inputSize.get(0).intValue() != 3) {
         throw PreprocessConfigException.forKey(name, "input_size", "expected 3 channels, got " + inputSize.get(0));
       }
-      height = inputSize.get(1).intValue();
-      width = inputSize.get(2).intValue();
-      if (height <= 0 || width <= 0) {
-        throw PreprocessConfigException.forKey(name, "input_size", "height and width must be positive, got " + inputSize);
-      }
+      height = side(inputSize.get(1), name, "input_size");
+      width = side(inputSize.get(2), name, "input_size");
     }
     ResampleFilter resample = ResampleFilter.BICUBIC;
     JsonNode interpolation = cfg.get("interpolation");
@@ -272,6 +282,10 @@ public final class PreprocessConfigLoader {
     double[] mean = triple(cfg, "mean", IMAGENET_DEFAULT_MEAN, name, defaulted);
     double[] std = triple(cfg, "std", IMAGENET_DEFAULT_STD, name, defaulted);
 
+    if (Math.max(height, width) / cropPct > MAX_SIDE) {
+      throw PreprocessConfigException.forKey(name, "crop_pct", cropPct + " would resize to "
+          + (long) Math.floor(Math.max(height, width) / cropPct) + " pixels; at most " + MAX_SIDE + " are supported");
+    }
     int scaleHeight = (int) Math.floor(height / cropPct);
     int scaleWidth = (int) Math.floor(width / cropPct);
     CropSpec crop = new CropSpec.Center(width, height, CropRounding.HALF_EVEN);
@@ -403,12 +417,12 @@ public final class PreprocessConfigLoader {
   private static ResizeSpec parseSize(JsonNode size, HfProcessor processor, String file)
       throws PreprocessConfigException {
     if (size.isIntegralNumber()) {
-      int s = positive(size.intValue(), file, "size");
+      int s = side(size, file, "size");
       return processor.intSizeIsSquare ? new ResizeSpec.Exact(s, s) : new ResizeSpec.ShortestEdge(s);
     }
     if (size.isArray() && size.size() == 2 && allInts(size)) {
-      return new ResizeSpec.Exact(positive(size.get(1).intValue(), file, "size"),
-          positive(size.get(0).intValue(), file, "size"));
+      return new ResizeSpec.Exact(side(size.get(1), file, "size"),
+          side(size.get(0), file, "size"));
     }
     if (size.isObject()) {
       List<String> keys = new ArrayList<>();
@@ -419,12 +433,12 @@ public final class PreprocessConfigLoader {
         }
       }
       if (keys.equals(List.of("shortest_edge")) && size.get("shortest_edge").isIntegralNumber()) {
-        return new ResizeSpec.ShortestEdge(positive(size.get("shortest_edge").intValue(), file, "size.shortest_edge"));
+        return new ResizeSpec.ShortestEdge(side(size.get("shortest_edge"), file, "size.shortest_edge"));
       }
       if (keys.size() == 2 && keys.containsAll(List.of("height", "width"))
           && size.get("height").isIntegralNumber() && size.get("width").isIntegralNumber()) {
-        return new ResizeSpec.Exact(positive(size.get("width").intValue(), file, "size.width"),
-            positive(size.get("height").intValue(), file, "size.height"));
+        return new ResizeSpec.Exact(side(size.get("width"), file, "size.width"),
+            side(size.get("height"), file, "size.height"));
       }
     }
     throw PreprocessConfigException.forKey(file, "size", "expected an integer, {\"shortest_edge\": n} or"
@@ -434,26 +448,30 @@ public final class PreprocessConfigLoader {
   /** crop_size as {width, height}. */
   private static int[] parseCropSize(JsonNode crop, String file) throws PreprocessConfigException {
     if (crop.isIntegralNumber()) {
-      int s = positive(crop.intValue(), file, "crop_size");
+      int s = side(crop, file, "crop_size");
       return new int[] {s, s};
     }
     if (crop.isArray() && crop.size() == 2 && allInts(crop)) {
-      return new int[] {positive(crop.get(1).intValue(), file, "crop_size"),
-          positive(crop.get(0).intValue(), file, "crop_size")};
+      return new int[] {side(crop.get(1), file, "crop_size"),
+          side(crop.get(0), file, "crop_size")};
     }
     if (crop.isObject() && crop.size() == 2 && crop.path("height").isIntegralNumber()
         && crop.path("width").isIntegralNumber()) {
-      return new int[] {positive(crop.get("width").intValue(), file, "crop_size.width"),
-          positive(crop.get("height").intValue(), file, "crop_size.height")};
+      return new int[] {side(crop.get("width"), file, "crop_size.width"),
+          side(crop.get("height"), file, "crop_size.height")};
     }
     throw PreprocessConfigException.forKey(file, "crop_size", "expected an integer or {\"height\": h, \"width\": w}, got " + crop);
   }
 
-  private static int positive(int v, String file, String key) throws PreprocessConfigException {
-    if (v <= 0) {
-      throw PreprocessConfigException.forKey(file, key, "must be positive, got " + v);
+  /** An image side in pixels: 1..{@link #MAX_SIDE}, and not a long that {@code intValue()} would wrap. */
+  private static int side(JsonNode v, String file, String key) throws PreprocessConfigException {
+    if (!v.canConvertToInt() || v.intValue() <= 0) {
+      throw PreprocessConfigException.forKey(file, key, "must be a positive number of pixels, got " + v);
     }
-    return v;
+    if (v.intValue() > MAX_SIDE) {
+      throw PreprocessConfigException.forKey(file, key, "is " + v + " pixels; at most " + MAX_SIDE + " are supported");
+    }
+    return v.intValue();
   }
 
   private static boolean allInts(JsonNode array) {
@@ -526,6 +544,14 @@ public final class PreprocessConfigLoader {
   private static JsonNode readObject(Path file) throws PreprocessConfigException {
     String text;
     try {
+      if (!Files.isRegularFile(file)) {
+        throw new PreprocessConfigException(file + ": " + (Files.exists(file) ? "not a regular file" : "missing"));
+      }
+      long size = Files.size(file);
+      if (size > MAX_CONFIG_BYTES) {
+        throw new PreprocessConfigException(file + ": is " + size + " bytes; a preprocessing config is at most "
+            + MAX_CONFIG_BYTES + " bytes");
+      }
       text = Files.readString(file);
     } catch (IOException e) {
       throw new PreprocessConfigException(file + ": cannot be read (" + e + ")", e);

@@ -35,11 +35,25 @@ public record PreprocessPipeline(ImageDecoder decoder, PreprocessConfig config) 
 
   /** Decodes {@code imageFile} and preprocesses it as the model's reference processor does. */
   public Preprocessed process(Path imageFile) throws ImageLoadException {
-    return Preprocessor.preprocess(decoder.decode(imageFile), config);
+    RgbImage image = decoder.decode(imageFile);
+    try {
+      return Preprocessor.preprocess(image, config);
+    } catch (IllegalArgumentException e) {
+      throw new ImageLoadException(imageFile.toString(), e.getMessage());
+    }
   }
 
-  /** Decodes {@code imageFile} and runs it at its own resolution, patch-aligned by {@code fit}. */
+  /**
+   * Decodes {@code imageFile} and runs it at its own resolution, patch-aligned by {@code fit}; an image
+   * that {@code fit} cannot align (smaller than a patch, or not a multiple when one is required) is an
+   * {@link ImageLoadException} naming the file.
+   */
   public Preprocessed processAtNativeSize(Path imageFile, int patchSize, PatchFit fit) throws ImageLoadException {
-    return Preprocessor.preprocessAtNativeSize(decoder.decode(imageFile), config, patchSize, fit);
+    RgbImage image = decoder.decode(imageFile);
+    try {
+      return Preprocessor.preprocessAtNativeSize(image, config, patchSize, fit);
+    } catch (IllegalArgumentException e) {
+      throw new ImageLoadException(imageFile.toString(), e.getMessage());
+    }
   }
 }

@@ -9,11 +9,28 @@ import dev.sinkscope.inference.result.FloatTensor;
  */
 public final class Preprocessor {
 
+  /**
+   * Largest image the resize step may produce, for the same reason as the decoder's pixel limit: a
+   * 20000 x 1 line resized to a shortest edge of 256 would otherwise need 1.3 gigapixels.
+   */
+  public static final long MAX_RESIZED_PIXELS = DecodeOptions.DEFAULT_MAX_PIXELS;
+
   private Preprocessor() {}
 
-  /** Resize, crop, rescale and normalise as {@code config} says. */
+  /**
+   * Resize, crop, rescale and normalise as {@code config} says.
+   *
+   * @throws IllegalArgumentException when the resized image would exceed {@link #MAX_RESIZED_PIXELS}
+   *     (an extreme aspect ratio under a shortest-edge resize, or an absurd configured size)
+   */
   public static Preprocessed preprocess(RgbImage image, PreprocessConfig config) {
     int[] size = config.resize().targetSize(image.width(), image.height());
+    long resizedPixels = (long) size[0] * size[1];
+    if (resizedPixels > MAX_RESIZED_PIXELS) {
+      throw new IllegalArgumentException("resizing " + image.width() + " x " + image.height() + " to " + size[0]
+          + " x " + size[1] + " would make " + resizedPixels + " pixels, more than the limit of " + MAX_RESIZED_PIXELS
+          + " (the aspect ratio is too extreme for this model's preprocessing)");
+    }
     RgbImage resized = size[0] == image.width() && size[1] == image.height()
         ? image
         : PillowResampler.resize(image, size[0], size[1], config.resample());

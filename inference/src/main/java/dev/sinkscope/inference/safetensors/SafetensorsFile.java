@@ -2,6 +2,7 @@ package dev.sinkscope.inference.safetensors;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -9,6 +10,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,9 +39,14 @@ public final class SafetensorsFile implements AutoCloseable {
   /** Largest header accepted; real checkpoints (ViT-g) have headers of a few tens of KB. */
   public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
 
+  // Strict like the reference parser: duplicate names and anything after the header object but
+  // whitespace (the spec's padding) are errors, not silently dropped.
   private static final ObjectMapper JSON = JsonMapper.builder()
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
+
+  private static final int SCAN_CHUNK = 1 << 14;
 
   private final Path path;
   private final FileChannel channel;
@@ -58,6 +67,10 @@ public final class SafetensorsFile implements AutoCloseable {
 
   /** Opens and validates {@code path}. */
   public static SafetensorsFile open(Path path) throws IOException {
+    if (Files.exists(path) && !Files.isRegularFile(path)) {
+      // a pipe or device would block or never end
+      throw new SafetensorsFormatException(path, "is not a regular file");
+    }
     FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
     try {
       return parse(path, channel);
@@ -77,7 +90,7 @@ public final class SafetensorsFile implements AutoCloseable {
     long headerLength = lengthBytes.getLong(0);
     if (headerLength <= 0 || headerLength > MAX_HEADER_BYTES) {
       throw new SafetensorsFormatException(path, "header length " + Long.toUnsignedString(headerLength)
-          + " is outside 1.." + MAX_HEADER_BYTES + " bytes (not a safetensors file, or corrupt)");
+          + " is outside 1.." + MAX_HEADER_BYTES + " bytes (" + whatItIs(lengthBytes.array()) + ")");
     }
     if (8 + headerLength > fileSize) {
       throw new SafetensorsFormatException(path, "header length " + headerLength + " runs past the end of the "
@@ -112,6 +125,31 @@ public final class SafetensorsFile implements AutoCloseable {
     checkCoverage(path, tensors, dataLength);
     return new SafetensorsFile(path, channel, dataStart, dataLength,
         Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
+  }
+
+  /** A guess at what a file with an impossible header length really is, from its first 8 bytes. */
+  private static String whatItIs(byte[] head) {
+    if ((head[0] & 0xff) == 0x80 && head[1] >= 2 && head[1] <= 5) { // PROTO opcode, protocols 2-5
+      return "it starts like a Python pickle, the format of PyTorch .bin/.pt files; Sinkscope never unpickles, "
+          + "use the model's .safetensors weights";
+    }
+    if (head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
+      return "it is a zip archive, the format torch.save writes; Sinkscope never unpickles, use the model's "
+          + ".safetensors weights";
+    }
+    String text = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1);
+    if (text.startsWith("version ")) {
+      return "it is a Git LFS pointer file, not the weights: fetch the real file (git lfs pull) or download it again";
+    }
+    boolean printable = true;
+    for (byte b : head) {
+      printable &= b == '\n' || b == '\r' || b == '\t' || (b >= 0x20 && b < 0x7f);
+    }
+    if (printable) {
+      return "it starts with text ('" + text.strip() + "'), not a binary length: an error page or pointer file "
+          + "saved in place of the weights?";
+    }
+    return "not a safetensors file, or corrupt";
   }
 
   private static TensorInfo parseEntry(Path path, String name, JsonNode node, long dataLength)
@@ -153,7 +191,8 @@ public final class SafetensorsFile implements AutoCloseable {
     long end = en.asLong();
     if (begin < 0 || end < begin || end > dataLength) {
       throw new SafetensorsFormatException(path, "tensor '" + name + "': data_offsets [" + begin + ", " + end
-          + "] lie outside the " + dataLength + "-byte data section (truncated file?)");
+          + "] lie outside the " + dataLength + "-byte data section"
+          + (begin >= 0 && end >= begin ? " (truncated file?)" : " (not a range)"));
     }
     long expectedBytes;
     try {
@@ -250,7 +289,11 @@ public final class SafetensorsFile implements AutoCloseable {
     if (info.dtype() == Dtype.F32 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
       return src;
     }
-    ByteBuffer out = ByteBuffer.allocateDirect(Math.multiplyExact(n, 4)).order(ByteOrder.nativeOrder());
+    if (n > Integer.MAX_VALUE / 4) {
+      throw new SafetensorsFormatException(path, "tensor '" + name + "' has " + n
+          + " values, too many to widen to float32 in one buffer (2 GiB)");
+    }
+    ByteBuffer out = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.nativeOrder());
     FloatBuffer f = out.asFloatBuffer();
     switch (info.dtype()) {
       case F32 -> {
@@ -301,6 +344,59 @@ public final class SafetensorsFile implements AutoCloseable {
       default -> throw new SafetensorsFormatException(path, "cannot widen " + info.dtype());
     }
     return out;
+  }
+
+  /**
+   * How many values of a floating-point tensor are NaN or infinite (0 for integer dtypes). Reads the
+   * bit patterns of the mapping in bulk, without widening: an exponent of all ones is NaN or infinity
+   * in every IEEE format, so this costs about one pass over the tensor's bytes.
+   */
+  public long nonFiniteCount(String name) throws IOException {
+    TensorInfo info = info(name);
+    if (!info.dtype().isFloatingPoint() || info.byteLength() == 0) {
+      return 0;
+    }
+    ByteBuffer bytes = mapped(name);
+    long count = 0;
+    switch (info.dtype()) {
+      case F32 -> {
+        IntBuffer v = bytes.asIntBuffer();
+        int[] chunk = new int[SCAN_CHUNK];
+        while (v.hasRemaining()) {
+          int n = Math.min(SCAN_CHUNK, v.remaining());
+          v.get(chunk, 0, n);
+          for (int i = 0; i < n; i++) {
+            if ((chunk[i] & 0x7f800000) == 0x7f800000) {
+              count++;
+            }
+          }
+        }
+      }
+      case F16, BF16 -> {
+        int mask = info.dtype() == Dtype.F16 ? 0x7c00 : 0x7f80;
+        ShortBuffer v = bytes.asShortBuffer();
+        short[] chunk = new short[SCAN_CHUNK];
+        while (v.hasRemaining()) {
+          int n = Math.min(SCAN_CHUNK, v.remaining());
+          v.get(chunk, 0, n);
+          for (int i = 0; i < n; i++) {
+            if ((chunk[i] & mask) == mask) {
+              count++;
+            }
+          }
+        }
+      }
+      case F64 -> {
+        LongBuffer v = bytes.asLongBuffer();
+        while (v.hasRemaining()) {
+          if ((v.get() & 0x7ff0000000000000L) == 0x7ff0000000000000L) {
+            count++;
+          }
+        }
+      }
+      default -> throw new IllegalStateException(info.dtype().name());
+    }
+    return count;
   }
 
   /** A tensor's values as a heap {@code float[]}; for small tensors and tests. */
