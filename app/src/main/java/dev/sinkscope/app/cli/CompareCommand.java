@@ -164,7 +164,7 @@ final class CompareCommand implements Callable<Integer> {
         Quantity quantity = picture.quantity();
         String label = quantity.label() + " (block " + block + ")";
         String afterTitle = "with " + stack.spec();
-        Pictures.Picture p = Pictures.beforeAfter(heading(resolved, block, session.spec().numLayers(), quantity, head),
+        Pictures.Picture p = Pictures.beforeAfter(heading(resolved.displayName(), block, session.spec().numLayers(), quantity, head),
             image, Grids.of(quantity, before, block, head), Grids.of(quantity, after, block, head), "no mitigation",
             afterTitle, picture.colormap(), picture.normalization(), label);
         Pictures.write(p.raster(), Pictures.metadata(resolved.displayName(), blockText(block, session.spec()
@@ -179,9 +179,17 @@ final class CompareCommand implements Callable<Integer> {
     return 0;
   }
 
-  static String heading(ModelResolver.Resolved model, int block, int blocks, Quantity quantity, HeadSelection head) {
-    return model.displayName() + " | block " + block + " of " + blocks + " | " + quantity.label()
-        + (quantity.perHead() ? " (heads: " + head + ")" : "");
+  static String heading(String model, int block, int blocks, Quantity quantity, HeadSelection head) {
+    return model + " | block " + block + " of " + blocks + " | " + quantity.label()
+        + (quantity.perHead() ? " (" + headLabel(head) + ")" : "");
+  }
+
+  static String headLabel(HeadSelection head) {
+    return switch (head.mode()) {
+      case MEAN -> "mean of heads";
+      case MAX -> "max over heads";
+      case SINGLE -> "head " + head.head();
+    };
   }
 
   static String blockText(int block, int blocks) {
