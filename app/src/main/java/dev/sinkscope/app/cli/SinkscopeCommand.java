@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         AnalyzeCommand.class,
         CompareCommand.class,
+        DiscoverNeuronsCommand.class,
         CommandLine.HelpCommand.class})
 public final class SinkscopeCommand implements Runnable {
   /** Commands whose help ends with the list of mitigation SPECs. */
