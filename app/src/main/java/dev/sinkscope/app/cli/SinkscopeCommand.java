@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
         AnalyzeCommand.class,
         CompareCommand.class,
         DiscoverNeuronsCommand.class,
+        SweepCommand.class,
+        MitigationsCommand.class,
         CommandLine.HelpCommand.class})
 public final class SinkscopeCommand implements Runnable {
   /** Commands whose help ends with the list of mitigation SPECs. */
