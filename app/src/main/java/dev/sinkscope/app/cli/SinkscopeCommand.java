@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
         DiscoverNeuronsCommand.class,
         SweepCommand.class,
         MitigationsCommand.class,
+        DownloadCommand.class,
+        ModelsCommand.class,
         CommandLine.HelpCommand.class})
 public final class SinkscopeCommand implements Runnable {
   /** Commands whose help ends with the list of mitigation SPECs. */
