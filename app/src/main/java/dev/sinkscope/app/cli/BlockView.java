@@ -16,11 +16,14 @@ final class BlockView {
   /** More artifacts than this are counted in the caption but not ringed one by one. */
   static final int MAX_ARTIFACT_MARKERS = 64;
   static final int MAX_SINK_MARKERS = 5;
+  /** A marked sink receives at least this multiple of the uniform share of attention (rho = T x score). */
+  static final double MIN_SINK_RATIO = 2.0;
 
   private BlockView() {}
 
   /**
-   * Sinks first (the whole-pass flagged patch sinks, strongest first, numbered), then the block's
+   * Sinks first (the whole-pass flagged patch sinks with rho of at least {@link #MIN_SINK_RATIO},
+   * strongest first, numbered), then the block's
    * artifact patches, so where both sit the red artifact ring shows around the yellow sink ring.
    */
   static List<Marker> markers(AnalysisReport report, int block) {
@@ -28,7 +31,7 @@ final class BlockView {
     if (report.sinks() != null) {
       int rank = 0;
       for (SinkToken s : report.sinks().top()) {
-        if (s.flagged() && s.kind() == TokenKind.PATCH && rank < MAX_SINK_MARKERS) {
+        if (s.flagged() && s.kind() == TokenKind.PATCH && s.ratio() >= MIN_SINK_RATIO && rank < MAX_SINK_MARKERS) {
           markers.add(Marker.sink(s.row(), s.col(), ++rank));
         }
       }

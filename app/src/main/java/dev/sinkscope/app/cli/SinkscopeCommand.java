@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
         MitigationsCommand.class,
         DownloadCommand.class,
         ModelsCommand.class,
+        SaveSessionCommand.class,
+        ReportCommand.class,
         CommandLine.HelpCommand.class})
 public final class SinkscopeCommand implements Runnable {
   /** Commands whose help ends with the list of mitigation SPECs. */
