@@ -21,7 +21,9 @@ final class UserErrors implements CommandLine.IExecutionExceptionHandler, Comman
   public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
     Throwable cause = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
     String message;
-    if (cause instanceof ModelLoadException) {
+    if (cause instanceof java.nio.file.NoSuchFileException) {
+      message = "no such file: " + cause.getMessage();
+    } else if (cause instanceof ModelLoadException) {
       message = "cannot open model: " + cause.getMessage();
     } else if (cause instanceof CancellationException) {
       message = "cancelled";
