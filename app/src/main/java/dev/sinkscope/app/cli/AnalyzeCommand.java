@@ -59,7 +59,7 @@ final class AnalyzeCommand implements Callable<Integer> {
   Path json;
 
   @Option(names = "--mitigation", paramLabel = "SPEC",
-      description = "Apply a mitigation (repeatable); the dump then holds the mitigated tensors. See 'Mitigation SPEC' in the README.")
+      description = "Apply a mitigation (repeatable); the dump then holds the mitigated tensors. SPECs are listed below.")
   java.util.List<String> mitigations = new java.util.ArrayList<>();
 
   @Option(names = "--neurons", paramLabel = "MAP.json",

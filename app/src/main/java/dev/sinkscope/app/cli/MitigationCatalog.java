@@ -30,6 +30,7 @@ final class MitigationCatalog {
       new Entry("ttr[:neurons=FILE|dinov2-large,normal=zero|mean|only-outliers|same,scale=S]",
           "ttr:neurons=dinov2-large"),
       new Entry("ttr:value=per-neuron", "ttr:neurons=dinov2-large,value=per-neuron"),
+      new Entry("ttr:registers=R (R other than 1)", "ttr:neurons=dinov2-large,registers=2"),
       new Entry("ttr:shifted=ROW:COL", "ttr:neurons=dinov2-large,shifted=0:0"),
       new Entry("no-registers", "no-registers"),
       new Entry("attn:kind=sigmoid[,bias=B][,layers=A-B][,heads=H;H]", "attn:kind=sigmoid"),

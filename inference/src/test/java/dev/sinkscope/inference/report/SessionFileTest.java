@@ -116,6 +116,18 @@ class SessionFileTest {
   }
 
   @Test
+  void unknownFieldIsAnErrorNamingIt() throws IOException {
+    Path file = dir.resolve("s.json");
+    SessionFile valid = session(ModelReference.bundled("phantom", WEIGHTS), ViewSettings.DEFAULT, List.of(),
+        CompareMode.NONE);
+    Files.writeString(file, valid.toJson().replace("\"compare\"", "\"selectedPatch\" : [1, 2],\n  \"compare\""));
+
+    IOException e = assertThrows(IOException.class, () -> SessionFile.read(file));
+
+    assertTrue(e.getMessage().contains("selectedPatch"), e.getMessage());
+  }
+
+  @Test
   void beforeAfterWithoutMitigationsIsRejected() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> session(ModelReference.bundled("phantom", WEIGHTS), ViewSettings.DEFAULT, List.of(),
