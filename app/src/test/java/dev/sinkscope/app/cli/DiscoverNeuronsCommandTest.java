@@ -84,7 +84,7 @@ class DiscoverNeuronsCommandTest {
   @Test
   void thresholdNoImageReachesIsOneClearLine() {
     Cli.offline(tmp).run("discover-neurons", "--model", "phantom", "--images", Cli.PHOTOS, "--out",
-        tmp.resolve("m.json"), "--threshold", "1e6", "--device", "cpu")
+        tmp.resolve("m.json"), "--threshold", "1e6", "--max-images", "1", "--device", "cpu")
         .assertOneLineError("discover-neurons", "no image had a token with norm > 1000000.0");
   }
 
