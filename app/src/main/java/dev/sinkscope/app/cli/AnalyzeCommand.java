@@ -6,7 +6,6 @@ import dev.sinkscope.inference.engine.CancellationToken;
 import dev.sinkscope.inference.engine.CaptureOptions;
 import dev.sinkscope.inference.engine.ProgressListener;
 import dev.sinkscope.inference.mitigation.MitigationStack;
-import dev.sinkscope.inference.preprocess.PreprocessPipeline;
 import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.result.ResultDump;
@@ -21,6 +20,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -29,11 +29,13 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Run a model on an image and capture every layer (hidden states, attention maps, norms).")
 final class AnalyzeCommand implements Callable<Integer> {
 
+  @ParentCommand SinkscopeCommand root;
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "DIR",
-      description = "Model folder (config.json + model.safetensors).")
-  Path model;
+  @Option(names = "--model", required = true, paramLabel = "MODEL",
+      description = "Model folder (config.json + model.safetensors), hub id org/name[@revision], "
+          + "or phantom / phantom-registers (bundled).")
+  String model;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Input input;
@@ -57,28 +59,39 @@ final class AnalyzeCommand implements Callable<Integer> {
   Path json;
 
   @Option(names = "--mitigation", paramLabel = "SPEC",
-      description = "Apply a mitigation (repeatable); the dump then holds the mitigated tensors. See 'Mitigation SPEC' in the README.")
+      description = "Apply a mitigation (repeatable); the dump then holds the mitigated tensors. SPECs are listed below.")
   java.util.List<String> mitigations = new java.util.ArrayList<>();
 
   @Option(names = "--neurons", paramLabel = "MAP.json",
       description = "Register-neuron map for 'ttr' (ttr.json format: register_neurons = [[layer, neuron], ...]).")
   Path neurons;
 
+  @Option(names = "--png", paramLabel = "OUT.png",
+      description = "Write a heatmap of --quantity (default: patch norm) at --layer (default: last) over the photo, "
+          + "with colorbar and artifact/sink markers; with --pixels, the heatmap alone.")
+  Path png;
+
+  @Mixin PictureOptions picture;
+
   @Mixin CommonOptions common;
 
   @Override
   public Integer call() throws Exception {
+    if (png != null) {
+      picture.validate();
+    }
     common.apply();
     PrintWriter out = spec.commandLine().getOut();
-    FloatTensor pixels = input.image != null
-        ? PreprocessPipeline.forModelFolder(model).process(input.image).pixelValues()
-        : readPixels(input.pixels);
+    ModelResolver.Resolved resolved = new ModelResolver(root.context(), spec.commandLine().getErr()).resolve(model);
+    Path model = resolved.folder();
+    ImageInput image = input.image != null ? ImageInput.photo(model, input.image) : ImageInput.pixels(input.pixels);
+    FloatTensor pixels = image.pixels();
     try (ModelSession session = ModelSession.open(model, common.device)) {
       out.println("model:  " + session.spec().summary());
       out.println("device: " + session.deviceDescription());
       session.warnings().forEach(w -> out.println("note:   " + w));
       long t0 = System.nanoTime();
-      MitigationStack stack = Mitigations.parse(mitigations, neurons);
+      MitigationStack stack = Mitigations.parse(mitigations, neurons, model);
       stack.validate(session.spec());
       for (var m : stack.mitigations()) {
         out.println("mitigation: " + m.spec() + " [" + m.provenance().label() + "]");
@@ -97,6 +110,10 @@ final class AnalyzeCommand implements Callable<Integer> {
       if (json != null) {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
         out.println("json:   " + json);
+      }
+      if (png != null) {
+        HeatmapExport.write(png, resolved, image, result, stack, picture);
+        out.println("png:    " + png);
       }
     }
     return 0;

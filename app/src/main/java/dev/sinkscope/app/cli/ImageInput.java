@@ -1,0 +1,46 @@
+package dev.sinkscope.app.cli;
+
+import dev.sinkscope.inference.preprocess.ImageLoadException;
+import dev.sinkscope.inference.preprocess.PreprocessConfigException;
+import dev.sinkscope.inference.preprocess.PreprocessGeometry;
+import dev.sinkscope.inference.preprocess.PreprocessPipeline;
+import dev.sinkscope.inference.preprocess.Preprocessed;
+import dev.sinkscope.inference.preprocess.Preprocessor;
+import dev.sinkscope.inference.preprocess.RgbImage;
+import dev.sinkscope.inference.result.FloatTensor;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The model input and, for a photo, the decoded photo and where the input lies in it.
+ *
+ * @param name file name for titles
+ * @param file the file read
+ * @param pixels {@code pixel_values [1, 3, H, W]}
+ * @param photo the decoded photo (EXIF orientation applied); null for a pixel tensor
+ * @param geometry how {@code pixels} were cut from {@code photo}; null for a pixel tensor
+ */
+record ImageInput(String name, Path file, FloatTensor pixels, RgbImage photo, PreprocessGeometry geometry) {
+
+  /** Decodes a photo and preprocesses it as the model folder says. */
+  static ImageInput photo(Path modelFolder, Path file) throws PreprocessConfigException, ImageLoadException {
+    PreprocessPipeline pipeline = PreprocessPipeline.forModelFolder(modelFolder);
+    RgbImage photo = pipeline.decoder().decode(file);
+    Preprocessed p = Preprocessor.preprocess(photo, pipeline.config());
+    return new ImageInput(nameOf(file), file, p.pixelValues(), photo, p.geometry());
+  }
+
+  /** A {@code pixel_values} tensor from a safetensors file, used as is. */
+  static ImageInput pixels(Path file) throws IOException {
+    return new ImageInput(nameOf(file), file, AnalyzeCommand.readPixels(file), null, null);
+  }
+
+  boolean hasPhoto() {
+    return photo != null;
+  }
+
+  private static String nameOf(Path file) {
+    Path name = file.getFileName();
+    return name == null ? file.toString() : name.toString();
+  }
+}

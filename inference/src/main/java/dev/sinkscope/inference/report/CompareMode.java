@@ -1,0 +1,36 @@
+package dev.sinkscope.inference.report;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Locale;
+
+/** Whether a session compares the mitigated pass with the unmitigated one. */
+public enum CompareMode {
+  @JsonProperty("none") NONE("none"),
+  /** The model without mitigations ("before") against the mitigated pass ("after"). */
+  @JsonProperty("before-after") BEFORE_AFTER("before-after");
+
+  private final String key;
+
+  CompareMode(String key) {
+    this.key = key;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  public static CompareMode parse(String text) {
+    String k = text.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+    for (CompareMode m : values()) {
+      if (m.key.equals(k)) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException("unknown compare mode '" + text + "' (known: none, before-after)");
+  }
+
+  @Override
+  public String toString() {
+    return key;
+  }
+}
