@@ -42,7 +42,7 @@ public final class MitigationSpecs {
       case "attn", "attention" -> attention(spec, args);
       case "gate" -> {
         allow(spec, args, Set.of("value", "layers", "heads"));
-        yield new HeadGate(number(spec, args, "value", 0.0f), BlockRange.parse(args.getOrDefault("layers", "all")),
+        yield new HeadGate((float) number(spec, args, "value", 0.0), BlockRange.parse(args.getOrDefault("layers", "all")),
             HeadSet.parse(args.getOrDefault("heads", "all")));
       }
       default -> throw new IllegalArgumentException("unknown mitigation '" + name + "' in '" + spec
@@ -87,7 +87,7 @@ public final class MitigationSpecs {
         throw new IllegalArgumentException("'" + spec + "': shifted must be ROW:COL");
       }
     }
-    return new TestTimeRegisters(map, registers, normal, number(spec, args, "scale", 1f), value.equals("per-neuron"),
+    return new TestTimeRegisters(map, registers, normal, (float) number(spec, args, "scale", 1), value.equals("per-neuron"),
         shifted);
   }
 
@@ -107,7 +107,7 @@ public final class MitigationSpecs {
     double parameter = switch (kind) {
       case SIGMOID -> args.containsKey("bias") ? number(spec, args, "bias", 0) : Double.NaN;
       case VIRTUAL_SINK -> number(spec, args, "beta", 0);
-      case CLIPPED_SOFTMAX -> number(spec, args, "gamma", -0.025f);
+      case CLIPPED_SOFTMAX -> number(spec, args, "gamma", -0.025);
       case SOFTMAX1 -> 0;
     };
     double zeta = kind == AttentionNormalizer.Kind.CLIPPED_SOFTMAX ? number(spec, args, "zeta", 1) : 1;
@@ -139,13 +139,13 @@ public final class MitigationSpecs {
     }
   }
 
-  private static float number(String spec, Map<String, String> args, String key, float fallback) {
+  private static double number(String spec, Map<String, String> args, String key, double fallback) {
     String v = args.get(key);
     if (v == null) {
       return fallback;
     }
     try {
-      return Float.parseFloat(v);
+      return Double.parseDouble(v);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("'" + spec + "': " + key + " must be a number, got '" + v + "'");
     }

@@ -67,7 +67,7 @@ public record NeuronMap(List<RegisterNeuron> neurons, String source) {
 
   public static NeuronMap read(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
-      return parse(JSON.readTree(in), file.toString());
+      return parse(JSON.readTree(in), String.valueOf(file.getFileName()));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IOException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
     } catch (IllegalArgumentException e) {
