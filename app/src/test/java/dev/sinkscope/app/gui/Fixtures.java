@@ -94,7 +94,7 @@ public final class Fixtures {
   }
 
   /** Collects what the service reports. */
-  public static final class Recorder implements InferenceService.Listener {
+  public static class Recorder implements InferenceService.Listener {
     public final List<ViewOutcome> outcomes = new ArrayList<>();
     public final List<Throwable> failures = new ArrayList<>();
     public final List<InferenceService.Progress> progress = new ArrayList<>();
