@@ -34,12 +34,16 @@ public final class ErrorDialogs {
     message.setMaxWidth(560);
     alert.getDialogPane().setContent(message);
     alert.getDialogPane().setId("errorDialog");
+    // Fixed width: long stack-trace lines must not stretch the dialog off the screen.
+    alert.getDialogPane().setPrefWidth(620);
+    alert.getDialogPane().setMaxWidth(620);
     if (!error.details().isBlank()) {
       TextArea details = new TextArea(error.details());
       details.setId("errorDetails");
       details.setEditable(false);
       details.setWrapText(false);
       details.setPrefRowCount(14);
+      details.setPrefColumnCount(70);
       VBox box = new VBox(details);
       VBox.setVgrow(details, Priority.ALWAYS);
       alert.getDialogPane().setExpandableContent(box);

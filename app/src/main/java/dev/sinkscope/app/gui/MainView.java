@@ -85,6 +85,8 @@ public final class MainView {
   private final LayerPlayback playback;
   private final ErrorDialogs errors;
   private final CanvasView canvas;
+  private final javafx.event.EventHandler<KeyEvent> keyPressed = this::onKey;
+  private final javafx.event.EventHandler<KeyEvent> keyTyped = this::onKeyTyped;
 
   public MainView(MainViewModel vm, Window owner, FileDialogs dialogs) {
     this.vm = vm;
@@ -109,11 +111,15 @@ public final class MainView {
     root.getChildren().addAll(main, help);
     root.getStyleClass().add("sinkscope");
 
-    root.addEventFilter(KeyEvent.KEY_PRESSED, this::onKey);
-    root.addEventFilter(KeyEvent.KEY_TYPED, e -> {
-      if ("?".equals(e.getCharacter()) && !(focusOwner() instanceof TextInputControl)) {
-        help.toggle();
-        e.consume();
+    // On the scene, so keys arrive even when no control has the focus.
+    root.sceneProperty().addListener((obs, old, scene) -> {
+      if (old != null) {
+        old.removeEventFilter(KeyEvent.KEY_PRESSED, keyPressed);
+        old.removeEventFilter(KeyEvent.KEY_TYPED, keyTyped);
+      }
+      if (scene != null) {
+        scene.addEventFilter(KeyEvent.KEY_PRESSED, keyPressed);
+        scene.addEventFilter(KeyEvent.KEY_TYPED, keyTyped);
       }
     });
     root.setOnDragOver(this::onDragOver);
@@ -484,6 +490,13 @@ public final class MainView {
         return;
     }
     e.consume();
+  }
+
+  private void onKeyTyped(KeyEvent e) {
+    if ("?".equals(e.getCharacter()) && !(focusOwner() instanceof TextInputControl)) {
+      help.toggle();
+      e.consume();
+    }
   }
 
   /** Shows the comparison (switching it on as before/after when off), or goes back to the view. */
