@@ -359,7 +359,12 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     } else {
       requestedImage = null;
     }
-    report(UserError.of(failure, what));
+    UserError reported = UserError.of(failure, what);
+    if (applied != null) {
+      reported = reported.withNote("Still showing " + applied.model().displayName()
+          + (applied.image() == null ? "" : " on " + applied.image().displayName()) + ".");
+    }
+    report(reported);
   }
 
   @Override

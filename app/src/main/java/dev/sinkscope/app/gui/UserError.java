@@ -24,11 +24,10 @@ public record UserError(String title, String message, String details) {
     String message;
     if (error instanceof ModelLoadException) {
       title = "Cannot open model";
-      message = "The model " + what + " could not be opened: " + error.getMessage()
-          + ". The previous model stays loaded.";
+      message = "Could not open " + what + ": " + error.getMessage() + ".";
     } else if (error instanceof ImageLoadException) {
       title = "Cannot read image";
-      message = error.getMessage() + ". The previous picture stays.";
+      message = error.getMessage() + ".";
     } else if (error instanceof PreprocessConfigException) {
       title = "Cannot read the model's preprocessing settings";
       message = error.getMessage();
@@ -49,6 +48,11 @@ public record UserError(String title, String message, String details) {
       message = "While working on " + what + ": " + error;
     }
     return new UserError(title, message, stackTrace(error));
+  }
+
+  /** The same error with a sentence added to its message. */
+  public UserError withNote(String note) {
+    return new UserError(title, message + " " + note, details);
   }
 
   /** A problem that is the user's input, with no exception behind it. */
