@@ -107,6 +107,9 @@ public final class MainView {
     inspector.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
     inspector.getStyleClass().add("side-panel");
     main.setRight(inspector);
+    // The comparison needs the width; the inspector describes the single view.
+    inspector.visibleProperty().bind(compareTab.selectedProperty().not());
+    inspector.managedProperty().bind(inspector.visibleProperty());
     main.setBottom(new VBox(new LayerBarView(vm.viewer(), playback), statusBar()));
     root.getChildren().addAll(main, help);
     root.getStyleClass().add("sinkscope");

@@ -18,6 +18,9 @@ public final class Format {
     if (a == 0) {
       return "0";
     }
+    if (v == Math.rint(v) && a < 1e5) {
+      return String.format(Locale.ROOT, "%d", (long) v);
+    }
     if (a >= 1e5 || a < 1e-3) {
       return String.format(Locale.ROOT, "%.3g", v);
     }

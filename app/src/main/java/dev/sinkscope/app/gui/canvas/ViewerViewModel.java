@@ -305,14 +305,14 @@ public final class ViewerViewModel {
     int b = Math.max(1, Math.min(pass.blocks(), block.get()));
     blockSummary.set(pass.report().summaries().get(b - 1));
     rendered.set(render(pass, outcome.get().image().photo(), pass.geometry(), quantity.get(), b, head.get(), null,
-        true));
+        true, true));
     PatchInfo selected = infoAt(selectedPatch.get());
     selectionInfo.set(selected);
     if (selected != null && previewPhoto != null) {
       PreprocessGeometry small = pass.geometry().forDisplay(previewPhoto.width(), previewPhoto.height());
-      attendsToPreview.set(render(pass, previewPhoto, small, Quantity.ATTENDS_TO, b, head.get(), null, false)
+      attendsToPreview.set(render(pass, previewPhoto, small, Quantity.ATTENDS_TO, b, head.get(), null, false, false)
           .picture());
-      attendedByPreview.set(render(pass, previewPhoto, small, Quantity.ATTENDED_BY, b, head.get(), null, false)
+      attendedByPreview.set(render(pass, previewPhoto, small, Quantity.ATTENDED_BY, b, head.get(), null, false, false)
           .picture());
     } else {
       attendsToPreview.set(null);
@@ -327,9 +327,10 @@ public final class ViewerViewModel {
    *
    * @param sharedScale a scale to use instead of resolving one (for comparisons), or null
    * @param withLegend whether to draw the colorbar
+   * @param withMarkers whether to draw the artifact and sink markers (when switched on)
    */
   public RenderedView render(AnalyzedPass pass, Raster photo, PreprocessGeometry geometry, Quantity what, int atBlock,
-      HeadChoice heads, Scale sharedScale, boolean withLegend) {
+      HeadChoice heads, Scale sharedScale, boolean withLegend, boolean withMarkers) {
     int b = Math.max(1, Math.min(pass.blocks(), atBlock));
     int selectedToken = selectedToken(pass);
     LayerMap map = LayerMaps.map(pass, what, b, heads, selectedToken);
@@ -350,8 +351,8 @@ public final class ViewerViewModel {
     if (showGrid.get()) {
       layers.add(new OverlayLayer.GridLines(layout.gridRows(), layout.gridCols(), OverlayLayer.GridLines.DEFAULT_ARGB));
     }
-    List<Marker> markers = LayerMaps.markers(pass, what.perBlock() ? b : pass.blocks(), showArtifacts.get(),
-        showSinks.get());
+    List<Marker> markers = !withMarkers ? List.of() : LayerMaps.markers(pass, what.perBlock() ? b : pass.blocks(),
+        showArtifacts.get(), showSinks.get());
     if (!markers.isEmpty()) {
       layers.add(new OverlayLayer.Markers(layout.gridRows(), layout.gridCols(), markers));
     }

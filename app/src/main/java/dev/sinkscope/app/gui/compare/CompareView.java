@@ -8,6 +8,7 @@ import dev.sinkscope.app.gui.canvas.ZoomPane;
 import dev.sinkscope.app.gui.session.CompareTarget;
 import dev.sinkscope.render.LegendRenderer;
 import dev.sinkscope.render.Raster;
+import java.util.List;
 import java.util.function.Function;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -70,8 +71,12 @@ public final class CompareView extends BorderPane {
     rightTitle.getStyleClass().add("canvas-caption");
 
     setTop(controls(actions));
-    setCenter(panels());
-    setBottom(metrics());
+    BorderPane panels = panels();
+    HBox metrics = metrics();
+    metrics.setMinHeight(250);
+    VBox column = new VBox(panels, metrics);
+    VBox.setVgrow(panels, Priority.ALWAYS);
+    setCenter(column);
 
     vm.leftProperty().addListener(x -> showPanels());
     vm.rightProperty().addListener(x -> showPanels());
@@ -88,7 +93,7 @@ public final class CompareView extends BorderPane {
     return viewport;
   }
 
-  private HBox controls(Actions actions) {
+  private javafx.scene.layout.FlowPane controls(Actions actions) {
     ComboBox<CompareTarget.Kind> mode = new ComboBox<>();
     mode.setId("compareMode");
     mode.getItems().setAll(CompareTarget.Kind.values());
@@ -140,7 +145,8 @@ public final class CompareView extends BorderPane {
     note.getStyleClass().add("compare-note");
     note.textProperty().bind(vm.noteProperty());
 
-    HBox bar = new HBox(12, new Label("Compare"), mode, modelRow, new Label("Show"), display, wipe, note);
+    javafx.scene.layout.FlowPane bar = new javafx.scene.layout.FlowPane(12, 6, new Label("Compare"), mode, modelRow,
+        new Label("Show"), display, wipe, note);
     bar.setAlignment(Pos.CENTER_LEFT);
     bar.setPadding(new Insets(6, 10, 6, 10));
     bar.getStyleClass().add("view-controls");
@@ -154,8 +160,14 @@ public final class CompareView extends BorderPane {
     VBox.setVgrow(rightPane, Priority.ALWAYS);
     HBox.setHgrow(leftBox, Priority.ALWAYS);
     HBox.setHgrow(rightBox, Priority.ALWAYS);
-    leftPane.setPrefWidth(300);
-    rightPane.setPrefWidth(300);
+    // Equal halves whatever the titles say.
+    for (VBox box : List.of(leftBox, rightBox)) {
+      box.setPrefWidth(0);
+      box.setMinWidth(0);
+      box.setMinHeight(0);
+    }
+    leftTitle.setMinWidth(0);
+    rightTitle.setMinWidth(0);
     HBox sideBySide = new HBox(8, leftBox, rightBox);
     sideBySide.setId("sideBySide");
     sideBySide.visibleProperty().bind(vm.displayProperty().isEqualTo(CompareViewModel.Display.SIDE_BY_SIDE));
@@ -169,6 +181,8 @@ public final class CompareView extends BorderPane {
     legends.getStyleClass().add("legend-column");
     differenceLegend.visibleProperty().bind(vm.displayProperty().isEqualTo(CompareViewModel.Display.DIFFERENCE));
     legend.visibleProperty().bind(differenceLegend.visibleProperty().not());
+    differenceLegend.managedProperty().bind(differenceLegend.visibleProperty());
+    legend.managedProperty().bind(legend.visibleProperty());
     center.setRight(legends);
     return center;
   }
@@ -177,12 +191,12 @@ public final class CompareView extends BorderPane {
     TableView<MetricRow> table = new TableView<>(vm.metrics());
     table.setId("metricsTable");
     table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-    table.getColumns().add(column("Metric", MetricRow::metric, 230));
+    table.getColumns().add(column("Metric", MetricRow::metric, 270));
     table.getColumns().add(column("Left", MetricRow::beforeText, 80));
     table.getColumns().add(column("Right", MetricRow::afterText, 80));
-    table.getColumns().add(column("Δ (right − left)", MetricRow::deltaText, 100));
+    table.getColumns().add(column("Δ (right − left)", MetricRow::deltaText, 120));
     table.setPrefHeight(240);
-    table.setMinWidth(420);
+    table.setMinWidth(560);
     table.setPlaceholder(new Label("No comparison yet."));
     HBox.setHgrow(ratioChart, Priority.ALWAYS);
     HBox.setHgrow(sinkChart, Priority.ALWAYS);
@@ -221,6 +235,9 @@ public final class CompareView extends BorderPane {
     RenderedView b = vm.rightProperty().get();
     chart.getData().add(series(a == null ? "left" : shortTitle(a.caption()), curve.apply(left)));
     chart.getData().add(series(b == null ? "right" : shortTitle(b.caption()), curve.apply(right)));
+    NumberAxis x = (NumberAxis) chart.getXAxis();
+    x.setLowerBound(1);
+    x.setUpperBound(Math.max(2, Math.max(left.blocks(), right.blocks())));
   }
 
   private static String shortTitle(String caption) {
@@ -245,6 +262,7 @@ public final class CompareView extends BorderPane {
     x.setTickUnit(1);
     x.setMinorTickVisible(false);
     x.setForceZeroInRange(false);
+    x.setAutoRanging(false);
     NumberAxis y = new NumberAxis();
     y.setForceZeroInRange(true);
     LineChart<Number, Number> chart = new LineChart<>(x, y);

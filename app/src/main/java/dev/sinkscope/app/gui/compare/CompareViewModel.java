@@ -229,8 +229,8 @@ public final class CompareViewModel {
         scale = viewer.normalizationProperty().get().normalization().resolve(mapA.grid(), mapB.grid());
       }
     }
-    RenderedView viewA = viewer.render(a, photo, a.geometry(), quantity, block, head, scale, false);
-    RenderedView viewB = viewer.render(b, photo, b.geometry(), quantity, block, head, scale, false);
+    RenderedView viewA = viewer.render(a, photo, a.geometry(), quantity, block, head, scale, false, true);
+    RenderedView viewB = viewer.render(b, photo, b.geometry(), quantity, block, head, scale, false, true);
     left.set(new RenderedView(viewA.picture(), null, scale, viewA.map(), a.label() + " · " + viewA.caption(),
         viewA.note(), viewA.chips()));
     right.set(new RenderedView(viewB.picture(), null, scale, viewB.map(), b.label() + " · " + viewB.caption(),

@@ -62,7 +62,7 @@ public final class MitigationsViewModel {
   private final BooleanProperty registersOff = new SimpleBooleanProperty(this, "registersOff");
   private final ReadOnlyBooleanWrapper registersAvailable = new ReadOnlyBooleanWrapper(this, "registersAvailable");
   private final ReadOnlyStringWrapper registersDescription = new ReadOnlyStringWrapper(this, "registersDescription",
-      new RegisterAblation().description());
+      new RegisterAblation().description() + "\nProvenance: " + new RegisterAblation().provenance().label() + ".");
 
   // Attention normaliser
   private final BooleanProperty normalizerOn = new SimpleBooleanProperty(this, "normalizerOn");
@@ -278,7 +278,7 @@ public final class MitigationsViewModel {
       problem.set(e.getMessage());
       return;
     }
-    description.set(m.description() + " [" + m.provenance().label() + "]");
+    description.set(m.description() + "\nProvenance: " + m.provenance().label() + ".");
     try {
       if (spec != null) {
         m.validate(spec);

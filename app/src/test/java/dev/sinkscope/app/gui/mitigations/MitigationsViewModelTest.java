@@ -41,7 +41,7 @@ class MitigationsViewModelTest {
 
     TestTimeRegisters ttr = assertInstanceOf(TestTimeRegisters.class, vm.stackProperty().get().mitigations().get(0));
     assertEquals(TestTimeRegisters.reference(Fixtures.ttrNeurons()), ttr);
-    assertEquals(ttr.description() + " [reference-code reproduction]", vm.ttrDescriptionProperty().get());
+    assertEquals(ttr.description() + "\nProvenance: reference-code reproduction.", vm.ttrDescriptionProperty().get());
     assertEquals("", vm.ttrProblemProperty().get());
   }
 
@@ -58,7 +58,7 @@ class MitigationsViewModelTest {
     vm.addNeuronMap(new NeuronMapChoice("fixture", Fixtures.ttrNeurons()));
     vm.ttrRegistersProperty().set(2);
 
-    assertTrue(vm.ttrDescriptionProperty().get().endsWith("[proposal, beyond the reference code]"),
+    assertTrue(vm.ttrDescriptionProperty().get().endsWith("Provenance: proposal, beyond the reference code."),
         vm.ttrDescriptionProperty().get());
   }
 
