@@ -393,4 +393,44 @@ class MainWindowTest {
     assertNotEquals(600.0, onFx(() -> canvasImage().getWidth()));
     assertTrue(text(robot, "#imageName").startsWith("camera.png"));
   }
+
+  @Test
+  void aPastedPictureIsOpened(FxRobot robot) throws Exception {
+    waitForPicture();
+    onFx(() -> {
+      javafx.scene.input.ClipboardContent content = new javafx.scene.input.ClipboardContent();
+      content.putImage(new Image(Fixtures.coffee().toUri().toString()));
+      javafx.scene.input.Clipboard.getSystemClipboard().setContent(content);
+      return null;
+    });
+
+    robot.clickOn("#pasteImage");
+    waitForOutcome("the pasted picture is shown", () -> vm.outcomeProperty().get().image().displayName()
+        .equals("pasted image"));
+
+    assertEquals(600.0, onFx(() -> canvasImage().getWidth()));
+  }
+
+  @Test
+  void theSmallMultiplesShowEveryBlockAndEveryHead(FxRobot robot) throws Exception {
+    waitForPicture();
+
+    robot.clickOn("All blocks");
+    waitUntil("every block is drawn", () -> robot.lookup("#blocksImage").queryAs(ImageView.class).getImage() != null);
+    robot.type(KeyCode.DIGIT2);
+    robot.clickOn("All heads");
+    waitUntil("every head is drawn", () -> robot.lookup("#headsImage").queryAs(ImageView.class).getImage() != null);
+  }
+
+  @Test
+  void exportsTheMetricsFromTheKeyboard(FxRobot robot) throws Exception {
+    waitForPicture();
+    Path csv = tmp.resolve("metrics.csv");
+    dialogs.answers.add(csv);
+
+    robot.press(KeyCode.CONTROL).type(KeyCode.M).release(KeyCode.CONTROL);
+    waitUntil("the metrics are written", () -> vm.statusProperty().get().startsWith("Exported"));
+
+    assertEquals(5, Files.readAllLines(csv).size());
+  }
 }

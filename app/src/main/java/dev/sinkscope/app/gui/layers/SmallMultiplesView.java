@@ -56,7 +56,7 @@ public final class SmallMultiplesView extends ScrollPane {
     setContent(content);
     setFitToWidth(true);
     setFitToHeight(true);
-    for (Observable o : List.of(vm.renderedProperty(), active)) {
+    for (Observable o : List.of(vm.renderedProperty(), active, widthProperty())) {
       o.addListener(x -> redraw());
     }
   }
@@ -118,8 +118,10 @@ public final class SmallMultiplesView extends ScrollPane {
       }
     }
     Scale scale = vm.normalizationProperty().get().normalization().resolve(grids.toArray(ScalarGrid[]::new));
-    int columns = Math.min(grids.size(), kind == Kind.HEADS ? 4 : 6);
     int panel = 170;
+    // As many columns as fit beside the colorbar (about 230 px), at least two.
+    int fit = (int) ((getWidth() - 260) / (panel + 10));
+    int columns = Math.min(grids.size(), Math.max(2, Math.min(kind == Kind.HEADS ? 4 : 8, fit)));
     SmallMultiples.Layout layout = new SmallMultiples.Layout(panel, panel * pass.result().layout().gridRows()
         / pass.result().layout().gridCols(), columns, vm.smoothProperty().get() ? Upsampling.BILINEAR
         : Upsampling.NEAREST, ViewerViewModel.LEGEND_STYLE);
