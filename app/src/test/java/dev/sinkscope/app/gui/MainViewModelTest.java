@@ -18,6 +18,7 @@ import dev.sinkscope.app.gui.session.ModelLocation;
 import dev.sinkscope.app.gui.session.ViewOutcome;
 import dev.sinkscope.inference.mitigation.AttentionNormalizer;
 import dev.sinkscope.inference.mitigation.HeadGate;
+import dev.sinkscope.inference.mitigation.NeuronDiscovery;
 import dev.sinkscope.inference.mitigation.TestTimeRegisters;
 import dev.sinkscope.render.PngExport;
 import java.nio.file.Files;
@@ -277,5 +278,37 @@ class MainViewModelTest {
 
     assertEquals(3, planted.map().neurons().size());
     assertTrue(planted.map().neurons().stream().allMatch(n -> n.layer() == 3));
+  }
+
+  @Test
+  void discoversRegisterNeuronsFromAFolderOfPhotos() throws Exception {
+    Path photos = Files.createDirectories(tmp.resolve("photos"));
+    Files.copy(Fixtures.coffee(), photos.resolve("a.png"));
+    Files.copy(Fixtures.coffee(), photos.resolve("b.png"));
+    Files.writeString(photos.resolve("notes.txt"), "not a photo");
+
+    vm.discoverNeurons(photos, new NeuronDiscovery.Settings(-1, 1.0, 10, false, -1, 0, 5, 0));
+    assertTrue(vm.discoveringProperty().get());
+    worker.runAll();
+
+    assertFalse(vm.discoveringProperty().get());
+    NeuronMapChoice found = vm.mitigations().neuronMapProperty().get();
+    assertTrue(found.label().startsWith("discovered on photos (5 neurons, 2 of 2 images"), found.label());
+    assertEquals(5, found.map().neurons().size());
+  }
+
+  @Test
+  void aCancelledDiscoveryLeavesTheMapsAsTheyWere() throws Exception {
+    Path photos = Files.createDirectories(tmp.resolve("photos"));
+    Files.copy(Fixtures.coffee(), photos.resolve("a.png"));
+    NeuronMapChoice before = vm.mitigations().neuronMapProperty().get();
+
+    vm.discoverNeurons(photos, new NeuronDiscovery.Settings(-1, 1.0, 10, false, -1, 0, 5, 0));
+    vm.cancel();
+    worker.runAll();
+
+    assertSame(before, vm.mitigations().neuronMapProperty().get());
+    assertEquals("Neuron discovery cancelled.", vm.statusProperty().get());
+    assertNull(vm.errorProperty().get());
   }
 }

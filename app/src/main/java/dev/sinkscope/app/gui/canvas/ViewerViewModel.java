@@ -271,8 +271,8 @@ public final class ViewerViewModel {
         }
         PatchPosition selected = selectedPatch.get();
         TokenLayout layout = pass.result().layout();
-        if (selected != null && (selected.row() >= layout.gridRows() || selected.col() >= layout.gridCols()
-            || before == null || !before.result().layout().equals(layout) && newModel)) {
+        if (selected != null && (newModel || selected.row() >= layout.gridRows()
+            || selected.col() >= layout.gridCols())) {
           selectedPatch.set(null);
         }
         profile.set(LayerProfile.of(pass.report()));

@@ -118,10 +118,9 @@ public final class SmallMultiplesView extends ScrollPane {
       }
     }
     Scale scale = vm.normalizationProperty().get().normalization().resolve(grids.toArray(ScalarGrid[]::new));
-    int panel = 170;
-    // As many columns as fit beside the colorbar (about 230 px), at least two.
-    int fit = (int) ((getWidth() - 260) / (panel + 10));
-    int columns = Math.min(grids.size(), Math.max(2, Math.min(kind == Kind.HEADS ? 4 : 8, fit)));
+    // A roughly 3:2 grid of panels, sized to fill the width left of the colorbar (about 260 px).
+    int columns = Math.min(grids.size(), (int) Math.ceil(Math.sqrt(grids.size() * 1.5)));
+    int panel = (int) Math.max(80, Math.min(200, (getWidth() - 300) / columns - 10));
     SmallMultiples.Layout layout = new SmallMultiples.Layout(panel, panel * pass.result().layout().gridRows()
         / pass.result().layout().gridCols(), columns, vm.smoothProperty().get() ? Upsampling.BILINEAR
         : Upsampling.NEAREST, ViewerViewModel.LEGEND_STYLE);
