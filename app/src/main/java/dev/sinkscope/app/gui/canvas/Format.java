@@ -1,0 +1,44 @@
+package dev.sinkscope.app.gui.canvas;
+
+import java.util.Locale;
+
+/** Number formatting shared by labels, tables and tooltips. */
+public final class Format {
+  private Format() {}
+
+  /** About four significant digits, no exponent for ordinary magnitudes; "–" for NaN. */
+  public static String number(double v) {
+    if (Double.isNaN(v)) {
+      return "–";
+    }
+    if (Double.isInfinite(v)) {
+      return v > 0 ? "∞" : "-∞";
+    }
+    double a = Math.abs(v);
+    if (a == 0) {
+      return "0";
+    }
+    if (v == Math.rint(v) && a < 1e5) {
+      return String.format(Locale.ROOT, "%d", (long) v);
+    }
+    if (a >= 1e5 || a < 1e-3) {
+      return String.format(Locale.ROOT, "%.3g", v);
+    }
+    if (a >= 100) {
+      return String.format(Locale.ROOT, "%.1f", v);
+    }
+    if (a >= 1) {
+      return String.format(Locale.ROOT, "%.3f", v);
+    }
+    return String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  /** A share as a percentage, e.g. "12.5 %". */
+  public static String percent(double share) {
+    return Double.isNaN(share) ? "–" : String.format(Locale.ROOT, "%.1f %%", 100 * share);
+  }
+
+  public static String millis(double ms) {
+    return ms >= 1000 ? String.format(Locale.ROOT, "%.2f s", ms / 1000) : String.format(Locale.ROOT, "%.0f ms", ms);
+  }
+}

@@ -1,0 +1,120 @@
+package dev.sinkscope.app.gui.canvas;
+
+import dev.sinkscope.app.gui.session.AnalyzedPass;
+import dev.sinkscope.inference.analysis.LayerSummary;
+import dev.sinkscope.inference.result.TokenLayout;
+import dev.sinkscope.render.Raster;
+import java.util.Locale;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.geometry.Insets;
+import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
+import javafx.scene.image.ImageView;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+
+/** The right-hand panel: the patch under the mouse, the selected patch's attention, and this block's numbers. */
+public final class InspectorView extends VBox {
+  private final ViewerViewModel vm;
+  private final Label hover = new Label("Hover over the photo.");
+  private final Label selection = new Label("Click a patch to select it.");
+  private final GridPane metrics = new GridPane();
+  private final Label notes = new Label();
+
+  public InspectorView(ViewerViewModel vm) {
+    super(10);
+    this.vm = vm;
+    getStyleClass().add("inspector");
+    setPadding(new Insets(10));
+    hover.setId("hoverInfo");
+    hover.setWrapText(true);
+    selection.setId("selectionInfo");
+    selection.setWrapText(true);
+    metrics.setId("blockMetrics");
+    metrics.setHgap(10);
+    metrics.setVgap(3);
+    notes.setId("analysisNotes");
+    notes.setWrapText(true);
+    notes.getStyleClass().add("analysis-notes");
+
+    ImageView attendsTo = preview("attendsToPreview", vm.attendsToPreviewProperty());
+    ImageView attendedBy = preview("attendedByPreview", vm.attendedByPreviewProperty());
+    Label attendsToTitle = small("It attends to");
+    Label attendedByTitle = small("It is attended by");
+    attendsToTitle.visibleProperty().bind(attendsTo.imageProperty().isNotNull());
+    attendedByTitle.visibleProperty().bind(attendedBy.imageProperty().isNotNull());
+    Tooltip.install(attendsTo, new Tooltip("The selected patch's attention row at this block (heads as chosen)."));
+    Tooltip.install(attendedBy, new Tooltip("Attention every token pays to the selected patch at this block."));
+
+    getChildren().addAll(header("Under the mouse"), hover, header("Selected patch"), selection, attendsToTitle,
+        attendsTo, attendedByTitle, attendedBy, header("This block"), metrics, notes);
+
+    vm.hoverInfoProperty().addListener((obs, old, now) -> hover.setText(now == null ? "Hover over the photo."
+        : now.summary()));
+    vm.selectionInfoProperty().addListener((obs, old, now) -> selection.setText(now == null
+        ? "Click a patch to select it." : now.summary()));
+    vm.blockSummaryProperty().addListener((obs, old, now) -> showMetrics(now));
+  }
+
+  private void showMetrics(LayerSummary s) {
+    metrics.getChildren().clear();
+    notes.setText("");
+    AnalyzedPass pass = vm.pass();
+    if (s == null || pass == null) {
+      return;
+    }
+    TokenLayout layout = pass.result().layout();
+    int row = 0;
+    row = metric(row, "Patch norm median", Format.number(s.patchNormMedian()));
+    row = metric(row, "Patch norm max", Format.number(s.patchNormMax()));
+    row = metric(row, "Max / median", Format.number(s.maxOverMedian()));
+    row = metric(row, "Artifacts (rule " + s.appliedRule().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")",
+        s.artifactCount() + (Double.isNaN(s.artifactThreshold()) ? "" : " above " + Format.number(
+            s.artifactThreshold())));
+    row = metric(row, "Verdict", s.verdict().name().toLowerCase(Locale.ROOT).replace('_', ' '));
+    row = metric(row, "Sink mass on artifacts", Format.percent(s.sinkMassOnArtifacts()));
+    row = metric(row, "CLS capture on artifacts", Format.percent(s.clsCaptureOnArtifacts()));
+    row = metric(row, "CLS capture on registers", Format.percent(s.clsCaptureOnRegisters()));
+    if (s.topSinkToken() >= 0) {
+      row = metric(row, "Top sink", LayerMaps.tokenName(layout, s.topSinkToken()) + ", "
+          + Format.number(s.topSinkRatio()) + "× uniform");
+    }
+    row = metric(row, "Massive activations", Integer.toString(s.massiveActivationCount()));
+    var emergence = pass.report().emergence();
+    metric(row, "Emergence block", emergence.found() ? Integer.toString(emergence.block()) : "none found");
+    notes.setText(String.join("\n", pass.report().notes()));
+  }
+
+  private int metric(int row, String name, String value) {
+    Label n = new Label(name);
+    n.getStyleClass().add("metric-name");
+    n.setMinWidth(Region.USE_PREF_SIZE);
+    Label v = new Label(value);
+    v.getStyleClass().add("metric-value");
+    v.setWrapText(true);
+    metrics.addRow(row, n, v);
+    return row + 1;
+  }
+
+  private static ImageView preview(String id, ReadOnlyObjectProperty<Raster> raster) {
+    ImageView view = new ImageView();
+    view.setId(id);
+    view.setPreserveRatio(true);
+    view.setFitWidth(ViewerViewModel.PREVIEW_WIDTH);
+    raster.addListener((obs, old, now) -> view.setImage(now == null ? null : FxImages.toImage(now)));
+    return view;
+  }
+
+  private static Label header(String text) {
+    Label l = new Label(text);
+    l.getStyleClass().add("section-header");
+    return l;
+  }
+
+  private static Label small(String text) {
+    Label l = new Label(text);
+    l.getStyleClass().add("preview-title");
+    return l;
+  }
+}

@@ -1,0 +1,290 @@
+package dev.sinkscope.app.gui.canvas;
+
+import dev.sinkscope.app.gui.session.AnalyzedPass;
+import dev.sinkscope.inference.analysis.AnalysisReport;
+import dev.sinkscope.inference.analysis.GridPosition;
+import dev.sinkscope.inference.analysis.LayerNormAnalysis;
+import dev.sinkscope.inference.analysis.LayerSinkAnalysis;
+import dev.sinkscope.inference.analysis.PatchPca;
+import dev.sinkscope.inference.analysis.RolloutMap;
+import dev.sinkscope.inference.analysis.SinkScores;
+import dev.sinkscope.inference.result.LayerCapture;
+import dev.sinkscope.inference.result.TokenKind;
+import dev.sinkscope.inference.result.TokenLayout;
+import dev.sinkscope.render.Marker;
+import dev.sinkscope.render.RgbGrid;
+import dev.sinkscope.render.ScalarGrid;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Reads every quantity the canvas can show out of a captured pass and its analysis. Nothing here
+ * runs the model: scrubbing layers and heads is array slicing over host-side results.
+ */
+public final class LayerMaps {
+  private LayerMaps() {}
+
+  /**
+   * The map of {@code quantity} at 1-based {@code block}, or null when the pass cannot provide it
+   * (no CLS token, no selection, no attention captured, PCA skipped for a large model).
+   *
+   * @param selectedToken sequence index of the selected patch, or -1
+   */
+  public static LayerMap map(AnalyzedPass pass, Quantity quantity, int block, HeadChoice head, int selectedToken) {
+    TokenLayout layout = pass.result().layout();
+    int b = Math.max(1, Math.min(pass.blocks(), block));
+    switch (quantity) {
+      case PATCH_NORM: {
+        float[] norms = norms(pass.report(), b).tokenNorms();
+        return scalar(quantity, b, HeadChoice.MEAN, layout, norms);
+      }
+      case ATTENTION_RECEIVED: {
+        LayerSinkAnalysis sinks = sinkLayer(pass.report(), b);
+        if (sinks == null) {
+          return null;
+        }
+        return scalar(quantity, b, head, layout, combineHeads(sinks.receivedPerHead(), sinks.heads(),
+            layout.totalTokens(), head, sinks.received()));
+      }
+      case CLS_ATTENTION: {
+        if (!layout.hasCls()) {
+          return null;
+        }
+        float[] values = attentionRow(pass, b, 0, head);
+        return values == null ? null : scalar(quantity, b, head, layout, values);
+      }
+      case ROLLOUT: {
+        RolloutMap rollout = pass.report().rollout();
+        if (rollout == null) {
+          return null;
+        }
+        ScalarGrid grid = new ScalarGrid(rollout.gridRows(), rollout.gridCols(), rollout.raw().clone());
+        return new LayerMap(quantity, pass.blocks(), HeadChoice.MEAN, grid, null, null);
+      }
+      case PCA_RGB: {
+        PatchPca pca = b - 1 < pass.pcaByBlock().size() ? pass.pcaByBlock().get(b - 1) : null;
+        if (pca == null) {
+          return null;
+        }
+        return new LayerMap(quantity, b, HeadChoice.MEAN, null, null,
+            new RgbGrid(pca.gridRows(), pca.gridCols(), pca.rgb().clone()));
+      }
+      case ATTENDS_TO: {
+        if (selectedToken < 0) {
+          return null;
+        }
+        float[] values = attentionRow(pass, b, selectedToken, head);
+        return values == null ? null : scalar(quantity, b, head, layout, values);
+      }
+      case ATTENDED_BY: {
+        if (selectedToken < 0) {
+          return null;
+        }
+        float[] values = attentionColumn(pass, b, selectedToken, head);
+        return values == null ? null : scalar(quantity, b, head, layout, values);
+      }
+      default:
+        throw new IllegalStateException("unhandled quantity " + quantity);
+    }
+  }
+
+  /** Every block's map of {@code quantity} (for a scale shared across layers and the layer strip). */
+  public static List<LayerMap> allBlocks(AnalyzedPass pass, Quantity quantity, HeadChoice head, int selectedToken) {
+    List<LayerMap> maps = new ArrayList<>();
+    for (int b = 1; b <= pass.blocks(); b++) {
+      maps.add(map(pass, quantity, b, head, selectedToken));
+    }
+    return maps;
+  }
+
+  /** The norm analysis of 1-based {@code block}. */
+  public static LayerNormAnalysis norms(AnalysisReport report, int block) {
+    for (LayerNormAnalysis n : report.norms()) {
+      if (n.block() == block) {
+        return n;
+      }
+    }
+    throw new IllegalArgumentException("no norm analysis for block " + block);
+  }
+
+  /** The sink analysis of 1-based {@code block}, or null without attention there. */
+  public static LayerSinkAnalysis sinkLayer(AnalysisReport report, int block) {
+    if (report.sinkLayers() == null) {
+      return null;
+    }
+    for (LayerSinkAnalysis s : report.sinkLayers()) {
+      if (s.block() == block) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /** Artifacts found at {@code block} by the chosen rule, and the patches acting as sinks there. */
+  public static List<Marker> markers(AnalyzedPass pass, int block, boolean artifacts, boolean sinks) {
+    List<Marker> markers = new ArrayList<>();
+    TokenLayout layout = pass.result().layout();
+    if (artifacts) {
+      for (GridPosition p : norms(pass.report(), block).artifacts().positions()) {
+        markers.add(new Marker(Marker.Kind.ARTIFACT, p.row(), p.col(), 0));
+      }
+    }
+    if (sinks) {
+      int rank = 0;
+      for (int token : sinkPatches(pass, block)) {
+        int patch = token - layout.firstPatchIndex();
+        rank++;
+        markers.add(new Marker(Marker.Kind.SINK, patch / layout.gridCols(), patch % layout.gridCols(),
+            rank <= 3 ? rank : 0));
+      }
+    }
+    return markers;
+  }
+
+  /** At most this many sink markers per block: the strongest ones. */
+  public static final int MAX_SINK_MARKERS = 8;
+  /** A marked sink receives at least this many times the uniform share. */
+  public static final double MIN_SINK_RATIO = 2.0;
+
+  /**
+   * The strongest patch sinks at {@code block}: patches whose received attention as a ratio to
+   * uniform (T·r) passes both the whole-pass sink flag cut and {@link #MIN_SINK_RATIO}; strongest
+   * first, at most {@link #MAX_SINK_MARKERS}.
+   */
+  public static List<Integer> sinkPatches(AnalyzedPass pass, int block) {
+    SinkScores scores = pass.report().sinks();
+    LayerSinkAnalysis layer = sinkLayer(pass.report(), block);
+    if (scores == null || layer == null) {
+      return List.of();
+    }
+    double cut = Math.max(MIN_SINK_RATIO, Double.isFinite(scores.flagThresholdRatio())
+        ? scores.flagThresholdRatio() : MIN_SINK_RATIO);
+    TokenLayout layout = pass.result().layout();
+    float[] received = layer.received();
+    int t = received.length;
+    List<Integer> tokens = new ArrayList<>();
+    for (int j = layout.firstPatchIndex(); j < layout.firstPatchIndex() + layout.patchCount(); j++) {
+      if (t * received[j] > cut) {
+        tokens.add(j);
+      }
+    }
+    tokens.sort(Comparator.comparingDouble((Integer j) -> received[j]).reversed());
+    return tokens.size() > MAX_SINK_MARKERS ? List.copyOf(tokens.subList(0, MAX_SINK_MARKERS)) : tokens;
+  }
+
+  /** Rank of patch token {@code token} by norm among the patches at {@code block}: 1 = largest. */
+  public static int normRank(AnalyzedPass pass, int block, int token) {
+    TokenLayout layout = pass.result().layout();
+    float[] norms = norms(pass.report(), block).tokenNorms();
+    float mine = norms[token];
+    int rank = 1;
+    for (int j = layout.firstPatchIndex(); j < layout.firstPatchIndex() + layout.patchCount(); j++) {
+      if (norms[j] > mine) {
+        rank++;
+      }
+    }
+    return rank;
+  }
+
+  /** Display name of a non-patch token: "CLS", "reg 1", "TTR 1". */
+  public static String tokenName(TokenLayout layout, int token) {
+    TokenKind kind = layout.kindOf(token);
+    switch (kind) {
+      case CLS:
+        return "CLS";
+      case DISTILLATION:
+        return "dist";
+      case REGISTER:
+        return "reg " + (token - layout.firstRegisterIndex() + 1);
+      case TEST_TIME_REGISTER:
+        return "TTR " + (token - layout.firstTestTimeRegisterIndex() + 1);
+      default: {
+        int patch = token - layout.firstPatchIndex();
+        return "patch " + patch / layout.gridCols() + "," + patch % layout.gridCols();
+      }
+    }
+  }
+
+  /** Sequence indices of every token that is not a patch (CLS, registers, test-time registers). */
+  public static int[] nonPatchTokens(TokenLayout layout) {
+    int[] out = new int[layout.totalTokens() - layout.patchCount()];
+    int k = 0;
+    for (int t = 0; t < layout.totalTokens(); t++) {
+      if (layout.kindOf(t) != TokenKind.PATCH) {
+        out[k++] = t;
+      }
+    }
+    return out;
+  }
+
+  private static LayerMap scalar(Quantity quantity, int block, HeadChoice head, TokenLayout layout, float[] tokens) {
+    float[] patches = Arrays.copyOfRange(tokens, layout.firstPatchIndex(),
+        layout.firstPatchIndex() + layout.patchCount());
+    return new LayerMap(quantity, block, head, new ScalarGrid(layout.gridRows(), layout.gridCols(), patches), tokens,
+        null);
+  }
+
+  /** {@code [T]} from per-head rows {@code [H, T]}: the given mean, the maximum, or one row. */
+  static float[] combineHeads(float[] perHead, int heads, int tokens, HeadChoice head, float[] mean) {
+    switch (head.mode()) {
+      case MEAN:
+        if (mean != null) {
+          return mean;
+        }
+        float[] sum = new float[tokens];
+        for (int h = 0; h < heads; h++) {
+          for (int j = 0; j < tokens; j++) {
+            sum[j] += perHead[h * tokens + j] / heads;
+          }
+        }
+        return sum;
+      case MAX:
+        float[] max = new float[tokens];
+        Arrays.fill(max, Float.NEGATIVE_INFINITY);
+        for (int h = 0; h < heads; h++) {
+          for (int j = 0; j < tokens; j++) {
+            max[j] = Math.max(max[j], perHead[h * tokens + j]);
+          }
+        }
+        return max;
+      default:
+        return Arrays.copyOfRange(perHead, head.head() * tokens, (head.head() + 1) * tokens);
+    }
+  }
+
+  /** Attention of query {@code query} on every key at {@code block}, heads combined; null without maps. */
+  static float[] attentionRow(AnalyzedPass pass, int block, int query, HeadChoice head) {
+    LayerCapture capture = pass.result().block(block);
+    if (capture.attention() == null) {
+      return null;
+    }
+    int heads = capture.heads();
+    int t = capture.tokens();
+    float[] a = capture.attention().data();
+    float[] rows = new float[heads * t];
+    for (int h = 0; h < heads; h++) {
+      System.arraycopy(a, (h * t + query) * t, rows, h * t, t);
+    }
+    return combineHeads(rows, heads, t, head, null);
+  }
+
+  /** Attention every query pays to key {@code key} at {@code block}, heads combined; null without maps. */
+  static float[] attentionColumn(AnalyzedPass pass, int block, int key, HeadChoice head) {
+    LayerCapture capture = pass.result().block(block);
+    if (capture.attention() == null) {
+      return null;
+    }
+    int heads = capture.heads();
+    int t = capture.tokens();
+    float[] a = capture.attention().data();
+    float[] columns = new float[heads * t];
+    for (int h = 0; h < heads; h++) {
+      for (int i = 0; i < t; i++) {
+        columns[h * t + i] = a[(h * t + i) * t + key];
+      }
+    }
+    return combineHeads(columns, heads, t, head, null);
+  }
+}

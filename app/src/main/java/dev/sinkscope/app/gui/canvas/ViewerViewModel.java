@@ -1,0 +1,461 @@
+package dev.sinkscope.app.gui.canvas;
+
+import dev.sinkscope.app.gui.session.AnalyzedPass;
+import dev.sinkscope.app.gui.session.ViewOutcome;
+import dev.sinkscope.inference.analysis.LayerSinkAnalysis;
+import dev.sinkscope.inference.analysis.LayerSummary;
+import dev.sinkscope.inference.result.TokenLayout;
+import dev.sinkscope.render.Colormap;
+import dev.sinkscope.render.Colormaps;
+import dev.sinkscope.render.LegendRenderer;
+import dev.sinkscope.render.LegendStyle;
+import dev.sinkscope.render.Marker;
+import dev.sinkscope.render.OverlayCompositor;
+import dev.sinkscope.render.OverlayLayer;
+import dev.sinkscope.render.PatchPosition;
+import dev.sinkscope.render.PreprocessGeometry;
+import dev.sinkscope.render.Raster;
+import dev.sinkscope.render.Scale;
+import dev.sinkscope.render.ScalarGrid;
+import dev.sinkscope.render.Upsampling;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javafx.beans.Observable;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * Presentation model of the canvas, the layer slider and the patch inspector: which quantity, block
+ * and head are shown and how, and the picture that results. Everything is computed on the calling
+ * (FX) thread from the host-side pass in {@link #outcomeProperty()}, so scrubbing never runs the
+ * model. Uses JavaFX properties only, so it works without a running toolkit.
+ */
+public final class ViewerViewModel {
+  /** Colorbar text size and colours: light text on the dark canvas background. */
+  public static final LegendStyle LEGEND_STYLE = new LegendStyle(0xFF1E1E1E, 0xFFE6E6E6, 13f);
+  static final int LEGEND_BAR_LENGTH = 260;
+  static final int PREVIEW_WIDTH = 220;
+  public static final String DEFAULT_COLORMAP = "viridis";
+  public static final double DEFAULT_OPACITY = 0.6;
+
+  // ------------------------------------------------------------------ inputs
+  private final ObjectProperty<ViewOutcome> outcome = new SimpleObjectProperty<>(this, "outcome");
+  private final ObjectProperty<Quantity> quantity = new SimpleObjectProperty<>(this, "quantity", Quantity.PATCH_NORM);
+  private final IntegerProperty block = new SimpleIntegerProperty(this, "block", 1);
+  private final ObjectProperty<HeadChoice> head = new SimpleObjectProperty<>(this, "head", HeadChoice.MEAN);
+  private final StringProperty colormap = new SimpleStringProperty(this, "colormap", DEFAULT_COLORMAP);
+  private final DoubleProperty opacity = new SimpleDoubleProperty(this, "opacity", DEFAULT_OPACITY);
+  private final ObjectProperty<NormalizationChoice> normalization =
+      new SimpleObjectProperty<>(this, "normalization", NormalizationChoice.MIN_MAX);
+  private final BooleanProperty scaleAcrossBlocks = new SimpleBooleanProperty(this, "scaleAcrossBlocks", false);
+  private final BooleanProperty showArtifacts = new SimpleBooleanProperty(this, "showArtifacts", true);
+  private final BooleanProperty showSinks = new SimpleBooleanProperty(this, "showSinks", true);
+  private final BooleanProperty showGrid = new SimpleBooleanProperty(this, "showGrid", false);
+  private final BooleanProperty smooth = new SimpleBooleanProperty(this, "smooth", false);
+  private final ObjectProperty<PatchPosition> selectedPatch = new SimpleObjectProperty<>(this, "selectedPatch");
+  private final ObjectProperty<PatchPosition> hoveredPatch = new SimpleObjectProperty<>(this, "hoveredPatch");
+
+  // ------------------------------------------------------------------ outputs
+  private final ReadOnlyObjectWrapper<RenderedView> rendered = new ReadOnlyObjectWrapper<>(this, "rendered");
+  private final ReadOnlyObjectWrapper<PatchInfo> hoverInfo = new ReadOnlyObjectWrapper<>(this, "hoverInfo");
+  private final ReadOnlyObjectWrapper<PatchInfo> selectionInfo = new ReadOnlyObjectWrapper<>(this, "selectionInfo");
+  private final ReadOnlyObjectWrapper<Raster> attendsToPreview = new ReadOnlyObjectWrapper<>(this, "attendsTo");
+  private final ReadOnlyObjectWrapper<Raster> attendedByPreview = new ReadOnlyObjectWrapper<>(this, "attendedBy");
+  private final ReadOnlyIntegerWrapper blockCount = new ReadOnlyIntegerWrapper(this, "blockCount", 1);
+  private final ReadOnlyObjectWrapper<LayerProfile> profile = new ReadOnlyObjectWrapper<>(this, "profile");
+  private final ReadOnlyObjectWrapper<LayerSummary> blockSummary = new ReadOnlyObjectWrapper<>(this, "blockSummary");
+  private final ReadOnlyDoubleWrapper renderMillis = new ReadOnlyDoubleWrapper(this, "renderMillis");
+  private final ObservableList<HeadChoice> headChoices = FXCollections.observableArrayList(HeadChoice.MEAN,
+      HeadChoice.MAX);
+
+  private boolean applyingOutcome;
+  private Raster previewPhoto;
+
+  public ViewerViewModel() {
+    outcome.addListener((obs, old, now) -> applyOutcome(old, now));
+    for (Observable o : List.of(quantity, block, head, colormap, opacity, normalization, scaleAcrossBlocks,
+        showArtifacts, showSinks, showGrid, smooth, selectedPatch)) {
+      o.addListener(x -> {
+        if (!applyingOutcome) {
+          refresh();
+        }
+      });
+    }
+    hoveredPatch.addListener(x -> hoverInfo.set(infoAt(hoveredPatch.get())));
+  }
+
+  // ------------------------------------------------------------------ properties
+
+  public ObjectProperty<ViewOutcome> outcomeProperty() {
+    return outcome;
+  }
+
+  public ObjectProperty<Quantity> quantityProperty() {
+    return quantity;
+  }
+
+  public IntegerProperty blockProperty() {
+    return block;
+  }
+
+  public ObjectProperty<HeadChoice> headProperty() {
+    return head;
+  }
+
+  public StringProperty colormapProperty() {
+    return colormap;
+  }
+
+  public DoubleProperty opacityProperty() {
+    return opacity;
+  }
+
+  public ObjectProperty<NormalizationChoice> normalizationProperty() {
+    return normalization;
+  }
+
+  public BooleanProperty scaleAcrossBlocksProperty() {
+    return scaleAcrossBlocks;
+  }
+
+  public BooleanProperty showArtifactsProperty() {
+    return showArtifacts;
+  }
+
+  public BooleanProperty showSinksProperty() {
+    return showSinks;
+  }
+
+  public BooleanProperty showGridProperty() {
+    return showGrid;
+  }
+
+  public BooleanProperty smoothProperty() {
+    return smooth;
+  }
+
+  public ObjectProperty<PatchPosition> selectedPatchProperty() {
+    return selectedPatch;
+  }
+
+  public ObjectProperty<PatchPosition> hoveredPatchProperty() {
+    return hoveredPatch;
+  }
+
+  public ReadOnlyObjectProperty<RenderedView> renderedProperty() {
+    return rendered.getReadOnlyProperty();
+  }
+
+  public ReadOnlyObjectProperty<PatchInfo> hoverInfoProperty() {
+    return hoverInfo.getReadOnlyProperty();
+  }
+
+  public ReadOnlyObjectProperty<PatchInfo> selectionInfoProperty() {
+    return selectionInfo.getReadOnlyProperty();
+  }
+
+  public ReadOnlyObjectProperty<Raster> attendsToPreviewProperty() {
+    return attendsToPreview.getReadOnlyProperty();
+  }
+
+  public ReadOnlyObjectProperty<Raster> attendedByPreviewProperty() {
+    return attendedByPreview.getReadOnlyProperty();
+  }
+
+  public ReadOnlyIntegerProperty blockCountProperty() {
+    return blockCount.getReadOnlyProperty();
+  }
+
+  public ReadOnlyObjectProperty<LayerProfile> profileProperty() {
+    return profile.getReadOnlyProperty();
+  }
+
+  public ReadOnlyObjectProperty<LayerSummary> blockSummaryProperty() {
+    return blockSummary.getReadOnlyProperty();
+  }
+
+  /** How long the last picture took to compose, for the status bar. */
+  public ReadOnlyDoubleProperty renderMillisProperty() {
+    return renderMillis.getReadOnlyProperty();
+  }
+
+  /** Mean, max, then every head of the current model. */
+  public ObservableList<HeadChoice> headChoices() {
+    return headChoices;
+  }
+
+  // ------------------------------------------------------------------ commands
+
+  /** Next (+1) or previous (-1) block, clamped. */
+  public void stepBlock(int delta) {
+    block.set(Math.max(1, Math.min(blockCount.get(), block.get() + delta)));
+  }
+
+  /** Next block, wrapping to the first after the last (for playback). */
+  public void advanceBlockWrapping() {
+    block.set(block.get() >= blockCount.get() ? 1 : block.get() + 1);
+  }
+
+  /** Moves through mean, max, head 0, head 1, ... and wraps. */
+  public void stepHead(int delta) {
+    int i = headChoices.indexOf(head.get());
+    int n = headChoices.size();
+    head.set(headChoices.get(Math.floorMod((i < 0 ? 0 : i) + delta, n)));
+  }
+
+  /** Selects a patch (null clears); a second click on the selected patch clears it too. */
+  public void togglePatchSelection(PatchPosition patch) {
+    selectedPatch.set(patch == null || patch.equals(selectedPatch.get()) ? null : patch);
+  }
+
+  /** The patch under a point of the displayed photo (display pixels), if the model saw it. */
+  public Optional<PatchPosition> patchAt(double x, double y) {
+    AnalyzedPass pass = pass();
+    if (pass == null) {
+      return Optional.empty();
+    }
+    TokenLayout layout = pass.result().layout();
+    return pass.geometry().patchAt(x, y, layout.gridRows(), layout.gridCols());
+  }
+
+  public Colormap colormap() {
+    return Colormaps.byName(colormap.get());
+  }
+
+  /** The primary pass, or null before the first picture. */
+  public AnalyzedPass pass() {
+    ViewOutcome o = outcome.get();
+    return o == null ? null : o.primary();
+  }
+
+  // ------------------------------------------------------------------ computation
+
+  private void applyOutcome(ViewOutcome old, ViewOutcome now) {
+    applyingOutcome = true;
+    try {
+      AnalyzedPass pass = now == null ? null : now.primary();
+      AnalyzedPass before = old == null ? null : old.primary();
+      if (pass != null) {
+        int blocks = pass.blocks();
+        boolean newModel = before == null || !before.model().location().equals(pass.model().location())
+            || before.blocks() != blocks;
+        blockCount.set(blocks);
+        if (newModel) {
+          block.set(blocks);
+        } else {
+          block.set(Math.max(1, Math.min(blocks, block.get())));
+        }
+        List<HeadChoice> choices = HeadChoice.all(pass.heads());
+        if (!headChoices.equals(choices)) {
+          headChoices.setAll(choices);
+        }
+        if (!headChoices.contains(head.get())) {
+          head.set(HeadChoice.MEAN);
+        }
+        PatchPosition selected = selectedPatch.get();
+        TokenLayout layout = pass.result().layout();
+        if (selected != null && (newModel || selected.row() >= layout.gridRows()
+            || selected.col() >= layout.gridCols())) {
+          selectedPatch.set(null);
+        }
+        profile.set(LayerProfile.of(pass.report()));
+        Raster photo = now.image().photo();
+        int h = Math.max(1, (int) Math.round((double) photo.height() * PREVIEW_WIDTH / photo.width()));
+        previewPhoto = photo.width() > PREVIEW_WIDTH ? photo.resized(PREVIEW_WIDTH, h) : photo;
+      } else {
+        profile.set(null);
+        previewPhoto = null;
+      }
+    } finally {
+      applyingOutcome = false;
+    }
+    refresh();
+  }
+
+  /** Recomposes the picture, legend, inspector and previews from the current state. */
+  public void refresh() {
+    long start = System.nanoTime();
+    AnalyzedPass pass = pass();
+    if (pass == null) {
+      rendered.set(null);
+      blockSummary.set(null);
+      selectionInfo.set(null);
+      attendsToPreview.set(null);
+      attendedByPreview.set(null);
+      hoverInfo.set(null);
+      return;
+    }
+    int b = Math.max(1, Math.min(pass.blocks(), block.get()));
+    blockSummary.set(pass.report().summaries().get(b - 1));
+    rendered.set(render(pass, outcome.get().image().photo(), pass.geometry(), quantity.get(), b, head.get(), null,
+        true, true));
+    PatchInfo selected = infoAt(selectedPatch.get());
+    selectionInfo.set(selected);
+    if (selected != null && previewPhoto != null) {
+      PreprocessGeometry small = pass.geometry().forDisplay(previewPhoto.width(), previewPhoto.height());
+      attendsToPreview.set(render(pass, previewPhoto, small, Quantity.ATTENDS_TO, b, head.get(), null, false, false)
+          .picture());
+      attendedByPreview.set(render(pass, previewPhoto, small, Quantity.ATTENDED_BY, b, head.get(), null, false, false)
+          .picture());
+    } else {
+      attendsToPreview.set(null);
+      attendedByPreview.set(null);
+    }
+    hoverInfo.set(infoAt(hoveredPatch.get()));
+    renderMillis.set((System.nanoTime() - start) / 1e6);
+  }
+
+  /**
+   * Composes one pass: the photo, the quantity's overlay, markers and selection, plus its colorbar.
+   *
+   * @param sharedScale a scale to use instead of resolving one (for comparisons), or null
+   * @param withLegend whether to draw the colorbar
+   * @param withMarkers whether to draw the artifact and sink markers (when switched on)
+   */
+  public RenderedView render(AnalyzedPass pass, Raster photo, PreprocessGeometry geometry, Quantity what, int atBlock,
+      HeadChoice heads, Scale sharedScale, boolean withLegend, boolean withMarkers) {
+    int b = Math.max(1, Math.min(pass.blocks(), atBlock));
+    int selectedToken = selectedToken(pass);
+    LayerMap map = LayerMaps.map(pass, what, b, heads, selectedToken);
+    List<OverlayLayer> layers = new ArrayList<>();
+    TokenLayout layout = pass.result().layout();
+    Colormap cmap = colormap();
+    Scale scale = null;
+    String note = "";
+    Upsampling upsampling = smooth.get() ? Upsampling.BILINEAR : Upsampling.NEAREST;
+    if (map == null) {
+      note = unavailableNote(what, pass);
+    } else if (map.isRgb()) {
+      layers.add(new OverlayLayer.PcaRgb(map.rgb(), upsampling, opacity.get()));
+    } else {
+      scale = sharedScale != null ? sharedScale : scaleFor(pass, map);
+      layers.add(new OverlayLayer.Heatmap(map.grid(), cmap, scale, upsampling, opacity.get()));
+    }
+    if (showGrid.get()) {
+      layers.add(new OverlayLayer.GridLines(layout.gridRows(), layout.gridCols(), OverlayLayer.GridLines.DEFAULT_ARGB));
+    }
+    List<Marker> markers = !withMarkers ? List.of() : LayerMaps.markers(pass, what.perBlock() ? b : pass.blocks(),
+        showArtifacts.get(), showSinks.get());
+    if (!markers.isEmpty()) {
+      layers.add(new OverlayLayer.Markers(layout.gridRows(), layout.gridCols(), markers));
+    }
+    PatchPosition selected = selectedPatch.get();
+    if (selected != null && selected.row() < layout.gridRows() && selected.col() < layout.gridCols()) {
+      layers.add(new OverlayLayer.SelectedPatch(layout.gridRows(), layout.gridCols(), selected.row(), selected.col(),
+          OverlayLayer.SelectedPatch.DEFAULT_ARGB));
+    }
+    Raster picture = OverlayCompositor.compose(photo, geometry, layers);
+    LegendRenderer.Legend legend = null;
+    if (withLegend && scale != null) {
+      legend = LegendRenderer.colorbar(cmap, scale, what.label(), what.symbol(), LegendRenderer.Orientation.VERTICAL,
+          LEGEND_BAR_LENGTH, LEGEND_STYLE);
+    }
+    List<TokenChip> chips = new ArrayList<>();
+    if (map != null && map.tokenValues() != null && scale != null) {
+      for (int t : LayerMaps.nonPatchTokens(layout)) {
+        double v = map.tokenValues()[t];
+        chips.add(new TokenChip(LayerMaps.tokenName(layout, t), layout.kindOf(t), v, cmap.argb(scale.normalize(v))));
+      }
+    }
+    return new RenderedView(picture, legend, scale, map, caption(what, b, heads, pass), note, chips);
+  }
+
+  /** The colour scale for {@code map}: over this block, or over every block when asked to. */
+  public Scale scaleFor(AnalyzedPass pass, LayerMap map) {
+    if (scaleAcrossBlocks.get() && map.quantity().perBlock()) {
+      List<ScalarGrid> grids = new ArrayList<>();
+      for (LayerMap m : LayerMaps.allBlocks(pass, map.quantity(), map.head(), selectedToken(pass))) {
+        if (m != null && m.grid() != null) {
+          grids.add(m.grid());
+        }
+      }
+      Scale s = normalization.get().normalization().resolve(grids.toArray(ScalarGrid[]::new));
+      return s.withMethod(s.method() + ", all blocks");
+    }
+    return normalization.get().normalization().resolve(map.grid());
+  }
+
+  /** Sequence index of the selected patch in {@code pass}, or -1. */
+  public int selectedToken(AnalyzedPass pass) {
+    PatchPosition p = selectedPatch.get();
+    TokenLayout layout = pass.result().layout();
+    if (p == null || p.row() >= layout.gridRows() || p.col() >= layout.gridCols()) {
+      return -1;
+    }
+    return layout.patchToken(p.row(), p.col());
+  }
+
+  private PatchInfo infoAt(PatchPosition p) {
+    AnalyzedPass pass = pass();
+    if (p == null || pass == null) {
+      return null;
+    }
+    TokenLayout layout = pass.result().layout();
+    if (p.row() >= layout.gridRows() || p.col() >= layout.gridCols()) {
+      return null;
+    }
+    int b = Math.max(1, Math.min(pass.blocks(), block.get()));
+    int token = layout.patchToken(p.row(), p.col());
+    double norm = LayerMaps.norms(pass.report(), b).tokenNorms()[token];
+    RenderedView view = rendered.get();
+    double value = Double.NaN;
+    if (view != null && view.map() != null && view.map().grid() != null) {
+      value = view.map().grid().get(p.row(), p.col());
+    }
+    double wholePass = pass.report().sinks() == null ? Double.NaN : pass.report().sinks().ratio()[token];
+    LayerSinkAnalysis sinks = LayerMaps.sinkLayer(pass.report(), b);
+    double here = sinks == null ? Double.NaN : (double) layout.totalTokens() * sinks.received()[token];
+    boolean artifact = false;
+    for (var pos : LayerMaps.norms(pass.report(), b).artifacts().positions()) {
+      artifact |= pos.row() == p.row() && pos.col() == p.col();
+    }
+    return new PatchInfo(p.row(), p.col(), token, norm, LayerMaps.normRank(pass, b, token), layout.patchCount(), value,
+        quantity.get(), wholePass, here, artifact);
+  }
+
+  private static String caption(Quantity what, int b, HeadChoice heads, AnalyzedPass pass) {
+    StringBuilder s = new StringBuilder(what.label());
+    if (what.perBlock()) {
+      s.append(" · block ").append(b).append(" of ").append(pass.blocks());
+    } else {
+      s.append(" · all ").append(pass.blocks()).append(" blocks");
+    }
+    if (what.perHead()) {
+      s.append(" · ").append(heads.toString().toLowerCase(java.util.Locale.ROOT));
+    }
+    return s.toString();
+  }
+
+  private static String unavailableNote(Quantity what, AnalyzedPass pass) {
+    switch (what) {
+      case ATTENDS_TO:
+      case ATTENDED_BY:
+        return "Click a patch to see its attention.";
+      case CLS_ATTENTION:
+        return pass.result().layout().hasCls() ? "No attention maps were captured." : "This model has no CLS token.";
+      case PCA_RGB:
+        return "PCA is computed for the last block only on a model this large.";
+      case ROLLOUT:
+        return "Rollout needs a CLS token and attention at every block.";
+      default:
+        return "No attention maps were captured.";
+    }
+  }
+}

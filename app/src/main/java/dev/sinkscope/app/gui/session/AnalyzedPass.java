@@ -1,0 +1,43 @@
+package dev.sinkscope.app.gui.session;
+
+import dev.sinkscope.inference.analysis.AnalysisReport;
+import dev.sinkscope.inference.analysis.PatchPca;
+import dev.sinkscope.inference.mitigation.MitigationStack;
+import dev.sinkscope.inference.result.ForwardResult;
+import dev.sinkscope.render.PreprocessGeometry;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * One forward pass and its analysis, host-side only: everything layer scrubbing needs without
+ * running the model again.
+ *
+ * @param label "after", "before", or a model name, for panel titles
+ * @param model the model that ran
+ * @param mitigations what was applied
+ * @param result captured tensors
+ * @param report analysis of {@code result}
+ * @param geometry how the patch grid lies on the display photo
+ * @param pcaByBlock PCA-RGB of every block output (index block - 1); entries are null where the
+ *     model was too large to fit the budget
+ * @param recomputedFromBlock first 0-based block the pass computed (0 = full pass, L = reused)
+ * @param forwardMillis time spent in the forward pass
+ * @param analysisMillis time spent in analysis and PCA
+ */
+public record AnalyzedPass(String label, ModelInfo model, MitigationStack mitigations, ForwardResult result,
+    AnalysisReport report, PreprocessGeometry geometry, List<PatchPca> pcaByBlock, int recomputedFromBlock,
+    double forwardMillis, double analysisMillis) {
+
+  public AnalyzedPass {
+    pcaByBlock = Collections.unmodifiableList(new ArrayList<>(pcaByBlock));
+  }
+
+  public int blocks() {
+    return result.blocks();
+  }
+
+  public int heads() {
+    return result.spec().numHeads();
+  }
+}

@@ -1,0 +1,79 @@
+package dev.sinkscope.app.gui.session;
+
+import dev.sinkscope.app.gui.BundledAssets;
+import dev.sinkscope.inference.preprocess.ImageDecoder;
+import dev.sinkscope.inference.preprocess.ImageLoadException;
+import dev.sinkscope.inference.preprocess.RgbImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Where a photo comes from: a file, bytes pasted or dropped, or a bundled photo. Decoded on the inference thread. */
+public interface ImageSource {
+
+  RgbImage decode(ImageDecoder decoder) throws ImageLoadException, IOException;
+
+  String displayName();
+
+  /** The file behind it, for the recent list; empty for pasted pictures. */
+  default Optional<Path> file() {
+    return Optional.empty();
+  }
+
+  /** A photo file. */
+  record FromFile(Path path) implements ImageSource {
+    public FromFile {
+      path = path.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public RgbImage decode(ImageDecoder decoder) throws ImageLoadException {
+      return decoder.decode(path);
+    }
+
+    @Override
+    public String displayName() {
+      Path name = path.getFileName();
+      return name == null ? path.toString() : name.toString();
+    }
+
+    @Override
+    public Optional<Path> file() {
+      return Optional.of(path);
+    }
+  }
+
+  /** Encoded bytes (clipboard, drag-and-drop from a browser). Identity equality: each paste is a new picture. */
+  final class FromBytes implements ImageSource {
+    private final String name;
+    private final byte[] bytes;
+
+    public FromBytes(String name, byte[] bytes) {
+      this.name = name;
+      this.bytes = bytes.clone();
+    }
+
+    @Override
+    public RgbImage decode(ImageDecoder decoder) throws ImageLoadException {
+      return decoder.decode(bytes, name);
+    }
+
+    @Override
+    public String displayName() {
+      return name;
+    }
+  }
+
+  /** A photo shipped with the application. */
+  record Bundled(String name, BundledAssets assets) implements ImageSource {
+    @Override
+    public RgbImage decode(ImageDecoder decoder) throws ImageLoadException, IOException {
+      return decoder.decode(assets.photoBytes(name), name);
+    }
+
+    @Override
+    public String displayName() {
+      return name;
+    }
+  }
+}

@@ -1,0 +1,483 @@
+package dev.sinkscope.app.gui.session;
+
+import dev.sinkscope.app.gui.BundledAssets;
+import dev.sinkscope.inference.analysis.AnalysisOptions;
+import dev.sinkscope.inference.analysis.AnalysisReport;
+import dev.sinkscope.inference.analysis.Analyzer;
+import dev.sinkscope.inference.analysis.PatchFeaturePca;
+import dev.sinkscope.inference.analysis.PatchPca;
+import dev.sinkscope.inference.analysis.PcaFeatures;
+import dev.sinkscope.inference.engine.CancellationToken;
+import dev.sinkscope.inference.engine.CaptureOptions;
+import dev.sinkscope.inference.mitigation.MitigationStack;
+import dev.sinkscope.inference.mitigation.NeuronDiscovery;
+import dev.sinkscope.inference.model.ModelLoadException;
+import dev.sinkscope.inference.preprocess.ImageDecoder;
+import dev.sinkscope.inference.preprocess.ImageLoadException;
+import dev.sinkscope.inference.preprocess.PreprocessConfigException;
+import dev.sinkscope.inference.preprocess.PreprocessPipeline;
+import dev.sinkscope.inference.preprocess.Preprocessed;
+import dev.sinkscope.inference.preprocess.Preprocessor;
+import dev.sinkscope.inference.preprocess.RgbImage;
+import dev.sinkscope.inference.result.FloatTensor;
+import dev.sinkscope.inference.result.ForwardResult;
+import dev.sinkscope.inference.result.LayerCapture;
+import dev.sinkscope.inference.session.IncrementalRunner;
+import dev.sinkscope.inference.session.ModelSession;
+import dev.sinkscope.render.PreprocessGeometry;
+import dev.sinkscope.render.Raster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * The one thread that touches models. Callers on the FX thread submit immutable {@link ViewRequest}
+ * snapshots; the newest request wins: an older one is skipped if it has not started and cancelled
+ * between blocks if it has (its generation id no longer matches). Results, failures and progress
+ * reach the {@link Listener} through the UI executor, one hand-off per result. Only host-side
+ * results ({@link ViewOutcome}) leave this class; sessions and native memory stay on the worker and
+ * are closed there.
+ *
+ * <p>Both executors are injectable: with direct executors everything runs on the caller's thread,
+ * which makes presentation-model tests deterministic.
+ */
+public final class InferenceService implements AutoCloseable {
+
+  /** Receives what the worker produced; every call arrives through the UI executor. */
+  public interface Listener {
+    void completed(ViewOutcome outcome);
+
+    void failed(ViewRequest request, Throwable error);
+
+    /** Coalesced: only the latest progress of a busy period may arrive. */
+    void progress(Progress progress);
+  }
+
+  /**
+   * What the worker is doing.
+   *
+   * @param generation the request (or -1 for a background job)
+   * @param phase e.g. "Running block 3 of 8"
+   * @param fraction done share in [0, 1], or negative when unknown
+   */
+  public record Progress(long generation, String phase, double fraction) {}
+
+  /** Opens a model folder; the app's opener resolves the device. */
+  @FunctionalInterface
+  public interface ModelOpener {
+    ModelSession open(Path folder) throws ModelLoadException;
+  }
+
+  /** A cancellable background job (neuron discovery). */
+  public static final class Job {
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+
+    public void cancel() {
+      cancelled.set(true);
+    }
+
+    public boolean isCancelled() {
+      return cancelled.get();
+    }
+  }
+
+  /** Largest T·D·L for which PCA-RGB is computed at every block; larger models get the last block only. */
+  static final long PCA_ALL_BLOCKS_BUDGET = 40_000_000L;
+  /** Longest side of the photo as displayed; the model input is made from the full decode. */
+  static final int DISPLAY_MAX_SIDE = 1280;
+
+  private final Executor worker;
+  private final ExecutorService ownedWorker;
+  private final Executor ui;
+  private final ModelOpener opener;
+  private final Listener listener;
+  private final ImageDecoder decoder = new ImageDecoder();
+  private final AtomicLong latest = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicReference<Progress> pendingProgress = new AtomicReference<>();
+
+  // Confined to the worker thread.
+  private final Map<ModelLocation, LoadedModel> models = new LinkedHashMap<>();
+  private ModelLocation currentModel;
+  private ImageSource decodedSource;
+  private RgbImage decoded;
+  private LoadedImage loadedImage;
+
+  /** Runs on its own single daemon thread. */
+  public static InferenceService start(ModelOpener opener, Executor ui, Listener listener) {
+    ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "sinkscope-inference");
+      t.setDaemon(true);
+      return t;
+    });
+    return new InferenceService(thread, thread, ui, opener, listener);
+  }
+
+  /** With a caller-supplied worker, which must run tasks one at a time in order (tests: a direct executor). */
+  public InferenceService(Executor worker, Executor ui, ModelOpener opener, Listener listener) {
+    this(worker, null, ui, opener, listener);
+  }
+
+  private InferenceService(Executor worker, ExecutorService owned, Executor ui, ModelOpener opener,
+      Listener listener) {
+    this.worker = worker;
+    this.ownedWorker = owned;
+    this.ui = ui;
+    this.opener = opener;
+    this.listener = listener;
+  }
+
+  // ---------------------------------------------------------------- commands (any thread)
+
+  /** Queues {@code request}, superseding every earlier one; returns its generation. */
+  public long submit(ViewRequest request) {
+    long generation = latest.incrementAndGet();
+    if (!closed.get()) {
+      worker.execute(() -> process(generation, request));
+    }
+    return generation;
+  }
+
+  /** Cancels the running request (if any) without queuing another; the last applied picture stays. */
+  public void cancelCurrent() {
+    latest.incrementAndGet();
+  }
+
+  /** The generation of the newest request. */
+  public long latestGeneration() {
+    return latest.get();
+  }
+
+  /**
+   * Finds register neurons on the current model (methods §2.1) over the photos in {@code images}.
+   * Runs on the inference thread after the requests queued before it; not superseded by requests.
+   */
+  public Job discoverNeurons(List<Path> images, NeuronDiscovery.Settings settings,
+      Consumer<NeuronDiscovery.Result> done, Consumer<Throwable> failed) {
+    Job job = new Job();
+    if (closed.get()) {
+      return job;
+    }
+    worker.execute(() -> {
+      try {
+        LoadedModel model = currentModel == null ? null : models.get(currentModel);
+        if (model == null) {
+          throw new IllegalStateException("open a model before discovering register neurons");
+        }
+        CancellationToken cancel = () -> job.isCancelled() || closed.get();
+        NeuronDiscovery.Result result = NeuronDiscovery.discover(model.session.forward(),
+            i -> pixelsOf(model, images.get(i)), images.size(), settings, cancel,
+            (n, total) -> publishProgress(new Progress(-1, "Discovering register neurons: image " + n + " of " + total,
+                n / (double) total)));
+        ui.execute(() -> done.accept(result));
+      } catch (CancellationException e) {
+        ui.execute(() -> failed.accept(e));
+      } catch (UncheckedIOException e) {
+        Throwable cause = e.getCause();
+        ui.execute(() -> failed.accept(cause));
+      } catch (Exception e) {
+        ui.execute(() -> failed.accept(e));
+      }
+    });
+    return job;
+  }
+
+  /** Cancels all work and closes every model on the worker thread; waits a few seconds for it. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    latest.incrementAndGet();
+    worker.execute(this::closeAllModels);
+    if (ownedWorker != null) {
+      ownedWorker.shutdown();
+      try {
+        if (!ownedWorker.awaitTermination(10, TimeUnit.SECONDS)) {
+          ownedWorker.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        ownedWorker.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- worker side
+
+  private void process(long generation, ViewRequest request) {
+    if (generation != latest.get()) {
+      return; // superseded before it started
+    }
+    CancellationToken cancel = () -> generation != latest.get();
+    try {
+      ViewOutcome outcome = compute(generation, request, cancel);
+      ui.execute(() -> {
+        if (generation == latest.get()) {
+          listener.completed(outcome);
+        }
+      });
+    } catch (CancellationException e) {
+      // superseded: the newer request reports
+    } catch (Exception | LinkageError e) {
+      ui.execute(() -> {
+        if (generation == latest.get()) {
+          listener.failed(request, e);
+        }
+      });
+    }
+  }
+
+  private ViewOutcome compute(long generation, ViewRequest request, CancellationToken cancel)
+      throws IOException, ModelLoadException, ImageLoadException, PreprocessConfigException {
+    long start = System.nanoTime();
+    LoadedModel primary = ensureModel(request.model(), generation);
+    currentModel = request.model();
+    LoadedModel other = null;
+    if (request.compare().kind() == CompareTarget.Kind.OTHER_MODEL) {
+      other = ensureModel(request.compare().otherModel(), generation);
+    }
+    closeModelsOtherThan(request);
+    if (request.image() == null) {
+      return new ViewOutcome(generation, request, primary.info, null, null, null, millisSince(start));
+    }
+    cancel.throwIfCancelled();
+    LoadedImage image = ensureImage(request.image(), generation);
+    Preprocessed input = primary.preprocess(request.image(), decoded);
+    double loadMillis = millisSince(start);
+    cancel.throwIfCancelled();
+
+    AnalyzedPass comparison = null;
+    CompareTarget.Kind kind = request.compare().kind();
+    if (kind == CompareTarget.Kind.BEFORE_AFTER) {
+      // The baseline first, so the runner keeps it cached and the mitigated pass resumes from it.
+      comparison = runPass(generation, primary, input, image, MitigationStack.NONE, "before", request.analysis(),
+          cancel);
+    }
+    String label = switch (kind) {
+      case BEFORE_AFTER -> "after";
+      case OTHER_MODEL -> "A: " + primary.info.displayName();
+      case NONE -> primary.info.displayName();
+    };
+    AnalyzedPass pass = runPass(generation, primary, input, image, request.mitigations(), label, request.analysis(),
+        cancel);
+    if (kind == CompareTarget.Kind.OTHER_MODEL) {
+      Preprocessed otherInput = other.preprocess(request.image(), decoded);
+      comparison = runPass(generation, other, otherInput, image, MitigationStack.NONE,
+          "B: " + other.info.displayName(), request.analysis(), cancel);
+    }
+    return new ViewOutcome(generation, request, primary.info, image, pass, comparison, loadMillis);
+  }
+
+  private AnalyzedPass runPass(long generation, LoadedModel model, Preprocessed input, LoadedImage image,
+      MitigationStack stack, String label, AnalysisOptions options, CancellationToken cancel) {
+    long start = System.nanoTime();
+    int total = model.info.spec().numLayers();
+    ForwardResult result = model.runner.run(input.pixelValues(), stack, CaptureOptions.DEFAULT, cancel,
+        (done, all) -> publishProgress(new Progress(generation,
+            (model.info.displayName() + ": block " + done + " of " + all), done / (double) all)));
+    int resumedAt = model.runner.lastStartBlock();
+    double forwardMillis = millisSince(start);
+    cancel.throwIfCancelled();
+    publishProgress(new Progress(generation, "Analysing " + model.info.displayName(), -1));
+    Analysis analysis = model.analysis(result, options, cancel);
+    PreprocessGeometry geometry = renderGeometry(input.geometry())
+        .forDisplay(image.photo().width(), image.photo().height());
+    return new AnalyzedPass(label, model.info, stack, result, analysis.report, geometry, analysis.pca,
+        Math.min(resumedAt, total), forwardMillis, analysis.millis);
+  }
+
+  private LoadedModel ensureModel(ModelLocation location, long generation) throws IOException, ModelLoadException,
+      PreprocessConfigException {
+    LoadedModel loaded = models.get(location);
+    if (loaded != null) {
+      return loaded;
+    }
+    publishProgress(new Progress(generation, "Opening " + location.displayName(), -1));
+    Path folder = location.resolve();
+    ModelSession session = opener.open(folder);
+    PreprocessPipeline pipeline;
+    try {
+      pipeline = PreprocessPipeline.forModelFolder(folder, session.spec().family());
+    } catch (PreprocessConfigException | RuntimeException e) {
+      closeQuietly(session);
+      throw e;
+    }
+    ModelInfo info = new ModelInfo(location, folder, session.spec(), session.deviceDescription(),
+        session.warnings(), BundledAssets.isPhantom(folder));
+    loaded = new LoadedModel(info, session, pipeline);
+    models.put(location, loaded);
+    return loaded;
+  }
+
+  private void closeModelsOtherThan(ViewRequest request) {
+    Set<ModelLocation> keep = new HashSet<>();
+    keep.add(request.model());
+    if (request.compare().otherModel() != null) {
+      keep.add(request.compare().otherModel());
+    }
+    for (Iterator<Map.Entry<ModelLocation, LoadedModel>> it = models.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<ModelLocation, LoadedModel> e = it.next();
+      if (!keep.contains(e.getKey())) {
+        e.getValue().close();
+        it.remove();
+      }
+    }
+  }
+
+  private void closeAllModels() {
+    models.values().forEach(LoadedModel::close);
+    models.clear();
+  }
+
+  private LoadedImage ensureImage(ImageSource source, long generation) throws ImageLoadException, IOException {
+    if (source.equals(decodedSource) && loadedImage != null) {
+      return loadedImage;
+    }
+    publishProgress(new Progress(generation, "Reading " + source.displayName(), -1));
+    RgbImage image = source.decode(decoder);
+    decoded = image;
+    decodedSource = source;
+    loadedImage = new LoadedImage(source, displayRaster(image), image.width(), image.height());
+    return loadedImage;
+  }
+
+  private FloatTensor pixelsOf(LoadedModel model, Path file) {
+    try {
+      return model.pipeline.process(file).pixelValues();
+    } catch (ImageLoadException e) {
+      throw new UncheckedIOException(new IOException(e.getMessage(), e));
+    }
+  }
+
+  private void publishProgress(Progress progress) {
+    if (pendingProgress.getAndSet(progress) == null) {
+      ui.execute(() -> {
+        Progress p = pendingProgress.getAndSet(null);
+        if (p != null && (p.generation() < 0 || p.generation() == latest.get())) {
+          listener.progress(p);
+        }
+      });
+    }
+  }
+
+  static Raster displayRaster(RgbImage image) {
+    int w = image.width();
+    int h = image.height();
+    int[] argb = new int[w * h];
+    byte[] rgb = image.toRgbBytes();
+    for (int i = 0; i < argb.length; i++) {
+      argb[i] = 0xFF000000 | (rgb[3 * i] & 0xFF) << 16 | (rgb[3 * i + 1] & 0xFF) << 8 | (rgb[3 * i + 2] & 0xFF);
+    }
+    Raster full = new Raster(w, h, argb);
+    int longest = Math.max(w, h);
+    if (longest <= DISPLAY_MAX_SIDE) {
+      return full;
+    }
+    double s = (double) DISPLAY_MAX_SIDE / longest;
+    return full.resized(Math.max(1, (int) Math.round(w * s)), Math.max(1, (int) Math.round(h * s)));
+  }
+
+  static PreprocessGeometry renderGeometry(dev.sinkscope.inference.preprocess.PreprocessGeometry g) {
+    return new PreprocessGeometry(g.originalWidth(), g.originalHeight(), g.resizedWidth(), g.resizedHeight(),
+        g.cropLeft(), g.cropTop(), g.cropWidth(), g.cropHeight());
+  }
+
+  private static void closeQuietly(ModelSession session) {
+    try {
+      session.close();
+    } catch (IOException | RuntimeException e) {
+      // nothing left to do with a model being dropped; the next open reports real problems
+    }
+  }
+
+  private static double millisSince(long start) {
+    return (System.nanoTime() - start) / 1e6;
+  }
+
+  private record Analysis(ForwardResult result, AnalysisOptions options, AnalysisReport report, List<PatchPca> pca,
+      double millis) {}
+
+  /** A model with its runner and the caches that make layer scrubbing and toggles cheap. */
+  private static final class LoadedModel {
+    final ModelInfo info;
+    final ModelSession session;
+    final IncrementalRunner runner;
+    final PreprocessPipeline pipeline;
+    ImageSource preprocessedSource;
+    Preprocessed preprocessed;
+    final List<Analysis> analyses = new ArrayList<>();
+
+    LoadedModel(ModelInfo info, ModelSession session, PreprocessPipeline pipeline) {
+      this.info = info;
+      this.session = session;
+      this.runner = new IncrementalRunner(session);
+      this.pipeline = pipeline;
+    }
+
+    Preprocessed preprocess(ImageSource source, RgbImage image) {
+      if (!source.equals(preprocessedSource)) {
+        preprocessed = Preprocessor.preprocess(image, pipeline.config());
+        preprocessedSource = source;
+      }
+      return preprocessed;
+    }
+
+    /** Cached by result identity: the runner hands back the same object when nothing changed. */
+    Analysis analysis(ForwardResult result, AnalysisOptions options, CancellationToken cancel) {
+      for (Analysis a : analyses) {
+        if (a.result == result && a.options.equals(options)) {
+          return a;
+        }
+      }
+      long start = System.nanoTime();
+      AnalysisReport report = Analyzer.analyze(result, options);
+      List<PatchPca> pca = pcaByBlock(result, report, cancel);
+      Analysis a = new Analysis(result, options, report, pca, millisSince(start));
+      analyses.add(a);
+      if (analyses.size() > 4) {
+        analyses.remove(0);
+      }
+      return a;
+    }
+
+    private static List<PatchPca> pcaByBlock(ForwardResult result, AnalysisReport report, CancellationToken cancel) {
+      List<PatchPca> out = new ArrayList<>();
+      int blocks = result.blocks();
+      long size = (long) result.layout().totalTokens() * result.spec().hiddenSize() * blocks;
+      boolean all = size <= PCA_ALL_BLOCKS_BUDGET && result.layout().patchCount() >= 2;
+      for (LayerCapture capture : result.layers()) {
+        cancel.throwIfCancelled();
+        PatchPca pca = null;
+        if (all) {
+          pca = PatchFeaturePca.compute(capture.hidden(), result.layout(), PcaFeatures.BLOCK_OUTPUT, capture.block(),
+              true, true);
+        } else if (capture.block() == blocks && report.pca() != null) {
+          pca = report.pca();
+        }
+        out.add(pca);
+      }
+      return out;
+    }
+
+    void close() {
+      closeQuietly(session);
+    }
+  }
+}

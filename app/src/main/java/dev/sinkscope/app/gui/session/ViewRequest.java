@@ -1,0 +1,26 @@
+package dev.sinkscope.app.gui.session;
+
+import dev.sinkscope.inference.analysis.AnalysisOptions;
+import dev.sinkscope.inference.mitigation.MitigationStack;
+import java.util.Objects;
+
+/**
+ * An immutable snapshot of everything the picture depends on that needs the model: taken on the FX
+ * thread, computed on the inference thread. The newest request wins; older ones are cancelled.
+ *
+ * @param model the model to run
+ * @param image the photo; null shows the model without running it
+ * @param mitigations applied to the primary pass
+ * @param analysis analysis settings (detection rule and thresholds)
+ * @param compare what a second pass compares against
+ */
+public record ViewRequest(ModelLocation model, ImageSource image, MitigationStack mitigations,
+    AnalysisOptions analysis, CompareTarget compare) {
+
+  public ViewRequest {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(mitigations, "mitigations");
+    Objects.requireNonNull(analysis, "analysis");
+    Objects.requireNonNull(compare, "compare");
+  }
+}

@@ -1,0 +1,314 @@
+package dev.sinkscope.app.gui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sinkscope.app.gui.compare.MetricRow;
+import dev.sinkscope.app.gui.mitigations.NeuronMapChoice;
+import dev.sinkscope.app.gui.session.CompareTarget;
+import dev.sinkscope.app.gui.session.InferenceService;
+import dev.sinkscope.app.gui.session.ModelLocation;
+import dev.sinkscope.app.gui.session.ViewOutcome;
+import dev.sinkscope.inference.mitigation.AttentionNormalizer;
+import dev.sinkscope.inference.mitigation.HeadGate;
+import dev.sinkscope.inference.mitigation.NeuronDiscovery;
+import dev.sinkscope.inference.mitigation.TestTimeRegisters;
+import dev.sinkscope.render.PngExport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.prefs.BackingStoreException;
+import java.util.prefs.Preferences;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The application presentation model with a real inference service whose worker the test drives. */
+class MainViewModelTest {
+  @TempDir Path tmp;
+
+  private final Fixtures.QueuedExecutor worker = new Fixtures.QueuedExecutor();
+  private Preferences node;
+  private MainViewModel vm;
+
+  @BeforeEach
+  void open() {
+    node = Preferences.userRoot().node("dev/sinkscope/test/main-" + System.nanoTime());
+    BundledAssets assets = new BundledAssets(getClass().getClassLoader(), BundledAssetsTest.ROOT,
+        tmp.resolve("cache"), false);
+    vm = new MainViewModel(listener -> new InferenceService(worker, Runnable::run, Fixtures.cpu(), listener), assets,
+        new AppPreferences(node), Runnable::run, Runnable::run);
+    vm.startDefault(Fixtures.DINOV2, Fixtures.coffee());
+    worker.runAll();
+  }
+
+  @AfterEach
+  void close() throws BackingStoreException {
+    vm.close();
+    worker.runAll();
+    node.removeNode();
+  }
+
+  private ViewOutcome outcome() {
+    return vm.outcomeProperty().get();
+  }
+
+  @Test
+  void opensTheModelAndPhotoItWasStartedWith() {
+    assertEquals("dinov2-hf", vm.modelProperty().get().displayName());
+    assertEquals("Sinkscope — dinov2-hf — coffee.png", vm.titleProperty().get());
+    assertFalse(vm.busyProperty().get());
+    assertNotNull(vm.viewer().renderedProperty().get().legend());
+    assertEquals(List.of(Fixtures.DINOV2), vm.recentModels());
+    assertEquals(List.of(Fixtures.coffee()), vm.recentImages());
+    assertTrue(vm.timingsProperty().get().startsWith("forward "), vm.timingsProperty().get());
+  }
+
+  @Test
+  void startsOnTheFirstBundledPhotoWhenNoneIsGiven() {
+    vm.startDefault(Fixtures.DINOV2, null);
+    worker.runAll();
+
+    assertEquals("camera.png", outcome().image().displayName());
+  }
+
+  @Test
+  void aBrokenModelShowsOneErrorAndKeepsThePreviousModel() throws Exception {
+    ViewOutcome before = outcome();
+
+    vm.openModel(Fixtures.brokenModel(tmp));
+    worker.runAll();
+
+    UserError error = vm.errorProperty().get();
+    assertEquals("Cannot open model", error.title());
+    assertTrue(error.message().contains("broken-model"), error.message());
+    assertTrue(error.details().contains("ModelLoadException"), "details keep the stack trace");
+    assertSame(before, outcome());
+    assertEquals("dinov2-hf", vm.modelProperty().get().displayName());
+
+    vm.mitigations().normalizerOnProperty().set(true);
+    worker.runAll();
+
+    assertSame(error, vm.errorProperty().get(), "the next change does not retry the broken model");
+    assertEquals("dinov2-hf", outcome().model().displayName());
+    assertInstanceOf(AttentionNormalizer.class, outcome().primary().mitigations().mitigations().get(0));
+  }
+
+  @Test
+  void aMissingImageIsReportedByName() {
+    vm.openImage(tmp.resolve("nope.png"));
+    worker.runAll();
+
+    assertTrue(vm.errorProperty().get().message().contains("nope.png"), vm.errorProperty().get().message());
+    assertEquals("coffee.png", outcome().image().displayName());
+  }
+
+  @Test
+  void testTimeRegistersAddATokenOffTheGrid() {
+    vm.loadNeuronMap(Fixtures.TTR_NEURONS);
+    assertTrue(vm.mitigations().neuronMapProperty().get().label().startsWith("ttr.json"));
+
+    vm.mitigations().ttrOnProperty().set(true);
+    worker.runAll();
+
+    assertInstanceOf(TestTimeRegisters.class, outcome().primary().mitigations().mitigations().get(0));
+    assertEquals(1, outcome().primary().result().layout().testTimeRegisters());
+    assertTrue(vm.viewer().renderedProperty().get().chips().stream().anyMatch(c -> c.name().equals("TTR 1")));
+  }
+
+  @Test
+  void theHeadGateRerunsFromItsFirstBlock() {
+    vm.mitigations().gateBlocksProperty().set("2-3");
+    vm.mitigations().gateOnProperty().set(true);
+    worker.runAll();
+
+    assertInstanceOf(HeadGate.class, outcome().primary().mitigations().mitigations().get(0));
+    assertEquals(2, outcome().primary().recomputedFromBlock());
+  }
+
+  @Test
+  void switchingTrainedRegistersOffDropsThem() {
+    vm.openModel(Fixtures.DINOV2_REGISTERS);
+    worker.runAll();
+    assertTrue(vm.mitigations().registersAvailableProperty().get());
+
+    vm.mitigations().registersOffProperty().set(true);
+    worker.runAll();
+
+    assertEquals(0, outcome().primary().result().layout().registers());
+  }
+
+  @Test
+  void cancellingKeepsTheLastPictureAndMarksItStale() {
+    ViewOutcome before = outcome();
+    vm.mitigations().normalizerOnProperty().set(true);
+    assertTrue(vm.busyProperty().get());
+
+    vm.cancel();
+    worker.runAll();
+
+    assertSame(before, outcome());
+    assertFalse(vm.busyProperty().get());
+    assertTrue(vm.staleProperty().get());
+
+    vm.rerun();
+    worker.runAll();
+    assertFalse(vm.staleProperty().get());
+    assertEquals(1, outcome().primary().mitigations().mitigations().size());
+  }
+
+  @Test
+  void comparesBeforeAndAfterWithOneScaleAndAMetricsTable() {
+    vm.compare().activeProperty().set(true);
+    vm.mitigations().normalizerKindProperty().set(AttentionNormalizer.Kind.SIGMOID);
+    vm.mitigations().normalizerOnProperty().set(true);
+    vm.compare().modeProperty().set(CompareTarget.Kind.BEFORE_AFTER);
+    worker.runAll();
+
+    assertEquals(CompareTarget.BEFORE_AFTER, vm.appliedCompareTarget());
+    assertSame(vm.compare().leftProperty().get().scale(), vm.compare().rightProperty().get().scale());
+    assertNotNull(vm.compare().differenceProperty().get());
+    assertNotNull(vm.compare().wipedProperty().get());
+    List<MetricRow> rows = vm.compare().metrics();
+    assertEquals("Artifact patches (block 4)", rows.get(0).metric());
+    MetricRow ratio = rows.get(1);
+    assertEquals(outcome().comparison().report().summaries().get(3).maxOverMedian(), ratio.before(), 1e-9);
+    assertEquals(outcome().primary().report().summaries().get(3).maxOverMedian(), ratio.after(), 1e-9);
+    assertEquals(ratio.after() - ratio.before(), ratio.delta(), 1e-12);
+    assertEquals(4, vm.compare().leftProfileProperty().get().blocks());
+  }
+
+  @Test
+  void comparesTwoModelsOnThePhoto() {
+    vm.compare().activeProperty().set(true);
+    vm.compare().otherModelProperty().set(new ModelLocation.Folder(Fixtures.DINOV2_REGISTERS));
+    vm.compare().modeProperty().set(CompareTarget.Kind.OTHER_MODEL);
+    worker.runAll();
+
+    assertTrue(vm.compare().rightProperty().get().caption().startsWith("B: dinov2-reg-hf"));
+    assertTrue(vm.compare().leftProperty().get().caption().startsWith("A: dinov2-hf"));
+  }
+
+  @Test
+  void aFailingModelBSwitchesTheComparisonBack() throws Exception {
+    vm.compare().otherModelProperty().set(new ModelLocation.Folder(Fixtures.brokenModel(tmp)));
+    vm.compare().modeProperty().set(CompareTarget.Kind.OTHER_MODEL);
+    worker.runAll();
+
+    assertTrue(vm.errorProperty().get().message().contains("model B broken-model"), vm.errorProperty().get().message());
+    assertEquals(CompareTarget.Kind.NONE, vm.compare().modeProperty().get());
+    assertEquals("dinov2-hf", vm.modelProperty().get().displayName());
+  }
+
+  @Test
+  void exportsTheViewWithItsProvenance() throws Exception {
+    vm.viewer().blockProperty().set(2);
+    Path png = tmp.resolve(vm.suggestedFileName("view", "png"));
+
+    vm.exportView(png);
+
+    Map<String, String> metadata = PngExport.readMetadata(png);
+    assertEquals("dinov2-hf", metadata.get("Model"));
+    assertEquals("2 of 4", metadata.get("Layer"));
+    assertEquals("Patch norm", metadata.get("Quantity"));
+    assertEquals("none", metadata.get("Mitigations"));
+    assertEquals("coffee.png", metadata.get("Image"));
+    assertTrue(metadata.get("Normalization").startsWith("viridis, min-max"), metadata.get("Normalization"));
+    assertEquals("dinov2-hf_coffee_view_block2_patch-norm.png", png.getFileName().toString());
+    assertTrue(PngExport.read(png).width() > outcome().image().photo().width(), "picture plus colorbar");
+    assertTrue(vm.statusProperty().get().startsWith("Exported "));
+  }
+
+  @Test
+  void exportsTheComparisonAsOnePicture() throws Exception {
+    vm.mitigations().normalizerOnProperty().set(true);
+    vm.compare().modeProperty().set(CompareTarget.Kind.BEFORE_AFTER);
+    worker.runAll();
+    Path png = tmp.resolve("comparison.png");
+
+    vm.exportComparison(png);
+
+    Map<String, String> metadata = PngExport.readMetadata(png);
+    assertEquals("before | after", metadata.get("Compared"));
+    assertTrue(metadata.get("Mitigations").startsWith("attn:kind=softmax1"), metadata.get("Mitigations"));
+    assertNull(vm.errorProperty().get());
+  }
+
+  @Test
+  void exportsMetricsAsJsonAndCsv() throws Exception {
+    Path json = tmp.resolve("metrics.json");
+    Path csv = tmp.resolve("metrics.csv");
+
+    vm.exportMetrics(json);
+    vm.exportMetrics(csv);
+
+    JsonNode root = new ObjectMapper().readTree(json.toFile());
+    assertEquals(4, root.get("passes").get(0).get("blocks").size());
+    assertEquals("coffee.png", root.get("passes").get(0).get("image").asText());
+    List<String> lines = Files.readAllLines(csv);
+    assertEquals(5, lines.size());
+    assertTrue(lines.get(0).startsWith("pass,block,patch_norm_min"));
+    assertTrue(lines.get(1).startsWith("dinov2-hf,1,"));
+  }
+
+  @Test
+  void theDetectionRuleReanalysesWithoutRunningTheModel() {
+    var result = outcome().primary().result();
+
+    vm.detectionRuleProperty().set(dev.sinkscope.inference.analysis.DetectionRule.MEDIAN_RATIO);
+    worker.runAll();
+
+    assertSame(result, outcome().primary().result());
+    assertEquals(dev.sinkscope.inference.analysis.DetectionRule.MEDIAN_RATIO,
+        outcome().primary().report().options().detection().rule());
+  }
+
+  @Test
+  void thePhantomOffersItsPlantedCircuit() {
+    NeuronMapChoice planted = MainViewModel.plantedCircuit(tmp);
+
+    assertEquals(3, planted.map().neurons().size());
+    assertTrue(planted.map().neurons().stream().allMatch(n -> n.layer() == 3));
+  }
+
+  @Test
+  void discoversRegisterNeuronsFromAFolderOfPhotos() throws Exception {
+    Path photos = Files.createDirectories(tmp.resolve("photos"));
+    Files.copy(Fixtures.coffee(), photos.resolve("a.png"));
+    Files.copy(Fixtures.coffee(), photos.resolve("b.png"));
+    Files.writeString(photos.resolve("notes.txt"), "not a photo");
+
+    vm.discoverNeurons(photos, new NeuronDiscovery.Settings(-1, 1.0, 10, false, -1, 0, 5, 0));
+    assertTrue(vm.discoveringProperty().get());
+    worker.runAll();
+
+    assertFalse(vm.discoveringProperty().get());
+    NeuronMapChoice found = vm.mitigations().neuronMapProperty().get();
+    assertTrue(found.label().startsWith("discovered on photos (5 neurons, 2 of 2 images"), found.label());
+    assertEquals(5, found.map().neurons().size());
+  }
+
+  @Test
+  void aCancelledDiscoveryLeavesTheMapsAsTheyWere() throws Exception {
+    Path photos = Files.createDirectories(tmp.resolve("photos"));
+    Files.copy(Fixtures.coffee(), photos.resolve("a.png"));
+    NeuronMapChoice before = vm.mitigations().neuronMapProperty().get();
+
+    vm.discoverNeurons(photos, new NeuronDiscovery.Settings(-1, 1.0, 10, false, -1, 0, 5, 0));
+    vm.cancel();
+    worker.runAll();
+
+    assertSame(before, vm.mitigations().neuronMapProperty().get());
+    assertEquals("Neuron discovery cancelled.", vm.statusProperty().get());
+    assertNull(vm.errorProperty().get());
+  }
+}

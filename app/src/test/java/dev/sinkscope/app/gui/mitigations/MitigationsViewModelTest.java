@@ -1,0 +1,129 @@
+package dev.sinkscope.app.gui.mitigations;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sinkscope.app.gui.Fixtures;
+import dev.sinkscope.inference.mitigation.AttentionNormalizer;
+import dev.sinkscope.inference.mitigation.HeadGate;
+import dev.sinkscope.inference.mitigation.MitigationStack;
+import dev.sinkscope.inference.mitigation.RegisterAblation;
+import dev.sinkscope.inference.mitigation.TestTimeRegisters;
+import dev.sinkscope.inference.model.ModelSpec;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class MitigationsViewModelTest {
+  private MitigationsViewModel vm;
+  private ModelSpec tiny;
+  private ModelSpec tinyWithRegisters;
+
+  @BeforeEach
+  void create() {
+    tiny = Fixtures.outcome(Fixtures.DINOV2).model().spec();
+    tinyWithRegisters = Fixtures.outcome(Fixtures.DINOV2_REGISTERS).model().spec();
+    vm = new MitigationsViewModel();
+    vm.modelProperty().set(tiny);
+  }
+
+  @Test
+  void startsWithEverySwitchOff() {
+    assertEquals(MitigationStack.NONE, vm.stackProperty().get());
+  }
+
+  @Test
+  void testTimeRegistersWithAFittingMapJoinTheStack() {
+    vm.addNeuronMap(new NeuronMapChoice("fixture", Fixtures.ttrNeurons()));
+    vm.ttrOnProperty().set(true);
+
+    TestTimeRegisters ttr = assertInstanceOf(TestTimeRegisters.class, vm.stackProperty().get().mitigations().get(0));
+    assertEquals(TestTimeRegisters.reference(Fixtures.ttrNeurons()), ttr);
+    assertEquals(ttr.description() + "\nProvenance: reference-code reproduction.", vm.ttrDescriptionProperty().get());
+    assertEquals("", vm.ttrProblemProperty().get());
+  }
+
+  @Test
+  void aMapForAnotherModelIsExplainedAndLeftOut() {
+    vm.ttrOnProperty().set(true); // the published DINOv2 ViT-L map: blocks 12-17
+
+    assertEquals(MitigationStack.NONE, vm.stackProperty().get());
+    assertTrue(vm.ttrProblemProperty().get().startsWith("Does not fit this model: "), vm.ttrProblemProperty().get());
+  }
+
+  @Test
+  void moreThanOneRegisterIsMarkedAsAProposal() {
+    vm.addNeuronMap(new NeuronMapChoice("fixture", Fixtures.ttrNeurons()));
+    vm.ttrRegistersProperty().set(2);
+
+    assertTrue(vm.ttrDescriptionProperty().get().endsWith("Provenance: proposal, beyond the reference code."),
+        vm.ttrDescriptionProperty().get());
+  }
+
+  @Test
+  void trainedRegistersCanBeSwitchedOffOnlyWhereThereAreSome() {
+    vm.registersOffProperty().set(true);
+    assertFalse(vm.registersAvailableProperty().get());
+    assertEquals(MitigationStack.NONE, vm.stackProperty().get());
+
+    vm.modelProperty().set(tinyWithRegisters);
+
+    assertTrue(vm.registersAvailableProperty().get());
+    assertEquals(MitigationStack.of(new RegisterAblation()), vm.stackProperty().get());
+  }
+
+  @Test
+  void theNormaliserTakesItsKindParametersAndRanges() {
+    vm.normalizerKindProperty().set(AttentionNormalizer.Kind.VIRTUAL_SINK);
+    vm.normalizerParameterProperty().set("-2");
+    vm.normalizerBlocksProperty().set("1-3");
+    vm.normalizerHeadsProperty().set("0;2");
+    vm.normalizerOnProperty().set(true);
+
+    AttentionNormalizer n = assertInstanceOf(AttentionNormalizer.class, vm.stackProperty().get().mitigations().get(0));
+    assertEquals("attn:kind=virtual-sink,beta=-2.0,layers=1-3,heads=0;2", n.spec());
+    assertTrue(vm.normalizerDescriptionProperty().get().contains("inference-time substitution"));
+  }
+
+  @Test
+  void aMistypedBlockRangeIsReportedNotRun() {
+    vm.normalizerOnProperty().set(true);
+    vm.normalizerBlocksProperty().set("3-");
+
+    assertEquals(MitigationStack.NONE, vm.stackProperty().get());
+    assertTrue(vm.normalizerProblemProperty().get().contains("bad block range"), vm.normalizerProblemProperty().get());
+  }
+
+  @Test
+  void blocksPastTheModelAreReported() {
+    vm.gateBlocksProperty().set("7");
+    vm.gateOnProperty().set(true);
+
+    assertEquals(MitigationStack.NONE, vm.stackProperty().get());
+    assertTrue(vm.gateProblemProperty().get().contains("past the last block 3"), vm.gateProblemProperty().get());
+  }
+
+  @Test
+  void theHeadGateScalesChosenHeads() {
+    vm.gateValueProperty().set(0.25);
+    vm.gateHeadsProperty().set("1");
+    vm.gateOnProperty().set(true);
+
+    HeadGate gate = assertInstanceOf(HeadGate.class, vm.stackProperty().get().mitigations().get(0));
+    assertEquals(0.25f, gate.gate());
+    assertEquals(List.of(gate.spec()), MitigationsViewModel.specs(vm.stackProperty().get()));
+  }
+
+  @Test
+  void allOffClearsTheStack() {
+    vm.normalizerOnProperty().set(true);
+    vm.gateOnProperty().set(true);
+    assertEquals(2, vm.stackProperty().get().mitigations().size());
+
+    vm.allOff();
+
+    assertEquals(MitigationStack.NONE, vm.stackProperty().get());
+  }
+}

@@ -1,0 +1,187 @@
+package dev.sinkscope.app.gui.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sinkscope.app.gui.Fixtures;
+import dev.sinkscope.inference.analysis.AnalysisOptions;
+import dev.sinkscope.inference.mitigation.AttentionNormalizer;
+import dev.sinkscope.inference.mitigation.BlockRange;
+import dev.sinkscope.inference.mitigation.MitigationStack;
+import dev.sinkscope.inference.mitigation.RegisterAblation;
+import dev.sinkscope.inference.model.ModelLoadException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The inference thread's contract, run deterministically on the test thread. */
+class InferenceServiceTest {
+  @TempDir Path tmp;
+
+  private final Fixtures.QueuedExecutor worker = new Fixtures.QueuedExecutor();
+  private final Fixtures.Recorder recorder = new Fixtures.Recorder();
+  private InferenceService service;
+
+  @BeforeEach
+  void start() {
+    service = new InferenceService(worker, Runnable::run, Fixtures.cpu(), recorder);
+  }
+
+  @AfterEach
+  void stop() {
+    service.close();
+    worker.runAll();
+  }
+
+  private static ViewRequest request(Path model, MitigationStack stack, CompareTarget compare) {
+    return new ViewRequest(new ModelLocation.Folder(model), new ImageSource.FromFile(Fixtures.coffee()), stack,
+        AnalysisOptions.defaults(), compare);
+  }
+
+  private static ViewRequest request(Path model, MitigationStack stack) {
+    return request(model, stack, CompareTarget.NONE);
+  }
+
+  private static final MitigationStack SOFTMAX1_FROM_BLOCK_2 =
+      MitigationStack.of(AttentionNormalizer.softmax1(new BlockRange(2, 3)));
+
+  @Test
+  void deliversHostSideResultsOfEveryBlock() {
+    service.submit(request(Fixtures.DINOV2, MitigationStack.NONE));
+    worker.runAll();
+
+    ViewOutcome outcome = recorder.outcomes.get(0);
+    assertEquals(4, outcome.primary().blocks());
+    assertEquals(257, outcome.primary().result().layout().totalTokens());
+    assertEquals(600, outcome.image().photo().width());
+    assertNotNull(outcome.primary().result().block(4).attention(), "attention maps are captured");
+    assertEquals(4, outcome.primary().pcaByBlock().stream().filter(p -> p != null).count());
+    assertNull(outcome.comparison());
+  }
+
+  @Test
+  void runsOnlyTheNewestOfQueuedRequests() {
+    service.submit(request(Fixtures.DINOV2, MitigationStack.NONE));
+    long newest = service.submit(request(Fixtures.DINOV2, SOFTMAX1_FROM_BLOCK_2));
+    worker.runAll();
+
+    assertEquals(1, recorder.outcomes.size());
+    assertEquals(newest, recorder.outcomes.get(0).generation());
+    assertEquals(SOFTMAX1_FROM_BLOCK_2, recorder.outcomes.get(0).primary().mitigations());
+  }
+
+  @Test
+  void cancelsARunningRequestBetweenBlocksWhenSuperseded() {
+    List<String> phases = new ArrayList<>();
+    Fixtures.Recorder interrupting = new Fixtures.Recorder() {
+      boolean superseded;
+
+      @Override
+      public void progress(InferenceService.Progress p) {
+        phases.add(p.generation() + " " + p.phase());
+        if (!superseded && p.phase().contains("block 1 of 4")) {
+          superseded = true;
+          service.submit(request(Fixtures.DINOV2, SOFTMAX1_FROM_BLOCK_2));
+        }
+      }
+    };
+    service.close();
+    service = new InferenceService(worker, Runnable::run, Fixtures.cpu(), interrupting);
+    long first = service.submit(request(Fixtures.DINOV2, MitigationStack.NONE));
+    worker.runAll();
+
+    assertEquals(1, interrupting.outcomes.size());
+    assertEquals(SOFTMAX1_FROM_BLOCK_2, interrupting.outcomes.get(0).primary().mitigations());
+    assertTrue(phases.stream().noneMatch(p -> p.startsWith(first + " ") && p.contains("block 2 of 4")),
+        "the superseded pass stopped after block 1: " + phases);
+  }
+
+  @Test
+  void recomputesOnlyFromTheFirstBlockAMitigationChanges() {
+    service.submit(request(Fixtures.DINOV2, MitigationStack.NONE));
+    worker.runAll();
+    service.submit(request(Fixtures.DINOV2, SOFTMAX1_FROM_BLOCK_2));
+    worker.runAll();
+    service.submit(request(Fixtures.DINOV2, MitigationStack.NONE));
+    worker.runAll();
+
+    assertEquals(0, recorder.outcomes.get(0).primary().recomputedFromBlock());
+    assertEquals(2, recorder.outcomes.get(1).primary().recomputedFromBlock());
+    assertEquals(4, recorder.outcomes.get(2).primary().recomputedFromBlock(), "all off returns the cached baseline");
+    assertSame(recorder.outcomes.get(0).primary().result(), recorder.outcomes.get(2).primary().result());
+  }
+
+  @Test
+  void reportsABrokenModelAndKeepsThePreviousOneLoaded() throws Exception {
+    service.submit(request(Fixtures.DINOV2, MitigationStack.NONE));
+    worker.runAll();
+    service.submit(request(Fixtures.brokenModel(tmp), MitigationStack.NONE));
+    worker.runAll();
+    service.submit(request(Fixtures.DINOV2, SOFTMAX1_FROM_BLOCK_2));
+    worker.runAll();
+
+    assertInstanceOf(ModelLoadException.class, recorder.failures.get(0));
+    assertTrue(recorder.failures.get(0).getMessage().contains("broken-model"), recorder.failures.get(0).getMessage());
+    assertEquals(2, recorder.outcomes.size());
+    assertSame(recorder.outcomes.get(0).model(), recorder.outcomes.get(1).model(), "not loaded again");
+    assertEquals(2, recorder.outcomes.get(1).primary().recomputedFromBlock());
+  }
+
+  @Test
+  void comparesBeforeAndAfterTheMitigations() {
+    service.submit(request(Fixtures.DINOV2, SOFTMAX1_FROM_BLOCK_2, CompareTarget.BEFORE_AFTER));
+    worker.runAll();
+
+    ViewOutcome outcome = recorder.outcomes.get(0);
+    assertEquals(MitigationStack.NONE, outcome.comparison().mitigations());
+    assertEquals("before", outcome.comparison().label());
+    assertEquals("after", outcome.primary().label());
+    assertEquals(2, outcome.primary().recomputedFromBlock(), "the mitigated pass resumes from the baseline");
+  }
+
+  @Test
+  void comparesAgainstASecondModelOnTheSamePhoto() {
+    service.submit(request(Fixtures.DINOV2, MitigationStack.NONE,
+        CompareTarget.otherModel(new ModelLocation.Folder(Fixtures.DINOV2_REGISTERS))));
+    worker.runAll();
+
+    ViewOutcome outcome = recorder.outcomes.get(0);
+    assertEquals(0, outcome.primary().result().layout().registers());
+    assertEquals(4, outcome.comparison().result().layout().registers());
+    assertTrue(outcome.comparison().label().startsWith("B: dinov2-reg-hf"), outcome.comparison().label());
+  }
+
+  @Test
+  void dropsTrainedRegistersWhenAsked() {
+    service.submit(request(Fixtures.DINOV2_REGISTERS, MitigationStack.of(new RegisterAblation())));
+    worker.runAll();
+
+    assertEquals(0, recorder.outcomes.get(0).primary().result().layout().registers());
+  }
+
+  @Test
+  void reportsProgressPerBlockOfTheNewestRequest() {
+    service.submit(request(Fixtures.DINOV2, MitigationStack.NONE));
+    worker.runAll();
+
+    assertTrue(recorder.progress.stream().anyMatch(p -> p.phase().equals("dinov2-hf: block 4 of 4")
+        && p.fraction() == 1.0), recorder.progress.toString());
+  }
+
+  @Test
+  void acceptsNoWorkAfterClosing() {
+    service.close();
+    service.submit(request(Fixtures.DINOV2, MitigationStack.NONE));
+    worker.runAll();
+
+    assertEquals(List.of(), recorder.outcomes);
+  }
+}
