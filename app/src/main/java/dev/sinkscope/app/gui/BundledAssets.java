@@ -1,6 +1,5 @@
 package dev.sinkscope.app.gui;
 
-import dev.sinkscope.inference.phantom.PhantomGenerator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,9 +22,6 @@ import java.util.stream.Stream;
  * needs real files, so it is extracted once to {@code <cache>/bundled/<name>-<content hash>/} (written
  * under a temporary name and moved into place, so a half-written folder is never used) and reused
  * on later starts.
- *
- * <p>While a build lacks the bundled phantom resources, the phantom models are written by
- * {@link PhantomGenerator}, which is deterministic, into the same cache layout.
  */
 public final class BundledAssets {
   public static final String PHANTOM = "sink-phantom";
@@ -44,23 +40,20 @@ public final class BundledAssets {
   private final ClassLoader loader;
   private final String resourceRoot;
   private final Path cacheDir;
-  private final boolean generatePhantomWhenMissing;
 
   /**
    * @param resourceRoot classpath folder holding {@code models/} and {@code images/}, ending in '/'
    * @param cacheDir where models are extracted
-   * @param generatePhantomWhenMissing write the phantoms with the generator when their resources are absent
    */
-  public BundledAssets(ClassLoader loader, String resourceRoot, Path cacheDir, boolean generatePhantomWhenMissing) {
+  public BundledAssets(ClassLoader loader, String resourceRoot, Path cacheDir) {
     this.loader = loader;
     this.resourceRoot = resourceRoot.endsWith("/") ? resourceRoot : resourceRoot + "/";
     this.cacheDir = cacheDir;
-    this.generatePhantomWhenMissing = generatePhantomWhenMissing;
   }
 
   /** The application's assets, cached under {@code $XDG_CACHE_HOME/sinkscope} or {@code ~/.cache/sinkscope}. */
   public static BundledAssets standard() {
-    return new BundledAssets(BundledAssets.class.getClassLoader(), DEFAULT_ROOT, defaultCacheDir(), true);
+    return new BundledAssets(BundledAssets.class.getClassLoader(), DEFAULT_ROOT, defaultCacheDir());
   }
 
   static Path defaultCacheDir() {
@@ -79,16 +72,13 @@ public final class BundledAssets {
 
   /** Whether {@code name} can be opened: bundled, or a phantom the generator can write. */
   public boolean hasModel(String name) {
-    return hasResource(modelResource(name, "config.json")) || generatePhantomWhenMissing && isPhantomName(name);
+    return hasResource(modelResource(name, "config.json"));
   }
 
   /** The extracted folder of bundled model {@code name}; extracts it on first use. */
   public Path model(String name) throws IOException {
     if (hasResource(modelResource(name, "config.json"))) {
       return extract(name);
-    }
-    if (generatePhantomWhenMissing && isPhantomName(name)) {
-      return generatePhantom(name);
     }
     throw new IOException("no bundled model named '" + name + "' (looked for " + modelResource(name, "config.json")
         + " on the classpath)");
@@ -131,10 +121,6 @@ public final class BundledAssets {
     }
     Path name = folder.getFileName();
     return name != null && name.toString().toLowerCase(Locale.ROOT).startsWith(PHANTOM);
-  }
-
-  private static boolean isPhantomName(String name) {
-    return name.equals(PHANTOM) || name.equals(PHANTOM_REGISTERS);
   }
 
   private String modelResource(String name, String file) {
@@ -185,25 +171,6 @@ public final class BundledAssets {
         }
       }
       return moveIntoPlace(staging, target);
-    } finally {
-      deleteTree(staging);
-    }
-  }
-
-  private Path generatePhantom(String name) throws IOException {
-    Files.createDirectories(cacheDir);
-    Path staging = Files.createTempDirectory(cacheDir, ".generate-" + name + "-");
-    try {
-      PhantomGenerator.write(staging, name.equals(PHANTOM_REGISTERS));
-      MessageDigest digest = sha256();
-      try (Stream<Path> list = Files.list(staging)) {
-        for (Path file : list.sorted(Comparator.comparing(Path::toString)).toList()) {
-          digest.update(file.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-          digest.update(Files.readAllBytes(file));
-        }
-      }
-      Path target = cacheDir.resolve(name + "-" + shortHex(digest.digest()));
-      return isComplete(target) ? target : moveIntoPlace(staging, target);
     } finally {
       deleteTree(staging);
     }

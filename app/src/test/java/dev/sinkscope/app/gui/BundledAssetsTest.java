@@ -19,13 +19,13 @@ class BundledAssetsTest {
 
   @TempDir Path cache;
 
-  private BundledAssets assets(boolean generatePhantom) {
-    return new BundledAssets(getClass().getClassLoader(), ROOT, cache, generatePhantom);
+  private BundledAssets assets() {
+    return new BundledAssets(getClass().getClassLoader(), ROOT, cache);
   }
 
   @Test
   void extractsAModelIntoAFolderNamedByItsContentHash() throws IOException {
-    Path folder = assets(false).model("tiny");
+    Path folder = assets().model("tiny");
 
     assertTrue(folder.getFileName().toString().matches("tiny-[0-9a-f]{16}"), folder.toString());
     assertEquals(cache, folder.getParent());
@@ -35,11 +35,11 @@ class BundledAssetsTest {
 
   @Test
   void reusesAnExtractedFolderWithoutWritingAgain() throws IOException {
-    Path first = assets(false).model("tiny");
+    Path first = assets().model("tiny");
     FileTime old = FileTime.fromMillis(1_000_000L);
     Files.setLastModifiedTime(first.resolve("model.safetensors"), old);
 
-    Path second = assets(false).model("tiny");
+    Path second = assets().model("tiny");
 
     assertEquals(first, second);
     assertEquals(old, Files.getLastModifiedTime(second.resolve("model.safetensors")));
@@ -47,7 +47,7 @@ class BundledAssetsTest {
 
   @Test
   void leavesNoStagingFoldersBehind() throws IOException {
-    assets(false).model("tiny");
+    assets().model("tiny");
 
     try (Stream<Path> entries = Files.list(cache)) {
       assertEquals(List.of(), entries.filter(p -> p.getFileName().toString().startsWith(".")).toList());
@@ -56,21 +56,21 @@ class BundledAssetsTest {
 
   @Test
   void refusesAModelWithoutWeights() {
-    IOException e = assertThrows(IOException.class, () -> assets(false).model("incomplete"));
+    IOException e = assertThrows(IOException.class, () -> assets().model("incomplete"));
 
     assertTrue(e.getMessage().contains("model.safetensors"), e.getMessage());
   }
 
   @Test
   void namesTheMissingResourceForAnUnknownModel() {
-    IOException e = assertThrows(IOException.class, () -> assets(false).model("no-such-model"));
+    IOException e = assertThrows(IOException.class, () -> assets().model("no-such-model"));
 
     assertTrue(e.getMessage().contains("no-such-model"), e.getMessage());
   }
 
   @Test
   void listsOnlyThePhotosPresent() throws IOException {
-    BundledAssets assets = assets(false);
+    BundledAssets assets = assets();
 
     assertEquals(List.of("camera.png"), assets.photos());
     assertTrue(assets.photoBytes("camera.png").length > 100);
@@ -78,21 +78,14 @@ class BundledAssetsTest {
   }
 
   @Test
-  void writesThePhantomWhenItsResourcesAreMissing() throws IOException {
-    BundledAssets assets = assets(true);
+  void theApplicationShipsBothPhantomsAndFivePhotos() throws IOException {
+    BundledAssets shipped = new BundledAssets(getClass().getClassLoader(), BundledAssets.DEFAULT_ROOT, cache);
 
-    assertTrue(assets.hasModel(BundledAssets.PHANTOM));
-    Path folder = assets.model(BundledAssets.PHANTOM);
-
-    assertTrue(folder.getFileName().toString().startsWith("sink-phantom-"), folder.toString());
-    assertTrue(Files.size(folder.resolve("model.safetensors")) > 1_000_000);
-    assertTrue(BundledAssets.isPhantom(folder));
-    assertEquals(folder, assets.model(BundledAssets.PHANTOM), "generated once, then reused");
-  }
-
-  @Test
-  void offersNoPhantomWhenGenerationIsOff() {
-    assertFalse(assets(false).hasModel(BundledAssets.PHANTOM));
+    Path phantom = shipped.model(BundledAssets.PHANTOM);
+    assertTrue(BundledAssets.isPhantom(phantom));
+    assertTrue(Files.isRegularFile(phantom.resolve("phantom.json")));
+    assertTrue(shipped.hasModel(BundledAssets.PHANTOM_REGISTERS));
+    assertEquals(BundledAssets.PHOTO_NAMES.size(), shipped.photos().size());
   }
 
   @Test

@@ -44,7 +44,7 @@ class MainViewModelTest {
   void open() {
     node = Preferences.userRoot().node("dev/sinkscope/test/main-" + System.nanoTime());
     BundledAssets assets = new BundledAssets(getClass().getClassLoader(), BundledAssetsTest.ROOT,
-        tmp.resolve("cache"), false);
+        tmp.resolve("cache"));
     vm = new MainViewModel(listener -> new InferenceService(worker, Runnable::run, Fixtures.cpu(), listener), assets,
         new AppPreferences(node), Runnable::run, Runnable::run);
     vm.startDefault(Fixtures.DINOV2, Fixtures.coffee());

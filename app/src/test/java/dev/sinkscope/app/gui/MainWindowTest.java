@@ -99,7 +99,7 @@ class MainWindowTest {
     node = Preferences.userRoot().node("dev/sinkscope/test/window-" + System.nanoTime());
     io = Executors.newSingleThreadExecutor();
     BundledAssets assets = new BundledAssets(getClass().getClassLoader(), BundledAssetsTest.ROOT,
-        tmp.resolve("cache"), false);
+        tmp.resolve("cache"));
     vm = new MainViewModel(listener -> InferenceService.start(Fixtures.cpu(), Platform::runLater, listener), assets,
         new AppPreferences(node), io, Platform::runLater);
     view = new MainView(vm, stage, dialogs);
