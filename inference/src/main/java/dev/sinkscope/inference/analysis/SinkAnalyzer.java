@@ -147,9 +147,21 @@ public final class SinkAnalyzer {
 
   /**
    * Sink flags: rule C on {@code log ρ}; when the MAD of {@code log ρ} is 0 (e.g. uniform attention), rule
-   * B on {@code ρ} itself. The threshold is reported in {@code ρ} units.
+   * B on {@code ρ} itself. The threshold is reported in {@code ρ} units and is never below 1: a token
+   * that receives no more than uniform attention is not a sink, however tight the spread of the others.
    */
   public static OutlierSplit flagSinks(double[] ratio, SinkOptions options) {
+    OutlierSplit split = flagSinksUnfloored(ratio, options);
+    if (split.threshold() >= 1) {
+      return split;
+    }
+    int[] kept = java.util.Arrays.stream(split.outlierIndices()).filter(j -> ratio[j] > 1).toArray();
+    DetectionVerdict verdict = kept.length > 0 ? split.verdict() : DetectionVerdict.NO_ARTIFACTS;
+    return new OutlierSplit(split.requestedRule(), split.appliedRule(), verdict, 1.0, kept, split.fellBack(),
+        split.note() + "; threshold raised to uniform (ρ = 1)");
+  }
+
+  private static OutlierSplit flagSinksUnfloored(double[] ratio, SinkOptions options) {
     double[] logs = new double[ratio.length];
     for (int j = 0; j < ratio.length; j++) {
       logs[j] = Math.log(Math.max(ratio[j], 1e-30));

@@ -151,4 +151,17 @@ class SinkAnalyzerTest {
     assertEquals(1, layer.topSinkToken());
     assertEquals(0.0, layer.sinkMassOnArtifacts(), 1e-12);
   }
+
+  @Test
+  void tokensAtOrBelowUniformAttentionAreNeverSinks() {
+    // a tight spread around uniform: rule C alone would flag the slightly-above-median tokens
+    double[] ratio = new double[64];
+    for (int j = 0; j < ratio.length; j++) {
+      ratio[j] = 0.9 + 0.001 * (j % 8);
+    }
+    ratio[5] = 0.95;
+    OutlierSplit split = SinkAnalyzer.flagSinks(ratio, SinkOptions.defaults());
+    assertEquals(0, split.count(), "no token receives more than uniform attention");
+    assertEquals(1.0, split.threshold());
+  }
 }
