@@ -25,7 +25,11 @@ public final class CapturedAttention {
   private FloatTensor cachedMap; // [H, T, T]
   private int recomputations;
 
-  /** @param hooks the hooks {@code result} was computed with */
+  /**
+   * @param forward the pass that made {@code result}; may be null when only kept data is read (no
+   *     on-demand rows)
+   * @param hooks the hooks {@code result} was computed with
+   */
   public CapturedAttention(VitForward forward, ForwardResult result, ForwardHooks hooks) {
     this.forward = forward;
     this.result = result;
@@ -88,6 +92,9 @@ public final class CapturedAttention {
       return capture.attention();
     }
     if (cachedBlock != block) {
+      if (forward == null) {
+        throw new IllegalStateException("block " + block + " has no full map and no model to recompute it");
+      }
       cachedMap = null; // lets the previous block's map go before the next is made
       cachedMap = forward.recomputeAttention(result, hooks, block);
       cachedBlock = block;
