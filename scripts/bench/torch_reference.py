@@ -52,7 +52,8 @@ def read_safetensors(path):
 
 
 class Dinov2:
-    """Weights in HF Dinov2 keys; q, k, v fused into one [3D, D] projection with 1/sqrt(dh) folded into q."""
+    """Weights in HF Dinov2 keys; q, k, v fused into one [3D, D] projection with 1/sqrt(dh) folded into q,
+    layer scales folded into proj and fc2 (the same algebra as the Java engine, so both do the same work)."""
 
     def __init__(self, folder):
         with open(os.path.join(folder, "config.json")) as f:
@@ -79,12 +80,15 @@ class Dinov2:
             a = b + "attention.attention."
             qkv_w = torch.cat([w[a + "query.weight"], w[a + "key.weight"], w[a + "value.weight"]]) * scale[:, None]
             qkv_b = torch.cat([w[a + "query.bias"], w[a + "key.bias"], w[a + "value.bias"]]) * scale
+            ls1, ls2 = w[b + "layer_scale1.lambda1"], w[b + "layer_scale2.lambda1"]
+            # layer scales folded into the output rows of proj and fc2, as the Java engine does in fp32
             self.blocks.append(dict(
                 n1w=w[b + "norm1.weight"], n1b=w[b + "norm1.bias"], qkv_w=qkv_w.contiguous(), qkv_b=qkv_b,
-                proj_w=w[b + "attention.output.dense.weight"], proj_b=w[b + "attention.output.dense.bias"],
-                ls1=w[b + "layer_scale1.lambda1"], n2w=w[b + "norm2.weight"], n2b=w[b + "norm2.bias"],
+                proj_w=(w[b + "attention.output.dense.weight"] * ls1[:, None]).contiguous(),
+                proj_b=w[b + "attention.output.dense.bias"] * ls1,
+                n2w=w[b + "norm2.weight"], n2b=w[b + "norm2.bias"],
                 fc1_w=w[b + "mlp.fc1.weight"], fc1_b=w[b + "mlp.fc1.bias"],
-                fc2_w=w[b + "mlp.fc2.weight"], fc2_b=w[b + "mlp.fc2.bias"], ls2=w[b + "layer_scale2.lambda1"]))
+                fc2_w=(w[b + "mlp.fc2.weight"] * ls2[:, None]).contiguous(), fc2_b=w[b + "mlp.fc2.bias"] * ls2))
         self._positions = {}
 
     def positions(self, rows, cols):
@@ -119,11 +123,11 @@ class Dinov2:
         if keep is not None:
             keep.append(probs)
         out = (probs @ v).transpose(1, 2).reshape(bsz, t, d)                  # [B, T, D]
-        x = x + F.linear(out, w["proj_w"], w["proj_b"]) * w["ls1"]
+        x = x + F.linear(out, w["proj_w"], w["proj_b"])
         act = F.gelu(F.linear(F.layer_norm(x, (d,), w["n2w"], w["n2b"], self.eps), w["fc1_w"], w["fc1_b"]))
         if neurons is not None and i in neurons:
             act = move_to_register(act, neurons[i])
-        return x + F.linear(act, w["fc2_w"], w["fc2_b"]) * w["ls2"]
+        return x + F.linear(act, w["fc2_w"], w["fc2_b"])
 
     def forward(self, pixels, capture=True, neurons=None):
         """Full pass; with capture every block output and attention map is kept (as output_hidden_states/attentions)."""
@@ -178,12 +182,14 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", required=True, help="folder with config.json and model.safetensors (HF Dinov2 keys)")
     ap.add_argument("--pixels", required=True, help="safetensors with pixel_values [1, 3, H, W]")
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=2, help="torch intra-op threads (BLAS threads: OPENBLAS_NUM_THREADS)")
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--neurons", default="", help="test-time register neurons, 'layer:neuron,...' (0-based)")
     ap.add_argument("--swap-from", type=int, default=-1, help="first block (0-based) of the sigmoid swap")
     ap.add_argument("--outputs", default="", help="folder for last_hidden_state of each scenario (raw float32)")
+    ap.add_argument("--scenarios", default="forward_capture,forward_only,ttr_toggle,swap_toggle",
+                    help="comma-separated subset of forward_capture, forward_only, ttr_toggle, swap_toggle")
     ap.add_argument("--cold", action="store_true", help="load, run one captured pass, print the time and exit")
     args = ap.parse_args()
 
@@ -206,12 +212,15 @@ def main():
         result = {"torch": torch.__version__, "threads": torch.get_num_threads(),
                   "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS", ""),
                   "load_ms": (loaded - load_start) * 1e3}
-        result["forward_capture"] = timed(lambda: model.forward(pixels), args.runs, args.warmup)
-        result["forward_only"] = timed(lambda: model.forward(pixels, capture=False), args.runs, args.warmup)
+        scenarios = set(args.scenarios.split(","))
+        if "forward_capture" in scenarios:
+            result["forward_capture"] = timed(lambda: model.forward(pixels), args.runs, args.warmup)
+        if "forward_only" in scenarios:
+            result["forward_only"] = timed(lambda: model.forward(pixels, capture=False), args.runs, args.warmup)
         last, hidden, _ = model.forward(pixels)
-        if neurons:
+        if neurons and "ttr_toggle" in scenarios:
             result["ttr_toggle"] = timed(lambda: model.forward(pixels, neurons=neurons), args.runs, args.warmup)
-        if args.swap_from >= 0:
+        if args.swap_from >= 0 and "swap_toggle" in scenarios:
             result["swap_toggle"] = timed(lambda: model.resume_sigmoid(hidden, args.swap_from), args.runs, args.warmup)
         if args.outputs:
             os.makedirs(args.outputs, exist_ok=True)

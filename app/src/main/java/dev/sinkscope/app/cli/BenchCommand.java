@@ -130,7 +130,8 @@ public final class BenchCommand implements Callable<Integer> {
   int coldRuns;
 
   @Option(names = "--quiet-threshold", defaultValue = "0.3", paramLabel = "TASKS",
-      description = "Wait until other runnable tasks average below this. Default: ${DEFAULT-VALUE}.")
+      description = "Wait until other runnable tasks average below this (and a calibration loop runs at full "
+          + "speed). Default: ${DEFAULT-VALUE}.")
   double quietThreshold;
 
   @Option(names = "--quiet-wait-s", defaultValue = "600", paramLabel = "S",
@@ -168,13 +169,19 @@ public final class BenchCommand implements Callable<Integer> {
     int threads = common.threads > 0 ? common.threads : Runtime.getRuntime().availableProcessors();
     Path checkpoints = out.resolve("models");
     Path inputs = out.resolve("inputs");
-    TorchReference torch = new TorchReference(python, script, threads);
+    // The usual split (torch threads = cores, BLAS single-threaded, no oversubscription) and the
+    // split that is faster on small machines (BLAS threads = cores, torch elementwise on 1 thread).
+    TorchReference torch = new TorchReference(python, script, threads, 1);
+    TorchReference torchBlas = new TorchReference(python, script, 1, threads);
     boolean withTorch = !noTorch && matmuls == Precision.FP32 && torch.available();
     if (!noTorch && !withTorch) {
       console.println("note: PyTorch reference skipped (" + (matmuls != Precision.FP32 ? "fp16 run"
           : python + " cannot import torch") + ")");
     }
 
+    for (int i = 0; i < 5; i++) {
+      MachineLoad.calibrationSlowdown(); // sets the quiet-machine scale before the first wait
+    }
     List<BenchReport.Row> rows = new ArrayList<>();
     List<String> fp16Lines = new ArrayList<>();
     Map<String, ForwardResult> viewResults = new LinkedHashMap<>();
@@ -202,29 +209,35 @@ public final class BenchCommand implements Callable<Integer> {
           int warmup = estimate < 1000 ? 2 : 1;
           long fullBytes = CaptureOptions.fullMapBytes(session.spec().numLayers(), session.spec().numHeads(), tokens);
           boolean fullFits = Runtime.getRuntime().maxMemory() > 2.5 * fullBytes + (512L << 20);
-          double busyJava = MachineLoad.awaitQuiet(quietThreshold, quietWaitSeconds * 1000);
+          double slowdownJava = MachineLoad.awaitQuiet(quietThreshold, quietWaitSeconds * 1000);
           InferenceBenchmark.Figures java = InferenceBenchmark.run(session, pixels, warmup, runs, fullFits);
           if (size == VitSize.SMALL && resolution == 224 || size == VitSize.LARGE && resolution == 518) {
             viewResults.put(label, session.run(pixels, CaptureOptions.DEFAULT, CancellationToken.NONE,
                 ProgressListener.NONE));
           }
           TorchReference.Figures reference = null;
-          double busyTorch = Double.NaN;
+          TorchReference.Figures referenceBlas = null;
+          double slowdownTorch = Double.NaN;
           double[] diff = {Double.NaN, Double.NaN, Double.NaN};
           if (withTorch) {
-            busyTorch = MachineLoad.awaitQuiet(quietThreshold, quietWaitSeconds * 1000);
+            slowdownTorch = MachineLoad.awaitQuiet(quietThreshold, quietWaitSeconds * 1000);
             Path outputs = out.resolve("torch-out").resolve(size.name() + "-" + resolution);
             reference = torch.run(folder, pixelFile, warmup, runs, neuronSpec(java), session.spec().numLayers() / 2,
-                outputs);
+                outputs, List.of("forward_capture", "forward_only", "ttr_toggle", "swap_toggle"));
+            MachineLoad.awaitQuiet(quietThreshold, quietWaitSeconds * 1000);
+            referenceBlas = torchBlas.run(folder, pixelFile, warmup, runs, neuronSpec(java),
+                session.spec().numLayers() / 2, out.resolve("torch-out-blas").resolve(size.name() + "-" + resolution),
+                List.of("forward_capture"));
             torchVersion = reference.torchVersion();
             diff = new double[] {maxAbsDiff(java.lastPlain(), reference.lastHiddenState("plain")),
                 maxAbsDiff(java.lastTtr(), reference.lastHiddenState("ttr")),
                 maxAbsDiff(java.lastSwap(), reference.lastHiddenState("swap"))};
           }
-          row = new BenchReport.Row(size, resolution, tokens, java, reference, diff, busyJava, busyTorch);
+          row = new BenchReport.Row(size, resolution, tokens, java, reference, referenceBlas, diff, slowdownJava,
+              slowdownTorch);
         }
         rows.add(row);
-        console.print(BenchReport.forwardTable(List.of(row)));
+        console.print(BenchReport.forwardTable(List.of(row), torch.threading(), torchBlas.threading()));
         console.flush();
       }
     }
@@ -249,18 +262,21 @@ public final class BenchCommand implements Callable<Integer> {
           ms[i] = torch.coldStartMillis(folder, pixelFile);
         }
         coldStarts.add(new BenchReport.Line("PyTorch eager: interpreter start to first captured pass, ViT-S/14 224",
-            Timing.of(ms), "python3 process start (import torch, read weights, one pass with capture)"));
+            Timing.of(ms), "wall time of a fresh python3 (import torch, read weights, one pass with capture; "
+                + torch.threading() + ")"));
       }
     }
 
     Map<String, String> memory = memoryProbe.equalsIgnoreCase("none") ? Map.of() : runMemoryProbe(checkpoints);
 
-    String report = report(rows, fp16Lines, views, coldStarts, memory, torchVersion, device, threads);
+    String report = report(rows, fp16Lines, views, coldStarts, memory, torchVersion, device, torch.threading(),
+        torchBlas.threading());
     Files.createDirectories(out);
     Files.writeString(out.resolve("benchmarks.md"), report, StandardCharsets.UTF_8);
     if (!rows.isEmpty() && withTorch) {
       BenchChart.write(out.resolve("benchmarks.png"), "Java (DJL) vs PyTorch eager, CPU, same weights and input",
-          BenchReport.chartGroups(rows), List.of("forward + full capture", "TTR toggle", "normaliser swap from L/2"),
+          BenchReport.chartGroups(rows), List.of("forward + full capture vs " + torch.threading(),
+              "forward + full capture vs " + torchBlas.threading(), "TTR toggle", "normaliser swap from L/2"),
           BenchReport.chartRatios(rows));
     }
     console.println();
@@ -305,10 +321,10 @@ public final class BenchCommand implements Callable<Integer> {
       int tokens = model.spec().tokenLayout(pixels.dim(2), pixels.dim(3)).totalTokens();
       boolean fullFits = Runtime.getRuntime().maxMemory()
           > 2.5 * CaptureOptions.fullMapBytes(model.spec().numLayers(), model.spec().numHeads(), tokens) + (512L << 20);
-      double busy = MachineLoad.awaitQuiet(quietThreshold, quietWaitSeconds * 1000);
+      double slowdown = MachineLoad.awaitQuiet(quietThreshold, quietWaitSeconds * 1000);
       Timing[] t = InferenceBenchmark.forwardOnly(forward, pixels, 2, runs(estimate), fullFits);
       return String.format(Locale.ROOT, "| %s | %s | fp16 | %s | %s | %s | %s |", label, Devices.describe(model.device()),
-          fmt(t[0]), fmt(t[1]), fmt(t[2]), MachineLoad.describe(busy));
+          fmt(t[0]), fmt(t[1]), fmt(t[2]), MachineLoad.describe(slowdown));
     }
   }
 
@@ -453,18 +469,20 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private String report(List<BenchReport.Row> rows, List<String> fp16Lines, List<BenchReport.Line> views,
-      List<BenchReport.Line> coldStarts, Map<String, String> memory, String torchVersion, String device, int threads) {
+      List<BenchReport.Line> coldStarts, Map<String, String> memory, String torchVersion, String device, String splitA,
+      String splitB) {
     StringBuilder s = new StringBuilder("# Benchmark run\n\n");
-    s.append("Machine: ").append(BenchReport.machine(torchVersion, device, threads)).append(".\n");
-    s.append("Times in ms as min / median; 'busy before' = other runnable tasks on the cores just before the "
-        + "scenario (0 = quiet).\n\n");
+    s.append("Machine: ").append(BenchReport.machine(torchVersion, device)).append(".\n");
+    s.append("Times in ms as min / median. Before each scenario the run waits for a quiet machine; 'slowdown "
+        + "before' is a fixed all-core calibration loop timed just before it, relative to its fastest run "
+        + "(1.00 = quiet).\n\n");
     if (!rows.isEmpty()) {
-      s.append("## Forward + capture\n\n").append(BenchReport.forwardTable(rows)).append('\n');
-      s.append("## Toggle to result\n\n").append(BenchReport.toggleTable(rows)).append('\n');
+      s.append("## Forward + capture\n\n").append(BenchReport.forwardTable(rows, splitA, splitB)).append('\n');
+      s.append("## Toggle to result (PyTorch: " + splitA + ")\n\n").append(BenchReport.toggleTable(rows)).append('\n');
     }
     if (!fp16Lines.isEmpty()) {
       s.append("## Half precision\n\n| model | device | precision | full capture | DEFAULT capture | residual only "
-          + "| busy before |\n|---|---|---|---:|---:|---:|---:|\n");
+          + "| slowdown before |\n|---|---|---|---:|---:|---:|---:|\n");
       fp16Lines.forEach(l -> s.append(l).append('\n'));
       s.append('\n');
     }

@@ -31,12 +31,12 @@ public final class BenchChart {
    */
   public static void write(Path file, String title, List<String> groups, List<String> series, double[][] values)
       throws IOException {
-    int width = 960;
-    int height = 480;
+    int width = 1040;
+    int height = 520;
     int left = 70;
     int right = 20;
     int top = 60;
-    int bottom = 70;
+    int bottom = 96;
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     try {
@@ -104,8 +104,12 @@ public final class BenchChart {
       g.drawString("1.0 = PyTorch eager", left + plotW - fm.stringWidth("1.0 = PyTorch eager") - 4, parity - 4);
 
       int lx = left;
-      int ly = height - 22;
+      int ly = height - 48;
       for (int si = 0; si < series.size(); si++) {
+        if (lx + 40 + fm.stringWidth(series.get(si)) > width) { // wrap the legend
+          lx = left;
+          ly += 22;
+        }
         g.setColor(COLORS[si % COLORS.length]);
         g.fillRect(lx, ly - 10, 12, 12);
         g.setColor(Color.BLACK);

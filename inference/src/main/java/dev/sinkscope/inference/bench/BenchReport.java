@@ -16,13 +16,16 @@ public final class BenchReport {
    * One model and input size, measured on both sides.
    *
    * @param java the Java figures
-   * @param torch the PyTorch eager figures; null when the reference was not run
+   * @param torch the PyTorch eager figures with torch threads = cores, OpenBLAS 1 thread; null when not run
+   * @param torchBlasThreads PyTorch eager forward + capture with torch 1 thread, OpenBLAS threads = cores
+   *     (the faster split on this machine); null when not run
    * @param maxDiff max |Java - torch| of {@code last_hidden_state}: plain, TTR, swap (NaN when not compared)
-   * @param busyBeforeJava other runnable tasks just before the Java scenarios (see {@link MachineLoad})
-   * @param busyBeforeTorch the same before the PyTorch scenarios
+   * @param slowdownBeforeJava calibration slowdown just before the Java scenarios (1.0 = quiet; {@link MachineLoad})
+   * @param slowdownBeforeTorch the same before the PyTorch scenarios
    */
   public record Row(VitSize size, int resolution, int tokens, InferenceBenchmark.Figures java,
-      TorchReference.Figures torch, double[] maxDiff, double busyBeforeJava, double busyBeforeTorch) {
+      TorchReference.Figures torch, TorchReference.Figures torchBlasThreads, double[] maxDiff, double slowdownBeforeJava,
+      double slowdownBeforeTorch) {
 
     public String label() {
       return size.label() + " " + resolution;
@@ -32,21 +35,27 @@ public final class BenchReport {
   /** A named timing with an optional goal, for the no-inference and start-up tables. */
   public record Line(String name, Timing timing, String note) {}
 
-  public static String forwardTable(List<Row> rows) {
+  /**
+   * @param splitA how {@link Row#torch()} was threaded, for the header
+   * @param splitB how {@link Row#torchBlasThreads()} was threaded
+   */
+  public static String forwardTable(List<Row> rows, String splitA, String splitB) {
     StringBuilder s = new StringBuilder();
-    s.append("| model | input | tokens | Java forward + full capture | PyTorch eager forward + full capture "
-        + "| ratio min (median) | Java with DEFAULT capture | Java residual only | PyTorch forward only "
-        + "| max abs diff Java vs torch | busy before (Java / torch) |\n");
-    s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    s.append("| model | input | tokens | Java forward + full capture | PyTorch eager forward + full capture ("
+        + splitA + ") | ratio min (median) | PyTorch eager forward + full capture (" + splitB + ") "
+        + "| ratio min (median) | Java with DEFAULT capture | Java residual only | PyTorch forward only (" + splitA
+        + ") | max abs diff Java vs torch | slowdown before (Java / torch) |\n");
+    s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Row r : rows) {
       InferenceBenchmark.Figures j = r.java();
-      TorchReference.Figures t = r.torch();
-      s.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %s (%s) | %s | %s | %s | %s / %s |%n",
-          r.size().label(), r.resolution(), r.tokens(), ms(j.forwardFullCapture()),
-          t == null ? "n/a" : ms(t.forwardCapture()), ratio(j.forwardFullCapture(), t == null ? null : t.forwardCapture()),
+      Timing a = r.torch() == null ? null : r.torch().forwardCapture();
+      Timing b = r.torchBlasThreads() == null ? null : r.torchBlasThreads().forwardCapture();
+      s.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s / %s |%n",
+          r.size().label(), r.resolution(), r.tokens(), ms(j.forwardFullCapture()), ms(a),
+          ratio(j.forwardFullCapture(), a), ms(b), ratio(j.forwardFullCapture(), b),
           ms(j.forwardDefaultCapture()), j.defaultMode().name().toLowerCase(Locale.ROOT), ms(j.forwardResidualOnly()),
-          t == null ? "n/a" : ms(t.forwardOnly()), diff(r.maxDiff()[0]), MachineLoad.describe(r.busyBeforeJava()),
-          MachineLoad.describe(r.busyBeforeTorch())));
+          r.torch() == null ? "n/a" : ms(r.torch().forwardOnly()), diff(r.maxDiff()[0]),
+          MachineLoad.describe(r.slowdownBeforeJava()), MachineLoad.describe(r.slowdownBeforeTorch())));
     }
     return s.toString();
   }
@@ -86,15 +95,17 @@ public final class BenchReport {
     return s.toString();
   }
 
-  /** Ratio series for {@link BenchChart}: forward + capture, TTR on, swap on. */
+  /** Ratio series for {@link BenchChart}: forward + capture (both splits), TTR on, swap on. */
   public static double[][] chartRatios(List<Row> rows) {
-    double[][] out = new double[3][rows.size()];
+    double[][] out = new double[4][rows.size()];
     for (int i = 0; i < rows.size(); i++) {
       Row r = rows.get(i);
       TorchReference.Figures t = r.torch();
+      TorchReference.Figures b = r.torchBlasThreads();
       out[0][i] = minRatio(r.java().forwardFullCapture(), t == null ? null : t.forwardCapture());
-      out[1][i] = minRatio(r.java().ttrToggle(), t == null ? null : t.ttrToggle());
-      out[2][i] = minRatio(r.java().swapToggle(), t == null ? null : t.swapToggle());
+      out[1][i] = minRatio(r.java().forwardFullCapture(), b == null ? null : b.forwardCapture());
+      out[2][i] = minRatio(r.java().ttrToggle(), t == null ? null : t.ttrToggle());
+      out[3][i] = minRatio(r.java().swapToggle(), t == null ? null : t.swapToggle());
     }
     return out;
   }
@@ -106,7 +117,7 @@ public final class BenchReport {
   }
 
   /** One line on the machine, the engine and the reference, for the report header. */
-  public static String machine(String torchVersion, String engine, int threads) {
+  public static String machine(String torchVersion, String engine) {
     String cpu = "unknown CPU";
     long memKb = 0;
     try {
@@ -117,11 +128,11 @@ public final class BenchReport {
     } catch (IOException | RuntimeException e) {
       // not Linux: keep the defaults
     }
-    return String.format(Locale.ROOT, "%s, %d cores visible, %.0f GiB RAM, %s %s, Java %s (%s); %s; "
-        + "PyTorch reference: torch %s, %d threads, OPENBLAS_NUM_THREADS=1",
+    return String.format(Locale.ROOT, "%s, %d cores visible, %.0f GiB RAM, %s %s, Java %s (%s); Java engine: %s; "
+        + "PyTorch reference: torch %s (eager, CPU)",
         cpu, Runtime.getRuntime().availableProcessors(), memKb / 1048576.0, System.getProperty("os.name"),
         System.getProperty("os.version"), System.getProperty("java.version"), System.getProperty("java.vm.name"),
-        engine, torchVersion, threads);
+        engine, torchVersion);
   }
 
   static String ms(Timing t) {

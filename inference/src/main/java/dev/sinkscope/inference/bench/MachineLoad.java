@@ -6,13 +6,15 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * How busy the machine is with other work, read from the runnable-task count of
+ * How busy the machine is with other work. Two readings: the runnable-task count of
  * {@code /proc/loadavg} (it counts tasks of other containers on the same cores, which
- * {@code /proc/stat} inside a container may not show). On 2 cores one other busy process halves
- * or worse the speed of a 2-thread pass, so benchmarks wait for quiet.
+ * {@code /proc/stat} inside a container may not show), and a calibration: a fixed arithmetic
+ * load on every core, timed and compared with the fastest time seen in this process. On 2 cores
+ * one other busy process halves or worse the speed of a 2-thread pass, so benchmarks wait for quiet.
  */
 public final class MachineLoad {
   private static final Path LOADAVG = Path.of("/proc/loadavg");
+  private static double fastestCalibrationMs = Double.POSITIVE_INFINITY;
 
   private MachineLoad() {}
 
@@ -47,19 +49,66 @@ public final class MachineLoad {
   }
 
   /**
-   * Waits until other tasks use the cores less than {@code threshold} of the time (1 s windows), at
-   * most {@code maxWaitMillis}; returns the last reading.
+   * Waits until other tasks use the cores less than {@code threshold} (1 s windows) and the
+   * calibration runs within 10 % of its fastest time, at most {@code maxWaitMillis}; returns the
+   * last calibration slowdown (1.0 = as fast as ever seen here).
    */
   public static double awaitQuiet(double threshold, long maxWaitMillis) {
     long deadline = System.nanoTime() + maxWaitMillis * 1_000_000;
-    double others;
+    double slowdown;
+    boolean quiet;
     do {
-      others = othersRunnable(1000);
-    } while (!(others < threshold) && !Double.isNaN(others) && System.nanoTime() < deadline);
-    return others;
+      double others = othersRunnable(1000);
+      slowdown = calibrationSlowdown();
+      quiet = (Double.isNaN(others) || others < threshold) && slowdown < 1.10;
+    } while (!quiet && System.nanoTime() < deadline);
+    return slowdown;
   }
 
-  public static String describe(double others) {
-    return Double.isNaN(others) ? "n/a" : String.format(Locale.ROOT, "%.2f", others);
+  /**
+   * Times a fixed floating-point loop on every core (about 50 ms when quiet) and returns how much
+   * slower it ran than the fastest run so far (1.0 = as fast as ever seen).
+   */
+  public static synchronized double calibrationSlowdown() {
+    double best = Double.POSITIVE_INFINITY;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      best = Math.min(best, calibrationMs());
+    }
+    // the first readings only set the scale; they cannot tell contention apart
+    double slowdown = Double.isInfinite(fastestCalibrationMs) ? Double.POSITIVE_INFINITY : best / fastestCalibrationMs;
+    fastestCalibrationMs = Math.min(fastestCalibrationMs, best);
+    return slowdown;
+  }
+
+  private static double calibrationMs() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    Thread[] threads = new Thread[cores];
+    double[] sink = new double[cores];
+    long start = System.nanoTime();
+    for (int c = 0; c < cores; c++) {
+      int core = c;
+      threads[c] = new Thread(() -> {
+        double x = 1.0 + core;
+        for (int i = 0; i < 20_000_000; i++) {
+          x = x * 1.0000001 + 1e-9;
+        }
+        sink[core] = x;
+      });
+      threads[c].start();
+    }
+    try {
+      for (Thread t : threads) {
+        t.join();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    double ms = (System.nanoTime() - start) / 1e6;
+    return sink[0] == 42 ? ms + 1 : ms; // keeps the loop observable
+  }
+
+  /** A reading for the report ("n/a" when not measured). */
+  public static String describe(double value) {
+    return Double.isNaN(value) || Double.isInfinite(value) ? "n/a" : String.format(Locale.ROOT, "%.2f", value);
   }
 }

@@ -17,23 +17,32 @@ import java.util.stream.Collectors;
 
 /**
  * Runs {@code scripts/bench/torch_reference.py} (PyTorch eager, same weights, same input) as a
- * subprocess with {@code OPENBLAS_NUM_THREADS=1} and reads its JSON line.
+ * subprocess with a given split of torch and OpenBLAS threads, and reads its JSON line.
  */
 public final class TorchReference {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String python;
   private final Path script;
-  private final int threads;
+  private final int torchThreads;
+  private final int blasThreads;
 
   /**
    * @param python interpreter with torch, e.g. {@code /usr/bin/python3} (Debian's, which has python3-torch)
-   * @param threads torch intra-op threads, as the Java side
+   * @param torchThreads torch intra-op threads ({@code torch.set_num_threads})
+   * @param blasThreads OpenBLAS threads ({@code OPENBLAS_NUM_THREADS})
    */
-  public TorchReference(String python, Path script, int threads) {
+  public TorchReference(String python, Path script, int torchThreads, int blasThreads) {
     this.python = python;
     this.script = script;
-    this.threads = threads;
+    this.torchThreads = torchThreads;
+    this.blasThreads = blasThreads;
+  }
+
+  /** "torch 2 threads, OpenBLAS 1 thread". */
+  public String threading() {
+    return "torch " + torchThreads + " thread" + (torchThreads == 1 ? "" : "s") + ", OpenBLAS " + blasThreads
+        + " thread" + (blasThreads == 1 ? "" : "s");
   }
 
   /** The reference's timings of one configuration, in milliseconds. */
@@ -67,13 +76,17 @@ public final class TorchReference {
     }
   }
 
-  /** Times the same scenarios as {@link InferenceBenchmark} on the same model and pixels. */
-  public Figures run(Path model, Path pixels, int warmup, int runs, String neurons, int swapFrom, Path outputs)
-      throws IOException, InterruptedException {
+  /**
+   * Times the same scenarios as {@link InferenceBenchmark} on the same model and pixels.
+   *
+   * @param scenarios which to run: forward_capture, forward_only, ttr_toggle, swap_toggle
+   */
+  public Figures run(Path model, Path pixels, int warmup, int runs, String neurons, int swapFrom, Path outputs,
+      List<String> scenarios) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--model", model.toString(),
-        "--pixels", pixels.toString(), "--threads", Integer.toString(threads), "--runs", Integer.toString(runs),
+        "--pixels", pixels.toString(), "--threads", Integer.toString(torchThreads), "--runs", Integer.toString(runs),
         "--warmup", Integer.toString(warmup), "--neurons", neurons, "--swap-from", Integer.toString(swapFrom),
-        "--outputs", outputs.toString()));
+        "--outputs", outputs.toString(), "--scenarios", String.join(",", scenarios)));
     JsonNode json = JSON.readTree(lastLine(execute(cmd)));
     return new Figures(json.path("torch").asText(), timing(json.get("forward_capture")),
         timing(json.get("forward_only")), timing(json.get("ttr_toggle")), timing(json.get("swap_toggle")), outputs);
@@ -82,7 +95,7 @@ public final class TorchReference {
   /** Starts the script in cold mode and returns the wall time until its first captured pass, in ms. */
   public double coldStartMillis(Path model, Path pixels) throws IOException, InterruptedException {
     List<String> cmd = List.of(python, script.toString(), "--model", model.toString(), "--pixels", pixels.toString(),
-        "--threads", Integer.toString(threads), "--cold");
+        "--threads", Integer.toString(torchThreads), "--cold");
     long start = System.nanoTime();
     String out = execute(cmd);
     double wall = (System.nanoTime() - start) / 1e6;
@@ -93,8 +106,8 @@ public final class TorchReference {
   private String execute(List<String> cmd) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     Map<String, String> env = pb.environment();
-    env.put("OPENBLAS_NUM_THREADS", "1");
-    env.put("OMP_NUM_THREADS", Integer.toString(threads));
+    env.put("OPENBLAS_NUM_THREADS", Integer.toString(blasThreads));
+    env.put("OMP_NUM_THREADS", Integer.toString(torchThreads));
     Process p = pb.start();
     String out;
     try (InputStream in = p.getInputStream()) {

@@ -309,8 +309,9 @@ public final class VitForward {
     long t = x.getShape().get(1);
     NDArray h = toMatmulType(layerNorm(x, w.norm1W(), w.norm1B()));               // [1, T, D]
     NDArray qkv = Linear.linear(h, w.qkvW(), w.qkvB()).singletonOrThrow();         // [1, T, 3D]
-    qkv = qkv.reshape(1, t, 3, spec.numHeads(), spec.headDim()).transpose(2, 0, 3, 1, 4); // [3, 1, H, T, dh]
-    return new NDArray[] {qkv.get(0), qkv.get(1), qkv.get(2)};
+    NDList parts = qkv.reshape(t, 3, spec.numHeads(), spec.headDim()).transpose(1, 2, 0, 3) // [3, H, T, dh]
+        .split(3, 0);                                                                // 3 x [1, H, T, dh]
+    return new NDArray[] {parts.get(0), parts.get(1), parts.get(2)};
   }
 
   /** Row-normalised attention {@code [1, H, T, T]} in float32: softmax, or what the hooks substitute. */

@@ -97,18 +97,34 @@ public final class VitModel implements AutoCloseable {
       NDArray scaledW = foldRows(qkvW, qkvScale);
       NDArray scaledB = foldRows(qkvB, qkvScale);
       qkvScale.close();
+      NDArray projW = w.get(CanonicalWeights.block(i, "proj.weight"));
+      NDArray projB = w.get(CanonicalWeights.block(i, "proj.bias"));
+      NDArray fc2W = w.get(CanonicalWeights.block(i, "fc2.weight"));
+      NDArray fc2B = w.get(CanonicalWeights.block(i, "fc2.bias"));
+      NDArray ls1 = w.get(CanonicalWeights.block(i, "ls1"));
+      NDArray ls2 = w.get(CanonicalWeights.block(i, "ls2"));
+      // In float32 the layer scales go into the output rows of proj and fc2 (one multiply less per
+      // branch). In half precision they stay separate: scales near 1e-5 times weights would
+      // underflow fp16.
+      if (precision == Precision.FP32 && ls1 != null) {
+        projW = foldRows(projW, ls1);
+        projB = foldRows(projB, ls1);
+        ls1.close();
+        ls1 = null;
+      }
+      if (precision == Precision.FP32 && ls2 != null) {
+        fc2W = foldRows(fc2W, ls2);
+        fc2B = foldRows(fc2B, ls2);
+        ls2.close();
+        ls2 = null;
+      }
       list.add(new Block(
           w.get(CanonicalWeights.block(i, "norm1.weight")), w.get(CanonicalWeights.block(i, "norm1.bias")),
-          matmulWeight(scaledW), matmulWeight(scaledB),
-          matmulWeight(w.get(CanonicalWeights.block(i, "proj.weight"))),
-          matmulWeight(w.get(CanonicalWeights.block(i, "proj.bias"))),
-          w.get(CanonicalWeights.block(i, "ls1")),
+          matmulWeight(scaledW), matmulWeight(scaledB), matmulWeight(projW), matmulWeight(projB), ls1,
           w.get(CanonicalWeights.block(i, "norm2.weight")), w.get(CanonicalWeights.block(i, "norm2.bias")),
           matmulWeight(w.get(CanonicalWeights.block(i, "fc1.weight"))),
           matmulWeight(w.get(CanonicalWeights.block(i, "fc1.bias"))),
-          matmulWeight(w.get(CanonicalWeights.block(i, "fc2.weight"))),
-          matmulWeight(w.get(CanonicalWeights.block(i, "fc2.bias"))),
-          w.get(CanonicalWeights.block(i, "ls2"))));
+          matmulWeight(fc2W), matmulWeight(fc2B), ls2));
     }
     this.blocks = List.copyOf(list);
   }
@@ -121,7 +137,7 @@ public final class VitModel implements AutoCloseable {
     return scale;
   }
 
-  /** Multiplies row r of {@code a} ({@code [3D, ...]}) by {@code scale[r]}; frees {@code a}. */
+  /** Multiplies row r of {@code a} ({@code [R]} or {@code [R, C]}) by {@code scale[r]}; frees {@code a}. */
   private NDArray foldRows(NDArray a, NDArray scale) {
     long[] shape = a.getShape().getShape();
     NDArray s = shape.length == 1 ? scale : scale.reshape(shape[0], 1);
