@@ -20,12 +20,13 @@ public final class BenchReport {
    * @param torchBlasThreads PyTorch eager forward + capture with torch 1 thread, OpenBLAS threads = cores
    *     (the faster split on this machine); null when not run
    * @param maxDiff max |Java - torch| of {@code last_hidden_state}: plain, TTR, swap (NaN when not compared)
-   * @param slowdownBeforeJava calibration slowdown just before the Java scenarios (1.0 = quiet; {@link MachineLoad})
-   * @param slowdownBeforeTorch the same before the PyTorch scenarios
+   * @param slowdownJava worse calibration slowdown before and after the Java scenarios (1.0 = quiet;
+   *     {@link MachineLoad})
+   * @param slowdownTorch the same around the PyTorch scenarios
    */
   public record Row(VitSize size, int resolution, int tokens, InferenceBenchmark.Figures java,
-      TorchReference.Figures torch, TorchReference.Figures torchBlasThreads, double[] maxDiff, double slowdownBeforeJava,
-      double slowdownBeforeTorch) {
+      TorchReference.Figures torch, TorchReference.Figures torchBlasThreads, double[] maxDiff, double slowdownJava,
+      double slowdownTorch) {
 
     public String label() {
       return size.label() + " " + resolution;
@@ -44,7 +45,7 @@ public final class BenchReport {
     s.append("| model | input | tokens | Java forward + full capture | PyTorch eager forward + full capture ("
         + splitA + ") | ratio min (median) | PyTorch eager forward + full capture (" + splitB + ") "
         + "| ratio min (median) | Java with DEFAULT capture | Java residual only | PyTorch forward only (" + splitA
-        + ") | max abs diff Java vs torch | slowdown before (Java / torch) |\n");
+        + ") | max abs diff Java vs torch | slowdown around (Java / torch) |\n");
     s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Row r : rows) {
       InferenceBenchmark.Figures j = r.java();
@@ -55,7 +56,7 @@ public final class BenchReport {
           ratio(j.forwardFullCapture(), a), ms(b), ratio(j.forwardFullCapture(), b),
           ms(j.forwardDefaultCapture()), j.defaultMode().name().toLowerCase(Locale.ROOT), ms(j.forwardResidualOnly()),
           r.torch() == null ? "n/a" : ms(r.torch().forwardOnly()), diff(r.maxDiff()[0]),
-          MachineLoad.describe(r.slowdownBeforeJava()), MachineLoad.describe(r.slowdownBeforeTorch())));
+          MachineLoad.describe(r.slowdownJava()), MachineLoad.describe(r.slowdownTorch())));
     }
     return s.toString();
   }
