@@ -210,11 +210,11 @@ public final class BenchCommand implements Callable<Integer> {
         try (ModelSession session = ModelSession.open(folder, common.device)) {
           device = session.deviceDescription();
           int tokens = session.spec().tokenLayout(resolution, resolution).totalTokens();
-          double estimate = InferenceBenchmark.warmUp(session, pixels, 2);
-          int runs = runs(estimate);
-          int warmup = estimate < 1000 ? 2 : 1;
           long fullBytes = CaptureOptions.fullMapBytes(session.spec().numLayers(), session.spec().numHeads(), tokens);
           boolean fullFits = Runtime.getRuntime().maxMemory() > 2.5 * fullBytes + (512L << 20);
+          double estimate = InferenceBenchmark.warmUp(session, pixels, 3, 5000, fullFits);
+          int runs = runs(estimate);
+          int warmup = estimate < 1000 ? 2 : 1;
           InferenceBenchmark.Figures java = null;
           double slowdownJava = Double.NaN;
           for (int attempt = 1; attempt <= retries && !(slowdownJava < DISTURBED); attempt++) {

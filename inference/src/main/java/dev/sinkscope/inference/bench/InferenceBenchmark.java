@@ -73,9 +73,13 @@ public final class InferenceBenchmark {
   public static Figures run(ModelSession session, FloatTensor pixels, int warmup, int runs, boolean fullCapture) {
     ModelSpec spec = session.spec();
     CaptureOptions full = CaptureOptions.DEFAULT.withAttention(AttentionCapture.FULL);
-    Timing fullTiming = fullCapture ? Timing.measure(warmup, runs, () -> pass(session, pixels, full)) : null;
-    Timing defaultTiming = Timing.measure(warmup, runs, () -> pass(session, pixels, CaptureOptions.DEFAULT));
-    Timing residualTiming = Timing.measure(warmup, runs, () -> pass(session, pixels, CaptureOptions.RESIDUAL_ONLY));
+    Timing[] passes = Timing.interleaved(warmup, runs,
+        fullCapture ? () -> pass(session, pixels, full) : null,
+        () -> pass(session, pixels, CaptureOptions.DEFAULT),
+        () -> pass(session, pixels, CaptureOptions.RESIDUAL_ONLY));
+    Timing fullTiming = passes[0];
+    Timing defaultTiming = passes[1];
+    Timing residualTiming = passes[2];
     int t = spec.tokenLayout(pixels.dim(2), pixels.dim(3)).totalTokens();
     AttentionCapture mode = CaptureOptions.DEFAULT.resolve(spec.numLayers(), spec.numHeads(), t);
 
@@ -111,17 +115,26 @@ public final class InferenceBenchmark {
   }
 
   /**
-   * Runs {@code passes} plain passes (JIT, engine and allocator warm-up) and returns the time of the
-   * last one in milliseconds, to size the runs of the scenarios.
+   * Warms up the JIT, the engine's allocator and the Java heap (which grows while full maps are
+   * copied) with passes in every capture mode, for at least {@code passes} passes and
+   * {@code minMillis}; returns the fastest pass in milliseconds, to size the runs of the scenarios.
+   *
+   * @param fullCapture include full-capture passes (needs heap for all maps)
    */
-  public static double warmUp(ModelSession session, FloatTensor pixels, int passes) {
-    double last = Double.NaN;
-    for (int i = 0; i < passes; i++) {
+  public static double warmUp(ModelSession session, FloatTensor pixels, int passes, long minMillis,
+      boolean fullCapture) {
+    CaptureOptions[] modes = fullCapture
+        ? new CaptureOptions[] {CaptureOptions.DEFAULT.withAttention(AttentionCapture.FULL), CaptureOptions.DEFAULT,
+            CaptureOptions.RESIDUAL_ONLY}
+        : new CaptureOptions[] {CaptureOptions.DEFAULT, CaptureOptions.RESIDUAL_ONLY};
+    double fastest = Double.POSITIVE_INFINITY;
+    long end = System.nanoTime() + minMillis * 1_000_000;
+    for (int i = 0; i < passes || System.nanoTime() < end; i++) {
       long start = System.nanoTime();
-      pass(session, pixels, CaptureOptions.DEFAULT);
-      last = (System.nanoTime() - start) / 1e6;
+      pass(session, pixels, modes[i % modes.length]);
+      fastest = Math.min(fastest, (System.nanoTime() - start) / 1e6);
     }
-    return last;
+    return fastest;
   }
 
   /** Forward passes only, on a model opened directly (e.g. in half precision): full, DEFAULT, residual. */

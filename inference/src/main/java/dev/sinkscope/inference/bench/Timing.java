@@ -34,6 +34,35 @@ public record Timing(double minMs, double medianMs, int runs) {
     return of(ms);
   }
 
+  /**
+   * Times several kinds of work in turns (a, b, c, a, b, c, ...), so a change in machine load
+   * during the measurement hits all of them alike; null entries are skipped and give null.
+   */
+  public static Timing[] interleaved(int warmup, int runs, Runnable... works) {
+    for (int i = 0; i < warmup; i++) {
+      for (Runnable w : works) {
+        if (w != null) {
+          w.run();
+        }
+      }
+    }
+    double[][] ms = new double[works.length][runs];
+    for (int i = 0; i < runs; i++) {
+      for (int k = 0; k < works.length; k++) {
+        if (works[k] != null) {
+          long start = System.nanoTime();
+          works[k].run();
+          ms[k][i] = (System.nanoTime() - start) / 1e6;
+        }
+      }
+    }
+    Timing[] out = new Timing[works.length];
+    for (int k = 0; k < works.length; k++) {
+      out[k] = works[k] == null ? null : of(ms[k]);
+    }
+    return out;
+  }
+
   /** Like {@link #measure(int, int, Runnable)}; {@code before} runs untimed ahead of each timed call. */
   public static <T> Timing measure(int warmup, int runs, Runnable before, Supplier<T> work) {
     for (int i = 0; i < warmup; i++) {
