@@ -16,7 +16,7 @@ public final class PassContext {
     for (int i = 0; i < s.length; i++) {
       shape[i] = Math.toIntExact(s[i]);
     }
-    debug.put(name, new FloatTensor(shape, array.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray()));
+    debug.put(name, new FloatTensor(shape, VitForward.toHost(array)));
   }
 
   public void recordDebug(String name, FloatTensor tensor) {

@@ -17,6 +17,7 @@ import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.result.LayerCapture;
 import dev.sinkscope.inference.result.TokenLayout;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,11 +71,14 @@ public final class VitForward {
     }
     TokenLayout baseLayout = spec.tokenLayout(height, width);
     TokenLayout layout = hooks.layoutAfterEmbeddings(baseLayout);
-    boolean resume = prior != null && resumeBlock > 0 && resumeBlock <= spec.numLayers()
-        && prior.layout().equals(layout) && java.util.Arrays.equals(prior.pixelValues().shape(), ps);
-    PassContext context = new PassContext();
     int d = spec.hiddenSize();
     int t = layout.totalTokens();
+    AttentionCapture mode = capture.resolve(spec.numLayers(), spec.numHeads(), t);
+    boolean resume = prior != null && resumeBlock > 0 && resumeBlock <= spec.numLayers()
+        && prior.layout().equals(layout) && java.util.Arrays.equals(prior.pixelValues().shape(), ps)
+        && priorHasCapture(prior, resumeBlock, mode, capture);
+    PassContext context = new PassContext();
+    Plan plan = new Plan(mode, capture.mlpActivations(), capture.headMean());
     List<LayerCapture> captures = new ArrayList<>(spec.numLayers());
     FloatTensor embeddings;
     try (NDManager pass = model.root().newSubManager()) {
@@ -103,7 +107,7 @@ public final class VitForward {
         cancel.throwIfCancelled();
         try (NDManager blockScope = pass.newSubManager()) {
           x.attach(blockScope); // the previous residual is freed with this block's temporaries
-          NDArray out = block(i, x, hooks, layout, capture, context, captures);
+          NDArray out = block(i, x, hooks, layout, plan, context, captures);
           out.attach(pass);
           x = out;
         }
@@ -130,16 +134,75 @@ public final class VitForward {
       }
       Map<String, FloatTensor> debug = new LinkedHashMap<>();
       if (!resume && (height / p != spec.nativeGrid() || width / p != spec.nativeGrid())) {
-        NDArray pos = model.positionsFor(height / p, width / p);
+        NDArray pos = inScope(model.positionsFor(height / p, width / p), pass);
         debug.put("debug.interpolated_position_embeddings",
             new FloatTensor(new int[] {1, (int) pos.getShape().get(1), d}, toHost(pos)));
       }
       debug.putAll(context.debug());
       if (resume) {
-        prior.debug().forEach(debug::putIfAbsent);
+        int reused = resumeBlock;
+        prior.debug().forEach((name, tensor) -> {
+          if (!AttentionSummary.isSummaryOfBlockAfter(name, reused)) {
+            debug.putIfAbsent(name, tensor);
+          }
+        });
       }
       return new ForwardResult(spec, layout, pixelValues, embeddings, captures, last, pooled, debug,
           model.device().toString());
+    }
+  }
+
+  /** What {@link #block} copies to the host, with AUTO already resolved. */
+  private record Plan(AttentionCapture attention, boolean mlpActivations, boolean headMean) {}
+
+  /** Whether the first {@code blocks} blocks of {@code prior} kept what {@code mode} keeps. */
+  private static boolean priorHasCapture(ForwardResult prior, int blocks, AttentionCapture mode, CaptureOptions capture) {
+    for (int b = 1; b <= blocks; b++) {
+      LayerCapture c = prior.block(b);
+      boolean attentionOk = switch (mode) {
+        case FULL -> c.attention() != null;
+        case SUMMARY -> AttentionSummary.stored(prior, b, capture.headMean());
+        default -> true;
+      };
+      if (!attentionOk || capture.mlpActivations() && c.mlpActivation() == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The full attention {@code [H, T, T]} of 1-based {@code block} of {@code result}, recomputed from
+   * the block's input (the kept residual stream) under {@code hooks}: the same ops on the same
+   * values, so it equals what a full-capture pass keeps. Costs the attention half of one block.
+   *
+   * @param hooks the hooks {@code result} was computed with (only attention normalisers matter)
+   */
+  public FloatTensor recomputeAttention(ForwardResult result, ForwardHooks hooks, int block) {
+    return recompute(result, hooks, block, -1);
+  }
+
+  /** One head {@code [T, T]} of {@link #recomputeAttention(ForwardResult, ForwardHooks, int)}. */
+  public FloatTensor recomputeAttention(ForwardResult result, ForwardHooks hooks, int block, int head) {
+    if (head < 0 || head >= spec.numHeads()) {
+      throw new IndexOutOfBoundsException("head " + head + " outside 0.." + (spec.numHeads() - 1));
+    }
+    return recompute(result, hooks, block, head);
+  }
+
+  private FloatTensor recompute(ForwardResult result, ForwardHooks hooks, int block, int head) {
+    if (block < 1 || block > result.blocks()) {
+      throw new IndexOutOfBoundsException("block " + block + " outside 1.." + result.blocks());
+    }
+    FloatTensor input = block == 1 ? result.embeddings() : result.block(block - 1).hidden(); // [T, D]
+    int t = input.dim(0);
+    try (NDManager scope = model.root().newSubManager()) {
+      NDArray x = scope.create(input.data(), new Shape(1, t, spec.hiddenSize())); // [1, T, D]
+      NDArray probs = attention(block - 1, x, hooks, result.layout(), new PassContext()); // [1, H, T, T]
+      if (head < 0) {
+        return new FloatTensor(new int[] {spec.numHeads(), t, t}, toHost(probs));
+      }
+      return new FloatTensor(new int[] {t, t}, toHost(probs.get(":, " + head + ", :, :")));
     }
   }
 
@@ -198,7 +261,7 @@ public final class VitForward {
     return copy;
   }
 
-  private NDArray block(int i, NDArray x, ForwardHooks hooks, TokenLayout layout, CaptureOptions capture,
+  private NDArray block(int i, NDArray x, ForwardHooks hooks, TokenLayout layout, Plan plan,
       PassContext context, List<LayerCapture> captures) {
     VitModel.Block w = model.blocks.get(i);
     int d = spec.hiddenSize();
@@ -207,40 +270,110 @@ public final class VitForward {
     long t = x.getShape().get(1);
 
     // --- attention
-    NDArray h = layerNorm(x, w.norm1W(), w.norm1B());                              // [1, T, D]
-    NDArray qkv = Linear.linear(h, w.qkvW(), w.qkvB()).singletonOrThrow();         // [1, T, 3D]
-    qkv = qkv.reshape(1, t, 3, heads, dh).transpose(2, 0, 3, 1, 4);               // [3, 1, H, T, dh]
-    NDArray q = qkv.get(0);                                                         // [1, H, T, dh]
-    NDArray k = qkv.get(1);
-    NDArray v = qkv.get(2);
-    NDArray logits = q.matMul(k.transpose(0, 1, 3, 2)).mul((float) (1.0 / Math.sqrt(dh))); // [1, H, T, T]
-    NDArray custom = hooks.normalizeAttention(i, logits, layout, context);
-    NDArray probs = custom != null ? custom : logits.softmax(-1);                  // [1, H, T, T]
-    NDArray headOut = probs.matMul(v);                                              // [1, H, T, dh]
-    headOut = hooks.headOutputs(i, headOut, layout, context);
+    NDArray[] qkv = queryKeyValue(w, x);                                            // 3 x [1, H, T, dh]
+    NDArray probs = normalize(i, qkv[0], qkv[1], hooks, layout, context);           // [1, H, T, T] fp32
+    NDArray headOut = toMatmulType(probs).matMul(qkv[2]);                         // [1, H, T, dh]
+    headOut = hooked(headOut, hooks, o -> hooks.headOutputs(i, o, layout, context));
     NDArray merged = headOut.transpose(0, 2, 1, 3).reshape(1, t, d);                // [1, T, D]
-    NDArray attnOut = Linear.linear(merged, w.projW(), w.projB()).singletonOrThrow(); // [1, T, D]
+    NDArray attnOut = toFloat32(Linear.linear(merged, w.projW(), w.projB()).singletonOrThrow()); // [1, T, D]
     if (w.ls1() != null) {
       attnOut = attnOut.mul(w.ls1());
     }
     NDArray afterAttn = x.add(attnOut);                                             // [1, T, D]
 
     // --- MLP
-    NDArray h2 = layerNorm(afterAttn, w.norm2W(), w.norm2B());                      // [1, T, D]
+    NDArray h2 = toMatmulType(layerNorm(afterAttn, w.norm2W(), w.norm2B()));        // [1, T, D]
     NDArray pre = Linear.linear(h2, w.fc1W(), w.fc1B()).singletonOrThrow();        // [1, T, M] (SwiGLU: [1, T, 2M])
     NDArray act = activate(pre);                                                    // [1, T, M]
-    act = hooks.mlpActivations(i, act, layout, context);
-    NDArray mlpOut = Linear.linear(act, w.fc2W(), w.fc2B()).singletonOrThrow();    // [1, T, D]
+    act = hooked(act, hooks, a -> hooks.mlpActivations(i, a, layout, context));
+    NDArray mlpOut = toFloat32(Linear.linear(act, w.fc2W(), w.fc2B()).singletonOrThrow()); // [1, T, D]
     if (w.ls2() != null) {
       mlpOut = mlpOut.mul(w.ls2());
     }
     NDArray out = afterAttn.add(mlpOut);                                            // [1, T, D]
 
     int tokens = (int) t;
-    captures.add(new LayerCapture(i + 1, host(out, tokens, d),
-        capture.attentionMaps() ? new FloatTensor(new int[] {heads, tokens, tokens}, toHost(probs)) : null,
-        capture.mlpActivations() ? new FloatTensor(new int[] {tokens, spec.intermediateSize()}, toHost(act)) : null));
+    FloatTensor attention = null;
+    if (plan.attention() == AttentionCapture.FULL) {
+      attention = new FloatTensor(new int[] {heads, tokens, tokens}, toHost(probs));
+    } else if (plan.attention() == AttentionCapture.SUMMARY) {
+      summarize(i + 1, probs, layout, plan.headMean()).writeTo(context.debug());
+    }
+    captures.add(new LayerCapture(i + 1, host(out, tokens, d), attention,
+        plan.mlpActivations() ? new FloatTensor(new int[] {tokens, spec.intermediateSize()}, toHost(act)) : null));
     return out;
+  }
+
+  /** q (already scaled by 1/sqrt(dh)), k and v of block {@code i}: three {@code [1, H, T, dh]} views. */
+  private NDArray[] queryKeyValue(VitModel.Block w, NDArray x) {
+    long t = x.getShape().get(1);
+    NDArray h = toMatmulType(layerNorm(x, w.norm1W(), w.norm1B()));               // [1, T, D]
+    NDArray qkv = Linear.linear(h, w.qkvW(), w.qkvB()).singletonOrThrow();         // [1, T, 3D]
+    NDList parts = qkv.reshape(t, 3, spec.numHeads(), spec.headDim()).transpose(1, 2, 0, 3) // [3, H, T, dh]
+        .split(3, 0);                                                                // 3 x [1, H, T, dh]
+    return new NDArray[] {parts.get(0), parts.get(1), parts.get(2)};
+  }
+
+  /** Row-normalised attention {@code [1, H, T, T]} in float32: softmax, or what the hooks substitute. */
+  private NDArray normalize(int i, NDArray q, NDArray k, ForwardHooks hooks, TokenLayout layout, PassContext context) {
+    NDArray logits = toFloat32(q.matMul(k.transpose(0, 1, 3, 2)));                // [1, H, T, T]
+    NDArray custom = hooks.normalizeAttention(i, logits, layout, context);
+    return custom != null ? custom : logits.softmax(-1);
+  }
+
+  /** Block {@code i}'s attention {@code [1, H, T, T]} for input {@code x [1, T, D]}. */
+  private NDArray attention(int i, NDArray x, ForwardHooks hooks, TokenLayout layout, PassContext context) {
+    NDArray[] qkv = queryKeyValue(model.blocks.get(i), x);
+    return normalize(i, qkv[0], qkv[1], hooks, layout, context);
+  }
+
+  /**
+   * Reduces {@code probs [1, H, T, T]} on the device to the five {@code [H, T]} vectors of an
+   * {@link AttentionSummary} (and the head mean {@code [T, T]}), then copies them in one transfer.
+   */
+  private AttentionSummary summarize(int block, NDArray probs, TokenLayout layout, boolean headMean) {
+    int heads = (int) probs.getShape().get(1);
+    int t = (int) probs.getShape().get(2);
+    int firstPatch = layout.firstPatchIndex();
+    NDList parts = new NDList(
+        probs.sum(new int[] {2}),                                                             // [1, H, T] column sums
+        probs.get(":, :, " + firstPatch + ":" + (firstPatch + layout.patchCount()) + ", :").sum(new int[] {2}),
+        probs.reshape(1, heads, (long) t * t).get(":, :, ::" + (t + 1)),                      // [1, H, T] diagonal
+        layout.hasCls() ? probs.get(":, :, 0, :") : probs.get(":, :, 0, :").zerosLike(),      // [1, H, T] CLS row
+        probs.sum(new int[] {3}));                                                            // [1, H, T] row sums
+    float[] packed = toHost(NDArrays.stack(parts, 0));                                        // [5, 1, H, T]
+    int n = heads * t;
+    float[] mean = headMean ? toHost(probs.mean(new int[] {1})) : null;                       // [T, T]
+    return new AttentionSummary(block, layout, heads,
+        java.util.Arrays.copyOfRange(packed, 0, n),
+        java.util.Arrays.copyOfRange(packed, n, 2 * n),
+        java.util.Arrays.copyOfRange(packed, 2 * n, 3 * n),
+        layout.hasCls() ? java.util.Arrays.copyOfRange(packed, 3 * n, 4 * n) : null,
+        java.util.Arrays.copyOfRange(packed, 4 * n, 5 * n),
+        mean);
+  }
+
+  /**
+   * Calls a hook with a float32 activation (hooks build float32 constants) and returns the result
+   * in the matmul type; no casts at all in float32 or without hooks.
+   */
+  private NDArray hooked(NDArray a, ForwardHooks hooks, java.util.function.UnaryOperator<NDArray> hook) {
+    if (hooks == ForwardHooks.NONE) {
+      return a;
+    }
+    if (model.precision() == Precision.FP32) {
+      return hook.apply(a);
+    }
+    return toMatmulType(hook.apply(toFloat32(a)));
+  }
+
+  private NDArray toMatmulType(NDArray a) {
+    DataType type = model.precision().matmulType();
+    return a.getDataType() == type ? a : a.toType(type, false);
+  }
+
+  private static NDArray toFloat32(NDArray a) {
+    return a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
   }
 
   private NDArray activate(NDArray pre) {
@@ -270,10 +403,16 @@ public final class VitForward {
     return new FloatTensor(new int[] {tokens, width}, toHost(x));
   }
 
-  /** Copies to a host float[] (via the CPU when the array lives on a GPU). */
+  /**
+   * Copies to a new host {@code float[]}: cast to float32 where the array lives, move to the CPU,
+   * then one bulk copy out of a direct view of the tensor memory ({@code toFloatArray()} would copy
+   * twice through a JNI {@code byte[]}). Temporaries stay in the array's own scope.
+   */
   static float[] toHost(NDArray a) {
-    NDArray cpu = a.getDevice().equals(Device.cpu()) ? a : a.toDevice(Device.cpu(), false);
-    NDArray f = cpu.getDataType() == DataType.FLOAT32 ? cpu : cpu.toType(DataType.FLOAT32, false);
-    return f.toFloatArray();
+    NDArray f = toFloat32(a);
+    NDArray cpu = f.getDevice().equals(Device.cpu()) ? f : f.toDevice(Device.cpu(), false);
+    float[] out = new float[Math.toIntExact(cpu.size())];
+    cpu.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(out);
+    return out;
   }
 }

@@ -37,6 +37,7 @@ public final class VitModel implements AutoCloseable {
   private final NDManager root;
   private final NDManager positionCacheScope;
   private final Device device;
+  private final Precision precision;
   final NDArray patchW;       // [D, 3, P, P]
   final NDArray patchB;       // [D] (zeros when the checkpoint has none)
   final NDArray cls;          // [1, 1, D] or null
@@ -53,10 +54,12 @@ public final class VitModel implements AutoCloseable {
   private final float[] positionTableHost; // [N_pos, D], for host-side resampling
   private final Map<Long, NDArray> resizedPositions = new LinkedHashMap<>();
 
-  private VitModel(ModelSpec spec, NDManager root, Map<String, NDArray> w, float[] positionTableHost) {
+  private VitModel(ModelSpec spec, NDManager root, Map<String, NDArray> w, float[] positionTableHost,
+      Precision precision) {
     this.spec = spec;
     this.root = root;
     this.device = root.getDevice();
+    this.precision = precision;
     this.positionCacheScope = root.newSubManager();
     int d = spec.hiddenSize();
     this.patchW = w.get(CanonicalWeights.PATCH_WEIGHT);
@@ -87,17 +90,75 @@ public final class VitModel implements AutoCloseable {
       } else if (qkvB == null) {
         qkvB = root.zeros(new Shape(3L * d));
       }
+      // The 1/sqrt(dh) of the attention logits goes into the query rows once, here, instead of
+      // scaling every [H, T, T] logit map; for dh a power of 4 the factor is a power of 2, so the
+      // logits are bit-identical to scaling after the product.
+      NDArray qkvScale = root.create(querySideScale(d, spec.headDim()), new Shape(3L * d));
+      NDArray scaledW = foldRows(qkvW, qkvScale);
+      NDArray scaledB = foldRows(qkvB, qkvScale);
+      qkvScale.close();
+      NDArray projW = w.get(CanonicalWeights.block(i, "proj.weight"));
+      NDArray projB = w.get(CanonicalWeights.block(i, "proj.bias"));
+      NDArray fc2W = w.get(CanonicalWeights.block(i, "fc2.weight"));
+      NDArray fc2B = w.get(CanonicalWeights.block(i, "fc2.bias"));
+      NDArray ls1 = w.get(CanonicalWeights.block(i, "ls1"));
+      NDArray ls2 = w.get(CanonicalWeights.block(i, "ls2"));
+      // In float32 the layer scales go into the output rows of proj and fc2 (one multiply less per
+      // branch). In half precision they stay separate: scales near 1e-5 times weights would
+      // underflow fp16.
+      if (precision == Precision.FP32 && ls1 != null) {
+        projW = foldRows(projW, ls1);
+        projB = foldRows(projB, ls1);
+        ls1.close();
+        ls1 = null;
+      }
+      if (precision == Precision.FP32 && ls2 != null) {
+        fc2W = foldRows(fc2W, ls2);
+        fc2B = foldRows(fc2B, ls2);
+        ls2.close();
+        ls2 = null;
+      }
       list.add(new Block(
           w.get(CanonicalWeights.block(i, "norm1.weight")), w.get(CanonicalWeights.block(i, "norm1.bias")),
-          qkvW, qkvB,
-          w.get(CanonicalWeights.block(i, "proj.weight")), w.get(CanonicalWeights.block(i, "proj.bias")),
-          w.get(CanonicalWeights.block(i, "ls1")),
+          matmulWeight(scaledW), matmulWeight(scaledB), matmulWeight(projW), matmulWeight(projB), ls1,
           w.get(CanonicalWeights.block(i, "norm2.weight")), w.get(CanonicalWeights.block(i, "norm2.bias")),
-          w.get(CanonicalWeights.block(i, "fc1.weight")), w.get(CanonicalWeights.block(i, "fc1.bias")),
-          w.get(CanonicalWeights.block(i, "fc2.weight")), w.get(CanonicalWeights.block(i, "fc2.bias")),
-          w.get(CanonicalWeights.block(i, "ls2"))));
+          matmulWeight(w.get(CanonicalWeights.block(i, "fc1.weight"))),
+          matmulWeight(w.get(CanonicalWeights.block(i, "fc1.bias"))),
+          matmulWeight(fc2W), matmulWeight(fc2B), ls2));
     }
     this.blocks = List.copyOf(list);
+  }
+
+  /** {@code [3D]}: 1/sqrt(dh) for the query rows, 1 for key and value rows. */
+  private static float[] querySideScale(int d, int headDim) {
+    float[] scale = new float[3 * d];
+    java.util.Arrays.fill(scale, 0, d, (float) (1.0 / Math.sqrt(headDim)));
+    java.util.Arrays.fill(scale, d, 3 * d, 1f);
+    return scale;
+  }
+
+  /** Multiplies row r of {@code a} ({@code [R]} or {@code [R, C]}) by {@code scale[r]}; frees {@code a}. */
+  private NDArray foldRows(NDArray a, NDArray scale) {
+    long[] shape = a.getShape().getShape();
+    NDArray s = shape.length == 1 ? scale : scale.reshape(shape[0], 1);
+    NDArray folded = a.mul(s);
+    folded.attach(root);
+    if (s != scale) {
+      s.close();
+    }
+    a.close();
+    return folded;
+  }
+
+  /** The weight in the matmul type of the precision (the fp32 original is freed when cast). */
+  private NDArray matmulWeight(NDArray a) {
+    if (a == null || a.getDataType() == precision.matmulType()) {
+      return a;
+    }
+    NDArray cast = a.toType(precision.matmulType(), true);
+    cast.attach(root);
+    a.close();
+    return cast;
   }
 
   private static NDArray orZeros(NDArray a, int d, NDManager m) {
@@ -108,8 +169,16 @@ public final class VitModel implements AutoCloseable {
     return a == null ? null : a.reshape(shape);
   }
 
-  /** Loads every weight of {@code checkpoint} onto {@code device}. */
+  /** Loads every weight of {@code checkpoint} onto {@code device} in float32. */
   public static VitModel load(Checkpoint checkpoint, Device device) throws ModelLoadException {
+    return load(checkpoint, device, Precision.FP32);
+  }
+
+  /**
+   * Loads every weight of {@code checkpoint} onto {@code device}; with {@link Precision#FP16} the
+   * linear-layer weights are cast to half precision once, here.
+   */
+  public static VitModel load(Checkpoint checkpoint, Device device, Precision precision) throws ModelLoadException {
     NDManager root = NDManager.newBaseManager(device);
     try {
       Map<String, NDArray> weights = new LinkedHashMap<>();
@@ -136,7 +205,7 @@ public final class VitModel implements AutoCloseable {
           values.duplicate().order(values.order()).asFloatBuffer().get(positionHost);
         }
       }
-      return new VitModel(checkpoint.spec(), root, weights, positionHost);
+      return new VitModel(checkpoint.spec(), root, weights, positionHost, precision);
     } catch (ModelLoadException | RuntimeException e) {
       root.close();
       throw e;
@@ -149,6 +218,10 @@ public final class VitModel implements AutoCloseable {
 
   public Device device() {
     return device;
+  }
+
+  public Precision precision() {
+    return precision;
   }
 
   NDManager root() {
