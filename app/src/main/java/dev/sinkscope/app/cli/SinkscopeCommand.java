@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
         ModelsCommand.class,
         SaveSessionCommand.class,
         ReportCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class SinkscopeCommand implements Runnable {
   /** Commands whose help ends with the list of mitigation SPECs. */

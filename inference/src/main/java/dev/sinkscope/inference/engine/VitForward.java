@@ -273,6 +273,9 @@ public final class VitForward {
     NDArray[] qkv = queryKeyValue(w, x);                                            // 3 x [1, H, T, dh]
     NDArray probs = normalize(i, qkv[0], qkv[1], hooks, layout, context);           // [1, H, T, T] fp32
     NDArray headOut = toMatmulType(probs).matMul(qkv[2]);                         // [1, H, T, dh]
+    if (w.gateW() != null) {
+      headOut = trainedGate(w, x, headOut);
+    }
     headOut = hooked(headOut, hooks, o -> hooks.headOutputs(i, o, layout, context));
     NDArray merged = headOut.transpose(0, 2, 1, 3).reshape(1, t, d);                // [1, T, D]
     NDArray attnOut = toFloat32(Linear.linear(merged, w.projW(), w.projB()).singletonOrThrow()); // [1, T, D]
@@ -302,6 +305,21 @@ public final class VitForward {
     captures.add(new LayerCapture(i + 1, host(out, tokens, d), attention,
         plan.mlpActivations() ? new FloatTensor(new int[] {tokens, spec.intermediateSize()}, toHost(act)) : null));
     return out;
+  }
+
+  /**
+   * A checkpoint's trained attention gate (Qiu et al. G1): {@code Y ⊙ σ(LN(x) Wᵀ + b)}, headwise
+   * ({@code W [H, D]}) or elementwise ({@code W [D, D]}), before the output projection.
+   */
+  private NDArray trainedGate(VitModel.Block w, NDArray x, NDArray headOut) {
+    long t = x.getShape().get(1);
+    int heads = spec.numHeads();
+    NDArray h = toMatmulType(layerNorm(x, w.norm1W(), w.norm1B()));                 // [1, T, D]
+    NDArray gate = Activation.sigmoid(toFloat32(Linear.linear(h, w.gateW(), w.gateB()).singletonOrThrow()));
+    NDArray perHead = spec.attentionGate() == dev.sinkscope.inference.model.AttentionGate.HEADWISE
+        ? gate.transpose(0, 2, 1).reshape(1, heads, t, 1)                              // [1, T, H] -> [1, H, T, 1]
+        : gate.reshape(1, t, heads, spec.headDim()).transpose(0, 2, 1, 3);            // [1, T, D] -> [1, H, T, dh]
+    return headOut.mul(toMatmulType(perHead));
   }
 
   /** q (already scaled by 1/sqrt(dh)), k and v of block {@code i}: three {@code [1, H, T, dh]} views. */

@@ -31,7 +31,7 @@ public final class VitModel implements AutoCloseable {
   /** One block's weights; q, k, v fused into one {@code [3D, D]} projection. */
   record Block(NDArray norm1W, NDArray norm1B, NDArray qkvW, NDArray qkvB, NDArray projW, NDArray projB,
       NDArray ls1, NDArray norm2W, NDArray norm2B, NDArray fc1W, NDArray fc1B, NDArray fc2W, NDArray fc2B,
-      NDArray ls2) {}
+      NDArray ls2, NDArray gateW, NDArray gateB) {}
 
   private final ModelSpec spec;
   private final NDManager root;
@@ -124,9 +124,20 @@ public final class VitModel implements AutoCloseable {
           w.get(CanonicalWeights.block(i, "norm2.weight")), w.get(CanonicalWeights.block(i, "norm2.bias")),
           matmulWeight(w.get(CanonicalWeights.block(i, "fc1.weight"))),
           matmulWeight(w.get(CanonicalWeights.block(i, "fc1.bias"))),
-          matmulWeight(fc2W), matmulWeight(fc2B), ls2));
+          matmulWeight(fc2W), matmulWeight(fc2B), ls2,
+          matmulWeight(w.get(CanonicalWeights.block(i, "gate.weight"))), matmulWeight(gateBias(w, i, spec, root))));
     }
     this.blocks = List.copyOf(list);
+  }
+
+  /** The trained gate's bias, zeros when the checkpoint has a gate without one; null without gates. */
+  private static NDArray gateBias(Map<String, NDArray> w, int block, ModelSpec spec, NDManager root) {
+    if (!w.containsKey(CanonicalWeights.block(block, "gate.weight"))) {
+      return null;
+    }
+    NDArray bias = w.get(CanonicalWeights.block(block, "gate.bias"));
+    long rows = w.get(CanonicalWeights.block(block, "gate.weight")).getShape().get(0);
+    return bias != null ? bias : root.zeros(new Shape(rows));
   }
 
   /** {@code [3D]}: 1/sqrt(dh) for the query rows, 1 for key and value rows. */
