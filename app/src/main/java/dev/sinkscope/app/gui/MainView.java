@@ -184,7 +184,10 @@ public final class MainView {
         ((javafx.stage.Stage) owner).close();
       }
     });
-    file.getItems().addAll(openModel, openImage, paste, new SeparatorMenuItem(), recentModels, recentImages,
+    MenuItem realCheckpoint = item("How to open a real checkpoint…", null, this::showRealCheckpointHelp);
+    realCheckpoint.setId("realCheckpointHelp");
+    file.getItems().addAll(openModel, realCheckpoint, openImage, paste, new SeparatorMenuItem(), recentModels,
+        recentImages,
         new SeparatorMenuItem(), exportView, exportComparison, exportMetrics, new SeparatorMenuItem(), quit);
 
     Menu view = new Menu("View");
@@ -615,6 +618,22 @@ public final class MainView {
     Optional<Path> file = dialogs.saveFile(owner, title, vm.preferences().lastFolder("export"), name, filters);
     file.ifPresent(p -> vm.preferences().setLastFolder("export", p.toAbsolutePath().getParent()));
     return file;
+  }
+
+  private void showRealCheckpointHelp() {
+    javafx.scene.control.Alert note = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.INFORMATION);
+    note.initOwner(owner);
+    note.setTitle("Sinkscope");
+    note.setHeaderText("Opening a real checkpoint");
+    note.setContentText("The model opened at start is the synthetic sink phantom. To study a trained model, use"
+        + " File > Open model folder… (or drop the folder on the window) and pick a folder holding config.json and"
+        + " model.safetensors (or a sharded index): Hugging Face DINOv2 (with or without registers), ViT, DeiT,"
+        + " CLIP vision, or a timm vit_*/deit3_* checkpoint. Models you downloaded from Python are in the"
+        + " Hugging Face cache, e.g. ~/.cache/huggingface/hub/models--facebook--dinov2-small/snapshots/<commit>;"
+        + " to download one, run: java -jar sinkscope.jar download facebook/dinov2-small."
+        + " Pickle files (.bin, .pth) are never opened: use the repository's safetensors weights.");
+    note.getDialogPane().setPrefWidth(620);
+    note.show();
   }
 
   private void showPhantomNote() {
