@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
         SaveSessionCommand.class,
         ReportCommand.class,
         BenchCommand.class,
+        DenoiseCommand.class,
         CommandLine.HelpCommand.class})
 public final class SinkscopeCommand implements Runnable {
   /** Commands whose help ends with the list of mitigation SPECs. */
