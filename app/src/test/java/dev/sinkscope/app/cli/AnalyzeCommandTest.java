@@ -72,6 +72,20 @@ class AnalyzeCommandTest {
     JsonNode first = report.get("layers").get(0);
     assertTrue(first.get("min").asDouble() <= first.get("median").asDouble());
     assertTrue(first.get("median").asDouble() <= first.get("max").asDouble());
+    assertEquals(1.0, first.get("rowSumMean").asDouble(), 1e-4, "softmax rows sum to 1");
+  }
+
+  @Test
+  void rowSumReadoutShowsWhatASigmoidSwapDoes() throws Exception {
+    Path dir = FIXTURES.resolve("dinov2-hf");
+    Path json = tmp.resolve("sigmoid.json");
+    StringWriter err = new StringWriter();
+    assertEquals(0, run(new StringWriter(), err, List.of("analyze", "--model", dir.toString(), "--pixels",
+        dir.resolve("input.safetensors").toString(), "--json", json.toString(), "--device", "cpu",
+        "--mitigation", "attn:kind=sigmoid,layers=2-3")), err.toString());
+    JsonNode layers = new ObjectMapper().readTree(json.toFile()).get("layers");
+    assertEquals(1.0, layers.get(1).get("rowSumMean").asDouble(), 1e-4, "block 2 (0-based 1) keeps softmax");
+    assertTrue(Math.abs(layers.get(3).get("rowSumMean").asDouble() - 1.0) > 1e-3, "block 4 (0-based 3) is sigmoid");
   }
 
   @Test
