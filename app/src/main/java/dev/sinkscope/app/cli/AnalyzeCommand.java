@@ -102,6 +102,10 @@ final class AnalyzeCommand implements Callable<Integer> {
           result.layout().totalTokens(), result.blocks());
       AnalyzeReport report = AnalyzeReport.of(result, session.deviceDescription());
       report.printTable(out);
+      dev.sinkscope.inference.result.NumericalHealth health = dev.sinkscope.inference.result.NumericalHealth.check(result);
+      if (!health.ok()) {
+        out.println("warning: " + health.describe());
+      }
       if (dump != null) {
         Map<String, FloatTensor> tensors = ResultDump.tensors(result);
         SafetensorsWriter.write(dump, tensors, Map.of("producer", "sinkscope", "model", session.spec().name()));
@@ -112,6 +116,10 @@ final class AnalyzeCommand implements Callable<Integer> {
         out.println("json:   " + json);
       }
       if (png != null) {
+        if (!health.ok()) {
+          // garbage in the activations must not become a plausible-looking picture
+          throw new IllegalStateException("no heatmap written: " + health.describe());
+        }
         HeatmapExport.write(png, resolved, image, result, stack, picture);
         out.println("png:    " + png);
       }
