@@ -103,4 +103,32 @@ class AnalyzeCommandTest {
     assertTrue(err.toString().contains("safetensors"), err.toString());
     assertTrue(err.toString().contains("never unpickles"), err.toString());
   }
+
+  @Test
+  void nonFiniteActivationsAreReportedAndNeverDrawn() throws Exception {
+    Path source = FIXTURES.resolve("dinov2-hf");
+    Path model = java.nio.file.Files.createDirectories(tmp.resolve("inf-model"));
+    java.nio.file.Files.copy(source.resolve("config.json"), model.resolve("config.json"));
+    java.util.Map<String, dev.sinkscope.inference.result.FloatTensor> tensors = new java.util.LinkedHashMap<>();
+    try (SafetensorsFile f = SafetensorsFile.open(source.resolve("model.safetensors"))) {
+      for (String name : f.tensors().keySet()) {
+        float[] values = f.readFloats(name);
+        if (name.equals("encoder.layer.1.attention.attention.query.weight")) {
+          values[0] = Float.POSITIVE_INFINITY;
+        }
+        tensors.put(name, new dev.sinkscope.inference.result.FloatTensor(f.info(name).intShape(), values));
+      }
+    }
+    dev.sinkscope.inference.safetensors.SafetensorsWriter.write(model.resolve("model.safetensors"), tensors,
+        java.util.Map.of());
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    Path png = tmp.resolve("inf.png");
+    int code = run(out, err, List.of("analyze", "--model", model.toString(), "--pixels",
+        source.resolve("input.safetensors").toString(), "--png", png.toString(), "--device", "cpu"));
+    assertEquals(2, code, out + "\n" + err);
+    assertTrue(err.toString().contains("no heatmap written"), err.toString());
+    assertTrue(out.toString().contains("warning:"), out.toString());
+    assertTrue(!java.nio.file.Files.exists(png), "no picture drawn from garbage");
+  }
 }
