@@ -36,7 +36,7 @@ class HubModelIdTest {
     assertTrue(HubModelId.isHubIdWithOrg("facebook/dinov2-small"));
     assertTrue(HubModelId.isHubIdWithOrg("facebook/dinov2-small@main"));
     assertFalse(HubModelId.isHubIdWithOrg("gpt2"));
-    assertFalse(HubModelId.isHubIdWithOrg("/home/me/model"));
+    assertFalse(HubModelId.isHubIdWithOrg("/srv/models/model"));
     assertFalse(HubModelId.isHubIdWithOrg("./model"));
   }
 }
