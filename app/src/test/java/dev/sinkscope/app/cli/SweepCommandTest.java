@@ -96,6 +96,40 @@ class SweepCommandTest {
   }
 
   @Test
+  void batchedSweepRanksAndMeasuresLikeOneImageAtATime() throws Exception {
+    Path single = tmp.resolve("single.csv");
+    Path batched = tmp.resolve("batched.csv");
+    Files.copy(Cli.PHOTOS.resolve("coffee.png"), images.resolve("coffee-again.png"));
+
+    Cli.offline(tmp).run("sweep", "--model", "phantom", "--images", images, "--csv", single, "--batch", "1",
+        "--device", "cpu").assertOk();
+    Cli.offline(tmp).run("sweep", "--model", "phantom", "--images", images, "--csv", batched, "--batch", "3",
+        "--device", "cpu").assertOk();
+
+    List<String> one = Files.readAllLines(single);
+    List<String> three = Files.readAllLines(batched);
+    assertEquals(column(one, "image"), column(three, "image"));
+    assertEquals(column(one, "artifactCount"), column(three, "artifactCount"));
+    assertEquals(column(one, "worstBlock"), column(three, "worstBlock"));
+    assertEquals(List.of("ok", "ok", "ok", "ok", "error"), column(three, "status"));
+    for (String metric : List.of("maxOverMedian", "sinkMassOnArtifacts", "patchNormMax")) {
+      List<String> a = column(one, metric);
+      List<String> b = column(three, metric);
+      for (int i = 0; i < 4; i++) {
+        double x = Double.parseDouble(a.get(i));
+        double y = Double.parseDouble(b.get(i));
+        assertEquals(x, y, 1e-5 * Math.max(1, Math.abs(x)), metric + " of " + column(one, "image").get(i));
+      }
+    }
+  }
+
+  @Test
+  void batchBelowOneIsRefused() throws Exception {
+    Cli.offline(tmp).run("sweep", "--model", "phantom", "--images", images, "--csv", tmp.resolve("s.csv"),
+        "--batch", "0").assertOneLineError("sweep", "--batch must be >= 1");
+  }
+
+  @Test
   void folderWithoutImagesIsOneClearLine() throws Exception {
     Path empty = Files.createDirectories(tmp.resolve("empty"));
     Cli.offline(tmp).run("sweep", "--model", "phantom", "--images", empty, "--csv", tmp.resolve("s.csv"))

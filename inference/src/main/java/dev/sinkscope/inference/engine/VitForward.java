@@ -27,7 +27,7 @@ import java.util.Map;
  * The forward pass shared by every supported family, written with NDArray ops and an explicit
  * attention matrix so every map can be captured.
  *
- * <p>Dimension legend: B = 1 batch, C = 3 channels, P patch size, h x w patch grid, N = h*w,
+ * <p>Dimension legend: B batch (1 except in unhooked {@link #runBatch} passes), C = 3 channels, P patch size, h x w patch grid, N = h*w,
  * T tokens (prefix + N + appended), D width, H heads, dh = D/H, M MLP neurons.
  *
  * <p>Not thread-safe: run all passes of one model on one thread.
@@ -59,47 +59,86 @@ public final class VitForward {
    */
   public ForwardResult run(FloatTensor pixelValues, ForwardHooks hooks, CaptureOptions capture,
       CancellationToken cancel, ProgressListener progress, ForwardResult prior, int resumeBlock) {
+    checkPixels(pixelValues);
+    return pass(List.of(pixelValues), hooks, capture, cancel, progress, prior, resumeBlock).get(0);
+  }
+
+  /**
+   * One unhooked pass over several images of the same size, stacked on the batch axis. Each result
+   * equals what {@link #run} gives for that image alone (up to float summation order in the
+   * matrix products). Mitigation hooks work on one image, so batches run without them.
+   *
+   * @param pixelValues B images, each {@code [1, 3, H, W]} with the same H and W
+   */
+  public List<ForwardResult> runBatch(List<FloatTensor> pixelValues, CaptureOptions capture,
+      CancellationToken cancel, ProgressListener progress) {
+    if (pixelValues.isEmpty()) {
+      return List.of();
+    }
+    for (FloatTensor p : pixelValues) {
+      checkPixels(p);
+      if (!java.util.Arrays.equals(p.shape(), pixelValues.get(0).shape())) {
+        throw new IllegalArgumentException("a batch needs images of one size: " + pixelValues.get(0) + " vs " + p);
+      }
+    }
+    return pass(pixelValues, ForwardHooks.NONE, capture, cancel, progress, null, 0);
+  }
+
+  private void checkPixels(FloatTensor pixelValues) {
     int[] ps = pixelValues.shape();
     if (ps.length != 4 || ps[0] != 1 || ps[1] != 3) {
       throw new IllegalArgumentException("pixel_values must be [1, 3, H, W], got " + pixelValues);
     }
+    int p = spec.patchSize();
+    if (ps[2] % p != 0 || ps[3] % p != 0 || ps[2] < p || ps[3] < p) {
+      throw new IllegalArgumentException("input " + ps[2] + "x" + ps[3] + " is not a multiple of the patch size " + p);
+    }
+  }
+
+  /** The pass over B = {@code images.size()} images; hooks and resuming only with B = 1. */
+  private List<ForwardResult> pass(List<FloatTensor> images, ForwardHooks hooks, CaptureOptions capture,
+      CancellationToken cancel, ProgressListener progress, ForwardResult prior, int resumeBlock) {
+    int b = images.size();
+    FloatTensor pixelValues = images.get(0);
+    int[] ps = pixelValues.shape();
     int height = ps[2];
     int width = ps[3];
     int p = spec.patchSize();
-    if (height % p != 0 || width % p != 0 || height < p || width < p) {
-      throw new IllegalArgumentException("input " + height + "x" + width + " is not a multiple of the patch size " + p);
-    }
     TokenLayout baseLayout = spec.tokenLayout(height, width);
     TokenLayout layout = hooks.layoutAfterEmbeddings(baseLayout);
     int d = spec.hiddenSize();
     int t = layout.totalTokens();
     AttentionCapture mode = capture.resolve(spec.numLayers(), spec.numHeads(), t);
-    boolean resume = prior != null && resumeBlock > 0 && resumeBlock <= spec.numLayers()
+    boolean resume = b == 1 && prior != null && resumeBlock > 0 && resumeBlock <= spec.numLayers()
         && prior.layout().equals(layout) && java.util.Arrays.equals(prior.pixelValues().shape(), ps)
         && priorHasCapture(prior, resumeBlock, mode, capture);
-    PassContext context = new PassContext();
+    List<PassContext> contexts = new ArrayList<>(b);
+    List<List<LayerCapture>> captures = new ArrayList<>(b);
+    for (int n = 0; n < b; n++) {
+      contexts.add(new PassContext());
+      captures.add(new ArrayList<>(spec.numLayers()));
+    }
     Plan plan = new Plan(mode, capture.mlpActivations(), capture.headMean());
-    List<LayerCapture> captures = new ArrayList<>(spec.numLayers());
-    FloatTensor embeddings;
+    List<FloatTensor> embeddings;
     try (NDManager pass = model.root().newSubManager()) {
-      NDArray x; // [1, T, D]
+      NDArray x; // [B, T, D]
       int start;
       if (resume) {
-        embeddings = prior.embeddings();
-        captures.addAll(prior.layers().subList(0, resumeBlock));
+        embeddings = List.of(prior.embeddings());
+        captures.get(0).addAll(prior.layers().subList(0, resumeBlock));
         FloatTensor hidden = prior.block(resumeBlock).hidden();
         x = pass.create(hidden.data(), new Shape(1, t, d));
         start = resumeBlock;
       } else {
-        x = embed(pass, pixelValues, baseLayout);
-        x = hooks.afterEmbeddings(x, baseLayout, context);
+        x = embed(pass, images, baseLayout);
+        x = hooks.afterEmbeddings(x, baseLayout, contexts.get(0));
         if (x.getShape().get(1) != t) {
           throw new IllegalStateException("hooks produced " + x.getShape() + " tokens, layout says " + t);
         }
         if (model.preNormW != null) {
           x = layerNorm(x, model.preNormW, model.preNormB);
         }
-        embeddings = host(x, t, d);
+        embeddings = perImage(x, t, d);
         start = 0;
       }
       progress.blocksDone(start, spec.numLayers());
@@ -107,48 +146,63 @@ public final class VitForward {
         cancel.throwIfCancelled();
         try (NDManager blockScope = pass.newSubManager()) {
           x.attach(blockScope); // the previous residual is freed with this block's temporaries
-          NDArray out = block(i, x, hooks, layout, plan, context, captures);
+          NDArray out = block(i, x, hooks, layout, plan, contexts, captures);
           out.attach(pass);
           x = out;
         }
         progress.blocksDone(i + 1, spec.numLayers());
       }
-      FloatTensor last;
-      FloatTensor pooled = null;
+      List<FloatTensor> last;
+      List<FloatTensor> pooled = new ArrayList<>(java.util.Collections.nCopies(b, (FloatTensor) null));
       if (spec.finalNormAllTokens()) {
-        NDArray normed = layerNorm(x, model.normW, model.normB); // [1, T, D]
-        last = host(normed, t, d);
+        NDArray normed = layerNorm(x, model.normW, model.normB); // [B, T, D]
+        last = perImage(normed, t, d);
         if (spec.pooling() == Pooling.NORMED_CLS) {
-          pooled = FloatTensor.of(last.row(0), d);
+          for (int n = 0; n < b; n++) {
+            pooled.set(n, FloatTensor.of(last.get(n).row(0), d));
+          }
         } else if (spec.pooling() == Pooling.TANH_DENSE) {
-          NDArray clsRow = normed.get(":, 0, :"); // [1, D]
-          NDArray dense = Linear.linear(clsRow, model.poolerW, model.poolerB).singletonOrThrow().tanh();
-          pooled = FloatTensor.of(toHost(dense), d);
+          NDArray clsRows = normed.get(":, 0, :"); // [B, D]
+          NDArray dense = Linear.linear(clsRows, model.poolerW, model.poolerB).singletonOrThrow().tanh(); // [B, D]
+          float[] all = toHost(dense);
+          for (int n = 0; n < b; n++) {
+            pooled.set(n, FloatTensor.of(java.util.Arrays.copyOfRange(all, n * d, (n + 1) * d), d));
+          }
         }
       } else {
-        last = host(x, t, d);
+        last = perImage(x, t, d);
         if (spec.pooling() == Pooling.POST_LAYERNORM_CLS) {
-          NDArray clsRow = x.get(":, 0:1, :"); // [1, 1, D]
-          pooled = FloatTensor.of(toHost(layerNorm(clsRow, model.normW, model.normB)), d);
+          NDArray clsRows = x.get(":, 0:1, :"); // [B, 1, D]
+          float[] all = toHost(layerNorm(clsRows, model.normW, model.normB));
+          for (int n = 0; n < b; n++) {
+            pooled.set(n, FloatTensor.of(java.util.Arrays.copyOfRange(all, n * d, (n + 1) * d), d));
+          }
         }
       }
-      Map<String, FloatTensor> debug = new LinkedHashMap<>();
+      FloatTensor interpolated = null;
       if (!resume && (height / p != spec.nativeGrid() || width / p != spec.nativeGrid())) {
         NDArray pos = inScope(model.positionsFor(height / p, width / p), pass);
-        debug.put("debug.interpolated_position_embeddings",
-            new FloatTensor(new int[] {1, (int) pos.getShape().get(1), d}, toHost(pos)));
+        interpolated = new FloatTensor(new int[] {1, (int) pos.getShape().get(1), d}, toHost(pos));
       }
-      debug.putAll(context.debug());
-      if (resume) {
-        int reused = resumeBlock;
-        prior.debug().forEach((name, tensor) -> {
-          if (!AttentionSummary.isSummaryOfBlockAfter(name, reused)) {
-            debug.putIfAbsent(name, tensor);
-          }
-        });
+      List<ForwardResult> results = new ArrayList<>(b);
+      for (int n = 0; n < b; n++) {
+        Map<String, FloatTensor> debug = new LinkedHashMap<>();
+        if (interpolated != null) {
+          debug.put("debug.interpolated_position_embeddings", interpolated);
+        }
+        debug.putAll(contexts.get(n).debug());
+        if (resume) {
+          int reused = resumeBlock;
+          prior.debug().forEach((name, tensor) -> {
+            if (!AttentionSummary.isSummaryOfBlockAfter(name, reused)) {
+              debug.putIfAbsent(name, tensor);
+            }
+          });
+        }
+        results.add(new ForwardResult(spec, layout, images.get(n), embeddings.get(n), captures.get(n), last.get(n),
+            pooled.get(n), debug, model.device().toString()));
       }
-      return new ForwardResult(spec, layout, pixelValues, embeddings, captures, last, pooled, debug,
-          model.device().toString());
+      return results;
     }
   }
 
@@ -206,28 +260,39 @@ public final class VitForward {
     }
   }
 
-  /** Patch embedding, prefix tokens and position embeddings: {@code [1, T, D]} before hooks. */
-  private NDArray embed(NDManager pass, FloatTensor pixelValues, TokenLayout layout) {
+  /** Patch embedding, prefix tokens and position embeddings: {@code [B, T, D]} before hooks. */
+  private NDArray embed(NDManager pass, List<FloatTensor> images, TokenLayout layout) {
+    int b = images.size();
     int d = spec.hiddenSize();
     int p = spec.patchSize();
     int rows = layout.gridRows();
     int cols = layout.gridCols();
-    int[] ps = pixelValues.shape();
-    NDArray pixels = pass.create(pixelValues.data(), new Shape(1, 3, ps[2], ps[3])); // [1, C, H, W]
+    int[] ps = images.get(0).shape();
+    float[] stacked;
+    if (b == 1) {
+      stacked = images.get(0).data();
+    } else {
+      int size = images.get(0).size();
+      stacked = new float[Math.multiplyExact(b, size)];
+      for (int n = 0; n < b; n++) {
+        System.arraycopy(images.get(n).data(), 0, stacked, n * size, size);
+      }
+    }
+    NDArray pixels = pass.create(stacked, new Shape(b, 3, ps[2], ps[3])); // [B, C, H, W]
     NDArray patches = Conv2d.conv2d(pixels, model.patchW, model.patchB, new Shape(p, p), new Shape(0, 0),
-        new Shape(1, 1), 1).singletonOrThrow(); // [1, D, h, w]
-    patches = patches.reshape(1, d, (long) rows * cols).transpose(0, 2, 1); // [1, N, D]
+        new Shape(1, 1), 1).singletonOrThrow(); // [B, D, h, w]
+    patches = patches.reshape(b, d, (long) rows * cols).transpose(0, 2, 1); // [B, N, D]
     NDArray positions = model.positionsFor(rows, cols); // [1, N_prefix + N, D]
     NDList positioned = new NDList();
     if (spec.positionTableHasPrefix()) {
-      addPrefix(positioned, pass);
+      addPrefix(positioned, pass, b);
     }
     positioned.add(patches);
     NDArray x = positioned.size() == 1 ? patches : NDArrays.concat(positioned, 1);
-    x = x.add(positions); // [1, N_prefix + N, D]
+    x = x.add(positions); // [B, N_prefix + N, D]
     NDList ordered = new NDList();
     if (!spec.positionTableHasPrefix()) {
-      addPrefix(ordered, pass);
+      addPrefix(ordered, pass, b);
       ordered.add(x);
       x = ordered.size() == 1 ? x : NDArrays.concat(ordered, 1);
     }
@@ -238,20 +303,40 @@ public final class VitForward {
       if (prefix > 0) {
         parts.add(x.get(":, :" + prefix + ", :"));
       }
-      parts.add(inScope(model.registers, pass));
+      parts.add(perBatch(inScope(model.registers, pass), b));
       parts.add(x.get(":, " + prefix + ":, :"));
       x = NDArrays.concat(parts, 1);
     }
     return x;
   }
 
-  private void addPrefix(NDList list, NDManager pass) {
+  private void addPrefix(NDList list, NDManager pass, int batch) {
     if (model.cls != null) {
-      list.add(inScope(model.cls, pass));
+      list.add(perBatch(inScope(model.cls, pass), batch));
     }
     if (model.distillation != null) {
-      list.add(inScope(model.distillation, pass));
+      list.add(perBatch(inScope(model.distillation, pass), batch));
     }
+  }
+
+  /** A learned token table {@code [1, k, D]} repeated to {@code [B, k, D]} for concatenation. */
+  private static NDArray perBatch(NDArray token, int batch) {
+    return batch == 1 ? token : token.repeat(0, batch);
+  }
+
+  /** The rows of {@code x [B, T, D]} as B host tensors {@code [T, D]}, in one transfer. */
+  private static List<FloatTensor> perImage(NDArray x, int tokens, int width) {
+    int b = (int) x.getShape().get(0);
+    if (b == 1) {
+      return List.of(host(x, tokens, width));
+    }
+    float[] all = toHost(x);
+    int size = tokens * width;
+    List<FloatTensor> out = new ArrayList<>(b);
+    for (int n = 0; n < b; n++) {
+      out.add(new FloatTensor(new int[] {tokens, width}, java.util.Arrays.copyOfRange(all, n * size, (n + 1) * size)));
+    }
+    return out;
   }
 
   /** A per-pass copy of a weight, so ops that take it as receiver do not allocate in the model scope. */
@@ -261,49 +346,60 @@ public final class VitForward {
     return copy;
   }
 
+  /**
+   * Block {@code i} on {@code x [B, T, D]}; appends each image's capture to its list. Hooks see
+   * {@code contexts.get(0)} (they only run with B = 1).
+   */
   private NDArray block(int i, NDArray x, ForwardHooks hooks, TokenLayout layout, Plan plan,
-      PassContext context, List<LayerCapture> captures) {
+      List<PassContext> contexts, List<List<LayerCapture>> captures) {
     VitModel.Block w = model.blocks.get(i);
+    PassContext context = contexts.get(0);
     int d = spec.hiddenSize();
     int heads = spec.numHeads();
-    int dh = spec.headDim();
+    int b = (int) x.getShape().get(0);
     long t = x.getShape().get(1);
 
     // --- attention
-    NDArray[] qkv = queryKeyValue(w, x);                                            // 3 x [1, H, T, dh]
-    NDArray probs = normalize(i, qkv[0], qkv[1], hooks, layout, context);           // [1, H, T, T] fp32
-    NDArray headOut = toMatmulType(probs).matMul(qkv[2]);                         // [1, H, T, dh]
+    NDArray[] qkv = queryKeyValue(w, x);                                            // 3 x [B, H, T, dh]
+    NDArray probs = normalize(i, qkv[0], qkv[1], hooks, layout, context);           // [B, H, T, T] fp32
+    NDArray headOut = toMatmulType(probs).matMul(qkv[2]);                         // [B, H, T, dh]
     if (w.gateW() != null) {
       headOut = trainedGate(w, x, headOut);
     }
     headOut = hooked(headOut, hooks, o -> hooks.headOutputs(i, o, layout, context));
-    NDArray merged = headOut.transpose(0, 2, 1, 3).reshape(1, t, d);                // [1, T, D]
-    NDArray attnOut = toFloat32(Linear.linear(merged, w.projW(), w.projB()).singletonOrThrow()); // [1, T, D]
+    NDArray merged = headOut.transpose(0, 2, 1, 3).reshape(b, t, d);                // [B, T, D]
+    NDArray attnOut = toFloat32(Linear.linear(merged, w.projW(), w.projB()).singletonOrThrow()); // [B, T, D]
     if (w.ls1() != null) {
       attnOut = attnOut.mul(w.ls1());
     }
-    NDArray afterAttn = x.add(attnOut);                                             // [1, T, D]
+    NDArray afterAttn = x.add(attnOut);                                             // [B, T, D]
 
     // --- MLP
-    NDArray h2 = toMatmulType(layerNorm(afterAttn, w.norm2W(), w.norm2B()));        // [1, T, D]
-    NDArray pre = Linear.linear(h2, w.fc1W(), w.fc1B()).singletonOrThrow();        // [1, T, M] (SwiGLU: [1, T, 2M])
-    NDArray act = activate(pre);                                                    // [1, T, M]
+    NDArray h2 = toMatmulType(layerNorm(afterAttn, w.norm2W(), w.norm2B()));        // [B, T, D]
+    NDArray pre = Linear.linear(h2, w.fc1W(), w.fc1B()).singletonOrThrow();        // [B, T, M] (SwiGLU: [B, T, 2M])
+    NDArray act = activate(pre);                                                    // [B, T, M]
     act = hooked(act, hooks, a -> hooks.mlpActivations(i, a, layout, context));
-    NDArray mlpOut = toFloat32(Linear.linear(act, w.fc2W(), w.fc2B()).singletonOrThrow()); // [1, T, D]
+    NDArray mlpOut = toFloat32(Linear.linear(act, w.fc2W(), w.fc2B()).singletonOrThrow()); // [B, T, D]
     if (w.ls2() != null) {
       mlpOut = mlpOut.mul(w.ls2());
     }
-    NDArray out = afterAttn.add(mlpOut);                                            // [1, T, D]
+    NDArray out = afterAttn.add(mlpOut);                                            // [B, T, D]
 
     int tokens = (int) t;
-    FloatTensor attention = null;
-    if (plan.attention() == AttentionCapture.FULL) {
-      attention = new FloatTensor(new int[] {heads, tokens, tokens}, toHost(probs));
-    } else if (plan.attention() == AttentionCapture.SUMMARY) {
-      summarize(i + 1, probs, layout, plan.headMean()).writeTo(context.debug());
+    List<FloatTensor> hidden = perImage(out, tokens, d);
+    for (int n = 0; n < b; n++) {
+      NDArray probsN = b == 1 ? probs : probs.get(n + ":" + (n + 1));              // [1, H, T, T]
+      FloatTensor attention = null;
+      if (plan.attention() == AttentionCapture.FULL) {
+        attention = new FloatTensor(new int[] {heads, tokens, tokens}, toHost(probsN));
+      } else if (plan.attention() == AttentionCapture.SUMMARY) {
+        summarize(i + 1, probsN, layout, plan.headMean()).writeTo(contexts.get(n).debug());
+      }
+      FloatTensor mlp = plan.mlpActivations()
+          ? new FloatTensor(new int[] {tokens, spec.intermediateSize()}, toHost(b == 1 ? act : act.get(n)))
+          : null;
+      captures.get(n).add(new LayerCapture(i + 1, hidden.get(n), attention, mlp));
     }
-    captures.add(new LayerCapture(i + 1, host(out, tokens, d), attention,
-        plan.mlpActivations() ? new FloatTensor(new int[] {tokens, spec.intermediateSize()}, toHost(act)) : null));
     return out;
   }
 
@@ -312,29 +408,35 @@ public final class VitForward {
    * ({@code W [H, D]}) or elementwise ({@code W [D, D]}), before the output projection.
    */
   private NDArray trainedGate(VitModel.Block w, NDArray x, NDArray headOut) {
+    long b = x.getShape().get(0);
     long t = x.getShape().get(1);
     int heads = spec.numHeads();
-    NDArray h = toMatmulType(layerNorm(x, w.norm1W(), w.norm1B()));                 // [1, T, D]
+    NDArray h = toMatmulType(layerNorm(x, w.norm1W(), w.norm1B()));                 // [B, T, D]
     NDArray gate = Activation.sigmoid(toFloat32(Linear.linear(h, w.gateW(), w.gateB()).singletonOrThrow()));
     NDArray perHead = spec.attentionGate() == dev.sinkscope.inference.model.AttentionGate.HEADWISE
-        ? gate.transpose(0, 2, 1).reshape(1, heads, t, 1)                              // [1, T, H] -> [1, H, T, 1]
-        : gate.reshape(1, t, heads, spec.headDim()).transpose(0, 2, 1, 3);            // [1, T, D] -> [1, H, T, dh]
+        ? gate.transpose(0, 2, 1).reshape(b, heads, t, 1)                              // [B, T, H] -> [B, H, T, 1]
+        : gate.reshape(b, t, heads, spec.headDim()).transpose(0, 2, 1, 3);            // [B, T, D] -> [B, H, T, dh]
     return headOut.mul(toMatmulType(perHead));
   }
 
-  /** q (already scaled by 1/sqrt(dh)), k and v of block {@code i}: three {@code [1, H, T, dh]} views. */
+  /** q (already scaled by 1/sqrt(dh)), k and v of block {@code i}: three {@code [B, H, T, dh]} views. */
   private NDArray[] queryKeyValue(VitModel.Block w, NDArray x) {
+    long b = x.getShape().get(0);
     long t = x.getShape().get(1);
-    NDArray h = toMatmulType(layerNorm(x, w.norm1W(), w.norm1B()));               // [1, T, D]
-    NDArray qkv = Linear.linear(h, w.qkvW(), w.qkvB()).singletonOrThrow();         // [1, T, 3D]
-    NDList parts = qkv.reshape(t, 3, spec.numHeads(), spec.headDim()).transpose(1, 2, 0, 3) // [3, H, T, dh]
-        .split(3, 0);                                                                // 3 x [1, H, T, dh]
-    return new NDArray[] {parts.get(0), parts.get(1), parts.get(2)};
+    NDArray h = toMatmulType(layerNorm(x, w.norm1W(), w.norm1B()));               // [B, T, D]
+    NDArray qkv = Linear.linear(h, w.qkvW(), w.qkvB()).singletonOrThrow();         // [B, T, 3D]
+    if (b == 1) {
+      NDList parts = qkv.reshape(t, 3, spec.numHeads(), spec.headDim()).transpose(1, 2, 0, 3) // [3, H, T, dh]
+          .split(3, 0);                                                              // 3 x [1, H, T, dh]
+      return new NDArray[] {parts.get(0), parts.get(1), parts.get(2)};
+    }
+    NDArray split = qkv.reshape(b, t, 3, spec.numHeads(), spec.headDim()).transpose(2, 0, 3, 1, 4); // [3, B, H, T, dh]
+    return new NDArray[] {split.get(0), split.get(1), split.get(2)};
   }
 
-  /** Row-normalised attention {@code [1, H, T, T]} in float32: softmax, or what the hooks substitute. */
+  /** Row-normalised attention {@code [B, H, T, T]} in float32: softmax, or what the hooks substitute. */
   private NDArray normalize(int i, NDArray q, NDArray k, ForwardHooks hooks, TokenLayout layout, PassContext context) {
-    NDArray logits = toFloat32(q.matMul(k.transpose(0, 1, 3, 2)));                // [1, H, T, T]
+    NDArray logits = toFloat32(q.matMul(k.transpose(0, 1, 3, 2)));                // [B, H, T, T]
     NDArray custom = hooks.normalizeAttention(i, logits, layout, context);
     return custom != null ? custom : logits.softmax(-1);
   }
