@@ -189,7 +189,9 @@ def main():
     ap.add_argument("--swap-from", type=int, default=-1, help="first block (0-based) of the sigmoid swap")
     ap.add_argument("--outputs", default="", help="folder for last_hidden_state of each scenario (raw float32)")
     ap.add_argument("--scenarios", default="forward_capture,forward_only,ttr_toggle,swap_toggle",
-                    help="comma-separated subset of forward_capture, forward_only, ttr_toggle, swap_toggle")
+                    help="comma-separated subset of forward_capture, forward_only, ttr_toggle, swap_toggle, "
+                         "batch_capture")
+    ap.add_argument("--batch", type=int, default=1, help="images per pass in the batch_capture scenario")
     ap.add_argument("--cold", action="store_true", help="load, run one captured pass, print the time and exit")
     args = ap.parse_args()
 
@@ -215,6 +217,13 @@ def main():
         scenarios = set(args.scenarios.split(","))
         if "forward_capture" in scenarios:
             result["forward_capture"] = timed(lambda: model.forward(pixels), args.runs, args.warmup)
+        if "batch_capture" in scenarios:
+            # B different images (shifted intensities) in one captured pass, as a batched sweep runs them
+            batch = torch.cat([pixels + 0.01 * k for k in range(args.batch)], dim=0)   # [B, 3, H, W]
+            result["batch"] = args.batch
+            result["batch_capture"] = timed(lambda: model.forward(batch), args.runs, args.warmup)
+            print(json.dumps(result), flush=True)
+            return
         if "forward_only" in scenarios:
             result["forward_only"] = timed(lambda: model.forward(pixels, capture=False), args.runs, args.warmup)
         last, hidden, _ = model.forward(pixels)

@@ -11,6 +11,7 @@ import dev.sinkscope.inference.bench.InferenceBenchmark;
 import dev.sinkscope.inference.bench.MachineLoad;
 import dev.sinkscope.inference.bench.MemoryProbe;
 import dev.sinkscope.inference.bench.RandomCheckpoints;
+import dev.sinkscope.inference.bench.SweepBenchmark;
 import dev.sinkscope.inference.bench.Timing;
 import dev.sinkscope.inference.bench.TorchReference;
 import dev.sinkscope.inference.bench.VitSize;
@@ -154,6 +155,18 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--probe-pixels", hidden = true)
   Path probePixels;
 
+  @Option(names = "--sections", split = ",", defaultValue = "forward,views,cold,memory,sweep", paramLabel = "NAME",
+      description = "Parts to run: forward (forward + toggles), views, cold, memory, sweep. Default: ${DEFAULT-VALUE}.")
+  List<String> sections;
+
+  @Option(names = "--sweep-models", split = ",", defaultValue = "s,b", paramLabel = "SIZE",
+      description = "Model sizes for the sweep throughput, at 224 px. Default: ${DEFAULT-VALUE}.")
+  List<String> sweepModels;
+
+  @Option(names = "--sweep-batches", split = ",", defaultValue = "1,4,8", paramLabel = "N",
+      description = "Batch sizes for the sweep throughput. Default: ${DEFAULT-VALUE}.")
+  List<Integer> sweepBatches;
+
   @Mixin CommonOptions common;
 
   /** Runs the command without the rest of the CLI (also how the bench starts its cold-start probes). */
@@ -193,7 +206,7 @@ public final class BenchCommand implements Callable<Integer> {
     Map<String, ForwardResult> viewResults = new LinkedHashMap<>();
     String torchVersion = "not run";
     String device = "";
-    for (String m : models) {
+    for (String m : sections.contains("forward") ? models : List.<String>of()) {
       VitSize size = VitSize.parse(m);
       Path folder = RandomCheckpoints.ensure(checkpoints, size, seed);
       for (int resolution : resolutions) {
@@ -266,13 +279,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     List<BenchReport.Line> views = new ArrayList<>();
     viewResults.forEach((label, result) -> views.add(viewSwitches(label, result)));
-    for (RenderBenchmark.Result r : RenderBenchmark.run(30, 20)) {
+    for (RenderBenchmark.Result r : sections.contains("views") ? RenderBenchmark.run(30, 20)
+        : List.<RenderBenchmark.Result>of()) {
       views.add(new BenchReport.Line("render: " + r.name(), new Timing(r.minMs(), r.medianMs(), r.iterations()),
           String.format(Locale.ROOT, "max %.2f ms; render module target %.0f ms", r.maxMs(), r.targetMs())));
     }
 
     List<BenchReport.Line> coldStarts = new ArrayList<>();
-    if (coldRuns > 0) {
+    if (coldRuns > 0 && sections.contains("cold")) {
       Path folder = RandomCheckpoints.ensure(checkpoints, VitSize.SMALL, seed);
       Path pixelFile = RandomCheckpoints.writePixels(inputs.resolve("pixels-224.safetensors"),
           RandomCheckpoints.pixels(224, seed + 224));
@@ -289,10 +303,17 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
 
-    Map<String, String> memory = memoryProbe.equalsIgnoreCase("none") ? Map.of() : runMemoryProbe(checkpoints);
+    Map<String, String> memory = memoryProbe.equalsIgnoreCase("none") || !sections.contains("memory") ? Map.of()
+        : runMemoryProbe(checkpoints);
 
-    String report = report(rows, fp16Lines, views, coldStarts, memory, torchVersion, device, torch.threading(),
-        torchBlas.threading());
+    List<String> sweepLines = sections.contains("sweep") && matmuls == Precision.FP32
+        ? sweepThroughput(console, checkpoints, inputs, torch, withTorch) : List.of();
+    if (device.isEmpty() && !sweepLines.isEmpty()) {
+      device = sweepDevice;
+    }
+
+    String report = report(rows, fp16Lines, views, coldStarts, memory, sweepLines, torchVersion, device,
+        torch.threading(), torchBlas.threading());
     Files.createDirectories(out);
     Files.writeString(out.resolve("benchmarks.md"), report, StandardCharsets.UTF_8);
     if (!rows.isEmpty() && withTorch) {
@@ -305,6 +326,67 @@ public final class BenchCommand implements Callable<Integer> {
     console.println(report);
     console.println("written: " + out.resolve("benchmarks.md") + (withTorch ? ", " + out.resolve("benchmarks.png") : ""));
     return 0;
+  }
+
+  private String sweepDevice = "";
+
+  /**
+   * Images per second of an unmitigated sweep (batched pass + analysis of each image) at each batch
+   * size, beside PyTorch eager's batched captured pass on the same weights: table rows.
+   */
+  private List<String> sweepThroughput(PrintWriter console, Path checkpoints, Path inputs, TorchReference torch,
+      boolean withTorch) throws Exception {
+    int resolution = 224;
+    List<String> lines = new ArrayList<>();
+    for (String m : sweepModels) {
+      VitSize size = VitSize.parse(m);
+      Path folder = RandomCheckpoints.ensure(checkpoints, size, seed);
+      Path pixelFile = RandomCheckpoints.writePixels(inputs.resolve("pixels-" + resolution + ".safetensors"),
+          RandomCheckpoints.pixels(resolution, seed + resolution));
+      try (ModelSession session = ModelSession.open(folder, common.device)) {
+        sweepDevice = session.deviceDescription();
+        InferenceBenchmark.warmUp(session, RandomCheckpoints.pixels(resolution, seed), 3, 3000, true);
+        for (int batch : sweepBatches) {
+          String label = size.label() + " " + resolution + " batch " + batch;
+          console.println("== sweep " + label);
+          console.flush();
+          List<FloatTensor> images = SweepBenchmark.images(resolution, batch, seed);
+          int runs = Math.max(minRuns, Math.min(maxRuns, 5));
+          SweepBenchmark.Figures java = null;
+          double slowdownJava = Double.NaN;
+          for (int attempt = 1; attempt <= retries && !(slowdownJava < DISTURBED); attempt++) {
+            double before = MachineLoad.awaitQuiet(quietThreshold, quietWaitSeconds * 1000);
+            java = SweepBenchmark.run(session, images, 1, runs);
+            slowdownJava = Math.max(before, MachineLoad.calibrationSlowdown());
+            report(console, "Java", attempt, slowdownJava);
+          }
+          Timing reference = null;
+          double slowdownTorch = Double.NaN;
+          for (int attempt = 1; withTorch && attempt <= retries && !(slowdownTorch < DISTURBED); attempt++) {
+            double before = MachineLoad.awaitQuiet(quietThreshold, quietWaitSeconds * 1000);
+            reference = torch.runBatch(folder, pixelFile, 1, runs, batch);
+            slowdownTorch = Math.max(before, MachineLoad.calibrationSlowdown());
+            report(console, "PyTorch (" + torch.threading() + ")", attempt, slowdownTorch);
+          }
+          double javaRate = java.imagesPerSecond(java.forwardCapture());
+          String torchRate = reference == null ? "n/a"
+              : String.format(Locale.ROOT, "%.2f", batch * 1000.0 / reference.medianMs());
+          String ratio = reference == null ? "n/a"
+              : String.format(Locale.ROOT, "%.2f", java.forwardCapture().medianMs() / reference.medianMs());
+          String line = String.join(" | ", "", size.label(), Integer.toString(resolution), Integer.toString(batch),
+              fmt(java.forwardCapture()), String.format(Locale.ROOT, "%.2f", javaRate),
+              fmt(java.withAnalysis()) + String.format(Locale.ROOT, ", %.2f img/s",
+                  java.imagesPerSecond(java.withAnalysis())),
+              fmt(reference), torchRate, ratio,
+              String.format(Locale.ROOT, "%.2f / %s", slowdownJava,
+                  Double.isNaN(slowdownTorch) ? "n/a" : String.format(Locale.ROOT, "%.2f", slowdownTorch)), "").trim();
+          lines.add(line);
+          console.println(line);
+          console.flush();
+        }
+      }
+    }
+    return lines;
   }
 
   private static void report(PrintWriter console, String side, int attempt, double slowdown) {
@@ -497,8 +579,8 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private String report(List<BenchReport.Row> rows, List<String> fp16Lines, List<BenchReport.Line> views,
-      List<BenchReport.Line> coldStarts, Map<String, String> memory, String torchVersion, String device, String splitA,
-      String splitB) {
+      List<BenchReport.Line> coldStarts, Map<String, String> memory, List<String> sweepLines, String torchVersion,
+      String device, String splitA, String splitB) {
     StringBuilder s = new StringBuilder("# Benchmark run\n\n");
     s.append("Machine: ").append(BenchReport.machine(torchVersion, device)).append(".\n");
     s.append("Times in ms as min / median. Before each measurement the run waits for a quiet machine; a fixed "
@@ -522,6 +604,20 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (!memory.isEmpty()) {
       s.append("## Large model in a small heap\n\n").append(BenchReport.keyValueTable(memory)).append('\n');
+    }
+    if (!sweepLines.isEmpty()) {
+      s.append("## Sweep throughput (unmitigated, metrics capture, one batched pass per batch)\n\n")
+          .append("Java: one batched pass keeping the residual stream and the attention summaries a metrics table "
+              + "needs (copied to the host), then the metrics analysis of each image, as `sweep` runs. PyTorch eager: "
+              + "one batched pass that keeps every hidden state and attention map (kept as tensors, no copy). "
+              + "Image decoding is not included (the same for any batch size). Ratio = Java pass / PyTorch pass, "
+              + "by median.\n\n")
+          .append("| model | input | batch | Java pass + capture (ms per batch) | Java img/s | Java pass + analysis of "
+              + "each image (ms per batch), img/s | PyTorch eager pass (" + splitA + ", ms per batch) "
+              + "| PyTorch img/s | ratio (median) | slowdown around (Java / torch) |\n")
+          .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      sweepLines.forEach(l -> s.append(l).append('\n'));
+      s.append('\n');
     }
     return s.toString();
   }

@@ -140,12 +140,12 @@ final class SweepCommand implements Callable<Integer> {
     }
     List<ForwardResult> results;
     if (stack.isEmpty()) {
-      results = session.forward().runBatch(pending, CaptureOptions.DEFAULT, CancellationToken.NONE,
+      results = session.forward().runBatch(pending, CaptureOptions.METRICS, CancellationToken.NONE,
           ProgressListener.NONE);
     } else {
       results = new ArrayList<>();
       for (FloatTensor pixels : pending) {
-        results.add(session.forward().run(pixels, stack.hooks(session.spec()), CaptureOptions.DEFAULT,
+        results.add(session.forward().run(pixels, stack.hooks(session.spec()), CaptureOptions.METRICS,
             CancellationToken.NONE, ProgressListener.NONE));
       }
     }
@@ -162,7 +162,8 @@ final class SweepCommand implements Callable<Integer> {
     if (batch < 1) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--batch must be >= 1, got " + batch);
     }
-    AnalysisOptions options = analysis.options();
+    // The table needs neither rollout nor PCA, nor full maps (summaries give the same metrics).
+    AnalysisOptions options = analysis.options().metricsOnly();
     common.apply();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();

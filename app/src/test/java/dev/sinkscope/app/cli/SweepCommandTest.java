@@ -116,6 +116,10 @@ class SweepCommandTest {
       List<String> a = column(one, metric);
       List<String> b = column(three, metric);
       for (int i = 0; i < 4; i++) {
+        if (a.get(i).isEmpty()) { // no artifacts, no sink mass on them
+          assertEquals("", b.get(i), metric + " of " + column(one, "image").get(i));
+          continue;
+        }
         double x = Double.parseDouble(a.get(i));
         double y = Double.parseDouble(b.get(i));
         assertEquals(x, y, 1e-5 * Math.max(1, Math.abs(x)), metric + " of " + column(one, "image").get(i));

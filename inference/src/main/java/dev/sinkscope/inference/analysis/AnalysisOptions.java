@@ -31,6 +31,11 @@ public record AnalysisOptions(
         PcaOptions.defaults());
   }
 
+  /** These options without the two picture-only views (rollout, PCA): for metrics tables and sweeps. */
+  public AnalysisOptions metricsOnly() {
+    return withRollout(RolloutOptions.disabled()).withPca(PcaOptions.disabled());
+  }
+
   public AnalysisOptions withDetection(DetectionOptions newDetection) {
     return new AnalysisOptions(newDetection, sinks, massiveActivations, clsAttention, rollout, pca);
   }

@@ -92,6 +92,15 @@ public final class TorchReference {
         timing(json.get("forward_only")), timing(json.get("ttr_toggle")), timing(json.get("swap_toggle")), outputs);
   }
 
+  /** Times one captured pass over {@code batch} images (the fixture pixels with shifted intensities). */
+  public Timing runBatch(Path model, Path pixels, int warmup, int runs, int batch)
+      throws IOException, InterruptedException {
+    List<String> cmd = List.of(python, script.toString(), "--model", model.toString(), "--pixels", pixels.toString(),
+        "--threads", Integer.toString(torchThreads), "--runs", Integer.toString(runs), "--warmup",
+        Integer.toString(warmup), "--scenarios", "batch_capture", "--batch", Integer.toString(batch));
+    return timing(JSON.readTree(lastLine(execute(cmd))).get("batch_capture"));
+  }
+
   /** Starts the script in cold mode and returns the wall time until its first captured pass, in ms. */
   public double coldStartMillis(Path model, Path pixels) throws IOException, InterruptedException {
     List<String> cmd = List.of(python, script.toString(), "--model", model.toString(), "--pixels", pixels.toString(),

@@ -27,6 +27,12 @@ public record CaptureOptions(AttentionCapture attention, boolean mlpActivations,
       new CaptureOptions(AttentionCapture.AUTO, false, true, DEFAULT_FULL_MAP_BUDGET);
   /** Full maps and MLP activations, for test-time-register neuron discovery. */
   public static final CaptureOptions EVERYTHING = new CaptureOptions(true, true);
+  /**
+   * Residual stream and attention summaries, no head means: all a metrics table needs (sinks, CLS
+   * capture, artifacts), at a fraction of the host copies of full maps. Used by {@code sweep}.
+   */
+  public static final CaptureOptions METRICS =
+      new CaptureOptions(AttentionCapture.SUMMARY, false, false, DEFAULT_FULL_MAP_BUDGET);
   /** Residual stream only. */
   public static final CaptureOptions RESIDUAL_ONLY = new CaptureOptions(false, false);
 
