@@ -24,29 +24,43 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every case of every golden fixture (what transformers / timm compute for small random ViTs in the
- * hub layouts) reproduced within 1e-4 absolute at every layer.
+ * hub layouts) reproduced within 1e-4 absolute at every layer, on the CPU and, where the engine
+ * sees one (a {@code -Pcuda} build on a CUDA machine), on every GPU.
  */
 class GoldenFixtureTest {
   static final Path FIXTURES = Path.of("..", "testdata", "fixtures");
   private static final double TOLERANCE = 1e-4;
 
+  /** The CPU, and each GPU the engine sees. */
+  static List<Device> devices() {
+    List<Device> devices = new ArrayList<>(List.of(Device.cpu()));
+    for (int i = 0; i < ai.djl.engine.Engine.getInstance().getGpuCount(); i++) {
+      devices.add(Device.gpu(i));
+    }
+    return devices;
+  }
+
   static Stream<Arguments> cases() throws Exception {
     List<Arguments> cases = new ArrayList<>();
-    for (String fixture : List.of("dinov2-hf", "dinov2-reg-hf", "vit-hf", "clip-vision-hf", "dinov2-timm")) {
-      JsonNode json = new ObjectMapper().readTree(FIXTURES.resolve(fixture).resolve("fixture.json").toFile());
-      for (JsonNode c : json.get("cases")) {
-        cases.add(Arguments.of(fixture, c.get("label").asText(), c.get("input").asText(), c.get("expected").asText()));
+    for (Device device : devices()) {
+      for (String fixture : List.of("dinov2-hf", "dinov2-reg-hf", "vit-hf", "clip-vision-hf", "dinov2-timm")) {
+        JsonNode json = new ObjectMapper().readTree(FIXTURES.resolve(fixture).resolve("fixture.json").toFile());
+        for (JsonNode c : json.get("cases")) {
+          cases.add(Arguments.of(fixture, c.get("label").asText(), c.get("input").asText(), c.get("expected").asText(),
+              device));
+        }
       }
     }
     return cases.stream();
   }
 
-  @ParameterizedTest(name = "{0} {1}")
+  @ParameterizedTest(name = "{0} {1} on {4}")
   @MethodSource("cases")
-  void matchesReferenceAtEveryLayer(String fixture, String label, String input, String expected) throws Exception {
+  void matchesReferenceAtEveryLayer(String fixture, String label, String input, String expected, Device device)
+      throws Exception {
     Path dir = FIXTURES.resolve(fixture);
     try (Checkpoint checkpoint = CheckpointReader.open(dir);
-        VitModel model = VitModel.load(checkpoint, Device.cpu());
+        VitModel model = VitModel.load(checkpoint, device);
         SafetensorsFile in = SafetensorsFile.open(dir.resolve(input));
         SafetensorsFile want = SafetensorsFile.open(dir.resolve(expected))) {
       FloatTensor pixels = new FloatTensor(in.info("pixel_values").intShape(), in.readFloats("pixel_values"));
@@ -68,6 +82,7 @@ class GoldenFixtureTest {
       }
       assertTrue(compared >= 11, "compared " + compared + " tensors");
       assertEquals(model.spec().numLayers(), result.blocks());
+      assertEquals(device.toString(), result.device(), "the pass ran where it was asked to");
     }
   }
 

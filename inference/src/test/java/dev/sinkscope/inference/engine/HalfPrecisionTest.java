@@ -27,8 +27,14 @@ class HalfPrecisionTest {
   /** fp16 has an 11-bit significand; values here are O(1) after 4 blocks. */
   private static final double TOLERANCE = 2e-2;
 
-  @Test
-  void halfPrecisionPassStaysCloseToFloat32WithAndWithoutHooks() throws Exception {
+  static java.util.List<Device> devices() {
+    return GoldenFixtureTest.devices();
+  }
+
+  /** On the CPU, and on each GPU the engine sees (a -Pcuda build on a CUDA machine). */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.MethodSource("devices")
+  void halfPrecisionPassStaysCloseToFloat32WithAndWithoutHooks(Device device) throws Exception {
     Path dir = FIXTURES.resolve("dinov2-hf");
     NeuronMap neurons = NeuronMap.read(FIXTURES.resolve("dinov2-ttr").resolve("ttr.json"));
     FloatTensor pixels;
@@ -37,7 +43,7 @@ class HalfPrecisionTest {
     }
     try (Checkpoint checkpoint = CheckpointReader.open(dir);
         VitModel fp32 = VitModel.load(checkpoint, Device.cpu(), Precision.FP32);
-        VitModel fp16 = VitModel.load(checkpoint, Device.cpu(), Precision.FP16)) {
+        VitModel fp16 = VitModel.load(checkpoint, device, Precision.FP16)) {
       assertEquals(Precision.FP16, fp16.precision());
       for (ForwardHooks hooks : new ForwardHooks[] {
           ForwardHooks.NONE, MitigationStack.of(TestTimeRegisters.reference(neurons)).hooks(fp32.spec())}) {
