@@ -97,6 +97,14 @@ public final class HubCache {
         .filter(Files::isDirectory);
   }
 
+  /**
+   * The snapshot folder of a revision when it holds a loadable model (config.json plus every
+   * safetensors weight file); no network. The "Open from hub" list marks such repos as cached.
+   */
+  public Optional<Path> completeSnapshot(String repoId, String revision) {
+    return resolveLocal(repoId, revision).filter(dir -> RepoFiles.missingForModel(dir).isEmpty());
+  }
+
   /** A file of a cached revision, if present (a dangling symlink counts as absent). */
   public Optional<Path> cachedFile(String repoId, String revision, String filename) {
     return resolveLocal(repoId, revision).map(dir -> dir.resolve(filename)).filter(Files::isRegularFile);

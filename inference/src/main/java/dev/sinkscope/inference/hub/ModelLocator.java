@@ -60,8 +60,7 @@ public final class ModelLocator {
           + "folder nor a hub id of the form org/name[@revision] (e.g. facebook/dinov2-small).");
     }
     HubModelId id = HubModelId.parse(modelArg);
-    Optional<Path> cached = client.cache().resolveLocal(id.repoId(), id.revision())
-        .filter(dir -> RepoFiles.missingForModel(dir).isEmpty());
+    Optional<Path> cached = client.cache().completeSnapshot(id.repoId(), id.revision());
     if (cached.isPresent()) {
       return cached.get();
     }

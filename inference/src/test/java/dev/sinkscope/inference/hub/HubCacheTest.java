@@ -50,6 +50,20 @@ class HubCacheTest {
 
     assertEquals(Optional.empty(), cache.cachedFile("acme/vit", "main", "model.safetensors"));
     assertEquals(List.of("model.safetensors"), RepoFiles.missingForModel(cache.resolveLocal("acme/vit", "main").get()));
+    assertEquals(Optional.empty(), cache.completeSnapshot("acme/vit", "main"));
+  }
+
+  @Test
+  void aSnapshotWithConfigAndWeightsIsComplete() throws Exception {
+    new PythonCacheFixture(root, "acme/vit").file(COMMIT_A, "config.json", "{}")
+        .file(COMMIT_A, "model.safetensors", new byte[] {1, 2, 3}).file(COMMIT_B, "config.json", "{}")
+        .ref("main", COMMIT_A).ref("v2", COMMIT_B);
+    HubCache cache = new HubCache(root);
+
+    assertEquals(Optional.of(root.resolve("models--acme--vit/snapshots").resolve(COMMIT_A)),
+        cache.completeSnapshot("acme/vit", "main"));
+    assertEquals(Optional.empty(), cache.completeSnapshot("acme/vit", "v2"), "config only");
+    assertEquals(Optional.empty(), cache.completeSnapshot("acme/other", "main"));
   }
 
   @Test
