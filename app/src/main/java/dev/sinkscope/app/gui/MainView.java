@@ -6,6 +6,8 @@ import dev.sinkscope.app.gui.canvas.Quantity;
 import dev.sinkscope.app.gui.canvas.ViewControlsView;
 import dev.sinkscope.app.gui.canvas.Viewport;
 import dev.sinkscope.app.gui.compare.CompareView;
+import dev.sinkscope.app.gui.hub.HubDialog;
+import dev.sinkscope.app.gui.hub.HubDialogModel;
 import dev.sinkscope.app.gui.layers.LayerBarView;
 import dev.sinkscope.app.gui.layers.LayerPlayback;
 import dev.sinkscope.app.gui.layers.SmallMultiplesView;
@@ -14,7 +16,9 @@ import dev.sinkscope.app.gui.mitigations.MitigationsView;
 import dev.sinkscope.app.gui.session.CompareTarget;
 import dev.sinkscope.app.gui.session.ModelInfo;
 import dev.sinkscope.app.gui.session.ModelLocation;
+import dev.sinkscope.app.gui.sessionfile.SessionController;
 import dev.sinkscope.inference.analysis.DetectionRule;
+import dev.sinkscope.inference.hub.HubSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -23,6 +27,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import javafx.beans.binding.Bindings;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.geometry.Insets;
@@ -87,6 +94,10 @@ public final class MainView {
   private final CanvasView canvas;
   private final javafx.event.EventHandler<KeyEvent> keyPressed = this::onKey;
   private final javafx.event.EventHandler<KeyEvent> keyTyped = this::onKeyTyped;
+  private Supplier<HubSettings> hubSettings = HubSettings::fromEnvironment;
+  private HubDialog hubDialog;
+  private ExecutorService hubWorker;
+  private SessionController sessions;
 
   public MainView(MainViewModel vm, Window owner, FileDialogs dialogs) {
     this.vm = vm;
@@ -154,12 +165,50 @@ public final class MainView {
     return playback;
   }
 
+  /** Where "Open from hub…" and hub sessions find the hub and the cache (the environment by default). */
+  public void setHubSettings(Supplier<HubSettings> settings) {
+    this.hubSettings = settings;
+  }
+
+  /** The "Open from hub…" window, created on first use. */
+  public HubDialog hubDialog() {
+    if (hubDialog == null) {
+      // Downloads get their own thread so exports and sessions never wait behind one.
+      hubWorker = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "sinkscope-hub");
+        t.setDaemon(true);
+        return t;
+      });
+      HubDialogModel model = new HubDialogModel(() -> hubSettings.get(), hubWorker, vm.uiExecutor(),
+          vm::openModelLocation);
+      java.net.URL css = SinkscopeApp.class.getResource(SinkscopeApp.STYLESHEET);
+      hubDialog = new HubDialog(model, owner, css == null ? null : css.toExternalForm());
+    }
+    return hubDialog;
+  }
+
+  /** Saving and opening session files. */
+  public SessionController sessions() {
+    if (sessions == null) {
+      sessions = new SessionController(vm, () -> hubSettings.get(), vm.ioExecutor(), vm.uiExecutor());
+    }
+    return sessions;
+  }
+
   // ------------------------------------------------------------------ layout
 
   private MenuBar menus() {
     Menu file = new Menu("File");
     MenuItem openModel = item("Open model folder…", new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN),
         this::chooseModel);
+    MenuItem openFromHub = item("Open from hub…", new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN,
+        KeyCombination.SHIFT_DOWN), () -> hubDialog().show());
+    openFromHub.setId("openFromHubItem");
+    MenuItem openSession = item("Open session…", null, this::openSession);
+    openSession.setId("openSessionItem");
+    MenuItem saveSession = item("Save session…", new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN),
+        this::saveSession);
+    saveSession.setId("saveSessionItem");
     MenuItem openImage = item("Open image…", new KeyCodeCombination(KeyCode.I, KeyCombination.SHORTCUT_DOWN),
         this::chooseImage);
     MenuItem paste = item("Paste image", new KeyCodeCombination(KeyCode.V, KeyCombination.SHORTCUT_DOWN),
@@ -186,8 +235,8 @@ public final class MainView {
     });
     MenuItem realCheckpoint = item("How to open a real checkpoint…", null, this::showRealCheckpointHelp);
     realCheckpoint.setId("realCheckpointHelp");
-    file.getItems().addAll(openModel, realCheckpoint, openImage, paste, new SeparatorMenuItem(), recentModels,
-        recentImages,
+    file.getItems().addAll(openModel, openFromHub, realCheckpoint, openImage, paste, new SeparatorMenuItem(),
+        recentModels, recentImages, new SeparatorMenuItem(), openSession, saveSession,
         new SeparatorMenuItem(), exportView, exportComparison, exportMetrics, new SeparatorMenuItem(), quit);
 
     Menu view = new Menu("View");
@@ -600,6 +649,22 @@ public final class MainView {
         });
   }
 
+  private void openSession() {
+    dialogs.openFile(owner, "Open session", vm.preferences().lastFolder("session"), List.of(FileDialogs.JSON))
+        .ifPresent(p -> {
+          vm.preferences().setLastFolder("session", p.toAbsolutePath().getParent());
+          sessions().open(p);
+        });
+  }
+
+  private void saveSession() {
+    dialogs.saveFile(owner, "Save session", vm.preferences().lastFolder("session"),
+        vm.suggestedFileName("session", "json"), List.of(FileDialogs.JSON)).ifPresent(p -> {
+          vm.preferences().setLastFolder("session", p.toAbsolutePath().getParent());
+          sessions().save(p);
+        });
+  }
+
   private void exportView() {
     save("Export view", vm.suggestedFileName("view", "png"), List.of(FileDialogs.PNG)).ifPresent(vm::exportView);
   }
@@ -630,7 +695,8 @@ public final class MainView {
         + " model.safetensors (or a sharded index): Hugging Face DINOv2 (with or without registers), ViT, DeiT,"
         + " CLIP vision, or a timm vit_*/deit3_* checkpoint. Models you downloaded from Python are in the"
         + " Hugging Face cache, e.g. ~/.cache/huggingface/hub/models--facebook--dinov2-small/snapshots/<commit>;"
-        + " to download one, run: java -jar sinkscope.jar download facebook/dinov2-small."
+        + " to download one, use File > Open from hub… or run: java -jar sinkscope.jar download"
+        + " facebook/dinov2-small."
         + " Pickle files (.bin, .pth) are never opened: use the repository's safetensors weights.");
     note.getDialogPane().setPrefWidth(620);
     note.show();

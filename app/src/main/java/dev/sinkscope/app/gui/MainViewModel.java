@@ -103,6 +103,9 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
   private final ObservableList<Path> recentImages = FXCollections.observableArrayList();
   private InferenceService.Job discovery;
   private boolean closed;
+  // A saved session waits for its model before it sets the view and the mitigations.
+  private ModelLocation readyFor;
+  private Runnable whenReady;
 
   public MainViewModel(ServiceFactory services, BundledAssets assets, AppPreferences prefs, Executor io,
       Executor ui) {
@@ -141,6 +144,16 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
 
   public AppPreferences preferences() {
     return prefs;
+  }
+
+  /** Where file work runs (never the UI thread). */
+  public Executor ioExecutor() {
+    return io;
+  }
+
+  /** The UI thread. */
+  public Executor uiExecutor() {
+    return ui;
   }
 
   /** The loaded model (changes only when a model opened successfully). */
@@ -249,6 +262,24 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     submit();
   }
 
+  /** Opens a model from anywhere (a hub snapshot, a folder, a bundled model). */
+  public void openModelLocation(ModelLocation location) {
+    requestedModel = location;
+    submit();
+  }
+
+  /**
+   * Opens a model and a photo together (a saved session) and runs {@code whenReady} on this thread
+   * once that model's picture is on screen and its presets are in place; dropped if it fails.
+   */
+  public void openModelAndImage(ModelLocation location, ImageSource image, Runnable whenReady) {
+    requestedModel = location;
+    requestedImage = image;
+    readyFor = location;
+    this.whenReady = whenReady;
+    submit();
+  }
+
   public void openBundledModel(String name) {
     requestedModel = new ModelLocation.Bundled(name, assets);
     submit();
@@ -337,11 +368,25 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     if (newModel) {
       modelChanged(result.model());
     }
+    if (!newModel || !result.model().synthetic()) {
+      modelReady(result.model().location());
+    }
     updateTimings();
+  }
+
+  private void modelReady(ModelLocation location) {
+    if (whenReady != null && location.equals(readyFor)) {
+      Runnable action = whenReady;
+      whenReady = null;
+      readyFor = null;
+      action.run();
+    }
   }
 
   @Override
   public void failed(ViewRequest request, Throwable failure) {
+    whenReady = null;
+    readyFor = null;
     busy.set(false);
     progress.set(0);
     activity.set("");
@@ -387,6 +432,11 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     return "model " + request.model().displayName();
   }
 
+  /** Shows a failure in the error dialog and the status bar. */
+  public void reportError(UserError e) {
+    report(e);
+  }
+
   private void report(UserError e) {
     error.set(e);
     status.set(e.title() + ": " + e.message());
@@ -398,7 +448,10 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
       Path folder = info.folder();
       io.execute(() -> {
         NeuronMapChoice planted = plantedCircuit(folder);
-        ui.execute(() -> mitigations.setModelPreset(planted));
+        ui.execute(() -> {
+          mitigations.setModelPreset(planted);
+          modelReady(info.location());
+        });
       });
     } else {
       mitigations.setModelPreset(null);

@@ -58,6 +58,11 @@ public interface ImageSource {
       return decoder.decode(bytes, name);
     }
 
+    /** A copy of the encoded picture (for saving it beside a session). */
+    public byte[] bytes() {
+      return bytes.clone();
+    }
+
     @Override
     public String displayName() {
       return name;
