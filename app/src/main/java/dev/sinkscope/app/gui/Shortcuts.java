@@ -19,6 +19,8 @@ public final class Shortcuts {
       new Shortcut("Ctrl+Shift+E", "export the comparison as PNG"),
       new Shortcut("Ctrl+M", "export the metrics (JSON or CSV)"),
       new Shortcut("Ctrl+O / Ctrl+I", "open a model folder / an image"),
+      new Shortcut("Ctrl+Shift+O", "open a model from the Hugging Face hub"),
+      new Shortcut("Ctrl+S", "save the session (open it again from the File menu)"),
       new Shortcut("Ctrl+V", "paste an image"),
       new Shortcut("0 / + / −", "fit / zoom in / zoom out (wheel zooms, drag pans)"),
       new Shortcut("Click", "select a patch: what it attends to and what attends to it"),
