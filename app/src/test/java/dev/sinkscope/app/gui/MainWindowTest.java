@@ -198,6 +198,24 @@ class MainWindowTest {
     });
   }
 
+  /**
+   * The patch's screen point once the layout has settled: panels that fill in after the picture
+   * (inspector, sparklines) can resize the canvas for a pulse or two, and a click computed before
+   * that lands on another patch.
+   */
+  private Point2D settledPointOfPatch(int row, int col) throws Exception {
+    Point2D last = null;
+    for (int i = 0; i < 40; i++) {
+      WaitForAsyncUtils.waitForFxEvents();
+      Point2D now = screenPointOfPatch(row, col);
+      if (now.equals(last)) {
+        return now;
+      }
+      last = now;
+    }
+    throw new AssertionError("the canvas layout did not settle; last point " + last);
+  }
+
   private ViewOutcome outcome() throws Exception {
     return onFx(() -> vm.outcomeProperty().get());
   }
@@ -244,14 +262,14 @@ class MainWindowTest {
   void clickingAPatchShowsWhatItAttendsTo(FxRobot robot) throws Exception {
     waitForPicture();
 
-    robot.clickOn(screenPointOfPatch(6, 9));
+    robot.clickOn(settledPointOfPatch(6, 9));
     waitUntil("the selection is shown", () -> vm.viewer().selectedPatchProperty().get() != null);
 
     assertTrue(text(robot, "#selectionInfo").startsWith("patch (6, 9)"), text(robot, "#selectionInfo"));
     assertNotNull(onFx(() -> robot.lookup("#attendsToPreview").queryAs(ImageView.class).getImage()));
     assertNotNull(onFx(() -> robot.lookup("#attendedByPreview").queryAs(ImageView.class).getImage()));
 
-    robot.moveTo(screenPointOfPatch(2, 3));
+    robot.moveTo(settledPointOfPatch(2, 3));
     waitUntil("hover reports the patch", () -> vm.viewer().hoverInfoProperty().get() != null);
     assertTrue(text(robot, "#hoverInfo").startsWith("patch (2, 3)"), text(robot, "#hoverInfo"));
   }
