@@ -3,11 +3,13 @@ package dev.sinkscope.inference.report;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Locale;
 
-/** Whether a session compares the mitigated pass with the unmitigated one. */
+/** What a session compares its pass with: nothing, the unmitigated pass, or another model. */
 public enum CompareMode {
   @JsonProperty("none") NONE("none"),
   /** The model without mitigations ("before") against the mitigated pass ("after"). */
-  @JsonProperty("before-after") BEFORE_AFTER("before-after");
+  @JsonProperty("before-after") BEFORE_AFTER("before-after"),
+  /** Model B (the session's {@code modelB}, without mitigations) against the session's model on the same photo. */
+  @JsonProperty("other-model") OTHER_MODEL("other-model");
 
   private final String key;
 
@@ -26,7 +28,7 @@ public enum CompareMode {
         return m;
       }
     }
-    throw new IllegalArgumentException("unknown compare mode '" + text + "' (known: none, before-after)");
+    throw new IllegalArgumentException("unknown compare mode '" + text + "' (known: none, before-after, other-model)");
   }
 
   @Override

@@ -33,25 +33,36 @@ import java.util.Objects;
  * }
  * }</pre>
  *
+ * <p>Schema version 2 adds the quantities {@code rollout}, {@code pca-rgb}, {@code attends-to} and
+ * {@code attended-by}, the selected patch {@code view.patch}, and {@code "compare": "other-model"}
+ * with the second model in {@code modelB}. A session is written with the lowest version that holds
+ * it, so sessions without these still open in versions that read only 1; both versions are read.
+ *
  * <p>Relative paths ({@code model.path}, {@code image.path}, {@code neurons}) are relative to the
  * folder of the session file, so a session moves together with its photo.
  *
  * @param format always {@link #FORMAT}
- * @param schemaVersion {@link #SCHEMA_VERSION}; files of a newer version are refused
+ * @param schemaVersion 1 or {@link #SCHEMA_VERSION}, at least the version the content needs; files of a
+ *     newer version are refused
  * @param model the model and its weights hash
  * @param image the photo and its hash
  * @param view what the main picture shows
  * @param mitigations mitigation SPEC strings, applied in order (see {@code MitigationSpecs})
  * @param neurons register-neuron map for a {@code ttr} SPEC that names none; may be null
- * @param compare whether to compare with the unmitigated pass
+ * @param compare whether to compare with the unmitigated pass or with {@code modelB}
+ * @param modelB the second model of an {@code other-model} comparison (run without mitigations); else null
  */
-@JsonPropertyOrder({"format", "schemaVersion", "model", "image", "view", "mitigations", "neurons", "compare"})
+@JsonPropertyOrder({"format", "schemaVersion", "model", "image", "view", "mitigations", "neurons", "compare",
+    "modelB"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SessionFile(String format, int schemaVersion, ModelReference model, ImageReference image,
-    ViewSettings view, List<String> mitigations, String neurons, CompareMode compare) {
+    ViewSettings view, List<String> mitigations, String neurons, CompareMode compare, ModelReference modelB) {
 
   public static final String FORMAT = "sinkscope-session";
-  public static final int SCHEMA_VERSION = 1;
+  /** The newest schema version this build reads and writes. */
+  public static final int SCHEMA_VERSION = 2;
+  /** The oldest one it reads. */
+  public static final int OLDEST_SCHEMA_VERSION = 1;
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -59,9 +70,9 @@ public record SessionFile(String format, int schemaVersion, ModelReference model
     if (!FORMAT.equals(format)) {
       throw new IllegalArgumentException("not a Sinkscope session (format must be \"" + FORMAT + "\")");
     }
-    if (schemaVersion != SCHEMA_VERSION) {
+    if (schemaVersion < OLDEST_SCHEMA_VERSION || schemaVersion > SCHEMA_VERSION) {
       throw new IllegalArgumentException("schemaVersion " + schemaVersion + " is not supported (this version reads "
-          + SCHEMA_VERSION + ")");
+          + OLDEST_SCHEMA_VERSION + "-" + SCHEMA_VERSION + ")");
     }
     Objects.requireNonNull(model, "model is required");
     Objects.requireNonNull(image, "image is required");
@@ -71,11 +82,32 @@ public record SessionFile(String format, int schemaVersion, ModelReference model
     if (compare == CompareMode.BEFORE_AFTER && mitigations.isEmpty()) {
       throw new IllegalArgumentException("compare before-after needs at least one mitigation");
     }
+    if ((compare == CompareMode.OTHER_MODEL) != (modelB != null)) {
+      throw new IllegalArgumentException("modelB is needed exactly when compare is other-model");
+    }
+    int needed = neededVersion(view, compare);
+    if (schemaVersion < needed) {
+      throw new IllegalArgumentException("this session uses fields of schemaVersion " + needed + " (quantity "
+          + view.quantity() + (view.patch() != null ? ", view.patch" : "") + ", compare " + compare
+          + ") but says schemaVersion " + schemaVersion);
+    }
   }
 
   public static SessionFile of(ModelReference model, ImageReference image, ViewSettings view,
       List<String> mitigations, String neurons, CompareMode compare) {
-    return new SessionFile(FORMAT, SCHEMA_VERSION, model, image, view, mitigations, neurons, compare);
+    return of(model, image, view, mitigations, neurons, compare, null);
+  }
+
+  /** A session with the lowest schema version that holds it. */
+  public static SessionFile of(ModelReference model, ImageReference image, ViewSettings view,
+      List<String> mitigations, String neurons, CompareMode compare, ModelReference modelB) {
+    ViewSettings v = view == null ? ViewSettings.DEFAULT : view;
+    CompareMode c = compare == null ? CompareMode.NONE : compare;
+    return new SessionFile(FORMAT, neededVersion(v, c), model, image, v, mitigations, neurons, c, modelB);
+  }
+
+  private static int neededVersion(ViewSettings view, CompareMode compare) {
+    return Math.max(view.schemaVersion(), compare == CompareMode.OTHER_MODEL ? 2 : 1);
   }
 
   /** Reads and validates a session file; every problem is an IOException naming the file. */
@@ -90,9 +122,10 @@ public record SessionFile(String format, int schemaVersion, ModelReference model
       throw new IOException(file + ": not a Sinkscope session (no \"format\": \"" + FORMAT + "\")");
     }
     int version = root.path("schemaVersion").asInt(-1);
-    if (version != SCHEMA_VERSION) {
+    if (version < OLDEST_SCHEMA_VERSION || version > SCHEMA_VERSION) {
       throw new IOException(file + ": schemaVersion " + root.path("schemaVersion") + " is not supported (this version"
-          + " reads " + SCHEMA_VERSION + (version > SCHEMA_VERSION ? "; update Sinkscope)" : ")"));
+          + " reads " + OLDEST_SCHEMA_VERSION + "-" + SCHEMA_VERSION + (version > SCHEMA_VERSION
+          ? "; update Sinkscope)" : ")"));
     }
     try {
       return JSON.treeToValue(root, SessionFile.class);
@@ -140,6 +173,20 @@ public record SessionFile(String format, int schemaVersion, ModelReference model
   @JsonIgnore
   public boolean comparesBeforeAfter() {
     return compare == CompareMode.BEFORE_AFTER;
+  }
+
+  /** True when the session compares its model with {@code modelB}. */
+  @JsonIgnore
+  public boolean comparesOtherModel() {
+    return compare == CompareMode.OTHER_MODEL;
+  }
+
+  /** The folder of model B when it is a folder model, given where this session file lies. */
+  public Path modelBFolder(Path sessionFile) {
+    if (modelB == null || modelB.source() != ModelReference.Source.FOLDER) {
+      throw new IllegalStateException("the session's model B is not a folder");
+    }
+    return resolve(sessionFile, modelB.path());
   }
 
   /** Resolves a stored path against the folder of {@code sessionFile}. */

@@ -28,7 +28,7 @@ class SessionFileTest {
   void writtenSessionReadsBackEqual() throws IOException {
     SessionFile original = session(ModelReference.hub("facebook/dinov2-small", "c".repeat(40), WEIGHTS),
         new ViewSettings(3, HeadSelection.single(2), Quantity.CLS_ATTENTION, "magma",
-            NormalizationSpec.parse("percentile:2:98")), List.of("ttr", "attn:kind=softmax1"),
+            NormalizationSpec.parse("percentile:2:98"), null), List.of("ttr", "attn:kind=softmax1"),
         CompareMode.BEFORE_AFTER);
     Path file = dir.resolve("s.json");
 
@@ -86,11 +86,85 @@ class SessionFileTest {
   @Test
   void newerSchemaVersionIsRefusedNamingTheVersion() throws IOException {
     Path file = dir.resolve("s.json");
-    Files.writeString(file, "{\"format\": \"sinkscope-session\", \"schemaVersion\": 2}");
+    Files.writeString(file, "{\"format\": \"sinkscope-session\", \"schemaVersion\": 3}");
 
     IOException e = assertThrows(IOException.class, () -> SessionFile.read(file));
 
-    assertTrue(e.getMessage().contains("schemaVersion 2") && e.getMessage().contains("update"), e.getMessage());
+    assertTrue(e.getMessage().contains("schemaVersion 3") && e.getMessage().contains("update"), e.getMessage());
+  }
+
+  @Test
+  void sessionsWithoutTheNewFieldsAreStillWrittenAsVersion1() {
+    SessionFile s = session(ModelReference.bundled("phantom", WEIGHTS), new ViewSettings(2, HeadSelection.MAX,
+        Quantity.CLS_ATTENTION, "magma", NormalizationSpec.MIN_MAX, null), List.of("ttr"), CompareMode.BEFORE_AFTER);
+
+    assertEquals(1, s.schemaVersion());
+    assertTrue(s.toJson().contains("\"schemaVersion\" : 1"), s.toJson());
+  }
+
+  @Test
+  void aVersion1FileStillReads() throws IOException {
+    Path file = dir.resolve("v1.json");
+    Files.writeString(file, "{\"format\": \"sinkscope-session\", \"schemaVersion\": 1,"
+        + " \"model\": {\"source\": \"bundled\", \"id\": \"phantom\", \"weights\": {\"method\":"
+        + " \"sha256-of-weight-files\", \"sha256\": \"" + HASH + "\", \"files\": [{\"name\":"
+        + " \"model.safetensors\", \"bytes\": 10, \"sha256\": \"" + HASH + "\"}]}},"
+        + " \"image\": {\"path\": \"p.png\", \"sha256\": \"" + HASH + "\"},"
+        + " \"view\": {\"layer\": 4, \"head\": \"2\", \"quantity\": \"attention-received\"},"
+        + " \"mitigations\": [\"ttr\"], \"compare\": \"before-after\"}");
+
+    SessionFile s = SessionFile.read(file);
+
+    assertEquals(1, s.schemaVersion());
+    assertEquals(Quantity.ATTENTION_RECEIVED, s.view().quantity());
+    assertEquals(null, s.view().patch());
+    assertEquals(null, s.modelB());
+    assertEquals(CompareMode.BEFORE_AFTER, s.compare());
+  }
+
+  @Test
+  void newQuantitiesPatchAndModelBRoundTripAsVersion2() throws IOException {
+    for (Quantity q : Quantity.values()) {
+      SessionFile original = SessionFile.of(ModelReference.bundled("phantom", WEIGHTS),
+          new ImageReference("p.png", HASH), new ViewSettings(3, HeadSelection.single(1), q, "magma",
+              NormalizationSpec.MIN_MAX, q.needsPatch() ? new SelectedPatch(2, 5) : null), List.of(), null,
+          CompareMode.OTHER_MODEL, ModelReference.folder("../twin", WEIGHTS));
+      Path file = dir.resolve(q.key() + ".json");
+
+      original.write(file);
+      SessionFile read = SessionFile.read(file);
+
+      assertEquals(original, read, q.key());
+      assertEquals(2, read.schemaVersion(), q.key());
+      assertEquals(dir.getParent().resolve("twin").toAbsolutePath(), read.modelBFolder(file));
+    }
+    String json = Files.readString(dir.resolve("attends-to.json"));
+    for (String fragment : List.of("\"quantity\" : \"attends-to\"", "\"row\" : 2", "\"col\" : 5",
+        "\"compare\" : \"other-model\"", "\"modelB\" : {")) {
+      assertTrue(json.contains(fragment), fragment + " in " + json);
+    }
+  }
+
+  @Test
+  void version1CannotCarryVersion2Fields() throws IOException {
+    Path file = dir.resolve("s.json");
+    SessionFile rollout = session(ModelReference.bundled("phantom", WEIGHTS), new ViewSettings(0, null,
+        Quantity.ROLLOUT, null, null, null), List.of(), CompareMode.NONE);
+    Files.writeString(file, rollout.toJson().replace("\"schemaVersion\" : 2", "\"schemaVersion\" : 1"));
+
+    IOException e = assertThrows(IOException.class, () -> SessionFile.read(file));
+
+    assertTrue(e.getMessage().contains("schemaVersion 2"), e.getMessage());
+  }
+
+  @Test
+  void patchQuantitiesNeedAPatchAndOtherModelNeedsModelB() {
+    IllegalArgumentException noPatch = assertThrows(IllegalArgumentException.class, () -> new ViewSettings(1, null,
+        Quantity.ATTENDED_BY, null, null, null));
+    assertTrue(noPatch.getMessage().contains("view.patch"), noPatch.getMessage());
+    IllegalArgumentException noModelB = assertThrows(IllegalArgumentException.class, () -> session(
+        ModelReference.bundled("phantom", WEIGHTS), ViewSettings.DEFAULT, List.of(), CompareMode.OTHER_MODEL));
+    assertTrue(noModelB.getMessage().contains("modelB"), noModelB.getMessage());
   }
 
   @Test
@@ -163,7 +237,7 @@ class SessionFileTest {
   @Test
   void layerZeroMeansTheLastBlock() {
     assertEquals(8, ViewSettings.DEFAULT.blockIn(8));
-    assertEquals(3, new ViewSettings(3, null, null, null, null).blockIn(8));
-    assertThrows(IllegalArgumentException.class, () -> new ViewSettings(9, null, null, null, null).blockIn(8));
+    assertEquals(3, new ViewSettings(3, null, null, null, null, null).blockIn(8));
+    assertThrows(IllegalArgumentException.class, () -> new ViewSettings(9, null, null, null, null, null).blockIn(8));
   }
 }
