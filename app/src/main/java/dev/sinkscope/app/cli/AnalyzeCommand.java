@@ -1,15 +1,19 @@
 package dev.sinkscope.app.cli;
 
+import dev.sinkscope.app.report.Mitigations;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sinkscope.app.report.HeatmapExport;
+import dev.sinkscope.app.report.ImageInput;
+import dev.sinkscope.inference.analysis.Analyzer;
 import dev.sinkscope.inference.engine.CancellationToken;
 import dev.sinkscope.inference.engine.CaptureOptions;
 import dev.sinkscope.inference.engine.ProgressListener;
 import dev.sinkscope.inference.mitigation.MitigationStack;
+import dev.sinkscope.inference.report.HeadSelection;
 import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.result.ResultDump;
-import dev.sinkscope.inference.safetensors.SafetensorsFile;
 import dev.sinkscope.inference.safetensors.SafetensorsWriter;
 import dev.sinkscope.inference.session.ModelSession;
 import java.io.PrintWriter;
@@ -120,24 +124,15 @@ final class AnalyzeCommand implements Callable<Integer> {
           // garbage in the activations must not become a plausible-looking picture
           throw new IllegalStateException("no heatmap written: " + health.describe());
         }
-        HeatmapExport.write(png, resolved, image, result, stack, picture);
+        int block = picture.block(result.blocks());
+        HeadSelection head = picture.headSelection();
+        head.validate(result.spec().numHeads());
+        HeatmapExport.write(png, resolved.displayName(), image, result, Analyzer.analyze(result,
+            AnalysisSettings.defaults()), stack, block, picture.quantity(), head, picture.patch(), picture.colormap(),
+            picture.normalization());
         out.println("png:    " + png);
       }
     }
     return 0;
-  }
-
-  static FloatTensor readPixels(Path file) throws java.io.IOException {
-    try (SafetensorsFile f = SafetensorsFile.open(file)) {
-      if (!f.contains("pixel_values")) {
-        throw new IllegalArgumentException(file + ": no tensor named 'pixel_values' (found " + f.tensors().keySet() + ")");
-      }
-      int[] shape = f.info("pixel_values").intShape();
-      if (shape.length != 4 || shape[0] != 1 || shape[1] != 3) {
-        throw new IllegalArgumentException(file + ": pixel_values must be [1, 3, H, W], found "
-            + f.info("pixel_values").shapeString());
-      }
-      return new FloatTensor(shape, f.readFloats("pixel_values"));
-    }
   }
 }

@@ -516,7 +516,7 @@ public final class BenchCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     Devices.describe(Devices.resolve(common.device)); // starts the engine
     long t1 = System.nanoTime();
-    FloatTensor pixels = AnalyzeCommand.readPixels(probePixels);
+    FloatTensor pixels = dev.sinkscope.app.report.ImageInput.readPixels(probePixels);
     try (ModelSession session = ModelSession.open(probeModel, common.device)) {
       long t2 = System.nanoTime();
       ForwardResult result = session.run(pixels, CaptureOptions.DEFAULT, CancellationToken.NONE, ProgressListener.NONE);

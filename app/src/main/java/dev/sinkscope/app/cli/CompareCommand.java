@@ -1,7 +1,10 @@
 package dev.sinkscope.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sinkscope.app.report.Mitigations;
+import dev.sinkscope.app.report.Described;
+import dev.sinkscope.app.report.Grids;
+import dev.sinkscope.app.report.ImageInput;
+import dev.sinkscope.app.report.Pictures;
 import dev.sinkscope.inference.analysis.AnalysisOptions;
 import dev.sinkscope.inference.analysis.AnalysisReport;
 import dev.sinkscope.inference.analysis.Analyzer;
@@ -20,8 +23,6 @@ import dev.sinkscope.inference.session.ModelSession;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -149,7 +150,7 @@ final class CompareCommand implements Callable<Integer> {
       stack.mitigations().forEach(m -> out.println("mitigation: " + m.spec() + " [" + m.provenance().label() + "]"));
       printTable(out, rows);
 
-      Report report = new Report(Described.ModelInfo.of(resolved, session.spec()), Described.InputInfo.of(image,
+      Report report = new Report(resolved.info(session.spec()), Described.InputInfo.of(image,
           before), session.deviceDescription(), options.detection().rule().name(), Described.MitigationInfo.of(stack),
           Summary.of(b, a, beforeReport, afterReport), rows);
       writeJson(json, report);
@@ -162,10 +163,15 @@ final class CompareCommand implements Callable<Integer> {
       }
       if (png != null) {
         Quantity quantity = picture.quantity();
+        if (quantity.isRgb()) {
+          throw new IllegalArgumentException("--png cannot difference PCA colours; choose a quantity with a colour"
+              + " scale");
+        }
         String label = quantity.label() + " (block " + block + ")";
         String afterTitle = "with " + stack.spec();
         Pictures.Picture p = Pictures.beforeAfter(heading(resolved.displayName(), block, session.spec().numLayers(), quantity, head),
-            image, Grids.of(quantity, before, block, head), Grids.of(quantity, after, block, head), "no mitigation",
+            image, Grids.of(quantity, before, beforeReport, block, head, picture.patch()),
+            Grids.of(quantity, after, afterReport, block, head, picture.patch()), "no mitigation",
             afterTitle, picture.colormap(), picture.normalization(), label);
         Pictures.write(p.raster(), Pictures.metadata(resolved.displayName(), blockText(block, session.spec()
                 .numLayers()), quantity.perHead() ? head.toString() : "n/a", quantity.label() + " before/after",
@@ -180,20 +186,11 @@ final class CompareCommand implements Callable<Integer> {
   }
 
   static String heading(String model, int block, int blocks, Quantity quantity, HeadSelection head) {
-    return model + " | block " + block + " of " + blocks + " | " + quantity.label()
-        + (quantity.perHead() ? " (" + headLabel(head) + ")" : "");
-  }
-
-  static String headLabel(HeadSelection head) {
-    return switch (head.mode()) {
-      case MEAN -> "mean of heads";
-      case MAX -> "max over heads";
-      case SINGLE -> "head " + head.head();
-    };
+    return Pictures.heading(model, block, blocks, quantity, head);
   }
 
   static String blockText(int block, int blocks) {
-    return block + " of " + blocks + " (1-based block)";
+    return Pictures.blockText(block, blocks);
   }
 
   static void printTable(PrintWriter out, List<LayerComparison> rows) {
@@ -210,18 +207,10 @@ final class CompareCommand implements Callable<Integer> {
   }
 
   static void writeJson(Path file, Object value) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), value);
+    Pictures.writeJson(file, value);
   }
 
   static Writer newWriter(Path file) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    return Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+    return Pictures.newWriter(file);
   }
 }

@@ -1,5 +1,7 @@
 package dev.sinkscope.app.cli;
 
+import dev.sinkscope.app.report.ImageInput;
+import dev.sinkscope.app.report.Pictures;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sinkscope.inference.analysis.AnalysisReport;

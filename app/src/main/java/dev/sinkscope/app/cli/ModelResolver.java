@@ -1,10 +1,12 @@
 package dev.sinkscope.app.cli;
 
+import dev.sinkscope.app.report.Described;
 import dev.sinkscope.inference.hub.CancelToken;
 import dev.sinkscope.inference.hub.HubClient;
 import dev.sinkscope.inference.hub.HubException;
 import dev.sinkscope.inference.hub.HubModelId;
 import dev.sinkscope.inference.hub.ModelLocator;
+import dev.sinkscope.inference.model.ModelSpec;
 import dev.sinkscope.inference.report.ModelReference;
 import dev.sinkscope.inference.report.WeightsFingerprint;
 import java.io.IOException;
@@ -35,6 +37,11 @@ final class ModelResolver {
     /** Name for titles and metadata: the hub id (with the revision asked for), bundled name, or folder. */
     String displayName() {
       return source == ModelReference.Source.FOLDER ? argument : argument.trim();
+    }
+
+    /** The model as metrics files describe it. */
+    Described.ModelInfo info(ModelSpec spec) {
+      return Described.ModelInfo.of(argument, source, id, revision, spec);
     }
 
     /** The session's record of this model, hashing the weights. */

@@ -3,6 +3,8 @@ package dev.sinkscope.app.cli;
 import dev.sinkscope.inference.report.HeadSelection;
 import dev.sinkscope.inference.report.NormalizationSpec;
 import dev.sinkscope.inference.report.Quantity;
+import dev.sinkscope.inference.report.SelectedPatch;
+import dev.sinkscope.app.report.Pictures;
 import dev.sinkscope.render.Colormap;
 import dev.sinkscope.render.Normalization;
 import picocli.CommandLine.Option;
@@ -18,8 +20,13 @@ final class PictureOptions {
   String head;
 
   @Option(names = "--quantity", paramLabel = "Q", defaultValue = "patch-norm",
-      description = "patch-norm, attention-received or cls-attention. Default: ${DEFAULT-VALUE}.")
+      description = "patch-norm, attention-received, cls-attention, rollout (all blocks), pca-rgb, attends-to or "
+          + "attended-by (the attention row or column of --patch). Default: ${DEFAULT-VALUE}.")
   String quantity;
+
+  @Option(names = "--patch", paramLabel = "ROW,COL",
+      description = "Selected patch for attends-to and attended-by: 0-based row and column of the patch grid.")
+  String patch;
 
   @Option(names = "--colormap", paramLabel = "NAME", defaultValue = "viridis",
       description = "viridis, magma, inferno, plasma, cividis, turbo, gray (add _r to reverse). Default: ${DEFAULT-VALUE}.")
@@ -51,6 +58,22 @@ final class PictureOptions {
     return Quantity.parse(quantity);
   }
 
+  /** The --patch, or null when none was given. */
+  SelectedPatch patch() {
+    if (patch == null) {
+      return null;
+    }
+    String[] parts = patch.split(",");
+    try {
+      if (parts.length == 2) {
+        return new SelectedPatch(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
+      }
+    } catch (NumberFormatException e) {
+      // the message below says what is expected
+    }
+    throw new IllegalArgumentException("--patch must be ROW,COL (0-based, e.g. 3,5), got '" + patch + "'");
+  }
+
   Colormap colormap() {
     return Pictures.colormap(colormap);
   }
@@ -66,7 +89,10 @@ final class PictureOptions {
   /** Checks every choice before any model work, so typos fail fast. */
   void validate() {
     headSelection();
-    quantity();
+    if (quantity().needsPatch() && patch() == null) {
+      throw new IllegalArgumentException("--quantity " + quantity() + " needs --patch ROW,COL");
+    }
+    patch();
     colormap();
     normalizationSpec();
   }

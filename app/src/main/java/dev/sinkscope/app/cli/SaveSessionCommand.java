@@ -1,11 +1,13 @@
 package dev.sinkscope.app.cli;
 
+import dev.sinkscope.app.report.Mitigations;
 import dev.sinkscope.inference.mitigation.MitigationStack;
 import dev.sinkscope.inference.model.Checkpoint;
 import dev.sinkscope.inference.model.CheckpointReader;
 import dev.sinkscope.inference.model.ModelSpec;
 import dev.sinkscope.inference.report.CompareMode;
 import dev.sinkscope.inference.report.ImageReference;
+import dev.sinkscope.inference.report.ModelReference;
 import dev.sinkscope.inference.report.SessionFile;
 import dev.sinkscope.inference.report.ViewSettings;
 import java.io.PrintWriter;
@@ -46,8 +48,13 @@ final class SaveSessionCommand implements Callable<Integer> {
   Path neurons;
 
   @Option(names = "--compare", paramLabel = "MODE",
-      description = "none or before-after. Default: before-after when mitigations are given, else none.")
+      description = "none, before-after or other-model (needs --model-b). Default: other-model with --model-b, "
+          + "else before-after when mitigations are given, else none.")
   String compare;
+
+  @Option(names = "--model-b", paramLabel = "MODEL",
+      description = "Model B for --compare other-model (run without mitigations on the same photo), as --model.")
+  String modelB;
 
   @Mixin PictureOptions picture;
 
@@ -72,15 +79,31 @@ final class SaveSessionCommand implements Callable<Integer> {
     }
     int block = picture.block(blocks);
     ViewSettings view = new ViewSettings(picture.layer == -1 ? 0 : block, picture.headSelection(),
-        picture.quantity(), picture.colormap, picture.normalizationSpec());
-    CompareMode mode = compare != null ? CompareMode.parse(compare)
+        picture.quantity(), picture.colormap, picture.normalizationSpec(), picture.patch());
+    CompareMode mode = compare != null ? CompareMode.parse(compare) : modelB != null ? CompareMode.OTHER_MODEL
         : mitigations.isEmpty() ? CompareMode.NONE : CompareMode.BEFORE_AFTER;
+    if ((mode == CompareMode.OTHER_MODEL) != (modelB != null)) {
+      throw new IllegalArgumentException(modelB == null ? "--compare other-model needs --model-b MODEL"
+          : "--model-b is for --compare other-model, not " + mode);
+    }
+    ModelReference referenceB = null;
+    if (modelB != null) {
+      ModelResolver.Resolved resolvedB = new ModelResolver(root.context(), spec.commandLine().getErr())
+          .resolve(modelB);
+      try (Checkpoint checkpoint = CheckpointReader.open(resolvedB.folder())) {
+        picture.headSelection().validate(checkpoint.spec().numHeads());
+      }
+      referenceB = resolvedB.reference(out);
+    }
     SessionFile session = SessionFile.of(resolved.reference(out),
         ImageReference.of(image, SessionFile.storedPath(out, image)), view, mitigations,
-        neurons == null ? null : SessionFile.storedPath(out, neurons), mode);
+        neurons == null ? null : SessionFile.storedPath(out, neurons), mode, referenceB);
     session.write(out);
     stdout.println("session: " + out);
     stdout.println("model:   " + resolved.displayName() + " (weights sha256 " + session.model().weights().sha256() + ")");
+    if (session.modelB() != null) {
+      stdout.println("model B: " + modelB + " (weights sha256 " + session.modelB().weights().sha256() + ")");
+    }
     stdout.println("render:  sinkscope report --session " + out + " --out DIR");
     stdout.flush();
     return 0;

@@ -1,5 +1,6 @@
 package dev.sinkscope.app.cli;
 
+import dev.sinkscope.app.report.Mitigations;
 import dev.sinkscope.inference.analysis.AnalysisOptions;
 import dev.sinkscope.inference.analysis.AnalysisReport;
 import dev.sinkscope.inference.analysis.Analyzer;

@@ -17,8 +17,10 @@ import dev.sinkscope.app.gui.session.CompareTarget;
 import dev.sinkscope.app.gui.session.ModelInfo;
 import dev.sinkscope.app.gui.session.ModelLocation;
 import dev.sinkscope.app.gui.sessionfile.SessionController;
+import dev.sinkscope.app.report.SessionReport;
 import dev.sinkscope.inference.analysis.DetectionRule;
 import dev.sinkscope.inference.hub.HubSettings;
+import dev.sinkscope.inference.session.ModelSession;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -98,6 +100,8 @@ public final class MainView {
   private HubDialog hubDialog;
   private ExecutorService hubWorker;
   private SessionController sessions;
+  private SessionReport.ModelOpener reportOpener =
+      folder -> ModelSession.open(folder, System.getProperty("sinkscope.device", "auto"));
 
   public MainView(MainViewModel vm, Window owner, FileDialogs dialogs) {
     this.vm = vm;
@@ -187,6 +191,11 @@ public final class MainView {
     return hubDialog;
   }
 
+  /** How File > "Export report…" opens the models it renders (a fresh session each time). */
+  public void setReportOpener(SessionReport.ModelOpener opener) {
+    this.reportOpener = opener;
+  }
+
   /** Saving and opening session files. */
   public SessionController sessions() {
     if (sessions == null) {
@@ -228,6 +237,8 @@ public final class MainView {
         KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), this::exportComparison);
     MenuItem exportMetrics = item("Export metrics (JSON or CSV)…", new KeyCodeCombination(KeyCode.M,
         KeyCombination.SHORTCUT_DOWN), this::exportMetrics);
+    MenuItem exportReport = item("Export report…", null, this::exportReport);
+    exportReport.setId("exportReportItem");
     MenuItem quit = item("Quit", new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN), () -> {
       if (owner instanceof javafx.stage.Stage) {
         ((javafx.stage.Stage) owner).close();
@@ -237,7 +248,8 @@ public final class MainView {
     realCheckpoint.setId("realCheckpointHelp");
     file.getItems().addAll(openModel, openFromHub, realCheckpoint, openImage, paste, new SeparatorMenuItem(),
         recentModels, recentImages, new SeparatorMenuItem(), openSession, saveSession,
-        new SeparatorMenuItem(), exportView, exportComparison, exportMetrics, new SeparatorMenuItem(), quit);
+        new SeparatorMenuItem(), exportView, exportComparison, exportMetrics, exportReport, new SeparatorMenuItem(),
+        quit);
 
     Menu view = new Menu("View");
     for (Quantity q : Quantity.values()) {
@@ -677,6 +689,14 @@ public final class MainView {
   private void exportMetrics() {
     save("Export metrics", vm.suggestedFileName("metrics", "json"), List.of(FileDialogs.JSON, FileDialogs.CSV))
         .ifPresent(vm::exportMetrics);
+  }
+
+  /** A folder with every panel, the metrics and the session, as {@code sinkscope report} writes it. */
+  private void exportReport() {
+    dialogs.chooseFolder(owner, "Export report into folder", vm.preferences().lastFolder("export")).ifPresent(p -> {
+      vm.preferences().setLastFolder("export", p.toAbsolutePath());
+      sessions().exportReport(p, reportOpener);
+    });
   }
 
   private Optional<Path> save(String title, String name, List<javafx.stage.FileChooser.ExtensionFilter> filters) {

@@ -12,6 +12,8 @@ import dev.sinkscope.inference.mitigation.RegisterAblation;
 import dev.sinkscope.inference.mitigation.TestTimeRegisters;
 import dev.sinkscope.inference.report.HeadSelection;
 import dev.sinkscope.inference.report.NormalizationSpec;
+import dev.sinkscope.inference.report.SelectedPatch;
+import dev.sinkscope.render.PatchPosition;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -31,17 +33,23 @@ public final class SessionCodec {
 
   private SessionCodec() {}
 
-  /** The session's quantity for the one on screen; empty for those the session format has no name for. */
-  public static Optional<dev.sinkscope.inference.report.Quantity> quantity(Quantity shown) {
+  /** The session's name for the quantity on screen. */
+  public static dev.sinkscope.inference.report.Quantity quantity(Quantity shown) {
     switch (shown) {
-      case PATCH_NORM:
-        return Optional.of(dev.sinkscope.inference.report.Quantity.PATCH_NORM);
       case ATTENTION_RECEIVED:
-        return Optional.of(dev.sinkscope.inference.report.Quantity.ATTENTION_RECEIVED);
+        return dev.sinkscope.inference.report.Quantity.ATTENTION_RECEIVED;
       case CLS_ATTENTION:
-        return Optional.of(dev.sinkscope.inference.report.Quantity.CLS_ATTENTION);
+        return dev.sinkscope.inference.report.Quantity.CLS_ATTENTION;
+      case ROLLOUT:
+        return dev.sinkscope.inference.report.Quantity.ROLLOUT;
+      case PCA_RGB:
+        return dev.sinkscope.inference.report.Quantity.PCA_RGB;
+      case ATTENDS_TO:
+        return dev.sinkscope.inference.report.Quantity.ATTENDS_TO;
+      case ATTENDED_BY:
+        return dev.sinkscope.inference.report.Quantity.ATTENDED_BY;
       default:
-        return Optional.empty();
+        return dev.sinkscope.inference.report.Quantity.PATCH_NORM;
     }
   }
 
@@ -51,9 +59,26 @@ public final class SessionCodec {
         return Quantity.ATTENTION_RECEIVED;
       case CLS_ATTENTION:
         return Quantity.CLS_ATTENTION;
+      case ROLLOUT:
+        return Quantity.ROLLOUT;
+      case PCA_RGB:
+        return Quantity.PCA_RGB;
+      case ATTENDS_TO:
+        return Quantity.ATTENDS_TO;
+      case ATTENDED_BY:
+        return Quantity.ATTENDED_BY;
       default:
         return Quantity.PATCH_NORM;
     }
+  }
+
+  /** The session's selected patch for the one on screen (null for none). */
+  public static SelectedPatch patch(PatchPosition shown) {
+    return shown == null ? null : new SelectedPatch(shown.row(), shown.col());
+  }
+
+  public static PatchPosition patch(SelectedPatch saved) {
+    return saved == null ? null : new PatchPosition(saved.row(), saved.col());
   }
 
   public static HeadSelection head(HeadChoice shown) {

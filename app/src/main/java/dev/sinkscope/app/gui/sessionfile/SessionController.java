@@ -11,6 +11,7 @@ import dev.sinkscope.app.gui.hub.HubModelLocation;
 import dev.sinkscope.app.gui.mitigations.MitigationsViewModel;
 import dev.sinkscope.app.gui.mitigations.NeuronMapChoice;
 import dev.sinkscope.app.gui.session.CompareTarget;
+import dev.sinkscope.app.report.SessionReport;
 import dev.sinkscope.app.gui.session.ImageSource;
 import dev.sinkscope.app.gui.session.ModelLocation;
 import dev.sinkscope.app.gui.session.ViewOutcome;
@@ -31,6 +32,7 @@ import dev.sinkscope.inference.report.SessionFile;
 import dev.sinkscope.inference.report.ViewSettings;
 import dev.sinkscope.inference.report.WeightsFingerprint;
 import dev.sinkscope.render.Colormaps;
+import dev.sinkscope.render.PatchPosition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,8 +84,8 @@ public final class SessionController {
   }
 
   /** Everything read and checked off the UI thread, ready to apply. */
-  private record Prepared(Path file, SessionFile session, ModelLocation model, ImageSource image,
-      MitigationStack mitigations, String neuronLabel, List<String> notes) {}
+  private record Prepared(Path file, SessionFile session, ModelLocation model, ModelLocation modelB,
+      ImageSource image, MitigationStack mitigations, String neuronLabel, List<String> notes) {}
 
   public SessionController(MainViewModel vm, Supplier<HubSettings> hub, Executor io, Executor ui) {
     this.vm = vm;
@@ -101,38 +103,17 @@ public final class SessionController {
 
   /** Writes the session of the picture on screen to {@code file}. */
   public void save(Path file) {
-    ViewOutcome o = vm.outcomeProperty().get();
-    if (o == null || o.primary() == null || o.image() == null) {
-      vm.reportError(UserError.simple("Nothing to save", "Open a model and an image first."));
+    Optional<Snapshot> shot = snapshot("Cannot save this view as a session", "save");
+    if (shot.isEmpty()) {
       return;
     }
-    ViewerViewModel viewer = vm.viewer();
-    Quantity shown = viewer.quantityProperty().get();
-    Optional<dev.sinkscope.inference.report.Quantity> quantity = SessionCodec.quantity(shown);
-    if (quantity.isEmpty()) {
-      vm.reportError(UserError.simple("Cannot save this view as a session", "A session records patch norm, "
-          + "attention received or CLS attention (the pictures 'sinkscope report' draws); the view shows "
-          + shown.label() + ". Switch to one of those (keys 1-3) and save again."));
-      return;
-    }
-    ModelLocation model = o.model().location();
-    ImageSource image = o.image().source();
-    MitigationStack stack = o.primary().mitigations();
-    CompareTarget compare = vm.appliedCompareTarget();
-    ViewSettings view = new ViewSettings(viewer.blockProperty().get(), SessionCodec.head(viewer.headProperty().get()),
-        quantity.get(), viewer.colormapProperty().get(), SessionCodec.normalization(viewer.normalizationProperty()
-            .get()));
-    CompareMode mode = compare.kind() == CompareTarget.Kind.BEFORE_AFTER && !stack.isEmpty() ? CompareMode.BEFORE_AFTER
-        : CompareMode.NONE;
-    String note = compare.kind() == CompareTarget.Kind.OTHER_MODEL
-        ? " (The comparison with model B is not part of a session.)" : "";
     vm.showMessage("Saving session " + file.getFileName() + "…");
     io.execute(() -> {
       try {
-        SessionFile session = write(file, model, image, view, stack, mode);
+        SessionFile session = write(file, shot.get());
         String weights = session.model().weights().sha256();
         ui.execute(() -> vm.showMessage("Saved session to " + file + " (weights sha256 " + weights.substring(0, 12)
-            + "…)." + note));
+            + "…)."));
       } catch (Problem e) {
         ui.execute(() -> vm.reportError(e.error));
       } catch (IOException | RuntimeException e) {
@@ -141,19 +122,96 @@ public final class SessionController {
     });
   }
 
-  private SessionFile write(Path file, ModelLocation model, ImageSource image, ViewSettings view,
-      MitigationStack stack, CompareMode mode) throws IOException, Problem {
-    Path folder = model.resolve();
-    WeightsFingerprint weights = WeightsFingerprint.of(folder);
-    ModelReference modelRef;
-    if (model instanceof HubModelLocation) {
-      HubModelLocation hubModel = (HubModelLocation) model;
-      modelRef = ModelReference.hub(hubModel.repoId(), hubModel.commit(), weights);
-    } else if (model instanceof ModelLocation.Bundled) {
-      modelRef = ModelReference.bundled(SessionCodec.bundledNameForSession(model.displayName()), weights);
-    } else {
-      modelRef = ModelReference.folder(SessionFile.storedPath(file, folder), weights);
+  /**
+   * File > "Export report…": writes the session of the picture on screen into {@code folder} as
+   * {@code session.json} and renders it there as {@code sinkscope report} does (panels, metrics,
+   * the session), on the I/O executor with the steps in the status bar.
+   *
+   * @param opener opens the models for the report (a fresh session; the app's own stay untouched)
+   */
+  public void exportReport(Path folder, SessionReport.ModelOpener opener) {
+    Optional<Snapshot> shot = snapshot("Cannot export this view as a report", "export");
+    if (shot.isEmpty()) {
+      return;
     }
+    vm.showMessage("Exporting report to " + folder + "…");
+    io.execute(() -> {
+      try {
+        Path file = folder.resolve(SessionReport.SESSION_JSON);
+        SessionFile session = write(file, shot.get());
+        Path folderB = shot.get().modelB() == null ? null : shot.get().modelB().resolve();
+        List<String> written = SessionReport.write(session, file, shot.get().model().resolve(), folderB, folder,
+            opener, (step, fraction) -> ui.execute(() -> vm.showMessage("Exporting report: " + step + "… ("
+                + Math.round(100 * fraction) + "%)")));
+        ui.execute(() -> vm.showMessage("Exported report to " + folder + " (" + written.size() + " files)."));
+      } catch (Problem e) {
+        ui.execute(() -> vm.reportError(e.error));
+      } catch (IOException e) {
+        ui.execute(() -> vm.reportError(UserError.simple("Cannot export the report", "Cannot write the report into "
+            + folder + ": " + cause(e) + ".")));
+      } catch (Exception e) {
+        ui.execute(() -> vm.reportError(UserError.of(e, "report " + folder)));
+      }
+    });
+  }
+
+  /** The cause of a file error in words; the JDK's messages are often just the path. */
+  static String cause(IOException e) {
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied for " + e.getMessage();
+    }
+    if (e instanceof java.nio.file.FileAlreadyExistsException) {
+      return e.getMessage() + " is in the way (a file where a folder is needed)";
+    }
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file or folder " + e.getMessage();
+    }
+    if (e instanceof java.nio.file.FileSystemException) {
+      java.nio.file.FileSystemException f = (java.nio.file.FileSystemException) e;
+      return f.getFile() + (f.getReason() != null ? ": " + f.getReason() : "");
+    }
+    return e.getMessage() == null ? e.toString() : e.getMessage();
+  }
+
+  /** What a session records, read on the UI thread. */
+  private record Snapshot(ModelLocation model, ModelLocation modelB, ImageSource image, ViewSettings view,
+      MitigationStack stack, CompareMode mode) {}
+
+  /** The picture on screen as a session, or empty after telling the user why not. */
+  private Optional<Snapshot> snapshot(String cannot, String verb) {
+    ViewOutcome o = vm.outcomeProperty().get();
+    if (o == null || o.primary() == null || o.image() == null) {
+      vm.reportError(UserError.simple("Nothing to " + verb, "Open a model and an image first."));
+      return Optional.empty();
+    }
+    ViewerViewModel viewer = vm.viewer();
+    Quantity shown = viewer.quantityProperty().get();
+    PatchPosition selected = viewer.selectedPatchProperty().get();
+    if (shown.needsSelection() && selected == null) {
+      vm.reportError(UserError.simple(cannot, "The view shows " + shown.label() + " but no patch is selected. "
+          + "Click a patch and " + verb + " again."));
+      return Optional.empty();
+    }
+    MitigationStack stack = o.primary().mitigations();
+    CompareTarget compare = vm.appliedCompareTarget();
+    ViewSettings view = new ViewSettings(viewer.blockProperty().get(), SessionCodec.head(viewer.headProperty().get()),
+        SessionCodec.quantity(shown), viewer.colormapProperty().get(), SessionCodec.normalization(
+            viewer.normalizationProperty().get()), SessionCodec.patch(selected));
+    ModelLocation modelB = compare.kind() == CompareTarget.Kind.OTHER_MODEL ? compare.otherModel() : null;
+    CompareMode mode = modelB != null ? CompareMode.OTHER_MODEL
+        : compare.kind() == CompareTarget.Kind.BEFORE_AFTER && !stack.isEmpty() ? CompareMode.BEFORE_AFTER
+        : CompareMode.NONE;
+    return Optional.of(new Snapshot(o.model().location(), modelB, o.image().source(), view, stack, mode));
+  }
+
+  private SessionFile write(Path file, Snapshot shot) throws IOException, Problem {
+    return write(file, shot.model(), shot.modelB(), shot.image(), shot.view(), shot.stack(), shot.mode());
+  }
+
+  private SessionFile write(Path file, ModelLocation model, ModelLocation modelB, ImageSource image,
+      ViewSettings view, MitigationStack stack, CompareMode mode) throws IOException, Problem {
+    ModelReference modelRef = reference(file, model);
+    ModelReference modelBRef = modelB == null ? null : reference(file, modelB);
     Path photo = photoFile(file, image);
     List<String> specs = new ArrayList<>();
     for (Mitigation m : stack.mitigations()) {
@@ -167,9 +225,22 @@ public final class SessionController {
       neurons = SessionFile.storedPath(file, map);
     }
     SessionFile session = SessionFile.of(modelRef, ImageReference.of(photo, SessionFile.storedPath(file, photo)), view,
-        specs, neurons, mode);
+        specs, neurons, mode, modelBRef);
     session.write(file);
     return session;
+  }
+
+  /** How a session names {@code model}, with the hash of its weights. */
+  private static ModelReference reference(Path file, ModelLocation model) throws IOException {
+    Path folder = model.resolve();
+    WeightsFingerprint weights = WeightsFingerprint.of(folder);
+    if (model instanceof HubModelLocation) {
+      HubModelLocation hubModel = (HubModelLocation) model;
+      return ModelReference.hub(hubModel.repoId(), hubModel.commit(), weights);
+    } else if (model instanceof ModelLocation.Bundled) {
+      return ModelReference.bundled(SessionCodec.bundledNameForSession(model.displayName()), weights);
+    }
+    return ModelReference.folder(SessionFile.storedPath(file, folder), weights);
   }
 
   /** The photo as a file: itself, or a copy beside the session for bundled and pasted pictures. */
@@ -248,14 +319,45 @@ public final class SessionController {
           + e.getMessage() + ".");
     }
     ModelReference ref = session.model();
+    Located a = locate(file, ref, "model");
+    Path folder = a.folder();
+    ModelLocation location = a.location();
+    checkWeights(file, ref, folder);
+    ModelLocation modelB = null;
+    if (session.comparesOtherModel()) {
+      Located b = locate(file, session.modelB(), "model B");
+      checkWeights(file, session.modelB(), b.folder());
+      modelB = b.location();
+    }
+    List<String> notes = new ArrayList<>();
+    MitigationStack stack = mitigations(file, session, folder);
+    try {
+      Colormaps.byName(session.view().colormap());
+    } catch (IllegalArgumentException e) {
+      throw new Problem("Cannot open session", "Cannot open " + file.getFileName() + ": " + e.getMessage() + ".");
+    }
+    if (SessionCodec.normalization(session.view().normalization()).isEmpty()) {
+      notes.add("the colour scale " + session.view().normalization() + " is not offered here; min-max is shown");
+    }
+    String neuronLabel = session.neurons() != null ? Path.of(session.neurons()).getFileName().toString()
+        : "session map";
+    return new Prepared(file, session, location, modelB, new ImageSource.FromFile(session.imagePath(file)), stack,
+        neuronLabel, notes);
+  }
+
+  /** A model a session names, found on this machine. */
+  private record Located(Path folder, ModelLocation location) {}
+
+  /** Finds the folder of {@code ref} ({@code which}: "model" or "model B") as the app opens it. */
+  private Located locate(Path file, ModelReference ref, String which) throws Problem {
     Path folder;
     ModelLocation location;
     switch (ref.source()) {
       case FOLDER:
-        folder = session.modelFolder(file);
+        folder = SessionFile.resolve(file, ref.path());
         if (!Files.isDirectory(folder)) {
-          throw new Problem("The session's model is missing", "Cannot open " + file.getFileName() + ": its model "
-              + "folder " + folder + " does not exist (moved or deleted?).");
+          throw new Problem("The session's " + which + " is missing", "Cannot open " + file.getFileName()
+              + ": its " + which + " folder " + folder + " does not exist (moved or deleted?).");
         }
         location = new ModelLocation.Folder(folder);
         break;
@@ -263,8 +365,8 @@ public final class SessionController {
         String name = SessionCodec.bundledAssetName(ref.id());
         BundledAssets assets = vm.assets();
         if (!assets.hasModel(name)) {
-          throw new Problem("The session's model is missing", "Cannot open " + file.getFileName() + ": there is no "
-              + "bundled model '" + ref.id() + "' in this build.");
+          throw new Problem("The session's " + which + " is missing", "Cannot open " + file.getFileName()
+              + ": there is no bundled model '" + ref.id() + "' in this build.");
         }
         try {
           folder = assets.model(name);
@@ -278,30 +380,17 @@ public final class SessionController {
         HubCache cache = new HubCache(settings.cacheDir());
         Optional<Path> snapshot = cache.completeSnapshot(ref.id(), ref.revision());
         if (snapshot.isEmpty()) {
-          throw new Problem("The session's model is not downloaded", "Cannot open " + file.getFileName() + ": "
-              + ref.id() + " at revision " + ref.revision() + " is not in the Hugging Face cache ("
+          throw new Problem("The session's " + which + " is not downloaded", "Cannot open " + file.getFileName()
+              + ": " + ref.id() + " at revision " + ref.revision() + " is not in the Hugging Face cache ("
               + cache.root() + "). Download it with File > Open from hub… (repo id " + ref.id() + ", revision "
               + ref.revision() + ") and open the session again.");
         }
         folder = snapshot.get();
         location = HubModelLocation.ofSnapshot(ref.id(), folder);
     }
-    checkWeights(file, ref, folder);
-    List<String> notes = new ArrayList<>();
-    MitigationStack stack = mitigations(file, session, folder);
-    try {
-      Colormaps.byName(session.view().colormap());
-    } catch (IllegalArgumentException e) {
-      throw new Problem("Cannot open session", "Cannot open " + file.getFileName() + ": " + e.getMessage() + ".");
-    }
-    if (SessionCodec.normalization(session.view().normalization()).isEmpty()) {
-      notes.add("the colour scale " + session.view().normalization() + " is not offered here; min-max is shown");
-    }
-    String neuronLabel = session.neurons() != null ? Path.of(session.neurons()).getFileName().toString()
-        : "session map";
-    return new Prepared(file, session, location, new ImageSource.FromFile(session.imagePath(file)), stack,
-        neuronLabel, notes);
+    return new Located(folder, location);
   }
+
 
   private static void checkWeights(Path file, ModelReference ref, Path folder) throws Problem {
     String now;
@@ -384,8 +473,15 @@ public final class SessionController {
     for (Mitigation m : p.mitigations().mitigations()) {
       set(switches, m, p.neuronLabel());
     }
-    vm.compare().modeProperty().set(p.session().comparesBeforeAfter() ? CompareTarget.Kind.BEFORE_AFTER
-        : CompareTarget.Kind.NONE);
+    viewer.selectedPatchProperty().set(SessionCodec.patch(view.patch()));
+    if (p.modelB() != null) {
+      // Model B first, so the comparison runs once, against the right model.
+      vm.compare().otherModelProperty().set(p.modelB());
+      vm.compare().modeProperty().set(CompareTarget.Kind.OTHER_MODEL);
+    } else {
+      vm.compare().modeProperty().set(p.session().comparesBeforeAfter() ? CompareTarget.Kind.BEFORE_AFTER
+          : CompareTarget.Kind.NONE);
+    }
     if (!SessionCodec.sameMitigations(switches.stackProperty().get(), p.mitigations())) {
       vm.reportError(UserError.simple("The session's mitigations do not fit this model", "Opened "
           + p.file().getFileName() + ", but " + String.join(", ", SessionCodec.specsOf(p.mitigations()))

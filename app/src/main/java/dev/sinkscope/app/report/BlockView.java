@@ -1,4 +1,4 @@
-package dev.sinkscope.app.cli;
+package dev.sinkscope.app.report;
 
 import dev.sinkscope.inference.analysis.AnalysisReport;
 import dev.sinkscope.inference.analysis.ArtifactDetection;
@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.Locale;
 
 /** What the pictures of one block mark and say: artifact patches, sink patches, a one-line caption. */
-final class BlockView {
+public final class BlockView {
   /** More artifacts than this are counted in the caption but not ringed one by one. */
-  static final int MAX_ARTIFACT_MARKERS = 64;
-  static final int MAX_SINK_MARKERS = 5;
+  public static final int MAX_ARTIFACT_MARKERS = 64;
+  public static final int MAX_SINK_MARKERS = 5;
   /** A marked sink receives at least this multiple of the uniform share of attention (rho = T x score). */
-  static final double MIN_SINK_RATIO = 2.0;
+  public static final double MIN_SINK_RATIO = 2.0;
 
   private BlockView() {}
 
@@ -26,7 +26,7 @@ final class BlockView {
    * strongest first, numbered), then the block's
    * artifact patches, so where both sit the red artifact ring shows around the yellow sink ring.
    */
-  static List<Marker> markers(AnalysisReport report, int block) {
+  public static List<Marker> markers(AnalysisReport report, int block) {
     List<Marker> markers = new ArrayList<>();
     if (report.sinks() != null) {
       int rank = 0;
@@ -46,7 +46,7 @@ final class BlockView {
   }
 
   /** E.g. "coffee.png: 9 artifact patches (bimodal split, norm > 61.2); strongest sink: patch (7, 13), rho 21.4". */
-  static String caption(String imageName, AnalysisReport report, int block) {
+  public static String caption(String imageName, AnalysisReport report, int block) {
     ArtifactDetection a = normsOf(report, block).artifacts();
     StringBuilder b = new StringBuilder(imageName).append(": ");
     b.append(a.count()).append(a.count() == 1 ? " artifact patch" : " artifact patches");
@@ -65,7 +65,7 @@ final class BlockView {
     return b.toString();
   }
 
-  static LayerNormAnalysis normsOf(AnalysisReport report, int block) {
+  public static LayerNormAnalysis normsOf(AnalysisReport report, int block) {
     for (LayerNormAnalysis n : report.norms()) {
       if (n.block() == block) {
         return n;
@@ -74,7 +74,7 @@ final class BlockView {
     throw new IllegalArgumentException("block " + block + " was not analysed");
   }
 
-  static String ruleName(String rule) {
+  public static String ruleName(String rule) {
     return rule.toLowerCase(Locale.ROOT).replace('_', ' ');
   }
 }

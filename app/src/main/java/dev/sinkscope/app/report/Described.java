@@ -1,16 +1,17 @@
-package dev.sinkscope.app.cli;
+package dev.sinkscope.app.report;
 
 import dev.sinkscope.inference.mitigation.Mitigation;
 import dev.sinkscope.inference.mitigation.MitigationStack;
 import dev.sinkscope.inference.model.ModelSpec;
 import dev.sinkscope.inference.report.ImageReference;
+import dev.sinkscope.inference.report.ModelReference;
 import dev.sinkscope.inference.result.ForwardResult;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 
 /** Small JSON records that say what a command ran on. */
-final class Described {
+public final class Described {
   private Described() {}
 
   /**
@@ -25,11 +26,12 @@ final class Described {
    * @param blocks number of transformer blocks
    * @param heads attention heads per block
    */
-  record ModelInfo(String argument, String source, String id, String revision, String family, String summary,
-      int blocks, int heads) {
-    static ModelInfo of(ModelResolver.Resolved model, ModelSpec spec) {
-      return new ModelInfo(model.argument(), model.source().name().toLowerCase(Locale.ROOT), model.id(),
-          model.revision(), spec.family().name(), spec.summary(), spec.numLayers(), spec.numHeads());
+  public record ModelInfo(String argument, String source, String id, String revision, String family,
+      String summary, int blocks, int heads) {
+    public static ModelInfo of(String argument, ModelReference.Source source, String id, String revision,
+        ModelSpec spec) {
+      return new ModelInfo(argument, source.name().toLowerCase(Locale.ROOT), id, revision, spec.family().name(),
+          spec.summary(), spec.numLayers(), spec.numHeads());
     }
   }
 
@@ -41,12 +43,12 @@ final class Described {
    * @param provenanceLabel the same in words
    * @param description what it does, in one line
    */
-  record MitigationInfo(String spec, String provenance, String provenanceLabel, String description) {
-    static MitigationInfo of(Mitigation m) {
+  public record MitigationInfo(String spec, String provenance, String provenanceLabel, String description) {
+    public static MitigationInfo of(Mitigation m) {
       return new MitigationInfo(m.spec(), m.provenance().name(), m.provenance().label(), m.description());
     }
 
-    static List<MitigationInfo> of(MitigationStack stack) {
+    public static List<MitigationInfo> of(MitigationStack stack) {
       return stack.mitigations().stream().map(MitigationInfo::of).toList();
     }
   }
@@ -61,8 +63,8 @@ final class Described {
    * @param gridRows patch rows
    * @param gridCols patch columns
    */
-  record InputInfo(String file, String sha256, int height, int width, int gridRows, int gridCols) {
-    static InputInfo of(ImageInput input, ForwardResult result) throws IOException {
+  public record InputInfo(String file, String sha256, int height, int width, int gridRows, int gridCols) {
+    public static InputInfo of(ImageInput input, ForwardResult result) throws IOException {
       int[] s = input.pixels().shape();
       return new InputInfo(input.name(), ImageReference.of(input.file(), input.name()).sha256(), s[2], s[3],
           result.layout().gridRows(), result.layout().gridCols());

@@ -1,4 +1,4 @@
-package dev.sinkscope.app.cli;
+package dev.sinkscope.app.report;
 
 import dev.sinkscope.inference.preprocess.ImageLoadException;
 import dev.sinkscope.inference.preprocess.PreprocessConfigException;
@@ -8,6 +8,7 @@ import dev.sinkscope.inference.preprocess.Preprocessed;
 import dev.sinkscope.inference.preprocess.Preprocessor;
 import dev.sinkscope.inference.preprocess.RgbImage;
 import dev.sinkscope.inference.result.FloatTensor;
+import dev.sinkscope.inference.safetensors.SafetensorsFile;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -20,10 +21,10 @@ import java.nio.file.Path;
  * @param photo the decoded photo (EXIF orientation applied); null for a pixel tensor
  * @param geometry how {@code pixels} were cut from {@code photo}; null for a pixel tensor
  */
-record ImageInput(String name, Path file, FloatTensor pixels, RgbImage photo, PreprocessGeometry geometry) {
+public record ImageInput(String name, Path file, FloatTensor pixels, RgbImage photo, PreprocessGeometry geometry) {
 
   /** Decodes a photo and preprocesses it as the model folder says. */
-  static ImageInput photo(Path modelFolder, Path file) throws PreprocessConfigException, ImageLoadException {
+  public static ImageInput photo(Path modelFolder, Path file) throws PreprocessConfigException, ImageLoadException {
     PreprocessPipeline pipeline = PreprocessPipeline.forModelFolder(modelFolder);
     RgbImage photo = pipeline.decoder().decode(file);
     Preprocessed p = Preprocessor.preprocess(photo, pipeline.config());
@@ -31,11 +32,26 @@ record ImageInput(String name, Path file, FloatTensor pixels, RgbImage photo, Pr
   }
 
   /** A {@code pixel_values} tensor from a safetensors file, used as is. */
-  static ImageInput pixels(Path file) throws IOException {
-    return new ImageInput(nameOf(file), file, AnalyzeCommand.readPixels(file), null, null);
+  public static ImageInput pixels(Path file) throws IOException {
+    return new ImageInput(nameOf(file), file, readPixels(file), null, null);
   }
 
-  boolean hasPhoto() {
+  /** The {@code pixel_values [1, 3, H, W]} tensor of a safetensors file. */
+  public static FloatTensor readPixels(Path file) throws IOException {
+    try (SafetensorsFile f = SafetensorsFile.open(file)) {
+      if (!f.contains("pixel_values")) {
+        throw new IllegalArgumentException(file + ": no tensor named 'pixel_values' (found " + f.tensors().keySet() + ")");
+      }
+      int[] shape = f.info("pixel_values").intShape();
+      if (shape.length != 4 || shape[0] != 1 || shape[1] != 3) {
+        throw new IllegalArgumentException(file + ": pixel_values must be [1, 3, H, W], found "
+            + f.info("pixel_values").shapeString());
+      }
+      return new FloatTensor(shape, f.readFloats("pixel_values"));
+    }
+  }
+
+  public boolean hasPhoto() {
     return photo != null;
   }
 

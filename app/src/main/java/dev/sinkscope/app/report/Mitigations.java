@@ -1,4 +1,4 @@
-package dev.sinkscope.app.cli;
+package dev.sinkscope.app.report;
 
 import dev.sinkscope.inference.mitigation.Mitigation;
 import dev.sinkscope.inference.mitigation.MitigationSpecs;
@@ -12,13 +12,13 @@ import java.util.List;
 import java.util.Optional;
 
 /** Parses repeated --mitigation SPEC options into one stack. */
-final class Mitigations {
+public final class Mitigations {
   /** Files in a model folder that carry a register-neuron map ({@code "register_neurons"}), in order of preference. */
-  static final List<String> MODEL_NEURON_MAPS = List.of("ttr.json", "phantom.json");
+  public static final List<String> MODEL_NEURON_MAPS = List.of("ttr.json", "phantom.json");
 
   private Mitigations() {}
 
-  static MitigationStack parse(List<String> specs, Path neurons) throws IOException {
+  public static MitigationStack parse(List<String> specs, Path neurons) throws IOException {
     return parse(specs, neurons, null);
   }
 
@@ -27,7 +27,7 @@ final class Mitigations {
    * {@code --neurons} takes the map shipped in the model folder ({@code ttr.json} or the phantom's
    * {@code phantom.json}), when there is one.
    */
-  static MitigationStack parse(List<String> specs, Path neurons, Path modelFolder) throws IOException {
+  public static MitigationStack parse(List<String> specs, Path neurons, Path modelFolder) throws IOException {
     Path map = neurons != null ? neurons : modelNeuronMap(modelFolder).orElse(null);
     List<Mitigation> list = new ArrayList<>();
     for (String spec : specs) {
@@ -37,7 +37,7 @@ final class Mitigations {
   }
 
   /** The register-neuron map a model folder ships, if any. */
-  static Optional<Path> modelNeuronMap(Path modelFolder) {
+  public static Optional<Path> modelNeuronMap(Path modelFolder) {
     if (modelFolder == null) {
       return Optional.empty();
     }

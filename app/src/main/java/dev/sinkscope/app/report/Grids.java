@@ -1,0 +1,183 @@
+package dev.sinkscope.app.report;
+
+import dev.sinkscope.inference.analysis.AnalysisReport;
+import dev.sinkscope.inference.analysis.PatchFeaturePca;
+import dev.sinkscope.inference.analysis.PatchPca;
+import dev.sinkscope.inference.analysis.PcaFeatures;
+import dev.sinkscope.inference.analysis.RolloutMap;
+import dev.sinkscope.inference.report.HeadSelection;
+import dev.sinkscope.inference.report.SelectedPatch;
+import dev.sinkscope.inference.report.Quantity;
+import dev.sinkscope.inference.result.ForwardResult;
+import dev.sinkscope.inference.result.LayerCapture;
+import dev.sinkscope.inference.result.TokenLayout;
+import dev.sinkscope.render.RgbGrid;
+import dev.sinkscope.render.ScalarGrid;
+
+/** Per-patch values of one block of a forward pass, as grids for the renderer. */
+public final class Grids {
+  private Grids() {}
+
+  /** {@code quantity} at 1-based {@code block}, heads combined as {@code head} says (no rollout, no PCA). */
+  public static ScalarGrid of(Quantity quantity, ForwardResult result, int block, HeadSelection head) {
+    return of(quantity, result, null, block, head, null);
+  }
+
+  /**
+   * A scalar {@code quantity} at 1-based {@code block}, heads combined as {@code head} says.
+   *
+   * @param report the pass's analysis, for rollout (may be null for the other quantities)
+   * @param patch the selected patch, for {@code attends-to} and {@code attended-by}
+   */
+  public static ScalarGrid of(Quantity quantity, ForwardResult result, AnalysisReport report, int block,
+      HeadSelection head, SelectedPatch patch) {
+    return switch (quantity) {
+      case PATCH_NORM -> patchNorms(result, block);
+      case ATTENTION_RECEIVED -> received(result, block, head);
+      case CLS_ATTENTION -> clsAttention(result, block, head);
+      case ROLLOUT -> rollout(report);
+      case ATTENDS_TO -> attendsTo(result, block, head, patch);
+      case ATTENDED_BY -> attendedBy(result, block, head, patch);
+      case PCA_RGB -> throw new IllegalArgumentException("PCA colours are not one value per patch; use Grids.pca");
+    };
+  }
+
+  /**
+   * The first three principal components of the patch features at 1-based {@code block}, as the app
+   * computes them (block output, refit on the foreground, background zeroed).
+   */
+  public static RgbGrid pca(ForwardResult result, int block) {
+    if (result.layout().patchCount() < 2) {
+      throw new IllegalArgumentException("PCA needs at least two patches");
+    }
+    PatchPca pca = PatchFeaturePca.compute(result.block(block).hidden(), result.layout(), PcaFeatures.BLOCK_OUTPUT,
+        block, true, true);
+    return new RgbGrid(pca.gridRows(), pca.gridCols(), pca.rgb().clone());
+  }
+
+  /** Rollout of head-mean attention through every block, CLS row (the analysis's rollout map). */
+  static ScalarGrid rollout(AnalysisReport report) {
+    RolloutMap rollout = report == null ? null : report.rollout();
+    if (rollout == null) {
+      throw new IllegalArgumentException("no attention rollout for this pass (it needs a CLS token and the attention"
+          + " of every block)");
+    }
+    return new ScalarGrid(rollout.gridRows(), rollout.gridCols(), rollout.raw().clone());
+  }
+
+  /** {@code A[h, sel, j]}: where the selected patch's attention goes, per patch j. */
+  static ScalarGrid attendsTo(ForwardResult result, int block, HeadSelection head, SelectedPatch patch) {
+    int query = tokenOf(result.layout(), patch);
+    LayerCapture c = attentionOf(result, block);
+    float[][] perHead = new float[c.heads()][c.tokens()];
+    for (int h = 0; h < c.heads(); h++) {
+      for (int j = 0; j < c.tokens(); j++) {
+        perHead[h][j] = c.attention(h, query, j);
+      }
+    }
+    return patches(result.layout(), combine(perHead, head));
+  }
+
+  /** {@code A[h, i, sel]}: how much each patch i attends to the selected patch. */
+  static ScalarGrid attendedBy(ForwardResult result, int block, HeadSelection head, SelectedPatch patch) {
+    int key = tokenOf(result.layout(), patch);
+    LayerCapture c = attentionOf(result, block);
+    float[][] perHead = new float[c.heads()][c.tokens()];
+    for (int h = 0; h < c.heads(); h++) {
+      for (int i = 0; i < c.tokens(); i++) {
+        perHead[h][i] = c.attention(h, i, key);
+      }
+    }
+    return patches(result.layout(), combine(perHead, head));
+  }
+
+  private static int tokenOf(TokenLayout layout, SelectedPatch patch) {
+    if (patch == null) {
+      throw new IllegalArgumentException("this quantity needs a selected patch (view.patch)");
+    }
+    patch.validate(layout.gridRows(), layout.gridCols());
+    return layout.patchToken(patch.row(), patch.col());
+  }
+
+  /** L2 norm of each patch token of the block output. */
+  static ScalarGrid patchNorms(ForwardResult result, int block) {
+    return patches(result.layout(), result.block(block).tokenNorms());
+  }
+
+  /** {@code r_j = (1/T) Σ_i A[h, i, j]} over all queries i, per patch j. */
+  static ScalarGrid received(ForwardResult result, int block, HeadSelection head) {
+    LayerCapture c = attentionOf(result, block);
+    int t = c.tokens();
+    float[][] perHead = new float[c.heads()][t];
+    for (int h = 0; h < c.heads(); h++) {
+      for (int i = 0; i < t; i++) {
+        for (int j = 0; j < t; j++) {
+          perHead[h][j] += c.attention(h, i, j);
+        }
+      }
+      for (int j = 0; j < t; j++) {
+        perHead[h][j] /= t;
+      }
+    }
+    return patches(result.layout(), combine(perHead, head));
+  }
+
+  /** {@code A[h, CLS, j]} per patch j. */
+  static ScalarGrid clsAttention(ForwardResult result, int block, HeadSelection head) {
+    if (!result.layout().hasCls()) {
+      throw new IllegalArgumentException("the model has no CLS token, so there is no CLS attention");
+    }
+    LayerCapture c = attentionOf(result, block);
+    float[][] perHead = new float[c.heads()][c.tokens()];
+    for (int h = 0; h < c.heads(); h++) {
+      for (int j = 0; j < c.tokens(); j++) {
+        perHead[h][j] = c.attention(h, 0, j);
+      }
+    }
+    return patches(result.layout(), combine(perHead, head));
+  }
+
+  private static LayerCapture attentionOf(ForwardResult result, int block) {
+    LayerCapture c = result.block(block);
+    if (c.attention() == null) {
+      throw new IllegalStateException("block " + block + ": attention maps were not captured");
+    }
+    return c;
+  }
+
+  private static float[] combine(float[][] perHead, HeadSelection head) {
+    head.validate(perHead.length);
+    int t = perHead[0].length;
+    float[] out = new float[t];
+    switch (head.mode()) {
+      case SINGLE -> System.arraycopy(perHead[head.head()], 0, out, 0, t);
+      case MAX -> {
+        java.util.Arrays.fill(out, Float.NEGATIVE_INFINITY);
+        for (float[] row : perHead) {
+          for (int j = 0; j < t; j++) {
+            out[j] = Math.max(out[j], row[j]);
+          }
+        }
+      }
+      case MEAN -> {
+        for (float[] row : perHead) {
+          for (int j = 0; j < t; j++) {
+            out[j] += row[j];
+          }
+        }
+        for (int j = 0; j < t; j++) {
+          out[j] /= perHead.length;
+        }
+      }
+      default -> throw new IllegalStateException();
+    }
+    return out;
+  }
+
+  /** The patch entries of a per-token vector (prefix and appended tokens left out). */
+  public static ScalarGrid patches(TokenLayout layout, float[] perToken) {
+    float[] values = new float[layout.patchCount()];
+    System.arraycopy(perToken, layout.firstPatchIndex(), values, 0, values.length);
+    return new ScalarGrid(layout.gridRows(), layout.gridCols(), values);
+  }
+}

@@ -1,0 +1,60 @@
+package dev.sinkscope.app.report;
+
+import dev.sinkscope.inference.analysis.AnalysisReport;
+import dev.sinkscope.inference.mitigation.Mitigation;
+import dev.sinkscope.inference.mitigation.MitigationStack;
+import dev.sinkscope.inference.report.HeadSelection;
+import dev.sinkscope.inference.report.Quantity;
+import dev.sinkscope.inference.report.SelectedPatch;
+import dev.sinkscope.inference.result.ForwardResult;
+import dev.sinkscope.render.Colormap;
+import dev.sinkscope.render.ExportMetadata;
+import dev.sinkscope.render.Normalization;
+import dev.sinkscope.render.PatchPosition;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** One annotated heatmap of a forward pass as a PNG: {@code analyze --png} and the panels of a report. */
+public final class HeatmapExport {
+  static final String MARKER_NOTE =
+      "Red rings: artifact patches at this block; yellow double rings: flagged attention sinks (numbered by strength).";
+
+  private HeatmapExport() {}
+
+  /** A panel of one of the quantities that need no selected patch. */
+  public static void write(Path file, String modelName, ImageInput image, ForwardResult result, AnalysisReport report,
+      MitigationStack stack, int block, Quantity quantity, HeadSelection head, Colormap colormap,
+      Normalization normalization) throws IOException {
+    write(file, modelName, image, result, report, stack, block, quantity, head, null, colormap, normalization);
+  }
+
+  /**
+   * A panel of {@code quantity} at 1-based {@code block}: rollout spans every block (its markers are
+   * the last block's), PCA colours have no colorbar, and the attention row or column of {@code patch}
+   * outlines that patch.
+   */
+  public static void write(Path file, String modelName, ImageInput image, ForwardResult result, AnalysisReport report,
+      MitigationStack stack, int block, Quantity quantity, HeadSelection head, SelectedPatch patch, Colormap colormap,
+      Normalization normalization) throws IOException {
+    int blocks = result.blocks();
+    int shown = quantity.perBlock() ? block : blocks;
+    List<String> specs = stack.mitigations().stream().map(Mitigation::spec).toList();
+    String heading = Pictures.heading(modelName, shown, blocks, quantity, head) + " | "
+        + (specs.isEmpty() ? "no mitigations" : "with " + String.join(" ", specs));
+    String title = BlockView.caption(image.name(), report, shown);
+    String quantityText = quantity.label() + (quantity.needsPatch() ? " " + patch : "");
+    Pictures.Picture p;
+    if (quantity.isRgb()) {
+      p = Pictures.pcaRgb(heading, title, image, Grids.pca(result, shown), BlockView.markers(report, shown));
+    } else {
+      PatchPosition selected = quantity.needsPatch() ? new PatchPosition(patch.row(), patch.col()) : null;
+      p = Pictures.heatmap(heading, title, image, Grids.of(quantity, result, report, shown, head, patch), colormap,
+          normalization, quantity.label() + " " + quantity.symbol(), BlockView.markers(report, shown), selected);
+    }
+    String scale = p.scale() == null ? Pictures.PCA_SCALE : ExportMetadata.describe(colormap, p.scale());
+    Pictures.write(p.raster(), Pictures.metadata(modelName, quantity.perBlock() ? Pictures.blockText(shown, blocks)
+        : "all " + blocks + " blocks (rollout)", quantity.perHead() ? head.toString() : "n/a", quantityText, specs,
+        scale, image.name(), MARKER_NOTE), file);
+  }
+}
