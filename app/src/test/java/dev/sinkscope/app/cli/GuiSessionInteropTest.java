@@ -14,11 +14,15 @@ import dev.sinkscope.app.gui.canvas.HeadChoice;
 import dev.sinkscope.app.gui.canvas.Quantity;
 import dev.sinkscope.app.gui.session.CompareTarget;
 import dev.sinkscope.app.gui.session.InferenceService;
+import dev.sinkscope.app.gui.session.ModelLocation;
 import dev.sinkscope.app.gui.sessionfile.SessionController;
 import dev.sinkscope.inference.mitigation.NeuronMap;
 import dev.sinkscope.inference.mitigation.TestTimeRegisters;
+import dev.sinkscope.render.PatchPosition;
+import dev.sinkscope.render.PngExport;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.prefs.BackingStoreException;
 import java.util.prefs.Preferences;
 import org.junit.jupiter.api.AfterEach;
@@ -102,5 +106,46 @@ class GuiSessionInteropTest {
     assertEquals("cls-attention", metrics.at("/view/quantity").asText());
     assertTrue(metrics.get("mitigations").toString().contains("softmax1"), metrics.get("mitigations").toString());
     assertEquals("phantom", new ObjectMapper().readTree(session.toFile()).at("/model/id").asText());
+  }
+
+  @Test
+  void theAppsSessionsOfEveryOtherQuantityRenderThatPanelWithReport() throws Exception {
+    Map<Quantity, String> panels = Map.of(Quantity.ROLLOUT, "rollout", Quantity.PCA_RGB, "pca-rgb",
+        Quantity.ATTENDS_TO, "attends-to", Quantity.ATTENDED_BY, "attended-by");
+    for (Map.Entry<Quantity, String> e : panels.entrySet()) {
+      vm.viewer().quantityProperty().set(e.getKey());
+      vm.viewer().blockProperty().set(4);
+      vm.viewer().selectedPatchProperty().set(new PatchPosition(2, 6));
+      Path session = tmp.resolve("work").resolve(e.getValue() + ".json");
+      sessions.save(session);
+      assertTrue(vm.statusProperty().get().startsWith("Saved session"), vm.statusProperty().get());
+      Path out = tmp.resolve("report-" + e.getValue());
+
+      cli.run("report", "--session", session, "--out", out, "--device", "cpu").assertOk();
+
+      Path panel = out.resolve(e.getValue() + ".png");
+      Map<String, String> meta = PngExport.readMetadata(panel);
+      String label = dev.sinkscope.app.gui.sessionfile.SessionCodec.quantity(e.getKey()).label();
+      assertEquals(e.getKey().needsSelection() ? label + " (2, 6)" : label, meta.get("Quantity"));
+      assertTrue(PanelPixels.distinctColoursInTheMiddle(panel) > 50, e.getValue() + ": a picture, not a flat fill");
+      assertTrue(PanelPixels.differ(panel, out.resolve("norm.png")), e.getValue() + " is not the norm panel");
+    }
+  }
+
+  @Test
+  void theAppsComparisonWithModelBRendersBothModelsWithReport() throws Exception {
+    vm.compare().otherModelProperty().set(new ModelLocation.Bundled(BundledAssets.PHANTOM_REGISTERS, vm.assets()));
+    vm.compare().modeProperty().set(CompareTarget.Kind.OTHER_MODEL);
+    worker.runAll();
+    Path session = tmp.resolve("work").resolve("ab.json");
+    sessions.save(session);
+    assertEquals("phantom-registers", new ObjectMapper().readTree(session.toFile()).at("/modelB/id").asText());
+    Path out = tmp.resolve("report");
+
+    cli.run("report", "--session", session, "--out", out, "--device", "cpu").assertOk();
+
+    assertTrue(Files.isRegularFile(out.resolve("b-norm.png")) && Files.isRegularFile(out.resolve("compare.png")));
+    assertEquals("A: phantom | B: phantom-registers", PngExport.readMetadata(out.resolve("compare.png"))
+        .get("Compared"));
   }
 }

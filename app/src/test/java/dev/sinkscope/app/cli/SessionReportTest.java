@@ -83,6 +83,7 @@ class SessionReportTest {
     assertEquals("magma", s.view().colormap());
     assertEquals(List.of("ttr"), s.mitigations());
     assertEquals(CompareMode.BEFORE_AFTER, s.compare(), "mitigations imply the before/after comparison");
+    assertEquals(1, s.schemaVersion(), "nothing here needs version 2, so older versions still read it");
   }
 
   @Test
@@ -119,6 +120,76 @@ class SessionReportTest {
     assertFalse(Files.exists(out.resolve("compare.png")));
     assertTrue(Files.readAllLines(out.resolve("metrics.csv")).get(0).startsWith("block,patchNormMin,"));
     assertEquals(ModelReference.Source.FOLDER, SessionFile.read(session).model().source());
+  }
+
+  @Test
+  void everyQuantityOfTheSessionGetsItsPanel() throws Exception {
+    Map<String, String> labels = Map.of("rollout", "attention rollout", "pca-rgb", "PCA of features (RGB)",
+        "attends-to", "attention of the selected patch (3, 4)", "attended-by", "attention to the selected patch (3, 4)");
+    for (Map.Entry<String, String> q : labels.entrySet()) {
+      Path s = tmp.resolve("work").resolve(q.getKey() + ".json");
+      cli.run("save-session", "--model", "phantom", "--image", photo, "--layer", "5", "--head", "2", "--quantity",
+          q.getKey(), "--patch", "3,4", "--out", s).assertOk();
+      assertEquals(2, SessionFile.read(s).schemaVersion(), q.getKey());
+      Path out = tmp.resolve("report-" + q.getKey());
+
+      cli.run("report", "--session", s, "--out", out, "--device", "cpu").assertOk();
+
+      Path panel = out.resolve(q.getKey() + ".png");
+      Map<String, String> meta = PngExport.readMetadata(panel);
+      assertEquals(q.getValue(), meta.get("Quantity"), q.getKey());
+      boolean perHead = q.getKey().startsWith("attend");
+      assertEquals(perHead ? "2" : "n/a", meta.get("Head"), q.getKey());
+      assertEquals(q.getKey().equals("rollout") ? "all 8 blocks (rollout)" : "5 of 8 (1-based block)",
+          meta.get("Layer"), q.getKey());
+      assertTrue(PanelPixels.distinctColoursInTheMiddle(panel) > 50, q.getKey() + ": a picture, not a flat fill");
+      assertTrue(PanelPixels.differ(panel, out.resolve("norm.png")), q.getKey() + " is not the norm panel");
+      assertTrue(filesIn(out).containsAll(List.of("norm.png", "attention-received.png", "cls-attention.png",
+          q.getKey() + ".png", "metrics.json", "metrics.csv", "session.json")), filesIn(out).toString());
+    }
+    assertTrue(PanelPixels.differ(tmp.resolve("report-attends-to/attends-to.png"),
+        tmp.resolve("report-attended-by/attended-by.png")), "row and column differ");
+  }
+
+  @Test
+  void aPatchQuantityWithoutAPatchIsOneLine() throws Exception {
+    cli.run("save-session", "--model", "phantom", "--image", photo, "--quantity", "attends-to", "--out", session)
+        .assertOneLineError("save-session", "needs --patch ROW,COL");
+    cli.run("save-session", "--model", "phantom", "--image", photo, "--quantity", "attends-to", "--patch", "99,0",
+        "--out", session).assertOk();
+    cli.run("report", "--session", session, "--out", tmp.resolve("r"), "--device", "cpu")
+        .assertOneLineError("report", "patch (99, 0) does not exist");
+  }
+
+  @Test
+  void aSessionAgainstModelBRendersBothModels() throws Exception {
+    cli.run("save-session", "--model", "phantom", "--model-b", "phantom-registers", "--image", photo,
+        "--quantity", "attention-received", "--layer", "6", "--out", session).assertOk();
+    SessionFile s = SessionFile.read(session);
+    assertEquals(CompareMode.OTHER_MODEL, s.compare());
+    assertEquals("phantom-registers", s.modelB().id());
+    assertEquals(64, s.modelB().weights().sha256().length());
+    Path out = tmp.resolve("report");
+
+    cli.run("report", "--session", session, "--out", out, "--device", "cpu").assertOk();
+
+    assertEquals(List.of("attention-received.png", "b-attention-received.png", "b-cls-attention.png", "b-norm.png",
+        "cls-attention.png", "compare.png", "metrics.csv", "metrics.json", "norm.png", "session.json"), filesIn(out));
+    assertEquals("phantom-registers", PngExport.readMetadata(out.resolve("b-norm.png")).get("Model"));
+    assertTrue(PanelPixels.differ(out.resolve("norm.png"), out.resolve("b-norm.png")), "two models, two pictures");
+    Map<String, String> compare = PngExport.readMetadata(out.resolve("compare.png"));
+    assertEquals("A: phantom | B: phantom-registers", compare.get("Compared"));
+    assertEquals("attention received: model A vs model B", compare.get("Quantity"));
+    JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+    assertEquals("phantom-registers", metrics.at("/modelB/id").asText());
+    assertEquals(8, metrics.get("layersB").size());
+    assertEquals(8, metrics.get("comparisonB").size());
+    assertTrue(metrics.at("/comparisonB/7/before/maxOverMedian").asDouble()
+        > metrics.at("/comparisonB/7/after/maxOverMedian").asDouble(), "the registers twin has lower norm outliers");
+    assertTrue(Files.readAllLines(out.resolve("metrics.csv")).get(0).contains("maxOverMedian_delta"));
+
+    cli.run("save-session", "--model", "phantom", "--compare", "other-model", "--image", photo, "--out", session)
+        .assertOneLineError("save-session", "needs --model-b");
   }
 
   @Test

@@ -11,6 +11,9 @@ import dev.sinkscope.app.gui.hub.HubModelLocation;
 import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.inference.hub.HubSettings;
 import dev.sinkscope.inference.mitigation.AttentionNormalizer;
+import dev.sinkscope.inference.session.ModelSession;
+import dev.sinkscope.render.PatchPosition;
+import dev.sinkscope.render.PngExport;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +76,7 @@ class HubAndSessionWindowTest {
         new AppPreferences(node), io, Platform::runLater);
     view = new MainView(vm, stage, dialogs);
     view.setHubSettings(() -> settings);
+    view.setReportOpener(folder -> ModelSession.open(folder, "cpu"));
     Scene scene = SinkscopeApp.createScene(view);
     stage.setScene(scene);
     stage.setWidth(1280);
@@ -211,5 +215,68 @@ class HubAndSessionWindowTest {
 
     assertArrayEquals(pixels(before), pixels(after), "reopening the session gives the same picture");
     assertTrue(Files.size(after) > 10_000);
+  }
+
+  @Test
+  void exportReportWritesTheFolderAndItsSessionReopensToTheSamePicture(FxRobot robot) throws Exception {
+    waitForPicture();
+    java.util.List<String> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
+    onFx(() -> {
+      vm.statusProperty().addListener((o, was, now) -> statuses.add(now));
+      vm.viewer().selectedPatchProperty().set(new PatchPosition(4, 7));
+      vm.viewer().quantityProperty().set(Quantity.ATTENDED_BY);
+      vm.viewer().blockProperty().set(2);
+      return null;
+    });
+    waitUntil("the column of patch (4, 7) at block 2 is shown", () -> !vm.busyProperty().get()
+        && vm.viewer().renderedProperty().get().map() != null
+        && vm.viewer().renderedProperty().get().map().quantity() == Quantity.ATTENDED_BY);
+    Path before = tmp.resolve("before.png");
+    exportViewTo(robot, before);
+    Path folder = tmp.resolve("report");
+    dialogs.answers.add(folder);
+
+    robot.clickOn("File").clickOn("Export report…");
+    waitUntil("the report is written", () -> vm.statusProperty().get().startsWith("Exported report to " + folder));
+
+    try (var files = Files.list(folder)) {
+      assertEquals(java.util.List.of("attended-by.png", "attention-received.png", "cls-attention.png", "metrics.csv",
+          "metrics.json", "norm.png", "session.json"), files.map(f -> f.getFileName().toString()).sorted().toList());
+    }
+    assertTrue(statuses.stream().anyMatch(t -> t.matches("Exporting report: .*\\([0-9]+%\\)")), statuses.toString());
+    assertEquals("attention to the selected patch (4, 7)",
+        PngExport.readMetadata(folder.resolve("attended-by.png")).get("Quantity"));
+    assertTrue(Files.readString(folder.resolve("metrics.csv")).startsWith("block,"));
+
+    robot.type(KeyCode.DIGIT1, KeyCode.RIGHT);
+    onFx(() -> {
+      vm.viewer().selectedPatchProperty().set(null);
+      return null;
+    });
+    waitUntil("the view changed", () -> vm.viewer().quantityProperty().get() == Quantity.PATCH_NORM
+        && vm.viewer().selectedPatchProperty().get() == null);
+    dialogs.answers.add(folder.resolve("session.json"));
+    robot.clickOn("File").clickOn("Open session…");
+    waitUntil("the report's session is restored", () -> view.sessions().openedProperty().get() != null
+        && !vm.busyProperty().get() && vm.viewer().quantityProperty().get() == Quantity.ATTENDED_BY);
+    Path after = tmp.resolve("after.png");
+    exportViewTo(robot, after);
+
+    assertArrayEquals(pixels(before), pixels(after), "the report's session reopens to the same picture");
+  }
+
+  @Test
+  void exportReportIntoAPlaceThatIsAFileShowsOneLineDialog(FxRobot robot) throws Exception {
+    waitForPicture();
+    Path taken = Files.writeString(tmp.resolve("taken"), "not a folder");
+    dialogs.answers.add(taken);
+
+    robot.clickOn("File").clickOn("Export report…");
+    waitUntil("the error dialog is up", () -> robot.lookup("#errorDialog").tryQuery().isPresent());
+
+    String message = onFx(() -> robot.lookup("#errorMessage").queryAs(Label.class).getText());
+    assertTrue(message.contains(taken.toString()) && !message.contains("\tat "), message);
+    assertEquals("Cannot export the report", onFx(() -> robot.lookup("#errorDialog").queryAs(DialogPane.class)
+        .getHeaderText()));
   }
 }

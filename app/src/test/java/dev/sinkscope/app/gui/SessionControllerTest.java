@@ -1,6 +1,8 @@
 package dev.sinkscope.app.gui;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,15 +15,24 @@ import dev.sinkscope.app.gui.canvas.Quantity;
 import dev.sinkscope.app.gui.mitigations.NeuronMapChoice;
 import dev.sinkscope.app.gui.session.CompareTarget;
 import dev.sinkscope.app.gui.session.InferenceService;
+import dev.sinkscope.app.gui.session.ModelLocation;
+import dev.sinkscope.app.gui.sessionfile.SessionCodec;
 import dev.sinkscope.app.gui.sessionfile.SessionController;
 import dev.sinkscope.inference.hub.HubSettings;
 import dev.sinkscope.inference.mitigation.AttentionNormalizer;
 import dev.sinkscope.inference.mitigation.HeadGate;
 import dev.sinkscope.inference.mitigation.TestTimeRegisters;
+import dev.sinkscope.inference.report.SelectedPatch;
 import dev.sinkscope.inference.report.SessionFile;
+import dev.sinkscope.inference.report.WeightsFingerprint;
+import dev.sinkscope.inference.session.ModelSession;
+import dev.sinkscope.render.PatchPosition;
+import dev.sinkscope.render.PngExport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.prefs.BackingStoreException;
 import java.util.prefs.Preferences;
@@ -207,14 +218,131 @@ class SessionControllerTest {
   }
 
   @Test
-  void aViewWithoutASessionNameIsNotSaved() {
-    vm.viewer().quantityProperty().set(Quantity.PCA_RGB);
-    Path file = tmp.resolve("pca.json");
+  void aPatchQuantityWithoutASelectedPatchIsNotSaved() {
+    vm.viewer().quantityProperty().set(Quantity.ATTENDED_BY);
+    vm.viewer().selectedPatchProperty().set(null);
+    Path file = tmp.resolve("row.json");
 
     sessions.save(file);
 
     assertEquals("Cannot save this view as a session", vm.errorProperty().get().title());
+    assertTrue(vm.errorProperty().get().message().contains("no patch is selected"), vm.errorProperty().get().message());
     assertTrue(Files.notExists(file));
+  }
+
+  private int[] exportedPixels(Path png) throws Exception {
+    vm.exportView(png);
+    assertEquals("Exported " + png, vm.statusProperty().get());
+    return PngExport.read(png).argb();
+  }
+
+  @Test
+  void everyQuantitySavesAndReopensToThePixelIdenticalExport() throws Exception {
+    for (Quantity q : Quantity.values()) {
+      vm.viewer().quantityProperty().set(q);
+      vm.viewer().blockProperty().set(2);
+      vm.viewer().headProperty().set(HeadChoice.single(1));
+      vm.viewer().colormapProperty().set("magma");
+      vm.viewer().selectedPatchProperty().set(new PatchPosition(3, 5));
+      int[] before = exportedPixels(tmp.resolve(q + "-before.png"));
+      Path file = tmp.resolve("work").resolve(q + ".json");
+      sessions.save(file);
+      assertTrue(vm.statusProperty().get().startsWith("Saved session"), q + ": " + vm.statusProperty().get());
+      SessionFile saved = SessionFile.read(file);
+      assertEquals(SessionCodec.quantity(q), saved.view().quantity());
+      assertEquals(new SelectedPatch(3, 5), saved.view().patch());
+      assertEquals(2, saved.schemaVersion(), "the selected patch needs schema version 2");
+
+      lookAtSomethingElse();
+      vm.viewer().selectedPatchProperty().set(null);
+      vm.viewer().blockProperty().set(1);
+      assertFalse(Arrays.equals(before, exportedPixels(tmp.resolve(q + "-else.png"))), q + ": the change shows");
+      sessions.open(file);
+      worker.runAll();
+
+      assertNotNull(sessions.openedProperty().get(), q + ": " + vm.statusProperty().get());
+      assertEquals(q, vm.viewer().quantityProperty().get());
+      assertEquals(new PatchPosition(3, 5), vm.viewer().selectedPatchProperty().get());
+      assertArrayEquals(before, exportedPixels(tmp.resolve(q + "-after.png")), q + ": the same picture");
+    }
+  }
+
+  @Test
+  void aComparisonWithModelBIsSavedWithItsWeightsAndRestored() throws Exception {
+    Path modelB = Files.createDirectories(tmp.resolve("models").resolve("tiny-dinov2-reg"));
+    for (String f : new String[] {"config.json", "preprocessor_config.json", "model.safetensors"}) {
+      Files.copy(Fixtures.DINOV2_REGISTERS.resolve(f), modelB.resolve(f));
+    }
+    vm.compare().otherModelProperty().set(new ModelLocation.Folder(modelB));
+    vm.compare().modeProperty().set(CompareTarget.Kind.OTHER_MODEL);
+    worker.runAll();
+    assertEquals(CompareTarget.otherModel(new ModelLocation.Folder(modelB)), vm.appliedCompareTarget());
+    Path file = tmp.resolve("ab.json");
+
+    sessions.save(file);
+
+    JsonNode json = new ObjectMapper().readTree(file.toFile());
+    assertEquals("other-model", json.get("compare").asText());
+    assertEquals("models/tiny-dinov2-reg", json.at("/modelB/path").asText(), "relative to the session's folder");
+    assertEquals(WeightsFingerprint.of(modelB).sha256(), json.at("/modelB/weights/sha256").asText());
+    assertEquals(2, json.get("schemaVersion").asInt());
+
+    vm.compare().modeProperty().set(CompareTarget.Kind.NONE);
+    vm.compare().otherModelProperty().set(null);
+    worker.runAll();
+    assertEquals(CompareTarget.NONE, vm.appliedCompareTarget());
+    sessions.open(file);
+    worker.runAll();
+
+    assertNotNull(sessions.openedProperty().get(), vm.statusProperty().get());
+    assertEquals(CompareTarget.otherModel(new ModelLocation.Folder(modelB)), vm.appliedCompareTarget());
+    assertEquals("B: tiny-dinov2-reg", vm.outcomeProperty().get().comparison().label());
+
+    byte[] weights = Files.readAllBytes(modelB.resolve("model.safetensors"));
+    weights[weights.length - 1] ^= 1;
+    Files.write(modelB.resolve("model.safetensors"), weights);
+    sessions.open(file);
+    worker.runAll();
+    assertEquals("The session does not match its model", vm.errorProperty().get().title());
+    assertTrue(vm.errorProperty().get().message().contains(modelB.toString()), vm.errorProperty().get().message());
+  }
+
+  @Test
+  void exportReportWritesTheCommandLinesFolderOffTheUiThread() throws Exception {
+    vm.viewer().quantityProperty().set(Quantity.ROLLOUT);
+    vm.mitigations().gateOnProperty().set(true);
+    vm.compare().modeProperty().set(CompareTarget.Kind.BEFORE_AFTER);
+    worker.runAll();
+    Fixtures.QueuedExecutor io = new Fixtures.QueuedExecutor();
+    SessionController queued = new SessionController(vm, () -> null, io, Runnable::run);
+    Path folder = tmp.resolve("report");
+
+    queued.exportReport(folder, f -> ModelSession.open(f, "cpu"));
+    assertTrue(Files.notExists(folder), "nothing happens until the I/O executor runs");
+    assertTrue(vm.statusProperty().get().startsWith("Exporting report"), vm.statusProperty().get());
+    io.runAll();
+
+    assertEquals("Exported report to " + folder + " (8 files).", vm.statusProperty().get());
+    try (var files = Files.list(folder)) {
+      assertEquals(List.of("attention-received.png", "cls-attention.png", "compare.png", "metrics.csv",
+          "metrics.json", "norm.png", "rollout.png", "session.json"),
+          files.map(f -> f.getFileName().toString()).sorted().toList());
+    }
+    assertEquals("attention rollout", PngExport.readMetadata(folder.resolve("rollout.png")).get("Quantity"));
+    assertEquals(Quantity.ROLLOUT, SessionCodec.quantity(SessionFile.read(folder.resolve("session.json")).view()
+        .quantity()));
+  }
+
+  @Test
+  void exportReportIntoAFileSaysWhichAndWhy() throws Exception {
+    Path notAFolder = Files.writeString(tmp.resolve("taken"), "x");
+
+    sessions.exportReport(notAFolder, f -> ModelSession.open(f, "cpu"));
+
+    UserError error = vm.errorProperty().get();
+    assertNotNull(error, vm.statusProperty().get());
+    assertTrue(error.message().contains(notAFolder.toString()), error.message());
+    assertFalse(error.message().contains("\tat "), error.message());
   }
 
   @Test
