@@ -117,6 +117,7 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     recentModels.setAll(prefs.recentModels());
     recentImages.setAll(prefs.recentImages());
     mitigations.stackProperty().addListener(x -> submit());
+    mitigations.denoisingProperty().addListener(x -> submit());
     compare.targetBinding().addListener(x -> submit());
     for (Observable o : List.of(detectionRule, medianRatioFactor, robustZ, absoluteThreshold)) {
       o.addListener(x -> submit());
@@ -332,7 +333,7 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
       return;
     }
     ViewRequest request = new ViewRequest(requestedModel, requestedImage, mitigations.stackProperty().get(),
-        analysisOptions(), compare.targetBinding().get());
+        analysisOptions(), compare.targetBinding().get(), mitigations.denoisingProperty().get());
     busy.set(true);
     stale.set(false);
     progress.set(-1);

@@ -144,9 +144,16 @@ public final class ShiftFlipDenoiser {
 
   /** Final-normed patch features of a model, CLS, registers and appended tokens dropped. */
   public static PatchFeatures finalNormedPatches(VitForward forward, CancellationToken cancel) {
+    return finalNormedPatches(forward, ForwardHooks.NONE, cancel);
+  }
+
+  /**
+   * As {@link #finalNormedPatches(VitForward, CancellationToken)}, every view run under {@code hooks}
+   * (so the average is taken over the same mitigated model the single pass used).
+   */
+  public static PatchFeatures finalNormedPatches(VitForward forward, ForwardHooks hooks, CancellationToken cancel) {
     return pixels -> {
-      ForwardResult r = forward.run(pixels, ForwardHooks.NONE, CaptureOptions.RESIDUAL_ONLY, cancel,
-          ProgressListener.NONE);
+      ForwardResult r = forward.run(pixels, hooks, CaptureOptions.RESIDUAL_ONLY, cancel, ProgressListener.NONE);
       TokenLayout layout = r.layout();
       int d = r.lastHiddenState().dim(1);
       float[] patches = java.util.Arrays.copyOfRange(r.lastHiddenState().data(), layout.firstPatchIndex() * d,

@@ -37,7 +37,8 @@ public final class LayerMaps {
     int b = Math.max(1, Math.min(pass.blocks(), block));
     switch (quantity) {
       case PATCH_NORM: {
-        float[] norms = norms(pass.report(), b).tokenNorms();
+        float[] norms = showsFinalFeatures(pass, quantity, b) ? pass.finalFeatures().tokenNorms()
+            : norms(pass.report(), b).tokenNorms();
         return scalar(quantity, b, HeadChoice.MEAN, layout, norms);
       }
       case ATTENTION_RECEIVED: {
@@ -64,7 +65,8 @@ public final class LayerMaps {
         return new LayerMap(quantity, pass.blocks(), HeadChoice.MEAN, grid, null, null);
       }
       case PCA_RGB: {
-        PatchPca pca = b - 1 < pass.pcaByBlock().size() ? pass.pcaByBlock().get(b - 1) : null;
+        PatchPca pca = showsFinalFeatures(pass, quantity, b) ? pass.finalFeatures().pca()
+            : b - 1 < pass.pcaByBlock().size() ? pass.pcaByBlock().get(b - 1) : null;
         if (pca == null) {
           return null;
         }
@@ -88,6 +90,15 @@ public final class LayerMaps {
       default:
         throw new IllegalStateException("unhandled quantity " + quantity);
     }
+  }
+
+  /**
+   * Whether the map of {@code quantity} at {@code block} comes from the pass's final features (shift/flip
+   * denoising on): the patch norm and PCA of the last block. Every other map is the single pass's.
+   */
+  public static boolean showsFinalFeatures(AnalyzedPass pass, Quantity quantity, int block) {
+    return pass.finalFeatures() != null && block >= pass.blocks()
+        && (quantity == Quantity.PATCH_NORM || quantity == Quantity.PCA_RGB);
   }
 
   /** Every block's map of {@code quantity} (for a scale shared across layers and the layer strip). */

@@ -293,6 +293,18 @@ public final class ViewerViewModel {
   public void refresh() {
     long start = System.nanoTime();
     AnalyzedPass pass = pass();
+    ViewOutcome shown = outcome.get();
+    if (pass == null && shown != null && shown.nonFinite() != null && shown.image() != null) {
+      // The photo alone with the reason: a heatmap of NaN would look like "no sink".
+      rendered.set(new RenderedView(shown.image().photo(), null, null, null, "No heatmap: the activations are not"
+          + " finite", shown.nonFinite(), List.of()));
+      blockSummary.set(null);
+      selectionInfo.set(null);
+      attendsToPreview.set(null);
+      attendedByPreview.set(null);
+      hoverInfo.set(null);
+      return;
+    }
     if (pass == null) {
       rendered.set(null);
       blockSummary.set(null);
@@ -342,9 +354,12 @@ public final class ViewerViewModel {
     Upsampling upsampling = smooth.get() ? Upsampling.BILINEAR : Upsampling.NEAREST;
     if (map == null) {
       note = unavailableNote(what, pass);
-    } else if (map.isRgb()) {
+    } else if (pass.finalFeatures() != null) {
+      note = denoisingNote(pass, LayerMaps.showsFinalFeatures(pass, what, b));
+    }
+    if (map != null && map.isRgb()) {
       layers.add(new OverlayLayer.PcaRgb(map.rgb(), upsampling, opacity.get()));
-    } else {
+    } else if (map != null) {
       scale = sharedScale != null ? sharedScale : scaleFor(pass, map);
       layers.add(new OverlayLayer.Heatmap(map.grid(), cmap, scale, upsampling, opacity.get()));
     }
@@ -430,8 +445,29 @@ public final class ViewerViewModel {
         quantity.get(), wholePass, here, artifact);
   }
 
+  /**
+   * What a map means while shift/flip denoising is part of the request: the last block's patch norm
+   * and PCA show the final features (averaged, or this side's single pass); everything else is the
+   * single unshifted pass, attention included.
+   */
+  static String denoisingNote(AnalyzedPass pass, boolean showsFinalFeatures) {
+    if (!showsFinalFeatures) {
+      return "Shift/flip denoising changes only the final features (patch norm and PCA at the last block);"
+          + " this map is the single unshifted pass.";
+    }
+    if (pass.finalFeatures().averaged()) {
+      return "Final features averaged over " + pass.finalFeatures().views() + " shifted and mirrored views ("
+          + pass.finalFeatures().views() + " forward passes); rings mark the single pass's artifacts.";
+    }
+    return "Final features of the single pass, for comparison with the shift/flip average.";
+  }
+
   private static String caption(Quantity what, int b, HeadChoice heads, AnalyzedPass pass) {
     StringBuilder s = new StringBuilder(what.label());
+    if (LayerMaps.showsFinalFeatures(pass, what, b)) {
+      return s.append(" · ").append(pass.finalFeatures().describe()).append(" · after block ").append(pass.blocks())
+          .toString();
+    }
     if (what.perBlock()) {
       s.append(" · block ").append(b).append(" of ").append(pass.blocks());
     } else {

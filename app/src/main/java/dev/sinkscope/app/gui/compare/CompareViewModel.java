@@ -241,7 +241,11 @@ public final class CompareViewModel {
     note.set("");
     refreshDifference(a, b, mapA, mapB, photo);
     refreshWipe();
-    metrics.setAll(metricRows(a.report(), b.report(), block));
+    List<MetricRow> rows = metricRows(a.report(), b.report(), block);
+    if (a.finalFeatures() != null || b.finalFeatures() != null) {
+      rows.addAll(finalFeatureRows(a, b));
+    }
+    metrics.setAll(rows);
     leftProfile.set(LayerProfile.of(a.report()));
     rightProfile.set(LayerProfile.of(b.report()));
   }
@@ -311,6 +315,56 @@ public final class CompareViewModel {
     rows.add(new MetricRow("Top sink, × uniform" + at, sa.topSinkRatio(), sb.topSinkRatio(), false));
     rows.add(new MetricRow("Sink mass on artifacts (all blocks)", wholePassSinkMass(a), wholePassSinkMass(b), true));
     return rows;
+  }
+
+  /**
+   * Rows for the final features that shift/flip denoising averages: the norm contrast over all patches
+   * and on the pass's own last-block artifacts against the rest (NaN for a pass without them).
+   */
+  public static List<MetricRow> finalFeatureRows(AnalyzedPass a, AnalyzedPass b) {
+    return List.of(
+        new MetricRow("Final features: max / median patch norm", finalMaxOverMedian(a), finalMaxOverMedian(b), false),
+        new MetricRow("Final features: norm on artifacts / elsewhere", finalArtifactContrast(a),
+            finalArtifactContrast(b), false));
+  }
+
+  private static float[] finalPatchNorms(AnalyzedPass pass) {
+    var layout = pass.result().layout();
+    return java.util.Arrays.copyOfRange(pass.finalFeatures().tokenNorms(), layout.firstPatchIndex(),
+        layout.firstPatchIndex() + layout.patchCount());
+  }
+
+  private static double finalMaxOverMedian(AnalyzedPass pass) {
+    if (pass.finalFeatures() == null) {
+      return Double.NaN;
+    }
+    float[] sorted = finalPatchNorms(pass);
+    java.util.Arrays.sort(sorted);
+    return sorted[sorted.length - 1] / Math.max(sorted[sorted.length / 2], 1e-12);
+  }
+
+  private static double finalArtifactContrast(AnalyzedPass pass) {
+    if (pass.finalFeatures() == null) {
+      return Double.NaN;
+    }
+    float[] norms = finalPatchNorms(pass);
+    int cols = pass.result().layout().gridCols();
+    boolean[] artifact = new boolean[norms.length];
+    LayerMaps.norms(pass.report(), pass.blocks()).artifacts().positions()
+        .forEach(p -> artifact[p.row() * cols + p.col()] = true);
+    double on = 0;
+    double off = 0;
+    int nOn = 0;
+    for (int i = 0; i < norms.length; i++) {
+      if (artifact[i]) {
+        on += norms[i];
+        nOn++;
+      } else {
+        off += norms[i];
+      }
+    }
+    int nOff = norms.length - nOn;
+    return nOn == 0 || nOff == 0 ? Double.NaN : (on / nOn) / Math.max(off / nOff, 1e-12);
   }
 
   private static LayerSummary summary(AnalysisReport report, int block) {

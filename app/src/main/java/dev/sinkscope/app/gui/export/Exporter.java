@@ -46,7 +46,12 @@ public final class Exporter {
   /** Text chunks: render's standard keys, then the photo, device and detection rule. */
   public static Map<String, String> metadata(AnalyzedPass pass, String imageName, String layer, String head,
       String quantity, String normalization) {
-    List<String> mitigations = pass.mitigations().mitigations().stream().map(Mitigation::spec).toList();
+    List<String> mitigations = new ArrayList<>(pass.mitigations().mitigations().stream().map(Mitigation::spec)
+        .toList());
+    if (pass.denoised()) {
+      // as the CLI's denoise command writes it
+      mitigations.add("denoise:views=" + pass.finalFeatures().views() + ",seed=" + pass.finalFeatures().seed());
+    }
     Map<String, String> map = new LinkedHashMap<>(new ExportMetadata(pass.model().displayName()
         + (pass.model().synthetic() ? " (synthetic phantom)" : ""), layer, head, quantity, mitigations,
         normalization).toMap());

@@ -38,7 +38,30 @@ public final class MitigationsView extends VBox {
   public MitigationsView(MitigationsViewModel vm, Actions actions) {
     super(10);
     getStyleClass().add("mitigations");
-    getChildren().addAll(testTimeRegisters(vm, actions), registersOff(vm), normalizer(vm), gate(vm));
+    getChildren().addAll(testTimeRegisters(vm, actions), registersOff(vm), normalizer(vm), gate(vm), denoising(vm));
+  }
+
+  private static VBox denoising(MitigationsViewModel vm) {
+    ToggleSwitch on = toggle("denoiseSwitch", "Shift/flip denoising", vm.denoiseOnProperty());
+    Spinner<Integer> views = new Spinner<>(1, dev.sinkscope.app.gui.session.Denoising.MAX_VIEWS,
+        vm.denoiseViewsProperty().get());
+    views.setId("denoiseViews");
+    views.setPrefWidth(80);
+    views.getValueFactory().valueProperty().addListener((obs, old, now) -> vm.denoiseViewsProperty().set(now));
+    vm.denoiseViewsProperty().addListener((obs, old, now) -> views.getValueFactory().setValue(now.intValue()));
+    views.setTooltip(new Tooltip("Views = forward passes; the first is the unshifted photo (reference: 10)."));
+    Spinner<Integer> seed = new Spinner<>(0, 9999, vm.denoiseSeedProperty().get());
+    seed.setId("denoiseSeed");
+    seed.setPrefWidth(80);
+    seed.setEditable(true);
+    seed.getValueFactory().valueProperty().addListener((obs, old, now) -> vm.denoiseSeedProperty().set(now));
+    vm.denoiseSeedProperty().addListener((obs, old, now) -> seed.getValueFactory().setValue(now.intValue()));
+    seed.setTooltip(new Tooltip("Seed of the shifts and flips (the reference draws a new one per image)."));
+    GridPane grid = grid();
+    grid.addRow(0, new Label("Views"), views);
+    grid.addRow(1, new Label("Seed"), seed);
+    return card("denoiseCard", on, new javafx.beans.property.SimpleStringProperty(
+        MitigationsViewModel.DENOISE_DESCRIPTION), null, "denoise", grid);
   }
 
   private static VBox testTimeRegisters(MitigationsViewModel vm, Actions actions) {

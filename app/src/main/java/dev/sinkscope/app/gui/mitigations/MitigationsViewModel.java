@@ -1,5 +1,6 @@
 package dev.sinkscope.app.gui.mitigations;
 
+import dev.sinkscope.app.gui.session.Denoising;
 import dev.sinkscope.inference.mitigation.AttentionNormalizer;
 import dev.sinkscope.inference.mitigation.BlockRange;
 import dev.sinkscope.inference.mitigation.HeadGate;
@@ -85,6 +86,21 @@ public final class MitigationsViewModel {
   private final ReadOnlyStringWrapper gateDescription = new ReadOnlyStringWrapper(this, "gateDescription", "");
   private final ReadOnlyStringWrapper gateProblem = new ReadOnlyStringWrapper(this, "gateProblem", "");
 
+  // Shift/flip denoising: not a forward hook, so it lives beside the stack, not in it.
+  private final BooleanProperty denoiseOn = new SimpleBooleanProperty(this, "denoiseOn");
+  private final IntegerProperty denoiseViews = new SimpleIntegerProperty(this, "denoiseViews",
+      Denoising.DEFAULT_VIEWS);
+  private final IntegerProperty denoiseSeed = new SimpleIntegerProperty(this, "denoiseSeed", 0);
+  private final ReadOnlyObjectWrapper<Denoising> denoising = new ReadOnlyObjectWrapper<>(this, "denoising",
+      Denoising.OFF);
+
+  /** What the switch does, in one honest line. */
+  public static final String DENOISE_DESCRIPTION = "Runs the model on N whole-patch shifted and mirrored copies of"
+      + " the photo (N forward passes) and averages the final patch features back in place; artifacts tied to"
+      + " positions average out. Changes only the last block's patch norm and PCA maps, not the attention of the"
+      + " single pass. Training-free test-time averaging (the PH-Reg teacher, Chen et al. 2025), not the trained"
+      + " denoiser of DVT (Yang et al. 2024).\nProvenance: reference-code reproduction, seeded.";
+
   private final ReadOnlyObjectWrapper<MitigationStack> stack =
       new ReadOnlyObjectWrapper<>(this, "stack", MitigationStack.NONE);
 
@@ -101,6 +117,9 @@ public final class MitigationsViewModel {
     }
     normalizerKind.addListener((obs, old, now) -> normalizerParameter.set(defaultParameter(now)));
     model.addListener((obs, old, now) -> registersAvailable.set(now != null && now.registers() > 0));
+    for (Observable o : List.of(denoiseOn, denoiseViews, denoiseSeed)) {
+      o.addListener(x -> rebuildDenoising());
+    }
     rebuild();
   }
 
@@ -208,6 +227,24 @@ public final class MitigationsViewModel {
     return gateProblem.getReadOnlyProperty();
   }
 
+  public BooleanProperty denoiseOnProperty() {
+    return denoiseOn;
+  }
+
+  /** Views (forward passes), 1..{@link Denoising#MAX_VIEWS}; the first is the unshifted photo. */
+  public IntegerProperty denoiseViewsProperty() {
+    return denoiseViews;
+  }
+
+  public IntegerProperty denoiseSeedProperty() {
+    return denoiseSeed;
+  }
+
+  /** {@link Denoising#OFF}, or the views and seed while the switch is on. */
+  public ReadOnlyObjectProperty<Denoising> denoisingProperty() {
+    return denoising.getReadOnlyProperty();
+  }
+
   /** The mitigations that are on and fit the model, in a fixed order. */
   public ReadOnlyObjectProperty<MitigationStack> stackProperty() {
     return stack.getReadOnlyProperty();
@@ -246,9 +283,18 @@ public final class MitigationsViewModel {
     registersOff.set(false);
     normalizerOn.set(false);
     gateOn.set(false);
+    denoiseOn.set(false);
   }
 
   // ------------------------------------------------------------------ rebuilding
+
+  private void rebuildDenoising() {
+    int views = Math.max(1, Math.min(Denoising.MAX_VIEWS, denoiseViews.get()));
+    Denoising next = denoiseOn.get() ? Denoising.of(views, denoiseSeed.get()) : Denoising.OFF;
+    if (!next.equals(denoising.get())) {
+      denoising.set(next);
+    }
+  }
 
   private void rebuild() {
     ModelSpec spec = model.get();
@@ -362,6 +408,12 @@ public final class MitigationsViewModel {
   /** Short names of the active mitigations, e.g. for export metadata. */
   public static List<String> specs(MitigationStack stack) {
     return stack.mitigations().stream().map(Mitigation::spec).toList();
+  }
+
+  /** "none" or the SPECs joined, for status lines. */
+  public static String summary(MitigationStack stack, Denoising denoising) {
+    String mitigations = summary(stack);
+    return !denoising.on() ? mitigations : stack.isEmpty() ? denoising.spec() : mitigations + " " + denoising.spec();
   }
 
   /** "none" or the SPECs joined, for status lines. */

@@ -24,13 +24,33 @@ import java.util.List;
  * @param recomputedFromBlock first 0-based block the pass computed (0 = full pass, L = reused)
  * @param forwardMillis time spent in the forward pass
  * @param analysisMillis time spent in analysis and PCA
+ * @param finalFeatures what the last block's patch norm and PCA show while shift/flip denoising is on;
+ *     null otherwise (then they show the block output, as every other block does)
  */
 public record AnalyzedPass(String label, ModelInfo model, MitigationStack mitigations, ForwardResult result,
     AnalysisReport report, PreprocessGeometry geometry, List<PatchPca> pcaByBlock, int recomputedFromBlock,
-    double forwardMillis, double analysisMillis) {
+    double forwardMillis, double analysisMillis, FinalFeatures finalFeatures) {
 
   public AnalyzedPass {
     pcaByBlock = Collections.unmodifiableList(new ArrayList<>(pcaByBlock));
+  }
+
+  /** Without final features (denoising off). */
+  public AnalyzedPass(String label, ModelInfo model, MitigationStack mitigations, ForwardResult result,
+      AnalysisReport report, PreprocessGeometry geometry, List<PatchPca> pcaByBlock, int recomputedFromBlock,
+      double forwardMillis, double analysisMillis) {
+    this(label, model, mitigations, result, report, geometry, pcaByBlock, recomputedFromBlock, forwardMillis,
+        analysisMillis, null);
+  }
+
+  public AnalyzedPass withFinalFeatures(FinalFeatures features) {
+    return new AnalyzedPass(label, model, mitigations, result, report, geometry, pcaByBlock, recomputedFromBlock,
+        forwardMillis, analysisMillis, features);
+  }
+
+  /** Whether the last block shows shift/flip-averaged final features. */
+  public boolean denoised() {
+    return finalFeatures != null && finalFeatures.averaged();
   }
 
   public int blocks() {

@@ -11,9 +11,11 @@ import dev.sinkscope.inference.engine.CancellationToken;
 import dev.sinkscope.inference.engine.CaptureOptions;
 import dev.sinkscope.inference.mitigation.MitigationStack;
 import dev.sinkscope.inference.mitigation.NeuronDiscovery;
+import dev.sinkscope.inference.mitigation.ShiftFlipDenoiser;
 import dev.sinkscope.inference.model.ModelLoadException;
 import dev.sinkscope.inference.preprocess.ImageDecoder;
 import dev.sinkscope.inference.preprocess.ImageLoadException;
+import dev.sinkscope.inference.preprocess.PreprocessConfig;
 import dev.sinkscope.inference.preprocess.PreprocessConfigException;
 import dev.sinkscope.inference.preprocess.PreprocessPipeline;
 import dev.sinkscope.inference.preprocess.Preprocessed;
@@ -22,6 +24,7 @@ import dev.sinkscope.inference.preprocess.RgbImage;
 import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.result.LayerCapture;
+import dev.sinkscope.inference.result.NumericalHealth;
 import dev.sinkscope.inference.session.IncrementalRunner;
 import dev.sinkscope.inference.session.ModelSession;
 import dev.sinkscope.render.PreprocessGeometry;
@@ -37,9 +40,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -119,10 +124,13 @@ public final class InferenceService implements AutoCloseable {
   private RgbImage decoded;
   private LoadedImage loadedImage;
 
+  /** Name of the worker thread {@link #start} creates. */
+  public static final String THREAD_NAME = "sinkscope-inference";
+
   /** Runs on its own single daemon thread. */
   public static InferenceService start(ModelOpener opener, Executor ui, Listener listener) {
     ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "sinkscope-inference");
+      Thread t = new Thread(r, THREAD_NAME);
       t.setDaemon(true);
       return t;
     });
@@ -148,10 +156,34 @@ public final class InferenceService implements AutoCloseable {
   /** Queues {@code request}, superseding every earlier one; returns its generation. */
   public long submit(ViewRequest request) {
     long generation = latest.incrementAndGet();
-    if (!closed.get()) {
-      worker.execute(() -> process(generation, request));
-    }
+    execute(() -> process(generation, request));
     return generation;
+  }
+
+  /**
+   * Completes once the worker has run everything queued before this call (requests, cancelled or
+   * not, and jobs); completes at once after {@link #close()}. For tests and shutdown, never awaited on
+   * the FX thread.
+   */
+  public CompletableFuture<Void> idle() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (!execute(() -> done.complete(null))) {
+      done.complete(null);
+    }
+    return done;
+  }
+
+  /** Queues work unless closed; false when it was not queued. */
+  private boolean execute(Runnable task) {
+    if (closed.get()) {
+      return false;
+    }
+    try {
+      worker.execute(task);
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false; // closed between the check and the hand-over
+    }
   }
 
   /** Cancels the running request (if any) without queuing another; the last applied picture stays. */
@@ -171,10 +203,7 @@ public final class InferenceService implements AutoCloseable {
   public Job discoverNeurons(List<Path> images, NeuronDiscovery.Settings settings,
       Consumer<NeuronDiscovery.Result> done, Consumer<Throwable> failed) {
     Job job = new Job();
-    if (closed.get()) {
-      return job;
-    }
-    worker.execute(() -> {
+    execute(() -> {
       try {
         LoadedModel model = currentModel == null ? null : models.get(currentModel);
         if (model == null) {
@@ -198,31 +227,39 @@ public final class InferenceService implements AutoCloseable {
     return job;
   }
 
-  /** Cancels all work and closes every model on the worker thread; waits a few seconds for it. */
+  /**
+   * Cancels all work, queues closing every model on the worker thread and lets the thread end after
+   * it. Does not wait (it is called on the FX thread, and a model load in progress cannot be
+   * interrupted); {@link #awaitTermination} waits.
+   */
   @Override
   public void close() {
+    latest.incrementAndGet();
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    latest.incrementAndGet();
-    worker.execute(this::closeAllModels);
+    try {
+      worker.execute(this::closeAllModels);
+    } catch (RejectedExecutionException e) {
+      // the worker is already gone, and the models with it
+    }
     if (ownedWorker != null) {
       ownedWorker.shutdown();
-      try {
-        if (!ownedWorker.awaitTermination(10, TimeUnit.SECONDS)) {
-          ownedWorker.shutdownNow();
-        }
-      } catch (InterruptedException e) {
-        ownedWorker.shutdownNow();
-        Thread.currentThread().interrupt();
-      }
     }
+  }
+
+  /**
+   * Waits until the worker thread has closed the models and ended; true when it did within the time.
+   * Always true for a caller-supplied worker (its owner ends it).
+   */
+  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    return ownedWorker == null || ownedWorker.awaitTermination(timeout, unit);
   }
 
   // ---------------------------------------------------------------- worker side
 
   private void process(long generation, ViewRequest request) {
-    if (generation != latest.get()) {
+    if (closed.get() || generation != latest.get()) {
       return; // superseded before it started
     }
     CancellationToken cancel = () -> generation != latest.get();
@@ -248,41 +285,64 @@ public final class InferenceService implements AutoCloseable {
       throws IOException, ModelLoadException, ImageLoadException, PreprocessConfigException {
     long start = System.nanoTime();
     LoadedModel primary = ensureModel(request.model(), generation);
-    currentModel = request.model();
     LoadedModel other = null;
     if (request.compare().kind() == CompareTarget.Kind.OTHER_MODEL) {
       other = ensureModel(request.compare().otherModel(), generation);
     }
+    // A load cannot be interrupted; a request cancelled during it keeps the loaded model for a re-run
+    // but must not close the model on screen nor make discovery use the new one.
+    cancel.throwIfCancelled();
+    currentModel = request.model();
     closeModelsOtherThan(request);
     if (request.image() == null) {
       return new ViewOutcome(generation, request, primary.info, null, null, null, millisSince(start));
     }
-    cancel.throwIfCancelled();
     LoadedImage image = ensureImage(request.image(), generation);
     Preprocessed input = primary.preprocess(request.image(), decoded);
     double loadMillis = millisSince(start);
     cancel.throwIfCancelled();
 
-    AnalyzedPass comparison = null;
-    CompareTarget.Kind kind = request.compare().kind();
-    if (kind == CompareTarget.Kind.BEFORE_AFTER) {
-      // The baseline first, so the runner keeps it cached and the mitigated pass resumes from it.
-      comparison = runPass(generation, primary, input, image, MitigationStack.NONE, "before", request.analysis(),
-          cancel);
+    try {
+      AnalyzedPass comparison = null;
+      CompareTarget.Kind kind = request.compare().kind();
+      if (kind == CompareTarget.Kind.BEFORE_AFTER) {
+        // The baseline first, so the runner keeps it cached and the mitigated pass resumes from it.
+        comparison = runPass(generation, primary, input, image, MitigationStack.NONE, "before", request.analysis(),
+            cancel);
+      }
+      String label = switch (kind) {
+        case BEFORE_AFTER -> "after";
+        case OTHER_MODEL -> "A: " + primary.info.displayName();
+        case NONE -> primary.info.displayName();
+      };
+      AnalyzedPass pass = runPass(generation, primary, input, image, request.mitigations(), label,
+          request.analysis(), cancel);
+      if (kind == CompareTarget.Kind.OTHER_MODEL) {
+        Preprocessed otherInput = other.preprocess(request.image(), decoded);
+        comparison = runPass(generation, other, otherInput, image, MitigationStack.NONE,
+            "B: " + other.info.displayName(), request.analysis(), cancel);
+      }
+      if (request.denoising().on()) {
+        pass = pass.withFinalFeatures(primary.denoise(request, input, pass.result(), cancel,
+            (done, all) -> publishProgress(new Progress(generation, "Shift/flip denoising: view " + done + " of "
+                + all, done / (double) all))));
+        if (comparison != null) {
+          // the other side shows its own final features, so both panels show the same quantity
+          comparison = comparison.withFinalFeatures(FinalFeatures.single(comparison.result()));
+        }
+      }
+      return new ViewOutcome(generation, request, primary.info, image, pass, comparison, loadMillis);
+    } catch (NonFinitePass e) {
+      return new ViewOutcome(generation, request, primary.info, image, null, null, loadMillis, e.getMessage());
     }
-    String label = switch (kind) {
-      case BEFORE_AFTER -> "after";
-      case OTHER_MODEL -> "A: " + primary.info.displayName();
-      case NONE -> primary.info.displayName();
-    };
-    AnalyzedPass pass = runPass(generation, primary, input, image, request.mitigations(), label, request.analysis(),
-        cancel);
-    if (kind == CompareTarget.Kind.OTHER_MODEL) {
-      Preprocessed otherInput = other.preprocess(request.image(), decoded);
-      comparison = runPass(generation, other, otherInput, image, MitigationStack.NONE,
-          "B: " + other.info.displayName(), request.analysis(), cancel);
+  }
+
+  /** A pass produced NaN or infinity: nothing may be analysed or drawn from it. */
+  private static final class NonFinitePass extends RuntimeException {
+    NonFinitePass(String label, NumericalHealth health) {
+      super("No heatmaps: the pass of " + label + " is not finite. " + health.describe()
+          + ". Everything after that point is garbage; check the checkpoint's weights.");
     }
-    return new ViewOutcome(generation, request, primary.info, image, pass, comparison, loadMillis);
   }
 
   private AnalyzedPass runPass(long generation, LoadedModel model, Preprocessed input, LoadedImage image,
@@ -295,6 +355,10 @@ public final class InferenceService implements AutoCloseable {
     int resumedAt = model.runner.lastStartBlock();
     double forwardMillis = millisSince(start);
     cancel.throwIfCancelled();
+    NumericalHealth health = NumericalHealth.check(result);
+    if (!health.ok()) {
+      throw new NonFinitePass(label, health);
+    }
     publishProgress(new Progress(generation, "Analysing " + model.info.displayName(), -1));
     Analysis analysis = model.analysis(result, options, cancel);
     PreprocessGeometry geometry = renderGeometry(input.geometry())
@@ -411,6 +475,29 @@ public final class InferenceService implements AutoCloseable {
     return (System.nanoTime() - start) / 1e6;
   }
 
+  /** The normalised value of a white pixel per channel: what a shifted view shows where it has no image. */
+  static float[] whiteFill(PreprocessConfig config) {
+    float[] fill = new float[3];
+    for (int c = 0; c < 3; c++) {
+      fill[c] = config.doNormalize() ? (float) ((1 - config.mean()[c]) / config.std()[c]) : 1f;
+    }
+    return fill;
+  }
+
+  /** What a shift/flip average depends on; the plain pass by identity (the runner reuses unchanged ones). */
+  private record DenoiseKey(ImageSource image, MitigationStack stack, Denoising settings, ForwardResult plain) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof DenoiseKey k && k.image.equals(image) && k.stack.equals(stack) && k.settings.equals(settings)
+          && k.plain == plain;
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(image, stack, settings, System.identityHashCode(plain));
+    }
+  }
+
   private record Analysis(ForwardResult result, AnalysisOptions options, AnalysisReport report, List<PatchPca> pca,
       double millis) {}
 
@@ -423,6 +510,9 @@ public final class InferenceService implements AutoCloseable {
     ImageSource preprocessedSource;
     Preprocessed preprocessed;
     final List<Analysis> analyses = new ArrayList<>();
+    // The last shift/flip average: N passes, worth keeping while only the view settings change.
+    DenoiseKey denoiseKey;
+    FinalFeatures denoised;
 
     LoadedModel(ModelInfo info, ModelSession session, PreprocessPipeline pipeline) {
       this.info = info;
@@ -437,6 +527,30 @@ public final class InferenceService implements AutoCloseable {
         preprocessedSource = source;
       }
       return preprocessed;
+    }
+
+    /**
+     * The final features of {@code plain}'s request averaged over shifted and mirrored views, every
+     * view run under the request's mitigations. Cancellable between views and between blocks.
+     */
+    FinalFeatures denoise(ViewRequest request, Preprocessed input, ForwardResult plain, CancellationToken cancel,
+        dev.sinkscope.inference.engine.ProgressListener progress) {
+      DenoiseKey key = new DenoiseKey(request.image(), request.mitigations(), request.denoising(), plain);
+      if (key.equals(denoiseKey)) {
+        return denoised;
+      }
+      int patch = info.spec().patchSize();
+      FloatTensor pixels = input.pixelValues();
+      List<ShiftFlipDenoiser.View> views = ShiftFlipDenoiser.views(pixels.dim(2) / patch, pixels.dim(3) / patch,
+          request.denoising().views(), request.denoising().seed());
+      ShiftFlipDenoiser.Result result = ShiftFlipDenoiser.denoise(
+          ShiftFlipDenoiser.finalNormedPatches(session.forward(), request.mitigations().hooks(info.spec()), cancel),
+          pixels, patch, whiteFill(pipeline.config()), views, cancel, progress);
+      FinalFeatures features = FinalFeatures.averaged(plain, result.features(), views.size(),
+          request.denoising().seed());
+      denoiseKey = key;
+      denoised = features;
+      return features;
     }
 
     /** Cached by result identity: the runner hands back the same object when nothing changed. */

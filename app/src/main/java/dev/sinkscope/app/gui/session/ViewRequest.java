@@ -13,14 +13,22 @@ import java.util.Objects;
  * @param mitigations applied to the primary pass
  * @param analysis analysis settings (detection rule and thresholds)
  * @param compare what a second pass compares against
+ * @param denoising shift/flip averaging of the primary pass's final features ({@link Denoising#OFF}: none)
  */
 public record ViewRequest(ModelLocation model, ImageSource image, MitigationStack mitigations,
-    AnalysisOptions analysis, CompareTarget compare) {
+    AnalysisOptions analysis, CompareTarget compare, Denoising denoising) {
 
   public ViewRequest {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(mitigations, "mitigations");
     Objects.requireNonNull(analysis, "analysis");
     Objects.requireNonNull(compare, "compare");
+    Objects.requireNonNull(denoising, "denoising");
+  }
+
+  /** Without shift/flip denoising. */
+  public ViewRequest(ModelLocation model, ImageSource image, MitigationStack mitigations, AnalysisOptions analysis,
+      CompareTarget compare) {
+    this(model, image, mitigations, analysis, compare, Denoising.OFF);
   }
 }

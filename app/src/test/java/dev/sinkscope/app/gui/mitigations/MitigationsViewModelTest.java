@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sinkscope.app.gui.Fixtures;
+import dev.sinkscope.app.gui.session.Denoising;
 import dev.sinkscope.inference.mitigation.AttentionNormalizer;
 import dev.sinkscope.inference.mitigation.HeadGate;
 import dev.sinkscope.inference.mitigation.MitigationStack;
@@ -125,5 +126,42 @@ class MitigationsViewModelTest {
     vm.allOff();
 
     assertEquals(MitigationStack.NONE, vm.stackProperty().get());
+  }
+
+  @Test
+  void shiftFlipDenoisingIsOffAndItsSettingsCauseNoRunWhileOff() {
+    List<Denoising> seen = new java.util.ArrayList<>();
+    vm.denoisingProperty().addListener((obs, old, now) -> seen.add(now));
+
+    vm.denoiseViewsProperty().set(12);
+    vm.denoiseSeedProperty().set(5);
+
+    assertEquals(Denoising.OFF, vm.denoisingProperty().get());
+    assertEquals(List.of(), seen, "no new request while the switch is off");
+    assertEquals(MitigationStack.NONE, vm.stackProperty().get());
+  }
+
+  @Test
+  void shiftFlipDenoisingCarriesViewsAndSeedBesideTheStack() {
+    vm.denoiseOnProperty().set(true);
+    assertEquals(Denoising.of(Denoising.DEFAULT_VIEWS, 0), vm.denoisingProperty().get());
+
+    vm.denoiseViewsProperty().set(4);
+    vm.denoiseSeedProperty().set(7);
+    vm.gateOnProperty().set(true);
+
+    assertEquals(Denoising.of(4, 7), vm.denoisingProperty().get());
+    assertEquals(1, vm.stackProperty().get().mitigations().size(), "not a forward hook, so not in the stack");
+    String summary = MitigationsViewModel.summary(vm.stackProperty().get(), vm.denoisingProperty().get());
+    assertTrue(summary.endsWith(" denoise:views=4,seed=7"), summary);
+    assertTrue(MitigationsViewModel.DENOISE_DESCRIPTION.contains("N forward passes"));
+    assertTrue(MitigationsViewModel.DENOISE_DESCRIPTION.contains("not the attention"));
+    assertTrue(MitigationsViewModel.DENOISE_DESCRIPTION.contains("not the trained denoiser"));
+
+    vm.denoiseViewsProperty().set(1000);
+    assertEquals(Denoising.MAX_VIEWS, vm.denoisingProperty().get().views(), "clamped");
+
+    vm.allOff();
+    assertEquals(Denoising.OFF, vm.denoisingProperty().get());
   }
 }
