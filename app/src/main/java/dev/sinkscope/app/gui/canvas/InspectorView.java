@@ -4,6 +4,8 @@ import dev.sinkscope.app.gui.session.AnalyzedPass;
 import dev.sinkscope.inference.analysis.LayerSummary;
 import dev.sinkscope.inference.result.TokenLayout;
 import dev.sinkscope.render.Raster;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.geometry.Insets;
@@ -58,10 +60,12 @@ public final class InspectorView extends VBox {
   }
 
   private void showMetrics(LayerSummary s) {
-    metrics.getChildren().clear();
+    rows.clear();
     notes.setText("");
     AnalyzedPass pass = vm.pass();
     if (s == null || pass == null) {
+      metrics.getChildren().clear();
+      shownNames.clear();
       return;
     }
     TokenLayout layout = pass.result().layout();
@@ -84,18 +88,44 @@ public final class InspectorView extends VBox {
     var emergence = pass.report().emergence();
     metric(row, "Emergence block", emergence.found() ? Integer.toString(emergence.block()) : "none found");
     notes.setText(String.join("\n", pass.report().notes()));
+    showRows();
+  }
+
+  /**
+   * Updates the value labels in place when the metric names are the same as shown (scrubbing), so a
+   * block change does not create and style some twenty labels on the FX thread.
+   */
+  private void showRows() {
+    List<String> names = rows.stream().map(r -> r[0]).toList();
+    if (!names.equals(shownNames)) {
+      metrics.getChildren().clear();
+      valueLabels.clear();
+      for (int i = 0; i < rows.size(); i++) {
+        Label n = new Label(rows.get(i)[0]);
+        n.getStyleClass().add("metric-name");
+        n.setMinWidth(Region.USE_PREF_SIZE);
+        Label v = new Label();
+        v.getStyleClass().add("metric-value");
+        v.setWrapText(true);
+        metrics.addRow(i, n, v);
+        valueLabels.add(v);
+      }
+      shownNames.clear();
+      shownNames.addAll(names);
+    }
+    for (int i = 0; i < rows.size(); i++) {
+      valueLabels.get(i).setText(rows.get(i)[1]);
+    }
   }
 
   private int metric(int row, String name, String value) {
-    Label n = new Label(name);
-    n.getStyleClass().add("metric-name");
-    n.setMinWidth(Region.USE_PREF_SIZE);
-    Label v = new Label(value);
-    v.getStyleClass().add("metric-value");
-    v.setWrapText(true);
-    metrics.addRow(row, n, v);
+    rows.add(new String[] {name, value});
     return row + 1;
   }
+
+  private final List<String[]> rows = new ArrayList<>();
+  private final List<String> shownNames = new ArrayList<>();
+  private final List<Label> valueLabels = new ArrayList<>();
 
   private static ImageView preview(String id, ReadOnlyObjectProperty<Raster> raster) {
     ImageView view = new ImageView();

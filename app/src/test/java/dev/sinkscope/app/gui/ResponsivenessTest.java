@@ -1,0 +1,132 @@
+package dev.sinkscope.app.gui;
+
+import static dev.sinkscope.app.gui.WindowTestSupport.flip;
+import static dev.sinkscope.app.gui.WindowTestSupport.onFx;
+import static dev.sinkscope.app.gui.WindowTestSupport.waitUntil;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sinkscope.app.gui.mitigations.MitigationsViewModel;
+import dev.sinkscope.app.gui.session.InferenceService;
+import dev.sinkscope.app.gui.session.PhantomTruth;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.prefs.Preferences;
+import javafx.application.Platform;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The FX thread is never blocked for more than {@value #MAX_GAP_MILLIS} ms while the app loads a
+ * model and a photo, runs the model for a switch, scrubs layers and exports PNGs: a watchdog posts a
+ * heartbeat every 10 ms and measures how late the FX thread serves it.
+ */
+@ExtendWith(ApplicationExtension.class)
+class ResponsivenessTest {
+  /** One frame at 10 fps: anything longer is a visible freeze. */
+  static final double MAX_GAP_MILLIS = 100;
+
+  @TempDir Path tmp;
+
+  private MainViewModel vm;
+  private MainView view;
+  private Preferences node;
+  private ExecutorService io;
+  private final MainWindowTest.AnsweringDialogs dialogs = new MainWindowTest.AnsweringDialogs();
+
+  @Start
+  void start(Stage stage) {
+    node = Preferences.userRoot().node("dev/sinkscope/test/responsive-" + System.nanoTime());
+    io = Executors.newSingleThreadExecutor();
+    vm = new MainViewModel(listener -> InferenceService.start(Fixtures.cpu(), Platform::runLater, listener),
+        PhantomTruth.assets(tmp.resolve("cache")), new AppPreferences(node), io, Platform::runLater);
+    view = new MainView(vm, stage, dialogs);
+    stage.setScene(SinkscopeApp.createScene(view));
+    stage.setWidth(1280);
+    stage.setHeight(800);
+    stage.show();
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    onFx(() -> vm.close());
+    io.shutdownNow();
+    node.removeNode();
+  }
+
+  private void waitForIdle(String what) throws Exception {
+    waitUntil(what, () -> !vm.busyProperty().get() && vm.outcomeProperty().get() != null
+        && vm.viewer().renderedProperty().get() != null);
+  }
+
+  @Test
+  void theFxThreadIsNeverBlockedLongerThanAFrame(FxRobot robot) throws Exception {
+    // The window is built and shown before the watchdog starts: creating the controls is not a phase
+    // of this test. Everything after that, the first picture included, counts.
+    WaitForAsyncUtils.waitForFxEvents();
+    try (FxWatchdog watchdog = FxWatchdog.start("model and image load")) {
+      onFx(() -> vm.startDefault(null, null));
+      waitForIdle("the phantom is shown on coffee.png");
+
+      watchdog.phase("model load");
+      onFx(() -> vm.openBundledModel(BundledAssets.PHANTOM_REGISTERS));
+      waitUntil("the registers twin is shown", () -> !vm.busyProperty().get()
+          && vm.modelProperty().get().spec().registers() == 4);
+
+      watchdog.phase("image load");
+      onFx(() -> vm.openBundledPhoto("rocket.jpg"));
+      waitUntil("rocket.jpg is shown", () -> !vm.busyProperty().get()
+          && vm.outcomeProperty().get().image().displayName().equals("rocket.jpg"));
+
+      watchdog.phase("inference and toggles");
+      flip(robot, "#normalizerSwitch");
+      waitUntil("the normaliser ran", () -> !vm.busyProperty().get()
+          && !vm.outcomeProperty().get().primary().mitigations().isEmpty());
+      flip(robot, "#denoiseSwitch");
+      waitUntil("denoising ran", () -> !vm.busyProperty().get() && vm.outcomeProperty().get().primary().denoised());
+      flip(robot, "#normalizerSwitch");
+      flip(robot, "#denoiseSwitch");
+      waitUntil("all off again", () -> !vm.busyProperty().get()
+          && MitigationsViewModel.summary(vm.outcomeProperty().get().primary().mitigations()).equals("none")
+          && !vm.outcomeProperty().get().primary().denoised());
+
+      watchdog.phase("layer scrubbing");
+      robot.clickOn("#canvas");
+      for (int i = 0; i < 7; i++) {
+        robot.type(KeyCode.LEFT);
+      }
+      robot.type(KeyCode.DIGIT2, KeyCode.DOWN, KeyCode.DOWN, KeyCode.DOWN);
+      for (int i = 0; i < 7; i++) {
+        robot.type(KeyCode.RIGHT);
+      }
+      robot.type(KeyCode.DIGIT1);
+      waitUntil("back on the last block", () -> vm.viewer().blockProperty().get() == 8);
+
+      watchdog.phase("PNG export");
+      Path png = tmp.resolve("view.png");
+      dialogs.answers.add(png);
+      robot.press(KeyCode.CONTROL).type(KeyCode.E).release(KeyCode.CONTROL);
+      waitUntil("the view is written", () -> vm.statusProperty().get().startsWith("Exported"));
+      assertTrue(Files.size(png) > 10_000);
+      WaitForAsyncUtils.waitForFxEvents();
+
+      String report = watchdog.report();
+      System.out.println("FX watchdog, largest gap per phase: " + report + "\n" + watchdog.samples());
+      for (String phase : List.of("model and image load", "model load", "image load", "inference and toggles",
+          "layer scrubbing", "PNG export")) {
+        double gap = watchdog.maxBlockingGapMillis(phase);
+        assertTrue(gap < MAX_GAP_MILLIS, "the FX thread was blocked " + gap + " ms in " + phase + " (" + report + ")");
+      }
+    }
+  }
+}
