@@ -372,6 +372,9 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     if (!newModel || !result.model().synthetic()) {
       modelReady(result.model().location());
     }
+    if (result.nonFinite() != null) {
+      status.set(result.nonFinite());
+    }
     updateTimings();
   }
 
@@ -750,6 +753,14 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     }
     service.close();
     prefs.flush();
+  }
+
+  /**
+   * After {@link #close()}: waits until the inference thread has closed the models (releasing their
+   * native memory) and ended. Only for when the window is gone (application stop) or in tests.
+   */
+  public boolean awaitClosed(long timeout, java.util.concurrent.TimeUnit unit) throws InterruptedException {
+    return service.awaitTermination(timeout, unit);
   }
 
   /** The compare target in force for the picture on screen (for tests and the status bar). */

@@ -65,6 +65,12 @@ public final class SinkscopeApp extends Application {
     if (vm != null) {
       saveBounds(vm.preferences());
       vm.close();
+      try {
+        // The window is gone; let the worker close the models (a load in progress cannot be cut short).
+        vm.awaitClosed(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (io != null) {
       io.shutdownNow();

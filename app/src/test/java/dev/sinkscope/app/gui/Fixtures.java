@@ -70,6 +70,31 @@ public final class Fixtures {
     return dir;
   }
 
+  /**
+   * A copy of the tiny DINOv2 whose block-2 MLP output weights hold three NaN values (as the
+   * inference robustness corpus makes them): it loads, and its pass turns non-finite in block 2.
+   */
+  public static Path nonFiniteModel(Path parent) throws IOException {
+    Path dir = Files.createDirectories(parent.resolve("nan-weights-model"));
+    Files.copy(DINOV2.resolve("config.json"), dir.resolve("config.json"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(DINOV2.resolve("preprocessor_config.json"), dir.resolve("preprocessor_config.json"),
+        StandardCopyOption.REPLACE_EXISTING);
+    java.util.Map<String, dev.sinkscope.inference.result.FloatTensor> tensors = new java.util.LinkedHashMap<>();
+    try (dev.sinkscope.inference.safetensors.SafetensorsFile f =
+        dev.sinkscope.inference.safetensors.SafetensorsFile.open(DINOV2.resolve("model.safetensors"))) {
+      for (String name : f.tensors().keySet()) {
+        tensors.put(name, new dev.sinkscope.inference.result.FloatTensor(f.info(name).intShape(), f.readFloats(name)));
+      }
+    }
+    float[] poisoned = tensors.get("encoder.layer.1.mlp.fc2.weight").data();
+    for (int i : new int[] {0, 700, 9000}) {
+      poisoned[i] = Float.NaN;
+    }
+    dev.sinkscope.inference.safetensors.SafetensorsWriter.write(dir.resolve("model.safetensors"), tensors,
+        java.util.Map.of());
+    return dir;
+  }
+
   /** The outcome of {@code model} on coffee.png without mitigations, computed once. */
   public static ViewOutcome outcome(Path model) {
     return outcome(model, MitigationStack.NONE, CompareTarget.NONE);
