@@ -238,6 +238,7 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
 
   /** Opens the bundled phantom (or {@code modelOverride}) on the default photo (or {@code imageOverride}). */
   public void startDefault(Path modelOverride, Path imageOverride) {
+    io.execute(dev.sinkscope.app.gui.canvas.RenderWarmUp::run); // while the model loads
     requestedModel = modelOverride != null ? new ModelLocation.Folder(modelOverride)
         : new ModelLocation.Bundled(BundledAssets.PHANTOM, assets);
     if (imageOverride != null) {

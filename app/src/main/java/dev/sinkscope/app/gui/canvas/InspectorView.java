@@ -23,6 +23,10 @@ public final class InspectorView extends VBox {
   private final Label selection = new Label("Click a patch to select it.");
   private final GridPane metrics = new GridPane();
   private final Label notes = new Label();
+  // The metric rows of the shown block, and the labels on screen (reused while the names stay).
+  private final List<String[]> rows = new ArrayList<>();
+  private final List<String> shownNames = new ArrayList<>();
+  private final List<Label> valueLabels = new ArrayList<>();
 
   public InspectorView(ViewerViewModel vm) {
     super(10);
@@ -123,9 +127,6 @@ public final class InspectorView extends VBox {
     return row + 1;
   }
 
-  private final List<String[]> rows = new ArrayList<>();
-  private final List<String> shownNames = new ArrayList<>();
-  private final List<Label> valueLabels = new ArrayList<>();
 
   private static ImageView preview(String id, ReadOnlyObjectProperty<Raster> raster) {
     ImageView view = new ImageView();

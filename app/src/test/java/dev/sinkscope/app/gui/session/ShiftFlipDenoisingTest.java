@@ -96,7 +96,8 @@ class ShiftFlipDenoisingTest {
         }
       }
     };
-    try (InferenceService service = new InferenceService(worker, Runnable::run, Fixtures.cpu(), interrupting)) {
+    InferenceService service = new InferenceService(worker, Runnable::run, Fixtures.cpu(), interrupting);
+    try {
       holder[0] = service;
       long first = service.submit(request(CompareTarget.NONE, SIX_VIEWS));
       worker.runAll();
@@ -106,12 +107,16 @@ class ShiftFlipDenoisingTest {
       assertTrue(phases.contains(first + " Shift/flip denoising: view 1 of 6"), phases.toString());
       assertTrue(phases.stream().noneMatch(p -> p.startsWith(first + " ") && p.contains("view 3 of 6")),
           "the superseded average stopped after view 2: " + phases);
+    } finally {
+      service.close();
+      worker.runAll(); // closes the model on the (test) worker
     }
   }
 
   @Test
   void aRepeatedRequestReusesTheAverage() {
-    try (InferenceService service = new InferenceService(worker, Runnable::run, Fixtures.cpu(), recorder)) {
+    InferenceService service = new InferenceService(worker, Runnable::run, Fixtures.cpu(), recorder);
+    try {
       service.submit(request(CompareTarget.NONE, SIX_VIEWS));
       worker.runAll();
       recorder.progress.clear();
@@ -121,6 +126,9 @@ class ShiftFlipDenoisingTest {
       assertSame(recorder.outcomes.get(0).primary().finalFeatures(), recorder.outcomes.get(1).primary().finalFeatures());
       assertTrue(recorder.progress.stream().noneMatch(p -> p.phase().startsWith("Shift/flip")),
           recorder.progress.toString());
+    } finally {
+      service.close();
+      worker.runAll();
     }
   }
 
