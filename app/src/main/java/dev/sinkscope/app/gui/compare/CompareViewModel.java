@@ -206,6 +206,11 @@ public final class CompareViewModel {
   public void refresh() {
     AnalyzedPass a = leftPass();
     AnalyzedPass b = rightPass();
+    ViewOutcome shown = viewer.outcomeProperty().get();
+    if (shown != null && shown.nonFinite() != null) {
+      clear(shown.nonFinite()); // not "waiting": nothing will come from a non-finite pass
+      return;
+    }
     if (a == null || b == null) {
       clear(mode.get() == CompareTarget.Kind.NONE ? "Choose what to compare."
           : mode.get() == CompareTarget.Kind.OTHER_MODEL && otherModel.get() == null ? "Choose model B."

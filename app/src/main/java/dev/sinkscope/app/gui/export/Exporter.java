@@ -81,6 +81,17 @@ public final class Exporter {
       entry.put("clsCaptureOnRegisters", r.sinks() == null ? null : finiteOrNull(r.sinks().clsCaptureOnRegisters()));
       entry.put("blocks", r.summaries());
       entry.put("notes", r.notes());
+      if (pass.finalFeatures() != null) {
+        // shift/flip denoising on: what the last block's norm map showed (row-major over the grid)
+        var layout = pass.result().layout();
+        Map<String, Object> features = new LinkedHashMap<>();
+        features.put("views", pass.finalFeatures().views());
+        features.put("seed", pass.finalFeatures().seed());
+        features.put("patchNorms", java.util.Arrays.copyOfRange(pass.finalFeatures().tokenNorms(),
+            layout.firstPatchIndex(), layout.firstPatchIndex() + layout.patchCount()));
+        features.put("changeFromSinglePass", pass.finalFeatures().change());
+        entry.put("finalFeatures", features);
+      }
       out.add(entry);
     }
     JSON.writeValue(file.toFile(), Map.of("producer", "Sinkscope", "passes", out));

@@ -157,6 +157,14 @@ class ShiftFlipDenoisingTest {
     assertTrue(viewer.renderedProperty().get().note().startsWith("Final features averaged over 6"),
         viewer.renderedProperty().get().note());
 
+    Path json = tmp.resolve("metrics.json");
+    dev.sinkscope.app.gui.export.Exporter.writeMetricsJson(List.of(before, after), "coffee.png", json);
+    com.fasterxml.jackson.databind.JsonNode passes = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(json.toFile()).get("passes");
+    assertEquals(1, passes.get(0).get("finalFeatures").get("views").asInt());
+    assertEquals(6, passes.get(1).get("finalFeatures").get("views").asInt());
+    assertEquals(256, passes.get(1).get("finalFeatures").get("changeFromSinglePass").size());
+
     viewer.quantityProperty().set(Quantity.ATTENTION_RECEIVED);
     assertTrue(viewer.renderedProperty().get().note().contains("this map is the single unshifted pass"),
         viewer.renderedProperty().get().note());
