@@ -107,13 +107,14 @@ public final class SessionController {
     if (shot.isEmpty()) {
       return;
     }
+    String note = denoisingNote();
     vm.showMessage("Saving session " + file.getFileName() + "…");
     io.execute(() -> {
       try {
         SessionFile session = write(file, shot.get());
         String weights = session.model().weights().sha256();
         ui.execute(() -> vm.showMessage("Saved session to " + file + " (weights sha256 " + weights.substring(0, 12)
-            + "…)."));
+            + "…)." + note));
       } catch (Problem e) {
         ui.execute(() -> vm.reportError(e.error));
       } catch (IOException | RuntimeException e) {
@@ -134,6 +135,7 @@ public final class SessionController {
     if (shot.isEmpty()) {
       return;
     }
+    String note = denoisingNote();
     vm.showMessage("Exporting report to " + folder + "…");
     io.execute(() -> {
       try {
@@ -143,7 +145,7 @@ public final class SessionController {
         List<String> written = SessionReport.write(session, file, shot.get().model().resolve(), folderB, folder,
             opener, (step, fraction) -> ui.execute(() -> vm.showMessage("Exporting report: " + step + "… ("
                 + Math.round(100 * fraction) + "%)")));
-        ui.execute(() -> vm.showMessage("Exported report to " + folder + " (" + written.size() + " files)."));
+        ui.execute(() -> vm.showMessage("Exported report to " + folder + " (" + written.size() + " files)." + note));
       } catch (Problem e) {
         ui.execute(() -> vm.reportError(e.error));
       } catch (IOException e) {
@@ -176,6 +178,13 @@ public final class SessionController {
   /** What a session records, read on the UI thread. */
   private record Snapshot(ModelLocation model, ModelLocation modelB, ImageSource image, ViewSettings view,
       MitigationStack stack, CompareMode mode) {}
+
+  /** Said when saving while shift/flip denoising is on: a session does not record it. */
+  private String denoisingNote() {
+    ViewOutcome o = vm.outcomeProperty().get();
+    return o != null && o.primary() != null && o.primary().denoised()
+        ? " Shift/flip denoising is not part of a session; its report draws the single pass." : "";
+  }
 
   /** The picture on screen as a session, or empty after telling the user why not. */
   private Optional<Snapshot> snapshot(String cannot, String verb) {
