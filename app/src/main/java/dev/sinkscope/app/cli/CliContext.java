@@ -1,5 +1,6 @@
 package dev.sinkscope.app.cli;
 
+import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.inference.hub.HubSettings;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -21,6 +22,6 @@ public record CliContext(HubSettings hub, Path bundledCache) {
 
   /** The real environment: {@code HF_*} variables, {@code ~/.cache/sinkscope/bundled}. */
   public static CliContext fromEnvironment() {
-    return new CliContext(HubSettings.fromEnvironment(), BundledModels.defaultCacheDir());
+    return new CliContext(HubSettings.fromEnvironment(), BundledAssets.defaultCacheDir());
   }
 }

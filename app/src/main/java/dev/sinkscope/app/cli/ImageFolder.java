@@ -1,5 +1,6 @@
 package dev.sinkscope.app.cli;
 
+import dev.sinkscope.app.assets.BundledAssets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,10 +15,13 @@ final class ImageFolder {
 
   private ImageFolder() {}
 
+  /** {@code --images} value for the bundled photos. */
+  static final String BUNDLED_PHOTOS = "bundled";
+
   /** {@code bundled} names the photos inside the jar. */
   static List<Path> list(String argument, CliContext context) throws IOException {
-    Path folder = argument.equals(BundledModels.BUNDLED_PHOTOS) && !Files.isDirectory(Path.of(argument))
-        ? new BundledModels(context.bundledCache()).photos() : Path.of(argument);
+    Path folder = argument.equals(BUNDLED_PHOTOS) && !Files.isDirectory(Path.of(argument))
+        ? BundledAssets.inCache(context.bundledCache()).photosFolder() : Path.of(argument);
     if (!Files.isDirectory(folder)) {
       throw new IOException("--images " + argument + " is not a folder");
     }

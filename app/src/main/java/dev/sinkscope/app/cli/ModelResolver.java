@@ -1,5 +1,6 @@
 package dev.sinkscope.app.cli;
 
+import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.report.Described;
 import dev.sinkscope.inference.hub.CancelToken;
 import dev.sinkscope.inference.hub.HubClient;
@@ -72,9 +73,9 @@ final class ModelResolver {
     if (local.isPresent()) {
       return new Resolved(argument, local.get().toAbsolutePath().normalize(), ModelReference.Source.FOLDER, null, null);
     }
-    Optional<String> bundled = BundledModels.folderNameOf(argument);
+    Optional<String> bundled = BundledAssets.modelNameOf(argument);
     if (bundled.isPresent()) {
-      Path folder = new BundledModels(context.bundledCache()).model(bundled.get());
+      Path folder = BundledAssets.inCache(context.bundledCache()).model(bundled.get());
       return new Resolved(argument, folder, ModelReference.Source.BUNDLED, argument.trim(), null);
     }
     ModelLocator locator = new ModelLocator(new HubClient(context.hub()), true);

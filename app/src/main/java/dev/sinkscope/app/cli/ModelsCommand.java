@@ -2,6 +2,7 @@ package dev.sinkscope.app.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.inference.hub.CachedModel;
 import dev.sinkscope.inference.hub.CuratedModel;
 import dev.sinkscope.inference.hub.CuratedModels;
@@ -85,7 +86,7 @@ final class ModelsCommand implements Callable<Integer> {
     if (available) {
       Set<String> cached = entries.stream().filter(Entry::safetensors).map(Entry::id).collect(Collectors.toSet());
       out.println();
-      out.println("bundled: " + String.join(", ", BundledModels.NAMES.keySet()) + " (synthetic teaching models)");
+      out.println("bundled: " + String.join(", ", BundledAssets.ALIASES.keySet()) + " (synthetic teaching models)");
       out.println("known to load (download with 'sinkscope download ID'):");
       for (CuratedModel m : CuratedModels.all()) {
         out.printf(Locale.ROOT, "  %-48s %-36s %9s%s%n", m.repoId(), m.title(), m.approxSizeLabel(),

@@ -1,5 +1,6 @@
 package dev.sinkscope.app.gui;
 
+import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.gui.canvas.CanvasView;
 import dev.sinkscope.app.gui.canvas.InspectorView;
 import dev.sinkscope.app.gui.canvas.Quantity;
@@ -326,10 +327,10 @@ public final class MainView {
     open.setOnAction(e -> chooseModel());
     open.setTooltip(new Tooltip("A folder with config.json and model.safetensors (Ctrl+O), or drop it on the window."));
     Button phantom = new Button("Phantom");
-    phantom.setOnAction(e -> vm.openBundledModel(dev.sinkscope.app.gui.BundledAssets.PHANTOM));
+    phantom.setOnAction(e -> vm.openBundledModel(BundledAssets.PHANTOM));
     phantom.setTooltip(new Tooltip("The bundled synthetic sink phantom (no registers)."));
     Button twin = new Button("+ registers");
-    twin.setOnAction(e -> vm.openBundledModel(dev.sinkscope.app.gui.BundledAssets.PHANTOM_REGISTERS));
+    twin.setOnAction(e -> vm.openBundledModel(BundledAssets.PHANTOM_REGISTERS));
     twin.setTooltip(new Tooltip("The phantom's twin with 4 registers."));
     HBox buttons = new HBox(6, open, phantom, twin);
     HBox title = new HBox(8, name, badge);

@@ -1,5 +1,6 @@
 package dev.sinkscope.app.gui;
 
+import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.gui.canvas.Format;
 import dev.sinkscope.app.gui.canvas.RenderedView;
 import dev.sinkscope.app.gui.canvas.ViewerViewModel;

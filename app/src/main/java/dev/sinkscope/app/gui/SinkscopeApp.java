@@ -1,5 +1,6 @@
 package dev.sinkscope.app.gui;
 
+import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.inference.session.ModelSession;
 import java.nio.file.Path;

@@ -7,22 +7,23 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The command line and the report code it shares with the app run without a toolkit. */
+/** The command line and the code it shares with the app (report, bundled assets) run without a toolkit. */
 class AppArchitectureTest {
   private static final JavaClasses CLASSES = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
       .importPackages("dev.sinkscope.app");
 
   @Test
-  void reportAndCommandLineDoNotUseJavaFx() {
-    noClasses().that().resideInAnyPackage("dev.sinkscope.app.report..", "dev.sinkscope.app.cli..")
+  void sharedCodeAndCommandLineDoNotUseJavaFx() {
+    noClasses().that().resideInAnyPackage("dev.sinkscope.app.report..", "dev.sinkscope.app.cli..",
+            "dev.sinkscope.app.assets..")
         .should().dependOnClassesThat().resideInAPackage("javafx..")
         .check(CLASSES);
   }
 
   @Test
-  void reportDoesNotReachIntoTheAppOrTheCommandLine() {
-    noClasses().that().resideInAPackage("dev.sinkscope.app.report..")
+  void sharedCodeDoesNotReachIntoTheAppOrTheCommandLine() {
+    noClasses().that().resideInAnyPackage("dev.sinkscope.app.report..", "dev.sinkscope.app.assets..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.sinkscope.app.gui..", "dev.sinkscope.app.cli..")
         .check(CLASSES);
   }

@@ -3,6 +3,7 @@ package dev.sinkscope.app.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sinkscope.app.assets.BundledAssets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -53,7 +54,7 @@ class CommandLineBasicsTest {
 
   @Test
   void bundledModelIsExtractedOnceAndReused() throws Exception {
-    BundledModels bundled = new BundledModels(tmp);
+    BundledAssets bundled = BundledAssets.inCache(tmp);
 
     Path first = bundled.model("sink-phantom");
     Path second = bundled.model("sink-phantom");

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.gui.AppPreferences;
-import dev.sinkscope.app.gui.BundledAssets;
 import dev.sinkscope.app.gui.Fixtures;
 import dev.sinkscope.app.gui.MainViewModel;
 import dev.sinkscope.app.gui.canvas.HeadChoice;

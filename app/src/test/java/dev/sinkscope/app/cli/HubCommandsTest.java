@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.inference.report.SessionFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ class HubCommandsTest {
 
   @BeforeEach
   void startHubServingThePhantom() throws IOException {
-    phantomFolder = new BundledModels(tmp.resolve("bundled")).model("sink-phantom");
+    phantomFolder = BundledAssets.inCache(tmp.resolve("bundled")).model(BundledAssets.PHANTOM);
     hub = new LocalHub();
     hub.addRepo(REPO, phantomFolder, FILES.toArray(String[]::new));
   }

@@ -1,10 +1,12 @@
 package dev.sinkscope.app.gui;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sinkscope.app.assets.BundledAssets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +77,26 @@ class BundledAssetsTest {
     assertEquals(List.of("camera.png"), assets.photos());
     assertTrue(assets.photoBytes("camera.png").length > 100);
     assertThrows(IOException.class, () -> assets.photoBytes("coffee.png"));
+  }
+
+  @Test
+  void photosFolderHoldsThePresentPhotosAndIsReused() throws IOException {
+    BundledAssets assets = assets();
+
+    Path folder = assets.photosFolder();
+
+    assertEquals(folder, assets.photosFolder());
+    try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+      assertEquals(List.of("camera.png"), files.map(f -> f.getFileName().toString()).toList());
+    }
+    assertArrayEquals(assets.photoBytes("camera.png"), Files.readAllBytes(folder.resolve("camera.png")));
+  }
+
+  @Test
+  void commandLineAliasesNameTheBundledModels() {
+    assertEquals(java.util.Optional.of(BundledAssets.PHANTOM), BundledAssets.modelNameOf(" Phantom "));
+    assertEquals(java.util.Optional.of(BundledAssets.PHANTOM_REGISTERS), BundledAssets.modelNameOf("sink-phantom-registers"));
+    assertTrue(BundledAssets.modelNameOf("facebook/dinov2-small").isEmpty());
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.gui.canvas.ZoomPane;
 import dev.sinkscope.app.gui.compare.MetricRow;
 import dev.sinkscope.app.gui.session.AnalyzedPass;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.cli.LocalHub;
 import dev.sinkscope.app.gui.canvas.Quantity;
 import dev.sinkscope.app.gui.hub.HubModelLocation;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.gui.compare.MetricRow;
 import dev.sinkscope.app.gui.mitigations.NeuronMapChoice;
 import dev.sinkscope.app.gui.session.CompareTarget;

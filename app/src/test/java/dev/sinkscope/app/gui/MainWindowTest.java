@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.gui.canvas.ZoomPane;
 import dev.sinkscope.app.gui.session.AnalyzedPass;
 import dev.sinkscope.app.gui.session.InferenceService;

@@ -5,6 +5,7 @@ import static dev.sinkscope.app.gui.WindowTestSupport.onFx;
 import static dev.sinkscope.app.gui.WindowTestSupport.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.gui.mitigations.MitigationsViewModel;
 import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.app.gui.session.PhantomTruth;

@@ -1,6 +1,6 @@
 package dev.sinkscope.app.gui.session;
 
-import dev.sinkscope.app.gui.BundledAssets;
+import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.inference.preprocess.ImageDecoder;
 import dev.sinkscope.inference.preprocess.ImageLoadException;
 import dev.sinkscope.inference.preprocess.RgbImage;

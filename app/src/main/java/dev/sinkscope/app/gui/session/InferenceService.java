@@ -1,6 +1,6 @@
 package dev.sinkscope.app.gui.session;
 
-import dev.sinkscope.app.gui.BundledAssets;
+import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.inference.analysis.AnalysisOptions;
 import dev.sinkscope.inference.analysis.AnalysisReport;
 import dev.sinkscope.inference.analysis.Analyzer;

@@ -1,6 +1,6 @@
 package dev.sinkscope.app.gui.session;
 
-import dev.sinkscope.app.gui.BundledAssets;
+import dev.sinkscope.app.assets.BundledAssets;
 import java.io.IOException;
 import java.nio.file.Path;
 

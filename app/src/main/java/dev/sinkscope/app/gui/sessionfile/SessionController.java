@@ -1,6 +1,6 @@
 package dev.sinkscope.app.gui.sessionfile;
 
-import dev.sinkscope.app.gui.BundledAssets;
+import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.gui.MainViewModel;
 import dev.sinkscope.app.gui.UserError;
 import dev.sinkscope.app.gui.canvas.HeadChoice;

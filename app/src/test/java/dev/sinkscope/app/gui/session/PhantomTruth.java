@@ -2,7 +2,7 @@ package dev.sinkscope.app.gui.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sinkscope.app.gui.BundledAssets;
+import dev.sinkscope.app.assets.BundledAssets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

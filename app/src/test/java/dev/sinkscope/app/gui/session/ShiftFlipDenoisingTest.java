@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sinkscope.app.gui.BundledAssets;
+import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.gui.Fixtures;
 import dev.sinkscope.app.gui.canvas.HeadChoice;
 import dev.sinkscope.app.gui.canvas.LayerMap;

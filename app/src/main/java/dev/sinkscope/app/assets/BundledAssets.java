@@ -1,4 +1,4 @@
-package dev.sinkscope.app.gui;
+package dev.sinkscope.app.assets;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,15 +13,19 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The models and photos that ship inside the application. A model is a classpath folder; the engine
- * needs real files, so it is extracted once to {@code <cache>/bundled/<name>-<content hash>/} (written
- * under a temporary name and moved into place, so a half-written folder is never used) and reused
- * on later starts.
+ * The models and photos that ship inside the application, for the app and the command line alike.
+ * A model is a classpath folder; the engine needs real files, so it is extracted once to
+ * {@code <cache>/bundled/<name>-<content hash>/} (written under a temporary name and moved into
+ * place, so a half-written folder is never used) and reused on later starts and by other processes.
+ * No JavaFX here: the command line uses it.
  */
 public final class BundledAssets {
   public static final String PHANTOM = "sink-phantom";
@@ -32,10 +36,13 @@ public final class BundledAssets {
   /** The photo opened on a fresh start: a flat table top, where artifacts like to sit. */
   public static final String DEFAULT_PHOTO = "coffee.png";
 
+  /** Short names accepted by {@code --model}, mapped to the bundled model folder names. */
+  public static final Map<String, String> ALIASES = aliases();
+
   static final List<String> REQUIRED_MODEL_FILES = List.of("config.json", "model.safetensors",
       "preprocessor_config.json");
   static final List<String> OPTIONAL_MODEL_FILES = List.of("README.md", "phantom.json");
-  static final String DEFAULT_ROOT = "dev/sinkscope/assets/";
+  public static final String DEFAULT_ROOT = "dev/sinkscope/assets/";
 
   private final ClassLoader loader;
   private final String resourceRoot;
@@ -51,12 +58,34 @@ public final class BundledAssets {
     this.cacheDir = cacheDir;
   }
 
+  /** The application's assets, extracted into {@code cacheDir}. */
+  public static BundledAssets inCache(Path cacheDir) {
+    return new BundledAssets(BundledAssets.class.getClassLoader(), DEFAULT_ROOT, cacheDir);
+  }
+
   /** The application's assets, cached under {@code $XDG_CACHE_HOME/sinkscope} or {@code ~/.cache/sinkscope}. */
   public static BundledAssets standard() {
     return new BundledAssets(BundledAssets.class.getClassLoader(), DEFAULT_ROOT, defaultCacheDir());
   }
 
-  static Path defaultCacheDir() {
+  private static Map<String, String> aliases() {
+    Map<String, String> names = new LinkedHashMap<>();
+    names.put("phantom", PHANTOM);
+    names.put("phantom-registers", PHANTOM_REGISTERS);
+    return java.util.Collections.unmodifiableMap(names);
+  }
+
+  /** The bundled model folder a {@code --model} argument names (alias or folder name), if any. */
+  public static Optional<String> modelNameOf(String argument) {
+    String a = argument.trim().toLowerCase(Locale.ROOT);
+    if (ALIASES.containsKey(a)) {
+      return Optional.of(ALIASES.get(a));
+    }
+    return ALIASES.values().stream().filter(a::equals).findFirst();
+  }
+
+  /** {@code sinkscope.cache.dir}/bundled, else {@code $XDG_CACHE_HOME/sinkscope/bundled}, else {@code ~/.cache/sinkscope/bundled}. */
+  public static Path defaultCacheDir() {
     String override = System.getProperty("sinkscope.cache.dir");
     if (override != null && !override.isBlank()) {
       return Path.of(override).resolve("bundled");
@@ -78,7 +107,7 @@ public final class BundledAssets {
   /** The extracted folder of bundled model {@code name}; extracts it on first use. */
   public Path model(String name) throws IOException {
     if (hasResource(modelResource(name, "config.json"))) {
-      return extract(name);
+      return extractModel(name);
     }
     throw new IOException("no bundled model named '" + name + "' (looked for " + modelResource(name, "config.json")
         + " on the classpath)");
@@ -135,66 +164,77 @@ public final class BundledAssets {
     return loader.getResource(resource) != null;
   }
 
-  private Path extract(String name) throws IOException {
-    List<String> files = new ArrayList<>();
+  /** The bundled photos present in this build, extracted to one folder (for {@code --images bundled}). */
+  public Path photosFolder() throws IOException {
+    List<String> present = photos();
+    if (present.isEmpty()) {
+      throw new IOException("this build has no bundled photos (looked under " + resourceRoot + "images/)");
+    }
+    Map<String, String> resources = new LinkedHashMap<>();
+    present.forEach(p -> resources.put(p, photoResource(p)));
+    return extract("photos", resources);
+  }
+
+  private Path extractModel(String name) throws IOException {
+    Map<String, String> resources = new LinkedHashMap<>();
     for (String file : REQUIRED_MODEL_FILES) {
       if (!hasResource(modelResource(name, file))) {
         throw new IOException("bundled model '" + name + "' lacks " + file);
       }
-      files.add(file);
+      resources.put(file, modelResource(name, file));
     }
     for (String file : OPTIONAL_MODEL_FILES) {
       if (hasResource(modelResource(name, file))) {
-        files.add(file);
+        resources.put(file, modelResource(name, file));
       }
     }
+    return extract(name, resources);
+  }
+
+  /** Copies {@code resources} (file name to classpath resource) to {@code <cache>/<name>-<content hash>/}. */
+  private Path extract(String name, Map<String, String> resources) throws IOException {
     MessageDigest digest = sha256();
     byte[] buffer = new byte[1 << 16];
-    for (String file : files) {
-      digest.update(file.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      try (InputStream in = open(modelResource(name, file))) {
+    for (Map.Entry<String, String> file : resources.entrySet()) {
+      digest.update(file.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      try (InputStream in = open(file.getValue())) {
         for (int n; (n = in.read(buffer)) > 0; ) {
           digest.update(buffer, 0, n);
         }
       }
     }
     Path target = cacheDir.resolve(name + "-" + shortHex(digest.digest()));
-    if (isComplete(target)) {
+    if (isComplete(target, resources.keySet())) {
       return target;
     }
     Files.createDirectories(cacheDir);
     Path staging = Files.createTempDirectory(cacheDir, ".extract-" + name + "-");
     try {
-      for (String file : files) {
-        try (InputStream in = open(modelResource(name, file))) {
-          Files.copy(in, staging.resolve(file));
+      for (Map.Entry<String, String> file : resources.entrySet()) {
+        try (InputStream in = open(file.getValue())) {
+          Files.copy(in, staging.resolve(file.getKey()));
         }
       }
-      return moveIntoPlace(staging, target);
+      return moveIntoPlace(staging, target, resources.keySet());
     } finally {
       deleteTree(staging);
     }
   }
 
-  private static boolean isComplete(Path folder) {
-    for (String file : REQUIRED_MODEL_FILES) {
-      if (!Files.isRegularFile(folder.resolve(file))) {
-        return false;
-      }
-    }
-    return true;
+  private static boolean isComplete(Path folder, java.util.Collection<String> files) {
+    return files.stream().allMatch(f -> Files.isRegularFile(folder.resolve(f)));
   }
 
   /** Renames the staging folder to {@code target}; if another process won the race, its copy is used. */
-  private static Path moveIntoPlace(Path staging, Path target) throws IOException {
+  private static Path moveIntoPlace(Path staging, Path target, java.util.Collection<String> files) throws IOException {
     try {
       Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-      if (!isComplete(target)) {
+      if (!isComplete(target, files)) {
         throw e;
       }
     } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("cannot move the extracted model into " + target + ": " + e.getMessage(), e);
+      throw new IOException("cannot move the extracted files into " + target + ": " + e.getMessage(), e);
     }
     return target;
   }
