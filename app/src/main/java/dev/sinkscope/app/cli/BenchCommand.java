@@ -311,6 +311,9 @@ public final class BenchCommand implements Callable<Integer> {
     if (device.isEmpty() && !sweepLines.isEmpty()) {
       device = sweepDevice;
     }
+    if (torchVersion.equals("not run")) {
+      torchVersion = torch.version();
+    }
 
     String report = report(rows, fp16Lines, views, coldStarts, memory, sweepLines, torchVersion, device,
         torch.threading(), torchBlas.threading());
@@ -597,8 +600,10 @@ public final class BenchCommand implements Callable<Integer> {
       fp16Lines.forEach(l -> s.append(l).append('\n'));
       s.append('\n');
     }
-    s.append("## View switches and rendering (no inference)\n\n").append(BenchReport.lineTable("case", views))
-        .append('\n');
+    if (!views.isEmpty()) {
+      s.append("## View switches and rendering (no inference)\n\n").append(BenchReport.lineTable("case", views))
+          .append('\n');
+    }
     if (!coldStarts.isEmpty()) {
       s.append("## Cold start\n\n").append(BenchReport.lineTable("case", coldStarts)).append('\n');
     }

@@ -62,6 +62,8 @@ public final class TorchReference {
     }
   }
 
+  private String version = "not run";
+
   /** Whether the interpreter imports torch at all. */
   public boolean available() {
     try {
@@ -98,7 +100,14 @@ public final class TorchReference {
     List<String> cmd = List.of(python, script.toString(), "--model", model.toString(), "--pixels", pixels.toString(),
         "--threads", Integer.toString(torchThreads), "--runs", Integer.toString(runs), "--warmup",
         Integer.toString(warmup), "--scenarios", "batch_capture", "--batch", Integer.toString(batch));
-    return timing(JSON.readTree(lastLine(execute(cmd))).get("batch_capture"));
+    JsonNode json = JSON.readTree(lastLine(execute(cmd)));
+    version = json.path("torch").asText(version);
+    return timing(json.get("batch_capture"));
+  }
+
+  /** The torch version the last {@link #runBatch} reported, or "not run". */
+  public String version() {
+    return version;
   }
 
   /** Starts the script in cold mode and returns the wall time until its first captured pass, in ms. */
