@@ -9,6 +9,7 @@ public final class Main {
   public static void main(String[] args) {
     RuntimeSettings.applyDefaults();
     if (args.length == 0) {
+      RuntimeSettings.applyDesktopThreads(Runtime.getRuntime().availableProcessors());
       dev.sinkscope.app.gui.SinkscopeApp.launchApp(args);
       return;
     }

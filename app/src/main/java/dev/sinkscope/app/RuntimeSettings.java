@@ -16,6 +16,22 @@ public final class RuntimeSettings {
     setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.pytorch.jni.LibUtils", "warn");
   }
 
+  /**
+   * Inference threads for the desktop app, unless the user chose: every core but one from four
+   * cores up, so the FX thread and the renderer always have a core; on two or three cores all of
+   * them, since giving one up would cost a third to a half of the speed while the FX thread needs
+   * only a few milliseconds per frame (the responsiveness test measures it under load).
+   */
+  public static void applyDesktopThreads(int cores) {
+    if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+      setThreads(desktopThreads(cores));
+    }
+  }
+
+  static int desktopThreads(int cores) {
+    return cores >= 4 ? cores - 1 : Math.max(1, cores);
+  }
+
   /** Intra-op threads for the PyTorch engine; only effective before the engine starts. */
   public static void setThreads(int threads) {
     if (threads > 0) {
