@@ -51,16 +51,6 @@ final class ConsoleDownloadListener implements DownloadListener {
   }
 
   static String bytes(long n) {
-    if (n < 1000) {
-      return n + " B";
-    }
-    String[] units = {"kB", "MB", "GB", "TB"};
-    double v = n;
-    int u = -1;
-    while (v >= 1000 && u < units.length - 1) {
-      v /= 1000;
-      u++;
-    }
-    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    return dev.sinkscope.inference.hub.HubClient.formatBytes(n);
   }
 }

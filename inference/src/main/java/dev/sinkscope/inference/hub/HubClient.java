@@ -950,7 +950,8 @@ public final class HubClient {
     return files.isEmpty() ? "no files" : out.toString();
   }
 
-  static String formatBytes(long bytes) {
+  /** A size as people read it: "512 B", "1.5 kB", "4.5 GB" (decimal units, as the hub shows them). */
+  public static String formatBytes(long bytes) {
     if (bytes < 1000) {
       return bytes + " B";
     }

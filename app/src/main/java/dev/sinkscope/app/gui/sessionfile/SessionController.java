@@ -55,8 +55,6 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
  */
 public final class SessionController {
   /** Files in a model folder that carry a register-neuron map, as the command line reads them. */
-  static final List<String> MODEL_NEURON_MAPS = List.of("ttr.json", "phantom.json");
-
   private final MainViewModel vm;
   private final Supplier<HubSettings> hub;
   private final Executor io;
@@ -440,18 +438,7 @@ public final class SessionController {
 
   /** The map a model folder ships (ttr.json, or the phantom's phantom.json), as the command line picks it. */
   static Optional<Path> modelNeuronMap(Path modelFolder) {
-    for (String name : MODEL_NEURON_MAPS) {
-      Path file = modelFolder.resolve(name);
-      if (Files.isRegularFile(file)) {
-        try {
-          NeuronMap.read(file);
-          return Optional.of(file);
-        } catch (IOException e) {
-          // not a neuron map (a phantom.json without one): keep looking
-        }
-      }
-    }
-    return Optional.empty();
+    return dev.sinkscope.app.report.Mitigations.modelNeuronMap(modelFolder);
   }
 
   // ------------------------------------------------------------------ restore (UI thread, model loaded)
