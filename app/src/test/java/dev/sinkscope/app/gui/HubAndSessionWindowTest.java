@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.sinkscope.app.gui.WindowTestSupport.onFx;
+import static dev.sinkscope.app.gui.WindowTestSupport.waitUntil;
 
 import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.cli.LocalHub;
@@ -20,12 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.prefs.Preferences;
 import javafx.application.Platform;
 import javafx.scene.Scene;
@@ -42,7 +41,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
-import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * File > "Open from hub…" against a local server that plays the hub, and File > "Save session…" /
@@ -50,7 +48,6 @@ import org.testfx.util.WaitForAsyncUtils;
  */
 @ExtendWith(ApplicationExtension.class)
 class HubAndSessionWindowTest {
-  private static final long TIMEOUT_SECONDS = 90;
   private static final String REPO = "acme/tiny-dinov2";
 
   @TempDir Path tmp;
@@ -96,18 +93,6 @@ class HubAndSessionWindowTest {
     hub.close();
     io.shutdownNow();
     node.removeNode();
-  }
-
-  private static <T> T onFx(Callable<T> work) throws Exception {
-    return WaitForAsyncUtils.asyncFx(work).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-  }
-
-  private static void waitUntil(String what, Callable<Boolean> conditionOnFx) throws Exception {
-    try {
-      WaitForAsyncUtils.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS, () -> onFx(conditionOnFx));
-    } catch (TimeoutException e) {
-      throw new AssertionError("timed out waiting until " + what, e);
-    }
   }
 
   private void waitForPicture() throws Exception {

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.sinkscope.app.gui.WindowTestSupport.flip;
+import static dev.sinkscope.app.gui.WindowTestSupport.onFx;
+import static dev.sinkscope.app.gui.WindowTestSupport.scrollIntoView;
+import static dev.sinkscope.app.gui.WindowTestSupport.waitUntil;
 
 import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.gui.canvas.ZoomPane;
@@ -27,18 +31,13 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.prefs.BackingStoreException;
 import java.util.prefs.Preferences;
 import javafx.application.Platform;
-import javafx.geometry.Bounds;
 import javafx.geometry.Point2D;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
-import javafx.scene.control.ScrollPane;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TableView;
 import javafx.scene.image.Image;
@@ -63,7 +62,6 @@ import org.testfx.util.WaitForAsyncUtils;
  */
 @ExtendWith(ApplicationExtension.class)
 class MainWindowTest {
-  private static final long TIMEOUT_SECONDS = 90;
 
   @TempDir Path tmp;
 
@@ -124,18 +122,6 @@ class MainWindowTest {
 
   // ------------------------------------------------------------------ helpers
 
-  private static <T> T onFx(Callable<T> work) throws Exception {
-    return WaitForAsyncUtils.asyncFx(work).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-  }
-
-  private static void waitUntil(String what, Callable<Boolean> conditionOnFx) throws Exception {
-    try {
-      WaitForAsyncUtils.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS, () -> onFx(conditionOnFx));
-    } catch (TimeoutException e) {
-      throw new AssertionError("timed out waiting until " + what, e);
-    }
-  }
-
   private void waitForPicture() throws Exception {
     waitUntil("the first heatmap is on screen", () -> canvasImage() != null && !vm.busyProperty().get()
         && vm.viewer().renderedProperty().get() != null);
@@ -159,34 +145,6 @@ class MainWindowTest {
 
   private String text(FxRobot robot, String id) throws Exception {
     return onFx(() -> robot.lookup(id).queryAs(Label.class).getText());
-  }
-
-  /** Scrolls the side panel so {@code node} is on screen, then clicks its ToggleSwitch thumb. */
-  private void flip(FxRobot robot, String switchId) throws Exception {
-    Node thumb = robot.lookup(switchId + " .thumb-area").queryAs(Node.class);
-    onFx(() -> {
-      scrollIntoView(thumb);
-      return null;
-    });
-    WaitForAsyncUtils.waitForFxEvents();
-    robot.clickOn(thumb);
-  }
-
-  private static void scrollIntoView(Node node) {
-    Node p = node.getParent();
-    while (p != null && !(p instanceof ScrollPane)) {
-      p = p.getParent();
-    }
-    if (p == null) {
-      return;
-    }
-    ScrollPane scroll = (ScrollPane) p;
-    Node content = scroll.getContent();
-    Bounds inContent = content.sceneToLocal(node.localToScene(node.getBoundsInLocal()));
-    double extra = content.getBoundsInLocal().getHeight() - scroll.getViewportBounds().getHeight();
-    if (extra > 0) {
-      scroll.setVvalue(Math.max(0, Math.min(1, (inContent.getMinY() - 40) / extra)));
-    }
   }
 
   /** Screen point of the centre of patch (row, col) on the canvas. */
