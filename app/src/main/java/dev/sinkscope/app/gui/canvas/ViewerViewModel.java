@@ -294,19 +294,11 @@ public final class ViewerViewModel {
     long start = System.nanoTime();
     AnalyzedPass pass = pass();
     ViewOutcome shown = outcome.get();
-    if (pass == null && shown != null && shown.nonFinite() != null && shown.image() != null) {
-      // The photo alone with the reason: a heatmap of NaN would look like "no sink".
-      rendered.set(new RenderedView(shown.image().photo(), null, null, null, "No heatmap: the activations are not"
-          + " finite", shown.nonFinite(), List.of()));
-      blockSummary.set(null);
-      selectionInfo.set(null);
-      attendsToPreview.set(null);
-      attendedByPreview.set(null);
-      hoverInfo.set(null);
-      return;
-    }
     if (pass == null) {
-      rendered.set(null);
+      boolean nonFinite = shown != null && shown.nonFinite() != null && shown.image() != null;
+      // The photo alone with the reason: a heatmap of NaN would look like "no sink".
+      rendered.set(nonFinite ? new RenderedView(shown.image().photo(), null, null, null, "No heatmap: the activations"
+          + " are not finite", shown.nonFinite(), List.of()) : null);
       blockSummary.set(null);
       selectionInfo.set(null);
       attendsToPreview.set(null);
