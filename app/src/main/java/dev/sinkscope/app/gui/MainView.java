@@ -466,7 +466,7 @@ public final class MainView {
     cancel.setOnAction(e -> vm.cancel());
     HBox running = new HBox(8, progress, activity, cancel);
     running.setAlignment(Pos.CENTER_LEFT);
-    running.visibleProperty().bind(vm.busyProperty().or(vm.discoveringProperty()));
+    running.visibleProperty().bind(vm.busyProperty().or(vm.discoveringProperty()).or(vm.exportingProperty()));
     running.managedProperty().bind(running.visibleProperty());
     Label timings = new Label();
     timings.setId("timings");
@@ -500,7 +500,7 @@ public final class MainView {
     if (code == KeyCode.ESCAPE) {
       if (help.isVisible()) {
         help.setVisible(false);
-      } else if (vm.busyProperty().get() || vm.discoveringProperty().get()) {
+      } else if (vm.busyProperty().get() || vm.discoveringProperty().get() || vm.exportingProperty().get()) {
         vm.cancel();
       } else {
         vm.viewer().selectedPatchProperty().set(null);

@@ -99,6 +99,9 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
   private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "Sinkscope");
   private final ReadOnlyObjectWrapper<UserError> error = new ReadOnlyObjectWrapper<>(this, "error");
   private final ReadOnlyBooleanWrapper discovering = new ReadOnlyBooleanWrapper(this, "discovering");
+  private final ReadOnlyBooleanWrapper exporting = new ReadOnlyBooleanWrapper(this, "exporting");
+  /** Stops the running export (a report re-runs the model), or null when none runs. */
+  private Runnable exportCancel;
   private final ReadOnlyBooleanWrapper stale = new ReadOnlyBooleanWrapper(this, "stale");
   private final ObservableList<Path> recentModels = FXCollections.observableArrayList();
   private final ObservableList<Path> recentImages = FXCollections.observableArrayList();
@@ -203,6 +206,37 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
 
   public ReadOnlyBooleanProperty discoveringProperty() {
     return discovering.getReadOnlyProperty();
+  }
+
+  /** True while a long export (a report) runs on the I/O thread; Cancel / Esc stops it. */
+  public ReadOnlyBooleanProperty exportingProperty() {
+    return exporting.getReadOnlyProperty();
+  }
+
+  /** A cancellable export has started (UI thread); {@code cancelAction} is called by Cancel / Esc. */
+  public void exportStarted(String what, Runnable cancelAction) {
+    exportCancel = cancelAction;
+    exporting.set(true);
+    activity.set(what);
+    progress.set(-1);
+  }
+
+  /** Progress of the running export, {@code fraction} in [0, 1] (UI thread). */
+  public void exportProgress(String step, double fraction) {
+    if (exporting.get()) {
+      activity.set(step);
+      progress.set(fraction);
+    }
+  }
+
+  /** The export ended, finished or not (UI thread). */
+  public void exportEnded() {
+    exportCancel = null;
+    exporting.set(false);
+    if (!busy.get()) {
+      activity.set("");
+      progress.set(0);
+    }
   }
 
   /** True after a cancel: the picture is older than the settings until the next run. */
@@ -316,6 +350,11 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
 
   /** Stops what is running; the last finished picture stays. */
   public void cancel() {
+    if (exportCancel != null) {
+      exportCancel.run();
+      status.set("Cancelling the export…");
+      return;
+    }
     if (discovery != null) {
       discovery.cancel();
       return;

@@ -100,6 +100,27 @@ public final class SessionReport {
   public static List<String> write(SessionFile session, Path sessionFile, Path modelFolder, Path modelBFolder,
       Path outDir, ModelOpener opener, Progress progress)
       throws IOException, ModelLoadException, PreprocessConfigException, ImageLoadException {
+    return write(session, sessionFile, modelFolder, modelBFolder, outDir, opener, progress, CancellationToken.NONE);
+  }
+
+  /**
+   * As {@link #write(SessionFile, Path, Path, Path, Path, ModelOpener, Progress)}, stopping with a
+   * {@link java.util.concurrent.CancellationException} between blocks and between steps once
+   * {@code cancel} says so; files written before that stay.
+   */
+  public static List<String> write(SessionFile session, Path sessionFile, Path modelFolder, Path modelBFolder,
+      Path outDir, ModelOpener opener, Progress progress, CancellationToken cancel)
+      throws IOException, ModelLoadException, PreprocessConfigException, ImageLoadException {
+    Progress checked = (step, fraction) -> {
+      cancel.throwIfCancelled();
+      progress.step(step, fraction);
+    };
+    return render(session, sessionFile, modelFolder, modelBFolder, outDir, opener, checked, cancel);
+  }
+
+  private static List<String> render(SessionFile session, Path sessionFile, Path modelFolder, Path modelBFolder,
+      Path outDir, ModelOpener opener, Progress progress, CancellationToken cancel)
+      throws IOException, ModelLoadException, PreprocessConfigException, ImageLoadException {
     boolean withB = session.comparesOtherModel();
     if (withB && modelBFolder == null) {
       throw new IllegalArgumentException("the session compares with model B, but model B was not located");
@@ -125,9 +146,9 @@ public final class SessionReport {
       IncrementalRunner runner = new IncrementalRunner(model);
       progress.step("Running " + session.model().displayName(), 1.0 / steps);
       ForwardResult before = runner.run(image.pixels(), MitigationStack.NONE, CaptureOptions.DEFAULT,
-          CancellationToken.NONE, ProgressListener.NONE);
+          cancel, ProgressListener.NONE);
       ForwardResult current = stack.isEmpty() ? before : runner.run(image.pixels(), stack, CaptureOptions.DEFAULT,
-          CancellationToken.NONE, ProgressListener.NONE);
+          cancel, ProgressListener.NONE);
       AnalysisReport currentReport = Analyzer.analyze(current, options);
       a = new Pass(session.model().displayName(), current, currentReport, stack, block);
       progress.step("Drawing the panels of " + a.name, 2.0 / steps);
@@ -171,7 +192,7 @@ public final class SessionReport {
         int blockB = view.layer() == 0 ? blocksB : Math.min(view.layer(), blocksB);
         progress.step("Running model B, " + refB.displayName(), 4.0 / steps);
         ForwardResult resultB = new IncrementalRunner(modelB).run(imageB.pixels(), MitigationStack.NONE,
-            CaptureOptions.DEFAULT, CancellationToken.NONE, ProgressListener.NONE);
+            CaptureOptions.DEFAULT, cancel, ProgressListener.NONE);
         AnalysisReport reportB = Analyzer.analyze(resultB, options);
         Pass b = new Pass(refB.displayName(), resultB, reportB, MitigationStack.NONE, blockB);
         writePanels(b, MODEL_B_PREFIX, session, imageB, colormap, normalization, outDir, written);

@@ -335,6 +335,25 @@ class SessionControllerTest {
   }
 
   @Test
+  void cancellingAReportExportStopsItBeforeTheModelRunsAndFreesTheStatusBar() throws Exception {
+    worker.runAll();
+    Fixtures.QueuedExecutor io = new Fixtures.QueuedExecutor();
+    SessionController queued = new SessionController(vm, () -> null, io, Runnable::run);
+    Path folder = tmp.resolve("report");
+    queued.exportReport(folder, f -> ModelSession.open(f, "cpu"));
+    assertTrue(vm.exportingProperty().get(), "the status bar offers Cancel while the export runs");
+
+    vm.cancel();
+    io.runAll();
+
+    assertFalse(vm.exportingProperty().get());
+    assertEquals("Report export cancelled; " + folder + " may hold some of its files.", vm.statusProperty().get());
+    assertTrue(Files.exists(folder.resolve("session.json")), "the session was written before the first step");
+    assertTrue(Files.notExists(folder.resolve("norm.png")), "no panel was drawn after the cancel");
+    assertNull(vm.errorProperty().get(), "a cancel is not an error");
+  }
+
+  @Test
   void exportReportIntoAFileSaysWhichAndWhy() throws Exception {
     Path notAFolder = Files.writeString(tmp.resolve("taken"), "x");
 

@@ -135,15 +135,21 @@ public final class SessionController {
     }
     String note = denoisingNote();
     vm.showMessage("Exporting report to " + folder + "…");
+    java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+    vm.exportStarted("Exporting report…", () -> cancelled.set(true));
     io.execute(() -> {
       try {
         Path file = folder.resolve(SessionReport.SESSION_JSON);
         SessionFile session = write(file, shot.get());
         Path folderB = shot.get().modelB() == null ? null : shot.get().modelB().resolve();
         List<String> written = SessionReport.write(session, file, shot.get().model().resolve(), folderB, folder,
-            opener, (step, fraction) -> ui.execute(() -> vm.showMessage("Exporting report: " + step + "… ("
-                + Math.round(100 * fraction) + "%)")));
+            opener, (step, fraction) -> ui.execute(() -> {
+              vm.showMessage("Exporting report: " + step + "… (" + Math.round(100 * fraction) + "%)");
+              vm.exportProgress(step + "…", fraction);
+            }), cancelled::get);
         ui.execute(() -> vm.showMessage("Exported report to " + folder + " (" + written.size() + " files)." + note));
+      } catch (java.util.concurrent.CancellationException e) {
+        ui.execute(() -> vm.showMessage("Report export cancelled; " + folder + " may hold some of its files."));
       } catch (Problem e) {
         ui.execute(() -> vm.reportError(e.error));
       } catch (IOException e) {
@@ -151,6 +157,8 @@ public final class SessionController {
             + folder + ": " + cause(e) + ".")));
       } catch (Exception e) {
         ui.execute(() -> vm.reportError(UserError.of(e, "report " + folder)));
+      } finally {
+        ui.execute(vm::exportEnded);
       }
     });
   }
