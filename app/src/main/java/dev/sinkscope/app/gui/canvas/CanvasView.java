@@ -41,6 +41,8 @@ public final class CanvasView extends BorderPane {
     note.setId("canvasNote");
     note.getStyleClass().add("canvas-note");
     note.setMouseTransparent(true);
+    note.setWrapText(true); // notices are a sentence or two; cut off they lose the "why"
+    note.setMaxWidth(560);
     placeholder.getStyleClass().add("canvas-placeholder");
     placeholder.setWrapText(true);
     placeholder.setMaxWidth(420);

@@ -45,13 +45,13 @@ public final class HubDialog {
     table.setId("hubModels");
     TableColumn<HubDialogModel.Entry, String> title = new TableColumn<>("Model");
     title.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().model().title()));
-    title.setPrefWidth(300);
+    title.setPrefWidth(280);
     TableColumn<HubDialogModel.Entry, String> repo = new TableColumn<>("Repo");
     repo.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().model().repoId()));
-    repo.setPrefWidth(300);
+    repo.setPrefWidth(290);
     TableColumn<HubDialogModel.Entry, String> size = new TableColumn<>("Download");
     size.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().sizeLabel()));
-    size.setPrefWidth(100);
+    size.setPrefWidth(130);
     table.getColumns().setAll(java.util.List.of(title, repo, size));
     table.setPrefHeight(360);
     table.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> {

@@ -65,9 +65,9 @@ public final class HubDialogModel {
    * @param cached whether the cache holds a complete snapshot of its {@code main} revision
    */
   public record Entry(CuratedModel model, boolean cached) {
-    /** E.g. "≈ 88 MB" or "cached". */
+    /** E.g. "≈ 88 MB", or "≈ 88 MB · cached" when the cache holds it. */
     public String sizeLabel() {
-      return cached ? "cached" : model.approxSizeLabel();
+      return cached ? model.approxSizeLabel() + " · cached" : model.approxSizeLabel();
     }
   }
 

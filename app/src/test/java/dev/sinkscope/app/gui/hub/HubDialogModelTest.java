@@ -149,7 +149,7 @@ class HubDialogModelTest {
     assertFalse(onUi(() -> model.progressTextProperty().get()).isEmpty());
     waitUntil("the list marks it cached", () -> model.entries().stream()
         .anyMatch(e -> e.model().repoId().equals(REPO) && e.cached()));
-    assertEquals("cached", entry(REPO).sizeLabel());
+    assertEquals("≈ 88 MB · cached", entry(REPO).sizeLabel());
   }
 
   @Test
