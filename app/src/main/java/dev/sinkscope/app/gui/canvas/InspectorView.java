@@ -108,6 +108,7 @@ public final class InspectorView extends VBox {
         Label n = new Label(rows.get(i)[0]);
         n.getStyleClass().add("metric-name");
         n.setMinWidth(Region.USE_PREF_SIZE);
+        dev.sinkscope.app.gui.teaching.MetricHelpMarks.attach(n); // "?" explaining the metric
         Label v = new Label();
         v.getStyleClass().add("metric-value");
         v.setWrapText(true);
