@@ -22,6 +22,9 @@ public final class PresentationMode {
   public static final String STYLE_CLASS = "presentation";
   /** How much larger the colorbar is drawn. */
   static final double LEGEND_ZOOM = 2.0;
+  /** The colorbars of the view and of the comparison. */
+  private static final java.util.List<String> LEGENDS = java.util.List.of("#legend", "#compareLegend",
+      "#differenceLegend");
 
   private final BorderPane main;
   private final Parent root;
@@ -31,8 +34,8 @@ public final class PresentationMode {
   private Node left;
   private Node right;
   private Node bottom;
-  private ImageView zoomed;
-  private final ChangeListener<Image> legendZoom = (obs, old, image) -> zoom(image);
+  /** The colorbars shown larger, with the listener that re-fits each when its raster is re-made. */
+  private final java.util.Map<ImageView, ChangeListener<Image>> zoomed = new java.util.LinkedHashMap<>();
 
   public PresentationMode(BorderPane main, Parent root, Window owner) {
     this.main = main;
@@ -41,12 +44,12 @@ public final class PresentationMode {
     on.addListener((obs, was, now) -> apply(now));
   }
 
-  /** The colorbar drawn {@link #LEGEND_ZOOM} times larger (its raster is re-made on every redraw). */
-  private void zoom(Image image) {
-    if (zoomed != null) {
-      zoomed.setPreserveRatio(true);
-      zoomed.setFitHeight(image == null ? 0 : image.getHeight() * LEGEND_ZOOM);
-    }
+  /** A colorbar drawn up to {@link #LEGEND_ZOOM} times larger, as room allows (its raster is re-made on redraws). */
+  private void zoom(ImageView legend, Image image) {
+    double room = root.getScene() == null ? Double.MAX_VALUE : root.getScene().getHeight() * 0.7;
+    legend.setPreserveRatio(true);
+    legend.setFitHeight(image == null ? 0 : Math.min(image.getHeight() * LEGEND_ZOOM, Math.max(image.getHeight(),
+        room)));
   }
 
   public BooleanProperty onProperty() {
@@ -58,7 +61,6 @@ public final class PresentationMode {
   }
 
   private void apply(boolean presenting) {
-    ImageView legend = root.lookup("#legend") instanceof ImageView v ? v : null;
     if (presenting) {
       top = main.getTop();
       left = main.getLeft();
@@ -69,10 +71,13 @@ public final class PresentationMode {
       main.setRight(null);
       main.setBottom(null);
       root.getStyleClass().add(STYLE_CLASS);
-      if (legend != null) {
-        zoomed = legend;
-        legend.imageProperty().addListener(legendZoom);
-        zoom(legend.getImage());
+      for (String id : LEGENDS) {
+        if (root.lookup(id) instanceof ImageView legend) {
+          ChangeListener<Image> refit = (obs, old, image) -> zoom(legend, image);
+          legend.imageProperty().addListener(refit);
+          zoomed.put(legend, refit);
+          zoom(legend, legend.getImage());
+        }
       }
     } else {
       main.setTop(top);
@@ -80,12 +85,12 @@ public final class PresentationMode {
       main.setRight(right);
       main.setBottom(bottom);
       root.getStyleClass().remove(STYLE_CLASS);
-      if (zoomed != null) {
-        zoomed.imageProperty().removeListener(legendZoom);
-        zoomed.setFitHeight(0);
-        zoomed.setPreserveRatio(false);
-        zoomed = null;
-      }
+      zoomed.forEach((legend, refit) -> {
+        legend.imageProperty().removeListener(refit);
+        legend.setFitHeight(0);
+        legend.setPreserveRatio(false);
+      });
+      zoomed.clear();
     }
     if (owner instanceof Stage stage) {
       stage.setFullScreenExitHint("");

@@ -227,7 +227,7 @@ public final class Teaching {
       lessonColumn.setOrientation(Orientation.VERTICAL);
       lessonColumn.setDividerPositions(0.62);
       lessonColumn.setId("lessonColumn");
-      lessonColumn.setPrefWidth(370);
+      lessonColumn.setPrefWidth(350);
       main.setRight(lessonColumn);
     } else if (!show && lessonColumn != null) {
       lessonColumn.getItems().clear();
