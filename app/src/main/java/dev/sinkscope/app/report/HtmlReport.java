@@ -170,16 +170,21 @@ public final class HtmlReport {
           : "The " + q + " without the mitigations (left), with them (middle), on one colour scale, and after minus "
           + "before (right, blue = lower after).";
     }
+    List<LayerMetrics> rows = modelB ? m.layersB() : m.layers();
+    int block = modelB ? Math.min(m.block(), rows.size()) : m.block();
+    LayerMetrics at = rows.get(block - 1);
     String what;
     if (name.equals(SessionReport.NORM_PNG)) {
-      what = "The length (L2 norm) of each patch token's vector. Bright patches are far longer than the rest: the "
-          + "high-norm artifact tokens, ringed in red.";
+      what = "The length (L2 norm) of each patch token's vector. High-norm artifact tokens are the few patches far "
+          + "longer than the rest, ringed in red: " + at.artifactCount() + " at this block (longest / median "
+          + number(at.maxOverMedian()) + ").";
     } else if (name.equals(SessionReport.RECEIVED_PNG)) {
       what = "Attention received: how much attention each patch gets from all the tokens, averaged over the queries. "
-          + "Attention sinks are the bright patches, marked with yellow double rings.";
+          + "Attention sinks are marked with yellow double rings; the artifact patches take "
+          + percent(at.sinkMassOnArtifacts()) + " of the attention at this block.";
     } else if (name.equals(SessionReport.CLS_PNG)) {
-      what = "CLS attention: where the CLS token, which builds the image summary, looks. When it looks at the "
-          + "artifact patches, the summary is read from them.";
+      what = "CLS attention: where the CLS token, which builds the image summary, looks; it sends "
+          + percent(at.clsCaptureOnArtifacts()) + " of its attention to the artifact patches at this block.";
     } else {
       what = "The session's own quantity, " + quantityOf(name) + ".";
     }
@@ -272,6 +277,14 @@ public final class HtmlReport {
       return;
     }
     h.raw(" data-value=\"").attr(value.toString()).raw("\">").text(display(value)).raw("</td>");
+  }
+
+  private static String number(Double v) {
+    return v == null ? "n/a" : String.format(Locale.ROOT, "%.3g", v);
+  }
+
+  private static String percent(Double v) {
+    return v == null ? "n/a" : String.format(Locale.ROOT, "%.1f %%", 100 * v);
   }
 
   /** How a value reads in the table. */

@@ -55,6 +55,8 @@ class HtmlReportTest {
           + figure.text());
     }
     assertTrue(page.select("figure").get(4).text().contains("without the mitigations (left)"));
+    assertTrue(page.select("figure").get(0).text().contains("ringed in red: "
+        + metrics.at("/layers/5/artifactCount").asInt() + " at this block"), "the caption gives the run's count");
     nothingExternal(page, out);
 
     String settings = page.getElementById("settings").text();
