@@ -103,6 +103,27 @@ public final class GifAnimation {
         }
     }
 
+    /**
+     * A GIF has one size: frames of different sizes (e.g. a colorbar whose tick labels make one block's
+     * picture a few pixels wider) are placed top-left on the largest size, the rest filled with
+     * {@code background}.
+     */
+    public static List<Raster> padToOneSize(List<Raster> frames, int background) {
+        int w = frames.stream().mapToInt(Raster::width).max().orElseThrow();
+        int h = frames.stream().mapToInt(Raster::height).max().orElseThrow();
+        List<Raster> out = new ArrayList<>();
+        for (Raster f : frames) {
+            if (f.width() == w && f.height() == h) {
+                out.add(f);
+            } else {
+                Raster padded = Raster.filled(w, h, background);
+                padded.paste(f, 0, 0);
+                out.add(padded);
+            }
+        }
+        return out;
+    }
+
     /** Reads every frame of a GIF written by {@link #write} (full frames, no offsets). */
     public static List<Raster> read(Path file) throws IOException {
         var readers = ImageIO.getImageReadersByFormatName("gif");

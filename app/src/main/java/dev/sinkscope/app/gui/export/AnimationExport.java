@@ -74,7 +74,7 @@ public final class AnimationExport {
       RenderedView view = viewer.render(pass, photo, pass.geometry(), q, b, head, null, true, true);
       frames.add(Exporter.viewRaster(view, STYLE));
     }
-    return padToOneSize(frames, STYLE.backgroundArgb());
+    return GifAnimation.padToOneSize(frames, STYLE.backgroundArgb());
   }
 
   /**
@@ -111,26 +111,6 @@ public final class AnimationExport {
           List.of(new SmallMultiples.Panel(left.label(), a.picture()), new SmallMultiples.Panel(right.label(),
               c.picture())), 2, legend, STYLE));
     }
-    return padToOneSize(frames, STYLE.backgroundArgb());
-  }
-
-  /**
-   * A GIF has one size; a colorbar's tick labels can make one block's export a few pixels wider, so
-   * every frame is placed top-left on the largest size, the rest filled with the background.
-   */
-  static List<Raster> padToOneSize(List<Raster> frames, int background) {
-    int w = frames.stream().mapToInt(Raster::width).max().orElseThrow();
-    int h = frames.stream().mapToInt(Raster::height).max().orElseThrow();
-    List<Raster> out = new ArrayList<>();
-    for (Raster f : frames) {
-      if (f.width() == w && f.height() == h) {
-        out.add(f);
-      } else {
-        Raster padded = Raster.filled(w, h, background);
-        padded.paste(f, 0, 0);
-        out.add(padded);
-      }
-    }
-    return out;
+    return GifAnimation.padToOneSize(frames, STYLE.backgroundArgb());
   }
 }
