@@ -186,6 +186,9 @@ class TeachingWindowTest {
       }
       case 5 -> {
         assertTrue(vm.mitigations().ttrOnProperty().get());
+        String map = vm.mitigations().neuronMapProperty().get().label();
+        assertTrue(map.startsWith("discovered on "), "the neurons found on the bundled photos: " + map);
+        assertTrue(text.contains(map), where);
         assertTrue(text.contains(at(vm.compare().leftPass(), block).artifactCount() + " artifact patches before, "
             + at(vm.compare().rightPass(), block).artifactCount() + " after"), where);
       }

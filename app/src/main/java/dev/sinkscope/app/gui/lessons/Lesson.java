@@ -77,11 +77,13 @@ public record Lesson(String title, String intro, List<Step> steps) {
    * @param mitigations what is switched on (all others off): {@code ttr}, {@code registers-off}, {@code
    *     denoise}, {@code normalizer:KIND[:BLOCKS]} (e.g. {@code normalizer:softmax1:4-8}); null leaves them
    * @param compare {@code none}, {@code before-after} or {@code other-model:NAME}
+   * @param discoverNeurons true to run "Discover…" on the bundled photos first (once per model); its
+   *     neuron map is then the one test-time registers use
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record StepState(String model, String photo, String block, String head, String quantity,
-      List<String> mitigations, String compare) {
-    public static final StepState UNCHANGED = new StepState(null, null, null, null, null, null, null);
+      List<String> mitigations, String compare, Boolean discoverNeurons) {
+    public static final StepState UNCHANGED = new StepState(null, null, null, null, null, null, null, null);
   }
 
   /** The course shipped with the app. */

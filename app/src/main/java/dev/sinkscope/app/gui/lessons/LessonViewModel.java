@@ -60,6 +60,9 @@ public final class LessonViewModel {
   private final Map<Integer, Raster> pictures = new HashMap<>();
   /** Set while a step's state is being applied: 1 = model/photo requested, 2 = the rest applied. */
   private int phase;
+  private static final int DISCOVERING = 3;
+  /** The label the window gives neuron maps discovered on the bundled photos' folder. */
+  static final String DISCOVERED_PREFIX = "discovered on ";
   private int resolvedBlock = 1;
   private Runnable onReady;
 
@@ -69,6 +72,12 @@ public final class LessonViewModel {
     // The viewer's outcome: it is set after the window's, so the comparison passes are current by then.
     vm.viewer().outcomeProperty().addListener((obs, old, now) -> onRun());
     vm.busyProperty().addListener((obs, old, now) -> onRun());
+    vm.discoveringProperty().addListener((obs, was, now) -> {
+      if (!now && phase == DISCOVERING) {
+        // after the window has added the discovered map (it does so right after this flag drops)
+        vm.uiExecutor().execute(this::applyMitigationsAndComparison);
+      }
+    });
   }
 
   public ObjectProperty<Lesson> lessonProperty() {
@@ -191,10 +200,30 @@ public final class LessonViewModel {
     }
   }
 
-  /** Mitigations and comparison (they need the model's presets in place), then wait for the run. */
+  /** Neuron discovery when asked, mitigations and comparison (they need the model's presets), then the run. */
   private void applyRest() {
     Lesson.StepState st = step().state();
+    boolean discovered = vm.mitigations().neuronMaps().stream()
+        .anyMatch(c -> c.label().startsWith(DISCOVERED_PREFIX));
+    if (Boolean.TRUE.equals(st.discoverNeurons()) && !discovered) {
+      try {
+        phase = DISCOVERING;
+        vm.discoverNeurons(vm.assets().photosFolder(), vm.discoveryDefaults());
+        return;
+      } catch (java.io.IOException e) {
+        vm.reportError(dev.sinkscope.app.gui.UserError.of(e, "register-neuron discovery on the bundled photos"));
+      }
+    }
+    applyMitigationsAndComparison();
+  }
+
+  private void applyMitigationsAndComparison() {
+    Lesson.StepState st = step().state();
     phase = 2;
+    if (Boolean.TRUE.equals(st.discoverNeurons())) {
+      vm.mitigations().neuronMaps().stream().filter(c -> c.label().startsWith(DISCOVERED_PREFIX)).findFirst()
+          .ifPresent(c -> vm.mitigations().neuronMapProperty().set(c));
+    }
     if (st.mitigations() != null) {
       MitigationsViewModel m = vm.mitigations();
       m.allOff();
@@ -272,8 +301,8 @@ public final class LessonViewModel {
     if (st.photo() != null && (o.image() == null || !o.image().displayName().equals(st.photo()))) {
       return false;
     }
-    List<String> wanted = MitigationsViewModel.specs(vm.mitigations().stackProperty().get());
-    if (!wanted.equals(MitigationsViewModel.specs(o.primary().mitigations()))) {
+    // the very stack the switches hold now: a run with an older one (e.g. another neuron map) is not it
+    if (o.request().mitigations() != vm.mitigations().stackProperty().get()) {
       return false;
     }
     if (vm.mitigations().denoiseOnProperty().get() != o.primary().denoised()) {
@@ -344,8 +373,11 @@ public final class LessonViewModel {
 
   /** The numbers this step's text uses, from the run on screen. */
   public Map<String, String> values() {
-    return LessonValues.of(vm.viewer().outcomeProperty().get(), vm.compare().leftPass(), vm.compare().rightPass(),
-        resolvedBlock);
+    Map<String, String> values = LessonValues.of(vm.viewer().outcomeProperty().get(), vm.compare().leftPass(),
+        vm.compare().rightPass(), resolvedBlock);
+    var map = vm.mitigations().neuronMapProperty().get();
+    values.put("neuronMap", map == null ? LessonValues.NOT_AVAILABLE : map.label());
+    return values;
   }
 
   private void fill() {
