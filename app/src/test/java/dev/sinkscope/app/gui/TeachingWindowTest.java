@@ -132,6 +132,13 @@ class TeachingWindowTest {
       onFx(() -> checkState(step, st, text));
     }
     assertTrue(onFx(() -> robot.lookup("#lessonNext").query().isDisabled()), "the last step has no Next");
+    onFx(() -> view.teaching().offer("distill")); // as a build with the self-distilled student does
+    robot.clickOn("#lessonBack");
+    waitForTheStep();
+    assertTrue(onFx(() -> String.join(" ", lessons().paragraphs())).contains("Distill"),
+        "step 7 mentions the distilled student where the app offers it");
+    robot.clickOn("#lessonNext");
+    waitForTheStep();
     robot.clickOn("#lessonBack");
     waitForTheStep();
     assertEquals(6, (int) onFx(() -> lessons().indexProperty().get()));

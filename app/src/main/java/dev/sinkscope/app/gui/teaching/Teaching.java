@@ -50,6 +50,7 @@ public final class Teaching {
   private final LessonViewModel lessons;
   private final PresentationMode presentation;
   private final Consumer<Boolean> showComparison;
+  private final Set<String> offered = new HashSet<>();
   private SplitPane lessonColumn;
   private Node rightBeforeLesson;
 
@@ -116,9 +117,18 @@ public final class Teaching {
     lessons.open(Lesson.bundled());
   }
 
-  /** Features this build offers that a lesson may mention: {@code distill} when a "Distill…" item exists. */
+  /**
+   * Tells lessons that the app offers a feature (a lesson paragraph with {@code "when":
+   * "feature:NAME"} shows only then), e.g. {@code offer("distill")} where the self-distilled student is
+   * available. A menu item whose text starts with "Distill" counts as {@code distill} too.
+   */
+  public void offer(String feature) {
+    offered.add(feature);
+  }
+
+  /** Features this build offers that a lesson may mention. */
   Set<String> features() {
-    Set<String> features = new HashSet<>();
+    Set<String> features = new HashSet<>(offered);
     MenuBar bar = menuBar();
     if (bar != null) {
       for (Menu m : bar.getMenus()) {
