@@ -85,6 +85,15 @@ public final class Analyzer {
             : LayerAttentionSummary.fromAttention(block, capture.attention(), layout, QuerySet.ALL, false));
         continue;
       }
+      if (capture.summary() != null) {
+        // a summary pass gives every query set exactly, so both the chosen set and ALL are available
+        LayerAttentionSummary s = LayerAttentionSummary.fromSummary(capture.summary(), querySet);
+        summaries.add(s);
+        allQuerySummaries.add(querySet == QuerySet.ALL ? s
+            : LayerAttentionSummary.fromSummary(capture.summary(), QuerySet.ALL));
+        precomputedByBlock.putIfAbsent(block, s);
+        continue;
+      }
       LayerAttentionSummary s = precomputedByBlock.get(block);
       if (s == null) {
         notes.add("block " + block + ": no attention captured; sink and CLS metrics skipped there");
