@@ -126,6 +126,7 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     for (Observable o : List.of(detectionRule, medianRatioFactor, robustZ, absoluteThreshold)) {
       o.addListener(x -> submit());
     }
+    viewer.setAttentionRequester((pass, token) -> service.fillAttention(pass, token, viewer::refresh));
     viewer.renderedProperty().addListener(x -> updateTimings());
   }
 

@@ -9,6 +9,7 @@ import dev.sinkscope.inference.engine.CaptureOptions;
 import dev.sinkscope.inference.engine.ProgressListener;
 import dev.sinkscope.inference.mitigation.Mitigation;
 import dev.sinkscope.inference.mitigation.MitigationStack;
+import dev.sinkscope.inference.pipeline.CapturedAttention;
 import dev.sinkscope.inference.model.ModelLoadException;
 import dev.sinkscope.inference.preprocess.ImageLoadException;
 import dev.sinkscope.inference.preprocess.PreprocessConfigException;
@@ -150,7 +151,7 @@ public final class SessionReport {
       ForwardResult current = stack.isEmpty() ? before : runner.run(image.pixels(), stack, CaptureOptions.DEFAULT,
           cancel, ProgressListener.NONE);
       AnalysisReport currentReport = Analyzer.analyze(current, options);
-      a = new Pass(session.model().displayName(), current, currentReport, stack, block);
+      a = new Pass(session.model().displayName(), attentionOf(model, current, stack), currentReport, stack, block);
       progress.step("Drawing the panels of " + a.name, 2.0 / steps);
       writePanels(a, "", session, image, colormap, normalization, outDir, written);
 
@@ -166,8 +167,8 @@ public final class SessionReport {
         if (!q.isRgb()) {
           int shown = q.perBlock() ? block : current.blocks();
           Pictures.Picture p = Pictures.beforeAfter(Pictures.heading(a.name, shown, current.blocks(), q, head), image,
-              Grids.of(q, before, beforeReport, shown, head, view.patch()),
-              Grids.of(q, current, currentReport, shown, head, view.patch()), "no mitigation", "with " + stack.spec(),
+              Grids.of(q, attentionOf(model, before, MitigationStack.NONE), beforeReport, shown, head, view.patch()),
+              Grids.of(q, a.attention, currentReport, shown, head, view.patch()), "no mitigation", "with " + stack.spec(),
               colormap, normalization, q.label() + (q.perBlock() ? " (block " + block + ")" : ""));
           Pictures.write(p.raster(), Pictures.metadata(a.name, Pictures.blockText(shown, current.blocks()),
               q.perHead() ? head.toString() : "n/a", q.label() + " before/after", specs(stack),
@@ -194,7 +195,8 @@ public final class SessionReport {
         ForwardResult resultB = new IncrementalRunner(modelB).run(imageB.pixels(), MitigationStack.NONE,
             CaptureOptions.DEFAULT, cancel, ProgressListener.NONE);
         AnalysisReport reportB = Analyzer.analyze(resultB, options);
-        Pass b = new Pass(refB.displayName(), resultB, reportB, MitigationStack.NONE, blockB);
+        Pass b = new Pass(refB.displayName(), attentionOf(modelB, resultB, MitigationStack.NONE), reportB,
+            MitigationStack.NONE, blockB);
         writePanels(b, MODEL_B_PREFIX, session, imageB, colormap, normalization, outDir, written);
         if (writeAgainstB(a, b, view, image, colormap, normalization, outDir)) {
           written.add(COMPARE_PNG);
@@ -240,14 +242,24 @@ public final class SessionReport {
     };
   }
 
-  /** One analysed pass and the block its panels show. */
-  private record Pass(String name, ForwardResult result, AnalysisReport report, MitigationStack stack, int block) {}
+  /** One analysed pass (its attention, kept or recomputable) and the block its panels show. */
+  private record Pass(String name, CapturedAttention attention, AnalysisReport report, MitigationStack stack,
+      int block) {
+    ForwardResult result() {
+      return attention.result();
+    }
+  }
+
+  /** The attention of {@code result}, with the model that made it for rows of dropped maps. */
+  private static CapturedAttention attentionOf(ModelSession model, ForwardResult result, MitigationStack stack) {
+    return new CapturedAttention(model.forward(), result, stack.hooks(model.spec()));
+  }
 
   /** Norm, received attention, CLS attention (with a CLS token), and the session's quantity when it is another. */
   private static void writePanels(Pass pass, String prefix, SessionFile session, ImageInput image, Colormap colormap,
       Normalization normalization, Path outDir, List<String> written) throws IOException {
     List<Quantity> panels = new ArrayList<>(List.of(Quantity.PATCH_NORM, Quantity.ATTENTION_RECEIVED));
-    if (pass.result.layout().hasCls()) {
+    if (pass.result().layout().hasCls()) {
       panels.add(Quantity.CLS_ATTENTION);
     }
     if (!panels.contains(session.view().quantity())) {
@@ -255,7 +267,7 @@ public final class SessionReport {
     }
     for (Quantity q : panels) {
       String name = prefix + panelName(q);
-      HeatmapExport.write(outDir.resolve(name), pass.name, image, pass.result, pass.report, pass.stack, pass.block, q,
+      HeatmapExport.write(outDir.resolve(name), pass.name, image, pass.attention, pass.report, pass.stack, pass.block, q,
           session.view().head(), session.view().patch(), colormap, normalization);
       written.add(name);
     }
@@ -268,10 +280,10 @@ public final class SessionReport {
     if (q.isRgb()) {
       return false; // PCA colours of two models have unrelated axes
     }
-    int blockA = q.perBlock() ? a.block : a.result.blocks();
-    int blockB = q.perBlock() ? b.block : b.result.blocks();
-    var gridA = Grids.of(q, a.result, a.report, blockA, view.head(), view.patch());
-    var gridB = Grids.of(q, b.result, b.report, blockB, view.head(), view.patch());
+    int blockA = q.perBlock() ? a.block : a.result().blocks();
+    int blockB = q.perBlock() ? b.block : b.result().blocks();
+    var gridA = Grids.of(q, a.attention, a.report, blockA, view.head(), view.patch());
+    var gridB = Grids.of(q, b.attention, b.report, blockB, view.head(), view.patch());
     if (gridA.rows() != gridB.rows() || gridA.cols() != gridB.cols()) {
       return false;
     }
@@ -280,7 +292,7 @@ public final class SessionReport {
         + (a.stack.isEmpty() ? "" : " with " + a.stack.spec()), "B: " + b.name, colormap, normalization,
         q.label() + (q.perBlock() ? " (block " + blockA + (blockA == blockB ? "" : " / " + blockB) + ")" : ""));
     java.util.Map<String, String> metadata = Pictures.metadata(a.name + " | " + b.name,
-        q.perBlock() ? Pictures.blockText(blockA, a.result.blocks()) : "all blocks (rollout)",
+        q.perBlock() ? Pictures.blockText(blockA, a.result().blocks()) : "all blocks (rollout)",
         q.perHead() ? view.head().toString() : "n/a", q.label() + ": model A vs model B", specs(a.stack),
         ExportMetadata.describe(colormap, p.scale()), image.name(),
         "Left: model A; middle: model B (no mitigations); right: B minus A (blue = lower).");

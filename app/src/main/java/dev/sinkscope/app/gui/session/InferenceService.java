@@ -13,6 +13,7 @@ import dev.sinkscope.inference.mitigation.MitigationStack;
 import dev.sinkscope.inference.mitigation.NeuronDiscovery;
 import dev.sinkscope.inference.mitigation.ShiftFlipDenoiser;
 import dev.sinkscope.inference.model.ModelLoadException;
+import dev.sinkscope.inference.pipeline.CapturedAttention;
 import dev.sinkscope.inference.preprocess.ImageDecoder;
 import dev.sinkscope.inference.preprocess.ImageLoadException;
 import dev.sinkscope.inference.preprocess.PreprocessConfig;
@@ -225,6 +226,33 @@ public final class InferenceService implements AutoCloseable {
       }
     });
     return job;
+  }
+
+  /**
+   * Recomputes, block by block, the attention rows and columns of {@code token} in a pass that kept
+   * summaries only (ADR 0010: exact, one block's map at a time) and stores them in
+   * {@link AnalyzedPass#attention()}; then runs {@code done} on the UI executor. Queued after the
+   * requests before it; skipped when the pass's model has been closed since.
+   */
+  public void fillAttention(AnalyzedPass pass, int token, Runnable done) {
+    execute(() -> {
+      LoadedModel model = models.get(pass.model().location());
+      if (model == null || closed.get() || pass.attention().ready(token)) {
+        ui.execute(done);
+        return;
+      }
+      try {
+        CapturedAttention source = new CapturedAttention(model.session.forward(), pass.result(),
+            pass.mitigations().hooks(model.info.spec()));
+        pass.attention().fill(source, token, closed::get, (n, all) -> publishProgress(new Progress(-1,
+            "Recomputing the selected patch's attention: block " + n + " of " + all, n / (double) all)));
+      } catch (CancellationException e) {
+        return;
+      } catch (RuntimeException e) {
+        // the picture keeps its note; a failed recompute must not take the window down
+      }
+      ui.execute(done);
+    });
   }
 
   /**
