@@ -3,13 +3,13 @@ package dev.sinkscope.app.report;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.sinkscope.inference.analysis.AnalysisOptions;
 import dev.sinkscope.inference.analysis.AnalysisReport;
-import dev.sinkscope.inference.analysis.Analyzer;
 import dev.sinkscope.inference.engine.CancellationToken;
-import dev.sinkscope.inference.engine.CaptureOptions;
 import dev.sinkscope.inference.engine.ProgressListener;
 import dev.sinkscope.inference.mitigation.Mitigation;
 import dev.sinkscope.inference.mitigation.MitigationStack;
 import dev.sinkscope.inference.pipeline.CapturedAttention;
+import dev.sinkscope.inference.pipeline.Inspection;
+import dev.sinkscope.inference.pipeline.InspectionPipeline;
 import dev.sinkscope.inference.model.ModelLoadException;
 import dev.sinkscope.inference.preprocess.ImageLoadException;
 import dev.sinkscope.inference.preprocess.PreprocessConfigException;
@@ -22,7 +22,6 @@ import dev.sinkscope.inference.report.Quantity;
 import dev.sinkscope.inference.report.SessionFile;
 import dev.sinkscope.inference.report.ViewSettings;
 import dev.sinkscope.inference.result.ForwardResult;
-import dev.sinkscope.inference.session.IncrementalRunner;
 import dev.sinkscope.inference.session.ModelSession;
 import dev.sinkscope.render.Colormap;
 import dev.sinkscope.render.ExportMetadata;
@@ -139,19 +138,20 @@ public final class SessionReport {
     Metrics metrics;
     Pass a;
     progress.step("Opening " + session.model().displayName(), 0);
-    try (ModelSession model = opener.open(modelFolder)) {
+    try (InspectionPipeline pipeline = InspectionPipeline.over(opener.open(modelFolder))) {
+      ModelSession model = pipeline.session();
       stack.validate(model.spec());
       HeadSelection head = view.head();
       head.validate(model.spec().numHeads());
       int block = view.blockIn(model.spec().numLayers());
-      IncrementalRunner runner = new IncrementalRunner(model);
       progress.step("Running " + session.model().displayName(), 1.0 / steps);
-      ForwardResult before = runner.run(image.pixels(), MitigationStack.NONE, CaptureOptions.DEFAULT,
-          cancel, ProgressListener.NONE);
-      ForwardResult current = stack.isEmpty() ? before : runner.run(image.pixels(), stack, CaptureOptions.DEFAULT,
-          cancel, ProgressListener.NONE);
-      AnalysisReport currentReport = Analyzer.analyze(current, options);
-      a = new Pass(session.model().displayName(), attentionOf(model, current, stack), currentReport, stack, block);
+      Inspection beforePass = finite(pipeline.inspect(image.pixels(), MitigationStack.NONE, options, cancel,
+          ProgressListener.NONE), session.model().displayName());
+      Inspection currentPass = stack.isEmpty() ? beforePass : finite(pipeline.inspect(image.pixels(), stack, options,
+          cancel, ProgressListener.NONE), session.model().displayName() + " with " + stack.spec());
+      ForwardResult current = currentPass.result();
+      AnalysisReport currentReport = currentPass.report();
+      a = new Pass(session.model().displayName(), currentPass.attention(), currentReport, stack, block);
       progress.step("Drawing the panels of " + a.name, 2.0 / steps);
       writePanels(a, "", session, image, colormap, normalization, outDir, written);
 
@@ -159,7 +159,7 @@ public final class SessionReport {
       List<LayerComparison> comparison = null;
       AnalysisReport beforeReport = null;
       if (!stack.isEmpty()) {
-        beforeReport = Analyzer.analyze(before, options);
+        beforeReport = beforePass.report();
         comparison = LayerComparison.of(LayerMetrics.of(beforeReport), layers);
       }
       if (session.comparesBeforeAfter()) {
@@ -167,7 +167,7 @@ public final class SessionReport {
         if (!q.isRgb()) {
           int shown = q.perBlock() ? block : current.blocks();
           Pictures.Picture p = Pictures.beforeAfter(Pictures.heading(a.name, shown, current.blocks(), q, head), image,
-              Grids.of(q, attentionOf(model, before, MitigationStack.NONE), beforeReport, shown, head, view.patch()),
+              Grids.of(q, beforePass.attention(), beforeReport, shown, head, view.patch()),
               Grids.of(q, a.attention, currentReport, shown, head, view.patch()), "no mitigation", "with " + stack.spec(),
               colormap, normalization, q.label() + (q.perBlock() ? " (block " + block + ")" : ""));
           Pictures.write(p.raster(), Pictures.metadata(a.name, Pictures.blockText(shown, current.blocks()),
@@ -185,18 +185,18 @@ public final class SessionReport {
     if (withB) {
       ModelReference refB = session.modelB();
       progress.step("Opening model B, " + refB.displayName(), 3.0 / steps);
-      try (ModelSession modelB = opener.open(modelBFolder)) {
+      try (InspectionPipeline pipelineB = InspectionPipeline.over(opener.open(modelBFolder))) {
+        ModelSession modelB = pipelineB.session();
         ImageInput imageB = ImageInput.photo(modelBFolder, session.imagePath(sessionFile));
         view.head().validate(modelB.spec().numHeads());
         int blocksB = modelB.spec().numLayers();
         // As the app does: the same block number, or B's last block when B has fewer.
         int blockB = view.layer() == 0 ? blocksB : Math.min(view.layer(), blocksB);
         progress.step("Running model B, " + refB.displayName(), 4.0 / steps);
-        ForwardResult resultB = new IncrementalRunner(modelB).run(imageB.pixels(), MitigationStack.NONE,
-            CaptureOptions.DEFAULT, cancel, ProgressListener.NONE);
-        AnalysisReport reportB = Analyzer.analyze(resultB, options);
-        Pass b = new Pass(refB.displayName(), attentionOf(modelB, resultB, MitigationStack.NONE), reportB,
-            MitigationStack.NONE, blockB);
+        Inspection passB = finite(pipelineB.inspect(imageB.pixels(), MitigationStack.NONE, options, cancel,
+            ProgressListener.NONE), refB.displayName());
+        AnalysisReport reportB = passB.report();
+        Pass b = new Pass(refB.displayName(), passB.attention(), reportB, MitigationStack.NONE, blockB);
         writePanels(b, MODEL_B_PREFIX, session, imageB, colormap, normalization, outDir, written);
         if (writeAgainstB(a, b, view, image, colormap, normalization, outDir)) {
           written.add(COMPARE_PNG);
@@ -250,9 +250,12 @@ public final class SessionReport {
     }
   }
 
-  /** The attention of {@code result}, with the model that made it for rows of dropped maps. */
-  private static CapturedAttention attentionOf(ModelSession model, ForwardResult result, MitigationStack stack) {
-    return new CapturedAttention(model.forward(), result, stack.hooks(model.spec()));
+  /** {@code inspection} when its pass is finite; otherwise a clear error naming the pass and the first bad value. */
+  private static Inspection finite(Inspection inspection, String which) {
+    if (!inspection.finite()) {
+      throw new IllegalStateException("the pass of " + which + " is not finite: " + inspection.health().describe());
+    }
+    return inspection;
   }
 
   /** Norm, received attention, CLS attention (with a CLS token), and the session's quantity when it is another. */
