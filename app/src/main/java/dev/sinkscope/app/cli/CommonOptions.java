@@ -1,6 +1,6 @@
 package dev.sinkscope.app.cli;
 
-import dev.sinkscope.app.RuntimeSettings;
+import dev.sinkscope.app.runtime.RuntimeSettings;
 import dev.sinkscope.inference.pipeline.CaptureChoice;
 import picocli.CommandLine.Option;
 

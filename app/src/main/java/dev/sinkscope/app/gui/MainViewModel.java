@@ -130,6 +130,15 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     viewer.renderedProperty().addListener(x -> updateTimings());
   }
 
+  /**
+   * How a report export opens its second copy of a model: on the device the app was started with. The
+   * composition root may replace it (tests: the CPU); views never open models themselves.
+   */
+  public dev.sinkscope.app.report.SessionReport.ModelOpener reportOpener() {
+    return folder -> dev.sinkscope.inference.session.ModelSession.open(folder,
+        System.getProperty("sinkscope.device", "auto"));
+  }
+
   // ------------------------------------------------------------------ feature models and state
 
   public ViewerViewModel viewer() {

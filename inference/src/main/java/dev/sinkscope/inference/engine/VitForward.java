@@ -105,7 +105,7 @@ public final class VitForward {
     int height = ps[2];
     int width = ps[3];
     int p = spec.patchSize();
-    TokenLayout baseLayout = spec.tokenLayout(height, width);
+    TokenLayout baseLayout = TokenLayout.of(spec, height, width);
     TokenLayout layout = hooks.layoutAfterEmbeddings(baseLayout);
     int d = spec.hiddenSize();
     int t = layout.totalTokens();
