@@ -15,8 +15,9 @@ import java.util.Optional;
 
 /**
  * Entry point: turns one {@link ForwardResult} into an {@link AnalysisReport}. Works with full attention
- * maps, with precomputed {@link LayerAttentionSummary summaries} when the capture kept only those, or with
- * neither (norm, artifact, massive-activation and PCA parts only).
+ * maps, with the summaries a capture kept instead ({@link LayerCapture#summary()}; the same numbers to
+ * float summation order, ADR 0113), with precomputed {@link LayerAttentionSummary summaries}, or with
+ * none (norm, artifact, massive-activation and PCA parts only).
  */
 public final class Analyzer {
 
