@@ -88,8 +88,8 @@ public final class ViewerViewModel {
   private boolean applyingOutcome;
   private Raster previewPhoto;
   private AttentionRequester attentionRequester = (pass, token) -> { };
-  private AnalyzedPass requestedPass;
-  private int requestedToken = -1;
+  // which (pass, token) rows were asked for already: passes by identity, cleared with each outcome
+  private final java.util.Map<AnalyzedPass, Integer> requested = new java.util.IdentityHashMap<>();
 
   /**
    * Asks for the exact recompute of one token's attention rows and columns in a pass that kept
@@ -108,12 +108,14 @@ public final class ViewerViewModel {
 
   /** Requests the selected patch's rows once per pass and patch when they are not on the host yet. */
   private void requestSelectedAttention(AnalyzedPass pass) {
-    int token = selectedToken(pass);
-    if (token < 0 || pass.attention().ready(token) || (pass == requestedPass && token == requestedToken)) {
+    if (pass == null) {
       return;
     }
-    requestedPass = pass;
-    requestedToken = token;
+    int token = selectedToken(pass);
+    if (token < 0 || pass.attention().ready(token) || Integer.valueOf(token).equals(requested.get(pass))) {
+      return;
+    }
+    requested.put(pass, token);
     attentionRequester.request(pass, token);
   }
 
@@ -277,6 +279,7 @@ public final class ViewerViewModel {
   // ------------------------------------------------------------------ computation
 
   private void applyOutcome(ViewOutcome old, ViewOutcome now) {
+    requested.clear();
     applyingOutcome = true;
     try {
       AnalyzedPass pass = now == null ? null : now.primary();
@@ -337,6 +340,7 @@ public final class ViewerViewModel {
     }
     int b = Math.max(1, Math.min(pass.blocks(), block.get()));
     requestSelectedAttention(pass);
+    requestSelectedAttention(shown.comparison()); // the comparison panels show the same patch
     blockSummary.set(pass.report().summaries().get(b - 1));
     rendered.set(render(pass, outcome.get().image().photo(), pass.geometry(), quantity.get(), b, head.get(), null,
         true, true));
