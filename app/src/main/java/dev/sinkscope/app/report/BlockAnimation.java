@@ -2,10 +2,10 @@ package dev.sinkscope.app.report;
 
 import dev.sinkscope.inference.analysis.AnalysisReport;
 import dev.sinkscope.inference.mitigation.MitigationStack;
+import dev.sinkscope.inference.pipeline.CapturedAttention;
 import dev.sinkscope.inference.report.HeadSelection;
 import dev.sinkscope.inference.report.Quantity;
 import dev.sinkscope.inference.report.SelectedPatch;
-import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.render.Colormap;
 import dev.sinkscope.render.GifAnimation;
 import dev.sinkscope.render.Normalization;
@@ -28,7 +28,8 @@ public final class BlockAnimation {
   private BlockAnimation() {}
 
   /** Writes the GIF and returns its frame count. */
-  public static int write(Path gif, String modelName, ImageInput image, ForwardResult result, AnalysisReport report,
+  public static int write(Path gif, String modelName, ImageInput image, CapturedAttention attention,
+      AnalysisReport report,
       MitigationStack stack, Quantity quantity, HeadSelection head, SelectedPatch patch, Colormap colormap,
       Normalization normalization) throws IOException {
     if (!quantity.perBlock()) {
@@ -38,9 +39,9 @@ public final class BlockAnimation {
     Path scratch = Files.createTempDirectory("sinkscope-gif");
     try {
       List<Raster> frames = new ArrayList<>();
-      for (int b = 1; b <= result.blocks(); b++) {
+      for (int b = 1; b <= attention.result().blocks(); b++) {
         Path png = scratch.resolve("block" + b + ".png");
-        HeatmapExport.write(png, modelName, image, result, report, stack, b, quantity, head, patch, colormap,
+        HeatmapExport.write(png, modelName, image, attention, report, stack, b, quantity, head, patch, colormap,
             normalization);
         frames.add(PngExport.read(png));
         Files.delete(png);
