@@ -13,6 +13,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import dev.sinkscope.inference.model.ModelSpec;
 import dev.sinkscope.inference.model.Pooling;
+import dev.sinkscope.inference.result.ClsLikeQuery;
 import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.result.LayerCapture;
@@ -474,7 +475,7 @@ public final class VitForward {
   }
 
   /** Name of the pooling probe's attention {@code [1, H, 1, T]} in {@link ForwardResult#debug()}. */
-  public static final String PROBE_ATTENTION = "debug.head_attention";
+  public static final String PROBE_ATTENTION = ClsLikeQuery.PROBE_ATTENTION;
 
   /**
    * SigLIP's attention-pooling head on the normed last hidden state {@code normed [B, T, D]}, in
