@@ -55,7 +55,8 @@ public final class HeatmapExport {
     } else {
       PatchPosition selected = quantity.needsPatch() ? new PatchPosition(patch.row(), patch.col()) : null;
       p = Pictures.heatmap(heading, title, image, Grids.of(quantity, result, report, shown, head, patch), colormap,
-          normalization, label + " " + quantity.symbol(), BlockView.markers(report, shown), selected);
+          normalization, label + " " + (result.clsLikeQuery().isProbe() ? quantity.symbol().replace("CLS", "probe")
+              : quantity.symbol()), BlockView.markers(report, shown), selected);
     }
     String scale = p.scale() == null ? Pictures.PCA_SCALE : ExportMetadata.describe(colormap, p.scale());
     Pictures.write(p.raster(), Pictures.metadata(modelName, quantity.perBlock() ? Pictures.blockText(shown, blocks)

@@ -130,6 +130,12 @@ public final class LayerMaps {
     return quantity.label();
   }
 
+  /** The quantity's symbol for this pass: {@code A[probe, j]} / {@code R[probe, j]} for a model whose CLS-like query is the probe. */
+  public static String symbol(AnalyzedPass pass, Quantity quantity) {
+    return pass != null && pass.result().clsLikeQuery().isProbe() ? quantity.symbol().replace("CLS", "probe")
+        : quantity.symbol();
+  }
+
   /** "CLS capture" or, for a model without CLS (whose CLS-like row is the pooling probe), "Pooling-probe capture". */
   public static String captureMetricName(TokenLayout layout) {
     return layout.hasCls() ? "CLS capture" : "Pooling-probe capture";

@@ -371,7 +371,7 @@ public final class ViewerViewModel {
     Raster picture = OverlayCompositor.compose(photo, geometry, layers);
     LegendRenderer.Legend legend = null;
     if (withLegend && scale != null) {
-      legend = LegendRenderer.colorbar(cmap, scale, LayerMaps.label(pass, what), what.symbol(), LegendRenderer.Orientation.VERTICAL,
+      legend = LegendRenderer.colorbar(cmap, scale, LayerMaps.label(pass, what), LayerMaps.symbol(pass, what), LegendRenderer.Orientation.VERTICAL,
           LEGEND_BAR_LENGTH, LEGEND_STYLE);
     }
     List<TokenChip> chips = new ArrayList<>();
