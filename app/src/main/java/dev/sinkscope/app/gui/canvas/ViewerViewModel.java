@@ -434,7 +434,7 @@ public final class ViewerViewModel {
       artifact |= pos.row() == p.row() && pos.col() == p.col();
     }
     return new PatchInfo(p.row(), p.col(), token, norm, LayerMaps.normRank(pass, b, token), layout.patchCount(), value,
-        quantity.get(), wholePass, here, artifact);
+        quantity.get(), wholePass, here, artifact, LayerMaps.label(pass, quantity.get()));
   }
 
   /**
