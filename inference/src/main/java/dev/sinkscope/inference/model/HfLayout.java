@@ -2,7 +2,6 @@ package dev.sinkscope.inference.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sinkscope.inference.safetensors.SafetensorsFile;
-import dev.sinkscope.inference.safetensors.TensorInfo;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +36,8 @@ final class HfLayout implements LayoutReader {
     int channels = f.optionalInt("num_channels", 3);
     boolean swiglu = f.optionalBool("use_swiglu_ffn", false);
     String act = f.optionalText("hidden_act", "gelu");
-    MlpActivation activation = swiglu ? MlpActivation.SWIGLU : ConfigFields.activation(configFile, fieldPrefix + "hidden_act", act);
+    MlpActivation activation = swiglu ? MlpActivation.SWIGLU
+        : ConfigFields.activation(configFile, fieldPrefix + "hidden_act", act);
     int registers = kind == CheckpointLayout.HF_DINOV2_WITH_REGISTERS ? f.optionalInt("num_register_tokens", 4) : 0;
     boolean dinov2 = kind == CheckpointLayout.HF_DINOV2 || kind == CheckpointLayout.HF_DINOV2_WITH_REGISTERS;
     boolean clip = kind == CheckpointLayout.HF_CLIP_VISION;
