@@ -92,6 +92,7 @@ final class Dinov3Layout implements LayoutReader {
           + blocks + "0.mlp.gate_proj) but use_gated_mlp in " + configFile.getFileName() + " is false or missing");
     }
     AttentionGate gate = keys.attentionGates(canon, layers, d, heads, i -> blocks + i + ".attention.gate");
+    keys.expectUnused("embeddings.mask_token"); // masked-image training only
     keys.reportIgnored(canon, warnings);
     ModelSpec spec;
     try {

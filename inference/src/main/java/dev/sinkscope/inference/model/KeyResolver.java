@@ -166,6 +166,13 @@ final class KeyResolver {
     }
   }
 
+  /** Marks {@code key}, when present, as known but not needed (not reported as skipped). */
+  void expectUnused(String key) {
+    if (present(key)) {
+      used.add(prefix + key);
+    }
+  }
+
   void reportIgnored(Map<String, WeightRef> canon, List<String> warnings) {
     long ignored = weights.keySet().stream().filter(k -> !used.contains(k)).count();
     if (ignored > 0) {

@@ -56,6 +56,7 @@ class Dinov3SiglipLoaderTest {
       assertEquals(100.0, d.rope().theta());
       assertEquals(1e-5, d.layerNormEps());
       assertTrue(!dinov3.has(CanonicalWeights.block(0, "k.bias")), "k_proj has no bias");
+      assertTrue(dinov3.warnings().isEmpty(), "mask_token is expected, not reported: " + dinov3.warnings());
       ModelSpec s = siglip.spec();
       assertEquals(ModelFamily.SIGLIP, s.family());
       assertTrue(!s.hasCls() && s.poolsWithProbe() && s.hasPositionTable());
