@@ -140,8 +140,15 @@ public final class HtmlReport {
         continue;
       }
       Map<String, String> meta = PngExport.readMetadata(outDir.resolve(f));
-      h.raw("<figure><img src=\"").attr(f).raw("\" alt=\"").attr(caption(f, m, session)).raw("\">\n<figcaption>")
-          .raw("<strong>").text(f).raw("</strong>: ").text(caption(f, m, session));
+      String caption = caption(f, m, session);
+      if (String.valueOf(meta.get("Quantity")).startsWith("pooling-probe")) {
+        // a model without CLS (SigLIP): its attention-pooling probe takes the CLS row's place
+        caption = caption.replace("CLS attention: where the CLS token, which builds the image summary, looks",
+            "Pooling-probe attention: where the attention-pooling head's probe query (this model has no CLS token),"
+            + " which builds the image summary, looks");
+      }
+      h.raw("<figure><img src=\"").attr(f).raw("\" alt=\"").attr(caption).raw("\">\n<figcaption>")
+          .raw("<strong>").text(f).raw("</strong>: ").text(caption);
       String description = meta.get("Description");
       if (description != null) {
         h.raw(" <span class=\"note\">").text(description).raw("</span>");
