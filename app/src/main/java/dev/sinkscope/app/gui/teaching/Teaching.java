@@ -83,6 +83,8 @@ public final class Teaching {
   public static Teaching install(MainViewModel vm, StackPane root, BorderPane main, Window owner,
       FileDialogs dialogs, Consumer<Boolean> showComparison) {
     Teaching t = new Teaching(vm, root, main, owner, dialogs, showComparison);
+    // Parse the metric catalogue off the FX thread before the first "?" needs it.
+    vm.ioExecutor().execute(dev.sinkscope.app.report.MetricHelp::all);
     java.net.URL css = Teaching.class.getResource(STYLESHEET);
     if (css != null) {
       root.getStylesheets().add(css.toExternalForm());
