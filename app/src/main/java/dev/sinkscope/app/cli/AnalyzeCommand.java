@@ -18,6 +18,7 @@ import dev.sinkscope.inference.safetensors.SafetensorsWriter;
 import dev.sinkscope.inference.session.ModelSession;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -102,7 +103,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       }
       ForwardResult result = session.forward().run(pixels, stack.hooks(session.spec()), CaptureOptions.DEFAULT,
           CancellationToken.NONE, ProgressListener.NONE);
-      out.printf("forward + capture: %.1f ms, %d tokens, %d blocks%n", (System.nanoTime() - t0) / 1e6,
+      out.printf(Locale.ROOT, "forward + capture: %.1f ms, %d tokens, %d blocks%n", (System.nanoTime() - t0) / 1e6,
           result.layout().totalTokens(), result.blocks());
       AnalyzeReport report = AnalyzeReport.of(result, session.deviceDescription());
       report.printTable(out);

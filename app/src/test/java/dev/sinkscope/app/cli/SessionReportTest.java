@@ -20,9 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("cross-machine")
 class SessionReportTest {
   private static final List<String> ALL_FILES = List.of("attention-received.png", "cls-attention.png",
       "compare.png", "metrics.csv", "metrics.json", "norm.png", "session.json");

@@ -39,10 +39,12 @@ import java.util.prefs.BackingStoreException;
 import java.util.prefs.Preferences;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Saving and opening sessions through the presentation models, with the inference worker driven by the test. */
+@Tag("cross-machine")
 class SessionControllerTest {
   @TempDir Path tmp;
 

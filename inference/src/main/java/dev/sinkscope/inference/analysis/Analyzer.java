@@ -1,5 +1,6 @@
 package dev.sinkscope.inference.analysis;
 
+import dev.sinkscope.inference.engine.HeavyWork;
 import dev.sinkscope.inference.model.ModelSpec;
 import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
@@ -40,6 +41,7 @@ public final class Analyzer {
    */
   public static AnalysisReport analyze(ForwardResult result, AnalysisOptions options,
       List<LayerAttentionSummary> precomputed) {
+    HeavyWork.starts(HeavyWork.Kind.ANALYSIS);
     TokenLayout layout = result.layout();
     List<LayerCapture> captures = new ArrayList<>(result.layers());
     if (captures.isEmpty()) {

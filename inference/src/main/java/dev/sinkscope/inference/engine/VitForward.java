@@ -98,6 +98,7 @@ public final class VitForward {
   /** The pass over B = {@code images.size()} images; hooks and resuming only with B = 1. */
   private List<ForwardResult> pass(List<FloatTensor> images, ForwardHooks hooks, CaptureOptions capture,
       CancellationToken cancel, ProgressListener progress, ForwardResult prior, int resumeBlock) {
+    HeavyWork.starts(HeavyWork.Kind.FORWARD);
     int b = images.size();
     FloatTensor pixelValues = images.get(0);
     int[] ps = pixelValues.shape();

@@ -1,5 +1,6 @@
 package dev.sinkscope.inference.session;
 
+import dev.sinkscope.inference.engine.HeavyWork;
 import ai.djl.Device;
 import dev.sinkscope.inference.engine.CancellationToken;
 import dev.sinkscope.inference.engine.CaptureOptions;
@@ -35,6 +36,7 @@ public final class ModelSession implements AutoCloseable {
 
   /** Opens the model folder at {@code folder} on {@code device}. */
   public static ModelSession open(Path folder, Device device) throws ModelLoadException {
+    HeavyWork.starts(HeavyWork.Kind.MODEL_OPEN);
     Checkpoint checkpoint = CheckpointReader.open(folder);
     try {
       return new ModelSession(checkpoint, VitModel.load(checkpoint, device));

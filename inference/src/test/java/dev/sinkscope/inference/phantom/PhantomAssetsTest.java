@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the model card's figures) may differ in the last digits between CPUs, so it is compared within a
  * stated tolerance (docs/decisions/0119).
  */
+@Tag("cross-machine")
 class PhantomAssetsTest {
   static final Path ASSETS = Path.of("..", "assets", "src", "main", "resources", "dev", "sinkscope", "assets");
   private static final ObjectMapper JSON = new ObjectMapper();

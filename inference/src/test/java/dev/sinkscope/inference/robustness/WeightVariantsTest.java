@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * so BF16 never reaches the engine, where it would abort the JVM), shards, and a pickle lying next to
  * the safetensors weights, which is never opened.
  */
+@Tag("cross-machine")
 class WeightVariantsTest {
   private static LiveSession reference;
 

@@ -1,5 +1,6 @@
 package dev.sinkscope.app.gui.export;
 
+import dev.sinkscope.inference.engine.HeavyWork;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sinkscope.app.gui.canvas.RenderedView;
@@ -32,6 +33,7 @@ public final class Exporter {
   /** The picture with its colorbar beside it and the caption above, as one PNG. */
   public static void writeView(RenderedView view, Map<String, String> metadata, LegendStyle style, Path file)
       throws IOException {
+    HeavyWork.starts(HeavyWork.Kind.EXPORT);
     Raster legend = view.legend() == null ? null : view.legend().raster();
     Raster picture = SmallMultiples.arrange(view.caption(), List.of(new SmallMultiples.Panel("", view.picture())), 1,
         legend, style);
@@ -40,6 +42,7 @@ public final class Exporter {
 
   /** A ready raster (e.g. a comparison) as PNG. */
   public static void writePicture(Raster picture, Map<String, String> metadata, Path file) throws IOException {
+    HeavyWork.starts(HeavyWork.Kind.EXPORT);
     PngExport.write(picture, metadata, file);
   }
 

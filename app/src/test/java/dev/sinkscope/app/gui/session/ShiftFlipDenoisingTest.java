@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * planted artifacts {@code phantom.json} lists: only the last block's final features change, most on
  * the artifacts, cancellable between views, and the comparison shows both sides' final features.
  */
+@Tag("cross-machine")
 class ShiftFlipDenoisingTest {
   private static final Denoising SIX_VIEWS = Denoising.of(6, 3);
 
