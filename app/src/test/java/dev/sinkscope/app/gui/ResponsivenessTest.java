@@ -38,8 +38,8 @@ import org.testfx.util.WaitForAsyncUtils;
  * model and a photo, runs the model for a switch, scrubs layers and exports a PNG: every such call
  * announces itself through {@link HeavyWork}, and the test records the thread of each. That is exact
  * on any machine. How long the FX thread went without serving a 10 ms heartbeat ({@link FxWatchdog})
- * depends on the machine and its load, so it is printed, not asserted; the "within a frame" figure is
- * measured by {@code bench --responsiveness} (docs/benchmarks.md).
+ * depends on the machine and its load, so it is printed, not asserted; the "within a frame" goal and
+ * the command that measures it are in docs/benchmarks.md ("Responsiveness").
  */
 @ExtendWith(ApplicationExtension.class)
 class ResponsivenessTest {
@@ -136,7 +136,7 @@ class ResponsivenessTest {
       assertTrue(Files.size(png) > 10_000);
       WaitForAsyncUtils.waitForFxEvents();
 
-      System.out.println("FX watchdog (not asserted; see bench --responsiveness), largest gap per phase: "
+      System.out.println("FX watchdog (not asserted; docs/benchmarks.md), largest gap per phase: "
           + watchdog.report() + "\n" + watchdog.samples());
       assertEquals(EnumSet.allOf(HeavyWork.Kind.class), EnumSet.copyOf(seen),
           "every kind of heavy work ran in this session, so the probe saw each entry point");
