@@ -33,6 +33,7 @@ import javafx.scene.control.Label;
 import javafx.scene.image.ImageView;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +48,7 @@ import org.testfx.util.WaitForAsyncUtils;
  * of the folder named {@value #SLOW} wait on a latch the test opens, so "while it runs" is certain.
  */
 @ExtendWith(ApplicationExtension.class)
+@Tag("slow")
 class RobustnessWindowTest {
   static final String SLOW = "slow-model";
 

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Tag;
  * sees one (a {@code -Pcuda} build on a CUDA machine), on every GPU.
  */
 @Tag("cross-machine")
+@Tag("slow")
 class GoldenFixtureTest {
   static final Path FIXTURES = Path.of("..", "testdata", "fixtures");
   private static final double TOLERANCE = 1e-4;

@@ -27,12 +27,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * A long viewing session at the inference level: 1,000 mitigation toggles through the incremental
  * runner leave the model's native arrays and the Java heap where they were.
  */
+@Tag("slow")
 class LongSessionTest {
   private static final int TOGGLES = 1_000;
   private static final int WARM_UP = 100;
