@@ -67,6 +67,7 @@ class PhantomAssetsTest {
       ObjectNode shipped = (ObjectNode) JSON.readTree(shippedDir.resolve("phantom.json").toFile());
       double generatedMargin = ((ObjectNode) generated.get("circuit")).remove("flat_margin_layernorm_units").asDouble();
       double shippedMargin = ((ObjectNode) shipped.get("circuit")).remove("flat_margin_layernorm_units").asDouble();
+      System.out.println(model + ": calibrated flat margin " + generatedMargin + " here, " + shippedMargin + " shipped");
       // Engine-measured: within the tolerance above.
       assertEquals(shippedMargin, generatedMargin, MARGIN_TOLERANCE, model + ": calibrated flat margin");
       // Everything else is hand-set or planted (neurons, circuit, preset, flagged positions): exact.
