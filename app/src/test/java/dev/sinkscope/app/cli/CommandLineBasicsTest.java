@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Help texts, the mitigation list, bundled models, and one-line answers to bad input. */
 @Tag("cross-machine")
+@Tag("slow")
 class CommandLineBasicsTest {
   @TempDir Path tmp;
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 @Tag("cross-machine")
+@Tag("slow")
 class DiscoverNeuronsCommandTest {
   private static final Set<NeuronMap.RegisterNeuron> PLANTED = Set.of(new NeuronMap.RegisterNeuron(3, 137),
       new NeuronMap.RegisterNeuron(3, 402), new NeuronMap.RegisterNeuron(3, 655));

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 @Tag("cross-machine")
+@Tag("slow")
 class SessionReportTest {
   private static final List<String> ALL_FILES = List.of("attention-received.png", "cls-attention.png",
       "compare.png", "metrics.csv", "metrics.json", "norm.png", "session.json");

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 @Tag("cross-machine")
+@Tag("slow")
 class SweepCommandTest {
   @TempDir Path tmp;
   private Path images;

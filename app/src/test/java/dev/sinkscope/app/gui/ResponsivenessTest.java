@@ -86,7 +86,7 @@ class ResponsivenessTest {
     // (every control styled and measured, the largest pass of a session) belongs to opening the window,
     // and a pulse that came late used to be counted as the first load. Everything after it counts.
     WaitForAsyncUtils.waitForFxEvents();
-    waitUntil("the window's first layout pass ran", () -> stage.getScene().getRoot().getWidth() > 0
+    waitUntil("the window's first layout pass ran", () -> stage.getScene().getRoot().getLayoutBounds().getWidth() > 0
         && !stage.getScene().getRoot().isNeedsLayout());
     List<String> onFxThread = new CopyOnWriteArrayList<>();
     Set<HeavyWork.Kind> seen = ConcurrentHashMap.newKeySet();

@@ -45,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Saving and opening sessions through the presentation models, with the inference worker driven by the test. */
 @Tag("cross-machine")
+@Tag("slow")
 class SessionControllerTest {
   @TempDir Path tmp;
 

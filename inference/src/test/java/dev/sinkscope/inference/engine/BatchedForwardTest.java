@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the fixture's own input: nothing leaks between batch rows.
  */
 @Tag("cross-machine")
+@Tag("slow")
 class BatchedForwardTest {
   private static final Path FIXTURES = GoldenFixtureTest.FIXTURES;
 

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Tag;
  * map it dropped can be recomputed exactly.
  */
 @Tag("cross-machine")
+@Tag("slow")
 class SummaryCaptureTest {
   private static final Path FIXTURES = Path.of("..", "testdata", "fixtures");
   private static final float SUM_TOLERANCE = 1e-6f;

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * is the constant σ(b) on every head, which the head-gate mitigation computes on the ungated model.
  */
 @Tag("cross-machine")
+@Tag("slow")
 class TrainedAttentionGateTest {
   private static final Path FIXTURE = Path.of("..", "testdata", "fixtures", "dinov2-hf");
   private static final float BIAS = -0.8f;

@@ -44,6 +44,7 @@ import org.junit.jupiter.api.Test;
 
 /** The sink phantom's documented answer holds: detectors, discovery and every mitigation find and fix what was planted. */
 @Tag("cross-machine")
+@Tag("slow")
 class PhantomAcceptanceTest {
   private static final Path MODELS = PhantomAssetsTest.ASSETS.resolve("models");
   private static final Path IMAGES = PhantomAssetsTest.ASSETS.resolve("images");

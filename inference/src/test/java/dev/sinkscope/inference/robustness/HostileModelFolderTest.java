@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,6 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * that blames the right file and says why, without running a pickle, without leaking a file handle,
  * while a model opened before keeps working.
  */
+@Tag("slow")
 class HostileModelFolderTest {
   /**
    * Stops a refusal that hangs or decodes a bomb; not a speed goal (a busy machine must not fail it).

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,6 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * both naming the file and the cause, quickly, without leaking a file handle, while a model opened
  * before keeps working.
  */
+@Tag("slow")
 class HostileSafetensorsTest {
   /**
    * Stops a refusal that hangs or decodes a bomb; not a speed goal (a busy machine must not fail it).

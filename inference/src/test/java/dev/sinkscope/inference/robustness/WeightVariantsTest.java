@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the safetensors weights, which is never opened.
  */
 @Tag("cross-machine")
+@Tag("slow")
 class WeightVariantsTest {
   private static LiveSession reference;
 

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the artifacts, cancellable between views, and the comparison shows both sides' final features.
  */
 @Tag("cross-machine")
+@Tag("slow")
 class ShiftFlipDenoisingTest {
   private static final Denoising SIX_VIEWS = Denoising.of(6, 3);
 
