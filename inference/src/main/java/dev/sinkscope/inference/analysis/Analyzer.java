@@ -16,8 +16,9 @@ import java.util.Optional;
 
 /**
  * Entry point: turns one {@link ForwardResult} into an {@link AnalysisReport}. Works with full attention
- * maps, with precomputed {@link LayerAttentionSummary summaries} when the capture kept only those, or with
- * neither (norm, artifact, massive-activation and PCA parts only).
+ * maps, with the summaries a capture kept instead ({@link LayerCapture#summary()}; the same numbers to
+ * float summation order, ADR 0113), with precomputed {@link LayerAttentionSummary summaries}, or with
+ * none (norm, artifact, massive-activation and PCA parts only).
  */
 public final class Analyzer {
 
@@ -85,6 +86,15 @@ public final class Analyzer {
         allQuerySummaries.add(querySet == QuerySet.ALL
             ? s
             : LayerAttentionSummary.fromAttention(block, capture.attention(), layout, QuerySet.ALL, false));
+        continue;
+      }
+      if (capture.summary() != null) {
+        // a summary pass gives every query set exactly, so both the chosen set and ALL are available
+        LayerAttentionSummary s = LayerAttentionSummary.fromSummary(capture.summary(), querySet);
+        summaries.add(s);
+        allQuerySummaries.add(querySet == QuerySet.ALL ? s
+            : LayerAttentionSummary.fromSummary(capture.summary(), QuerySet.ALL));
+        precomputedByBlock.putIfAbsent(block, s);
         continue;
       }
       LayerAttentionSummary s = precomputedByBlock.get(block);

@@ -13,6 +13,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import dev.sinkscope.inference.model.ModelSpec;
 import dev.sinkscope.inference.model.Pooling;
+import dev.sinkscope.inference.result.AttentionSummary;
 import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.result.LayerCapture;
@@ -105,7 +106,7 @@ public final class VitForward {
     int height = ps[2];
     int width = ps[3];
     int p = spec.patchSize();
-    TokenLayout baseLayout = spec.tokenLayout(height, width);
+    TokenLayout baseLayout = TokenLayout.of(spec, height, width);
     TokenLayout layout = hooks.layoutAfterEmbeddings(baseLayout);
     int d = spec.hiddenSize();
     int t = layout.totalTokens();
@@ -193,12 +194,7 @@ public final class VitForward {
         }
         debug.putAll(contexts.get(n).debug());
         if (resume) {
-          int reused = resumeBlock;
-          prior.debug().forEach((name, tensor) -> {
-            if (!AttentionSummary.isSummaryOfBlockAfter(name, reused)) {
-              debug.putIfAbsent(name, tensor);
-            }
-          });
+          prior.debug().forEach(debug::putIfAbsent);
         }
         results.add(new ForwardResult(spec, layout, images.get(n), embeddings.get(n), captures.get(n), last.get(n),
             pooled.get(n), debug, model.device().toString()));
@@ -216,7 +212,7 @@ public final class VitForward {
       LayerCapture c = prior.block(b);
       boolean attentionOk = switch (mode) {
         case FULL -> c.attention() != null;
-        case SUMMARY -> AttentionSummary.stored(prior, b, capture.headMean());
+        case SUMMARY -> c.summary() != null && c.summary().covers(capture.headMean());
         default -> true;
       };
       if (!attentionOk || capture.mlpActivations() && c.mlpActivation() == null) {
@@ -391,15 +387,16 @@ public final class VitForward {
     for (int n = 0; n < b; n++) {
       NDArray probsN = b == 1 ? probs : probs.get(n + ":" + (n + 1));              // [1, H, T, T]
       FloatTensor attention = null;
+      AttentionSummary summary = null;
       if (plan.attention() == AttentionCapture.FULL) {
         attention = new FloatTensor(new int[] {heads, tokens, tokens}, toHost(probsN));
       } else if (plan.attention() == AttentionCapture.SUMMARY) {
-        summarize(i + 1, probsN, layout, plan.headMean()).writeTo(contexts.get(n).debug());
+        summary = summarize(i + 1, probsN, layout, plan.headMean());
       }
       FloatTensor mlp = plan.mlpActivations()
           ? new FloatTensor(new int[] {tokens, spec.intermediateSize()}, toHost(b == 1 ? act : act.get(n)))
           : null;
-      captures.get(n).add(new LayerCapture(i + 1, hidden.get(n), attention, mlp));
+      captures.get(n).add(new LayerCapture(i + 1, hidden.get(n), attention, mlp, summary));
     }
     return out;
   }

@@ -1,6 +1,5 @@
 package dev.sinkscope.inference.model;
 
-import dev.sinkscope.inference.result.TokenLayout;
 
 /**
  * Everything the forward pass needs to know about an architecture, derived once from a
@@ -105,11 +104,6 @@ public record ModelSpec(
   /** Number of prefix tokens that take a position-table entry. */
   public int positionedPrefixTokens() {
     return positionTableHasPrefix ? (hasCls ? 1 : 0) + (hasDistillation ? 1 : 0) : 0;
-  }
-
-  /** Token layout for an input of {@code height x width} pixels (multiples of the patch size). */
-  public TokenLayout tokenLayout(int height, int width) {
-    return new TokenLayout(hasCls, hasDistillation, registers, height / patchSize, width / patchSize, 0);
   }
 
   /** A short human-readable summary, e.g. "DINOv2 (HF_DINOV2) D=384 L=12 H=6 P=14". */

@@ -8,7 +8,6 @@ import dev.sinkscope.inference.analysis.LayerSinkAnalysis;
 import dev.sinkscope.inference.analysis.PatchPca;
 import dev.sinkscope.inference.analysis.RolloutMap;
 import dev.sinkscope.inference.analysis.SinkScores;
-import dev.sinkscope.inference.result.LayerCapture;
 import dev.sinkscope.inference.result.TokenKind;
 import dev.sinkscope.inference.result.TokenLayout;
 import dev.sinkscope.render.Marker;
@@ -265,37 +264,19 @@ public final class LayerMaps {
     }
   }
 
-  /** Attention of query {@code query} on every key at {@code block}, heads combined; null without maps. */
+  /**
+   * Attention of query {@code query} on every key at {@code block}, heads combined: from the kept map,
+   * the summary's CLS row, or the exact recompute for the selected patch; null while that has not run.
+   */
   static float[] attentionRow(AnalyzedPass pass, int block, int query, HeadChoice head) {
-    LayerCapture capture = pass.result().block(block);
-    if (capture.attention() == null) {
-      return null;
-    }
-    int heads = capture.heads();
-    int t = capture.tokens();
-    float[] a = capture.attention().data();
-    float[] rows = new float[heads * t];
-    for (int h = 0; h < heads; h++) {
-      System.arraycopy(a, (h * t + query) * t, rows, h * t, t);
-    }
-    return combineHeads(rows, heads, t, head, null);
+    float[] rows = pass.attention().queryRows(block, query); // [H, T]
+    return rows == null ? null : combineHeads(rows, pass.heads(), pass.result().layout().totalTokens(), head, null);
   }
 
-  /** Attention every query pays to key {@code key} at {@code block}, heads combined; null without maps. */
+  /** Attention every query pays to key {@code key} at {@code block}, heads combined; null while not recomputed. */
   static float[] attentionColumn(AnalyzedPass pass, int block, int key, HeadChoice head) {
-    LayerCapture capture = pass.result().block(block);
-    if (capture.attention() == null) {
-      return null;
-    }
-    int heads = capture.heads();
-    int t = capture.tokens();
-    float[] a = capture.attention().data();
-    float[] columns = new float[heads * t];
-    for (int h = 0; h < heads; h++) {
-      for (int i = 0; i < t; i++) {
-        columns[h * t + i] = a[(h * t + i) * t + key];
-      }
-    }
-    return combineHeads(columns, heads, t, head, null);
+    float[] columns = pass.attention().keyColumns(block, key); // [H, T]
+    return columns == null ? null
+        : combineHeads(columns, pass.heads(), pass.result().layout().totalTokens(), head, null);
   }
 }
