@@ -10,7 +10,7 @@ import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.gui.mitigations.MitigationsViewModel;
 import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.app.gui.session.PhantomTruth;
-import dev.sinkscope.inference.engine.HeavyWork;
+import dev.sinkscope.inference.work.HeavyWork;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;

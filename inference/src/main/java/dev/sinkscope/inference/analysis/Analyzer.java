@@ -1,11 +1,11 @@
 package dev.sinkscope.inference.analysis;
 
-import dev.sinkscope.inference.engine.HeavyWork;
 import dev.sinkscope.inference.model.ModelSpec;
 import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.result.LayerCapture;
 import dev.sinkscope.inference.result.TokenLayout;
+import dev.sinkscope.inference.work.HeavyWork;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

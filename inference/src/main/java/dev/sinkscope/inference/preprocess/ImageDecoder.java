@@ -1,6 +1,6 @@
 package dev.sinkscope.inference.preprocess;
 
-import dev.sinkscope.inference.engine.HeavyWork;
+import dev.sinkscope.inference.work.HeavyWork;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;

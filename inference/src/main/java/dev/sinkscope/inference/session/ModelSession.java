@@ -1,6 +1,5 @@
 package dev.sinkscope.inference.session;
 
-import dev.sinkscope.inference.engine.HeavyWork;
 import ai.djl.Device;
 import dev.sinkscope.inference.engine.CancellationToken;
 import dev.sinkscope.inference.engine.CaptureOptions;
@@ -15,6 +14,7 @@ import dev.sinkscope.inference.model.ModelLoadException;
 import dev.sinkscope.inference.model.ModelSpec;
 import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
+import dev.sinkscope.inference.work.HeavyWork;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.sinkscope.app.gui.export;
 
-import dev.sinkscope.inference.engine.HeavyWork;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sinkscope.app.gui.canvas.RenderedView;
@@ -8,6 +7,7 @@ import dev.sinkscope.app.gui.session.AnalyzedPass;
 import dev.sinkscope.inference.analysis.AnalysisReport;
 import dev.sinkscope.inference.analysis.LayerSummary;
 import dev.sinkscope.inference.mitigation.Mitigation;
+import dev.sinkscope.inference.work.HeavyWork;
 import dev.sinkscope.render.ExportMetadata;
 import dev.sinkscope.render.LegendStyle;
 import dev.sinkscope.render.PngExport;

@@ -1,4 +1,4 @@
-package dev.sinkscope.inference.engine;
+package dev.sinkscope.inference.work;
 
 import java.util.Objects;
 

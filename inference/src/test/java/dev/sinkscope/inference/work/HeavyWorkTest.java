@@ -1,4 +1,4 @@
-package dev.sinkscope.inference.engine;
+package dev.sinkscope.inference.work;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
