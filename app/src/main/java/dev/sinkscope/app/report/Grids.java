@@ -123,9 +123,24 @@ public final class Grids {
     return patches(attention.result().layout(), combine(perHead, head));
   }
 
-  /** {@code A[h, CLS, j]} per patch j. */
+  /** {@code A[h, CLS, j]} per patch j; for a model without CLS, the pooling probe's attention (last block only). */
   static ScalarGrid clsAttention(CapturedAttention attention, int block, HeadSelection head) {
-    if (!attention.result().layout().hasCls()) {
+    ForwardResult result = attention.result();
+    var query = result.clsLikeQuery();
+    if (query.isProbe()) {
+      float[] rows = query.rows(block); // [H, T]
+      if (rows == null) {
+        throw new IllegalArgumentException("the model has no CLS token; its pooling-probe attention exists only "
+            + "after the last block (" + query.probeBlock() + "), not at block " + block);
+      }
+      int t = result.layout().totalTokens();
+      float[][] perHead = new float[rows.length / t][t];
+      for (int h = 0; h < perHead.length; h++) {
+        System.arraycopy(rows, h * t, perHead[h], 0, t);
+      }
+      return patches(result.layout(), combine(perHead, head));
+    }
+    if (!query.exists()) {
       throw new IllegalArgumentException("the model has no CLS token, so there is no CLS attention");
     }
     float[][] perHead = new float[heads(attention, block)][];

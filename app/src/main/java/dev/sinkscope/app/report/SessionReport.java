@@ -262,8 +262,8 @@ public final class SessionReport {
   private static void writePanels(Pass pass, String prefix, SessionFile session, ImageInput image, Colormap colormap,
       Normalization normalization, Path outDir, List<String> written) throws IOException {
     List<Quantity> panels = new ArrayList<>(List.of(Quantity.PATCH_NORM, Quantity.ATTENTION_RECEIVED));
-    if (pass.result().layout().hasCls()) {
-      panels.add(Quantity.CLS_ATTENTION);
+    if (pass.result().clsLikeQuery().availableAt(pass.block())) {
+      panels.add(Quantity.CLS_ATTENTION); // a model without CLS: the pooling probe's attention, last block only
     }
     if (!panels.contains(session.view().quantity())) {
       panels.add(session.view().quantity());

@@ -28,6 +28,8 @@ package dev.sinkscope.inference.model;
  * @param finalNormAllTokens whether {@code last_hidden_state} is the final LayerNorm of all tokens
  * @param pooling how the pooled output is made
  * @param attentionGate trained attention output gates, when the checkpoint has them
+ * @param rope 2-D rotary position embedding on the patch queries and keys (DINOv3), or null when
+ *     position enters only through the learned table
  */
 public record ModelSpec(
     String name,
@@ -51,7 +53,19 @@ public record ModelSpec(
     PositionInterpolation interpolation,
     boolean finalNormAllTokens,
     Pooling pooling,
-    AttentionGate attentionGate) {
+    AttentionGate attentionGate,
+    RotaryEmbedding rope) {
+
+  /** A spec without rotary embeddings. */
+  public ModelSpec(String name, ModelFamily family, CheckpointLayout layout, int hiddenSize, int numLayers,
+      int numHeads, int intermediateSize, int patchSize, int imageSize, double layerNormEps, MlpActivation activation,
+      boolean layerScale, boolean preNorm, boolean patchBias, boolean hasCls, boolean hasDistillation, int registers,
+      boolean positionTableHasPrefix, PositionInterpolation interpolation, boolean finalNormAllTokens,
+      Pooling pooling, AttentionGate attentionGate) {
+    this(name, family, layout, hiddenSize, numLayers, numHeads, intermediateSize, patchSize, imageSize, layerNormEps,
+        activation, layerScale, preNorm, patchBias, hasCls, hasDistillation, registers, positionTableHasPrefix,
+        interpolation, finalNormAllTokens, pooling, attentionGate, null);
+  }
 
   /** A spec without trained attention gates. */
   public ModelSpec(String name, ModelFamily family, CheckpointLayout layout, int hiddenSize, int numLayers,
@@ -68,7 +82,20 @@ public record ModelSpec(
   public ModelSpec withAttentionGate(AttentionGate gate) {
     return new ModelSpec(name, family, layout, hiddenSize, numLayers, numHeads, intermediateSize, patchSize, imageSize,
         layerNormEps, activation, layerScale, preNorm, patchBias, hasCls, hasDistillation, registers,
-        positionTableHasPrefix, interpolation, finalNormAllTokens, pooling, gate);
+        positionTableHasPrefix, interpolation, finalNormAllTokens, pooling, gate, rope);
+  }
+
+  /** Whether the model has a learned absolute position table (every family but DINOv3). */
+  public boolean hasPositionTable() {
+    return rope == null;
+  }
+
+  /**
+   * Whether the pooled output comes from a learned probe query attending over all tokens (SigLIP's
+   * attention-pooling head): then that probe, not token 0, is the model's CLS-like query.
+   */
+  public boolean poolsWithProbe() {
+    return pooling == Pooling.ATTENTION_PROBE;
   }
 
   public ModelSpec {
@@ -84,6 +111,7 @@ public record ModelSpec(
     require(imageSize >= patchSize, "image size " + imageSize + " is smaller than the patch size " + patchSize);
     require(layerNormEps > 0, "layer norm epsilon must be positive");
     require(registers >= 0, "register count must be >= 0");
+    require(rope == null || (hiddenSize / numHeads) % 4 == 0, "2-D rotary embeddings need a head size divisible by 4");
   }
 
   private static void require(boolean ok, String message) {
@@ -111,6 +139,8 @@ public record ModelSpec(
     return family.displayName() + " (" + layout + ") D=" + hiddenSize + " L=" + numLayers + " H=" + numHeads
         + " P=" + patchSize + (registers > 0 ? " registers=" + registers : "")
         + (hasDistillation ? " +distillation" : "")
-        + (attentionGate != AttentionGate.NONE ? " gated-attention=" + attentionGate : "");
+        + (attentionGate != AttentionGate.NONE ? " gated-attention=" + attentionGate : "")
+        + (rope != null ? " rope" : "")
+        + (pooling == Pooling.ATTENTION_PROBE ? " no-CLS attention-pooling" : "");
   }
 }

@@ -8,6 +8,8 @@ import dev.sinkscope.inference.analysis.LayerSinkAnalysis;
 import dev.sinkscope.inference.analysis.PatchPca;
 import dev.sinkscope.inference.analysis.RolloutMap;
 import dev.sinkscope.inference.analysis.SinkScores;
+import dev.sinkscope.inference.result.ClsLikeQuery;
+import dev.sinkscope.inference.result.LayerCapture;
 import dev.sinkscope.inference.result.TokenKind;
 import dev.sinkscope.inference.result.TokenLayout;
 import dev.sinkscope.render.Marker;
@@ -49,10 +51,14 @@ public final class LayerMaps {
             layout.totalTokens(), head, sinks.received()));
       }
       case CLS_ATTENTION: {
-        if (!layout.hasCls()) {
+        ClsLikeQuery query = pass.result().clsLikeQuery();
+        if (query.isProbe()) {
+          return probeMap(query, quantity, b, head, layout);
+        }
+        if (!query.exists()) {
           return null;
         }
-        float[] values = attentionRow(pass, b, 0, head);
+        float[] values = attentionRow(pass, b, query.token(), head);
         return values == null ? null : scalar(quantity, b, head, layout, values);
       }
       case ROLLOUT: {
@@ -98,6 +104,41 @@ public final class LayerMaps {
   public static boolean showsFinalFeatures(AnalyzedPass pass, Quantity quantity, int block) {
     return pass.finalFeatures() != null && block >= pass.blocks()
         && (quantity == Quantity.PATCH_NORM || quantity == Quantity.PCA_RGB);
+  }
+
+  // ---- models without CLS: the pooling probe stands in for CLS (see ClsLikeQuery)
+
+  /** The pooling probe's attention at {@code block} (only the last block has it), or null. */
+  private static LayerMap probeMap(ClsLikeQuery query, Quantity quantity, int block, HeadChoice head,
+      TokenLayout layout) {
+    float[] rows = query.rows(block); // [H, T]
+    if (rows == null) {
+      return null;
+    }
+    int t = layout.totalTokens();
+    return scalar(quantity, block, head, layout, combineHeads(rows, rows.length / t, t, head, null));
+  }
+
+  /**
+   * What to call {@code quantity} for this pass: "Pooling-probe attention" for the CLS-attention view of
+   * a model without CLS that pools with a probe; otherwise the quantity's own label.
+   */
+  public static String label(AnalyzedPass pass, Quantity quantity) {
+    if (quantity == Quantity.CLS_ATTENTION && pass != null && pass.result().clsLikeQuery().isProbe()) {
+      return "Pooling-probe attention";
+    }
+    return quantity.label();
+  }
+
+  /** The quantity's symbol for this pass: {@code A[probe, j]} / {@code R[probe, j]} for a model whose CLS-like query is the probe. */
+  public static String symbol(AnalyzedPass pass, Quantity quantity) {
+    return pass != null && pass.result().clsLikeQuery().isProbe() ? quantity.symbol().replace("CLS", "probe")
+        : quantity.symbol();
+  }
+
+  /** "CLS capture" or, for a model without CLS (whose CLS-like row is the pooling probe), "Pooling-probe capture". */
+  public static String captureMetricName(TokenLayout layout) {
+    return layout.hasCls() ? "CLS capture" : "Pooling-probe capture";
   }
 
   /** Every block's map of {@code quantity} (for a scale shared across layers and the layer strip). */

@@ -406,7 +406,7 @@ public final class ViewerViewModel {
     Raster picture = OverlayCompositor.compose(photo, geometry, layers);
     LegendRenderer.Legend legend = null;
     if (withLegend && scale != null) {
-      legend = LegendRenderer.colorbar(cmap, scale, what.label(), what.symbol(), LegendRenderer.Orientation.VERTICAL,
+      legend = LegendRenderer.colorbar(cmap, scale, LayerMaps.label(pass, what), LayerMaps.symbol(pass, what), LegendRenderer.Orientation.VERTICAL,
           LEGEND_BAR_LENGTH, LEGEND_STYLE);
     }
     List<TokenChip> chips = new ArrayList<>();
@@ -469,7 +469,7 @@ public final class ViewerViewModel {
       artifact |= pos.row() == p.row() && pos.col() == p.col();
     }
     return new PatchInfo(p.row(), p.col(), token, norm, LayerMaps.normRank(pass, b, token), layout.patchCount(), value,
-        quantity.get(), wholePass, here, artifact);
+        quantity.get(), wholePass, here, artifact, LayerMaps.label(pass, quantity.get()));
   }
 
   /**
@@ -490,7 +490,7 @@ public final class ViewerViewModel {
   }
 
   private static String caption(Quantity what, int b, HeadChoice heads, AnalyzedPass pass) {
-    StringBuilder s = new StringBuilder(what.label());
+    StringBuilder s = new StringBuilder(LayerMaps.label(pass, what));
     if (LayerMaps.showsFinalFeatures(pass, what, b)) {
       return s.append(" · ").append(pass.finalFeatures().describe()).append(" · after block ").append(pass.blocks())
           .toString();
@@ -511,12 +511,18 @@ public final class ViewerViewModel {
       case ATTENDS_TO:
       case ATTENDED_BY:
         return "Click a patch to see its attention.";
-      case CLS_ATTENTION:
-        return pass.result().layout().hasCls() ? "No attention maps were captured." : "This model has no CLS token.";
+      case CLS_ATTENTION: {
+        var query = pass.result().clsLikeQuery();
+        if (query.isProbe()) {
+          return "This model has no CLS token; its pooling probe reads only the last block's output: see block "
+              + query.probeBlock() + ".";
+        }
+        return query.exists() ? "No attention maps were captured." : "This model has no CLS token.";
+      }
       case PCA_RGB:
         return "PCA is computed for the last block only on a model this large.";
       case ROLLOUT:
-        return "Rollout needs a CLS token and attention at every block.";
+        return "Rollout needs a CLS token (or a pooling probe) and attention at every block.";
       default:
         return "No attention maps were captured.";
     }
