@@ -57,6 +57,7 @@ public final class AnimationExport {
     vm.showMessage("Writing " + file.getFileName() + " (" + frames.size() + " frames)…");
     vm.ioExecutor().execute(() -> {
       try {
+        dev.sinkscope.inference.work.HeavyWork.starts(dev.sinkscope.inference.work.HeavyWork.Kind.EXPORT);
         GifAnimation.write(frames, DELAY_MS, true, file);
         vm.uiExecutor().execute(() -> vm.showMessage("Exported " + file + " (" + frames.size() + " frames)"));
       } catch (IOException | RuntimeException e) {

@@ -7,6 +7,7 @@ import dev.sinkscope.app.gui.session.AnalyzedPass;
 import dev.sinkscope.inference.analysis.AnalysisReport;
 import dev.sinkscope.inference.analysis.LayerSummary;
 import dev.sinkscope.inference.mitigation.Mitigation;
+import dev.sinkscope.inference.work.HeavyWork;
 import dev.sinkscope.render.ExportMetadata;
 import dev.sinkscope.render.LegendStyle;
 import dev.sinkscope.render.PngExport;
@@ -32,6 +33,7 @@ public final class Exporter {
   /** The picture with its colorbar beside it and the caption above, as one PNG. */
   public static void writeView(RenderedView view, Map<String, String> metadata, LegendStyle style, Path file)
       throws IOException {
+    HeavyWork.starts(HeavyWork.Kind.EXPORT);
     PngExport.write(viewRaster(view, style), metadata, file);
   }
 
@@ -44,6 +46,7 @@ public final class Exporter {
 
   /** A ready raster (e.g. a comparison) as PNG. */
   public static void writePicture(Raster picture, Map<String, String> metadata, Path file) throws IOException {
+    HeavyWork.starts(HeavyWork.Kind.EXPORT);
     PngExport.write(picture, metadata, file);
   }
 

@@ -403,6 +403,7 @@ public final class LessonViewModel {
       vm.showMessage("Writing the lesson to " + folder + "…");
       vm.ioExecutor().execute(() -> {
         try {
+          dev.sinkscope.inference.work.HeavyWork.starts(dev.sinkscope.inference.work.HeavyWork.Kind.EXPORT);
           List<String> files = LessonHtml.write(folder, l, shown);
           vm.uiExecutor().execute(() -> vm.showMessage("Exported the lesson to " + folder + " (" + files.size()
               + " files)."));
