@@ -206,13 +206,20 @@ public final class LessonViewModel {
     boolean discovered = vm.mitigations().neuronMaps().stream()
         .anyMatch(c -> c.label().startsWith(DISCOVERED_PREFIX));
     if (Boolean.TRUE.equals(st.discoverNeurons()) && !discovered) {
-      try {
-        phase = DISCOVERING;
-        vm.discoverNeurons(vm.assets().photosFolder(), vm.discoveryDefaults());
-        return;
-      } catch (java.io.IOException e) {
-        vm.reportError(dev.sinkscope.app.gui.UserError.of(e, "register-neuron discovery on the bundled photos"));
-      }
+      phase = DISCOVERING;
+      var settings = vm.discoveryDefaults();
+      vm.ioExecutor().execute(() -> { // the photos are extracted to a folder first: file work, off the FX thread
+        try {
+          java.nio.file.Path photos = vm.assets().photosFolder();
+          vm.uiExecutor().execute(() -> vm.discoverNeurons(photos, settings));
+        } catch (java.io.IOException e) {
+          vm.uiExecutor().execute(() -> {
+            vm.reportError(dev.sinkscope.app.gui.UserError.of(e, "register-neuron discovery on the bundled photos"));
+            applyMitigationsAndComparison();
+          });
+        }
+      });
+      return;
     }
     applyMitigationsAndComparison();
   }
