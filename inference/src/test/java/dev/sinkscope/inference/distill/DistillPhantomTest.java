@@ -57,8 +57,8 @@ class DistillPhantomTest {
         });
   }
 
-  static final int STEPS = Integer.getInteger("distill.steps", 60);
-  static final double LR = Double.parseDouble(System.getProperty("distill.lr", "2e-3"));
+  static final int STEPS = Integer.getInteger("distill.steps", 30);
+  static final double LR = Double.parseDouble(System.getProperty("distill.lr", "5e-4"));
 
   @Test
   void studentRemovesTheArtifactsOnAnUnseenPhoto() throws Exception {
