@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sink phantom distilled on the bundled photos (CPU, a few steps): the student opens as a
- * registers model, training lowers the loss, and on a photo it never saw the clean patches keep
- * the teacher's features. Prints the mean cosine to the teacher's denoised features on the planted
- * artifact patches before and after.
+ * The sink phantom distilled on the bundled photos (CPU, reference settings, a few steps): on a photo
+ * it never saw, the student's single-pass final patch features match the teacher's denoised ones on
+ * the planted artifact patches much better than the phantom's own, and the other patches keep them.
+ * Prints the mean cosines before and after.
  */
 class DistillPhantomTest {
   static final Path ASSETS = Path.of("..", "assets", "src", "main", "resources", "dev", "sinkscope", "assets");
@@ -58,7 +58,7 @@ class DistillPhantomTest {
         });
   }
 
-  static final int STEPS = Integer.getInteger("distill.steps", 10);
+  static final int STEPS = Integer.getInteger("distill.steps", 20);
   static final double LR = Double.parseDouble(System.getProperty("distill.lr", "1e-4"));
 
   @Test
@@ -96,15 +96,8 @@ class DistillPhantomTest {
         + " %.4f -> %.4f; loss %.4f -> %.4f in %d steps, %.1f s%n", count, beforeArtifacts, afterArtifacts,
         beforeElsewhere, afterElsewhere, result.stepLosses().get(0), result.stepLosses().get(result.steps() - 1),
         result.steps(), result.seconds());
-    // The goal (>= 0.9 on the artifact patches) is not reached in a CPU-minutes budget: see
-    // docs/distill.md for the measured numbers. What must hold: the clean patches keep their features,
-    // and the student is a different model from the phantom.
+    assertTrue(afterArtifacts > beforeArtifacts + 0.15, "artifact patches " + beforeArtifacts + " -> " + afterArtifacts);
     assertTrue(afterElsewhere >= 0.95, "other patches after: " + afterElsewhere);
-    double moved = 0;
-    for (int i = 0; i < after.size(); i++) {
-      moved = Math.max(moved, Math.abs(after.data()[i] - plain.data()[i]));
-    }
-    assertTrue(moved > 1e-3, "the fine-tune changed the features (max change " + moved + ")");
   }
 
   @Test
@@ -114,7 +107,7 @@ class DistillPhantomTest {
     assertEquals(STEPS, last.step());
     assertEquals(0, last.etaSeconds(), 1e-9);
     assertTrue(last.imagesPerSecond() > 0);
-    assertTrue(result.stepLosses().get(STEPS - 1) < result.stepLosses().get(0));
+    assertTrue(result.stepLosses().stream().allMatch(l -> l > 0 && l < 2), "losses " + result.stepLosses());
     JsonNode report = new ObjectMapper().readTree(student.resolve("distill.json").toFile());
     assertEquals(5, report.get("images").size());
     assertEquals(STEPS, report.get("epoch_losses").size());
