@@ -49,7 +49,12 @@ class DistillViewModelTest {
     vm.deviceProperty().set("cpu");
     CompletableFuture<Distiller.Result> done = new CompletableFuture<>();
     vm.start(done::complete);
-    Distiller.Result result = done.get(300, TimeUnit.SECONDS);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+    while (vm.runningProperty().get() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertEquals("", vm.problemProperty().get());
+    Distiller.Result result = done.get(1, TimeUnit.SECONDS);
     assertFalse(vm.runningProperty().get());
     assertEquals(3, result.steps(), "2 photos, batch 2: one step per epoch");
     assertEquals(3, vm.losses().size());
