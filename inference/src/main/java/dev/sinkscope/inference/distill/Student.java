@@ -78,7 +78,9 @@ final class Student {
     if (checkpoint.has(CanonicalWeights.PATCH_BIAS)) {
       names.add(CanonicalWeights.PATCH_BIAS);
     }
-    names.add(CanonicalWeights.POSITION);
+    if (checkpoint.has(CanonicalWeights.POSITION)) {
+      names.add(CanonicalWeights.POSITION);
+    }
     String last = CanonicalWeights.block(checkpoint.spec().numLayers() - 1, "");
     checkpoint.weights().keySet().stream().filter(k -> k.startsWith(last)).sorted().forEach(names::add);
     return names;
