@@ -58,7 +58,7 @@ class DistillPhantomTest {
         });
   }
 
-  static final int STEPS = Integer.getInteger("distill.steps", 20);
+  static final int STEPS = Integer.getInteger("distill.steps", 10);
   static final double LR = Double.parseDouble(System.getProperty("distill.lr", "1e-4"));
 
   @Test
