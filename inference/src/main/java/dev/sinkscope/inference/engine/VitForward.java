@@ -19,6 +19,7 @@ import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.result.LayerCapture;
 import dev.sinkscope.inference.result.TokenLayout;
+import dev.sinkscope.inference.work.HeavyWork;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -229,6 +230,7 @@ public final class VitForward {
   /** The pass over B = {@code images.size()} images; hooks and resuming only with B = 1. */
   private List<ForwardResult> pass(List<FloatTensor> images, ForwardHooks hooks, CaptureOptions capture,
       CancellationToken cancel, ProgressListener progress, ForwardResult prior, int resumeBlock) {
+    HeavyWork.starts(HeavyWork.Kind.FORWARD);
     int b = images.size();
     FloatTensor pixelValues = images.get(0);
     int[] ps = pixelValues.shape();
