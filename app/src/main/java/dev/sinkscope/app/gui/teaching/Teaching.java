@@ -122,7 +122,8 @@ public final class Teaching {
   /**
    * Tells lessons that the app offers a feature (a lesson paragraph with {@code "when":
    * "feature:NAME"} shows only then), e.g. {@code offer("distill")} where the self-distilled student is
-   * available. A menu item whose text starts with "Distill" counts as {@code distill} too.
+   * available. A "Distill…" button in the side panel or a menu item starting with "Distill" counts as
+   * {@code distill} too.
    */
   public void offer(String feature) {
     offered.add(feature);
@@ -131,6 +132,9 @@ public final class Teaching {
   /** Features this build offers that a lesson may mention. */
   Set<String> features() {
     Set<String> features = new HashSet<>(offered);
+    if (main.getLeft() != null && main.getLeft().lookup("#distillButton") != null) {
+      features.add("distill"); // the "Self-distilled registers" card's "Distill…"
+    }
     MenuBar bar = menuBar();
     if (bar != null) {
       for (Menu m : bar.getMenus()) {
