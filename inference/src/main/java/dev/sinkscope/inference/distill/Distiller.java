@@ -228,7 +228,11 @@ public final class Distiller {
         if (gradients != null) {
           gradients.put(p.canonical == null ? "registers.new" : p.canonical, Student.Param.host(grad));
         }
-        AdamW.Update u = adamW.step(p.value, grad, p.m, p.v, lr, t);
+        // Detached: a thread whose autograd mode is on (torch's default for new threads) would
+        // otherwise record the update, and the next backward would run into this step's freed graph.
+        NDArray current = p.value.stopGradient();
+        AdamW.Update u = adamW.step(current, grad, p.m, p.v, lr, t);
+        current.close();
         grad.close();
         p.value.close();
         p.m.close();
