@@ -89,6 +89,8 @@ public final class MainView {
   private final StackPane root = new StackPane();
   private final HelpOverlay help = new HelpOverlay();
   private final TabPane tabs = new TabPane();
+  private final javafx.beans.property.BooleanProperty sidePanelsShown =
+      new javafx.beans.property.SimpleBooleanProperty(this, "sidePanelsShown", true);
   private final Tab viewTab = new Tab("View");
   private final Tab compareTab = new Tab("Compare");
   private final Viewport viewport = new Viewport();
@@ -115,16 +117,25 @@ public final class MainView {
     BorderPane main = new BorderPane();
     main.setId("mainPane");
     main.setTop(menus());
-    main.setLeft(leftPanel());
+    ScrollPane left = leftPanel();
+    main.setLeft(left);
     main.setCenter(centre());
     ScrollPane inspector = new ScrollPane(new InspectorView(vm.viewer()));
+    inspector.setId("inspectorPanel");
     inspector.setFitToWidth(true);
-    inspector.setPrefWidth(340);
     inspector.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
     inspector.getStyleClass().add("side-panel");
     main.setRight(inspector);
+    // Side panels take a share of a small window and their full width on a large one, so the photo keeps
+    // the most room; View > "Side panels" (F9) hides both.
+    left.prefWidthProperty().bind(Bindings.max(240, Bindings.min(350, main.widthProperty().multiply(0.25))));
+    inspector.prefWidthProperty().bind(Bindings.max(230, Bindings.min(340, main.widthProperty().multiply(0.22))));
+    left.setMinWidth(Region.USE_PREF_SIZE);
+    inspector.setMinWidth(Region.USE_PREF_SIZE);
+    left.visibleProperty().bind(sidePanelsShown);
+    left.managedProperty().bind(left.visibleProperty());
     // The comparison needs the width; the inspector describes the single view.
-    inspector.visibleProperty().bind(compareTab.selectedProperty().not());
+    inspector.visibleProperty().bind(compareTab.selectedProperty().not().and(sidePanelsShown));
     inspector.managedProperty().bind(inspector.visibleProperty());
     main.setBottom(new VBox(new LayerBarView(vm.viewer(), playback), statusBar()));
     root.getChildren().addAll(main, help);
@@ -160,6 +171,11 @@ public final class MainView {
 
   public ErrorDialogs errors() {
     return errors;
+  }
+
+  /** Whether the left panel and the inspector are shown (View > Side panels, F9). */
+  public javafx.beans.property.BooleanProperty sidePanelsShownProperty() {
+    return sidePanelsShown;
   }
 
   public HelpOverlay help() {
@@ -256,7 +272,11 @@ public final class MainView {
     for (Quantity q : Quantity.values()) {
       view.getItems().add(item((q.ordinal() + 1) + "  " + q.label(), null, () -> vm.viewer().quantityProperty().set(q)));
     }
-    view.getItems().addAll(new SeparatorMenuItem(),
+    javafx.scene.control.CheckMenuItem panels = new javafx.scene.control.CheckMenuItem("Side panels");
+    panels.setId("sidePanelsItem");
+    panels.setAccelerator(new KeyCodeCombination(KeyCode.F9));
+    panels.selectedProperty().bindBidirectional(sidePanelsShown);
+    view.getItems().addAll(new SeparatorMenuItem(), panels,
         item("Toggle comparison", null, this::toggleCompare),
         item("Fit to window", null, viewport::reset),
         item("Run again", new KeyCodeCombination(KeyCode.F5), vm::rerun));
@@ -294,8 +314,6 @@ public final class MainView {
     box.getStyleClass().add("left-panel");
     ScrollPane scroll = new ScrollPane(box);
     scroll.setFitToWidth(true);
-    scroll.setPrefWidth(350);
-    scroll.setMinWidth(280);
     scroll.getStyleClass().add("side-panel");
     scroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
     return scroll;
@@ -332,9 +350,15 @@ public final class MainView {
     Button twin = new Button("+ registers");
     twin.setOnAction(e -> vm.openBundledModel(BundledAssets.PHANTOM_REGISTERS));
     twin.setTooltip(new Tooltip("The phantom's twin with 4 registers."));
-    HBox buttons = new HBox(6, open, phantom, twin);
-    HBox title = new HBox(8, name, badge);
+    // Flow panes: in a narrow panel a long model name pushes the badge, and the buttons, onto a new line
+    // instead of cutting them off.
+    javafx.scene.layout.FlowPane buttons = new javafx.scene.layout.FlowPane(6, 6, open, phantom, twin);
+    name.setWrapText(true);
+    name.setMinWidth(0);
+    badge.setMinWidth(Region.USE_PREF_SIZE);
+    javafx.scene.layout.FlowPane title = new javafx.scene.layout.FlowPane(8, 4, name, badge);
     title.setAlignment(Pos.CENTER_LEFT);
+    name.maxWidthProperty().bind(title.widthProperty());
     return new VBox(6, header("Model"), title, spec, buttons);
   }
 
@@ -706,7 +730,7 @@ public final class MainView {
     return file;
   }
 
-  private void showRealCheckpointHelp() {
+  javafx.scene.control.Alert showRealCheckpointHelp() {
     javafx.scene.control.Alert note = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.INFORMATION);
     note.initOwner(owner);
     note.setTitle("Sinkscope");
@@ -719,20 +743,24 @@ public final class MainView {
         + " to download one, use File > Open from hub… or run: java -jar sinkscope.jar download"
         + " facebook/dinov2-small."
         + " Pickle files (.bin, .pth) are never opened: use the repository's safetensors weights.");
-    note.getDialogPane().setPrefWidth(620);
+    WindowFit.dialog(note, 620);
     note.show();
+    return note;
   }
 
-  private void showPhantomNote() {
+  javafx.scene.control.Alert showPhantomNote() {
     javafx.scene.control.Alert note = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.INFORMATION);
     note.initOwner(owner);
     note.setTitle("Sinkscope");
     note.setHeaderText("The sink phantom");
+    // Blocks numbered from 1, as on the block slider.
     note.setContentText("The sink phantom is a hand-wired 8-block ViT (DINOv2 layout) whose register neurons"
-        + " (block 3) write a large vector into the flattest patches; blocks 4-8 attend to them. It shows the"
+        + " (in the MLP of block 4) write a large vector into the flattest patches; blocks 5-8 attend to them. It shows the"
         + " phenomenon on purpose; it is not a trained model. Its twin with registers gives register 0 the"
         + " payload instead of a patch.");
+    WindowFit.dialog(note);
     note.show();
+    return note;
   }
 
   private Node focusOwner() {

@@ -72,11 +72,18 @@ public final class CompareView extends BorderPane {
 
     setTop(controls(actions));
     BorderPane panels = panels();
-    HBox metrics = metrics();
-    metrics.setMinHeight(250);
+    panels.setMinHeight(300);
+    javafx.scene.layout.Pane metrics = metrics();
     VBox column = new VBox(panels, metrics);
     VBox.setVgrow(panels, Priority.ALWAYS);
-    setCenter(column);
+    // What cannot shrink scrolls: in a small window the pictures keep a usable size and the table and
+    // charts stay reachable below them instead of being pushed off the window.
+    javafx.scene.control.ScrollPane scroll = new javafx.scene.control.ScrollPane(column);
+    scroll.setId("compareScroll");
+    scroll.setFitToWidth(true);
+    scroll.setFitToHeight(true);
+    scroll.setHbarPolicy(javafx.scene.control.ScrollPane.ScrollBarPolicy.NEVER);
+    setCenter(scroll);
 
     vm.leftProperty().addListener(x -> showPanels());
     vm.rightProperty().addListener(x -> showPanels());
@@ -187,7 +194,8 @@ public final class CompareView extends BorderPane {
     return center;
   }
 
-  private HBox metrics() {
+  /** The table and the two charts: side by side when there is room, else the charts below the table. */
+  private javafx.scene.layout.Pane metrics() {
     TableView<MetricRow> table = new TableView<>(vm.metrics());
     table.setId("metricsTable");
     table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
@@ -196,15 +204,38 @@ public final class CompareView extends BorderPane {
     table.getColumns().add(column("Right", MetricRow::afterText, 80));
     table.getColumns().add(column("Δ (right − left)", MetricRow::deltaText, 120));
     table.setPrefHeight(240);
-    table.setMinWidth(560);
+    table.setMinHeight(240);
+    table.setPrefWidth(560);
+    table.setMinWidth(360);
     table.setPlaceholder(new Label("No comparison yet."));
     HBox.setHgrow(ratioChart, Priority.ALWAYS);
     HBox.setHgrow(sinkChart, Priority.ALWAYS);
+    HBox.setHgrow(table, Priority.SOMETIMES);
     ratioChart.setId("ratioChart");
     sinkChart.setId("sinkChart");
-    HBox box = new HBox(8, table, ratioChart, sinkChart);
+    HBox charts = new HBox(8);
+    charts.setMinWidth(0);
+    VBox box = new VBox(6);
     box.setPadding(new Insets(6, 10, 6, 10));
-    box.setPrefHeight(250);
+    HBox wide = new HBox(8);
+    Runnable arrange = () -> {
+      boolean roomy = box.getWidth() <= 0 || box.getWidth() >= 1000;
+      wide.getChildren().clear();
+      charts.getChildren().clear();
+      if (roomy) {
+        wide.getChildren().addAll(table, ratioChart, sinkChart);
+        box.getChildren().setAll(wide);
+      } else {
+        charts.getChildren().addAll(ratioChart, sinkChart);
+        box.getChildren().setAll(table, charts);
+      }
+    };
+    box.widthProperty().addListener((obs, old, now) -> {
+      if ((old.doubleValue() >= 1000) != (now.doubleValue() >= 1000) || old.doubleValue() <= 0) {
+        arrange.run();
+      }
+    });
+    arrange.run();
     return box;
   }
 
@@ -270,7 +301,8 @@ public final class CompareView extends BorderPane {
     chart.setAnimated(false);
     chart.setCreateSymbols(true);
     chart.setPrefHeight(240);
-    chart.setMinWidth(240);
+    chart.setMinHeight(220);
+    chart.setMinWidth(180);
     chart.getStyleClass().add("compare-chart");
     return chart;
   }
