@@ -128,8 +128,8 @@ public final class MainView {
     main.setRight(inspector);
     // Side panels take a share of a small window and their full width on a large one, so the photo keeps
     // the most room; View > "Side panels" (F9) hides both.
-    left.prefWidthProperty().bind(Bindings.max(240, Bindings.min(350, main.widthProperty().multiply(0.25))));
-    inspector.prefWidthProperty().bind(Bindings.max(230, Bindings.min(340, main.widthProperty().multiply(0.22))));
+    left.prefWidthProperty().bind(Bindings.max(272, Bindings.min(350, main.widthProperty().multiply(0.25))));
+    inspector.prefWidthProperty().bind(Bindings.max(252, Bindings.min(340, main.widthProperty().multiply(0.22))));
     left.setMinWidth(Region.USE_PREF_SIZE);
     inspector.setMinWidth(Region.USE_PREF_SIZE);
     left.visibleProperty().bind(sidePanelsShown);

@@ -176,13 +176,22 @@ class LayoutFitTest {
   /** Controls outside the scene and labels whose shown text is cut short. */
   static List<String> problemsIn(Scene scene) {
     List<String> out = new ArrayList<>();
-    walk(scene.getRoot(), scene, false, out);
+    walk(scene.getRoot(), scene, false, null, out);
     return out;
   }
 
-  private static void walk(Node node, Scene scene, boolean clipped, List<String> out) {
+  /**
+   * {@code clipped}: inside a scrolling or clipped container, where being off-window is not a fault;
+   * {@code panel}: the scene bounds of the nearest side panel that never scrolls sideways, which its
+   * content must not stick out of on the right.
+   */
+  private static void walk(Node node, Scene scene, boolean clipped, Bounds panel, List<String> out) {
     if (!node.isVisible() || node.getOpacity() == 0) {
       return;
+    }
+    if (node instanceof Labeled l && l.isWrapText() && l.getWidth() > 0 && l.getWidth() < 40
+        && l.getText() != null && l.getText().length() > 4) {
+      out.add("\"" + l.getText() + "\" wraps in a column " + (int) l.getWidth() + " px wide");
     }
     if (node instanceof Labeled l && isElided(l)) {
       out.add("\"" + l.getText() + "\" is shown as \"" + shownText(l) + "\" (" + describe(l) + ")");
@@ -196,11 +205,22 @@ class LayoutFitTest {
           + " window at " + (int) b.getMinX() + "," + (int) b.getMinY() + " " + (int) b.getWidth() + " x "
           + (int) b.getHeight());
     }
+    if (panel != null && (node instanceof Control || node instanceof Text) && b.getWidth() > 0
+        && b.getMaxX() > panel.getMaxX() + 1) {
+      out.add(describe(node) + " sticks out of its panel on the right by " + (int) (b.getMaxX() - panel.getMaxX())
+          + " px");
+    }
     boolean clipsChildren = clipped || node instanceof ScrollPane || node.getClip() != null
         || node.getStyleClass().contains("virtual-flow");
+    Bounds inner = panel;
+    // The scroll pane's viewport (without its scroll bar) of a panel that never scrolls sideways.
+    if (node.getStyleClass().contains("viewport") && node.getParent() instanceof ScrollPane sp
+        && sp.getHbarPolicy() == ScrollPane.ScrollBarPolicy.NEVER) {
+      inner = node.localToScene(node.getLayoutBounds());
+    }
     if (node instanceof Parent p) {
       for (Node child : p.getChildrenUnmodifiable()) {
-        walk(child, scene, clipsChildren, out);
+        walk(child, scene, clipsChildren, inner, out);
       }
     }
   }

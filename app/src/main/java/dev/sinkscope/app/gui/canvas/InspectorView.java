@@ -107,10 +107,13 @@ public final class InspectorView extends VBox {
       for (int i = 0; i < rows.size(); i++) {
         Label n = new Label(rows.get(i)[0]);
         n.getStyleClass().add("metric-name");
-        n.setMinWidth(Region.USE_PREF_SIZE);
+        // In a narrow inspector the names wrap; the values keep room for a number and its unit.
+        n.setWrapText(true);
+        n.setMinWidth(90);
         Label v = new Label();
         v.getStyleClass().add("metric-value");
         v.setWrapText(true);
+        v.setMinWidth(96);
         metrics.addRow(i, n, v);
         valueLabels.add(v);
       }
