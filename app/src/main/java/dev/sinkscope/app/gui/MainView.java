@@ -101,6 +101,8 @@ public final class MainView {
   private final javafx.event.EventHandler<KeyEvent> keyTyped = this::onKeyTyped;
   private Supplier<HubSettings> hubSettings = HubSettings::fromEnvironment;
   private HubDialog hubDialog;
+  private MenuBar menuBar;
+  private boolean menuJustClosed;
   private ExecutorService hubWorker;
   private SessionController sessions;
   private SessionReport.ModelOpener reportOpener =
@@ -284,7 +286,17 @@ public final class MainView {
     Menu helpMenu = new Menu("Help");
     helpMenu.getItems().addAll(item("Keyboard shortcuts", new KeyCodeCombination(KeyCode.F1), help::toggle),
         item("About the sink phantom", null, this::showPhantomNote));
-    return new MenuBar(file, view, helpMenu);
+    menuBar = new MenuBar(file, view, helpMenu);
+    for (Menu m : menuBar.getMenus()) {
+      m.showingProperty().addListener((obs, was, now) -> {
+        if (!now) {
+          // The Esc that closed the menu may reach the window after the menu is gone: it is still the menu's.
+          menuJustClosed = true;
+          javafx.application.Platform.runLater(() -> menuJustClosed = false);
+        }
+      });
+    }
+    return menuBar;
   }
 
   private ScrollPane leftPanel() {
@@ -464,6 +476,12 @@ public final class MainView {
     });
     compareTab.setContent(compare);
     compareTab.setId("compareTab");
+    // Opening the tab with nothing chosen compares before and after (as C does) instead of an empty page.
+    compareTab.selectedProperty().addListener((obs, was, now) -> {
+      if (now && vm.compare().modeProperty().get() == CompareTarget.Kind.NONE) {
+        vm.compare().modeProperty().set(CompareTarget.Kind.BEFORE_AFTER);
+      }
+    });
     vm.compare().activeProperty().bind(compareTab.selectedProperty());
     tabs.getTabs().addAll(viewTab, headsTab, blocksTab, compareTab);
     tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
@@ -499,6 +517,15 @@ public final class MainView {
     message.setId("statusMessage");
     message.textProperty().bind(vm.statusProperty());
     message.setMinWidth(0);
+    // Messages such as what a saved session leaves out must be read whole: they wrap, and the tooltip
+    // holds them too.
+    message.setWrapText(true);
+    Tooltip whole = new Tooltip();
+    whole.setWrapText(true);
+    whole.setMaxWidth(600);
+    whole.textProperty().bind(vm.statusProperty());
+    message.tooltipProperty().bind(Bindings.when(vm.statusProperty().isEmpty()).then((Tooltip) null)
+        .otherwise(whole));
     HBox.setHgrow(message, Priority.ALWAYS);
     message.setMaxWidth(Double.MAX_VALUE);
     Region gap = new Region();
@@ -521,6 +548,9 @@ public final class MainView {
       return; // menu accelerators
     }
     KeyCode code = e.getCode();
+    if (code == KeyCode.ESCAPE && (menuOpen() || menuJustClosed)) {
+      return; // Esc closes the menu and nothing else
+    }
     if (code == KeyCode.ESCAPE) {
       if (help.isVisible()) {
         help.setVisible(false);
@@ -582,6 +612,11 @@ public final class MainView {
         return;
     }
     e.consume();
+  }
+
+  /** Whether a menu of the menu bar is open (including its submenus). */
+  boolean menuOpen() {
+    return menuBar != null && menuBar.getMenus().stream().anyMatch(Menu::isShowing);
   }
 
   private void onKeyTyped(KeyEvent e) {

@@ -163,6 +163,24 @@ class LayoutFitTest {
     assertEquals(List.of(), onFx(() -> problemsIn(stage.getScene())));
   }
 
+  @Test
+  void theCompareTabOpensOnBeforeAfterAndSaysWhenBothSidesAreOnePass() throws Exception {
+    waitUntil("a picture", () -> !vm.busyProperty().get() && vm.viewer().renderedProperty().get() != null);
+    TabPane tabs = onFx(() -> (TabPane) stage.getScene().lookup("#centerTabs"));
+    onFx(() -> tabs.getSelectionModel().select(3));
+    waitUntil("both passes are shown", () -> !vm.busyProperty().get() && vm.compare().rightProperty().get() != null);
+
+    assertEquals(dev.sinkscope.app.gui.session.CompareTarget.Kind.BEFORE_AFTER,
+        onFx(() -> vm.compare().modeProperty().get()));
+    assertTrue(onFx(() -> vm.compare().noteProperty().get()).startsWith("No mitigation is on"));
+    assertTrue(onFx(() -> stage.getScene().lookup("#ratioChart").isVisible()));
+
+    onFx(() -> vm.mitigations().gateOnProperty().set(true));
+    waitUntil("the gated pass is compared", () -> !vm.busyProperty().get()
+        && vm.compare().rightPass() != null && !vm.compare().rightPass().mitigations().isEmpty());
+    assertEquals("", onFx(() -> vm.compare().noteProperty().get()));
+  }
+
   private static void settle() {
     for (int i = 0; i < 6; i++) {
       WaitForAsyncUtils.waitForFxEvents();

@@ -299,6 +299,28 @@ class MainViewModelTest {
   }
 
   @Test
+  void theDiscoveryMessageFitsTheSwitchAndGoesWithTheModel() throws Exception {
+    Path photos = Files.createDirectories(tmp.resolve("photos"));
+    Files.copy(Fixtures.coffee(), photos.resolve("a.png"));
+    NeuronDiscovery.Settings settings = new NeuronDiscovery.Settings(-1, 1.0, 10, false, -1, 0, 5, 0);
+
+    vm.discoverNeurons(photos, settings);
+    worker.runAll();
+    assertEquals("Register neurons found (5); switch test-time registers on to use them.",
+        vm.statusProperty().get());
+    vm.mitigations().ttrOnProperty().set(true);
+    worker.runAll();
+    assertEquals("", vm.statusProperty().get(), "the suggestion is done once the switch is on");
+
+    vm.discoverNeurons(photos, settings);
+    worker.runAll();
+    assertEquals("Register neurons found (5); test-time registers now use them.", vm.statusProperty().get());
+    vm.openModel(Fixtures.DINOV2_REGISTERS);
+    worker.runAll();
+    assertEquals("", vm.statusProperty().get(), "a message about one model does not outlive it");
+  }
+
+  @Test
   void aCancelledDiscoveryLeavesTheMapsAsTheyWere() throws Exception {
     Path photos = Files.createDirectories(tmp.resolve("photos"));
     Files.copy(Fixtures.coffee(), photos.resolve("a.png"));

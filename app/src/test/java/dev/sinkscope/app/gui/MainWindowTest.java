@@ -347,6 +347,22 @@ class MainWindowTest {
   }
 
   @Test
+  void escOnAnOpenMenuClosesTheMenuAndKeepsTheSelection(FxRobot robot) throws Exception {
+    waitForPicture();
+    robot.clickOn(settledPointOfPatch(6, 9));
+    waitUntil("the selection is shown", () -> vm.viewer().selectedPatchProperty().get() != null);
+
+    robot.clickOn("File");
+    waitUntil("the File menu is open", () -> view.menuOpen());
+    robot.type(KeyCode.ESCAPE);
+    waitUntil("the menu is closed", () -> !view.menuOpen());
+
+    assertNotNull(onFx(() -> vm.viewer().selectedPatchProperty().get()), "Esc on the menu kept the selection");
+    robot.type(KeyCode.ESCAPE);
+    waitUntil("a second Esc clears the selection", () -> vm.viewer().selectedPatchProperty().get() == null);
+  }
+
+  @Test
   void helpListsTheShortcuts(FxRobot robot) throws Exception {
     waitForPicture();
 

@@ -175,6 +175,10 @@ public final class CompareView extends BorderPane {
     }
     leftTitle.setMinWidth(0);
     rightTitle.setMinWidth(0);
+    leftTitle.setWrapText(true); // half a small window is narrower than "after · Patch norm · block 8 of 8"
+    rightTitle.setWrapText(true);
+    leftTitle.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+    rightTitle.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
     HBox sideBySide = new HBox(8, leftBox, rightBox);
     sideBySide.setId("sideBySide");
     sideBySide.visibleProperty().bind(vm.displayProperty().isEqualTo(CompareViewModel.Display.SIDE_BY_SIDE));
@@ -259,6 +263,8 @@ public final class CompareView extends BorderPane {
   private void fill(LineChart<Number, Number> chart, LayerProfile left, LayerProfile right,
       Function<LayerProfile, double[]> curve) {
     chart.getData().clear();
+    // No empty chart with a made-up block axis before there is anything to compare.
+    chart.setVisible(left != null && right != null);
     if (left == null || right == null) {
       return;
     }
@@ -304,6 +310,7 @@ public final class CompareView extends BorderPane {
     chart.setMinHeight(220);
     chart.setMinWidth(180);
     chart.getStyleClass().add("compare-chart");
+    chart.setVisible(false);
     return chart;
   }
 

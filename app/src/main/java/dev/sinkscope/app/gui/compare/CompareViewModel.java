@@ -243,7 +243,7 @@ public final class CompareViewModel {
     sharedScale.set(scale);
     sharedLegend.set(scale == null ? null : LegendRenderer.colorbar(viewer.colormap(), scale, quantity.label(),
         quantity.symbol(), LegendRenderer.Orientation.VERTICAL, 220, ViewerViewModel.LEGEND_STYLE));
-    note.set("");
+    note.set(samePassNote(shown, b));
     refreshDifference(a, b, mapA, mapB, photo);
     refreshWipe();
     List<MetricRow> rows = metricRows(a.report(), b.report(), block);
@@ -253,6 +253,13 @@ public final class CompareViewModel {
     metrics.setAll(rows);
     leftProfile.set(LayerProfile.of(a.report()));
     rightProfile.set(LayerProfile.of(b.report()));
+  }
+
+  /** Before/after with nothing switched on shows one pass twice: say so rather than show two equal pictures. */
+  static String samePassNote(ViewOutcome shown, AnalyzedPass after) {
+    boolean beforeAfter = shown != null && shown.request().compare().kind() == CompareTarget.Kind.BEFORE_AFTER;
+    return beforeAfter && after.mitigations().isEmpty() && !after.denoised()
+        ? "No mitigation is on, so before and after are the same pass. Switch one on in the left panel." : "";
   }
 
   private void refreshDifference(AnalyzedPass a, AnalyzedPass b, LayerMap mapA, LayerMap mapB, Raster photo) {
