@@ -88,6 +88,7 @@ public final class InspectorView extends VBox {
       row = metric(row, "Top sink", LayerMaps.tokenName(layout, s.topSinkToken()) + ", "
           + Format.number(s.topSinkRatio()) + "× uniform");
     }
+    row = metric(row, "Attention row sum (mean)", Format.number(RowSums.mean(pass.report(), s.block())));
     row = metric(row, "Massive activations", Integer.toString(s.massiveActivationCount()));
     var emergence = pass.report().emergence();
     metric(row, "Emergence block", emergence.found() ? Integer.toString(emergence.block()) : "none found");

@@ -3,6 +3,7 @@ package dev.sinkscope.app.gui.compare;
 import dev.sinkscope.app.gui.canvas.LayerMap;
 import dev.sinkscope.app.gui.canvas.LayerMaps;
 import dev.sinkscope.app.gui.canvas.LayerProfile;
+import dev.sinkscope.app.gui.canvas.RowSums;
 import dev.sinkscope.app.gui.canvas.RenderedView;
 import dev.sinkscope.app.gui.canvas.ViewerViewModel;
 import dev.sinkscope.app.gui.session.AnalyzedPass;
@@ -325,6 +326,7 @@ public final class CompareViewModel {
     rows.add(new MetricRow("CLS capture on registers" + at, sa.clsCaptureOnRegisters(), sb.clsCaptureOnRegisters(),
         true));
     rows.add(new MetricRow("Top sink, × uniform" + at, sa.topSinkRatio(), sb.topSinkRatio(), false));
+    rows.add(new MetricRow("Attention row sum, mean" + at, RowSums.mean(a, block), RowSums.mean(b, block), false));
     rows.add(new MetricRow("Sink mass on artifacts (all blocks)", wholePassSinkMass(a), wholePassSinkMass(b), true));
     return rows;
   }
