@@ -445,7 +445,44 @@ public final class MainView {
     kRow.setAlignment(Pos.CENTER_LEFT);
     kRow.visibleProperty().bind(vm.detectionRuleProperty().isEqualTo(DetectionRule.MEDIAN_RATIO));
     kRow.managedProperty().bind(kRow.visibleProperty());
-    return new VBox(6, header("Artifact rule"), rule, kRow);
+    // Rule A's τ: empty uses the model's preset (when there is one).
+    javafx.scene.control.TextField tau = new javafx.scene.control.TextField();
+    tau.setId("absoluteThreshold");
+    tau.setPrefColumnCount(7);
+    tau.setPromptText("preset");
+    tau.setTooltip(new Tooltip("Rule A flags patches whose norm is above τ at every block. Empty: the model's"
+        + " preset, if it has one."));
+    double initial = vm.absoluteThresholdProperty().get();
+    tau.setText(Double.isNaN(initial) ? "" : Double.toString(initial));
+    Label tauProblem = new Label();
+    tauProblem.getStyleClass().add("mitigation-problem");
+    tauProblem.setWrapText(true);
+    Runnable applyTau = () -> {
+      String text = tau.getText().trim();
+      try {
+        double v = text.isEmpty() ? Double.NaN : Double.parseDouble(text);
+        if (!Double.isNaN(v) && !(v > 0 && Double.isFinite(v))) {
+          tauProblem.setText("τ must be a positive number.");
+          return;
+        }
+        tauProblem.setText("");
+        vm.absoluteThresholdProperty().set(v);
+      } catch (NumberFormatException ex) {
+        tauProblem.setText("τ must be a number (or empty for the preset).");
+      }
+    };
+    tau.setOnAction(e -> applyTau.run());
+    tau.focusedProperty().addListener((obs, was, now) -> {
+      if (!now) {
+        applyTau.run();
+      }
+    });
+    HBox tauRow = new HBox(6, new Label("τ"), tau);
+    tauRow.setAlignment(Pos.CENTER_LEFT);
+    VBox tauBox = new VBox(4, tauRow, tauProblem);
+    tauBox.visibleProperty().bind(vm.detectionRuleProperty().isEqualTo(DetectionRule.ABSOLUTE));
+    tauBox.managedProperty().bind(tauBox.visibleProperty());
+    return new VBox(6, header("Artifact rule"), rule, kRow, tauBox);
   }
 
   private TabPane centre() {

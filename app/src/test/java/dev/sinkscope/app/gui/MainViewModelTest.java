@@ -274,6 +274,27 @@ class MainViewModelTest {
   }
 
   @Test
+  void ruleANotesShowOnlyWhileRuleAIsChosenAndItsTauApplies() {
+    vm.detectionRuleProperty().set(dev.sinkscope.inference.analysis.DetectionRule.ABSOLUTE);
+    worker.runAll();
+    var ruleA = outcome().primary().report();
+    assertTrue(dev.sinkscope.app.gui.canvas.ViewerViewModel.notesFor(ruleA).stream()
+        .anyMatch(n -> n.startsWith("rule A")), ruleA.notes().toString());
+
+    vm.absoluteThresholdProperty().set(5.0);
+    worker.runAll();
+    assertEquals(5.0, outcome().primary().report().options().detection().absoluteThreshold());
+
+    vm.detectionRuleProperty().set(dev.sinkscope.inference.analysis.DetectionRule.BIMODAL_SPLIT);
+    vm.absoluteThresholdProperty().set(Double.NaN);
+    worker.runAll();
+    var ruleD = outcome().primary().report();
+    assertTrue(ruleD.notes().stream().anyMatch(n -> n.startsWith("rule A")), "the analysis still notes it");
+    assertTrue(dev.sinkscope.app.gui.canvas.ViewerViewModel.notesFor(ruleD).stream()
+        .noneMatch(n -> n.startsWith("rule A")), "but the inspector does not show it under rule D");
+  }
+
+  @Test
   void thePhantomOffersItsPlantedCircuit() {
     NeuronMapChoice planted = MainViewModel.plantedCircuit(tmp);
 

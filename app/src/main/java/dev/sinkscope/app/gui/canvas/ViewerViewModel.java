@@ -486,4 +486,27 @@ public final class ViewerViewModel {
         return "No attention maps were captured.";
     }
   }
+
+  /**
+   * The analysis notes worth showing: those about rule A (its τ or missing preset) only while rule A
+   * is the chosen rule.
+   */
+  public static java.util.List<String> notesFor(dev.sinkscope.inference.analysis.AnalysisReport report) {
+    boolean ruleA = report.options().detection().rule() == dev.sinkscope.inference.analysis.DetectionRule.ABSOLUTE;
+    return report.notes().stream().filter(n -> ruleA || !n.startsWith("rule A")).toList();
+  }
+
+  /**
+   * Which pass and which tensor the inspector's block numbers describe, so they are not read as the
+   * picture's when the picture shows something else (the shift/flip average of the final features).
+   */
+  public static String blockSource(AnalyzedPass pass, int block) {
+    String tensor = "block " + block + " output of the " + (pass.mitigations().isEmpty() ? "" : "mitigated ")
+        + "single pass";
+    if (pass.denoised() && block == pass.blocks()) {
+      return "Numbers: " + tensor + " — not the shift/flip average of " + pass.finalFeatures().views()
+          + " views the picture shows.";
+    }
+    return "Numbers: " + tensor + ".";
+  }
 }
