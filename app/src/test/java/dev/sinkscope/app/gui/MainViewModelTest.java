@@ -295,6 +295,22 @@ class MainViewModelTest {
   }
 
   @Test
+  void aModelWithoutPreprocessorConfigSaysWhichPreprocessingItGets() throws Exception {
+    Path folder = Files.createDirectories(tmp.resolve("no-preprocessor"));
+    Files.copy(Fixtures.DINOV2.resolve("config.json"), folder.resolve("config.json"));
+    Files.copy(Fixtures.DINOV2.resolve("model.safetensors"), folder.resolve("model.safetensors"));
+    assertTrue(vm.modelProperty().get().warnings().stream().noneMatch(w -> w.startsWith("Preprocessing:")),
+        "a folder with preprocessor_config.json gets no note");
+
+    vm.openModel(folder);
+    worker.runAll();
+
+    String note = vm.modelProperty().get().warnings().stream().filter(w -> w.startsWith("Preprocessing:"))
+        .findFirst().orElseThrow(() -> new AssertionError(vm.modelProperty().get().warnings().toString()));
+    assertTrue(note.contains("no preprocessor_config.json in no-preprocessor"), note);
+  }
+
+  @Test
   void thePhantomOffersItsPlantedCircuit() {
     NeuronMapChoice planted = MainViewModel.plantedCircuit(tmp);
 

@@ -384,7 +384,9 @@ public final class InferenceService implements AutoCloseable {
       throw e;
     }
     ModelInfo info = new ModelInfo(location, folder, session.spec(), session.deviceDescription(),
-        session.warnings(), BundledAssets.isPhantom(folder));
+        ModelInfo.withPreprocessingNote(session.warnings(), folder, pipeline.config().notes() == null
+            || pipeline.config().notes().isBlank() ? pipeline.config().source() : pipeline.config().notes()),
+        BundledAssets.isPhantom(folder));
     loaded = new LoadedModel(info, session, pipeline);
     models.put(location, loaded);
     return loaded;
