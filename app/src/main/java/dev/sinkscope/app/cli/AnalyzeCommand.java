@@ -91,6 +91,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     ImageInput image = input.image != null ? ImageInput.photo(model, input.image) : ImageInput.pixels(input.pixels);
     FloatTensor pixels = image.pixels();
     try (ModelSession session = ModelSession.open(model, common.device)) {
+      image.fitting(session.spec().patchSize());
       out.println("model:  " + session.spec().summary());
       out.println("device: " + session.deviceDescription());
       session.warnings().forEach(w -> out.println("note:   " + w));

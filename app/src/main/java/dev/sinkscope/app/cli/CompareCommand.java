@@ -129,6 +129,7 @@ final class CompareCommand implements Callable<Integer> {
     ImageInput image = input.image != null ? ImageInput.photo(resolved.folder(), input.image)
         : ImageInput.pixels(input.pixels);
     try (ModelSession session = ModelSession.open(resolved.folder(), common.device)) {
+      image.fitting(session.spec().patchSize());
       MitigationStack stack = Mitigations.parse(mitigations, neurons, resolved.folder());
       stack.validate(session.spec());
       int block = picture.block(session.spec().numLayers());
