@@ -174,11 +174,26 @@ class LayoutFitTest {
         onFx(() -> vm.compare().modeProperty().get()));
     assertTrue(onFx(() -> vm.compare().noteProperty().get()).startsWith("No mitigation is on"));
     assertTrue(onFx(() -> stage.getScene().lookup("#ratioChart").isVisible()));
+    // The phantom with registers: its registers are listed under both pictures.
+    for (String side : List.of("#compareLeftChips", "#compareRightChips")) {
+      assertTrue(onFx(() -> ((Parent) stage.getScene().lookup(side)).getChildrenUnmodifiable().stream()
+          .anyMatch(n -> n instanceof Labeled l && l.getText().startsWith("reg"))), side + " shows the registers");
+    }
 
     onFx(() -> vm.mitigations().gateOnProperty().set(true));
     waitUntil("the gated pass is compared", () -> !vm.busyProperty().get()
         && vm.compare().rightPass() != null && !vm.compare().rightPass().mitigations().isEmpty());
     assertEquals("", onFx(() -> vm.compare().noteProperty().get()));
+  }
+
+  @Test
+  void pcaColoursDisableTheColourChoicesThatDoNothing() throws Exception {
+    waitUntil("a picture", () -> !vm.busyProperty().get() && vm.viewer().renderedProperty().get() != null);
+    assertTrue(onFx(() -> !stage.getScene().lookup("#colormapChoice").isDisabled()));
+    onFx(() -> vm.viewer().quantityProperty().set(dev.sinkscope.app.gui.canvas.Quantity.PCA_RGB));
+    for (String id : List.of("#colormapChoice", "#normalizationChoice", "#scaleAcrossBlocks")) {
+      assertTrue(onFx(() -> stage.getScene().lookup(id).isDisabled()), id + " is disabled for PCA colours");
+    }
   }
 
   private static void settle() {

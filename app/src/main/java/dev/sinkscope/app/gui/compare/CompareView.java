@@ -1,5 +1,6 @@
 package dev.sinkscope.app.gui.compare;
 
+import dev.sinkscope.app.gui.canvas.CanvasView;
 import dev.sinkscope.app.gui.canvas.FxImages;
 import dev.sinkscope.app.gui.canvas.LayerProfile;
 import dev.sinkscope.app.gui.canvas.RenderedView;
@@ -52,6 +53,8 @@ public final class CompareView extends BorderPane {
   private final ZoomPane singlePane = new ZoomPane(viewport);
   private final Label leftTitle = new Label();
   private final Label rightTitle = new Label();
+  private final javafx.scene.layout.FlowPane leftChips = new javafx.scene.layout.FlowPane(8, 4);
+  private final javafx.scene.layout.FlowPane rightChips = new javafx.scene.layout.FlowPane(8, 4);
   private final ImageView legend = new ImageView();
   private final ImageView differenceLegend = new ImageView();
   private final LineChart<Number, Number> ratioChart = chart("Patch-norm max / median");
@@ -161,8 +164,16 @@ public final class CompareView extends BorderPane {
   }
 
   private BorderPane panels() {
-    VBox leftBox = new VBox(4, leftTitle, leftPane);
-    VBox rightBox = new VBox(4, rightTitle, rightPane);
+    leftChips.setId("compareLeftChips");
+    rightChips.setId("compareRightChips");
+    for (javafx.scene.layout.FlowPane chips : List.of(leftChips, rightChips)) {
+      chips.getStyleClass().add("token-strip");
+      chips.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+    }
+    // The off-grid tokens (CLS, registers, test-time registers) under each side: a register that takes
+    // most of the attention has no place on the photo and would be invisible otherwise.
+    VBox leftBox = new VBox(4, leftTitle, leftPane, leftChips);
+    VBox rightBox = new VBox(4, rightTitle, rightPane, rightChips);
     VBox.setVgrow(leftPane, Priority.ALWAYS);
     VBox.setVgrow(rightPane, Priority.ALWAYS);
     HBox.setHgrow(leftBox, Priority.ALWAYS);
@@ -250,6 +261,8 @@ public final class CompareView extends BorderPane {
     rightPane.imageProperty().set(b == null ? null : FxImages.toImage(b.picture()));
     leftTitle.setText(a == null ? "" : a.caption());
     rightTitle.setText(b == null ? "" : b.caption());
+    leftChips.getChildren().setAll(a == null ? List.of() : CanvasView.chipNodes(a.chips()));
+    rightChips.getChildren().setAll(b == null ? List.of() : CanvasView.chipNodes(b.chips()));
     Raster single = vm.displayProperty().get() == CompareViewModel.Display.WIPE ? vm.wipedProperty().get()
         : vm.displayProperty().get() == CompareViewModel.Display.DIFFERENCE ? vm.differenceProperty().get() : null;
     singlePane.imageProperty().set(single == null ? null : FxImages.toImage(single));
