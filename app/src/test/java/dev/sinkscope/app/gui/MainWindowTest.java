@@ -288,7 +288,7 @@ class MainWindowTest {
 
     assertTrue(onFx(() -> robot.lookup("#centerTabs").queryAs(TabPane.class).getSelectionModel().getSelectedItem()
         .getText()).equals("Compare"));
-    assertEquals(8, (int) onFx(() -> robot.lookup("#metricsTable").queryAs(TableView.class).getItems().size()));
+    assertEquals(9, (int) onFx(() -> robot.lookup("#metricsTable").queryAs(TableView.class).getItems().size())); // with the row-sum readout
     assertTrue(text(robot, "#compareLeftTitle").startsWith("before"));
     assertTrue(text(robot, "#compareRightTitle").startsWith("after"));
 

@@ -66,6 +66,7 @@ public final class MitigationsView extends VBox {
 
   private static VBox testTimeRegisters(MitigationsViewModel vm, Actions actions) {
     ToggleSwitch on = toggle("ttrSwitch", "Test-time registers", vm.ttrOnProperty());
+    on.disableProperty().bind(vm.ttrApplicableProperty().not());
     ComboBox<NeuronMapChoice> map = new ComboBox<>(vm.neuronMaps());
     map.setId("neuronMapChoice");
     map.valueProperty().bindBidirectional(vm.neuronMapProperty());
@@ -85,8 +86,8 @@ public final class MitigationsView extends VBox {
       protected void updateItem(NeuronMapChoice item, boolean empty) {
         super.updateItem(item, empty);
         setText(null);
-        text.setText(empty || item == null ? "" : item.toString());
-        setGraphic(empty || item == null ? null : text);
+        text.setText(empty || item == null ? "none — discover or load one" : item.toString());
+        setGraphic(text);
       }
     });
     map.setTooltip(new Tooltip("Register neurons: MLP units whose activation is moved into the extra token."));

@@ -1,6 +1,8 @@
 package dev.sinkscope.app.gui.mitigations;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,11 +49,37 @@ class MitigationsViewModelTest {
   }
 
   @Test
+  void aModelNoMapFitsStartsOnNoneWithoutRedTextAndTheSwitchOff() {
+    // The published DINOv2 ViT-L map (blocks 12-17) does not fit the tiny 4-block model.
+    assertNull(vm.neuronMapProperty().get());
+    assertEquals(MitigationsViewModel.NO_MAP, vm.ttrDescriptionProperty().get());
+    assertEquals("", vm.ttrProblemProperty().get(), "nothing red before the user did anything");
+    assertFalse(vm.ttrApplicableProperty().get());
+
+    vm.ttrOnProperty().set(true);
+    assertFalse(vm.ttrOnProperty().get(), "the switch stays off while nothing can be applied");
+    assertEquals(MitigationStack.NONE, vm.stackProperty().get());
+
+    vm.addNeuronMap(new NeuronMapChoice("fixture", Fixtures.ttrNeurons()));
+    assertTrue(vm.ttrApplicableProperty().get());
+  }
+
+  @Test
   void aMapForAnotherModelIsExplainedAndLeftOut() {
-    vm.ttrOnProperty().set(true); // the published DINOv2 ViT-L map: blocks 12-17
+    vm.neuronMapProperty().set(vm.neuronMaps().get(0)); // the user picks the published ViT-L map
+    vm.ttrOnProperty().set(true);
 
     assertEquals(MitigationStack.NONE, vm.stackProperty().get());
+    assertFalse(vm.ttrOnProperty().get());
     assertTrue(vm.ttrProblemProperty().get().startsWith("Does not fit this model: "), vm.ttrProblemProperty().get());
+  }
+
+  @Test
+  void aNewModelKeepsAFittingMapAndDropsOneThatDoesNotFit() {
+    NeuronMapChoice fixture = new NeuronMapChoice("fixture", Fixtures.ttrNeurons());
+    vm.addNeuronMap(fixture);
+    vm.modelProperty().set(tinyWithRegisters);
+    assertSame(fixture, vm.neuronMapProperty().get(), "the tiny map fits its twin with registers too");
   }
 
   @Test
