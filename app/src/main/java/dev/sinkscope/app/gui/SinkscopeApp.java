@@ -1,5 +1,6 @@
 package dev.sinkscope.app.gui;
 
+import dev.sinkscope.app.CrashLog;
 import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.inference.session.ModelSession;
@@ -43,6 +44,8 @@ public final class SinkscopeApp extends Application {
     vm = new MainViewModel(listener -> InferenceService.start(folder -> ModelSession.open(folder, device),
         Platform::runLater, listener), BundledAssets.standard(), prefs, io, Platform::runLater);
     MainView view = new MainView(vm, stage, new FileDialogs.Native());
+    CrashLog.install((line, error) -> Platform.runLater(() -> view.errors().show(
+        new UserError("Unexpected error", line, UserError.stackTrace(error)))));
     Scene scene = createScene(view);
     stage.setScene(scene);
     stage.titleProperty().bind(vm.titleProperty());
