@@ -349,6 +349,10 @@ public final class ViewerViewModel {
     } else if (pass.finalFeatures() != null) {
       note = denoisingNote(pass, LayerMaps.showsFinalFeatures(pass, what, b));
     }
+    String crop = cropNote(geometry);
+    if (!crop.isEmpty()) {
+      note = note.isEmpty() ? crop : note + "\n" + crop;
+    }
     if (map != null && map.isRgb()) {
       layers.add(new OverlayLayer.PcaRgb(map.rgb(), upsampling, opacity.get()));
     } else if (map != null) {
@@ -508,5 +512,24 @@ public final class ViewerViewModel {
           + " views the picture shows.";
     }
     return "Numbers: " + tensor + ".";
+  }
+
+  /**
+   * Says what share of the photo the model sees when its preprocessing crops most of it away (a
+   * panorama under a centre crop); empty when it sees at least half of it, as for ordinary 3:2 and
+   * square photos under a resize-then-crop.
+   */
+  public static String cropNote(dev.sinkscope.render.PreprocessGeometry g) {
+    if (g == null) {
+      return "";
+    }
+    java.awt.Rectangle seen = g.visibleOriginalPixels();
+    double share = (double) seen.width * seen.height / ((double) g.originalWidth() * g.originalHeight());
+    if (share >= 0.5) {
+      return "";
+    }
+    return String.format(java.util.Locale.ROOT, "The model sees only the centre %.0f %% of this %d x %d photo"
+        + " (its preprocessing crops it); the rest is not analysed.", 100 * share, g.originalWidth(),
+        g.originalHeight());
   }
 }
