@@ -16,7 +16,7 @@ public final class FileKinds {
 
   /**
    * Why {@code path} is not a readable regular file although an entry of that name exists, e.g.
-   * "is a named pipe (FIFO), not a file"; empty when it is a regular file or does not exist at all.
+   * "is a named pipe (FIFO), not a regular file"; empty when it is a regular file or does not exist at all.
    */
   public static Optional<String> notARegularFile(Path path) {
     if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS) || Files.isRegularFile(path)) {
@@ -29,12 +29,12 @@ public final class FileKinds {
       } catch (IOException e) {
         target = "an unreadable target";
       }
-      return Optional.of("is a broken symbolic link (to " + target + ", which does not exist)");
+      return Optional.of("is a broken symbolic link (to " + target + ", which does not exist), not a regular file");
     }
     if (Files.isDirectory(path)) {
-      return Optional.of("is a folder, not a file");
+      return Optional.of("is a folder, not a regular file");
     }
-    return Optional.of("is " + special(path) + ", not a file");
+    return Optional.of("is " + special(path) + ", not a regular file");
   }
 
   private static String special(Path path) {

@@ -33,7 +33,7 @@ class FileKindsTest {
     Path folder = folderWithConfig();
     Files.createDirectory(folder.resolve("model.safetensors"));
     String message = refusal(folder);
-    assertTrue(message.endsWith("model.safetensors: is a folder, not a file"), message);
+    assertTrue(message.endsWith("model.safetensors: is a folder, not a regular file"), message);
   }
 
   @Test
@@ -42,7 +42,7 @@ class FileKindsTest {
     Files.createSymbolicLink(folder.resolve("model.safetensors"), tmp.resolve("gone.safetensors"));
     String message = refusal(folder);
     assertTrue(message.contains("model.safetensors: is a broken symbolic link (to "), message);
-    assertTrue(message.contains("gone.safetensors, which does not exist)"), message);
+    assertTrue(message.contains("gone.safetensors, which does not exist), not a regular file"), message);
   }
 
   @Test
@@ -57,18 +57,18 @@ class FileKindsTest {
     }
     assumeTrue(made, "mkfifo is not available");
     String message = refusal(folder);
-    assertTrue(message.endsWith("model.safetensors: is a named pipe (FIFO), not a file"), message);
+    assertTrue(message.endsWith("model.safetensors: is a named pipe (FIFO), not a regular file"), message);
   }
 
   @Test
   void aCharacterDeviceAsConfig() throws Exception {
     Path devNull = Path.of("/dev/null");
     assumeTrue(Files.exists(devNull), "no /dev/null here");
-    assertEquals(Optional.of("is a character device, not a file"), FileKinds.notARegularFile(devNull));
+    assertEquals(Optional.of("is a character device, not a regular file"), FileKinds.notARegularFile(devNull));
     Path folder = Files.createDirectories(tmp.resolve("linked"));
     Files.createSymbolicLink(folder.resolve("config.json"), devNull);
     String message = refusal(folder);
-    assertTrue(message.endsWith("config.json: is a character device, not a file"), message);
+    assertTrue(message.endsWith("config.json: is a character device, not a regular file"), message);
   }
 
   @Test

@@ -410,7 +410,9 @@ public final class MitigationsViewModel {
   }
 
   private Mitigation buildGate() {
-    return new HeadGate((float) gateValue.get(), BlockRange.parse(gateBlocks.get()), HeadSet.parse(gateHeads.get()));
+    // The slider's value to the two decimals its label shows, so label, description and spec agree.
+    float g = (float) (Math.round(gateValue.get() * 100) / 100.0);
+    return new HeadGate(g, BlockRange.parse(gateBlocks.get()), HeadSet.parse(gateHeads.get()));
   }
 
   /** What the parameter field means for {@code kind}, for its label. */

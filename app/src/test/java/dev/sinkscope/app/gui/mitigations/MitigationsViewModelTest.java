@@ -1,10 +1,10 @@
 package dev.sinkscope.app.gui.mitigations;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sinkscope.app.gui.Fixtures;
@@ -114,6 +114,16 @@ class MitigationsViewModelTest {
     AttentionNormalizer n = assertInstanceOf(AttentionNormalizer.class, vm.stackProperty().get().mitigations().get(0));
     assertEquals("attn:kind=virtual-sink,beta=-2.0,layers=1-3,heads=0;2", n.spec());
     assertTrue(vm.normalizerDescriptionProperty().get().contains("inference-time substitution"));
+  }
+
+  @Test
+  void theGateUsesTheValueItsLabelShows() {
+    vm.gateValueProperty().set(0.5533981);
+    vm.gateOnProperty().set(true);
+
+    HeadGate gate = assertInstanceOf(HeadGate.class, vm.stackProperty().get().mitigations().get(0));
+    assertTrue(gate.description().contains("g = 0.55 "), gate.description());
+    assertTrue(vm.gateDescriptionProperty().get().contains("g = 0.55 "), vm.gateDescriptionProperty().get());
   }
 
   @Test
