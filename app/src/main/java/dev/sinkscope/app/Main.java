@@ -1,6 +1,7 @@
 package dev.sinkscope.app;
 
 import dev.sinkscope.app.cli.SinkscopeCommand;
+import dev.sinkscope.app.runtime.RuntimeSettings;
 
 /** Entry point of the runnable jar: no arguments opens the GUI, a subcommand runs the CLI. */
 public final class Main {

@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sinkscope.app.report.HeatmapExport;
 import dev.sinkscope.app.report.ImageInput;
-import dev.sinkscope.inference.analysis.Analyzer;
 import dev.sinkscope.inference.engine.CancellationToken;
-import dev.sinkscope.inference.engine.CaptureOptions;
 import dev.sinkscope.inference.engine.ProgressListener;
 import dev.sinkscope.inference.mitigation.MitigationStack;
+import dev.sinkscope.inference.pipeline.InspectionPipeline;
 import dev.sinkscope.inference.report.HeadSelection;
 import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
@@ -90,7 +89,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     Path model = resolved.folder();
     ImageInput image = input.image != null ? ImageInput.photo(model, input.image) : ImageInput.pixels(input.pixels);
     FloatTensor pixels = image.pixels();
-    try (ModelSession session = ModelSession.open(model, common.device)) {
+    try (InspectionPipeline pipeline = InspectionPipeline.open(model, common.device)) {
+      pipeline.capture(common.capture);
+      ModelSession session = pipeline.session();
       image.fitting(session.spec().patchSize());
       out.println("model:  " + session.spec().summary());
       out.println("device: " + session.deviceDescription());
@@ -101,8 +102,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       for (var m : stack.mitigations()) {
         out.println("mitigation: " + m.spec() + " [" + m.provenance().label() + "]");
       }
-      ForwardResult result = session.forward().run(pixels, stack.hooks(session.spec()), CaptureOptions.DEFAULT,
-          CancellationToken.NONE, ProgressListener.NONE);
+      ForwardResult result = pipeline.run(pixels, stack, CancellationToken.NONE, ProgressListener.NONE);
       out.printf("forward + capture: %.1f ms, %d tokens, %d blocks%n", (System.nanoTime() - t0) / 1e6,
           result.layout().totalTokens(), result.blocks());
       AnalyzeReport report = AnalyzeReport.of(result, session.deviceDescription());
@@ -128,8 +128,8 @@ final class AnalyzeCommand implements Callable<Integer> {
         int block = picture.block(result.blocks());
         HeadSelection head = picture.headSelection();
         head.validate(result.spec().numHeads());
-        HeatmapExport.write(png, resolved.displayName(), image, result, Analyzer.analyze(result,
-            AnalysisSettings.defaults()), stack, block, picture.quantity(), head, picture.patch(), picture.colormap(),
+        HeatmapExport.write(png, resolved.displayName(), image, pipeline.attention(result, stack),
+            pipeline.analyse(result, stack, AnalysisSettings.defaults()).report(), stack, block, picture.quantity(), head, picture.patch(), picture.colormap(),
             picture.normalization());
         out.println("png:    " + png);
       }

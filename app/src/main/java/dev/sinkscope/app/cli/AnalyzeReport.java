@@ -37,17 +37,23 @@ record AnalyzeReport(ModelSpec model, String device, InputInfo input, List<Layer
       Double rowMin = null;
       Double rowMean = null;
       Double rowMax = null;
-      if (c.attention() != null) {
+      if (c.hasAttention()) {
+        // row sums per head and query: from the kept map, or the [H, T] row sums of the summary
+        float[] sums = c.attention() == null ? c.summary().rowSums() : null;
         int t = c.tokens();
-        float[] a = c.attention().data();
+        float[] a = c.attention() == null ? null : c.attention().data();
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         double total = 0;
-        int rows = a.length / t;
+        int rows = a == null ? sums.length : a.length / t;
         for (int r = 0; r < rows; r++) {
           double sum = 0;
-          for (int k = 0; k < t; k++) {
-            sum += a[r * t + k];
+          if (a == null) {
+            sum = sums[r];
+          } else {
+            for (int k = 0; k < t; k++) {
+              sum += a[r * t + k];
+            }
           }
           lo = Math.min(lo, sum);
           hi = Math.max(hi, sum);

@@ -3,7 +3,7 @@ package dev.sinkscope.app.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sinkscope.app.RuntimeSettings;
+import dev.sinkscope.app.runtime.RuntimeSettings;
 import dev.sinkscope.inference.analysis.QuerySet;
 import dev.sinkscope.inference.bench.BenchChart;
 import dev.sinkscope.inference.bench.BenchReport;
@@ -17,13 +17,13 @@ import dev.sinkscope.inference.bench.TorchReference;
 import dev.sinkscope.inference.bench.VitSize;
 import dev.sinkscope.inference.engine.CancellationToken;
 import dev.sinkscope.inference.engine.CaptureOptions;
-import dev.sinkscope.inference.engine.CapturedAttention;
 import dev.sinkscope.inference.engine.Devices;
 import dev.sinkscope.inference.engine.ForwardHooks;
 import dev.sinkscope.inference.engine.Precision;
 import dev.sinkscope.inference.engine.ProgressListener;
 import dev.sinkscope.inference.engine.VitForward;
 import dev.sinkscope.inference.engine.VitModel;
+import dev.sinkscope.inference.pipeline.CapturedAttention;
 import dev.sinkscope.inference.model.Checkpoint;
 import dev.sinkscope.inference.model.CheckpointReader;
 import dev.sinkscope.inference.result.FloatTensor;
@@ -222,7 +222,7 @@ public final class BenchCommand implements Callable<Integer> {
         BenchReport.Row row;
         try (ModelSession session = ModelSession.open(folder, common.device)) {
           device = session.deviceDescription();
-          int tokens = session.spec().tokenLayout(resolution, resolution).totalTokens();
+          int tokens = dev.sinkscope.inference.result.TokenLayout.of(session.spec(), resolution, resolution).totalTokens();
           long fullBytes = CaptureOptions.fullMapBytes(session.spec().numLayers(), session.spec().numHeads(), tokens);
           boolean fullFits = Runtime.getRuntime().maxMemory() > 2.5 * fullBytes + (512L << 20);
           double estimate = InferenceBenchmark.warmUp(session, pixels, 3, 5000, fullFits);
@@ -431,7 +431,7 @@ public final class BenchCommand implements Callable<Integer> {
       long start = System.nanoTime();
       forward.run(pixels, ForwardHooks.NONE, CaptureOptions.DEFAULT, CancellationToken.NONE, ProgressListener.NONE);
       double estimate = (System.nanoTime() - start) / 1e6;
-      int tokens = model.spec().tokenLayout(pixels.dim(2), pixels.dim(3)).totalTokens();
+      int tokens = dev.sinkscope.inference.result.TokenLayout.of(model.spec(), pixels.dim(2), pixels.dim(3)).totalTokens();
       boolean fullFits = Runtime.getRuntime().maxMemory()
           > 2.5 * CaptureOptions.fullMapBytes(model.spec().numLayers(), model.spec().numHeads(), tokens) + (512L << 20);
       double slowdown = MachineLoad.awaitQuiet(quietThreshold, quietWaitSeconds * 1000);

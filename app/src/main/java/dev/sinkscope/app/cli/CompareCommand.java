@@ -7,18 +7,17 @@ import dev.sinkscope.app.report.ImageInput;
 import dev.sinkscope.app.report.Pictures;
 import dev.sinkscope.inference.analysis.AnalysisOptions;
 import dev.sinkscope.inference.analysis.AnalysisReport;
-import dev.sinkscope.inference.analysis.Analyzer;
 import dev.sinkscope.inference.engine.CancellationToken;
-import dev.sinkscope.inference.engine.CaptureOptions;
 import dev.sinkscope.inference.engine.ProgressListener;
 import dev.sinkscope.inference.mitigation.MitigationStack;
+import dev.sinkscope.inference.pipeline.Inspection;
+import dev.sinkscope.inference.pipeline.InspectionPipeline;
 import dev.sinkscope.inference.report.HeadSelection;
 import dev.sinkscope.inference.report.LayerComparison;
 import dev.sinkscope.inference.report.LayerMetrics;
 import dev.sinkscope.inference.report.MetricsCsv;
 import dev.sinkscope.inference.report.Quantity;
 import dev.sinkscope.inference.result.ForwardResult;
-import dev.sinkscope.inference.session.IncrementalRunner;
 import dev.sinkscope.inference.session.ModelSession;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -119,6 +118,14 @@ final class CompareCommand implements Callable<Integer> {
     return worst;
   }
 
+  /** {@code inspection} when its pass is finite; otherwise a clear error naming the pass and the first bad value. */
+  static Inspection finite(Inspection inspection, String which) {
+    if (!inspection.finite()) {
+      throw new IllegalStateException("the pass " + which + " is not finite: " + inspection.health().describe());
+    }
+    return inspection;
+  }
+
   @Override
   public Integer call() throws Exception {
     picture.validate();
@@ -128,20 +135,22 @@ final class CompareCommand implements Callable<Integer> {
     ModelResolver.Resolved resolved = new ModelResolver(root.context(), spec.commandLine().getErr()).resolve(model);
     ImageInput image = input.image != null ? ImageInput.photo(resolved.folder(), input.image)
         : ImageInput.pixels(input.pixels);
-    try (ModelSession session = ModelSession.open(resolved.folder(), common.device)) {
+    try (InspectionPipeline pipeline = InspectionPipeline.open(resolved.folder(), common.device)) {
+      pipeline.capture(common.capture);
+      ModelSession session = pipeline.session();
       image.fitting(session.spec().patchSize());
       MitigationStack stack = Mitigations.parse(mitigations, neurons, resolved.folder());
       stack.validate(session.spec());
       int block = picture.block(session.spec().numLayers());
       HeadSelection head = picture.headSelection();
       head.validate(session.spec().numHeads());
-      IncrementalRunner runner = new IncrementalRunner(session);
-      ForwardResult before = runner.run(image.pixels(), MitigationStack.NONE, CaptureOptions.DEFAULT,
-          CancellationToken.NONE, ProgressListener.NONE);
-      ForwardResult after = runner.run(image.pixels(), stack, CaptureOptions.DEFAULT, CancellationToken.NONE,
-          ProgressListener.NONE);
-      AnalysisReport beforeReport = Analyzer.analyze(before, options);
-      AnalysisReport afterReport = Analyzer.analyze(after, options);
+      Inspection beforePass = finite(pipeline.inspect(image.pixels(), MitigationStack.NONE, options,
+          CancellationToken.NONE, ProgressListener.NONE), "without mitigations");
+      Inspection afterPass = finite(pipeline.inspect(image.pixels(), stack, options, CancellationToken.NONE,
+          ProgressListener.NONE), "with " + stack.spec());
+      ForwardResult before = beforePass.result();
+      AnalysisReport beforeReport = beforePass.report();
+      AnalysisReport afterReport = afterPass.report();
       List<LayerMetrics> b = LayerMetrics.of(beforeReport);
       List<LayerMetrics> a = LayerMetrics.of(afterReport);
       List<LayerComparison> rows = LayerComparison.of(b, a);
@@ -171,8 +180,8 @@ final class CompareCommand implements Callable<Integer> {
         String label = quantity.label() + " (block " + block + ")";
         String afterTitle = "with " + stack.spec();
         Pictures.Picture p = Pictures.beforeAfter(heading(resolved.displayName(), block, session.spec().numLayers(), quantity, head),
-            image, Grids.of(quantity, before, beforeReport, block, head, picture.patch()),
-            Grids.of(quantity, after, afterReport, block, head, picture.patch()), "no mitigation",
+            image, Grids.of(quantity, beforePass.attention(), beforeReport, block, head, picture.patch()),
+            Grids.of(quantity, afterPass.attention(), afterReport, block, head, picture.patch()), "no mitigation",
             afterTitle, picture.colormap(), picture.normalization(), label);
         Pictures.write(p.raster(), Pictures.metadata(resolved.displayName(), blockText(block, session.spec()
                 .numLayers()), quantity.perHead() ? head.toString() : "n/a", quantity.label() + " before/after",

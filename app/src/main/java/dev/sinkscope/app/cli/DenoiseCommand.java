@@ -5,16 +5,16 @@ import dev.sinkscope.app.report.Pictures;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sinkscope.inference.analysis.AnalysisReport;
-import dev.sinkscope.inference.analysis.Analyzer;
 import dev.sinkscope.inference.analysis.GridPosition;
 import dev.sinkscope.inference.engine.CancellationToken;
-import dev.sinkscope.inference.engine.CaptureOptions;
 import dev.sinkscope.inference.engine.ProgressListener;
+import dev.sinkscope.inference.mitigation.MitigationStack;
 import dev.sinkscope.inference.mitigation.ShiftFlipDenoiser;
+import dev.sinkscope.inference.pipeline.Inspection;
+import dev.sinkscope.inference.pipeline.InspectionPipeline;
 import dev.sinkscope.inference.preprocess.PreprocessConfig;
 import dev.sinkscope.inference.preprocess.PreprocessPipeline;
 import dev.sinkscope.inference.result.FloatTensor;
-import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.session.ModelSession;
 import dev.sinkscope.render.Colormaps;
 import dev.sinkscope.render.Marker;
@@ -88,7 +88,9 @@ final class DenoiseCommand implements Callable<Integer> {
       // a white pixel after normalisation fills what a shifted view does not cover
       fill[c] = config.doNormalize() ? (float) ((1 - config.mean()[c]) / config.std()[c]) : 1f;
     }
-    try (ModelSession session = ModelSession.open(resolved.folder(), common.device)) {
+    try (InspectionPipeline pipeline = InspectionPipeline.open(resolved.folder(), common.device)) {
+      pipeline.capture(common.capture);
+      ModelSession session = pipeline.session();
       int p = session.spec().patchSize();
       int rows = input.pixels().dim(2) / p;
       int cols = input.pixels().dim(3) / p;
@@ -117,9 +119,12 @@ final class DenoiseCommand implements Callable<Integer> {
         change[i] = (float) Math.sqrt(diff);
         cosine[i] = (float) (dot / Math.max(Math.sqrt(na * nb), 1e-12));
       }
-      ForwardResult baseline = session.run(input.pixels(), CaptureOptions.DEFAULT, CancellationToken.NONE,
-          ProgressListener.NONE);
-      AnalysisReport report = Analyzer.analyze(baseline, AnalysisSettings.defaults());
+      Inspection baseline = pipeline.inspect(input.pixels(), MitigationStack.NONE, AnalysisSettings.defaults(),
+          CancellationToken.NONE, ProgressListener.NONE);
+      if (!baseline.finite()) {
+        throw new IllegalStateException("the pass is not finite: " + baseline.health().describe());
+      }
+      AnalysisReport report = baseline.report();
       List<GridPosition> artifacts = report.norms().get(report.norms().size() - 1).artifacts().positions();
       boolean[] isArtifact = new boolean[rows * cols];
       artifacts.forEach(g -> isArtifact[g.row() * cols + g.col()] = true);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sinkscope.inference.engine.CancellationToken;
 import dev.sinkscope.inference.mitigation.NeuronDiscovery;
 import dev.sinkscope.inference.model.ModelSpec;
+import dev.sinkscope.inference.pipeline.InspectionPipeline;
 import dev.sinkscope.inference.preprocess.ImageLoadException;
 import dev.sinkscope.inference.preprocess.PreprocessPipeline;
 import dev.sinkscope.inference.result.FloatTensor;
@@ -88,7 +89,9 @@ final class DiscoverNeuronsCommand implements Callable<Integer> {
     ModelResolver.Resolved resolved = new ModelResolver(root.context(), err).resolve(model);
     List<Path> files = ImageFolder.list(images, root.context());
     PreprocessPipeline pipeline = PreprocessPipeline.forModelFolder(resolved.folder());
-    try (ModelSession session = ModelSession.open(resolved.folder(), common.device)) {
+    try (InspectionPipeline inspection = InspectionPipeline.over(ModelSession.open(resolved.folder(), common.device),
+        pipeline)) {
+      ModelSession session = inspection.session();
       Chosen chosen = settings(resolved.folder(), session.spec());
       NeuronDiscovery.Settings s = chosen.settings();
       int used = Math.min(s.maxImages(), files.size());

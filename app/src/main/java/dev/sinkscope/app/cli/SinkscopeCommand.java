@@ -1,6 +1,6 @@
 package dev.sinkscope.app.cli;
 
-import dev.sinkscope.app.Version;
+import dev.sinkscope.app.runtime.Version;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;

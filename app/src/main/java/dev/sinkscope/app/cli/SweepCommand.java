@@ -3,17 +3,14 @@ package dev.sinkscope.app.cli;
 import dev.sinkscope.app.report.Mitigations;
 import dev.sinkscope.inference.analysis.AnalysisOptions;
 import dev.sinkscope.inference.analysis.AnalysisReport;
-import dev.sinkscope.inference.analysis.Analyzer;
 import dev.sinkscope.inference.engine.CancellationToken;
-import dev.sinkscope.inference.engine.CaptureOptions;
-import dev.sinkscope.inference.engine.ProgressListener;
 import dev.sinkscope.inference.mitigation.MitigationStack;
+import dev.sinkscope.inference.pipeline.Inspection;
+import dev.sinkscope.inference.pipeline.InspectionPipeline;
 import dev.sinkscope.inference.preprocess.ImageLoadException;
-import dev.sinkscope.inference.preprocess.PreprocessPipeline;
 import dev.sinkscope.inference.report.LayerMetrics;
 import dev.sinkscope.inference.report.MetricsCsv;
 import dev.sinkscope.inference.result.FloatTensor;
-import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.session.ModelSession;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -134,25 +131,17 @@ final class SweepCommand implements Callable<Integer> {
       .thenComparing(Row::image);
 
   /** Runs and analyses the pending images (one pass, or one per image with mitigations), then clears them. */
-  private static void analyzeBatch(ModelSession session, MitigationStack stack, List<FloatTensor> pending,
+  private static void analyzeBatch(InspectionPipeline pipeline, MitigationStack stack, List<FloatTensor> pending,
       List<String> names, AnalysisOptions options, String specs, List<Row> rows) {
     if (pending.isEmpty()) {
       return;
     }
-    List<ForwardResult> results;
-    if (stack.isEmpty()) {
-      results = session.forward().runBatch(pending, CaptureOptions.METRICS, CancellationToken.NONE,
-          ProgressListener.NONE);
-    } else {
-      results = new ArrayList<>();
-      for (FloatTensor pixels : pending) {
-        results.add(session.forward().run(pixels, stack.hooks(session.spec()), CaptureOptions.METRICS,
-            CancellationToken.NONE, ProgressListener.NONE));
-      }
-    }
-    for (int n = 0; n < results.size(); n++) {
-      AnalysisReport report = Analyzer.analyze(results.get(n), options);
-      rows.add(Row.ok(names.get(n), CompareCommand.worst(LayerMetrics.of(report)), report, specs));
+    List<Inspection> inspections = pipeline.inspectForMetrics(pending, stack, options, CancellationToken.NONE);
+    for (int n = 0; n < inspections.size(); n++) {
+      Inspection inspection = inspections.get(n);
+      rows.add(inspection.finite()
+          ? Row.ok(names.get(n), CompareCommand.worst(inspection.metrics()), inspection.report(), specs)
+          : Row.error(names.get(n), "the pass is not finite: " + inspection.health().describe(), specs));
     }
     pending.clear();
     names.clear();
@@ -170,9 +159,10 @@ final class SweepCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ModelResolver.Resolved resolved = new ModelResolver(root.context(), err).resolve(model);
     List<Path> files = ImageFolder.list(images, root.context());
-    PreprocessPipeline pipeline = PreprocessPipeline.forModelFolder(resolved.folder());
     List<Row> rows = new ArrayList<>();
-    try (ModelSession session = ModelSession.open(resolved.folder(), common.device)) {
+    try (InspectionPipeline pipeline = InspectionPipeline.open(resolved.folder(), common.device)) {
+      pipeline.capture(common.capture);
+      ModelSession session = pipeline.session();
       MitigationStack stack = Mitigations.parse(mitigations, neurons, resolved.folder());
       stack.validate(session.spec());
       String specs = stack.spec();
@@ -189,22 +179,22 @@ final class SweepCommand implements Callable<Integer> {
         err.flush();
         FloatTensor pixels;
         try {
-          pixels = pipeline.process(file).pixelValues();
+          pixels = pipeline.preprocess(file).pixelValues();
         } catch (ImageLoadException e) {
           rows.add(Row.error(name, e.getMessage(), specs));
           continue;
         }
         // A batch holds images of one size; a differently sized image starts the next one.
         if (!pending.isEmpty() && !java.util.Arrays.equals(pending.get(0).shape(), pixels.shape())) {
-          analyzeBatch(session, stack, pending, pendingNames, options, specs, rows);
+          analyzeBatch(pipeline, stack, pending, pendingNames, options, specs, rows);
         }
         pending.add(pixels);
         pendingNames.add(name);
         if (pending.size() == perPass) {
-          analyzeBatch(session, stack, pending, pendingNames, options, specs, rows);
+          analyzeBatch(pipeline, stack, pending, pendingNames, options, specs, rows);
         }
       }
-      analyzeBatch(session, stack, pending, pendingNames, options, specs, rows);
+      analyzeBatch(pipeline, stack, pending, pendingNames, options, specs, rows);
     }
     rows.sort(SEVERITY);
     List<Row> ranked = new ArrayList<>();

@@ -21,7 +21,6 @@ import dev.sinkscope.app.gui.sessionfile.SessionController;
 import dev.sinkscope.app.report.SessionReport;
 import dev.sinkscope.inference.analysis.DetectionRule;
 import dev.sinkscope.inference.hub.HubSettings;
-import dev.sinkscope.inference.session.ModelSession;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -105,11 +104,11 @@ public final class MainView {
   private boolean menuJustClosed;
   private ExecutorService hubWorker;
   private SessionController sessions;
-  private SessionReport.ModelOpener reportOpener =
-      folder -> ModelSession.open(folder, System.getProperty("sinkscope.device", "auto"));
+  private SessionReport.ModelOpener reportOpener;
 
   public MainView(MainViewModel vm, Window owner, FileDialogs dialogs) {
     this.vm = vm;
+    this.reportOpener = vm.reportOpener();
     this.owner = owner;
     this.dialogs = dialogs;
     this.playback = new LayerPlayback(vm.viewer());

@@ -133,7 +133,17 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     for (Observable o : List.of(detectionRule, medianRatioFactor, robustZ, absoluteThreshold)) {
       o.addListener(x -> submit());
     }
+    viewer.setAttentionRequester((pass, token) -> service.fillAttention(pass, token, viewer::refresh));
     viewer.renderedProperty().addListener(x -> updateTimings());
+  }
+
+  /**
+   * How a report export opens its second copy of a model: on the device the app was started with. The
+   * composition root may replace it (tests: the CPU); views never open models themselves.
+   */
+  public dev.sinkscope.app.report.SessionReport.ModelOpener reportOpener() {
+    return folder -> dev.sinkscope.inference.session.ModelSession.open(folder,
+        System.getProperty("sinkscope.device", "auto"));
   }
 
   // ------------------------------------------------------------------ feature models and state

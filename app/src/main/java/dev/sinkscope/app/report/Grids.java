@@ -4,17 +4,23 @@ import dev.sinkscope.inference.analysis.AnalysisReport;
 import dev.sinkscope.inference.analysis.PatchFeaturePca;
 import dev.sinkscope.inference.analysis.PatchPca;
 import dev.sinkscope.inference.analysis.PcaFeatures;
+import dev.sinkscope.inference.analysis.QuerySet;
+import dev.sinkscope.inference.engine.ForwardHooks;
+import dev.sinkscope.inference.pipeline.CapturedAttention;
 import dev.sinkscope.inference.analysis.RolloutMap;
 import dev.sinkscope.inference.report.HeadSelection;
 import dev.sinkscope.inference.report.SelectedPatch;
 import dev.sinkscope.inference.report.Quantity;
 import dev.sinkscope.inference.result.ForwardResult;
-import dev.sinkscope.inference.result.LayerCapture;
 import dev.sinkscope.inference.result.TokenLayout;
 import dev.sinkscope.render.RgbGrid;
 import dev.sinkscope.render.ScalarGrid;
 
-/** Per-patch values of one block of a forward pass, as grids for the renderer. */
+/**
+ * Per-patch values of one block of a forward pass, as grids for the renderer. Attention is read
+ * through {@link CapturedAttention}, so a pass that kept summaries gives the same grids as one that
+ * kept full maps (a selected patch's row or column recomputes its block when a model is given).
+ */
 public final class Grids {
   private Grids() {}
 
@@ -31,13 +37,23 @@ public final class Grids {
    */
   public static ScalarGrid of(Quantity quantity, ForwardResult result, AnalysisReport report, int block,
       HeadSelection head, SelectedPatch patch) {
+    return of(quantity, new CapturedAttention(null, result, ForwardHooks.NONE), report, block, head, patch);
+  }
+
+  /**
+   * As {@link #of(Quantity, ForwardResult, AnalysisReport, int, HeadSelection, SelectedPatch)}, reading
+   * attention through {@code attention} (which recomputes dropped maps when it has the model).
+   */
+  public static ScalarGrid of(Quantity quantity, CapturedAttention attention, AnalysisReport report, int block,
+      HeadSelection head, SelectedPatch patch) {
+    ForwardResult result = attention.result();
     return switch (quantity) {
       case PATCH_NORM -> patchNorms(result, block);
-      case ATTENTION_RECEIVED -> received(result, block, head);
-      case CLS_ATTENTION -> clsAttention(result, block, head);
+      case ATTENTION_RECEIVED -> received(attention, block, head);
+      case CLS_ATTENTION -> clsAttention(attention, block, head);
       case ROLLOUT -> rollout(report);
-      case ATTENDS_TO -> attendsTo(result, block, head, patch);
-      case ATTENDED_BY -> attendedBy(result, block, head, patch);
+      case ATTENDS_TO -> attendsTo(attention, block, head, patch);
+      case ATTENDED_BY -> attendedBy(attention, block, head, patch);
       case PCA_RGB -> throw new IllegalArgumentException("PCA colours are not one value per patch; use Grids.pca");
     };
   }
@@ -66,29 +82,23 @@ public final class Grids {
   }
 
   /** {@code A[h, sel, j]}: where the selected patch's attention goes, per patch j. */
-  static ScalarGrid attendsTo(ForwardResult result, int block, HeadSelection head, SelectedPatch patch) {
-    int query = tokenOf(result.layout(), patch);
-    LayerCapture c = attentionOf(result, block);
-    float[][] perHead = new float[c.heads()][c.tokens()];
-    for (int h = 0; h < c.heads(); h++) {
-      for (int j = 0; j < c.tokens(); j++) {
-        perHead[h][j] = c.attention(h, query, j);
-      }
+  static ScalarGrid attendsTo(CapturedAttention attention, int block, HeadSelection head, SelectedPatch patch) {
+    int query = tokenOf(attention.result().layout(), patch);
+    float[][] perHead = new float[heads(attention, block)][];
+    for (int h = 0; h < perHead.length; h++) {
+      perHead[h] = attention.queryRow(block, h, query);
     }
-    return patches(result.layout(), combine(perHead, head));
+    return patches(attention.result().layout(), combine(perHead, head));
   }
 
   /** {@code A[h, i, sel]}: how much each patch i attends to the selected patch. */
-  static ScalarGrid attendedBy(ForwardResult result, int block, HeadSelection head, SelectedPatch patch) {
-    int key = tokenOf(result.layout(), patch);
-    LayerCapture c = attentionOf(result, block);
-    float[][] perHead = new float[c.heads()][c.tokens()];
-    for (int h = 0; h < c.heads(); h++) {
-      for (int i = 0; i < c.tokens(); i++) {
-        perHead[h][i] = c.attention(h, i, key);
-      }
+  static ScalarGrid attendedBy(CapturedAttention attention, int block, HeadSelection head, SelectedPatch patch) {
+    int key = tokenOf(attention.result().layout(), patch);
+    float[][] perHead = new float[heads(attention, block)][];
+    for (int h = 0; h < perHead.length; h++) {
+      perHead[h] = attention.keyColumn(block, h, key);
     }
-    return patches(result.layout(), combine(perHead, head));
+    return patches(attention.result().layout(), combine(perHead, head));
   }
 
   private static int tokenOf(TokenLayout layout, SelectedPatch patch) {
@@ -105,44 +115,46 @@ public final class Grids {
   }
 
   /** {@code r_j = (1/T) Σ_i A[h, i, j]} over all queries i, per patch j. */
-  static ScalarGrid received(ForwardResult result, int block, HeadSelection head) {
-    LayerCapture c = attentionOf(result, block);
-    int t = c.tokens();
-    float[][] perHead = new float[c.heads()][t];
-    for (int h = 0; h < c.heads(); h++) {
-      for (int i = 0; i < t; i++) {
-        for (int j = 0; j < t; j++) {
-          perHead[h][j] += c.attention(h, i, j);
-        }
-      }
-      for (int j = 0; j < t; j++) {
-        perHead[h][j] /= t;
-      }
+  static ScalarGrid received(CapturedAttention attention, int block, HeadSelection head) {
+    float[][] perHead = new float[heads(attention, block)][];
+    for (int h = 0; h < perHead.length; h++) {
+      perHead[h] = attention.received(block, h, QuerySet.ALL);
     }
-    return patches(result.layout(), combine(perHead, head));
+    return patches(attention.result().layout(), combine(perHead, head));
   }
 
-  /** {@code A[h, CLS, j]} per patch j. */
-  static ScalarGrid clsAttention(ForwardResult result, int block, HeadSelection head) {
-    if (!result.layout().hasCls()) {
+  /** {@code A[h, CLS, j]} per patch j; for a model without CLS, the pooling probe's attention (last block only). */
+  static ScalarGrid clsAttention(CapturedAttention attention, int block, HeadSelection head) {
+    ForwardResult result = attention.result();
+    var query = result.clsLikeQuery();
+    if (query.isProbe()) {
+      float[] rows = query.rows(block); // [H, T]
+      if (rows == null) {
+        throw new IllegalArgumentException("the model has no CLS token; its pooling-probe attention exists only "
+            + "after the last block (" + query.probeBlock() + "), not at block " + block);
+      }
+      int t = result.layout().totalTokens();
+      float[][] perHead = new float[rows.length / t][t];
+      for (int h = 0; h < perHead.length; h++) {
+        System.arraycopy(rows, h * t, perHead[h], 0, t);
+      }
+      return patches(result.layout(), combine(perHead, head));
+    }
+    if (!query.exists()) {
       throw new IllegalArgumentException("the model has no CLS token, so there is no CLS attention");
     }
-    LayerCapture c = attentionOf(result, block);
-    float[][] perHead = new float[c.heads()][c.tokens()];
-    for (int h = 0; h < c.heads(); h++) {
-      for (int j = 0; j < c.tokens(); j++) {
-        perHead[h][j] = c.attention(h, 0, j);
-      }
+    float[][] perHead = new float[heads(attention, block)][];
+    for (int h = 0; h < perHead.length; h++) {
+      perHead[h] = attention.clsRow(block, h);
     }
-    return patches(result.layout(), combine(perHead, head));
+    return patches(attention.result().layout(), combine(perHead, head));
   }
 
-  private static LayerCapture attentionOf(ForwardResult result, int block) {
-    LayerCapture c = result.block(block);
-    if (c.attention() == null) {
-      throw new IllegalStateException("block " + block + ": attention maps were not captured");
+  private static int heads(CapturedAttention attention, int block) {
+    if (!attention.hasAttention(block)) {
+      throw new IllegalStateException("block " + block + ": attention was not captured");
     }
-    return c;
+    return attention.result().block(block).heads();
   }
 
   private static float[] combine(float[][] perHead, HeadSelection head) {

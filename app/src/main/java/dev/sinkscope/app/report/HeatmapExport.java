@@ -1,6 +1,8 @@
 package dev.sinkscope.app.report;
 
 import dev.sinkscope.inference.analysis.AnalysisReport;
+import dev.sinkscope.inference.engine.ForwardHooks;
+import dev.sinkscope.inference.pipeline.CapturedAttention;
 import dev.sinkscope.inference.mitigation.Mitigation;
 import dev.sinkscope.inference.mitigation.MitigationStack;
 import dev.sinkscope.inference.report.HeadSelection;
@@ -37,20 +39,35 @@ public final class HeatmapExport {
   public static void write(Path file, String modelName, ImageInput image, ForwardResult result, AnalysisReport report,
       MitigationStack stack, int block, Quantity quantity, HeadSelection head, SelectedPatch patch, Colormap colormap,
       Normalization normalization) throws IOException {
+    write(file, modelName, image, new CapturedAttention(null, result, ForwardHooks.NONE), report, stack, block,
+        quantity, head, patch, colormap, normalization);
+  }
+
+  /** As above, reading attention through {@code attention} (dropped maps recomputed when it has the model). */
+  public static void write(Path file, String modelName, ImageInput image, CapturedAttention attention,
+      AnalysisReport report, MitigationStack stack, int block, Quantity quantity, HeadSelection head,
+      SelectedPatch patch, Colormap colormap, Normalization normalization) throws IOException {
+    ForwardResult result = attention.result();
     int blocks = result.blocks();
     int shown = quantity.perBlock() ? block : blocks;
     List<String> specs = stack.mitigations().stream().map(Mitigation::spec).toList();
-    String heading = Pictures.heading(modelName, shown, blocks, quantity, head) + " | "
+    String heading = Pictures.heading(modelName, shown, blocks, quantity, head).replace(quantity.label(),
+        quantity == Quantity.CLS_ATTENTION && result.clsLikeQuery().isProbe() ? "pooling-probe attention"
+            : quantity.label()) + " | "
         + (specs.isEmpty() ? "no mitigations" : "with " + String.join(" ", specs));
     String title = BlockView.caption(image.name(), report, shown);
-    String quantityText = quantity.label() + (quantity.needsPatch() ? " " + patch : "");
+    // a model without CLS shows its pooling probe's attention in the CLS-attention panel
+    String label = quantity == Quantity.CLS_ATTENTION && result.clsLikeQuery().isProbe()
+        ? "pooling-probe attention" : quantity.label();
+    String quantityText = label + (quantity.needsPatch() ? " " + patch : "");
     Pictures.Picture p;
     if (quantity.isRgb()) {
       p = Pictures.pcaRgb(heading, title, image, Grids.pca(result, shown), BlockView.markers(report, shown));
     } else {
       PatchPosition selected = quantity.needsPatch() ? new PatchPosition(patch.row(), patch.col()) : null;
-      p = Pictures.heatmap(heading, title, image, Grids.of(quantity, result, report, shown, head, patch), colormap,
-          normalization, quantity.label() + " " + quantity.symbol(), BlockView.markers(report, shown), selected);
+      p = Pictures.heatmap(heading, title, image, Grids.of(quantity, attention, report, shown, head, patch), colormap,
+          normalization, label + " " + (result.clsLikeQuery().isProbe() ? quantity.symbol().replace("CLS", "probe")
+              : quantity.symbol()), BlockView.markers(report, shown), selected);
     }
     String scale = p.scale() == null ? Pictures.PCA_SCALE : ExportMetadata.describe(colormap, p.scale());
     Pictures.write(p.raster(), Pictures.metadata(modelName, quantity.perBlock() ? Pictures.blockText(shown, blocks)

@@ -3,12 +3,13 @@ package dev.sinkscope.app.report;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.sinkscope.inference.analysis.AnalysisOptions;
 import dev.sinkscope.inference.analysis.AnalysisReport;
-import dev.sinkscope.inference.analysis.Analyzer;
 import dev.sinkscope.inference.engine.CancellationToken;
-import dev.sinkscope.inference.engine.CaptureOptions;
 import dev.sinkscope.inference.engine.ProgressListener;
 import dev.sinkscope.inference.mitigation.Mitigation;
 import dev.sinkscope.inference.mitigation.MitigationStack;
+import dev.sinkscope.inference.pipeline.CapturedAttention;
+import dev.sinkscope.inference.pipeline.Inspection;
+import dev.sinkscope.inference.pipeline.InspectionPipeline;
 import dev.sinkscope.inference.model.ModelLoadException;
 import dev.sinkscope.inference.preprocess.ImageLoadException;
 import dev.sinkscope.inference.preprocess.PreprocessConfigException;
@@ -21,7 +22,6 @@ import dev.sinkscope.inference.report.Quantity;
 import dev.sinkscope.inference.report.SessionFile;
 import dev.sinkscope.inference.report.ViewSettings;
 import dev.sinkscope.inference.result.ForwardResult;
-import dev.sinkscope.inference.session.IncrementalRunner;
 import dev.sinkscope.inference.session.ModelSession;
 import dev.sinkscope.render.Colormap;
 import dev.sinkscope.render.ExportMetadata;
@@ -138,19 +138,20 @@ public final class SessionReport {
     Metrics metrics;
     Pass a;
     progress.step("Opening " + session.model().displayName(), 0);
-    try (ModelSession model = opener.open(modelFolder)) {
+    try (InspectionPipeline pipeline = InspectionPipeline.over(opener.open(modelFolder))) {
+      ModelSession model = pipeline.session();
       stack.validate(model.spec());
       HeadSelection head = view.head();
       head.validate(model.spec().numHeads());
       int block = view.blockIn(model.spec().numLayers());
-      IncrementalRunner runner = new IncrementalRunner(model);
       progress.step("Running " + session.model().displayName(), 1.0 / steps);
-      ForwardResult before = runner.run(image.pixels(), MitigationStack.NONE, CaptureOptions.DEFAULT,
-          cancel, ProgressListener.NONE);
-      ForwardResult current = stack.isEmpty() ? before : runner.run(image.pixels(), stack, CaptureOptions.DEFAULT,
-          cancel, ProgressListener.NONE);
-      AnalysisReport currentReport = Analyzer.analyze(current, options);
-      a = new Pass(session.model().displayName(), current, currentReport, stack, block);
+      Inspection beforePass = finite(pipeline.inspect(image.pixels(), MitigationStack.NONE, options, cancel,
+          ProgressListener.NONE), session.model().displayName());
+      Inspection currentPass = stack.isEmpty() ? beforePass : finite(pipeline.inspect(image.pixels(), stack, options,
+          cancel, ProgressListener.NONE), session.model().displayName() + " with " + stack.spec());
+      ForwardResult current = currentPass.result();
+      AnalysisReport currentReport = currentPass.report();
+      a = new Pass(session.model().displayName(), currentPass.attention(), currentReport, stack, block);
       progress.step("Drawing the panels of " + a.name, 2.0 / steps);
       writePanels(a, "", session, image, colormap, normalization, outDir, written);
 
@@ -158,7 +159,7 @@ public final class SessionReport {
       List<LayerComparison> comparison = null;
       AnalysisReport beforeReport = null;
       if (!stack.isEmpty()) {
-        beforeReport = Analyzer.analyze(before, options);
+        beforeReport = beforePass.report();
         comparison = LayerComparison.of(LayerMetrics.of(beforeReport), layers);
       }
       if (session.comparesBeforeAfter()) {
@@ -166,8 +167,8 @@ public final class SessionReport {
         if (!q.isRgb()) {
           int shown = q.perBlock() ? block : current.blocks();
           Pictures.Picture p = Pictures.beforeAfter(Pictures.heading(a.name, shown, current.blocks(), q, head), image,
-              Grids.of(q, before, beforeReport, shown, head, view.patch()),
-              Grids.of(q, current, currentReport, shown, head, view.patch()), "no mitigation", "with " + stack.spec(),
+              Grids.of(q, beforePass.attention(), beforeReport, shown, head, view.patch()),
+              Grids.of(q, a.attention, currentReport, shown, head, view.patch()), "no mitigation", "with " + stack.spec(),
               colormap, normalization, q.label() + (q.perBlock() ? " (block " + block + ")" : ""));
           Pictures.write(p.raster(), Pictures.metadata(a.name, Pictures.blockText(shown, current.blocks()),
               q.perHead() ? head.toString() : "n/a", q.label() + " before/after", specs(stack),
@@ -184,17 +185,18 @@ public final class SessionReport {
     if (withB) {
       ModelReference refB = session.modelB();
       progress.step("Opening model B, " + refB.displayName(), 3.0 / steps);
-      try (ModelSession modelB = opener.open(modelBFolder)) {
+      try (InspectionPipeline pipelineB = InspectionPipeline.over(opener.open(modelBFolder))) {
+        ModelSession modelB = pipelineB.session();
         ImageInput imageB = ImageInput.photo(modelBFolder, session.imagePath(sessionFile));
         view.head().validate(modelB.spec().numHeads());
         int blocksB = modelB.spec().numLayers();
         // As the app does: the same block number, or B's last block when B has fewer.
         int blockB = view.layer() == 0 ? blocksB : Math.min(view.layer(), blocksB);
         progress.step("Running model B, " + refB.displayName(), 4.0 / steps);
-        ForwardResult resultB = new IncrementalRunner(modelB).run(imageB.pixels(), MitigationStack.NONE,
-            CaptureOptions.DEFAULT, cancel, ProgressListener.NONE);
-        AnalysisReport reportB = Analyzer.analyze(resultB, options);
-        Pass b = new Pass(refB.displayName(), resultB, reportB, MitigationStack.NONE, blockB);
+        Inspection passB = finite(pipelineB.inspect(imageB.pixels(), MitigationStack.NONE, options, cancel,
+            ProgressListener.NONE), refB.displayName());
+        AnalysisReport reportB = passB.report();
+        Pass b = new Pass(refB.displayName(), passB.attention(), reportB, MitigationStack.NONE, blockB);
         writePanels(b, MODEL_B_PREFIX, session, imageB, colormap, normalization, outDir, written);
         if (writeAgainstB(a, b, view, image, colormap, normalization, outDir)) {
           written.add(COMPARE_PNG);
@@ -240,22 +242,35 @@ public final class SessionReport {
     };
   }
 
-  /** One analysed pass and the block its panels show. */
-  private record Pass(String name, ForwardResult result, AnalysisReport report, MitigationStack stack, int block) {}
+  /** One analysed pass (its attention, kept or recomputable) and the block its panels show. */
+  private record Pass(String name, CapturedAttention attention, AnalysisReport report, MitigationStack stack,
+      int block) {
+    ForwardResult result() {
+      return attention.result();
+    }
+  }
+
+  /** {@code inspection} when its pass is finite; otherwise a clear error naming the pass and the first bad value. */
+  private static Inspection finite(Inspection inspection, String which) {
+    if (!inspection.finite()) {
+      throw new IllegalStateException("the pass of " + which + " is not finite: " + inspection.health().describe());
+    }
+    return inspection;
+  }
 
   /** Norm, received attention, CLS attention (with a CLS token), and the session's quantity when it is another. */
   private static void writePanels(Pass pass, String prefix, SessionFile session, ImageInput image, Colormap colormap,
       Normalization normalization, Path outDir, List<String> written) throws IOException {
     List<Quantity> panels = new ArrayList<>(List.of(Quantity.PATCH_NORM, Quantity.ATTENTION_RECEIVED));
-    if (pass.result.layout().hasCls()) {
-      panels.add(Quantity.CLS_ATTENTION);
+    if (pass.result().clsLikeQuery().availableAt(pass.block())) {
+      panels.add(Quantity.CLS_ATTENTION); // a model without CLS: the pooling probe's attention, last block only
     }
     if (!panels.contains(session.view().quantity())) {
       panels.add(session.view().quantity());
     }
     for (Quantity q : panels) {
       String name = prefix + panelName(q);
-      HeatmapExport.write(outDir.resolve(name), pass.name, image, pass.result, pass.report, pass.stack, pass.block, q,
+      HeatmapExport.write(outDir.resolve(name), pass.name, image, pass.attention, pass.report, pass.stack, pass.block, q,
           session.view().head(), session.view().patch(), colormap, normalization);
       written.add(name);
     }
@@ -268,10 +283,10 @@ public final class SessionReport {
     if (q.isRgb()) {
       return false; // PCA colours of two models have unrelated axes
     }
-    int blockA = q.perBlock() ? a.block : a.result.blocks();
-    int blockB = q.perBlock() ? b.block : b.result.blocks();
-    var gridA = Grids.of(q, a.result, a.report, blockA, view.head(), view.patch());
-    var gridB = Grids.of(q, b.result, b.report, blockB, view.head(), view.patch());
+    int blockA = q.perBlock() ? a.block : a.result().blocks();
+    int blockB = q.perBlock() ? b.block : b.result().blocks();
+    var gridA = Grids.of(q, a.attention, a.report, blockA, view.head(), view.patch());
+    var gridB = Grids.of(q, b.attention, b.report, blockB, view.head(), view.patch());
     if (gridA.rows() != gridB.rows() || gridA.cols() != gridB.cols()) {
       return false;
     }
@@ -280,7 +295,7 @@ public final class SessionReport {
         + (a.stack.isEmpty() ? "" : " with " + a.stack.spec()), "B: " + b.name, colormap, normalization,
         q.label() + (q.perBlock() ? " (block " + blockA + (blockA == blockB ? "" : " / " + blockB) + ")" : ""));
     java.util.Map<String, String> metadata = Pictures.metadata(a.name + " | " + b.name,
-        q.perBlock() ? Pictures.blockText(blockA, a.result.blocks()) : "all blocks (rollout)",
+        q.perBlock() ? Pictures.blockText(blockA, a.result().blocks()) : "all blocks (rollout)",
         q.perHead() ? view.head().toString() : "n/a", q.label() + ": model A vs model B", specs(a.stack),
         ExportMetadata.describe(colormap, p.scale()), image.name(),
         "Left: model A; middle: model B (no mitigations); right: B minus A (blue = lower).");

@@ -1,6 +1,7 @@
 package dev.sinkscope.app.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -26,5 +27,29 @@ class AppArchitectureTest {
     noClasses().that().resideInAnyPackage("dev.sinkscope.app.report..", "dev.sinkscope.app.assets..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.sinkscope.app.gui..", "dev.sinkscope.app.cli..")
         .check(CLASSES);
+  }
+
+  @Test
+  void appDoesNotUseTheEngineDirectly() {
+    noClasses().that().resideInAPackage("dev.sinkscope.app..")
+        .should().dependOnClassesThat().resideInAPackage("ai.djl..")
+        .check(CLASSES);
+  }
+
+  /** Views show presentation models; opening models is the composition root's and the services' job. */
+  @Test
+  void viewsDoNotOpenModels() {
+    noClasses().that().resideInAPackage("dev.sinkscope.app.gui..")
+        .and().resideOutsideOfPackage("dev.sinkscope.app.gui.session..")
+        .and().doNotHaveSimpleName("SinkscopeApp")
+        .and().doNotHaveSimpleName("MainViewModel")
+        .should().dependOnClassesThat().resideInAPackage("dev.sinkscope.inference.session..")
+        .check(CLASSES);
+  }
+
+  /** The app's parts (command line, window, report, assets, runtime settings) depend on each other one way. */
+  @Test
+  void topLevelPartsAreFreeOfCycles() {
+    slices().matching("dev.sinkscope.app.(*)..").should().beFreeOfCycles().check(CLASSES);
   }
 }

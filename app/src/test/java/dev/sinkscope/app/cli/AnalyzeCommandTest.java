@@ -27,7 +27,8 @@ class AnalyzeCommandTest {
 
   static Stream<Arguments> cases() throws Exception {
     List<Arguments> cases = new ArrayList<>();
-    for (String fixture : List.of("dinov2-hf", "dinov2-reg-hf", "vit-hf", "clip-vision-hf", "dinov2-timm")) {
+    for (String fixture : List.of("dinov2-hf", "dinov2-reg-hf", "vit-hf", "clip-vision-hf", "dinov2-timm", "dinov3-hf",
+          "siglip-vision-hf")) {
       JsonNode json = new ObjectMapper().readTree(FIXTURES.resolve(fixture).resolve("fixture.json").toFile());
       for (JsonNode c : json.get("cases")) {
         cases.add(Arguments.of(fixture, c.get("input").asText(), c.get("expected").asText(), List.of()));

@@ -1,6 +1,7 @@
 package dev.sinkscope.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -112,18 +113,49 @@ class SweepCommandTest {
     assertEquals(column(one, "artifactCount"), column(three, "artifactCount"));
     assertEquals(column(one, "worstBlock"), column(three, "worstBlock"));
     assertEquals(List.of("ok", "ok", "ok", "ok", "error"), column(three, "status"));
-    for (String metric : List.of("maxOverMedian", "sinkMassOnArtifacts", "patchNormMax")) {
+    for (String metric : List.of("maxOverMedian", "sinkMassOnArtifacts", "clsCaptureOnArtifacts", "topSinkRatio",
+        "patchNormMax")) {
       List<String> a = column(one, metric);
       List<String> b = column(three, metric);
       for (int i = 0; i < 4; i++) {
-        if (a.get(i).isEmpty()) { // no artifacts, no sink mass on them
-          assertEquals("", b.get(i), metric + " of " + column(one, "image").get(i));
-          continue;
-        }
+        // an empty column is a metric that went missing (a share on no artifacts is 0, not empty)
+        assertFalse(a.get(i).isEmpty(), metric + " of " + column(one, "image").get(i) + " is empty: " + one);
+        assertFalse(b.get(i).isEmpty(), metric + " of " + column(three, "image").get(i) + " is empty: " + three);
         double x = Double.parseDouble(a.get(i));
         double y = Double.parseDouble(b.get(i));
         assertEquals(x, y, 1e-5 * Math.max(1, Math.abs(x)), metric + " of " + column(one, "image").get(i));
       }
+    }
+  }
+
+  /** Every column of every ok row is filled; the phantom plants 3 to 9 artifacts on each bundled photo. */
+  @Test
+  void phantomOnTheBundledPhotosFillsEverySinkColumn() throws Exception {
+    Path csv = tmp.resolve("bundled.csv");
+
+    Cli.offline(tmp).run("sweep", "--model", "phantom", "--images", "bundled", "--csv", csv, "--device", "cpu")
+        .assertOk();
+
+    List<String> lines = Files.readAllLines(csv);
+    assertEquals(6, lines.size(), lines.toString());
+    for (String name : SweepCommand.COLUMNS) {
+      if (name.equals("error") || name.equals("mitigations")) {
+        continue; // empty by design on an unmitigated run without errors
+      }
+      List<String> values = column(lines, name);
+      for (int i = 0; i < values.size(); i++) {
+        assertFalse(values.get(i).isEmpty(), name + " is empty in row " + (i + 1) + ": " + lines.get(i + 1));
+      }
+    }
+    for (String count : column(lines, "artifactCount")) {
+      assertTrue(Integer.parseInt(count) >= 3, lines.toString());
+    }
+    for (String share : column(lines, "sinkMassOnArtifacts")) {
+      double mass = Double.parseDouble(share);
+      assertTrue(mass > 0 && mass <= 1, lines.toString());
+    }
+    for (String kind : column(lines, "topSinkKind")) {
+      assertTrue(List.of("CLS", "PATCH", "REGISTER").contains(kind), lines.toString());
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.sinkscope.inference.analysis;
 
 import dev.sinkscope.inference.model.ModelSpec;
+import dev.sinkscope.inference.result.ClsLikeQuery;
 import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.result.LayerCapture;
@@ -15,8 +16,9 @@ import java.util.Optional;
 
 /**
  * Entry point: turns one {@link ForwardResult} into an {@link AnalysisReport}. Works with full attention
- * maps, with precomputed {@link LayerAttentionSummary summaries} when the capture kept only those, or with
- * neither (norm, artifact, massive-activation and PCA parts only).
+ * maps, with the summaries a capture kept instead ({@link LayerCapture#summary()}; the same numbers to
+ * float summation order, ADR 0113), with precomputed {@link LayerAttentionSummary summaries}, or with
+ * none (norm, artifact, massive-activation and PCA parts only).
  */
 public final class Analyzer {
 
@@ -85,6 +87,15 @@ public final class Analyzer {
             : LayerAttentionSummary.fromAttention(block, capture.attention(), layout, QuerySet.ALL, false));
         continue;
       }
+      if (capture.summary() != null) {
+        // a summary pass gives every query set exactly, so both the chosen set and ALL are available
+        LayerAttentionSummary s = LayerAttentionSummary.fromSummary(capture.summary(), querySet);
+        summaries.add(s);
+        allQuerySummaries.add(querySet == QuerySet.ALL ? s
+            : LayerAttentionSummary.fromSummary(capture.summary(), QuerySet.ALL));
+        precomputedByBlock.putIfAbsent(block, s);
+        continue;
+      }
       LayerAttentionSummary s = precomputedByBlock.get(block);
       if (s == null) {
         notes.add("block " + block + ": no attention captured; sink and CLS metrics skipped there");
@@ -104,6 +115,9 @@ public final class Analyzer {
             + "; sink metrics skipped there");
       }
     }
+
+    ClsLikeQuery query = result.clsLikeQuery();
+    attachProbeRow(query, summaries, notes);
 
     SinkAnalysis sinkAnalysis = null;
     if (!summaries.isEmpty()) {
@@ -127,8 +141,9 @@ public final class Analyzer {
       massive.add(MassiveActivationFinder.find(capture.block(), capture.hidden(), layout, options.massiveActivations()));
     }
 
-    ClsAttentionMaps clsMaps = clsMaps(options.clsAttention(), lastBlock, layout, summaries, precomputedByBlock, notes);
-    RolloutMap rollout = rollout(options.rollout(), captures, layout, precomputedByBlock, notes);
+    ClsAttentionMaps clsMaps = clsMaps(options.clsAttention(), lastBlock, layout, summaries, precomputedByBlock, query,
+        notes);
+    RolloutMap rollout = rollout(options.rollout(), captures, layout, precomputedByBlock, query, notes);
     PatchPca pca = pca(options.pca(), result, captures, lastBlock, layout, notes);
 
     List<LayerSummary> rows = summaries(norms, sinkAnalysis, massive);
@@ -151,11 +166,48 @@ public final class Analyzer {
         List.copyOf(notes));
   }
 
+  // ---- models without CLS: the pooling probe's row stands in for CLS's (see ClsLikeQuery)
+
+  /**
+   * For a model that pools with a probe, puts the probe's attention in as the CLS-like row of the last
+   * block's summary, so CLS capture metrics read it there; other blocks have no such row.
+   */
+  private static void attachProbeRow(ClsLikeQuery query, List<LayerAttentionSummary> summaries, List<String> notes) {
+    if (!query.isProbe()) {
+      if (!query.exists()) {
+        notes.add("no CLS token and no pooling probe: CLS attention, CLS capture and rollout skipped");
+      }
+      return;
+    }
+    int block = query.probeBlock();
+    float[] probe = query.rows(block);
+    for (int i = 0; i < summaries.size(); i++) {
+      LayerAttentionSummary s = summaries.get(i);
+      if (s.block() == block && probe != null && probe.length == s.heads() * s.tokens()) {
+        summaries.set(i, new LayerAttentionSummary(s.block(), s.heads(), s.tokens(), s.querySet(), s.received(),
+            probe, s.headMean()));
+      }
+    }
+    notes.add("no CLS token: CLS attention, CLS capture and rollout use the pooling probe's attention over the "
+        + "output of block " + block + " (pooling-probe attention); earlier blocks have no CLS-like row");
+  }
+
   private static ClsAttentionMaps clsMaps(ClsAttentionOptions options, int lastBlock, TokenLayout layout,
-      List<LayerAttentionSummary> summaries, Map<Integer, LayerAttentionSummary> precomputed, List<String> notes) {
-    if (!layout.hasCls()) {
+      List<LayerAttentionSummary> summaries, Map<Integer, LayerAttentionSummary> precomputed, ClsLikeQuery query,
+      List<String> notes) {
+    if (!query.exists()) {
       notes.add("no CLS token: CLS attention maps skipped");
       return null;
+    }
+    if (query.isProbe()) {
+      int block = options.block() == 0 ? lastBlock : options.block();
+      float[] probe = query.rows(block);
+      if (probe == null) {
+        notes.add("block " + block + ": the pooling probe reads only the last block's output; CLS attention maps "
+            + "skipped");
+        return null;
+      }
+      return ClsAttention.maps(block, probe, probe.length / layout.totalTokens(), layout, options.keptMass());
     }
     int block = options.block() == 0 ? lastBlock : options.block();
     LayerAttentionSummary source = summaries.stream().filter(s -> s.block() == block).findFirst()
@@ -168,11 +220,11 @@ public final class Analyzer {
   }
 
   private static RolloutMap rollout(RolloutOptions options, List<LayerCapture> captures, TokenLayout layout,
-      Map<Integer, LayerAttentionSummary> precomputed, List<String> notes) {
+      Map<Integer, LayerAttentionSummary> precomputed, ClsLikeQuery query, List<String> notes) {
     if (!options.enabled()) {
       return null;
     }
-    if (!layout.hasCls()) {
+    if (!query.exists()) {
       notes.add("no CLS token: rollout skipped");
       return null;
     }
@@ -191,6 +243,15 @@ public final class Analyzer {
       notes.add("block " + capture.block() + ": no " + fusion.name().toLowerCase(Locale.ROOT)
           + "-fused attention; rollout needs every block and was skipped");
       return null;
+    }
+    if (query.isProbe()) {
+      float[] probe = query.rows(query.probeBlock()); // [H, T]
+      if (probe == null) {
+        notes.add("no pooling-probe attention: rollout skipped");
+        return null;
+      }
+      return AttentionRollout.rolloutFrom(AttentionRollout.fuseRows(probe, layout.totalTokens(), fusion), fused,
+          layout, options);
     }
     return AttentionRollout.rollout(fused, layout, options);
   }

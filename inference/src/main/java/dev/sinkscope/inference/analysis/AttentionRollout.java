@@ -95,6 +95,12 @@ public final class AttentionRollout {
   public static double[] clsRowOfProduct(List<double[]> layerMatrices, int n) {
     double[] v = new double[n];
     v[0] = 1;
+    return rowOfProduct(v, layerMatrices, n);
+  }
+
+  /** {@code sourceᵀ A_L ⋯ A_1} for per-block matrices {@code [T, T]} given block 1 first. */
+  static double[] rowOfProduct(double[] source, List<double[]> layerMatrices, int n) {
+    double[] v = source.clone();
     for (int l = layerMatrices.size() - 1; l >= 0; l--) {
       double[] a = layerMatrices.get(l);
       double[] next = new double[n];
@@ -121,7 +127,26 @@ public final class AttentionRollout {
     if (!layout.hasCls()) {
       throw new IllegalArgumentException("rollout reads the CLS row and needs a CLS token");
     }
+    return rolloutFrom(null, fusedPerBlock, layout, options);
+  }
+
+  /** Fuses per-head query rows {@code [H, T]} into one row {@code [T]}, as {@link #fuseHeads} fuses maps. */
+  public static double[] fuseRows(float[] rows, int tokens, HeadFusion fusion) {
+    return RobustStatistics.toDouble(fuseHeads(new FloatTensor(new int[] {rows.length / tokens, 1, tokens}, rows),
+        fusion));
+  }
+
+  /**
+   * Rollout read from {@code source} {@code [T]} instead of the CLS row: {@code sourceᵀ A_L ⋯ A_1}. A
+   * model without CLS that pools with a probe uses the probe's attention over the last block's output
+   * (no identity is mixed in: the probe has no residual path to the tokens). Null source = CLS (e_0).
+   */
+  public static RolloutMap rolloutFrom(double[] source, List<float[]> fusedPerBlock, TokenLayout layout,
+      RolloutOptions options) {
     int n = layout.totalTokens();
+    if (source != null && source.length != n) {
+      throw new IllegalArgumentException("source row must have T = " + n + " entries");
+    }
     List<double[]> matrices = fusedPerBlock.stream()
         .map(f -> {
           if (f.length != n * n) {
@@ -132,7 +157,7 @@ public final class AttentionRollout {
               : vitExplainLayerMatrix(f, n, options.discardRatio());
         })
         .toList();
-    double[] clsRow = clsRowOfProduct(matrices, n);
+    double[] clsRow = source == null ? clsRowOfProduct(matrices, n) : rowOfProduct(source, matrices, n);
     int first = layout.firstPatchIndex();
     int patches = layout.patchCount();
     float[] raw = new float[patches];

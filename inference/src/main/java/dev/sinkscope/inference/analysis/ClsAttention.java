@@ -12,14 +12,12 @@ public final class ClsAttention {
 
   /**
    * @param block 1-based block the rows come from
-   * @param clsRows {@code [H, T]} the CLS query row of every head
-   * @param layout token layout (must have a CLS token)
+   * @param clsRows {@code [H, T]} the CLS query row of every head (or the pooling probe's, for a model
+   *     without CLS)
+   * @param layout token layout
    * @param keptMass mass share to keep per head (DINO uses 0.6)
    */
   public static ClsAttentionMaps maps(int block, float[] clsRows, int heads, TokenLayout layout, double keptMass) {
-    if (!layout.hasCls()) {
-      throw new IllegalArgumentException("CLS attention needs a CLS token");
-    }
     int t = layout.totalTokens();
     if (clsRows.length != heads * t) {
       throw new IllegalArgumentException("CLS rows must be [H, T] = [" + heads + ", " + t + "]");

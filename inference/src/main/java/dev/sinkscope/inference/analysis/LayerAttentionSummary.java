@@ -1,5 +1,6 @@
 package dev.sinkscope.inference.analysis;
 
+import dev.sinkscope.inference.result.AttentionSummary;
 import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.TokenKind;
 import dev.sinkscope.inference.result.TokenLayout;
@@ -87,6 +88,26 @@ public record LayerAttentionSummary(
     }
     return new LayerAttentionSummary(block, heads, t, querySet, received, clsRow,
         keepHeadMean ? AttentionRollout.fuseHeads(attention, HeadFusion.MEAN) : null);
+  }
+
+  /**
+   * The same numbers from a block's {@link AttentionSummary} (full map or device-made): received
+   * attention as {@link #fromAttention} defines it for every query set, the CLS row and the head mean.
+   */
+  public static LayerAttentionSummary fromSummary(AttentionSummary summary, QuerySet querySet) {
+    float[] received = switch (querySet) {
+      case ALL -> summary.receivedAll();
+      case PATCHES_ONLY -> summary.receivedFromPatches();
+      case EXCLUDE_SELF -> summary.receivedExcludingSelf();
+      case CLS_ONLY -> {
+        if (summary.clsRow() == null) {
+          throw new IllegalArgumentException("query set CLS_ONLY needs a CLS token");
+        }
+        yield summary.clsRow().clone();
+      }
+    };
+    return new LayerAttentionSummary(summary.block(), summary.heads(), summary.tokens(), querySet, received,
+        summary.clsRow() == null ? null : summary.clsRow().clone(), summary.headMean());
   }
 
   /** Received attention of head {@code h} on key {@code j}. */

@@ -80,7 +80,7 @@ public final class InferenceBenchmark {
     Timing fullTiming = passes[0];
     Timing defaultTiming = passes[1];
     Timing residualTiming = passes[2];
-    int t = spec.tokenLayout(pixels.dim(2), pixels.dim(3)).totalTokens();
+    int t = dev.sinkscope.inference.result.TokenLayout.of(spec, pixels.dim(2), pixels.dim(3)).totalTokens();
     AttentionCapture mode = CaptureOptions.DEFAULT.resolve(spec.numLayers(), spec.numHeads(), t);
 
     NeuronMap neurons = middleBlockNeurons(spec);

@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sinkscope.inference.analysis.AnalysisOptions;
 import dev.sinkscope.inference.analysis.AnalysisReport;
 import dev.sinkscope.inference.analysis.Analyzer;
-import dev.sinkscope.inference.engine.AttentionSummary;
 import dev.sinkscope.inference.engine.CancellationToken;
 import dev.sinkscope.inference.engine.CaptureOptions;
-import dev.sinkscope.inference.engine.CapturedAttention;
 import dev.sinkscope.inference.engine.ForwardHooks;
 import dev.sinkscope.inference.engine.ProgressListener;
+import dev.sinkscope.inference.pipeline.CapturedAttention;
 import dev.sinkscope.inference.mitigation.MitigationStack;
 import dev.sinkscope.inference.mitigation.TestTimeRegisters;
 import dev.sinkscope.inference.model.ModelSpec;
@@ -57,8 +56,7 @@ public final class MemoryProbe {
 
       t = System.nanoTime();
       AnalysisOptions options = AnalysisOptions.defaults();
-      AnalysisReport report = Analyzer.analyze(baseline, options,
-          AttentionSummary.forAnalysis(baseline, options.sinks().querySet()));
+      AnalysisReport report = Analyzer.analyze(baseline, options);
       out.put("analysis_ms", ms(t));
       out.put("analysis_has_sinks_rollout_cls", report.sinks() != null && report.rollout() != null
           && report.clsAttention() != null);
@@ -86,7 +84,7 @@ public final class MemoryProbe {
       ForwardResult withRegister = toggle(runner, pixels, ttr);
       out.put("ttr_toggle_ms", ms(t));
       out.put("ttr_first_block", runner.lastStartBlock());
-      Analyzer.analyze(withRegister, options, AttentionSummary.forAnalysis(withRegister, options.sinks().querySet()));
+      Analyzer.analyze(withRegister, options);
       toggle(runner, pixels, MitigationStack.NONE);
       out.put("ttr_off_first_block", runner.lastStartBlock());
 

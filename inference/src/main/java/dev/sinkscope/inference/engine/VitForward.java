@@ -13,6 +13,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import dev.sinkscope.inference.model.ModelSpec;
 import dev.sinkscope.inference.model.Pooling;
+import dev.sinkscope.inference.result.AttentionSummary;
+import dev.sinkscope.inference.result.ClsLikeQuery;
 import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.result.LayerCapture;
@@ -104,7 +106,7 @@ public final class VitForward {
     int height = ps[2];
     int width = ps[3];
     int p = spec.patchSize();
-    TokenLayout baseLayout = spec.tokenLayout(height, width);
+    TokenLayout baseLayout = TokenLayout.of(spec, height, width);
     TokenLayout layout = hooks.layoutAfterEmbeddings(baseLayout);
     int d = spec.hiddenSize();
     int t = layout.totalTokens();
@@ -161,6 +163,16 @@ public final class VitForward {
           for (int n = 0; n < b; n++) {
             pooled.set(n, FloatTensor.of(last.get(n).row(0), d));
           }
+        } else if (spec.pooling() == Pooling.ATTENTION_PROBE && model.probeHead != null) {
+          NDArray[] head = probePool(normed); // [B, D], [B, H, 1, T]
+          float[] all = toHost(head[0]);
+          float[] probs = toHost(head[1]);
+          int heads = spec.numHeads();
+          for (int n = 0; n < b; n++) {
+            pooled.set(n, FloatTensor.of(java.util.Arrays.copyOfRange(all, n * d, (n + 1) * d), d));
+            contexts.get(n).debug().put(PROBE_ATTENTION, new FloatTensor(new int[] {1, heads, 1, t},
+                java.util.Arrays.copyOfRange(probs, n * heads * t, (n + 1) * heads * t)));
+          }
         } else if (spec.pooling() == Pooling.TANH_DENSE) {
           NDArray clsRows = normed.get(":, 0, :"); // [B, D]
           NDArray dense = Linear.linear(clsRows, model.poolerW, model.poolerB).singletonOrThrow().tanh(); // [B, D]
@@ -180,7 +192,7 @@ public final class VitForward {
         }
       }
       FloatTensor interpolated = null;
-      if (!resume && (height / p != spec.nativeGrid() || width / p != spec.nativeGrid())) {
+      if (!resume && spec.hasPositionTable() && (height / p != spec.nativeGrid() || width / p != spec.nativeGrid())) {
         NDArray pos = inScope(model.positionsFor(height / p, width / p), pass);
         interpolated = new FloatTensor(new int[] {1, (int) pos.getShape().get(1), d}, toHost(pos));
       }
@@ -190,14 +202,15 @@ public final class VitForward {
         if (interpolated != null) {
           debug.put("debug.interpolated_position_embeddings", interpolated);
         }
+        if (spec.rope() != null) {
+          float[][] tables = spec.rope().tables(height / p, width / p, spec.headDim());
+          int patches = (height / p) * (width / p);
+          debug.put("debug.rope_cos", new FloatTensor(new int[] {patches, spec.headDim()}, tables[0]));
+          debug.put("debug.rope_sin", new FloatTensor(new int[] {patches, spec.headDim()}, tables[1]));
+        }
         debug.putAll(contexts.get(n).debug());
         if (resume) {
-          int reused = resumeBlock;
-          prior.debug().forEach((name, tensor) -> {
-            if (!AttentionSummary.isSummaryOfBlockAfter(name, reused)) {
-              debug.putIfAbsent(name, tensor);
-            }
-          });
+          prior.debug().forEach(debug::putIfAbsent);
         }
         results.add(new ForwardResult(spec, layout, images.get(n), embeddings.get(n), captures.get(n), last.get(n),
             pooled.get(n), debug, model.device().toString()));
@@ -215,7 +228,7 @@ public final class VitForward {
       LayerCapture c = prior.block(b);
       boolean attentionOk = switch (mode) {
         case FULL -> c.attention() != null;
-        case SUMMARY -> AttentionSummary.stored(prior, b, capture.headMean());
+        case SUMMARY -> c.summary() != null && c.summary().covers(capture.headMean());
         default -> true;
       };
       if (!attentionOk || capture.mlpActivations() && c.mlpActivation() == null) {
@@ -282,14 +295,16 @@ public final class VitForward {
     NDArray patches = Conv2d.conv2d(pixels, model.patchW, model.patchB, new Shape(p, p), new Shape(0, 0),
         new Shape(1, 1), 1).singletonOrThrow(); // [B, D, h, w]
     patches = patches.reshape(b, d, (long) rows * cols).transpose(0, 2, 1); // [B, N, D]
-    NDArray positions = model.positionsFor(rows, cols); // [1, N_prefix + N, D]
+    NDArray positions = model.positionsFor(rows, cols); // [1, N_prefix + N, D], null with RoPE
     NDList positioned = new NDList();
     if (spec.positionTableHasPrefix()) {
       addPrefix(positioned, pass, b);
     }
     positioned.add(patches);
     NDArray x = positioned.size() == 1 ? patches : NDArrays.concat(positioned, 1);
-    x = x.add(positions); // [B, N_prefix + N, D]
+    if (positions != null) {
+      x = x.add(positions); // [B, N_prefix + N, D]
+    }
     NDList ordered = new NDList();
     if (!spec.positionTableHasPrefix()) {
       addPrefix(ordered, pass, b);
@@ -360,7 +375,7 @@ public final class VitForward {
     long t = x.getShape().get(1);
 
     // --- attention
-    NDArray[] qkv = queryKeyValue(w, x);                                            // 3 x [B, H, T, dh]
+    NDArray[] qkv = queryKeyValue(w, x, layout);                                    // 3 x [B, H, T, dh]
     NDArray probs = normalize(i, qkv[0], qkv[1], hooks, layout, context);           // [B, H, T, T] fp32
     NDArray headOut = toMatmulType(probs).matMul(qkv[2]);                         // [B, H, T, dh]
     if (w.gateW() != null) {
@@ -390,15 +405,16 @@ public final class VitForward {
     for (int n = 0; n < b; n++) {
       NDArray probsN = b == 1 ? probs : probs.get(n + ":" + (n + 1));              // [1, H, T, T]
       FloatTensor attention = null;
+      AttentionSummary summary = null;
       if (plan.attention() == AttentionCapture.FULL) {
         attention = new FloatTensor(new int[] {heads, tokens, tokens}, toHost(probsN));
       } else if (plan.attention() == AttentionCapture.SUMMARY) {
-        summarize(i + 1, probsN, layout, plan.headMean()).writeTo(contexts.get(n).debug());
+        summary = summarize(i + 1, probsN, layout, plan.headMean());
       }
       FloatTensor mlp = plan.mlpActivations()
           ? new FloatTensor(new int[] {tokens, spec.intermediateSize()}, toHost(b == 1 ? act : act.get(n)))
           : null;
-      captures.get(n).add(new LayerCapture(i + 1, hidden.get(n), attention, mlp));
+      captures.get(n).add(new LayerCapture(i + 1, hidden.get(n), attention, mlp, summary));
     }
     return out;
   }
@@ -419,8 +435,29 @@ public final class VitForward {
     return headOut.mul(toMatmulType(perHead));
   }
 
-  /** q (already scaled by 1/sqrt(dh)), k and v of block {@code i}: three {@code [B, H, T, dh]} views. */
-  private NDArray[] queryKeyValue(VitModel.Block w, NDArray x) {
+  /**
+   * q (already scaled by 1/sqrt(dh)), k and v of block {@code i}: three {@code [B, H, T, dh]} views;
+   * with rotary embeddings, q and k of the patch tokens are rotated (the scale commutes with it).
+   */
+  private NDArray[] queryKeyValue(VitModel.Block w, NDArray x, TokenLayout layout) {
+    NDArray[] qkv = projectQueryKeyValue(w, x);
+    NDArray[] rope = model.rotaryFor(layout); // {cos, sin} [1, 1, T, dh], identity on non-patch tokens
+    if (rope != null) {
+      qkv[0] = rotate(qkv[0], rope[0], rope[1]);
+      qkv[1] = rotate(qkv[1], rope[0], rope[1]);
+    }
+    return qkv;
+  }
+
+  /** {@code x * cos + rotate_half(x) * sin} with {@code rotate_half(x) = cat(-x[dh/2:], x[:dh/2])}; x {@code [B, H, T, dh]}. */
+  private static NDArray rotate(NDArray x, NDArray cos, NDArray sin) {
+    long half = x.getShape().get(3) / 2;
+    NDArray rotated = x.get(":, :, :, " + half + ":").neg().concat(x.get(":, :, :, :" + half), 3); // [B, H, T, dh]
+    return x.mul(cos).add(rotated.mul(sin));
+  }
+
+  /** The projections of {@link #queryKeyValue} before any rotation. */
+  private NDArray[] projectQueryKeyValue(VitModel.Block w, NDArray x) {
     long b = x.getShape().get(0);
     long t = x.getShape().get(1);
     NDArray h = toMatmulType(layerNorm(x, w.norm1W(), w.norm1B()));               // [B, T, D]
@@ -434,6 +471,43 @@ public final class VitForward {
     return new NDArray[] {split.get(0), split.get(1), split.get(2)};
   }
 
+  /** Name of the pooling probe's attention {@code [1, H, 1, T]} in {@link ForwardResult#debug()}. */
+  public static final String PROBE_ATTENTION = ClsLikeQuery.PROBE_ATTENTION;
+
+  /**
+   * SigLIP's attention-pooling head on the normed last hidden state {@code normed [B, T, D]}, in
+   * float32 as torch's {@code nn.MultiheadAttention}: q from the probe, k and v from the tokens, q
+   * scaled by 1/sqrt(dh) before the product; then {@code o + fc2(act(fc1(LN(o))))}.
+   *
+   * @return {@code {pooled [B, D], probe attention [B, H, 1, T]}}
+   */
+  private NDArray[] probePool(NDArray normed) {
+    VitModel.ProbeHead head = model.probeHead;
+    long b = normed.getShape().get(0);
+    long t = normed.getShape().get(1);
+    int d = spec.hiddenSize();
+    int heads = spec.numHeads();
+    int dh = spec.headDim();
+    NDArray x = toFloat32(normed);
+    NDArray wq = head.qkvW().get(":" + d + ", :");
+    NDArray wk = head.qkvW().get(d + ":" + (2 * d) + ", :");
+    NDArray wv = head.qkvW().get((2 * d) + ":, :");
+    NDArray q = Linear.linear(head.probe(), wq, head.qkvB().get(":" + d)).singletonOrThrow();              // [1, 1, D]
+    NDArray k = Linear.linear(x, wk, head.qkvB().get(d + ":" + (2 * d))).singletonOrThrow();               // [B, T, D]
+    NDArray v = Linear.linear(x, wv, head.qkvB().get((2 * d) + ":")).singletonOrThrow();                   // [B, T, D]
+    q = q.mul((float) Math.sqrt(1.0 / dh)).reshape(1, 1, heads, dh).transpose(0, 2, 1, 3);                 // [1, H, 1, dh]
+    NDArray kh = k.reshape(b, t, heads, dh).transpose(0, 2, 3, 1);                                         // [B, H, dh, T]
+    NDArray vh = v.reshape(b, t, heads, dh).transpose(0, 2, 1, 3);                                         // [B, H, T, dh]
+    NDArray probs = (b == 1 ? q : q.repeat(0, b)).matMul(kh).softmax(-1);                                  // [B, H, 1, T]
+    NDArray o = probs.matMul(vh).transpose(0, 2, 1, 3).reshape(b, 1, d);                                   // [B, 1, D]
+    o = Linear.linear(o, head.projW(), head.projB()).singletonOrThrow();                                   // [B, 1, D]
+    NDArray h = LayerNorm.layerNorm(o, new Shape(d), head.normW(), head.normB(), (float) spec.layerNormEps())
+        .singletonOrThrow();
+    NDArray mlp = Linear.linear(activate(Linear.linear(h, head.fc1W(), head.fc1B()).singletonOrThrow()),
+        head.fc2W(), head.fc2B()).singletonOrThrow();                                                       // [B, 1, D]
+    return new NDArray[] {o.add(mlp).reshape(b, d), probs};
+  }
+
   /** Row-normalised attention {@code [B, H, T, T]} in float32: softmax, or what the hooks substitute. */
   private NDArray normalize(int i, NDArray q, NDArray k, ForwardHooks hooks, TokenLayout layout, PassContext context) {
     NDArray logits = toFloat32(q.matMul(k.transpose(0, 1, 3, 2)));                // [B, H, T, T]
@@ -443,7 +517,7 @@ public final class VitForward {
 
   /** Block {@code i}'s attention {@code [1, H, T, T]} for input {@code x [1, T, D]}. */
   private NDArray attention(int i, NDArray x, ForwardHooks hooks, TokenLayout layout, PassContext context) {
-    NDArray[] qkv = queryKeyValue(model.blocks.get(i), x);
+    NDArray[] qkv = queryKeyValue(model.blocks.get(i), x, layout);
     return normalize(i, qkv[0], qkv[1], hooks, layout, context);
   }
 

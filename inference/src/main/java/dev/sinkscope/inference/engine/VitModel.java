@@ -12,6 +12,7 @@ import dev.sinkscope.inference.model.ModelLoadException;
 import dev.sinkscope.inference.model.ModelSpec;
 import dev.sinkscope.inference.model.PositionInterpolation;
 import dev.sinkscope.inference.model.WeightRef;
+import dev.sinkscope.inference.result.TokenLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ public final class VitModel implements AutoCloseable {
   final NDArray cls;          // [1, 1, D] or null
   final NDArray distillation; // [1, 1, D] or null
   final NDArray registers;    // [1, R, D] or null
-  final NDArray position;     // [1, N_pos, D]
+  final NDArray position;     // [1, N_pos, D], or null with rotary embeddings (DINOv3)
   final NDArray preNormW;     // [D] or null
   final NDArray preNormB;
   final NDArray normW;        // [D]
@@ -51,8 +52,17 @@ public final class VitModel implements AutoCloseable {
   final NDArray poolerW;      // [D, D] or null
   final NDArray poolerB;
   final List<Block> blocks;
+  final ProbeHead probeHead;  // SigLIP's attention-pooling head, or null
   private final float[] positionTableHost; // [N_pos, D], for host-side resampling
   private final Map<Long, NDArray> resizedPositions = new LinkedHashMap<>();
+  private final Map<TokenLayout, NDArray[]> rotaryTables = new LinkedHashMap<>();
+
+  /**
+   * SigLIP's multi-head attention-pooling head, in float32: probe {@code [1, 1, D]}, packed q|k|v
+   * {@code [3D, D]} / {@code [3D]}, output projection, LayerNorm and MLP.
+   */
+  record ProbeHead(NDArray probe, NDArray qkvW, NDArray qkvB, NDArray projW, NDArray projB, NDArray normW,
+      NDArray normB, NDArray fc1W, NDArray fc1B, NDArray fc2W, NDArray fc2B) {}
 
   private VitModel(ModelSpec spec, NDManager root, Map<String, NDArray> w, float[] positionTableHost,
       Precision precision) {
@@ -68,7 +78,7 @@ public final class VitModel implements AutoCloseable {
     this.distillation = reshapeOrNull(w.get(CanonicalWeights.DISTILLATION), 1, 1, d);
     this.registers = reshapeOrNull(w.get(CanonicalWeights.REGISTERS), 1, spec.registers(), d);
     NDArray pos = w.get(CanonicalWeights.POSITION);
-    this.position = pos.reshape(1, pos.size() / d, d);
+    this.position = pos == null ? null : pos.reshape(1, pos.size() / d, d);
     this.preNormW = w.get(CanonicalWeights.PRE_NORM_WEIGHT);
     this.preNormB = w.get(CanonicalWeights.PRE_NORM_BIAS);
     this.normW = w.get(CanonicalWeights.FINAL_NORM_WEIGHT);
@@ -98,9 +108,19 @@ public final class VitModel implements AutoCloseable {
       NDArray scaledB = foldRows(qkvB, qkvScale);
       qkvScale.close();
       NDArray projW = w.get(CanonicalWeights.block(i, "proj.weight"));
-      NDArray projB = w.get(CanonicalWeights.block(i, "proj.bias"));
+      NDArray projB = orZeros(w.get(CanonicalWeights.block(i, "proj.bias")), d, root);
       NDArray fc2W = w.get(CanonicalWeights.block(i, "fc2.weight"));
-      NDArray fc2B = w.get(CanonicalWeights.block(i, "fc2.bias"));
+      NDArray fc2B = orZeros(w.get(CanonicalWeights.block(i, "fc2.bias")), d, root);
+      NDArray fc1W = w.get(CanonicalWeights.block(i, "fc1.weight"));
+      NDArray fc1B = orZeros(w.get(CanonicalWeights.block(i, "fc1.bias")), (int) fc1W.getShape().get(0), root);
+      NDArray gateProjW = w.get(CanonicalWeights.block(i, "fc1_gate.weight"));
+      if (gateProjW != null) {
+        // A gated MLP stored as gate_proj and up_proj: packed [gate; up] = [x1; x2] for silu(x1) * x2.
+        NDArray gateProjB = orZeros(w.get(CanonicalWeights.block(i, "fc1_gate.bias")),
+            (int) gateProjW.getShape().get(0), root);
+        fc1W = concat0(gateProjW, fc1W);
+        fc1B = concat0(gateProjB, fc1B);
+      }
       NDArray ls1 = w.get(CanonicalWeights.block(i, "ls1"));
       NDArray ls2 = w.get(CanonicalWeights.block(i, "ls2"));
       // In float32 the layer scales go into the output rows of proj and fc2 (one multiply less per
@@ -122,12 +142,28 @@ public final class VitModel implements AutoCloseable {
           w.get(CanonicalWeights.block(i, "norm1.weight")), w.get(CanonicalWeights.block(i, "norm1.bias")),
           matmulWeight(scaledW), matmulWeight(scaledB), matmulWeight(projW), matmulWeight(projB), ls1,
           w.get(CanonicalWeights.block(i, "norm2.weight")), w.get(CanonicalWeights.block(i, "norm2.bias")),
-          matmulWeight(w.get(CanonicalWeights.block(i, "fc1.weight"))),
-          matmulWeight(w.get(CanonicalWeights.block(i, "fc1.bias"))),
+          matmulWeight(fc1W), matmulWeight(fc1B),
           matmulWeight(fc2W), matmulWeight(fc2B), ls2,
           matmulWeight(w.get(CanonicalWeights.block(i, "gate.weight"))), matmulWeight(gateBias(w, i, spec, root))));
     }
     this.blocks = List.copyOf(list);
+    this.probeHead = w.containsKey(CanonicalWeights.HEAD_PROBE)
+        ? new ProbeHead(w.get(CanonicalWeights.HEAD_PROBE).reshape(1, 1, d),
+            w.get(CanonicalWeights.HEAD_QKV_WEIGHT), w.get(CanonicalWeights.HEAD_QKV_BIAS),
+            w.get(CanonicalWeights.HEAD_PROJ_WEIGHT), w.get(CanonicalWeights.HEAD_PROJ_BIAS),
+            w.get(CanonicalWeights.HEAD_NORM_WEIGHT), w.get(CanonicalWeights.HEAD_NORM_BIAS),
+            w.get(CanonicalWeights.HEAD_FC1_WEIGHT), w.get(CanonicalWeights.HEAD_FC1_BIAS),
+            w.get(CanonicalWeights.HEAD_FC2_WEIGHT), w.get(CanonicalWeights.HEAD_FC2_BIAS))
+        : null;
+  }
+
+  /** Two tensors joined along axis 0 (the parts are freed). */
+  private NDArray concat0(NDArray a, NDArray b) {
+    NDArray joined = ai.djl.ndarray.NDArrays.concat(new NDList(a, b), 0);
+    joined.attach(root);
+    a.close();
+    b.close();
+    return joined;
   }
 
   /** The trained gate's bias, zeros when the checkpoint has a gate without one; null without gates. */
@@ -249,6 +285,9 @@ public final class VitModel implements AutoCloseable {
    * N_prefix is the number of prefix tokens the table has entries for. Resized tables are cached.
    */
   synchronized NDArray positionsFor(int rows, int cols) {
+    if (position == null) {
+      return null;
+    }
     int g = spec.nativeGrid();
     if (rows == g && cols == g) {
       return position;
@@ -282,6 +321,49 @@ public final class VitModel implements AutoCloseable {
       }
       return result;
     }
+  }
+
+  /**
+   * RoPE tables for every token of {@code layout}: {@code {cos, sin}}, each {@code [1, 1, T, dh]} in
+   * the matmul type, with cos = 1 and sin = 0 (no rotation) on CLS, registers and appended tokens.
+   * Cached per layout; null without rotary embeddings.
+   */
+  synchronized NDArray[] rotaryFor(TokenLayout layout) {
+    if (spec.rope() == null) {
+      return null;
+    }
+    NDArray[] cached = rotaryTables.get(layout);
+    if (cached != null) {
+      return cached;
+    }
+    int dh = spec.headDim();
+    int t = layout.totalTokens();
+    float[][] patches = spec.rope().tables(layout.gridRows(), layout.gridCols(), dh); // 2 x [N, dh]
+    float[] cos = new float[t * dh];
+    float[] sin = new float[t * dh];
+    java.util.Arrays.fill(cos, 1f);
+    System.arraycopy(patches[0], 0, cos, layout.firstPatchIndex() * dh, patches[0].length);
+    System.arraycopy(patches[1], 0, sin, layout.firstPatchIndex() * dh, patches[1].length);
+    NDArray[] tables = new NDArray[2];
+    float[][] host = {cos, sin};
+    for (int k = 0; k < 2; k++) {
+      NDArray table = positionCacheScope.create(host[k], new Shape(1, 1, t, dh));
+      if (table.getDataType() != precision.matmulType()) {
+        NDArray cast = table.toType(precision.matmulType(), true);
+        cast.attach(positionCacheScope);
+        table.close();
+        table = cast;
+      }
+      tables[k] = table;
+    }
+    rotaryTables.put(layout, tables);
+    if (rotaryTables.size() > 8) {
+      TokenLayout oldest = rotaryTables.keySet().iterator().next();
+      for (NDArray a : rotaryTables.remove(oldest)) {
+        a.close();
+      }
+    }
+    return tables;
   }
 
   @Override

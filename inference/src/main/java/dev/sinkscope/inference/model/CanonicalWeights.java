@@ -27,6 +27,23 @@ public final class CanonicalWeights {
   public static final String POOLER_WEIGHT = "pooler.weight";
   public static final String POOLER_BIAS = "pooler.bias";
 
+  /** {@code [D]}: the attention-pooling head's learned query (SigLIP {@code head.probe}). */
+  public static final String HEAD_PROBE = "head.probe";
+  /** {@code [3D, D]} / {@code [3D]}: the head's packed q | k | v projection ({@code in_proj_*}). */
+  public static final String HEAD_QKV_WEIGHT = "head.qkv.weight";
+  public static final String HEAD_QKV_BIAS = "head.qkv.bias";
+  /** {@code [D, D]} / {@code [D]}: the head's attention output projection. */
+  public static final String HEAD_PROJ_WEIGHT = "head.proj.weight";
+  public static final String HEAD_PROJ_BIAS = "head.proj.bias";
+  /** The head's LayerNorm before its MLP. */
+  public static final String HEAD_NORM_WEIGHT = "head.norm.weight";
+  public static final String HEAD_NORM_BIAS = "head.norm.bias";
+  /** The head's MLP: fc1 {@code [M, D]}, fc2 {@code [D, M]}, same activation as the blocks. */
+  public static final String HEAD_FC1_WEIGHT = "head.fc1.weight";
+  public static final String HEAD_FC1_BIAS = "head.fc1.bias";
+  public static final String HEAD_FC2_WEIGHT = "head.fc2.weight";
+  public static final String HEAD_FC2_BIAS = "head.fc2.bias";
+
   /** Name of a per-block weight, e.g. {@code block(3, "qkv.weight")}. Parts are listed below. */
   public static String block(int index, String part) {
     return "blocks." + index + "." + part;
@@ -36,6 +53,8 @@ public final class CanonicalWeights {
    * Per-block parts: norm1.{weight,bias}; either qkv.{weight,bias} fused [3D, D] (q, k, v stacked,
    * timm) or q/k/v.{weight,bias} [D, D] each (HF, fused at load); proj.{weight,bias}; ls1 [D]
    * (LayerScale, optional); norm2.{weight,bias}; fc1.{weight,bias} [M, D] ([2M, D] packed x1|x2
-   * for SwiGLU); fc2.{weight,bias} [D, M]; ls2 [D] (optional).
+   * for SwiGLU, or, for a gated MLP stored as two matrices, fc1_gate.{weight,bias} [M, D] = x1 with
+   * fc1.{weight,bias} [M, D] = x2, packed at load); fc2.{weight,bias} [D, M]; ls2 [D] (optional).
+   * Biases other than qkv's are optional: missing ones are zeros.
    */
 }

@@ -5,7 +5,9 @@ public enum ModelFamily {
   DINOV2("DINOv2"),
   VIT("ViT"),
   DEIT("DeiT"),
-  CLIP("CLIP");
+  CLIP("CLIP"),
+  DINOV3("DINOv3"),
+  SIGLIP("SigLIP");
 
   private final String displayName;
 

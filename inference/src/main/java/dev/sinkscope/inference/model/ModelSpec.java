@@ -1,6 +1,5 @@
 package dev.sinkscope.inference.model;
 
-import dev.sinkscope.inference.result.TokenLayout;
 
 /**
  * Everything the forward pass needs to know about an architecture, derived once from a
@@ -29,6 +28,8 @@ import dev.sinkscope.inference.result.TokenLayout;
  * @param finalNormAllTokens whether {@code last_hidden_state} is the final LayerNorm of all tokens
  * @param pooling how the pooled output is made
  * @param attentionGate trained attention output gates, when the checkpoint has them
+ * @param rope 2-D rotary position embedding on the patch queries and keys (DINOv3), or null when
+ *     position enters only through the learned table
  */
 public record ModelSpec(
     String name,
@@ -52,7 +53,19 @@ public record ModelSpec(
     PositionInterpolation interpolation,
     boolean finalNormAllTokens,
     Pooling pooling,
-    AttentionGate attentionGate) {
+    AttentionGate attentionGate,
+    RotaryEmbedding rope) {
+
+  /** A spec without rotary embeddings. */
+  public ModelSpec(String name, ModelFamily family, CheckpointLayout layout, int hiddenSize, int numLayers,
+      int numHeads, int intermediateSize, int patchSize, int imageSize, double layerNormEps, MlpActivation activation,
+      boolean layerScale, boolean preNorm, boolean patchBias, boolean hasCls, boolean hasDistillation, int registers,
+      boolean positionTableHasPrefix, PositionInterpolation interpolation, boolean finalNormAllTokens,
+      Pooling pooling, AttentionGate attentionGate) {
+    this(name, family, layout, hiddenSize, numLayers, numHeads, intermediateSize, patchSize, imageSize, layerNormEps,
+        activation, layerScale, preNorm, patchBias, hasCls, hasDistillation, registers, positionTableHasPrefix,
+        interpolation, finalNormAllTokens, pooling, attentionGate, null);
+  }
 
   /** A spec without trained attention gates. */
   public ModelSpec(String name, ModelFamily family, CheckpointLayout layout, int hiddenSize, int numLayers,
@@ -69,7 +82,20 @@ public record ModelSpec(
   public ModelSpec withAttentionGate(AttentionGate gate) {
     return new ModelSpec(name, family, layout, hiddenSize, numLayers, numHeads, intermediateSize, patchSize, imageSize,
         layerNormEps, activation, layerScale, preNorm, patchBias, hasCls, hasDistillation, registers,
-        positionTableHasPrefix, interpolation, finalNormAllTokens, pooling, gate);
+        positionTableHasPrefix, interpolation, finalNormAllTokens, pooling, gate, rope);
+  }
+
+  /** Whether the model has a learned absolute position table (every family but DINOv3). */
+  public boolean hasPositionTable() {
+    return rope == null;
+  }
+
+  /**
+   * Whether the pooled output comes from a learned probe query attending over all tokens (SigLIP's
+   * attention-pooling head): then that probe, not token 0, is the model's CLS-like query.
+   */
+  public boolean poolsWithProbe() {
+    return pooling == Pooling.ATTENTION_PROBE;
   }
 
   public ModelSpec {
@@ -85,6 +111,7 @@ public record ModelSpec(
     require(imageSize >= patchSize, "image size " + imageSize + " is smaller than the patch size " + patchSize);
     require(layerNormEps > 0, "layer norm epsilon must be positive");
     require(registers >= 0, "register count must be >= 0");
+    require(rope == null || (hiddenSize / numHeads) % 4 == 0, "2-D rotary embeddings need a head size divisible by 4");
   }
 
   private static void require(boolean ok, String message) {
@@ -107,16 +134,13 @@ public record ModelSpec(
     return positionTableHasPrefix ? (hasCls ? 1 : 0) + (hasDistillation ? 1 : 0) : 0;
   }
 
-  /** Token layout for an input of {@code height x width} pixels (multiples of the patch size). */
-  public TokenLayout tokenLayout(int height, int width) {
-    return new TokenLayout(hasCls, hasDistillation, registers, height / patchSize, width / patchSize, 0);
-  }
-
   /** A short human-readable summary, e.g. "DINOv2 (HF_DINOV2) D=384 L=12 H=6 P=14". */
   public String summary() {
     return family.displayName() + " (" + layout + ") D=" + hiddenSize + " L=" + numLayers + " H=" + numHeads
         + " P=" + patchSize + (registers > 0 ? " registers=" + registers : "")
         + (hasDistillation ? " +distillation" : "")
-        + (attentionGate != AttentionGate.NONE ? " gated-attention=" + attentionGate : "");
+        + (attentionGate != AttentionGate.NONE ? " gated-attention=" + attentionGate : "")
+        + (rope != null ? " rope" : "")
+        + (pooling == Pooling.ATTENTION_PROBE ? " no-CLS attention-pooling" : "");
   }
 }

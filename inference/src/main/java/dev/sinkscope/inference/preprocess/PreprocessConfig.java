@@ -19,6 +19,7 @@ import java.util.Arrays;
  * @param std per-channel standard deviation, R, G, B
  * @param referenceConvertsToRgb whether the reference processor calls {@code convert("RGB")}; this
  *     decoder always produces RGB, so it only tells where grayscale input would make the reference fail
+ * @param pipeline whether the image is resized as uint8 by Pillow or as floats by torch
  */
 public record PreprocessConfig(
     String source,
@@ -32,9 +33,25 @@ public record PreprocessConfig(
     boolean doNormalize,
     double[] mean,
     double[] std,
-    boolean referenceConvertsToRgb) {
+    boolean referenceConvertsToRgb,
+    PixelPipeline pipeline) {
+
+  /** A config of the Pillow pipeline (every processor but the torchvision-backed ones). */
+  public PreprocessConfig(String source, String notes, ResizeSpec resize, ResampleFilter resample, CropSpec crop,
+      boolean doRescale, double rescaleFactor, RescaleArithmetic rescaleArithmetic, boolean doNormalize,
+      double[] mean, double[] std, boolean referenceConvertsToRgb) {
+    this(source, notes, resize, resample, crop, doRescale, rescaleFactor, rescaleArithmetic, doNormalize, mean, std,
+        referenceConvertsToRgb, PixelPipeline.PILLOW_UINT8);
+  }
 
   public PreprocessConfig {
+    if (pipeline == null) {
+      pipeline = PixelPipeline.PILLOW_UINT8;
+    }
+    if (pipeline == PixelPipeline.TORCH_FLOAT && resample != ResampleFilter.BILINEAR) {
+      throw new IllegalArgumentException("the float (torch) pipeline is implemented for bilinear resizing only, got "
+          + resample);
+    }
     if (source == null || notes == null || resize == null || resample == null || crop == null
         || rescaleArithmetic == null) {
       throw new IllegalArgumentException("source, notes, resize, resample, crop and rescale arithmetic are required");
@@ -79,18 +96,19 @@ public record PreprocessConfig(
         && resample == p.resample && crop.equals(p.crop) && doRescale == p.doRescale
         && Double.compare(rescaleFactor, p.rescaleFactor) == 0 && rescaleArithmetic == p.rescaleArithmetic
         && doNormalize == p.doNormalize && Arrays.equals(mean, p.mean) && Arrays.equals(std, p.std)
-        && referenceConvertsToRgb == p.referenceConvertsToRgb;
+        && referenceConvertsToRgb == p.referenceConvertsToRgb && pipeline == p.pipeline;
   }
 
   @Override
   public int hashCode() {
     return Arrays.hashCode(new Object[] {source, notes, resize, resample, crop, doRescale, rescaleFactor,
-        rescaleArithmetic, doNormalize, Arrays.hashCode(mean), Arrays.hashCode(std), referenceConvertsToRgb});
+        rescaleArithmetic, doNormalize, Arrays.hashCode(mean), Arrays.hashCode(std), referenceConvertsToRgb, pipeline});
   }
 
   @Override
   public String toString() {
-    return "PreprocessConfig[" + source + ": resize=" + resize + ", resample=" + resample + ", crop=" + crop
+    return "PreprocessConfig[" + source + ": resize=" + resize + ", resample=" + resample
+        + (pipeline == PixelPipeline.TORCH_FLOAT ? " (torch, on floats)" : "") + ", crop=" + crop
         + ", rescale=" + (doRescale ? rescaleFactor + " " + rescaleArithmetic : "off")
         + ", normalize=" + (doNormalize ? Arrays.toString(mean) + "/" + Arrays.toString(std) : "off")
         + (notes.isEmpty() ? "" : ", notes=" + notes) + "]";

@@ -65,7 +65,13 @@ public final class PreprocessConfigLoader {
     CLIP("CLIPImageProcessor", new ResizeSpec.ShortestEdge(224), false, ResampleFilter.BICUBIC, true,
         OPENAI_CLIP_MEAN, OPENAI_CLIP_STD, true),
     DEIT("DeiTImageProcessor", new ResizeSpec.Exact(256, 256), true, ResampleFilter.BICUBIC, true,
-        IMAGENET_STANDARD_MEAN, IMAGENET_STANDARD_STD, false);
+        IMAGENET_STANDARD_MEAN, IMAGENET_STANDARD_STD, false),
+    /** SigLIP and fixed-resolution SigLIP 2 (whose files say resample 2, bilinear); PIL backend. */
+    SIGLIP("SiglipImageProcessor", new ResizeSpec.Exact(224, 224), true, ResampleFilter.BICUBIC, false,
+        IMAGENET_STANDARD_MEAN, IMAGENET_STANDARD_STD, true),
+    /** transformers 5 has only a torchvision backend for DINOv3: rescale, then resize the floats. */
+    DINOV3("DINOv3ViTImageProcessor", new ResizeSpec.Exact(224, 224), true, ResampleFilter.BILINEAR, false,
+        IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD, false, PixelPipeline.TORCH_FLOAT);
 
     final String className;
     final ResizeSpec defaultSize;
@@ -76,9 +82,18 @@ public final class PreprocessConfigLoader {
     final double[] defaultMean;
     final double[] defaultStd;
     final boolean convertsToRgb;
+    final PixelPipeline pipeline;
 
     HfProcessor(String className, ResizeSpec defaultSize, boolean intSizeIsSquare, ResampleFilter defaultResample,
         boolean hasCenterCrop, double[] defaultMean, double[] defaultStd, boolean convertsToRgb) {
+      this(className, defaultSize, intSizeIsSquare, defaultResample, hasCenterCrop, defaultMean, defaultStd,
+          convertsToRgb, PixelPipeline.PILLOW_UINT8);
+    }
+
+    HfProcessor(String className, ResizeSpec defaultSize, boolean intSizeIsSquare, ResampleFilter defaultResample,
+        boolean hasCenterCrop, double[] defaultMean, double[] defaultStd, boolean convertsToRgb,
+        PixelPipeline pipeline) {
+      this.pipeline = pipeline;
       this.className = className;
       this.defaultSize = defaultSize;
       this.intSizeIsSquare = intSizeIsSquare;
@@ -111,6 +126,8 @@ public final class PreprocessConfigLoader {
         case VIT -> VIT;
         case CLIP -> CLIP;
         case DEIT -> DEIT;
+        case SIGLIP -> SIGLIP;
+        case DINOV3 -> DINOV3;
       };
     }
   }
@@ -217,9 +234,13 @@ public final class PreprocessConfigLoader {
       notes.add(processor.className + " class defaults used for " + String.join(", ", defaulted));
     }
     try {
+      if (processor.pipeline == PixelPipeline.TORCH_FLOAT && resample != ResampleFilter.BILINEAR) {
+        throw PreprocessConfigException.forKey(name, "resample", processor.className + " resizes with torch; only "
+            + "bilinear (2) is implemented for it, got " + resample.pilId());
+      }
       return new PreprocessConfig(HF_CONFIG_FILE + " (" + processor.className + ")", String.join("; ", notes),
-          resize, resample, crop, doRescale, rescaleFactor, RescaleArithmetic.FLOAT64_MULTIPLY, doNormalize,
-          mean, std, convertRgb);
+          resize, resample, crop, doRescale, rescaleFactor, rescaleArithmetic(processor), doNormalize,
+          mean, std, convertRgb, processor.pipeline);
     } catch (IllegalArgumentException e) {
       throw new PreprocessConfigException(name + ": " + e.getMessage(), e);
     }
@@ -357,13 +378,36 @@ public final class PreprocessConfigLoader {
         mean = IMAGENET_DEFAULT_MEAN;
         std = IMAGENET_DEFAULT_STD;
       }
+      case SIGLIP -> {
+        hub = "google/siglip-base-patch16-224";
+        resize = new ResizeSpec.Exact(224, 224);
+        crop = new CropSpec.None();
+        resample = ResampleFilter.BICUBIC;
+        mean = IMAGENET_STANDARD_MEAN;
+        std = IMAGENET_STANDARD_STD;
+      }
+      case DINOV3 -> {
+        hub = "facebook/dinov3-vits16-pretrain-lvd1689m";
+        resize = new ResizeSpec.Exact(224, 224);
+        crop = new CropSpec.None();
+        resample = ResampleFilter.BILINEAR;
+        mean = IMAGENET_DEFAULT_MEAN;
+        std = IMAGENET_DEFAULT_STD;
+      }
       default -> throw new IllegalArgumentException("no defaults for " + family);
     }
     HfProcessor processor = HfProcessor.forFamily(family);
     String notes = why + "; assumed the " + hub + " " + HF_CONFIG_FILE + " values (" + processor.className
         + "), not the class defaults";
     return new PreprocessConfig(family.displayName() + " defaults (" + hub + ")", notes, resize, resample, crop,
-        true, RESCALE_1_255, RescaleArithmetic.FLOAT64_MULTIPLY, true, mean, std, processor.convertsToRgb);
+        true, RESCALE_1_255, rescaleArithmetic(processor), true, mean, std, processor.convertsToRgb,
+        processor.pipeline);
+  }
+
+  /** numpy's float64 multiply for the PIL processors; a float32 multiply on torch tensors. */
+  private static RescaleArithmetic rescaleArithmetic(HfProcessor processor) {
+    return processor.pipeline == PixelPipeline.TORCH_FLOAT
+        ? RescaleArithmetic.FLOAT32_MULTIPLY : RescaleArithmetic.FLOAT64_MULTIPLY;
   }
 
   private static HfProcessor resolveProcessor(JsonNode root, Path file, ModelFamily familyIfUndetermined,
@@ -375,7 +419,8 @@ public final class PreprocessConfigLoader {
         HfProcessor p = HfProcessor.fromClassName(type.asText());
         if (p == null) {
           throw PreprocessConfigException.forKey(name, key, "unsupported image processor '" + type.asText()
-              + "' (supported: BitImageProcessor, ViTImageProcessor, CLIPImageProcessor, DeiTImageProcessor)");
+              + "' (supported: BitImageProcessor, ViTImageProcessor, CLIPImageProcessor, DeiTImageProcessor, "
+              + "SiglipImageProcessor, DINOv3ViTImageProcessor)");
         }
         return p;
       }
@@ -409,8 +454,11 @@ public final class PreprocessConfigLoader {
       case "vit" -> ModelFamily.VIT;
       case "deit" -> ModelFamily.DEIT;
       case "clip", "clip_vision_model" -> ModelFamily.CLIP;
+      case "siglip", "siglip_vision_model" -> ModelFamily.SIGLIP;
+      case "dinov3_vit" -> ModelFamily.DINOV3;
       default -> throw PreprocessConfigException.forKey(file.toString(), "model_type", "unsupported model type '"
-          + type.asText() + "' (supported: dinov2, dinov2_with_registers, vit, deit, clip, clip_vision_model)");
+          + type.asText() + "' (supported: dinov2, dinov2_with_registers, dinov3_vit, vit, deit, clip, "
+          + "clip_vision_model, siglip, siglip_vision_model)");
     };
   }
 

@@ -31,6 +31,9 @@ public final class Preprocessor {
           + " x " + size[1] + " would make " + resizedPixels + " pixels, more than the limit of " + MAX_RESIZED_PIXELS
           + " (the aspect ratio is too extreme for this model's preprocessing)");
     }
+    if (config.pipeline() == PixelPipeline.TORCH_FLOAT) {
+      return preprocessOnFloats(image, config, size);
+    }
     RgbImage resized = size[0] == image.width() && size[1] == image.height()
         ? image
         : PillowResampler.resize(image, size[0], size[1], config.resample());
@@ -49,6 +52,73 @@ public final class Preprocessor {
     PreprocessGeometry geometry = new PreprocessGeometry(image.width(), image.height(), resized.width(),
         resized.height(), left, top, width, height);
     return new Preprocessed(toPixelValues(window, config), geometry);
+  }
+
+  /** The torchvision-backed processors: rescale to float32, torch's antialiased resize, crop, normalise. */
+  private static Preprocessed preprocessOnFloats(RgbImage image, PreprocessConfig config, int[] size) {
+    int w = image.width();
+    int h = image.height();
+    int plane = w * h;
+    float[][] lut = rescaleTable(config);
+    byte[] rgb = image.bytes();
+    float[] planes = new float[3 * plane]; // [3, H, W], rescaled, not normalised
+    for (int i = 0; i < plane; i++) {
+      for (int c = 0; c < 3; c++) {
+        planes[c * plane + i] = lut[c][rgb[i * 3 + c] & 0xFF];
+      }
+    }
+    int outW = size[0];
+    int outH = size[1];
+    float[] resized = outW == w && outH == h ? planes : TorchAntialiasResampler.resize(planes, 3, w, h, outW, outH);
+    int left = 0;
+    int top = 0;
+    int cropW = outW;
+    int cropH = outH;
+    if (config.crop() instanceof CropSpec.Center c) {
+      left = c.rounding().offset(outW, c.width());
+      top = c.rounding().offset(outH, c.height());
+      cropW = c.width();
+      cropH = c.height();
+    }
+    double[] mean = config.mean();
+    double[] std = config.std();
+    float[] out = new float[3 * cropW * cropH];
+    for (int c = 0; c < 3; c++) {
+      float m = (float) mean[c];
+      float s = (float) std[c];
+      for (int y = 0; y < cropH; y++) {
+        for (int x = 0; x < cropW; x++) {
+          int sy = y + top;
+          int sx = x + left;
+          // a crop window larger than the image is padded with black (0 before normalisation)
+          float v = sy >= 0 && sy < outH && sx >= 0 && sx < outW ? resized[(c * outH + sy) * outW + sx] : 0f;
+          out[(c * cropH + y) * cropW + x] = config.doNormalize() ? (v - m) / s : v;
+        }
+      }
+    }
+    PreprocessGeometry geometry = new PreprocessGeometry(w, h, outW, outH, left, top, cropW, cropH);
+    return new Preprocessed(FloatTensor.of(out, 1, 3, cropH, cropW), geometry);
+  }
+
+  /** Rescaled (not normalised) value of every uint8 level, per channel. */
+  private static float[][] rescaleTable(PreprocessConfig config) {
+    float[][] lut = new float[3][256];
+    float divisor = (float) (1.0 / config.rescaleFactor());
+    float factor = (float) config.rescaleFactor();
+    for (int c = 0; c < 3; c++) {
+      for (int v = 0; v < 256; v++) {
+        if (!config.doRescale()) {
+          lut[c][v] = v;
+        } else {
+          lut[c][v] = switch (config.rescaleArithmetic()) {
+            case FLOAT64_MULTIPLY -> (float) (v * config.rescaleFactor());
+            case FLOAT32_MULTIPLY -> (float) v * factor;
+            case FLOAT32_DIVIDE -> (float) v / divisor;
+          };
+        }
+      }
+    }
+    return lut;
   }
 
   /**
@@ -134,20 +204,12 @@ public final class Preprocessor {
   private static float[][] valueTable(PreprocessConfig config) {
     double[] mean = config.mean();
     double[] std = config.std();
-    float[][] lut = new float[3][256];
-    float divisor = (float) (1.0 / config.rescaleFactor());
+    float[][] lut = rescaleTable(config);
     for (int c = 0; c < 3; c++) {
       float m = (float) mean[c];
       float s = (float) std[c];
       for (int v = 0; v < 256; v++) {
-        float x;
-        if (!config.doRescale()) {
-          x = v;
-        } else if (config.rescaleArithmetic() == RescaleArithmetic.FLOAT64_MULTIPLY) {
-          x = (float) (v * config.rescaleFactor());
-        } else {
-          x = (float) v / divisor;
-        }
+        float x = lut[c][v];
         lut[c][v] = config.doNormalize() ? (x - m) / s : x;
       }
     }

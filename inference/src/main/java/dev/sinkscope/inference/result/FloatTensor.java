@@ -1,12 +1,13 @@
 package dev.sinkscope.inference.result;
 
+import dev.sinkscope.inference.safetensors.FloatData;
 import java.util.Arrays;
 
 /**
  * A host-side float32 tensor in row-major order. Results cross module and thread boundaries in this
  * form, never as native arrays.
  */
-public record FloatTensor(int[] shape, float[] data) {
+public record FloatTensor(int[] shape, float[] data) implements FloatData {
 
   public FloatTensor {
     shape = shape.clone();

@@ -41,4 +41,9 @@ public record ForwardResult(
   public int blocks() {
     return layers.size();
   }
+
+  /** Which query row is the CLS-like one (CLS token, or the pooling probe of a model without CLS). */
+  public ClsLikeQuery clsLikeQuery() {
+    return new ClsLikeQuery(this);
+  }
 }

@@ -9,8 +9,13 @@ package dev.sinkscope.inference.result;
  *     queries; {@code null} when the capture plan did not keep full maps
  * @param mlpActivation post-nonlinearity MLP activations {@code [T, M]} after any intervention;
  *     {@code null} when not captured
+ * @param summary the device-made attention summary when the pass kept summaries instead of full maps
+ *     (ADR 0010); {@code null} when it kept full maps or no attention. Read attention through
+ *     {@link AttentionSummary#of(ForwardResult, int)} or the pipeline's {@code CapturedAttention}, which
+ *     answer the same from either.
  */
-public record LayerCapture(int block, FloatTensor hidden, FloatTensor attention, FloatTensor mlpActivation) {
+public record LayerCapture(int block, FloatTensor hidden, FloatTensor attention, FloatTensor mlpActivation,
+    AttentionSummary summary) {
 
   public LayerCapture {
     if (hidden.rank() != 2) {
@@ -19,14 +24,28 @@ public record LayerCapture(int block, FloatTensor hidden, FloatTensor attention,
     if (attention != null && (attention.rank() != 3 || attention.dim(1) != hidden.dim(0) || attention.dim(2) != hidden.dim(0))) {
       throw new IllegalArgumentException("attention must be [H, T, T] with T = " + hidden.dim(0));
     }
+    if (summary != null && (summary.tokens() != hidden.dim(0) || summary.block() != block)) {
+      throw new IllegalArgumentException("summary must be of block " + block + " with T = " + hidden.dim(0));
+    }
+  }
+
+  /** A capture with full maps or no attention (no summary). */
+  public LayerCapture(int block, FloatTensor hidden, FloatTensor attention, FloatTensor mlpActivation) {
+    this(block, hidden, attention, mlpActivation, null);
   }
 
   public int tokens() {
     return hidden.dim(0);
   }
 
+  /** Heads of the kept attention (full map or summary); 0 when none was kept. */
   public int heads() {
-    return attention == null ? 0 : attention.dim(0);
+    return attention != null ? attention.dim(0) : summary != null ? summary.heads() : 0;
+  }
+
+  /** Whether this block kept any attention: a full map or a summary. */
+  public boolean hasAttention() {
+    return attention != null || summary != null;
   }
 
   /** L2 norm of every token of the block output {@code [T]}. */

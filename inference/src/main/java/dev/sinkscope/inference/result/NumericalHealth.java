@@ -54,6 +54,10 @@ public record NumericalHealth(int block, Tensor tensor, int firstIndex, float fi
     for (int i = 0; found == null && i < result.layers().size(); i++) {
       LayerCapture c = result.layers().get(i);
       found = scan(c.attention(), c.block(), Tensor.ATTENTION);
+      if (found == null && c.summary() != null) {
+        // a summary pass keeps no map; its CLS row and row sums carry any non-finite probability
+        found = scan(FloatTensor.of(c.summary().rowSums(), c.summary().rowSums().length), c.block(), Tensor.ATTENTION);
+      }
       if (found == null) {
         found = scan(c.mlpActivation(), c.block(), Tensor.MLP_ACTIVATION);
       }

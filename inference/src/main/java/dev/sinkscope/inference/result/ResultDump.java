@@ -13,7 +13,8 @@ public final class ResultDump {
   /**
    * {@code pixel_values [1,3,H,W]}, {@code hidden_states.0..L [1,T,D]}, {@code attentions.1..L
    * [1,H,T,T]} (when captured), {@code last_hidden_state [1,T,D]}, {@code pooler_output [1,D]}
-   * (when the family has one), then any {@code debug.*} tensors.
+   * (when the family has one), {@code attention_summary.<block>.*} where a block kept summaries instead
+   * of full maps, then any {@code debug.*} tensors.
    */
   public static Map<String, FloatTensor> tensors(ForwardResult result) {
     Map<String, FloatTensor> out = new LinkedHashMap<>();
@@ -25,6 +26,11 @@ public final class ResultDump {
     for (LayerCapture c : result.layers()) {
       if (c.attention() != null) {
         out.put("attentions." + c.block(), withBatch(c.attention()));
+      }
+    }
+    for (LayerCapture c : result.layers()) {
+      if (c.summary() != null) {
+        c.summary().dumpTensors(out);
       }
     }
     out.put("last_hidden_state", withBatch(result.lastHiddenState()));

@@ -104,4 +104,14 @@ public record TokenLayout(
   public TokenLayout withoutRegisters() {
     return new TokenLayout(hasCls, hasDistillation, 0, gridRows, gridCols, testTimeRegisters);
   }
+
+  /**
+   * The layout of {@code spec} for an input of {@code height x width} pixels (multiples of the patch
+   * size), before any test-time register. Lives here, not on the spec, so the model description does
+   * not depend on the pass results (no package cycle).
+   */
+  public static TokenLayout of(dev.sinkscope.inference.model.ModelSpec spec, int height, int width) {
+    return new TokenLayout(spec.hasCls(), spec.hasDistillation(), spec.registers(), height / spec.patchSize(),
+        width / spec.patchSize(), 0);
+  }
 }

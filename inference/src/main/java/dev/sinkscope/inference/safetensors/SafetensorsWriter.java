@@ -3,7 +3,6 @@ package dev.sinkscope.inference.safetensors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sinkscope.inference.result.FloatTensor;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -24,13 +23,13 @@ public final class SafetensorsWriter {
    *
    * @param metadata string pairs stored under {@code __metadata__}; may be empty
    */
-  public static void write(Path file, Map<String, FloatTensor> tensors, Map<String, String> metadata)
+  public static void write(Path file, Map<String, ? extends FloatData> tensors, Map<String, String> metadata)
       throws IOException {
     write(file, tensors, metadata, Dtype.F32);
   }
 
   /** Writes {@code tensors} as {@code dtype}, which must be F32 or F16 (rounded to nearest even). */
-  public static void write(Path file, Map<String, FloatTensor> tensors, Map<String, String> metadata, Dtype dtype)
+  public static void write(Path file, Map<String, ? extends FloatData> tensors, Map<String, String> metadata, Dtype dtype)
       throws IOException {
     if (dtype != Dtype.F32 && dtype != Dtype.F16) {
       throw new IllegalArgumentException("can write F32 or F16, not " + dtype);
@@ -42,14 +41,14 @@ public final class SafetensorsWriter {
       metadata.forEach(meta::put);
     }
     long offset = 0;
-    for (Map.Entry<String, FloatTensor> e : tensors.entrySet()) {
+    for (Map.Entry<String, ? extends FloatData> e : tensors.entrySet()) {
       ObjectNode entry = header.putObject(e.getKey());
       entry.put("dtype", dtype.name());
       ArrayNode shape = entry.putArray("shape");
       for (int d : e.getValue().shape()) {
         shape.add(d);
       }
-      long bytes = (long) width * e.getValue().size();
+      long bytes = (long) width * e.getValue().data().length;
       entry.putArray("data_offsets").add(offset).add(offset + bytes);
       offset += bytes;
     }
@@ -67,7 +66,7 @@ public final class SafetensorsWriter {
       out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
       out.write(headerBytes);
       ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-      for (FloatTensor t : tensors.values()) {
+      for (FloatData t : tensors.values()) {
         for (float v : t.data()) {
           if (!chunk.hasRemaining()) {
             out.write(chunk.array(), 0, chunk.position());

@@ -37,7 +37,7 @@ public final class IncrementalRunner {
       latest = null;
     }
     int[] ps = pixelValues.shape();
-    var layout = stack.hooks(spec).layoutAfterEmbeddings(spec.tokenLayout(ps[2], ps[3]));
+    var layout = stack.hooks(spec).layoutAfterEmbeddings(dev.sinkscope.inference.result.TokenLayout.of(spec, ps[2], ps[3]));
     Cached best = null;
     int bestStart = 0;
     for (Cached c : new Cached[] {baseline, latest}) {

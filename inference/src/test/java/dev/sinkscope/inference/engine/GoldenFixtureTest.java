@@ -43,7 +43,8 @@ class GoldenFixtureTest {
   static Stream<Arguments> cases() throws Exception {
     List<Arguments> cases = new ArrayList<>();
     for (Device device : devices()) {
-      for (String fixture : List.of("dinov2-hf", "dinov2-reg-hf", "vit-hf", "clip-vision-hf", "dinov2-timm")) {
+      for (String fixture : List.of("dinov2-hf", "dinov2-reg-hf", "vit-hf", "clip-vision-hf", "dinov2-timm", "dinov3-hf",
+          "siglip-vision-hf")) {
         JsonNode json = new ObjectMapper().readTree(FIXTURES.resolve(fixture).resolve("fixture.json").toFile());
         for (JsonNode c : json.get("cases")) {
           cases.add(Arguments.of(fixture, c.get("label").asText(), c.get("input").asText(), c.get("expected").asText(),

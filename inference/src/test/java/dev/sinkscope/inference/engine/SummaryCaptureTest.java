@@ -17,6 +17,7 @@ import dev.sinkscope.inference.mitigation.BlockRange;
 import dev.sinkscope.inference.mitigation.MitigationStack;
 import dev.sinkscope.inference.model.Checkpoint;
 import dev.sinkscope.inference.model.CheckpointReader;
+import dev.sinkscope.inference.result.AttentionSummary;
 import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.result.LayerCapture;
@@ -71,7 +72,7 @@ class SummaryCaptureTest {
         assertArrayEquals(onHost.headMean(), onDevice.headMean(), SUM_TOLERANCE, "head mean");
         for (QuerySet querySet : QuerySet.values()) {
           LayerAttentionSummary want = LayerAttentionSummary.fromAttention(b, map, p.full().layout(), querySet, true);
-          LayerAttentionSummary got = onDevice.toLayerSummary(querySet);
+          LayerAttentionSummary got = LayerAttentionSummary.fromSummary(onDevice, querySet);
           assertArrayEquals(want.received(), got.received(), SUM_TOLERANCE, querySet + " received, block " + b);
           assertArrayEquals(want.clsRow(), got.clsRow(), querySet + " CLS row, block " + b);
           assertArrayEquals(want.headMean(), got.headMean(), SUM_TOLERANCE, "head mean, block " + b);
@@ -117,8 +118,7 @@ class SummaryCaptureTest {
       Pair p = run(fixture, ForwardHooks.NONE, checkpoint, model);
       AnalysisOptions options = AnalysisOptions.defaults();
       AnalysisReport fromMaps = Analyzer.analyze(p.full(), options);
-      AnalysisReport fromSummaries = Analyzer.analyze(p.summary(), options,
-          AttentionSummary.forAnalysis(p.summary(), options.sinks().querySet()));
+      AnalysisReport fromSummaries = Analyzer.analyze(p.summary(), options);
       assertNotNull(fromSummaries.sinks(), "sink scores from summaries");
       assertNotNull(fromSummaries.rollout(), "rollout from head means");
       assertNotNull(fromSummaries.clsAttention(), "CLS maps from CLS rows");
@@ -141,8 +141,7 @@ class SummaryCaptureTest {
       ForwardResult small = forward.run(pixels, ForwardHooks.NONE, CaptureOptions.DEFAULT, CancellationToken.NONE,
           ProgressListener.NONE);
       assertNotNull(small.block(1).attention(), "DEFAULT keeps full maps of a small model");
-      assertTrue(small.debug().keySet().stream().noneMatch(k -> k.startsWith("attention_summary.")),
-          "and no summaries, so dumps stay as they were");
+      assertNull(small.block(1).summary(), "and no summaries, so dumps stay as they were");
       ForwardResult overBudget = forward.run(pixels, ForwardHooks.NONE, CaptureOptions.DEFAULT.withFullMapBudget(1024),
           CancellationToken.NONE, ProgressListener.NONE);
       assertNull(overBudget.block(1).attention());
@@ -164,6 +163,14 @@ class SummaryCaptureTest {
             ProgressListener.NONE, prior, 2);
         assertEquals(fresh.debug().keySet(), resumed.debug().keySet());
         fresh.debug().forEach((name, t) -> assertEquals(t, resumed.debug().get(name), name));
+        for (int b = 1; b <= fresh.blocks(); b++) {
+          AttentionSummary want = fresh.block(b).summary();
+          AttentionSummary got = resumed.block(b).summary();
+          assertArrayEquals(want.columnSums(), got.columnSums(), "column sums of block " + b);
+          assertArrayEquals(want.clsRow(), got.clsRow(), "CLS row of block " + b);
+          assertArrayEquals(want.rowSums(), got.rowSums(), "row sums of block " + b);
+          assertArrayEquals(want.headMean(), got.headMean(), "head mean of block " + b);
+        }
         for (int b = 1; b <= fresh.blocks(); b++) {
           assertEquals(fresh.block(b).hidden(), resumed.block(b).hidden(), "block " + b);
         }

@@ -20,7 +20,10 @@ class CuratedModelsTest {
     assertTrue(ids.containsAll(Set.of("facebook/dinov2-small", "facebook/dinov2-giant",
         "facebook/dinov2-with-registers-small", "facebook/dinov2-with-registers-giant", "openai/clip-vit-base-patch16",
         "openai/clip-vit-large-patch14", "google/vit-base-patch16-224", "facebook/deit-base-distilled-patch16-224",
-        "timm/deit3_base_patch16_224.fb_in22k_ft_in1k", "timm/vit_small_patch14_dinov2.lvd142m")), ids.toString());
+        "timm/deit3_base_patch16_224.fb_in22k_ft_in1k", "timm/vit_small_patch14_dinov2.lvd142m",
+        "facebook/dinov3-vits16-pretrain-lvd1689m", "facebook/dinov3-vitb16-pretrain-lvd1689m",
+        "facebook/dinov3-vitl16-pretrain-lvd1689m", "google/siglip-base-patch16-224",
+        "google/siglip2-base-patch16-224")), ids.toString());
     assertEquals(Set.of(ModelFamily.values()), all.stream().map(CuratedModel::family).collect(Collectors.toSet()));
   }
 
@@ -30,7 +33,9 @@ class CuratedModelsTest {
       assertTrue(model.approxDownloadBytes() > 50_000_000L && model.approxDownloadBytes() < 5_000_000_000L,
           model.repoId());
       assertEquals(model.repoId().startsWith("timm/"), model.layout() == CheckpointLayout.TIMM, model.repoId());
-      boolean registersInName = model.repoId().contains("registers") || model.repoId().contains("reg4");
+      // every DINOv3 ViT has 4 registers without saying so in its name
+      boolean registersInName = model.repoId().contains("registers") || model.repoId().contains("reg4")
+          || model.family() == ModelFamily.DINOV3;
       assertEquals(registersInName ? 4 : 0, model.registers(), model.repoId());
       assertTrue(model.approxSizeLabel().startsWith("≈ "), model.approxSizeLabel());
     }

@@ -64,6 +64,7 @@ final class FakeHub implements AutoCloseable {
     final String commit;
     final Map<String, byte[]> files = new LinkedHashMap<>();
     volatile String requiredToken;
+    volatile boolean licenceAccepted = true;
 
     Repo(String id, String commit) {
       this.id = id;
@@ -81,6 +82,12 @@ final class FakeHub implements AutoCloseable {
 
     Repo requireToken(String token) {
       requiredToken = token;
+      return this;
+    }
+
+    /** A gated repo whose licence the token's account has not accepted: 403 GatedRepo, as the hub answers. */
+    Repo licenceNotAccepted() {
+      licenceAccepted = false;
       return this;
     }
   }
@@ -292,6 +299,12 @@ final class FakeHub implements AutoCloseable {
     String auth = exchange.getRequestHeaders().getFirst("Authorization");
     if (repo.requiredToken != null && !("Bearer " + repo.requiredToken).equals(auth)) {
       respond(exchange, 401, "Access to this model is restricted", headers);
+      return false;
+    }
+    if (!repo.licenceAccepted) {
+      headers.set("X-Error-Code", "GatedRepo");
+      respond(exchange, 403, "Access to model " + repo.id + " is restricted and you are not in the authorized list",
+          headers);
       return false;
     }
     if (!revision.equals("main") && !revision.equals(repo.commit)) {

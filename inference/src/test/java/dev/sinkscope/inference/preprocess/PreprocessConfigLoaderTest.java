@@ -155,7 +155,7 @@ class PreprocessConfigLoaderTest {
         .getMessage().contains("'image_std'"));
     assertTrue(failure("{\"image_processor_type\": \"ViTImageProcessor\", \"do_resize\": \"yes\"}")
         .getMessage().contains("'do_resize'"));
-    assertTrue(failure("{\"image_processor_type\": \"SiglipImageProcessor\"}")
+    assertTrue(failure("{\"image_processor_type\": \"Siglip2ImageProcessor\"}")
         .getMessage().contains("'image_processor_type'"));
     assertTrue(failure("{\"do_resize\": true}").getMessage().contains("'image_processor_type'"));
     assertTrue(failure("{\"size\": 224,").getMessage().contains("not valid JSON"));

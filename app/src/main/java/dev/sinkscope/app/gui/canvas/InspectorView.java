@@ -96,8 +96,9 @@ public final class InspectorView extends VBox {
             s.artifactThreshold())));
     row = metric(row, "Verdict", s.verdict().name().toLowerCase(Locale.ROOT).replace('_', ' '));
     row = metric(row, "Sink mass on artifacts", Format.percent(s.sinkMassOnArtifacts()));
-    row = metric(row, "CLS capture on artifacts", Format.percent(s.clsCaptureOnArtifacts()));
-    row = metric(row, "CLS capture on registers", Format.percent(s.clsCaptureOnRegisters()));
+    String capture = LayerMaps.captureMetricName(layout);
+    row = metric(row, capture + " on artifacts", Format.percent(s.clsCaptureOnArtifacts()));
+    row = metric(row, capture + " on registers", Format.percent(s.clsCaptureOnRegisters()));
     if (s.topSinkToken() >= 0) {
       row = metric(row, "Top sink", LayerMaps.tokenName(layout, s.topSinkToken()) + ", "
           + Format.number(s.topSinkRatio()) + "× uniform");

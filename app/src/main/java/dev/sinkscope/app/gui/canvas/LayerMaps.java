@@ -8,6 +8,7 @@ import dev.sinkscope.inference.analysis.LayerSinkAnalysis;
 import dev.sinkscope.inference.analysis.PatchPca;
 import dev.sinkscope.inference.analysis.RolloutMap;
 import dev.sinkscope.inference.analysis.SinkScores;
+import dev.sinkscope.inference.result.ClsLikeQuery;
 import dev.sinkscope.inference.result.LayerCapture;
 import dev.sinkscope.inference.result.TokenKind;
 import dev.sinkscope.inference.result.TokenLayout;
@@ -50,10 +51,14 @@ public final class LayerMaps {
             layout.totalTokens(), head, sinks.received()));
       }
       case CLS_ATTENTION: {
-        if (!layout.hasCls()) {
+        ClsLikeQuery query = pass.result().clsLikeQuery();
+        if (query.isProbe()) {
+          return probeMap(query, quantity, b, head, layout);
+        }
+        if (!query.exists()) {
           return null;
         }
-        float[] values = attentionRow(pass, b, 0, head);
+        float[] values = attentionRow(pass, b, query.token(), head);
         return values == null ? null : scalar(quantity, b, head, layout, values);
       }
       case ROLLOUT: {
@@ -99,6 +104,41 @@ public final class LayerMaps {
   public static boolean showsFinalFeatures(AnalyzedPass pass, Quantity quantity, int block) {
     return pass.finalFeatures() != null && block >= pass.blocks()
         && (quantity == Quantity.PATCH_NORM || quantity == Quantity.PCA_RGB);
+  }
+
+  // ---- models without CLS: the pooling probe stands in for CLS (see ClsLikeQuery)
+
+  /** The pooling probe's attention at {@code block} (only the last block has it), or null. */
+  private static LayerMap probeMap(ClsLikeQuery query, Quantity quantity, int block, HeadChoice head,
+      TokenLayout layout) {
+    float[] rows = query.rows(block); // [H, T]
+    if (rows == null) {
+      return null;
+    }
+    int t = layout.totalTokens();
+    return scalar(quantity, block, head, layout, combineHeads(rows, rows.length / t, t, head, null));
+  }
+
+  /**
+   * What to call {@code quantity} for this pass: "Pooling-probe attention" for the CLS-attention view of
+   * a model without CLS that pools with a probe; otherwise the quantity's own label.
+   */
+  public static String label(AnalyzedPass pass, Quantity quantity) {
+    if (quantity == Quantity.CLS_ATTENTION && pass != null && pass.result().clsLikeQuery().isProbe()) {
+      return "Pooling-probe attention";
+    }
+    return quantity.label();
+  }
+
+  /** The quantity's symbol for this pass: {@code A[probe, j]} / {@code R[probe, j]} for a model whose CLS-like query is the probe. */
+  public static String symbol(AnalyzedPass pass, Quantity quantity) {
+    return pass != null && pass.result().clsLikeQuery().isProbe() ? quantity.symbol().replace("CLS", "probe")
+        : quantity.symbol();
+  }
+
+  /** "CLS capture" or, for a model without CLS (whose CLS-like row is the pooling probe), "Pooling-probe capture". */
+  public static String captureMetricName(TokenLayout layout) {
+    return layout.hasCls() ? "CLS capture" : "Pooling-probe capture";
   }
 
   /** Every block's map of {@code quantity} (for a scale shared across layers and the layer strip). */
@@ -265,37 +305,19 @@ public final class LayerMaps {
     }
   }
 
-  /** Attention of query {@code query} on every key at {@code block}, heads combined; null without maps. */
+  /**
+   * Attention of query {@code query} on every key at {@code block}, heads combined: from the kept map,
+   * the summary's CLS row, or the exact recompute for the selected patch; null while that has not run.
+   */
   static float[] attentionRow(AnalyzedPass pass, int block, int query, HeadChoice head) {
-    LayerCapture capture = pass.result().block(block);
-    if (capture.attention() == null) {
-      return null;
-    }
-    int heads = capture.heads();
-    int t = capture.tokens();
-    float[] a = capture.attention().data();
-    float[] rows = new float[heads * t];
-    for (int h = 0; h < heads; h++) {
-      System.arraycopy(a, (h * t + query) * t, rows, h * t, t);
-    }
-    return combineHeads(rows, heads, t, head, null);
+    float[] rows = pass.attention().queryRows(block, query); // [H, T]
+    return rows == null ? null : combineHeads(rows, pass.heads(), pass.result().layout().totalTokens(), head, null);
   }
 
-  /** Attention every query pays to key {@code key} at {@code block}, heads combined; null without maps. */
+  /** Attention every query pays to key {@code key} at {@code block}, heads combined; null while not recomputed. */
   static float[] attentionColumn(AnalyzedPass pass, int block, int key, HeadChoice head) {
-    LayerCapture capture = pass.result().block(block);
-    if (capture.attention() == null) {
-      return null;
-    }
-    int heads = capture.heads();
-    int t = capture.tokens();
-    float[] a = capture.attention().data();
-    float[] columns = new float[heads * t];
-    for (int h = 0; h < heads; h++) {
-      for (int i = 0; i < t; i++) {
-        columns[h * t + i] = a[(h * t + i) * t + key];
-      }
-    }
-    return combineHeads(columns, heads, t, head, null);
+    float[] columns = pass.attention().keyColumns(block, key); // [H, T]
+    return columns == null ? null
+        : combineHeads(columns, pass.heads(), pass.result().layout().totalTokens(), head, null);
   }
 }

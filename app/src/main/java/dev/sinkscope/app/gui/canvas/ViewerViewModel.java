@@ -87,6 +87,37 @@ public final class ViewerViewModel {
 
   private boolean applyingOutcome;
   private Raster previewPhoto;
+  private AttentionRequester attentionRequester = (pass, token) -> { };
+  // which (pass, token) rows were asked for already: passes by identity, cleared with each outcome
+  private final java.util.Map<AnalyzedPass, Integer> requested = new java.util.IdentityHashMap<>();
+
+  /**
+   * Asks for the exact recompute of one token's attention rows and columns in a pass that kept
+   * summaries only (ADR 0010); the answer lands in {@link AnalyzedPass#attention()}, then the owner
+   * calls {@link #refresh()}.
+   */
+  @FunctionalInterface
+  public interface AttentionRequester {
+    void request(AnalyzedPass pass, int token);
+  }
+
+  /** Who recomputes a selected patch's attention where the pass dropped its maps (the inference service). */
+  public void setAttentionRequester(AttentionRequester requester) {
+    this.attentionRequester = requester == null ? (pass, token) -> { } : requester;
+  }
+
+  /** Requests the selected patch's rows once per pass and patch when they are not on the host yet. */
+  private void requestSelectedAttention(AnalyzedPass pass) {
+    if (pass == null) {
+      return;
+    }
+    int token = selectedToken(pass);
+    if (token < 0 || pass.attention().ready(token) || Integer.valueOf(token).equals(requested.get(pass))) {
+      return;
+    }
+    requested.put(pass, token);
+    attentionRequester.request(pass, token);
+  }
 
   public ViewerViewModel() {
     outcome.addListener((obs, old, now) -> applyOutcome(old, now));
@@ -248,6 +279,7 @@ public final class ViewerViewModel {
   // ------------------------------------------------------------------ computation
 
   private void applyOutcome(ViewOutcome old, ViewOutcome now) {
+    requested.clear();
     applyingOutcome = true;
     try {
       AnalyzedPass pass = now == null ? null : now.primary();
@@ -307,6 +339,8 @@ public final class ViewerViewModel {
       return;
     }
     int b = Math.max(1, Math.min(pass.blocks(), block.get()));
+    requestSelectedAttention(pass);
+    requestSelectedAttention(shown.comparison()); // the comparison panels show the same patch
     blockSummary.set(pass.report().summaries().get(b - 1));
     rendered.set(render(pass, outcome.get().image().photo(), pass.geometry(), quantity.get(), b, head.get(), null,
         true, true));
@@ -345,7 +379,8 @@ public final class ViewerViewModel {
     String note = "";
     Upsampling upsampling = smooth.get() ? Upsampling.BILINEAR : Upsampling.NEAREST;
     if (map == null) {
-      note = unavailableNote(what, pass);
+      note = selectedToken >= 0 && what.needsSelection() ? "Recomputing the selected patch's attention for this"
+          + " block (the pass kept summaries only)…" : unavailableNote(what, pass);
     } else if (pass.finalFeatures() != null) {
       note = denoisingNote(pass, LayerMaps.showsFinalFeatures(pass, what, b));
     }
@@ -375,7 +410,7 @@ public final class ViewerViewModel {
     Raster picture = OverlayCompositor.compose(photo, geometry, layers);
     LegendRenderer.Legend legend = null;
     if (withLegend && scale != null) {
-      legend = LegendRenderer.colorbar(cmap, scale, what.label(), what.symbol(), LegendRenderer.Orientation.VERTICAL,
+      legend = LegendRenderer.colorbar(cmap, scale, LayerMaps.label(pass, what), LayerMaps.symbol(pass, what), LegendRenderer.Orientation.VERTICAL,
           LEGEND_BAR_LENGTH, LEGEND_STYLE);
     }
     List<TokenChip> chips = new ArrayList<>();
@@ -438,7 +473,7 @@ public final class ViewerViewModel {
       artifact |= pos.row() == p.row() && pos.col() == p.col();
     }
     return new PatchInfo(p.row(), p.col(), token, norm, LayerMaps.normRank(pass, b, token), layout.patchCount(), value,
-        quantity.get(), wholePass, here, artifact);
+        quantity.get(), wholePass, here, artifact, LayerMaps.label(pass, quantity.get()));
   }
 
   /**
@@ -459,7 +494,7 @@ public final class ViewerViewModel {
   }
 
   private static String caption(Quantity what, int b, HeadChoice heads, AnalyzedPass pass) {
-    StringBuilder s = new StringBuilder(what.label());
+    StringBuilder s = new StringBuilder(LayerMaps.label(pass, what));
     if (LayerMaps.showsFinalFeatures(pass, what, b)) {
       return s.append(" · ").append(pass.finalFeatures().describe()).append(" · after block ").append(pass.blocks())
           .toString();
@@ -480,12 +515,18 @@ public final class ViewerViewModel {
       case ATTENDS_TO:
       case ATTENDED_BY:
         return "Click a patch to see its attention.";
-      case CLS_ATTENTION:
-        return pass.result().layout().hasCls() ? "No attention maps were captured." : "This model has no CLS token.";
+      case CLS_ATTENTION: {
+        var query = pass.result().clsLikeQuery();
+        if (query.isProbe()) {
+          return "This model has no CLS token; its pooling probe reads only the last block's output: see block "
+              + query.probeBlock() + ".";
+        }
+        return query.exists() ? "No attention maps were captured." : "This model has no CLS token.";
+      }
       case PCA_RGB:
         return "PCA is computed for the last block only on a model this large.";
       case ROLLOUT:
-        return "Rollout needs a CLS token and attention at every block.";
+        return "Rollout needs a CLS token (or a pooling probe) and attention at every block.";
       default:
         return "No attention maps were captured.";
     }

@@ -321,9 +321,11 @@ public final class CompareViewModel {
     rows.add(new MetricRow("Max / median patch norm" + at, sa.maxOverMedian(), sb.maxOverMedian(), false));
     rows.add(new MetricRow("Emergence block", emergence(a), emergence(b), false));
     rows.add(new MetricRow("Sink mass on artifacts" + at, sa.sinkMassOnArtifacts(), sb.sinkMassOnArtifacts(), true));
-    rows.add(new MetricRow("CLS capture on artifacts" + at, sa.clsCaptureOnArtifacts(), sb.clsCaptureOnArtifacts(),
+    String capture = a.layout().hasCls() == b.layout().hasCls()
+        ? dev.sinkscope.app.gui.canvas.LayerMaps.captureMetricName(a.layout()) : "CLS / pooling-probe capture";
+    rows.add(new MetricRow(capture + " on artifacts" + at, sa.clsCaptureOnArtifacts(), sb.clsCaptureOnArtifacts(),
         true));
-    rows.add(new MetricRow("CLS capture on registers" + at, sa.clsCaptureOnRegisters(), sb.clsCaptureOnRegisters(),
+    rows.add(new MetricRow(capture + " on registers" + at, sa.clsCaptureOnRegisters(), sb.clsCaptureOnRegisters(),
         true));
     rows.add(new MetricRow("Top sink, × uniform" + at, sa.topSinkRatio(), sb.topSinkRatio(), false));
     rows.add(new MetricRow("Attention row sum, mean" + at, RowSums.mean(a, block), RowSums.mean(b, block), false));

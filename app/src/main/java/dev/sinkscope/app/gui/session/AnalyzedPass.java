@@ -3,6 +3,7 @@ package dev.sinkscope.app.gui.session;
 import dev.sinkscope.inference.analysis.AnalysisReport;
 import dev.sinkscope.inference.analysis.PatchPca;
 import dev.sinkscope.inference.mitigation.MitigationStack;
+import dev.sinkscope.inference.pipeline.AttentionRows;
 import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.render.PreprocessGeometry;
 import java.util.ArrayList;
@@ -26,13 +27,27 @@ import java.util.List;
  * @param analysisMillis time spent in analysis and PCA
  * @param finalFeatures what the last block's patch norm and PCA show while shift/flip denoising is on;
  *     null otherwise (then they show the block output, as every other block does)
+ * @param attention rows and columns of single tokens: from kept maps or summaries, or recomputed on the
+ *     inference thread for a selected patch when the pass kept summaries only
  */
 public record AnalyzedPass(String label, ModelInfo model, MitigationStack mitigations, ForwardResult result,
     AnalysisReport report, PreprocessGeometry geometry, List<PatchPca> pcaByBlock, int recomputedFromBlock,
-    double forwardMillis, double analysisMillis, FinalFeatures finalFeatures) {
+    double forwardMillis, double analysisMillis, FinalFeatures finalFeatures, AttentionRows attention) {
 
   public AnalyzedPass {
     pcaByBlock = Collections.unmodifiableList(new ArrayList<>(pcaByBlock));
+    if (attention == null) {
+      attention = new AttentionRows(result);
+    } else if (attention.result() != result) {
+      throw new IllegalArgumentException("the attention rows belong to another pass");
+    }
+  }
+
+  public AnalyzedPass(String label, ModelInfo model, MitigationStack mitigations, ForwardResult result,
+      AnalysisReport report, PreprocessGeometry geometry, List<PatchPca> pcaByBlock, int recomputedFromBlock,
+      double forwardMillis, double analysisMillis, FinalFeatures finalFeatures) {
+    this(label, model, mitigations, result, report, geometry, pcaByBlock, recomputedFromBlock, forwardMillis,
+        analysisMillis, finalFeatures, null);
   }
 
   /** Without final features (denoising off). */
@@ -40,12 +55,12 @@ public record AnalyzedPass(String label, ModelInfo model, MitigationStack mitiga
       AnalysisReport report, PreprocessGeometry geometry, List<PatchPca> pcaByBlock, int recomputedFromBlock,
       double forwardMillis, double analysisMillis) {
     this(label, model, mitigations, result, report, geometry, pcaByBlock, recomputedFromBlock, forwardMillis,
-        analysisMillis, null);
+        analysisMillis, null, null);
   }
 
   public AnalyzedPass withFinalFeatures(FinalFeatures features) {
     return new AnalyzedPass(label, model, mitigations, result, report, geometry, pcaByBlock, recomputedFromBlock,
-        forwardMillis, analysisMillis, features);
+        forwardMillis, analysisMillis, features, attention);
   }
 
   /** Whether the last block shows shift/flip-averaged final features. */

@@ -3,21 +3,20 @@ package dev.sinkscope.app.gui.session;
 import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.inference.analysis.AnalysisOptions;
 import dev.sinkscope.inference.analysis.AnalysisReport;
-import dev.sinkscope.inference.analysis.Analyzer;
 import dev.sinkscope.inference.analysis.PatchFeaturePca;
 import dev.sinkscope.inference.analysis.PatchPca;
 import dev.sinkscope.inference.analysis.PcaFeatures;
 import dev.sinkscope.inference.engine.CancellationToken;
-import dev.sinkscope.inference.engine.CaptureOptions;
 import dev.sinkscope.inference.mitigation.MitigationStack;
 import dev.sinkscope.inference.mitigation.NeuronDiscovery;
 import dev.sinkscope.inference.mitigation.ShiftFlipDenoiser;
 import dev.sinkscope.inference.model.ModelLoadException;
+import dev.sinkscope.inference.pipeline.CapturedAttention;
+import dev.sinkscope.inference.pipeline.InspectionPipeline;
 import dev.sinkscope.inference.preprocess.ImageDecoder;
 import dev.sinkscope.inference.preprocess.ImageLoadException;
 import dev.sinkscope.inference.preprocess.PreprocessConfig;
 import dev.sinkscope.inference.preprocess.PreprocessConfigException;
-import dev.sinkscope.inference.preprocess.PreprocessPipeline;
 import dev.sinkscope.inference.preprocess.Preprocessed;
 import dev.sinkscope.inference.preprocess.Preprocessor;
 import dev.sinkscope.inference.preprocess.RgbImage;
@@ -25,7 +24,6 @@ import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.result.LayerCapture;
 import dev.sinkscope.inference.result.NumericalHealth;
-import dev.sinkscope.inference.session.IncrementalRunner;
 import dev.sinkscope.inference.session.ModelSession;
 import dev.sinkscope.render.PreprocessGeometry;
 import dev.sinkscope.render.Raster;
@@ -210,7 +208,7 @@ public final class InferenceService implements AutoCloseable {
           throw new IllegalStateException("open a model before discovering register neurons");
         }
         CancellationToken cancel = () -> job.isCancelled() || closed.get();
-        NeuronDiscovery.Result result = NeuronDiscovery.discover(model.session.forward(),
+        NeuronDiscovery.Result result = NeuronDiscovery.discover(model.pipeline.session().forward(),
             i -> pixelsOf(model, images.get(i)), images.size(), settings, cancel,
             (n, total) -> publishProgress(new Progress(-1, "Discovering register neurons: image " + n + " of " + total,
                 n / (double) total)));
@@ -225,6 +223,32 @@ public final class InferenceService implements AutoCloseable {
       }
     });
     return job;
+  }
+
+  /**
+   * Recomputes, block by block, the attention rows and columns of {@code token} in a pass that kept
+   * summaries only (ADR 0010: exact, one block's map at a time) and stores them in
+   * {@link AnalyzedPass#attention()}; then runs {@code done} on the UI executor. Queued after the
+   * requests before it; skipped when the pass's model has been closed since.
+   */
+  public void fillAttention(AnalyzedPass pass, int token, Runnable done) {
+    execute(() -> {
+      LoadedModel model = models.get(pass.model().location());
+      if (model == null || closed.get() || pass.attention().ready(token)) {
+        ui.execute(done);
+        return;
+      }
+      try {
+        CapturedAttention source = model.pipeline.attention(pass.result(), pass.mitigations());
+        pass.attention().fill(source, token, closed::get, (n, all) -> publishProgress(new Progress(-1,
+            "Recomputing the selected patch's attention: block " + n + " of " + all, n / (double) all)));
+      } catch (CancellationException e) {
+        return;
+      } catch (RuntimeException e) {
+        // the picture keeps its note; a failed recompute must not take the window down
+      }
+      ui.execute(done);
+    });
   }
 
   /**
@@ -349,10 +373,10 @@ public final class InferenceService implements AutoCloseable {
       MitigationStack stack, String label, AnalysisOptions options, CancellationToken cancel) {
     long start = System.nanoTime();
     int total = model.info.spec().numLayers();
-    ForwardResult result = model.runner.run(input.pixelValues(), stack, CaptureOptions.DEFAULT, cancel,
+    ForwardResult result = model.pipeline.run(input.pixelValues(), stack, cancel,
         (done, all) -> publishProgress(new Progress(generation,
             (model.info.displayName() + ": block " + done + " of " + all), done / (double) all)));
-    int resumedAt = model.runner.lastStartBlock();
+    int resumedAt = model.pipeline.lastStartBlock();
     double forwardMillis = millisSince(start);
     cancel.throwIfCancelled();
     NumericalHealth health = NumericalHealth.check(result);
@@ -360,7 +384,7 @@ public final class InferenceService implements AutoCloseable {
       throw new NonFinitePass(label, health);
     }
     publishProgress(new Progress(generation, "Analysing " + model.info.displayName(), -1));
-    Analysis analysis = model.analysis(result, options, cancel);
+    Analysis analysis = model.analysis(result, stack, options, cancel);
     PreprocessGeometry geometry = renderGeometry(input.geometry())
         .forDisplay(image.photo().width(), image.photo().height());
     return new AnalyzedPass(label, model.info, stack, result, analysis.report, geometry, analysis.pca,
@@ -376,18 +400,17 @@ public final class InferenceService implements AutoCloseable {
     publishProgress(new Progress(generation, "Opening " + location.displayName(), -1));
     Path folder = location.resolve();
     ModelSession session = opener.open(folder);
-    PreprocessPipeline pipeline;
+    InspectionPipeline pipeline = InspectionPipeline.over(session);
     try {
-      pipeline = PreprocessPipeline.forModelFolder(folder, session.spec().family());
+      pipeline.preprocessing();
     } catch (PreprocessConfigException | RuntimeException e) {
       closeQuietly(session);
       throw e;
     }
     ModelInfo info = new ModelInfo(location, folder, session.spec(), session.deviceDescription(),
-        ModelInfo.withPreprocessingNote(session.warnings(), folder, pipeline.config().notes() == null
-            || pipeline.config().notes().isBlank() ? pipeline.config().source() : pipeline.config().notes()),
+        ModelInfo.withPreprocessingNote(session.warnings(), folder, preprocessingSource(pipeline)),
         BundledAssets.isPhantom(folder));
-    loaded = new LoadedModel(info, session, pipeline);
+    loaded = new LoadedModel(info, pipeline);
     models.put(location, loaded);
     return loaded;
   }
@@ -426,8 +449,8 @@ public final class InferenceService implements AutoCloseable {
 
   private FloatTensor pixelsOf(LoadedModel model, Path file) {
     try {
-      return model.pipeline.process(file).pixelValues();
-    } catch (ImageLoadException e) {
+      return model.pipeline.preprocess(file).pixelValues();
+    } catch (ImageLoadException | PreprocessConfigException e) {
       throw new UncheckedIOException(new IOException(e.getMessage(), e));
     }
   }
@@ -503,12 +526,11 @@ public final class InferenceService implements AutoCloseable {
   private record Analysis(ForwardResult result, AnalysisOptions options, AnalysisReport report, List<PatchPca> pca,
       double millis) {}
 
-  /** A model with its runner and the caches that make layer scrubbing and toggles cheap. */
+  /** A model with its inspection pipeline and the caches that make layer scrubbing and toggles cheap. */
   private static final class LoadedModel {
     final ModelInfo info;
-    final ModelSession session;
-    final IncrementalRunner runner;
-    final PreprocessPipeline pipeline;
+    final InspectionPipeline pipeline;
+    final PreprocessConfig preprocessConfig;
     ImageSource preprocessedSource;
     Preprocessed preprocessed;
     final List<Analysis> analyses = new ArrayList<>();
@@ -516,16 +538,15 @@ public final class InferenceService implements AutoCloseable {
     DenoiseKey denoiseKey;
     FinalFeatures denoised;
 
-    LoadedModel(ModelInfo info, ModelSession session, PreprocessPipeline pipeline) {
+    LoadedModel(ModelInfo info, InspectionPipeline pipeline) throws PreprocessConfigException {
       this.info = info;
-      this.session = session;
-      this.runner = new IncrementalRunner(session);
       this.pipeline = pipeline;
+      this.preprocessConfig = pipeline.preprocessing().config();
     }
 
     Preprocessed preprocess(ImageSource source, RgbImage image) {
       if (!source.equals(preprocessedSource)) {
-        preprocessed = Preprocessor.preprocess(image, pipeline.config());
+        preprocessed = Preprocessor.preprocess(image, preprocessConfig);
         preprocessedSource = source;
       }
       return preprocessed;
@@ -546,8 +567,8 @@ public final class InferenceService implements AutoCloseable {
       List<ShiftFlipDenoiser.View> views = ShiftFlipDenoiser.views(pixels.dim(2) / patch, pixels.dim(3) / patch,
           request.denoising().views(), request.denoising().seed());
       ShiftFlipDenoiser.Result result = ShiftFlipDenoiser.denoise(
-          ShiftFlipDenoiser.finalNormedPatches(session.forward(), request.mitigations().hooks(info.spec()), cancel),
-          pixels, patch, whiteFill(pipeline.config()), views, cancel, progress);
+          ShiftFlipDenoiser.finalNormedPatches(pipeline.session().forward(), request.mitigations().hooks(info.spec()),
+              cancel), pixels, patch, whiteFill(preprocessConfig), views, cancel, progress);
       FinalFeatures features = FinalFeatures.averaged(plain, result.features(), views.size(),
           request.denoising().seed());
       denoiseKey = key;
@@ -555,15 +576,15 @@ public final class InferenceService implements AutoCloseable {
       return features;
     }
 
-    /** Cached by result identity: the runner hands back the same object when nothing changed. */
-    Analysis analysis(ForwardResult result, AnalysisOptions options, CancellationToken cancel) {
+    /** Cached by result identity: the pipeline hands back the same object when nothing changed. */
+    Analysis analysis(ForwardResult result, MitigationStack stack, AnalysisOptions options, CancellationToken cancel) {
       for (Analysis a : analyses) {
         if (a.result == result && a.options.equals(options)) {
           return a;
         }
       }
       long start = System.nanoTime();
-      AnalysisReport report = Analyzer.analyze(result, options);
+      AnalysisReport report = pipeline.analyse(result, stack, options).report();
       List<PatchPca> pca = pcaByBlock(result, report, cancel);
       Analysis a = new Analysis(result, options, report, pca, millisSince(start));
       analyses.add(a);
@@ -593,7 +614,17 @@ public final class InferenceService implements AutoCloseable {
     }
 
     void close() {
-      closeQuietly(session);
+      try {
+        pipeline.close();
+      } catch (IOException | RuntimeException e) {
+        // nothing left to do with a model being dropped
+      }
     }
+  }
+
+  /** Where the preprocessing came from, in words (its notes when it fell back to defaults). */
+  private static String preprocessingSource(InspectionPipeline pipeline) throws PreprocessConfigException {
+    var config = pipeline.preprocessing().config();
+    return config.notes() == null || config.notes().isBlank() ? config.source() : config.notes();
   }
 }

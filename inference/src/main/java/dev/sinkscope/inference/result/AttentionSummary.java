@@ -1,11 +1,5 @@
-package dev.sinkscope.inference.engine;
+package dev.sinkscope.inference.result;
 
-import dev.sinkscope.inference.analysis.LayerAttentionSummary;
-import dev.sinkscope.inference.analysis.QuerySet;
-import dev.sinkscope.inference.result.FloatTensor;
-import dev.sinkscope.inference.result.ForwardResult;
-import dev.sinkscope.inference.result.LayerCapture;
-import dev.sinkscope.inference.result.TokenLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +7,10 @@ import java.util.Optional;
 
 /**
  * What the views need from one block's attention {@code A [H, T, T]} (rows are queries), small
- * enough to keep for every block of ViT-L at 518 px. A summary-mode pass reduces the map on the
- * device and stores these in {@link ForwardResult#debug()} under {@code attention_summary.<block>.*};
- * {@link #of(ForwardResult, int)} reads them back, or summarises a full map when the pass kept one.
+ * enough to keep for every block of ViT-L at 518 px (ADR 0010). A summary-mode pass reduces the map on
+ * the device and keeps it as {@link LayerCapture#summary()}; {@link #of(ForwardResult, int)} reads it,
+ * or summarises a full map when the pass kept one, so a reader never cares which was kept. A dump
+ * names these vectors {@code attention_summary.<block>.*} ({@link #dumpTensors}).
  *
  * @param block 1-based block number
  * @param layout token order of the pass
@@ -30,7 +25,7 @@ import java.util.Optional;
 public record AttentionSummary(int block, TokenLayout layout, int heads, float[] columnSums,
     float[] patchColumnSums, float[] self, float[] clsRow, float[] rowSums, float[] headMean) {
 
-  static final String PREFIX = "attention_summary.";
+  public static final String PREFIX = "attention_summary.";
   static final String COLUMN_SUMS = "column_sums";
   static final String PATCH_COLUMN_SUMS = "patch_column_sums";
   static final String SELF = "self";
@@ -128,7 +123,7 @@ public record AttentionSummary(int block, TokenLayout layout, int heads, float[]
     if (capture.attention() != null) {
       return Optional.of(fromMap(block, capture.attention(), result.layout(), true));
     }
-    return read(result.debug(), block, result.layout());
+    return Optional.ofNullable(capture.summary());
   }
 
   /** Every block's summary, block 1 first; empty when any block has no attention. */
@@ -144,26 +139,13 @@ public record AttentionSummary(int block, TokenLayout layout, int heads, float[]
     return out;
   }
 
-  /** Whether {@code result} holds device-made summaries for {@code block} (with head mean if asked). */
-  static boolean stored(ForwardResult result, int block, boolean withHeadMean) {
-    Map<String, FloatTensor> debug = result.debug();
-    return debug.containsKey(key(block, COLUMN_SUMS)) && (!withHeadMean || debug.containsKey(key(block, HEAD_MEAN)));
+  /** Whether this summary keeps the head mean when {@code needed}. */
+  public boolean covers(boolean needHeadMean) {
+    return !needHeadMean || headMean != null;
   }
 
-  static Optional<AttentionSummary> read(Map<String, FloatTensor> debug, int block, TokenLayout layout) {
-    FloatTensor columnSums = debug.get(key(block, COLUMN_SUMS));
-    if (columnSums == null) {
-      return Optional.empty();
-    }
-    FloatTensor cls = debug.get(key(block, CLS_ROW));
-    FloatTensor mean = debug.get(key(block, HEAD_MEAN));
-    return Optional.of(new AttentionSummary(block, layout, columnSums.dim(0), columnSums.data(),
-        debug.get(key(block, PATCH_COLUMN_SUMS)).data(), debug.get(key(block, SELF)).data(),
-        cls == null ? null : cls.data(), debug.get(key(block, ROW_SUMS)).data(), mean == null ? null : mean.data()));
-  }
-
-  /** Stores this summary under its {@code attention_summary.<block>.*} names. */
-  void writeTo(Map<String, FloatTensor> debug) {
+  /** Adds this summary to a dump under its {@code attention_summary.<block>.*} names. */
+  public void dumpTensors(Map<String, FloatTensor> debug) {
     int t = tokens();
     debug.put(key(block, COLUMN_SUMS), FloatTensor.of(columnSums, heads, t));
     debug.put(key(block, PATCH_COLUMN_SUMS), FloatTensor.of(patchColumnSums, heads, t));
@@ -177,64 +159,34 @@ public record AttentionSummary(int block, TokenLayout layout, int heads, float[]
     }
   }
 
-  /** Whether {@code name} is a summary entry of a block after 1-based {@code block}. */
-  static boolean isSummaryOfBlockAfter(String name, int block) {
-    if (!name.startsWith(PREFIX)) {
-      return false;
-    }
-    int dot = name.indexOf('.', PREFIX.length());
-    return dot > 0 && Integer.parseInt(name.substring(PREFIX.length(), dot)) > block;
-  }
-
   static String key(int block, String part) {
     return PREFIX + block + "." + part;
   }
 
-  /**
-   * Received attention {@code [H, T]} for a query set, as {@link LayerAttentionSummary#fromAttention}
-   * defines it: column sums over the set divided by its size (EXCLUDE_SELF: minus the diagonal, over
-   * T − 1; CLS_ONLY: the CLS row).
-   */
-  public float[] received(QuerySet querySet) {
+  /** Received attention {@code [H, T]} over all queries: column sums / T. */
+  public float[] receivedAll() {
+    return divide(columnSums, tokens());
+  }
+
+  /** Received attention {@code [H, T]} over patch queries: patch column sums / N. */
+  public float[] receivedFromPatches() {
+    return divide(patchColumnSums, layout.patchCount());
+  }
+
+  /** Received attention {@code [H, T]} over all queries but the key itself: (sums − diagonal) / (T − 1). */
+  public float[] receivedExcludingSelf() {
     int t = tokens();
     float[] out = new float[heads * t];
-    switch (querySet) {
-      case ALL -> divide(columnSums, t, out);
-      case PATCHES_ONLY -> divide(patchColumnSums, layout.patchCount(), out);
-      case EXCLUDE_SELF -> {
-        for (int k = 0; k < out.length; k++) {
-          out[k] = t > 1 ? (float) (((double) columnSums[k] - self[k]) / (t - 1)) : 0f;
-        }
-      }
-      case CLS_ONLY -> {
-        if (clsRow == null) {
-          throw new IllegalArgumentException("query set CLS_ONLY needs a CLS token");
-        }
-        System.arraycopy(clsRow, 0, out, 0, out.length);
-      }
+    for (int k = 0; k < out.length; k++) {
+      out[k] = t > 1 ? (float) (((double) columnSums[k] - self[k]) / (t - 1)) : 0f;
     }
     return out;
   }
 
-  private static void divide(float[] sums, int count, float[] out) {
+  private float[] divide(float[] sums, int count) {
+    float[] out = new float[sums.length];
     for (int k = 0; k < out.length; k++) {
       out[k] = count > 0 ? (float) ((double) sums[k] / count) : 0f;
-    }
-  }
-
-  /** The analysis package's view of this block for one query set (head mean kept if present). */
-  public LayerAttentionSummary toLayerSummary(QuerySet querySet) {
-    return new LayerAttentionSummary(block, heads, tokens(), querySet, received(querySet),
-        clsRow == null ? null : clsRow.clone(), headMean);
-  }
-
-  /** Summaries of every block of {@code result} for {@code Analyzer.analyze(result, options, list)}. */
-  public static List<LayerAttentionSummary> forAnalysis(ForwardResult result, QuerySet querySet) {
-    List<LayerAttentionSummary> out = new ArrayList<>();
-    for (int b = 1; b <= result.blocks(); b++) {
-      if (result.block(b).attention() == null) {
-        read(result.debug(), b, result.layout()).ifPresent(s -> out.add(s.toLayerSummary(querySet)));
-      }
     }
     return out;
   }

@@ -1,6 +1,10 @@
-package dev.sinkscope.inference.engine;
+package dev.sinkscope.inference.pipeline;
 
+import dev.sinkscope.inference.analysis.LayerAttentionSummary;
 import dev.sinkscope.inference.analysis.QuerySet;
+import dev.sinkscope.inference.engine.ForwardHooks;
+import dev.sinkscope.inference.engine.VitForward;
+import dev.sinkscope.inference.result.AttentionSummary;
 import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.result.LayerCapture;
@@ -57,7 +61,7 @@ public final class CapturedAttention {
 
   /** Received attention of one head for a query set, no inference. */
   public float[] received(int block, int head, QuerySet querySet) {
-    return slice(summary(block).received(querySet), head);
+    return slice(LayerAttentionSummary.fromSummary(summary(block), querySet).received(), head);
   }
 
   /** Row sums of one head (1 under softmax), no inference. */
@@ -108,7 +112,23 @@ public final class CapturedAttention {
     return recomputations;
   }
 
-  private AttentionSummary summary(int block) {
+  /** Whether {@code block} kept any attention (full map or summary). */
+  public boolean hasAttention(int block) {
+    return result.block(block).hasAttention();
+  }
+
+  /** Whether rows and columns of dropped maps can be recomputed here. */
+  public boolean canRecompute() {
+    return forward != null;
+  }
+
+  /** Heads of the pass. */
+  public int heads() {
+    return result.spec().numHeads();
+  }
+
+  /** The summary of {@code block}, from the kept map or the device. */
+  public AttentionSummary summary(int block) {
     if (summaries[block] == null) {
       summaries[block] = AttentionSummary.of(result, block)
           .orElseThrow(() -> new IllegalStateException("block " + block + ": the pass kept no attention"));

@@ -1,4 +1,4 @@
-package dev.sinkscope.app;
+package dev.sinkscope.app.runtime;
 
 /** Process-wide settings that must be in place before DJL starts. */
 public final class RuntimeSettings {

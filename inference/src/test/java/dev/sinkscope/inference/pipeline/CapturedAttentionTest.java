@@ -1,4 +1,4 @@
-package dev.sinkscope.inference.engine;
+package dev.sinkscope.inference.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import ai.djl.Device;
 import dev.sinkscope.inference.analysis.QuerySet;
+import dev.sinkscope.inference.engine.AttentionCapture;
+import dev.sinkscope.inference.engine.CancellationToken;
+import dev.sinkscope.inference.engine.CaptureOptions;
+import dev.sinkscope.inference.engine.ForwardHooks;
+import dev.sinkscope.inference.engine.ProgressListener;
+import dev.sinkscope.inference.engine.VitForward;
+import dev.sinkscope.inference.engine.VitModel;
 import dev.sinkscope.inference.model.Checkpoint;
 import dev.sinkscope.inference.model.CheckpointReader;
 import dev.sinkscope.inference.result.FloatTensor;

@@ -1,4 +1,4 @@
-package dev.sinkscope.app;
+package dev.sinkscope.app.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
