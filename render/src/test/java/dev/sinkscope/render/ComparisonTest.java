@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("cross-machine")
 class ComparisonTest {
 
     private static final int RED = 0xFFFF0000;
@@ -97,6 +99,7 @@ class ComparisonTest {
         ExportMetadata metadata = new ExportMetadata("vit", "11", "mean", "L2 norm", List.of("registers"),
                 ExportMetadata.describe(Colormaps.VIRIDIS, rendered.sharedScale()));
         PngExport.write(rendered.raster(), metadata.toMap(), file);
+        // Exact: a lossless round trip of pixels drawn in this process, text included (ADR 0119).
         assertEquals(rendered.raster(), PngExport.read(file));
         Map<String, String> read = PngExport.readMetadata(file);
         assertEquals("registers", read.get(ExportMetadata.MITIGATIONS));

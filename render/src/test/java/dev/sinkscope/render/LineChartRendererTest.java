@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Rectangle;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("cross-machine")
 class LineChartRendererTest {
 
     private static final int BLUE = LineChartRenderer.SERIES_COLORS[0];

@@ -12,9 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("cross-machine")
 class PngExportTest {
 
     @TempDir
@@ -35,6 +37,7 @@ class PngExportTest {
         Path file = dir.resolve("norms.png");
         PngExport.write(raster, metadata, file);
 
+        // Exact: a lossless round trip of pixels drawn in this process, text included (ADR 0119).
         assertEquals(raster, PngExport.read(file));
         Map<String, String> read = PngExport.readMetadata(file);
         assertEquals(metadata, read);

@@ -17,6 +17,7 @@ import dev.sinkscope.inference.safetensors.SafetensorsWriter;
 import dev.sinkscope.inference.session.ModelSession;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -103,7 +104,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         out.println("mitigation: " + m.spec() + " [" + m.provenance().label() + "]");
       }
       ForwardResult result = pipeline.run(pixels, stack, CancellationToken.NONE, ProgressListener.NONE);
-      out.printf("forward + capture: %.1f ms, %d tokens, %d blocks%n", (System.nanoTime() - t0) / 1e6,
+      out.printf(Locale.ROOT, "forward + capture: %.1f ms, %d tokens, %d blocks%n", (System.nanoTime() - t0) / 1e6,
           result.layout().totalTokens(), result.blocks());
       AnalyzeReport report = AnalyzeReport.of(result, session.deviceDescription());
       report.printTable(out);

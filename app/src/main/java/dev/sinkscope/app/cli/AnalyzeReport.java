@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /** The JSON written by {@code analyze --json}. */
 record AnalyzeReport(ModelSpec model, String device, InputInfo input, List<LayerNorms> layers) {
@@ -74,7 +75,7 @@ record AnalyzeReport(ModelSpec model, String device, InputInfo input, List<Layer
   void printTable(PrintWriter out) {
     out.println("block  patch-norm min   median      max   max/median   attention row sums (min/mean/max)");
     for (LayerNorms l : layers) {
-      out.printf("%5d  %14.3f %8.3f %8.3f %12.2f   %s%n", l.block(), l.min(), l.median(), l.max(), l.maxOverMedian(),
+      out.printf(Locale.ROOT, "%5d  %14.3f %8.3f %8.3f %12.2f   %s%n", l.block(), l.min(), l.median(), l.max(), l.maxOverMedian(),
           l.rowSumMean() == null ? "-" : String.format(java.util.Locale.ROOT, "%.3f / %.3f / %.3f", l.rowSumMin(),
               l.rowSumMean(), l.rowSumMax()));
     }

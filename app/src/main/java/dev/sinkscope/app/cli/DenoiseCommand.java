@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -136,9 +137,9 @@ final class DenoiseCommand implements Callable<Integer> {
           sorted[sorted.length / 2], sorted[sorted.length - 1], onArtifacts, elsewhere, artifacts,
           "training-free test-time averaging (PH-Reg teacher); seeded, exact whole-patch re-alignment");
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), r);
-      out.printf("model:  %s - %s%n", resolved.displayName(), session.spec().summary());
-      out.printf("views:  %d (seed %d), grid %dx%d%n", chosen.size(), seed, rows, cols);
-      out.printf("feature change ||x - x_avg||: median %.3f, max %.3f; on the %d artifact patches %.3f, elsewhere %.3f%n",
+      out.printf(Locale.ROOT, "model:  %s - %s%n", resolved.displayName(), session.spec().summary());
+      out.printf(Locale.ROOT, "views:  %d (seed %d), grid %dx%d%n", chosen.size(), seed, rows, cols);
+      out.printf(Locale.ROOT, "feature change ||x - x_avg||: median %.3f, max %.3f; on the %d artifact patches %.3f, elsewhere %.3f%n",
           r.medianChange(), r.maxChange(), artifacts.size(), onArtifacts, elsewhere);
       out.println("json:   " + json);
       if (png != null) {

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
         ReportCommand.class,
         BenchCommand.class,
         DenoiseCommand.class,
+        DistillCommand.class,
         CommandLine.HelpCommand.class})
 public final class SinkscopeCommand implements Runnable {
   /** Commands whose help ends with the list of mitigation SPECs. */

@@ -320,6 +320,11 @@ public final class MainView {
             dialogs.saveFile(owner, "Save register-neuron map", vm.preferences().lastFolder("neurons"), "ttr.json",
                 List.of(FileDialogs.JSON)).ifPresent(vm::saveNeuronMap);
           }
+
+          @Override
+          public void distill() {
+            MainView.this.distill();
+          }
         }));
     box.setPadding(new Insets(10));
     box.getStyleClass().add("left-panel");
@@ -742,6 +747,28 @@ public final class MainView {
         .ifPresent(p -> {
           vm.preferences().setLastFolder("image", p.getParent());
           vm.openImage(p);
+        });
+  }
+
+  /** The PH-Reg student dialog; when it finishes, the student is model B and Compare shows A / B. */
+  private void distill() {
+    var model = vm.modelProperty().get();
+    if (model == null) {
+      return;
+    }
+    Path folder = model.folder();
+    Path parent = folder.toAbsolutePath().getParent();
+    Path out = (parent == null ? folder : parent).resolve(folder.getFileName() + "-distilled");
+    var distillVm = new dev.sinkscope.app.gui.distill.DistillViewModel(vm.uiExecutor(), () -> vm.assets().photosFolder(),
+        folder, model.displayName(), out, vm.assets().cacheDir().resolveSibling("distill-teacher-cache"));
+    dev.sinkscope.app.gui.distill.DistillDialog.show(owner, distillVm,
+        () -> dialogs.chooseFolder(owner, "Folder of training photos", vm.preferences().lastFolder("distill")),
+        () -> dialogs.chooseFolder(owner, "Output folder for the student", vm.preferences().lastFolder("distill")),
+        result -> {
+          vm.mitigations().distillSummaryProperty().set(
+              dev.sinkscope.app.gui.distill.DistillViewModel.summary(result));
+          vm.compare().otherModelProperty().set(new ModelLocation.Folder(result.output()));
+          vm.compare().modeProperty().set(CompareTarget.Kind.OTHER_MODEL);
         });
   }
 

@@ -9,10 +9,12 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code analyze --png}: an annotated heatmap over the photo, or alone for a pixel tensor. */
+@Tag("cross-machine")
 class AnalyzePngTest {
   @TempDir Path tmp;
 

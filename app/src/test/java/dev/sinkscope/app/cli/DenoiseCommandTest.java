@@ -9,10 +9,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code denoise}: shift/flip averaging moves the phantom's artifact patches far more than the rest. */
+@Tag("cross-machine")
 class DenoiseCommandTest {
   private static final Path ROCKET = Path.of("..", "assets", "src", "main", "resources", "dev", "sinkscope", "assets",
       "images", "rocket.jpg");

@@ -11,9 +11,12 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("cross-machine")
+@Tag("slow")
 class DiscoverNeuronsCommandTest {
   private static final Set<NeuronMap.RegisterNeuron> PLANTED = Set.of(new NeuronMap.RegisterNeuron(3, 137),
       new NeuronMap.RegisterNeuron(3, 402), new NeuronMap.RegisterNeuron(3, 655));

@@ -27,10 +27,12 @@ import java.util.prefs.BackingStoreException;
 import java.util.prefs.Preferences;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Sessions written by {@code save-session} open in the app, and sessions the app saves render with {@code report}. */
+@Tag("slow")
 class GuiSessionInteropTest {
   @TempDir Path tmp;
 

@@ -25,6 +25,7 @@ import javafx.scene.image.PixelFormat;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +39,7 @@ import org.testfx.framework.junit5.Start;
  * what is shown, and the before/after comparison differs almost only there.
  */
 @ExtendWith(ApplicationExtension.class)
+@Tag("slow")
 class DenoisingWindowTest {
   @TempDir Path tmp;
 

@@ -7,10 +7,12 @@ import dev.sinkscope.render.Colormaps;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Properties;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The smoke check passes a snapshot with a heatmap and a colorbar, and fails without either. */
+@Tag("cross-machine")
 class GuiSmokeCheckTest {
   private static final int PHOTO_W = 60;
   private static final int PHOTO_H = 40;

@@ -47,6 +47,7 @@ import javafx.stage.FileChooser;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +62,7 @@ import org.testfx.util.WaitForAsyncUtils;
  * export, the error dialog for a broken model, and the help overlay.
  */
 @ExtendWith(ApplicationExtension.class)
+@Tag("slow")
 class MainWindowTest {
 
   @TempDir Path tmp;

@@ -6,6 +6,7 @@ import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.result.LayerCapture;
 import dev.sinkscope.inference.result.TokenLayout;
+import dev.sinkscope.inference.work.HeavyWork;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -42,6 +43,7 @@ public final class Analyzer {
    */
   public static AnalysisReport analyze(ForwardResult result, AnalysisOptions options,
       List<LayerAttentionSummary> precomputed) {
+    HeavyWork.starts(HeavyWork.Kind.ANALYSIS);
     TokenLayout layout = result.layout();
     List<LayerCapture> captures = new ArrayList<>(result.layers());
     if (captures.isEmpty()) {

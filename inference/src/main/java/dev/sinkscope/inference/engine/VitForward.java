@@ -19,6 +19,7 @@ import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.result.LayerCapture;
 import dev.sinkscope.inference.result.TokenLayout;
+import dev.sinkscope.inference.work.HeavyWork;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -86,6 +87,135 @@ public final class VitForward {
     return pass(pixelValues, ForwardHooks.NONE, capture, cancel, progress, null, 0);
   }
 
+  /**
+   * The pass as a differentiable expression for fine-tuning: the same embedding, blocks and final
+   * LayerNorm as {@link #run}, with {@code weights} standing in for the model's own (their arrays may
+   * require gradients), no hooks and nothing copied to the host. Everything is created in {@code
+   * scope}, which the caller closes after the backward pass. Float32 models only.
+   *
+   * @param pixels {@code [B, 3, H, W]} on the model's device
+   * @return the final-LayerNorm-ed tokens {@code [B, T, D]} in the order of {@link #trainingLayout}
+   */
+  public NDArray trainingPass(NDManager scope, NDArray pixels, TrainableWeights weights) {
+    if (model.precision() != Precision.FP32) {
+      throw new IllegalStateException("fine-tuning needs a float32 model, this one computes in " + model.precision());
+    }
+    if (!spec.finalNormAllTokens()) {
+      throw new IllegalStateException(spec.family().displayName() + " has no final LayerNorm over all tokens");
+    }
+    long[] ps = pixels.getShape().getShape();
+    int p = spec.patchSize();
+    if (ps.length != 4 || ps[1] != 3 || ps[2] % p != 0 || ps[3] % p != 0) {
+      throw new IllegalArgumentException("pixels must be [B, 3, H, W] with H, W multiples of " + p + ", got "
+          + pixels.getShape());
+    }
+    TokenLayout layout = trainingLayout((int) ps[2], (int) ps[3], weights);
+    int rows = layout.gridRows();
+    int cols = layout.gridCols();
+    NDArray patchW = or(weights.get(dev.sinkscope.inference.model.CanonicalWeights.PATCH_WEIGHT), model.patchW);
+    NDArray patchB = or(weights.get(dev.sinkscope.inference.model.CanonicalWeights.PATCH_BIAS), model.patchB);
+    NDArray table = weights.get(dev.sinkscope.inference.model.CanonicalWeights.POSITION);
+    NDArray positions = table == null ? model.positionsFor(rows, cols)
+        : resizePositions(scope, table.reshape(1, table.size() / spec.hiddenSize(), spec.hiddenSize()), rows, cols,
+            weights.interpolation());
+    NDArray registers = model.registers == null ? null : inScope(model.registers, scope);
+    if (weights.extraRegisters() != null) {
+      registers = registers == null ? weights.extraRegisters() : registers.concat(weights.extraRegisters(), 1);
+    }
+    NDArray x = embedPixels(scope, pixels, layout, patchW, patchB, positions, registers); // [B, T, D]
+    if (model.preNormW != null) {
+      x = layerNorm(x, model.preNormW, model.preNormB);
+    }
+    Plan plan = new Plan(AttentionCapture.NONE, false, false);
+    List<PassContext> contexts = List.of(new PassContext());
+    for (int i = 0; i < spec.numLayers(); i++) {
+      VitModel.Block w = weights.replacesBlock(i) ? trainableBlock(i, weights, scope) : model.blocks.get(i);
+      x = block(i, w, x, ForwardHooks.NONE, layout, plan, contexts, null);
+    }
+    return layerNorm(x, model.normW, model.normB);
+  }
+
+  /** Token layout of {@link #trainingPass}: the model's, with the extra registers after its own. */
+  public TokenLayout trainingLayout(int height, int width, TrainableWeights weights) {
+    TokenLayout base = TokenLayout.of(spec, height, width);
+    return new TokenLayout(base.hasCls(), base.hasDistillation(), spec.registers() + weights.extraRegisterCount(),
+        base.gridRows(), base.gridCols(), 0);
+  }
+
+  private static NDArray or(NDArray a, NDArray fallback) {
+    return a != null ? a : fallback;
+  }
+
+  /**
+   * Block {@code i} from canonical (unfolded) arrays, folded exactly as {@link VitModel} folds its
+   * own: 1/sqrt(dh) into the query rows, the layer scales into proj and fc2. Differentiable.
+   */
+  private VitModel.Block trainableBlock(int i, TrainableWeights weights, NDManager scope) {
+    int d = spec.hiddenSize();
+    java.util.function.Function<String, NDArray> part =
+        name -> weights.get(dev.sinkscope.inference.model.CanonicalWeights.block(i, name));
+    NDArray qkvW = part.apply("qkv.weight");
+    NDArray qkvB = part.apply("qkv.bias");
+    if (qkvW == null) {
+      qkvW = NDArrays.concat(new NDList(part.apply("q.weight"), part.apply("k.weight"), part.apply("v.weight")), 0);
+      qkvB = NDArrays.concat(new NDList(orZeros(part.apply("q.bias"), d, scope), orZeros(part.apply("k.bias"), d, scope),
+          orZeros(part.apply("v.bias"), d, scope)), 0);
+    } else if (qkvB == null) {
+      qkvB = scope.zeros(new Shape(3L * d));
+    }
+    NDArray scale = scope.create(VitModel.querySideScale(d, spec.headDim()), new Shape(3L * d));
+    qkvW = qkvW.mul(scale.reshape(3L * d, 1));
+    qkvB = qkvB.mul(scale);
+    NDArray projW = part.apply("proj.weight");
+    NDArray projB = part.apply("proj.bias");
+    NDArray fc2W = part.apply("fc2.weight");
+    NDArray fc2B = part.apply("fc2.bias");
+    NDArray ls1 = part.apply("ls1");
+    NDArray ls2 = part.apply("ls2");
+    if (ls1 != null) {
+      projW = projW.mul(ls1.reshape(d, 1));
+      projB = projB.mul(ls1);
+    }
+    if (ls2 != null) {
+      fc2W = fc2W.mul(ls2.reshape(d, 1));
+      fc2B = fc2B.mul(ls2);
+    }
+    NDArray gateW = part.apply("gate.weight");
+    NDArray gateB = gateW == null ? null : orZeros(part.apply("gate.bias"), (int) gateW.getShape().get(0), scope);
+    return new VitModel.Block(part.apply("norm1.weight"), part.apply("norm1.bias"), qkvW, qkvB, projW, projB, null,
+        part.apply("norm2.weight"), part.apply("norm2.bias"), part.apply("fc1.weight"), part.apply("fc1.bias"),
+        fc2W, fc2B, null, gateW, gateB);
+  }
+
+  private static NDArray orZeros(NDArray a, int size, NDManager scope) {
+    return a != null ? a : scope.zeros(new Shape(size));
+  }
+
+  /**
+   * A position table {@code [1, N_prefix + g*g, D]} resized to {@code rows x cols} by the same two
+   * products as {@link VitModel}'s cached tables, but differentiable in the table.
+   */
+  private NDArray resizePositions(NDManager scope, NDArray table, int rows, int cols,
+      dev.sinkscope.inference.model.PositionInterpolation interpolation) {
+    int g = spec.nativeGrid();
+    if (rows == g && cols == g) {
+      return table;
+    }
+    int d = spec.hiddenSize();
+    int prefix = spec.positionedPrefixTokens();
+    boolean antialias = interpolation == dev.sinkscope.inference.model.PositionInterpolation.BICUBIC_ANTIALIAS;
+    float[] wh = antialias ? PositionResampler.antialiasedBicubicWeights(g, rows) : PositionResampler.bicubicWeights(g, rows);
+    float[] ww = antialias ? PositionResampler.antialiasedBicubicWeights(g, cols) : PositionResampler.bicubicWeights(g, cols);
+    NDArray flat = table.reshape(prefix + (long) g * g, d);
+    NDArray grid = flat.get(prefix + ":").transpose(1, 0).reshape(d, g, g);   // [D, g, g]
+    NDArray rowsW = scope.create(wh, new Shape(rows, g)).toDevice(table.getDevice(), false);
+    NDArray colsW = scope.create(ww, new Shape(cols, g)).toDevice(table.getDevice(), false);
+    NDArray resized = rowsW.matMul(grid).matMul(colsW.transpose(1, 0));       // [D, rows, cols]
+    NDArray patches = resized.reshape(d, (long) rows * cols).transpose(1, 0); // [rows*cols, D]
+    NDArray full = prefix > 0 ? flat.get(":" + prefix).concat(patches, 0) : patches;
+    return full.reshape(1, prefix + (long) rows * cols, d);
+  }
+
   private void checkPixels(FloatTensor pixelValues) {
     int[] ps = pixelValues.shape();
     if (ps.length != 4 || ps[0] != 1 || ps[1] != 3) {
@@ -100,6 +230,7 @@ public final class VitForward {
   /** The pass over B = {@code images.size()} images; hooks and resuming only with B = 1. */
   private List<ForwardResult> pass(List<FloatTensor> images, ForwardHooks hooks, CaptureOptions capture,
       CancellationToken cancel, ProgressListener progress, ForwardResult prior, int resumeBlock) {
+    HeavyWork.starts(HeavyWork.Kind.FORWARD);
     int b = images.size();
     FloatTensor pixelValues = images.get(0);
     int[] ps = pixelValues.shape();
@@ -276,8 +407,6 @@ public final class VitForward {
   /** Patch embedding, prefix tokens and position embeddings: {@code [B, T, D]} before hooks. */
   private NDArray embed(NDManager pass, List<FloatTensor> images, TokenLayout layout) {
     int b = images.size();
-    int d = spec.hiddenSize();
-    int p = spec.patchSize();
     int rows = layout.gridRows();
     int cols = layout.gridCols();
     int[] ps = images.get(0).shape();
@@ -292,10 +421,24 @@ public final class VitForward {
       }
     }
     NDArray pixels = pass.create(stacked, new Shape(b, 3, ps[2], ps[3])); // [B, C, H, W]
-    NDArray patches = Conv2d.conv2d(pixels, model.patchW, model.patchB, new Shape(p, p), new Shape(0, 0),
+    NDArray registers = model.registers == null ? null : inScope(model.registers, pass);
+    return embedPixels(pass, pixels, layout, model.patchW, model.patchB, model.positionsFor(rows, cols), registers);
+  }
+
+  /**
+   * {@link #embed} from pixels on the device, with the patch projection, position table {@code [1,
+   * N_prefix + N, D]} (already for this grid) and registers {@code [1, R, D]} (or null) given.
+   */
+  private NDArray embedPixels(NDManager pass, NDArray pixels, TokenLayout layout, NDArray patchW, NDArray patchB,
+      NDArray positions, NDArray registers) {
+    int b = (int) pixels.getShape().get(0);
+    int d = spec.hiddenSize();
+    int p = spec.patchSize();
+    int rows = layout.gridRows();
+    int cols = layout.gridCols();
+    NDArray patches = Conv2d.conv2d(pixels, patchW, patchB, new Shape(p, p), new Shape(0, 0),
         new Shape(1, 1), 1).singletonOrThrow(); // [B, D, h, w]
     patches = patches.reshape(b, d, (long) rows * cols).transpose(0, 2, 1); // [B, N, D]
-    NDArray positions = model.positionsFor(rows, cols); // [1, N_prefix + N, D], null with RoPE
     NDList positioned = new NDList();
     if (spec.positionTableHasPrefix()) {
       addPrefix(positioned, pass, b);
@@ -311,14 +454,14 @@ public final class VitForward {
       ordered.add(x);
       x = ordered.size() == 1 ? x : NDArrays.concat(ordered, 1);
     }
-    if (model.registers != null) {
+    if (registers != null) {
       // Registers sit after CLS (and distillation) and carry no position embedding.
       int prefix = (spec.hasCls() ? 1 : 0) + (spec.hasDistillation() ? 1 : 0);
       NDList parts = new NDList();
       if (prefix > 0) {
         parts.add(x.get(":, :" + prefix + ", :"));
       }
-      parts.add(perBatch(inScope(model.registers, pass), b));
+      parts.add(perBatch(registers, b));
       parts.add(x.get(":, " + prefix + ":, :"));
       x = NDArrays.concat(parts, 1);
     }
@@ -367,7 +510,12 @@ public final class VitForward {
    */
   private NDArray block(int i, NDArray x, ForwardHooks hooks, TokenLayout layout, Plan plan,
       List<PassContext> contexts, List<List<LayerCapture>> captures) {
-    VitModel.Block w = model.blocks.get(i);
+    return block(i, model.blocks.get(i), x, hooks, layout, plan, contexts, captures);
+  }
+
+  /** {@link #block} with the block's weights given; no captures when {@code captures} is null. */
+  private NDArray block(int i, VitModel.Block w, NDArray x, ForwardHooks hooks, TokenLayout layout, Plan plan,
+      List<PassContext> contexts, List<List<LayerCapture>> captures) {
     PassContext context = contexts.get(0);
     int d = spec.hiddenSize();
     int heads = spec.numHeads();
@@ -400,6 +548,9 @@ public final class VitForward {
     }
     NDArray out = afterAttn.add(mlpOut);                                            // [B, T, D]
 
+    if (captures == null) {
+      return out;
+    }
     int tokens = (int) t;
     List<FloatTensor> hidden = perImage(out, tokens, d);
     for (int n = 0; n < b; n++) {

@@ -177,7 +177,7 @@ public final class VitModel implements AutoCloseable {
   }
 
   /** {@code [3D]}: 1/sqrt(dh) for the query rows, 1 for key and value rows. */
-  private static float[] querySideScale(int d, int headDim) {
+  static float[] querySideScale(int d, int headDim) {
     float[] scale = new float[3 * d];
     java.util.Arrays.fill(scale, 0, d, (float) (1.0 / Math.sqrt(headDim)));
     java.util.Arrays.fill(scale, d, 3 * d, 1f);

@@ -52,12 +52,25 @@ public final class ShiftFlipDenoiser {
    * with the first view unflipped.
    */
   public static List<View> views(int rows, int cols, int count, long seed) {
+    return views(rows, cols, count, seed, 0.15);
+  }
+
+  /** Maximum shift in patches for a grid side and shift fraction: round(fraction·G). */
+  public static int maxShift(int gridSide, double fraction) {
+    return (int) Math.round(fraction * gridSide);
+  }
+
+  /** {@link #views(int, int, int, long)} with shifts up to round(shiftFraction·G) patches. */
+  public static List<View> views(int rows, int cols, int count, long seed, double shiftFraction) {
     if (count < 1) {
       throw new IllegalArgumentException("need at least one view");
     }
+    if (!(shiftFraction >= 0 && shiftFraction < 1)) {
+      throw new IllegalArgumentException("shift fraction must be in [0, 1), got " + shiftFraction);
+    }
     Random rng = new Random(seed);
-    int sy = maxShift(rows);
-    int sx = maxShift(cols);
+    int sy = maxShift(rows, shiftFraction);
+    int sx = maxShift(cols, shiftFraction);
     int candidates = 10 * count;
     int[][] offsets = new int[candidates][2];
     for (int i = 0; i < candidates; i++) {

@@ -38,7 +38,9 @@ final class HfLayout implements LayoutReader {
     String act = f.optionalText("hidden_act", "gelu");
     MlpActivation activation = swiglu ? MlpActivation.SWIGLU
         : ConfigFields.activation(configFile, fieldPrefix + "hidden_act", act);
-    int registers = kind == CheckpointLayout.HF_DINOV2_WITH_REGISTERS ? f.optionalInt("num_register_tokens", 4) : 0;
+    // Other HF layouts: registers a Sinkscope distillation added (transformers ignores the field there).
+    int registers = kind == CheckpointLayout.HF_DINOV2_WITH_REGISTERS ? f.optionalInt("num_register_tokens", 4)
+        : kind == CheckpointLayout.HF_CLIP_VISION ? 0 : f.optionalInt("num_register_tokens", 0);
     boolean dinov2 = kind == CheckpointLayout.HF_DINOV2 || kind == CheckpointLayout.HF_DINOV2_WITH_REGISTERS;
     boolean clip = kind == CheckpointLayout.HF_CLIP_VISION;
     boolean deit = kind == CheckpointLayout.HF_DEIT;

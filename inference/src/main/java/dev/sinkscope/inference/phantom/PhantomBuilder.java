@@ -19,6 +19,8 @@ import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.result.LayerCapture;
 import dev.sinkscope.inference.result.TokenLayout;
 import dev.sinkscope.inference.session.ModelSession;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,6 +41,9 @@ public final class PhantomBuilder {
       List.of("astronaut.png", "camera.png", "coffee.png", "hubble_deep_field.jpg", "rocket.jpg");
   public static final String PHANTOM = "sink-phantom";
   public static final String TWIN = "sink-phantom-registers";
+
+  /** The flat-margin search grid: steps of 1e-5 LayerNorm units. */
+  static final int MARGIN_DECIMALS = 5;
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -212,7 +217,7 @@ public final class PhantomBuilder {
     float best = Float.NaN;
     double bestGap = -1;
     for (int step = 0; step <= 20_000; step++) {
-      float margin = step * 1e-5f;
+      float margin = marginOfStep(step);
       double gap = Double.POSITIVE_INFINITY;
       boolean ok = true;
       for (float[] d : distances) {
@@ -237,6 +242,22 @@ public final class PhantomBuilder {
       throw new IllegalStateException("no flat margin gives 1-4 % artifacts on every bundled photo");
     }
     return best;
+  }
+
+  /**
+   * The margin searched at {@code step}: the float nearest to {@code step / 10^5}, so the 5-decimal
+   * figure phantom.json states reads back as exactly the margin the weights were built with.
+   */
+  static float marginOfStep(int step) {
+    return Float.parseFloat(BigDecimal.valueOf(step, MARGIN_DECIMALS).toPlainString());
+  }
+
+  /**
+   * The margin as phantom.json states it: rounded to the search grid's 5 decimals, the precision it
+   * carries (the float's further digits are binary noise that differs with the CPU's arithmetic).
+   */
+  static BigDecimal statedMargin(float margin) {
+    return new BigDecimal(Float.toString(margin)).setScale(MARGIN_DECIMALS, RoundingMode.HALF_EVEN);
   }
 
   /** Per patch: LN(x)[49] − LN(x)[48] at the output of block 2, with the flag dimension left out. */
@@ -281,7 +302,7 @@ public final class PhantomBuilder {
     circuit.put("artifact_emergence_block_1_based", PhantomGenerator.CIRCUIT_BLOCK + 1);
     circuit.put("sink_blocks_1_based", "5-8");
     circuit.put("payload_dimensions", "96-191");
-    circuit.put("flat_margin_layernorm_units", margin);
+    circuit.put("flat_margin_layernorm_units", statedMargin(margin));
     ObjectNode discovery = root.putObject("discovery_preset");
     discovery.put("detect_layer", -1);
     discovery.put("threshold", 150.0);

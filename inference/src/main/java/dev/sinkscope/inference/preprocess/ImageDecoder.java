@@ -1,5 +1,6 @@
 package dev.sinkscope.inference.preprocess;
 
+import dev.sinkscope.inference.work.HeavyWork;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -104,6 +105,7 @@ public final class ImageDecoder {
 
   /** Decodes an encoded image held in memory; {@code sourceName} labels messages. */
   public RgbImage decode(byte[] data, String sourceName) throws ImageLoadException {
+    HeavyWork.starts(HeavyWork.Kind.IMAGE_LOAD);
     if (data.length == 0) {
       throw new ImageLoadException(sourceName, "the file is empty (0 bytes)");
     }

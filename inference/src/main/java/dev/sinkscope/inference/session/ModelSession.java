@@ -14,6 +14,7 @@ import dev.sinkscope.inference.model.ModelLoadException;
 import dev.sinkscope.inference.model.ModelSpec;
 import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
+import dev.sinkscope.inference.work.HeavyWork;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,6 +36,7 @@ public final class ModelSession implements AutoCloseable {
 
   /** Opens the model folder at {@code folder} on {@code device}. */
   public static ModelSession open(Path folder, Device device) throws ModelLoadException {
+    HeavyWork.starts(HeavyWork.Kind.MODEL_OPEN);
     Checkpoint checkpoint = CheckpointReader.open(folder);
     try {
       return new ModelSession(checkpoint, VitModel.load(checkpoint, device));

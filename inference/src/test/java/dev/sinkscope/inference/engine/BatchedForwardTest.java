@@ -16,6 +16,7 @@ import dev.sinkscope.inference.safetensors.SafetensorsFile;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,6 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A batch of different images gives each image what it gets alone, and the reference numbers for
  * the fixture's own input: nothing leaks between batch rows.
  */
+@Tag("cross-machine")
+@Tag("slow")
 class BatchedForwardTest {
   private static final Path FIXTURES = GoldenFixtureTest.FIXTURES;
 

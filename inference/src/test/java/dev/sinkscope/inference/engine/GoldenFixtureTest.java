@@ -21,12 +21,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Every case of every golden fixture (what transformers / timm compute for small random ViTs in the
  * hub layouts) reproduced within 1e-4 absolute at every layer, on the CPU and, where the engine
  * sees one (a {@code -Pcuda} build on a CUDA machine), on every GPU.
  */
+@Tag("cross-machine")
+@Tag("slow")
 class GoldenFixtureTest {
   static final Path FIXTURES = Path.of("..", "testdata", "fixtures");
   private static final double TOLERANCE = 1e-4;

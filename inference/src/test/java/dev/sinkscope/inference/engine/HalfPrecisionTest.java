@@ -16,12 +16,14 @@ import dev.sinkscope.inference.result.ResultDump;
 import dev.sinkscope.inference.safetensors.SafetensorsFile;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The half-precision path (meant for GPUs) runs on the CPU engine too, which lets the build check
  * it: every captured tensor is float32 and close to the float32 pass.
  */
+@Tag("cross-machine")
 class HalfPrecisionTest {
   private static final Path FIXTURES = Path.of("..", "testdata", "fixtures");
   /** fp16 has an 11-bit significand; values here are O(1) after 4 blocks. */

@@ -14,9 +14,11 @@ import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.safetensors.SafetensorsFile;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Passes free every native array they make: the model's array count does not move. */
+@Tag("slow")
 class NativeMemoryTest {
   private static final Path FIXTURES = Path.of("..", "testdata", "fixtures");
   private static final int PASSES = 50;

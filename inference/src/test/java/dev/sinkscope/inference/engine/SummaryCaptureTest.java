@@ -26,11 +26,14 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Tag;
 
 /**
  * A summary-mode pass keeps the same numbers the views would compute from full maps, and any full
  * map it dropped can be recomputed exactly.
  */
+@Tag("cross-machine")
+@Tag("slow")
 class SummaryCaptureTest {
   private static final Path FIXTURES = Path.of("..", "testdata", "fixtures");
   private static final float SUM_TOLERANCE = 1e-6f;

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Checkpoints with trained attention gates run them natively. A gate with zero weights and bias b
  * is the constant σ(b) on every head, which the head-gate mitigation computes on the ungated model.
  */
+@Tag("cross-machine")
+@Tag("slow")
 class TrainedAttentionGateTest {
   private static final Path FIXTURE = Path.of("..", "testdata", "fixtures", "dinov2-hf");
   private static final float BIAS = -0.8f;

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The normaliser formulas on the numbers of methods §8. */
+@Tag("cross-machine")
 class AttentionNormalizerTest {
 
   private static float[] apply(AttentionNormalizer n, float... logits) {

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (for the gated MLP the silu(gate)·up product), normaliser swaps change only their blocks, and 16-bit
  * weights are widened.
  */
+@Tag("cross-machine")
 class Dinov3SiglipMitigationsTest {
   private static final Path FIXTURES = Path.of("..", "testdata", "fixtures");
 

@@ -13,9 +13,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** PH-Reg shift/flip averaging: view choice and exact re-alignment. */
+@Tag("cross-machine")
 class ShiftFlipDenoiserTest {
   private static final int P = 4;
 

@@ -19,9 +19,11 @@ import dev.sinkscope.inference.result.TokenKind;
 import dev.sinkscope.inference.safetensors.SafetensorsFile;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Fixture dinov2-ttr: the test-time-registers reference code's numbers, debug tensors included. */
+@Tag("cross-machine")
 class TestTimeRegistersFixtureTest {
   private static final Path DIR = Path.of("..", "testdata", "fixtures", "dinov2-ttr");
 

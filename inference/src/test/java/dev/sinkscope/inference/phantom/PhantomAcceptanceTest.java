@@ -39,9 +39,12 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The sink phantom's documented answer holds: detectors, discovery and every mitigation find and fix what was planted. */
+@Tag("cross-machine")
+@Tag("slow")
 class PhantomAcceptanceTest {
   private static final Path MODELS = PhantomAssetsTest.ASSETS.resolve("models");
   private static final Path IMAGES = PhantomAssetsTest.ASSETS.resolve("images");

@@ -19,9 +19,11 @@ import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.safetensors.SafetensorsFile;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Rows and columns read the same from a full-map pass and from a summary pass. */
+@Tag("cross-machine")
 class CapturedAttentionTest {
   private static final Path DIR = Path.of("..", "testdata", "fixtures", "dinov2-reg-hf");
 

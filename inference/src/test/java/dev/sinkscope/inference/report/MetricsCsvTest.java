@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.io.StringWriter;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("cross-machine")
 class MetricsCsvTest {
   private static LayerMetrics row(int block, double max, Double sinkMass, int count) {
     return new LayerMetrics(block, 1.0, 2.0, max, max / 2.0, "BIMODAL_SPLIT", "ARTIFACTS_FOUND", 5.0, count,

@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("cross-machine")
 class SessionFileTest {
   private static final String HASH = "a".repeat(64);
   private static final WeightsFingerprint WEIGHTS = new WeightsFingerprint(WeightsFingerprint.METHOD, HASH,

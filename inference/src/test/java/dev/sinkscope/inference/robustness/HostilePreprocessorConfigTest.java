@@ -20,6 +20,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the key, before any image is resized to an absurd size.
  */
 class HostilePreprocessorConfigTest {
+  /**
+   * Stops a refusal that hangs or decodes a bomb; not a speed goal (a busy machine must not fail it).
+   * What is refused early is shown by the message and, where measured, the bytes allocated.
+   */
+  static final Duration HANG_GUARD = Duration.ofSeconds(60);
+
 
   /** @param fixture dinov2-hf (preprocessor_config.json) or dinov2-timm (pretrained_cfg in config.json) */
   record Config(String fixture, String file, String content, String... keywords) {}
@@ -61,7 +67,7 @@ class HostilePreprocessorConfigTest {
     Path file = folder.resolve(c.file());
     Files.writeString(file, c.content());
 
-    PreprocessConfigException e = assertTimeoutPreemptively(Duration.ofSeconds(5),
+    PreprocessConfigException e = assertTimeoutPreemptively(HANG_GUARD,
         () -> assertThrows(PreprocessConfigException.class, () -> PreprocessPipeline.forModelFolder(folder)));
     assertNames(e.getMessage(), file, c.keywords());
   }

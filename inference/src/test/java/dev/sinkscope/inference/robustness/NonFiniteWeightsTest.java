@@ -13,6 +13,7 @@ import dev.sinkscope.inference.session.ModelSession;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * breaks), with a warning naming each bad tensor, and {@link NumericalHealth} finds the first block
  * where the forward pass turns non-finite.
  */
+@Tag("cross-machine")
 class NonFiniteWeightsTest {
 
   /** vit-hf with {@code values} written into the given positions of tensor {@code key}. */

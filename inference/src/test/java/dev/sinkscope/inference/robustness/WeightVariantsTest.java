@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * so BF16 never reaches the engine, where it would abort the JVM), shards, and a pickle lying next to
  * the safetensors weights, which is never opened.
  */
+@Tag("cross-machine")
+@Tag("slow")
 class WeightVariantsTest {
   private static LiveSession reference;
 
@@ -146,6 +149,7 @@ class WeightVariantsTest {
     Path folder = Corpus.copyModel("vit-hf", dir.resolve("model"));
     Shards.split(folder);
     try (ModelSession sharded = ModelSession.open(folder, "cpu")) {
+      // Exact on purpose: both sides come from this machine's engine with the same settings (ADR 0119).
       assertEquals(0.0, worstDifference(reference.firstResult(), run(sharded)));
       assertEquals(reference.session().warnings(), sharded.warnings());
     }

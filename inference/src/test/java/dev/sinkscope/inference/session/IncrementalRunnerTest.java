@@ -22,9 +22,11 @@ import dev.sinkscope.inference.safetensors.SafetensorsFile;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Incremental recompute equals a full pass, and switching mitigations off restores the baseline bit for bit. */
+@Tag("cross-machine")
 class IncrementalRunnerTest {
   private static final Path FIXTURES = Path.of("..", "testdata", "fixtures");
 

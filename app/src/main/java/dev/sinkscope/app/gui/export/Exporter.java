@@ -7,6 +7,7 @@ import dev.sinkscope.app.gui.session.AnalyzedPass;
 import dev.sinkscope.inference.analysis.AnalysisReport;
 import dev.sinkscope.inference.analysis.LayerSummary;
 import dev.sinkscope.inference.mitigation.Mitigation;
+import dev.sinkscope.inference.work.HeavyWork;
 import dev.sinkscope.render.ExportMetadata;
 import dev.sinkscope.render.LegendStyle;
 import dev.sinkscope.render.PngExport;
@@ -48,6 +49,7 @@ public final class Exporter {
   /** The picture with its colorbar beside it and the caption above, as one PNG. */
   public static void writeView(RenderedView view, Map<String, String> metadata, LegendStyle style, Path file)
       throws IOException {
+    HeavyWork.starts(HeavyWork.Kind.EXPORT);
     Raster legend = view.legend() == null ? null : view.legend().raster();
     Raster picture = SmallMultiples.arrange(view.caption(), List.of(new SmallMultiples.Panel("", view.picture())), 1,
         legend, style);
@@ -56,6 +58,7 @@ public final class Exporter {
 
   /** A ready raster (e.g. a comparison) as PNG. */
   public static void writePicture(Raster picture, Map<String, String> metadata, Path file) throws IOException {
+    HeavyWork.starts(HeavyWork.Kind.EXPORT);
     PngExport.write(picture, metadata, file);
   }
 

@@ -33,12 +33,42 @@ public final class MitigationsView extends VBox {
     void discoverNeurons();
 
     void saveNeuronMap();
+
+    /** Opens the self-distillation dialog (PH-Reg student). */
+    default void distill() {}
   }
 
   public MitigationsView(MitigationsViewModel vm, Actions actions) {
     super(10);
     getStyleClass().add("mitigations");
-    getChildren().addAll(testTimeRegisters(vm, actions), registersOff(vm), normalizer(vm), gate(vm), denoising(vm));
+    getChildren().addAll(testTimeRegisters(vm, actions), registersOff(vm), normalizer(vm), gate(vm), denoising(vm),
+        distillation(vm, actions));
+  }
+
+  /** Not a live switch: a fine-tune that writes a new model, opened as model B. */
+  private static VBox distillation(MitigationsViewModel vm, Actions actions) {
+    Label title = new Label("Self-distilled registers (PH-Reg)");
+    title.getStyleClass().add("mitigation-switch");
+    Button distill = new Button("Distill…");
+    distill.setId("distillButton");
+    distill.setOnAction(e -> actions.distill());
+    Label text = new Label("Fine-tunes new register tokens (with the position table, patch projection and last"
+        + " block) so one pass gives the shift/flip-denoised features. A fine-tune: the weights change; the student is"
+        + " a new model folder, compared as model B.");
+    text.getStyleClass().add("mitigation-description");
+    text.setWrapText(true);
+    Label last = new Label();
+    last.setId("distillSummary");
+    last.getStyleClass().add("mitigation-description");
+    last.setWrapText(true);
+    last.textProperty().bind(vm.distillSummaryProperty());
+    last.visibleProperty().bind(vm.distillSummaryProperty().isNotEmpty());
+    last.managedProperty().bind(last.visibleProperty());
+    VBox card = new VBox(6, title, distill, text, last);
+    card.setId("distillCard");
+    card.getStyleClass().add("mitigation-card");
+    card.setPadding(new Insets(8, 10, 8, 10));
+    return card;
   }
 
   private static VBox denoising(MitigationsViewModel vm) {

@@ -43,6 +43,13 @@ import javafx.collections.ObservableList;
  * <p>Block ranges and head lists are typed as the mitigation SPECs read them: blocks counted from 0.
  */
 public final class MitigationsViewModel {
+  /** What the last self-distillation run did (empty before one); set by whoever ran it. */
+  private final javafx.beans.property.StringProperty distillSummary = new javafx.beans.property.SimpleStringProperty("");
+
+  public javafx.beans.property.StringProperty distillSummaryProperty() {
+    return distillSummary;
+  }
+
 
   /** The normaliser kinds in menu order. */
   public static final List<AttentionNormalizer.Kind> NORMALIZER_KINDS = List.of(AttentionNormalizer.Kind.values());

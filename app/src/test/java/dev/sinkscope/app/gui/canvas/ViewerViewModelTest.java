@@ -77,18 +77,14 @@ class ViewerViewModelTest {
   }
 
   @Test
-  void scrubbingTakesLessThanAFrame() {
-    for (int i = 0; i < 40; i++) {
-      vm.blockProperty().set(1 + i % 4); // warm-up
+  void scrubbingRedrawsEachBlockFromTheCapturedPass() {
+    // How fast a redraw is belongs to bench ("views", docs/benchmarks.md): a unit test cannot know how
+    // busy the machine is. What it can check exactly: every block shown comes from the captured pass.
+    for (int i = 0; i < 9; i++) {
+      int block = 1 + i % 4;
+      vm.blockProperty().set(block);
+      assertArrayEquals(patchNorms(block), vm.renderedProperty().get().map().grid().values(), "block " + block);
     }
-    double[] millis = new double[41];
-    for (int i = 0; i < millis.length; i++) {
-      long start = System.nanoTime();
-      vm.blockProperty().set(1 + i % 4);
-      millis[i] = (System.nanoTime() - start) / 1e6;
-    }
-    Arrays.sort(millis);
-    assertTrue(millis[millis.length / 2] < 16, "median scrub " + millis[millis.length / 2] + " ms");
   }
 
   @Test

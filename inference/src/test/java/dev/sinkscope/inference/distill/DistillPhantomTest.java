@@ -1,0 +1,180 @@
+package dev.sinkscope.inference.distill;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sinkscope.inference.engine.CancellationToken;
+import dev.sinkscope.inference.engine.CaptureOptions;
+import dev.sinkscope.inference.engine.ProgressListener;
+import dev.sinkscope.inference.mitigation.ShiftFlipDenoiser;
+import dev.sinkscope.inference.model.CheckpointLayout;
+import dev.sinkscope.inference.preprocess.PreprocessPipeline;
+import dev.sinkscope.inference.result.FloatTensor;
+import dev.sinkscope.inference.result.ForwardResult;
+import dev.sinkscope.inference.result.TokenLayout;
+import dev.sinkscope.inference.session.ModelSession;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sink phantom distilled on the bundled photos (CPU, reference settings, a few steps): on a photo
+ * it never saw, the student's single-pass final patch features match the teacher's denoised ones on
+ * the planted artifact patches much better than the phantom's own, and the other patches keep them.
+ * Prints the mean cosines before and after.
+ */
+class DistillPhantomTest {
+  static final Path ASSETS = Path.of("..", "assets", "src", "main", "resources", "dev", "sinkscope", "assets");
+  static final Path PHANTOM = ASSETS.resolve("models").resolve("sink-phantom");
+  static final Path UNSEEN = Path.of("..", "testdata", "images", "chelsea.png");
+
+  @TempDir static Path tmp;
+  static Path student;
+  static Distiller.Result result;
+  static final List<Distiller.StepReport> reports = new ArrayList<>();
+
+  @BeforeAll
+  static void distill() throws Exception {
+    List<Path> photos;
+    try (Stream<Path> list = Files.list(ASSETS.resolve("images"))) {
+      photos = list.filter(p -> p.toString().endsWith(".png") || p.toString().endsWith(".jpg")).sorted().toList();
+    }
+    student = tmp.resolve("student");
+    DistillSettings settings = DistillSettings.defaults().withEpochs(STEPS).withLr(LR);
+    result = Distiller.run(new Distiller.Request(PHANTOM, "phantom", photos, student, settings, "cpu",
+        tmp.resolve("teacher-cache"), null), CancellationToken.NONE, new Distiller.Listener() {
+          @Override
+          public void stepDone(Distiller.StepReport r) {
+            reports.add(r);
+          }
+        });
+  }
+
+  static final int STEPS = Integer.getInteger("distill.steps", 10);
+  static final double LR = Double.parseDouble(System.getProperty("distill.lr", "1e-4"));
+
+  @Test
+  void studentRemovesTheArtifactsOnAnUnseenPhoto() throws Exception {
+    FloatTensor pixels = PreprocessPipeline.forModelFolder(PHANTOM).process(UNSEEN).pixelValues();
+    boolean[] planted;
+    FloatTensor plain;
+    FloatTensor denoised;
+    try (ModelSession teacher = ModelSession.open(PHANTOM, "cpu")) {
+      ForwardResult r = teacher.run(pixels, CaptureOptions.RESIDUAL_ONLY, CancellationToken.NONE, ProgressListener.NONE);
+      planted = flagged(r);
+      plain = patches(r);
+      int rows = r.layout().gridRows();
+      int cols = r.layout().gridCols();
+      denoised = ShiftFlipDenoiser.denoise(ShiftFlipDenoiser.finalNormedPatches(teacher.forward(), CancellationToken.NONE),
+          pixels, 14, TrainingImages.whiteFill(PreprocessPipeline.forModelFolder(PHANTOM).config()),
+          ShiftFlipDenoiser.views(rows, cols, 10, 7), CancellationToken.NONE, ProgressListener.NONE).features();
+    }
+    FloatTensor after;
+    try (ModelSession s = ModelSession.open(student, "cpu")) {
+      assertEquals(CheckpointLayout.HF_DINOV2_WITH_REGISTERS, s.spec().layout());
+      assertEquals(16, s.spec().registers());
+      after = patches(s.run(pixels, CaptureOptions.RESIDUAL_ONLY, CancellationToken.NONE, ProgressListener.NONE));
+    }
+    int count = 0;
+    for (boolean b : planted) {
+      count += b ? 1 : 0;
+    }
+    assertTrue(count > 0, "chelsea.png has planted artifacts on the phantom");
+    double beforeArtifacts = meanCosine(plain, denoised, planted, true);
+    double afterArtifacts = meanCosine(after, denoised, planted, true);
+    double beforeElsewhere = meanCosine(plain, denoised, planted, false);
+    double afterElsewhere = meanCosine(after, denoised, planted, false);
+    System.out.printf("distill phantom: %d planted patches; cosine to the teacher on them %.4f -> %.4f, elsewhere"
+        + " %.4f -> %.4f; loss %.4f -> %.4f in %d steps, %.1f s%n", count, beforeArtifacts, afterArtifacts,
+        beforeElsewhere, afterElsewhere, result.stepLosses().get(0), result.stepLosses().get(result.steps() - 1),
+        result.steps(), result.seconds());
+    assertTrue(afterArtifacts > beforeArtifacts + 0.15, "artifact patches " + beforeArtifacts + " -> " + afterArtifacts);
+    assertTrue(afterElsewhere >= 0.95, "other patches after: " + afterElsewhere);
+  }
+
+  @Test
+  void progressAndReport() throws Exception {
+    assertEquals(STEPS, reports.size());
+    Distiller.StepReport last = reports.get(reports.size() - 1);
+    assertEquals(STEPS, last.step());
+    assertEquals(0, last.etaSeconds(), 1e-9);
+    assertTrue(last.imagesPerSecond() > 0);
+    assertTrue(result.stepLosses().stream().allMatch(l -> l > 0 && l < 2), "losses " + result.stepLosses());
+    JsonNode report = new ObjectMapper().readTree(student.resolve("distill.json").toFile());
+    assertEquals(5, report.get("images").size());
+    assertEquals(STEPS, report.get("epoch_losses").size());
+    assertEquals(64, report.get("image_list_sha256").asText().length());
+    assertTrue(Files.isRegularFile(student.resolve("preprocessor_config.json")));
+  }
+
+  @Test
+  void rerunReadsTheTeacherTargetsFromTheCache() throws Exception {
+    List<Path> photos = List.of(ASSETS.resolve("images").resolve("coffee.png"));
+    List<Boolean> cached = new ArrayList<>();
+    Distiller.Result again = Distiller.run(new Distiller.Request(PHANTOM, "phantom", photos, tmp.resolve("again"),
+        DistillSettings.defaults().withSteps(1), "cpu", tmp.resolve("teacher-cache"), null), CancellationToken.NONE,
+        new Distiller.Listener() {
+          @Override
+          public void teacherImageDone(int done, int total, boolean c) {
+            cached.add(c);
+          }
+        });
+    assertEquals(List.of(true), cached);
+    assertEquals(1, again.cachedTargets());
+  }
+
+  /** Planted artifacts: the phantom's flag dimension after its flag block (as phantom.json defines them). */
+  static boolean[] flagged(ForwardResult result) {
+    TokenLayout layout = result.layout();
+    FloatTensor hidden = result.block(3).hidden();
+    int d = hidden.dim(1);
+    boolean[] mask = new boolean[layout.patchCount()];
+    for (int r = 0; r < layout.gridRows(); r++) {
+      for (int c = 0; c < layout.gridCols(); c++) {
+        int base = layout.patchToken(r, c) * d;
+        mask[r * layout.gridCols() + c] = hidden.data()[base + 50] - hidden.data()[base + 51] > 3f;
+      }
+    }
+    return mask;
+  }
+
+  static FloatTensor patches(ForwardResult r) {
+    TokenLayout layout = r.layout();
+    int d = r.lastHiddenState().dim(1);
+    float[] p = java.util.Arrays.copyOfRange(r.lastHiddenState().data(), layout.firstPatchIndex() * d,
+        (layout.firstPatchIndex() + layout.patchCount()) * d);
+    return FloatTensor.of(p, layout.patchCount(), d);
+  }
+
+  static double meanCosine(FloatTensor a, FloatTensor b, boolean[] mask, boolean inside) {
+    int d = a.dim(1);
+    double sum = 0;
+    int n = 0;
+    for (int i = 0; i < mask.length; i++) {
+      if (mask[i] != inside) {
+        continue;
+      }
+      double dot = 0;
+      double na = 0;
+      double nb = 0;
+      for (int k = 0; k < d; k++) {
+        double x = a.data()[i * d + k];
+        double y = b.data()[i * d + k];
+        dot += x * y;
+        na += x * x;
+        nb += y * y;
+      }
+      sum += dot / Math.sqrt(na * nb);
+      n++;
+    }
+    return sum / n;
+  }
+}
