@@ -49,6 +49,8 @@ public final class MitigationsView extends VBox {
   private static VBox distillation(MitigationsViewModel vm, Actions actions) {
     Label title = new Label("Self-distilled registers (PH-Reg)");
     title.getStyleClass().add("mitigation-switch");
+    title.setWrapText(true); // a narrow side panel wraps the title instead of cutting it off
+    title.setMinWidth(0);
     Button distill = new Button("Distill…");
     distill.setId("distillButton");
     distill.setOnAction(e -> actions.distill());
