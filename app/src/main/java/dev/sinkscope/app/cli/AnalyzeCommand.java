@@ -75,13 +75,18 @@ final class AnalyzeCommand implements Callable<Integer> {
           + "with colorbar and artifact/sink markers; with --pixels, the heatmap alone.")
   Path png;
 
+  @Option(names = "--gif", paramLabel = "OUT.gif",
+      description = "Write the block-by-block progression of --quantity as a looping animated GIF: one frame per "
+          + "block, each the --png picture of that block.")
+  Path gif;
+
   @Mixin PictureOptions picture;
 
   @Mixin CommonOptions common;
 
   @Override
   public Integer call() throws Exception {
-    if (png != null) {
+    if (png != null || gif != null) {
       picture.validate();
     }
     common.apply();
@@ -133,6 +138,17 @@ final class AnalyzeCommand implements Callable<Integer> {
             pipeline.analyse(result, stack, AnalysisSettings.defaults()).report(), stack, block, picture.quantity(), head, picture.patch(), picture.colormap(),
             picture.normalization());
         out.println("png:    " + png);
+      }
+      if (gif != null) {
+        if (!health.ok()) {
+          throw new IllegalStateException("no animation written: " + health.describe());
+        }
+        HeadSelection head = picture.headSelection();
+        head.validate(result.spec().numHeads());
+        int frames = dev.sinkscope.app.report.BlockAnimation.write(gif, resolved.displayName(), image,
+            pipeline.attention(result, stack), pipeline.analyse(result, stack, AnalysisSettings.defaults()).report(),
+            stack, picture.quantity(), head, picture.patch(), picture.colormap(), picture.normalization());
+        out.println("gif:    " + gif + " (" + frames + " frames)");
       }
     }
     return 0;

@@ -63,6 +63,7 @@ import javafx.scene.input.Dragboard;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
+import dev.sinkscope.app.gui.teaching.Teaching;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
@@ -104,6 +105,7 @@ public final class MainView {
   private boolean menuJustClosed;
   private ExecutorService hubWorker;
   private SessionController sessions;
+  private final Teaching teaching;
   private SessionReport.ModelOpener reportOpener;
 
   public MainView(MainViewModel vm, Window owner, FileDialogs dialogs) {
@@ -140,6 +142,7 @@ public final class MainView {
     inspector.managedProperty().bind(inspector.visibleProperty());
     main.setBottom(new VBox(new LayerBarView(vm.viewer(), playback), statusBar()));
     root.getChildren().addAll(main, help);
+    teaching = Teaching.install(vm, root, main, owner, dialogs, this::showComparison); // lessons, F11, GIF
     root.getStyleClass().add("sinkscope");
 
     // On the scene, so keys arrive even when no control has the focus.
@@ -181,6 +184,16 @@ public final class MainView {
 
   public HelpOverlay help() {
     return help;
+  }
+
+  /** Lessons, presentation mode and the animation export. */
+  public Teaching teaching() {
+    return teaching;
+  }
+
+  /** Shows the comparison tab (true) or the single view (false). */
+  public void showComparison(boolean on) {
+    tabs.getSelectionModel().select(on ? compareTab : viewTab);
   }
 
   public LayerPlayback playback() {

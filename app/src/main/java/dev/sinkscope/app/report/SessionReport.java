@@ -228,6 +228,7 @@ public final class SessionReport {
       Files.copy(sessionFile, copy, StandardCopyOption.REPLACE_EXISTING);
     }
     written.add(SESSION_JSON);
+    written.add(HtmlReport.write(outDir, metrics, session, List.copyOf(written)));
     progress.step("Report written", 1);
     return written;
   }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 class SessionReportTest {
   private static final List<String> ALL_FILES = List.of("attention-received.png", "cls-attention.png",
-      "compare.png", "metrics.csv", "metrics.json", "norm.png", "session.json");
+      "compare.png", "index.html", "metrics.csv", "metrics.json", "norm.png", "session.json");
 
   @TempDir Path tmp;
   private Cli cli;
@@ -178,7 +178,8 @@ class SessionReportTest {
     cli.run("report", "--session", session, "--out", out, "--device", "cpu").assertOk();
 
     assertEquals(List.of("attention-received.png", "b-attention-received.png", "b-cls-attention.png", "b-norm.png",
-        "cls-attention.png", "compare.png", "metrics.csv", "metrics.json", "norm.png", "session.json"), filesIn(out));
+        "cls-attention.png", "compare.png", "index.html", "metrics.csv", "metrics.json", "norm.png", "session.json"),
+        filesIn(out));
     assertEquals("phantom-registers", PngExport.readMetadata(out.resolve("b-norm.png")).get("Model"));
     assertTrue(PanelPixels.differ(out.resolve("norm.png"), out.resolve("b-norm.png")), "two models, two pictures");
     Map<String, String> compare = PngExport.readMetadata(out.resolve("compare.png"));

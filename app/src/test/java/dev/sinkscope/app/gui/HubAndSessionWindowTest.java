@@ -229,8 +229,8 @@ class HubAndSessionWindowTest {
     waitUntil("the report is written", () -> vm.statusProperty().get().startsWith("Exported report to " + folder));
 
     try (var files = Files.list(folder)) {
-      assertEquals(java.util.List.of("attended-by.png", "attention-received.png", "cls-attention.png", "metrics.csv",
-          "metrics.json", "norm.png", "session.json"), files.map(f -> f.getFileName().toString()).sorted().toList());
+      assertEquals(java.util.List.of("attended-by.png", "attention-received.png", "cls-attention.png", "index.html",
+          "metrics.csv", "metrics.json", "norm.png", "session.json"), files.map(f -> f.getFileName().toString()).sorted().toList());
     }
     assertTrue(statuses.stream().anyMatch(t -> t.matches("Exporting report: .*\\([0-9]+%\\)")), statuses.toString());
     assertEquals("attention to the selected patch (4, 7)",

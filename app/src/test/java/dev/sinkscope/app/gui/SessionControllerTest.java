@@ -362,10 +362,10 @@ class SessionControllerTest {
     assertTrue(vm.statusProperty().get().startsWith("Exporting report"), vm.statusProperty().get());
     io.runAll();
 
-    assertEquals("Exported report to " + folder + " (8 files).", vm.statusProperty().get());
+    assertEquals("Exported report to " + folder + " (9 files).", vm.statusProperty().get());
     try (var files = Files.list(folder)) {
-      assertEquals(List.of("attention-received.png", "cls-attention.png", "compare.png", "metrics.csv",
-          "metrics.json", "norm.png", "rollout.png", "session.json"),
+      assertEquals(List.of("attention-received.png", "cls-attention.png", "compare.png", "index.html",
+          "metrics.csv", "metrics.json", "norm.png", "rollout.png", "session.json"),
           files.map(f -> f.getFileName().toString()).sorted().toList());
     }
     assertEquals("attention rollout", PngExport.readMetadata(folder.resolve("rollout.png")).get("Quantity"));

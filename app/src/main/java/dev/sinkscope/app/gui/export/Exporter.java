@@ -50,10 +50,14 @@ public final class Exporter {
   public static void writeView(RenderedView view, Map<String, String> metadata, LegendStyle style, Path file)
       throws IOException {
     HeavyWork.starts(HeavyWork.Kind.EXPORT);
+    PngExport.write(viewRaster(view, style), metadata, file);
+  }
+
+  /** What {@link #writeView} writes: the picture with its colorbar beside it and the caption above. */
+  public static Raster viewRaster(RenderedView view, LegendStyle style) {
     Raster legend = view.legend() == null ? null : view.legend().raster();
-    Raster picture = SmallMultiples.arrange(view.caption(), List.of(new SmallMultiples.Panel("", view.picture())), 1,
-        legend, style);
-    PngExport.write(picture, metadata, file);
+    return SmallMultiples.arrange(view.caption(), List.of(new SmallMultiples.Panel("", view.picture())), 1, legend,
+        style);
   }
 
   /** A ready raster (e.g. a comparison) as PNG. */

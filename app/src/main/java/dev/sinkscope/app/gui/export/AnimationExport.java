@@ -1,0 +1,117 @@
+package dev.sinkscope.app.gui.export;
+
+import dev.sinkscope.app.gui.MainViewModel;
+import dev.sinkscope.app.gui.UserError;
+import dev.sinkscope.app.gui.canvas.HeadChoice;
+import dev.sinkscope.app.gui.canvas.LayerMap;
+import dev.sinkscope.app.gui.canvas.LayerMaps;
+import dev.sinkscope.app.gui.canvas.Quantity;
+import dev.sinkscope.app.gui.canvas.RenderedView;
+import dev.sinkscope.app.gui.canvas.ViewerViewModel;
+import dev.sinkscope.app.gui.session.AnalyzedPass;
+import dev.sinkscope.render.GifAnimation;
+import dev.sinkscope.render.LegendRenderer;
+import dev.sinkscope.render.LegendStyle;
+import dev.sinkscope.render.Raster;
+import dev.sinkscope.render.Scale;
+import dev.sinkscope.render.SmallMultiples;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * "Watch the artifacts emerge": the current quantity block by block as an animated GIF, one frame per
+ * block, each frame exactly the view export of that block (caption with the block number, colorbar),
+ * or, while a comparison is on, left and right side by side on one colour scale per block. Frames are
+ * composed on the calling (FX) thread, a few milliseconds each, as the canvas does; quantising and
+ * encoding run on the I/O thread.
+ */
+public final class AnimationExport {
+  /** The style of the view export (File > Export view), so a frame equals that PNG. */
+  public static final LegendStyle STYLE = LegendStyle.LIGHT.withFontSize(13);
+  public static final int DELAY_MS = 700;
+
+  private AnimationExport() {}
+
+  /** Writes the animation of what is on screen to {@code file}; reports problems through {@code vm}. */
+  public static void export(MainViewModel vm, Path file) {
+    ViewerViewModel viewer = vm.viewer();
+    AnalyzedPass pass = viewer.pass();
+    var outcome = vm.outcomeProperty().get();
+    if (pass == null || outcome == null || outcome.image() == null) {
+      vm.reportError(UserError.simple("Nothing to animate", "Open a model and an image first."));
+      return;
+    }
+    Quantity q = viewer.quantityProperty().get();
+    if (!q.perBlock()) {
+      vm.reportError(UserError.simple("Nothing to animate", q.label() + " spans every block, so it does not change"
+          + " from block to block. Choose a per-block quantity such as patch norm (1)."));
+      return;
+    }
+    AnalyzedPass left = vm.compare().leftPass();
+    AnalyzedPass right = vm.compare().rightPass();
+    boolean sideBySide = vm.compare().activeProperty().get() && left != null && right != null;
+    Raster photo = outcome.image().photo();
+    List<Raster> frames = sideBySide ? sideBySideFrames(viewer, left, right, photo) : blockFrames(viewer, pass, photo);
+    vm.showMessage("Writing " + file.getFileName() + " (" + frames.size() + " frames)…");
+    vm.ioExecutor().execute(() -> {
+      try {
+        dev.sinkscope.inference.work.HeavyWork.starts(dev.sinkscope.inference.work.HeavyWork.Kind.EXPORT);
+        GifAnimation.write(frames, DELAY_MS, true, file);
+        vm.uiExecutor().execute(() -> vm.showMessage("Exported " + file + " (" + frames.size() + " frames)"));
+      } catch (IOException | RuntimeException e) {
+        vm.uiExecutor().execute(() -> vm.reportError(UserError.of(e, "animation export to " + file)));
+      }
+    });
+  }
+
+  /** One frame per block: the view export of that block with the current settings. */
+  public static List<Raster> blockFrames(ViewerViewModel viewer, AnalyzedPass pass, Raster photo) {
+    Quantity q = viewer.quantityProperty().get();
+    HeadChoice head = viewer.headProperty().get();
+    List<Raster> frames = new ArrayList<>();
+    for (int b = 1; b <= pass.blocks(); b++) {
+      RenderedView view = viewer.render(pass, photo, pass.geometry(), q, b, head, null, true, true);
+      frames.add(Exporter.viewRaster(view, STYLE));
+    }
+    return GifAnimation.padToOneSize(frames, STYLE.backgroundArgb());
+  }
+
+  /**
+   * One frame per block: left and right on one colour scale (as the comparison tab resolves it), their
+   * labels above, one colorbar; blocks beyond the shorter pass show its last block.
+   */
+  public static List<Raster> sideBySideFrames(ViewerViewModel viewer, AnalyzedPass left, AnalyzedPass right,
+      Raster photo) {
+    Quantity q = viewer.quantityProperty().get();
+    HeadChoice head = viewer.headProperty().get();
+    int blocks = Math.max(left.blocks(), right.blocks());
+    List<Raster> frames = new ArrayList<>();
+    for (int b = 1; b <= blocks; b++) {
+      int bl = Math.min(b, left.blocks());
+      int br = Math.min(b, right.blocks());
+      LayerMap mapA = LayerMaps.map(left, q, bl, head, viewer.selectedToken(left));
+      LayerMap mapB = LayerMaps.map(right, q, br, head, viewer.selectedToken(right));
+      Scale scale = null;
+      if (mapA != null && mapB != null && mapA.grid() != null && mapB.grid() != null) {
+        if (viewer.scaleAcrossBlocksProperty().get()) {
+          Scale sa = viewer.scaleFor(left, mapA);
+          Scale sb = viewer.scaleFor(right, mapB);
+          scale = new Scale(Math.min(sa.lo(), sb.lo()), Math.max(sa.hi(), sb.hi()), sa.kind(),
+              sa.method() + ", both passes");
+        } else {
+          scale = viewer.normalizationProperty().get().normalization().resolve(mapA.grid(), mapB.grid());
+        }
+      }
+      RenderedView a = viewer.render(left, photo, left.geometry(), q, bl, head, scale, false, true);
+      RenderedView c = viewer.render(right, photo, right.geometry(), q, br, head, scale, false, true);
+      Raster legend = scale == null ? null : LegendRenderer.colorbar(viewer.colormap(), scale, q.label(), q.symbol(),
+          LegendRenderer.Orientation.VERTICAL, 220, ViewerViewModel.LEGEND_STYLE).raster();
+      frames.add(SmallMultiples.arrange(q.label() + " · block " + b + " of " + blocks,
+          List.of(new SmallMultiples.Panel(left.label(), a.picture()), new SmallMultiples.Panel(right.label(),
+              c.picture())), 2, legend, STYLE));
+    }
+    return GifAnimation.padToOneSize(frames, STYLE.backgroundArgb());
+  }
+}
