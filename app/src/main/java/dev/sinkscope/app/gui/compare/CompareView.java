@@ -214,14 +214,14 @@ public final class CompareView extends BorderPane {
     TableView<MetricRow> table = new TableView<>(vm.metrics());
     table.setId("metricsTable");
     table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-    table.getColumns().add(column("Metric", MetricRow::metric, 270));
+    table.getColumns().add(column("Metric", MetricRow::metric, 320)); // room for the longest name and its "?"
     table.getColumns().add(column("Left", MetricRow::beforeText, 80));
     table.getColumns().add(column("Right", MetricRow::afterText, 80));
     table.getColumns().add(column("Δ (right − left)", MetricRow::deltaText, 120));
     dev.sinkscope.app.gui.teaching.MetricHelpMarks.markNames(table.getColumns().get(0)); // "?" per metric
     table.setPrefHeight(240);
     table.setMinHeight(240);
-    table.setPrefWidth(560);
+    table.setPrefWidth(610);
     table.setMinWidth(360);
     table.setPlaceholder(new Label("No comparison yet."));
     HBox.setHgrow(ratioChart, Priority.ALWAYS);
