@@ -98,6 +98,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     try (InspectionPipeline pipeline = InspectionPipeline.open(model, common.device)) {
       pipeline.capture(common.capture);
       ModelSession session = pipeline.session();
+      image.fitting(session.spec().patchSize());
       out.println("model:  " + session.spec().summary());
       out.println("device: " + session.deviceDescription());
       session.warnings().forEach(w -> out.println("note:   " + w));

@@ -138,6 +138,7 @@ final class CompareCommand implements Callable<Integer> {
     try (InspectionPipeline pipeline = InspectionPipeline.open(resolved.folder(), common.device)) {
       pipeline.capture(common.capture);
       ModelSession session = pipeline.session();
+      image.fitting(session.spec().patchSize());
       MitigationStack stack = Mitigations.parse(mitigations, neurons, resolved.folder());
       stack.validate(session.spec());
       int block = picture.block(session.spec().numLayers());

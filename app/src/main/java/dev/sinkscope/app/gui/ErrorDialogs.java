@@ -35,8 +35,7 @@ public final class ErrorDialogs {
     alert.getDialogPane().setContent(message);
     alert.getDialogPane().setId("errorDialog");
     // Fixed width: long stack-trace lines must not stretch the dialog off the screen.
-    alert.getDialogPane().setPrefWidth(620);
-    alert.getDialogPane().setMaxWidth(620);
+    WindowFit.dialog(alert, 620);
     if (!error.details().isBlank()) {
       TextArea details = new TextArea(error.details());
       details.setId("errorDetails");

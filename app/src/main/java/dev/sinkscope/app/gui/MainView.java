@@ -89,6 +89,8 @@ public final class MainView {
   private final StackPane root = new StackPane();
   private final HelpOverlay help = new HelpOverlay();
   private final TabPane tabs = new TabPane();
+  private final javafx.beans.property.BooleanProperty sidePanelsShown =
+      new javafx.beans.property.SimpleBooleanProperty(this, "sidePanelsShown", true);
   private final Tab viewTab = new Tab("View");
   private final Tab compareTab = new Tab("Compare");
   private final Viewport viewport = new Viewport();
@@ -99,6 +101,8 @@ public final class MainView {
   private final javafx.event.EventHandler<KeyEvent> keyTyped = this::onKeyTyped;
   private Supplier<HubSettings> hubSettings = HubSettings::fromEnvironment;
   private HubDialog hubDialog;
+  private MenuBar menuBar;
+  private boolean menuJustClosed;
   private ExecutorService hubWorker;
   private SessionController sessions;
   private final Teaching teaching;
@@ -116,16 +120,25 @@ public final class MainView {
     BorderPane main = new BorderPane();
     main.setId("mainPane");
     main.setTop(menus());
-    main.setLeft(leftPanel());
+    ScrollPane left = leftPanel();
+    main.setLeft(left);
     main.setCenter(centre());
     ScrollPane inspector = new ScrollPane(new InspectorView(vm.viewer()));
+    inspector.setId("inspectorPanel");
     inspector.setFitToWidth(true);
-    inspector.setPrefWidth(340);
     inspector.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
     inspector.getStyleClass().add("side-panel");
     main.setRight(inspector);
+    // Side panels take a share of a small window and their full width on a large one, so the photo keeps
+    // the most room; View > "Side panels" (F9) hides both.
+    left.prefWidthProperty().bind(Bindings.max(272, Bindings.min(350, main.widthProperty().multiply(0.25))));
+    inspector.prefWidthProperty().bind(Bindings.max(252, Bindings.min(340, main.widthProperty().multiply(0.22))));
+    left.setMinWidth(Region.USE_PREF_SIZE);
+    inspector.setMinWidth(Region.USE_PREF_SIZE);
+    left.visibleProperty().bind(sidePanelsShown);
+    left.managedProperty().bind(left.visibleProperty());
     // The comparison needs the width; the inspector describes the single view.
-    inspector.visibleProperty().bind(compareTab.selectedProperty().not());
+    inspector.visibleProperty().bind(compareTab.selectedProperty().not().and(sidePanelsShown));
     inspector.managedProperty().bind(inspector.visibleProperty());
     main.setBottom(new VBox(new LayerBarView(vm.viewer(), playback), statusBar()));
     root.getChildren().addAll(main, help);
@@ -162,6 +175,11 @@ public final class MainView {
 
   public ErrorDialogs errors() {
     return errors;
+  }
+
+  /** Whether the left panel and the inspector are shown (View > Side panels, F9). */
+  public javafx.beans.property.BooleanProperty sidePanelsShownProperty() {
+    return sidePanelsShown;
   }
 
   public HelpOverlay help() {
@@ -268,7 +286,11 @@ public final class MainView {
     for (Quantity q : Quantity.values()) {
       view.getItems().add(item((q.ordinal() + 1) + "  " + q.label(), null, () -> vm.viewer().quantityProperty().set(q)));
     }
-    view.getItems().addAll(new SeparatorMenuItem(),
+    javafx.scene.control.CheckMenuItem panels = new javafx.scene.control.CheckMenuItem("Side panels");
+    panels.setId("sidePanelsItem");
+    panels.setAccelerator(new KeyCodeCombination(KeyCode.F9));
+    panels.selectedProperty().bindBidirectional(sidePanelsShown);
+    view.getItems().addAll(new SeparatorMenuItem(), panels,
         item("Toggle comparison", null, this::toggleCompare),
         item("Fit to window", null, viewport::reset),
         item("Run again", new KeyCodeCombination(KeyCode.F5), vm::rerun));
@@ -276,7 +298,17 @@ public final class MainView {
     Menu helpMenu = new Menu("Help");
     helpMenu.getItems().addAll(item("Keyboard shortcuts", new KeyCodeCombination(KeyCode.F1), help::toggle),
         item("About the sink phantom", null, this::showPhantomNote));
-    return new MenuBar(file, view, helpMenu);
+    menuBar = new MenuBar(file, view, helpMenu);
+    for (Menu m : menuBar.getMenus()) {
+      m.showingProperty().addListener((obs, was, now) -> {
+        if (!now) {
+          // The Esc that closed the menu may reach the window after the menu is gone: it is still the menu's.
+          menuJustClosed = true;
+          javafx.application.Platform.runLater(() -> menuJustClosed = false);
+        }
+      });
+    }
+    return menuBar;
   }
 
   private ScrollPane leftPanel() {
@@ -311,8 +343,6 @@ public final class MainView {
     box.getStyleClass().add("left-panel");
     ScrollPane scroll = new ScrollPane(box);
     scroll.setFitToWidth(true);
-    scroll.setPrefWidth(350);
-    scroll.setMinWidth(280);
     scroll.getStyleClass().add("side-panel");
     scroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
     return scroll;
@@ -349,9 +379,15 @@ public final class MainView {
     Button twin = new Button("+ registers");
     twin.setOnAction(e -> vm.openBundledModel(BundledAssets.PHANTOM_REGISTERS));
     twin.setTooltip(new Tooltip("The phantom's twin with 4 registers."));
-    HBox buttons = new HBox(6, open, phantom, twin);
-    HBox title = new HBox(8, name, badge);
+    // Flow panes: in a narrow panel a long model name pushes the badge, and the buttons, onto a new line
+    // instead of cutting them off.
+    javafx.scene.layout.FlowPane buttons = new javafx.scene.layout.FlowPane(6, 6, open, phantom, twin);
+    name.setWrapText(true);
+    name.setMinWidth(0);
+    badge.setMinWidth(Region.USE_PREF_SIZE);
+    javafx.scene.layout.FlowPane title = new javafx.scene.layout.FlowPane(8, 4, name, badge);
     title.setAlignment(Pos.CENTER_LEFT);
+    name.maxWidthProperty().bind(title.widthProperty());
     return new VBox(6, header("Model"), title, spec, buttons);
   }
 
@@ -426,7 +462,44 @@ public final class MainView {
     kRow.setAlignment(Pos.CENTER_LEFT);
     kRow.visibleProperty().bind(vm.detectionRuleProperty().isEqualTo(DetectionRule.MEDIAN_RATIO));
     kRow.managedProperty().bind(kRow.visibleProperty());
-    return new VBox(6, header("Artifact rule"), rule, kRow);
+    // Rule A's τ: empty uses the model's preset (when there is one).
+    javafx.scene.control.TextField tau = new javafx.scene.control.TextField();
+    tau.setId("absoluteThreshold");
+    tau.setPrefColumnCount(7);
+    tau.setPromptText("preset");
+    tau.setTooltip(new Tooltip("Rule A flags patches whose norm is above τ at every block. Empty: the model's"
+        + " preset, if it has one."));
+    double initial = vm.absoluteThresholdProperty().get();
+    tau.setText(Double.isNaN(initial) ? "" : Double.toString(initial));
+    Label tauProblem = new Label();
+    tauProblem.getStyleClass().add("mitigation-problem");
+    tauProblem.setWrapText(true);
+    Runnable applyTau = () -> {
+      String text = tau.getText().trim();
+      try {
+        double v = text.isEmpty() ? Double.NaN : Double.parseDouble(text);
+        if (!Double.isNaN(v) && !(v > 0 && Double.isFinite(v))) {
+          tauProblem.setText("τ must be a positive number.");
+          return;
+        }
+        tauProblem.setText("");
+        vm.absoluteThresholdProperty().set(v);
+      } catch (NumberFormatException ex) {
+        tauProblem.setText("τ must be a number (or empty for the preset).");
+      }
+    };
+    tau.setOnAction(e -> applyTau.run());
+    tau.focusedProperty().addListener((obs, was, now) -> {
+      if (!now) {
+        applyTau.run();
+      }
+    });
+    HBox tauRow = new HBox(6, new Label("τ"), tau);
+    tauRow.setAlignment(Pos.CENTER_LEFT);
+    VBox tauBox = new VBox(4, tauRow, tauProblem);
+    tauBox.visibleProperty().bind(vm.detectionRuleProperty().isEqualTo(DetectionRule.ABSOLUTE));
+    tauBox.managedProperty().bind(tauBox.visibleProperty());
+    return new VBox(6, header("Artifact rule"), rule, kRow, tauBox);
   }
 
   private TabPane centre() {
@@ -457,6 +530,12 @@ public final class MainView {
     });
     compareTab.setContent(compare);
     compareTab.setId("compareTab");
+    // Opening the tab with nothing chosen compares before and after (as C does) instead of an empty page.
+    compareTab.selectedProperty().addListener((obs, was, now) -> {
+      if (now && vm.compare().modeProperty().get() == CompareTarget.Kind.NONE) {
+        vm.compare().modeProperty().set(CompareTarget.Kind.BEFORE_AFTER);
+      }
+    });
     vm.compare().activeProperty().bind(compareTab.selectedProperty());
     tabs.getTabs().addAll(viewTab, headsTab, blocksTab, compareTab);
     tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
@@ -492,6 +571,15 @@ public final class MainView {
     message.setId("statusMessage");
     message.textProperty().bind(vm.statusProperty());
     message.setMinWidth(0);
+    // Messages such as what a saved session leaves out must be read whole: they wrap, and the tooltip
+    // holds them too.
+    message.setWrapText(true);
+    Tooltip whole = new Tooltip();
+    whole.setWrapText(true);
+    whole.setMaxWidth(600);
+    whole.textProperty().bind(vm.statusProperty());
+    message.tooltipProperty().bind(Bindings.when(vm.statusProperty().isEmpty()).then((Tooltip) null)
+        .otherwise(whole));
     HBox.setHgrow(message, Priority.ALWAYS);
     message.setMaxWidth(Double.MAX_VALUE);
     Region gap = new Region();
@@ -514,6 +602,9 @@ public final class MainView {
       return; // menu accelerators
     }
     KeyCode code = e.getCode();
+    if (code == KeyCode.ESCAPE && (menuOpen() || menuJustClosed)) {
+      return; // Esc closes the menu and nothing else
+    }
     if (code == KeyCode.ESCAPE) {
       if (help.isVisible()) {
         help.setVisible(false);
@@ -575,6 +666,11 @@ public final class MainView {
         return;
     }
     e.consume();
+  }
+
+  /** Whether a menu of the menu bar is open (including its submenus). */
+  boolean menuOpen() {
+    return menuBar != null && menuBar.getMenus().stream().anyMatch(Menu::isShowing);
   }
 
   private void onKeyTyped(KeyEvent e) {
@@ -745,7 +841,7 @@ public final class MainView {
     return file;
   }
 
-  private void showRealCheckpointHelp() {
+  javafx.scene.control.Alert showRealCheckpointHelp() {
     javafx.scene.control.Alert note = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.INFORMATION);
     note.initOwner(owner);
     note.setTitle("Sinkscope");
@@ -758,20 +854,24 @@ public final class MainView {
         + " to download one, use File > Open from hub… or run: java -jar sinkscope.jar download"
         + " facebook/dinov2-small."
         + " Pickle files (.bin, .pth) are never opened: use the repository's safetensors weights.");
-    note.getDialogPane().setPrefWidth(620);
+    WindowFit.dialog(note, 620);
     note.show();
+    return note;
   }
 
-  private void showPhantomNote() {
+  javafx.scene.control.Alert showPhantomNote() {
     javafx.scene.control.Alert note = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.INFORMATION);
     note.initOwner(owner);
     note.setTitle("Sinkscope");
     note.setHeaderText("The sink phantom");
+    // Blocks numbered from 1, as on the block slider.
     note.setContentText("The sink phantom is a hand-wired 8-block ViT (DINOv2 layout) whose register neurons"
-        + " (block 3) write a large vector into the flattest patches; blocks 4-8 attend to them. It shows the"
+        + " (in the MLP of block 4) write a large vector into the flattest patches; blocks 5-8 attend to them. It shows the"
         + " phenomenon on purpose; it is not a trained model. Its twin with registers gives register 0 the"
         + " payload instead of a patch.");
+    WindowFit.dialog(note);
     note.show();
+    return note;
   }
 
   private Node focusOwner() {

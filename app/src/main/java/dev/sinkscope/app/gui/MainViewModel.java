@@ -95,6 +95,8 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
   private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(this, "progress", 0);
   private final ReadOnlyStringWrapper activity = new ReadOnlyStringWrapper(this, "activity", "");
   private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
+  /** The status message that belongs to the model on screen, if one is shown (see showModelMessage). */
+  private String modelMessage;
   private final ReadOnlyStringWrapper timings = new ReadOnlyStringWrapper(this, "timings", "");
   private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "Sinkscope");
   private final ReadOnlyObjectWrapper<UserError> error = new ReadOnlyObjectWrapper<>(this, "error");
@@ -121,6 +123,11 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     recentModels.setAll(prefs.recentModels());
     recentImages.setAll(prefs.recentImages());
     mitigations.stackProperty().addListener(x -> submit());
+    mitigations.ttrOnProperty().addListener((obs, was, on) -> {
+      if (on) {
+        dropModelMessage(); // "switch test-time registers on" is done
+      }
+    });
     mitigations.denoisingProperty().addListener(x -> submit());
     compare.targetBinding().addListener(x -> submit());
     for (Observable o : List.of(detectionRule, medianRatioFactor, robustZ, absoluteThreshold)) {
@@ -418,6 +425,7 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     title.set(titleOf(result));
     remember(result);
     if (newModel) {
+      dropModelMessage();
       modelChanged(result.model());
     }
     if (!newModel || !result.model().synthetic()) {
@@ -427,6 +435,22 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
       status.set(result.nonFinite());
     }
     updateTimings();
+  }
+
+  /**
+   * A status message about the model on screen (and its mitigation settings): it goes when another
+   * model opens, and when the user does what it suggests.
+   */
+  private void showModelMessage(String text) {
+    modelMessage = text;
+    status.set(text);
+  }
+
+  private void dropModelMessage() {
+    if (modelMessage != null && modelMessage.equals(status.get())) {
+      status.set("");
+    }
+    modelMessage = null;
   }
 
   private void modelReady(ModelLocation location) {
@@ -533,7 +557,7 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     for (int n : PhantomGenerator.REGISTER_NEURONS) {
       neurons.add(new NeuronMap.RegisterNeuron(PhantomGenerator.CIRCUIT_BLOCK, n));
     }
-    return new NeuronMapChoice("planted circuit (block " + PhantomGenerator.CIRCUIT_BLOCK + ", " + neurons.size()
+    return new NeuronMapChoice("planted circuit (block " + (PhantomGenerator.CIRCUIT_BLOCK + 1) + ", " + neurons.size()
         + " neurons)", new NeuronMap(neurons, "the phantom's planted circuit"));
   }
 
@@ -658,7 +682,9 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
         mitigations.addNeuronMap(new NeuronMapChoice("discovered on " + folder.getFileName() + " ("
             + result.selected().neurons().size() + " neurons, " + result.imagesWithOutliers() + " of "
             + result.imagesUsed() + " images had outliers)", result.selected()));
-        status.set("Register neurons found; switch test-time registers on to use them.");
+        String found = "Register neurons found (" + result.selected().neurons().size() + ")";
+        showModelMessage(mitigations.ttrOnProperty().get() ? found + "; test-time registers now use them."
+            : found + "; switch test-time registers on to use them.");
       }, e -> discoveryFailed(e, folder)));
     });
   }

@@ -26,5 +26,6 @@ public final class Shortcuts {
       new Shortcut("Click", "select a patch: what it attends to and what attends to it"),
       new Shortcut("Esc", "close help, cancel a run, or clear the selection"),
       new Shortcut("F5", "run again (after a cancel)"),
+      new Shortcut("F9", "hide / show the side panels (more room for the picture)"),
       new Shortcut("F1 or ?", "this help"));
 }

@@ -27,7 +27,12 @@ public record ImageInput(String name, Path file, FloatTensor pixels, RgbImage ph
   public static ImageInput photo(Path modelFolder, Path file) throws PreprocessConfigException, ImageLoadException {
     PreprocessPipeline pipeline = PreprocessPipeline.forModelFolder(modelFolder);
     RgbImage photo = pipeline.decoder().decode(file);
-    Preprocessed p = Preprocessor.preprocess(photo, pipeline.config());
+    Preprocessed p;
+    try {
+      p = Preprocessor.preprocess(photo, pipeline.config());
+    } catch (IllegalArgumentException e) {
+      throw new ImageLoadException(file.toString(), e.getMessage()); // a refusal names the file
+    }
     return new ImageInput(nameOf(file), file, p.pixelValues(), photo, p.geometry());
   }
 
@@ -49,6 +54,21 @@ public record ImageInput(String name, Path file, FloatTensor pixels, RgbImage ph
       }
       return new FloatTensor(shape, f.readFloats("pixel_values"));
     }
+  }
+
+  /**
+   * This input, checked against the model's patch size: a pixel tensor is used as is, so its height
+   * and width must be multiples of it; the refusal names the file.
+   */
+  public ImageInput fitting(int patchSize) {
+    int h = pixels.shape()[2];
+    int w = pixels.shape()[3];
+    if (photo == null && (h % patchSize != 0 || w % patchSize != 0 || h < patchSize || w < patchSize)) {
+      throw new IllegalArgumentException(file + ": pixel_values is " + h + " x " + w + " (height x width), not a"
+          + " multiple of the model's patch size " + patchSize + "; crop or resize it to e.g. "
+          + Math.max(patchSize, h / patchSize * patchSize) + " x " + Math.max(patchSize, w / patchSize * patchSize));
+    }
+    return this;
   }
 
   public boolean hasPhoto() {

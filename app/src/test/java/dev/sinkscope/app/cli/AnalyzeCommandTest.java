@@ -92,6 +92,35 @@ class AnalyzeCommandTest {
   }
 
   @Test
+  void aPixelTensorOffThePatchGridIsRefusedNamingTheFile() throws Exception {
+    for (int size : new int[] {100, 7}) {
+      Path pixels = tmp.resolve("pixels-" + size + ".safetensors");
+      dev.sinkscope.inference.safetensors.SafetensorsWriter.write(pixels, java.util.Map.of("pixel_values",
+          new dev.sinkscope.inference.result.FloatTensor(new int[] {1, 3, size, size}, new float[3 * size * size])),
+          java.util.Map.of());
+      StringWriter err = new StringWriter();
+      int code = run(new StringWriter(), err, List.of("analyze", "--model", FIXTURES.resolve("dinov2-hf").toString(),
+          "--pixels", pixels.toString(), "--device", "cpu"));
+      assertEquals(2, code, err.toString());
+      assertTrue(err.toString().contains(pixels.getFileName().toString()), err.toString());
+      assertTrue(err.toString().contains("not a multiple of the model's patch size 14"), err.toString());
+    }
+  }
+
+  @Test
+  void aPhotoTooLongToResizeIsRefusedNamingTheFile() throws Exception {
+    Path strip = tmp.resolve("strip-100000x1.png");
+    javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(100000, 1, java.awt.image.BufferedImage.TYPE_INT_RGB),
+        "png", strip.toFile());
+    StringWriter err = new StringWriter();
+    int code = run(new StringWriter(), err, List.of("analyze", "--model", FIXTURES.resolve("dinov2-hf").toString(),
+        "--image", strip.toString(), "--device", "cpu"));
+    assertEquals(2, code, err.toString());
+    assertTrue(err.toString().contains("strip-100000x1.png"), err.toString());
+    assertTrue(err.toString().contains("would make"), err.toString());
+  }
+
+  @Test
   void pickleIsRefusedWithAHint() throws Exception {
     Path model = tmp.resolve("m");
     java.nio.file.Files.createDirectories(model);

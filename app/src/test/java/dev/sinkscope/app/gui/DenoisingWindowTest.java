@@ -117,6 +117,9 @@ class DenoisingWindowTest {
         .contains("shift/flip average of 6 views"));
     Label note = robot.lookup("#canvasNote").queryAs(Label.class);
     assertTrue(onFx(note::isVisible) && onFx(note::getText).startsWith("Final features averaged over 6"));
+    // The inspector's block numbers say they are the single pass, not the average the picture shows.
+    String source = onFx(() -> robot.lookup("#blockSource").queryAs(Label.class).getText());
+    assertTrue(source.contains("single pass") && source.contains("not the shift/flip average of 6 views"), source);
     float[] denoised = onFx(() -> vm.viewer().renderedProperty().get().map().grid().values().clone());
     double on = PhantomTruth.mean(denoised, artifacts, true);
     double off = PhantomTruth.mean(denoised, artifacts, false);

@@ -274,6 +274,43 @@ class MainViewModelTest {
   }
 
   @Test
+  void ruleANotesShowOnlyWhileRuleAIsChosenAndItsTauApplies() {
+    vm.detectionRuleProperty().set(dev.sinkscope.inference.analysis.DetectionRule.ABSOLUTE);
+    worker.runAll();
+    var ruleA = outcome().primary().report();
+    assertTrue(dev.sinkscope.app.gui.canvas.ViewerViewModel.notesFor(ruleA).stream()
+        .anyMatch(n -> n.startsWith("rule A")), ruleA.notes().toString());
+
+    vm.absoluteThresholdProperty().set(5.0);
+    worker.runAll();
+    assertEquals(5.0, outcome().primary().report().options().detection().absoluteThreshold());
+
+    vm.detectionRuleProperty().set(dev.sinkscope.inference.analysis.DetectionRule.BIMODAL_SPLIT);
+    vm.absoluteThresholdProperty().set(Double.NaN);
+    worker.runAll();
+    var ruleD = outcome().primary().report();
+    assertTrue(ruleD.notes().stream().anyMatch(n -> n.startsWith("rule A")), "the analysis still notes it");
+    assertTrue(dev.sinkscope.app.gui.canvas.ViewerViewModel.notesFor(ruleD).stream()
+        .noneMatch(n -> n.startsWith("rule A")), "but the inspector does not show it under rule D");
+  }
+
+  @Test
+  void aModelWithoutPreprocessorConfigSaysWhichPreprocessingItGets() throws Exception {
+    Path folder = Files.createDirectories(tmp.resolve("no-preprocessor"));
+    Files.copy(Fixtures.DINOV2.resolve("config.json"), folder.resolve("config.json"));
+    Files.copy(Fixtures.DINOV2.resolve("model.safetensors"), folder.resolve("model.safetensors"));
+    assertTrue(vm.modelProperty().get().warnings().stream().noneMatch(w -> w.startsWith("Preprocessing:")),
+        "a folder with preprocessor_config.json gets no note");
+
+    vm.openModel(folder);
+    worker.runAll();
+
+    String note = vm.modelProperty().get().warnings().stream().filter(w -> w.startsWith("Preprocessing:"))
+        .findFirst().orElseThrow(() -> new AssertionError(vm.modelProperty().get().warnings().toString()));
+    assertTrue(note.contains("no preprocessor_config.json in no-preprocessor"), note);
+  }
+
+  @Test
   void thePhantomOffersItsPlantedCircuit() {
     NeuronMapChoice planted = MainViewModel.plantedCircuit(tmp);
 
@@ -296,6 +333,28 @@ class MainViewModelTest {
     NeuronMapChoice found = vm.mitigations().neuronMapProperty().get();
     assertTrue(found.label().startsWith("discovered on photos (5 neurons, 2 of 2 images"), found.label());
     assertEquals(5, found.map().neurons().size());
+  }
+
+  @Test
+  void theDiscoveryMessageFitsTheSwitchAndGoesWithTheModel() throws Exception {
+    Path photos = Files.createDirectories(tmp.resolve("photos"));
+    Files.copy(Fixtures.coffee(), photos.resolve("a.png"));
+    NeuronDiscovery.Settings settings = new NeuronDiscovery.Settings(-1, 1.0, 10, false, -1, 0, 5, 0);
+
+    vm.discoverNeurons(photos, settings);
+    worker.runAll();
+    assertEquals("Register neurons found (5); switch test-time registers on to use them.",
+        vm.statusProperty().get());
+    vm.mitigations().ttrOnProperty().set(true);
+    worker.runAll();
+    assertEquals("", vm.statusProperty().get(), "the suggestion is done once the switch is on");
+
+    vm.discoverNeurons(photos, settings);
+    worker.runAll();
+    assertEquals("Register neurons found (5); test-time registers now use them.", vm.statusProperty().get());
+    vm.openModel(Fixtures.DINOV2_REGISTERS);
+    worker.runAll();
+    assertEquals("", vm.statusProperty().get(), "a message about one model does not outlive it");
   }
 
   @Test

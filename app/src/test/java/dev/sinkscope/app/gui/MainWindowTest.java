@@ -290,7 +290,7 @@ class MainWindowTest {
 
     assertTrue(onFx(() -> robot.lookup("#centerTabs").queryAs(TabPane.class).getSelectionModel().getSelectedItem()
         .getText()).equals("Compare"));
-    assertEquals(8, (int) onFx(() -> robot.lookup("#metricsTable").queryAs(TableView.class).getItems().size()));
+    assertEquals(9, (int) onFx(() -> robot.lookup("#metricsTable").queryAs(TableView.class).getItems().size())); // with the row-sum readout
     assertTrue(text(robot, "#compareLeftTitle").startsWith("before"));
     assertTrue(text(robot, "#compareRightTitle").startsWith("after"));
 
@@ -346,6 +346,22 @@ class MainWindowTest {
     assertTrue(onFx(() -> dialog.getScene().getWindow().getWidth()) < 700, "the dialog fits on screen");
     robot.clickOn(ok);
     waitUntil("the dialog is closed", () -> view.errors().current() == null);
+  }
+
+  @Test
+  void escOnAnOpenMenuClosesTheMenuAndKeepsTheSelection(FxRobot robot) throws Exception {
+    waitForPicture();
+    robot.clickOn(settledPointOfPatch(6, 9));
+    waitUntil("the selection is shown", () -> vm.viewer().selectedPatchProperty().get() != null);
+
+    robot.clickOn("File");
+    waitUntil("the File menu is open", () -> view.menuOpen());
+    robot.type(KeyCode.ESCAPE);
+    waitUntil("the menu is closed", () -> !view.menuOpen());
+
+    assertNotNull(onFx(() -> vm.viewer().selectedPatchProperty().get()), "Esc on the menu kept the selection");
+    robot.type(KeyCode.ESCAPE);
+    waitUntil("a second Esc clears the selection", () -> vm.viewer().selectedPatchProperty().get() == null);
   }
 
   @Test

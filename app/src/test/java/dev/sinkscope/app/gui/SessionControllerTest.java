@@ -163,6 +163,41 @@ class SessionControllerTest {
   }
 
   @Test
+  void savingWithDenoisingSaysAllThatTheSessionLeavesOut() throws Exception {
+    vm.mitigations().denoiseViewsProperty().set(2);
+    vm.mitigations().denoiseOnProperty().set(true);
+    vm.compare().modeProperty().set(CompareTarget.Kind.BEFORE_AFTER);
+    worker.runAll();
+    assertTrue(vm.outcomeProperty().get().primary().denoised());
+
+    Path file = tmp.resolve("denoised.json");
+    sessions.save(file);
+
+    String status = vm.statusProperty().get();
+    assertTrue(status.startsWith("Saved session to "), status);
+    assertTrue(status.contains("Left out of the session: shift/flip denoising (2 views, seed "), status);
+    assertTrue(status.contains("and the before/after comparison it made"), status);
+    assertTrue(Files.readString(file).contains("\"compare\""), "the file itself is unchanged in layout");
+  }
+
+  @Test
+  void aReopenedSessionCallsABundledPhotoByItsOwnName() throws Exception {
+    vm.openBundledPhoto("camera.png");
+    worker.runAll();
+    Path file = tmp.resolve("session2.json");
+    sessions.save(file);
+    assertTrue(Files.exists(tmp.resolve("session2-camera.png")), "the session keeps a copy of the photo");
+    vm.openImage(Fixtures.coffee());
+    worker.runAll();
+
+    sessions.open(file);
+    worker.runAll();
+
+    assertNotNull(sessions.openedProperty().get(), vm.statusProperty().get());
+    assertEquals("camera.png", vm.outcomeProperty().get().image().displayName());
+  }
+
+  @Test
   void testTimeRegistersKeepTheirNeuronMapInAFileBesideTheSession() throws Exception {
     vm.mitigations().addNeuronMap(new NeuronMapChoice("ttr.json", Fixtures.ttrNeurons()));
     vm.mitigations().ttrRegistersProperty().set(2);

@@ -93,7 +93,9 @@ public record AttentionNormalizer(Kind kind, double parameter, double zeta, Bloc
   @Override
   public String description() {
     String what = switch (kind) {
-      case SIGMOID -> "sigmoid attention σ(s + " + (Double.isNaN(parameter) ? "−ln n" : String.valueOf(parameter)) + ")";
+      // the bias written with its own sign: σ(s − ln n), σ(s − 2.0), σ(s + 0.5)
+      case SIGMOID -> "sigmoid attention σ(s " + (Double.isNaN(parameter) ? "− ln n"
+          : (parameter < 0 ? "− " + (-parameter) : "+ " + parameter)) + ")";
       case SOFTMAX1 -> "softmax1 (softmax off by one)";
       case VIRTUAL_SINK -> "virtual sink with logit β = " + parameter;
       case CLIPPED_SOFTMAX -> "clipped softmax (γ = " + parameter + ", ζ = " + zeta + ")";

@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -55,8 +56,8 @@ public final class CheckpointReader {
       throw pickleRefusal(path);
     }
     Path configFile = folder.resolve("config.json");
-    if (Files.exists(configFile) && !Files.isRegularFile(configFile)) {
-      throw new ModelLoadException(configFile, "is not a regular file");
+    if (Files.exists(configFile, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(configFile)) {
+      throw new ModelLoadException(configFile, FileKinds.notARegularFile(configFile).orElse("is not a regular file"));
     }
     if (!Files.exists(configFile)) {
       Path pickle = onlyPickle(folder);
@@ -202,6 +203,10 @@ public final class CheckpointReader {
         Path pickle = others.stream().filter(CheckpointReader::isPickle).findFirst().orElse(null);
         if (pickle != null) {
           throw pickleRefusal(pickle);
+        }
+        Optional<String> odd = FileKinds.notARegularFile(single); // the entry is there but is no file
+        if (odd.isPresent()) {
+          throw new ModelLoadException(single, odd.get());
         }
         throw new ModelLoadException(single, safetensors.isEmpty()
             ? "missing: no model.safetensors (or model.safetensors.index.json) in the folder"

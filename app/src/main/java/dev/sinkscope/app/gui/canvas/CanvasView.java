@@ -110,13 +110,18 @@ public final class CanvasView extends BorderPane {
   }
 
   private void showChips(List<TokenChip> chips) {
-    tokenStrip.getChildren().clear();
+    tokenStrip.getChildren().setAll(chipNodes(chips));
+  }
+
+  /** The "Tokens off the grid" title and one chip per CLS, register or test-time register; empty without any. */
+  public static List<javafx.scene.Node> chipNodes(List<TokenChip> chips) {
+    List<javafx.scene.Node> out = new java.util.ArrayList<>();
     if (chips.isEmpty()) {
-      return;
+      return out;
     }
     Label title = new Label("Tokens off the grid:");
     title.getStyleClass().add("token-strip-title");
-    tokenStrip.getChildren().add(title);
+    out.add(title);
     for (TokenChip chip : chips) {
       Region swatch = new Region();
       swatch.getStyleClass().add("token-swatch");
@@ -131,7 +136,8 @@ public final class CanvasView extends BorderPane {
       label.setTooltip(new Tooltip(chip.name() + " (" + chip.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ')
           + "): " + Format.number(chip.value()) + ". Registers and test-time registers have no place on the photo;"
           + " their colour uses the same scale (the top colour means beyond the range)."));
-      tokenStrip.getChildren().add(label);
+      out.add(label);
     }
+    return out;
   }
 }

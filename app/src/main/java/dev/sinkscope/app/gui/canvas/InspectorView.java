@@ -28,8 +28,14 @@ public final class InspectorView extends VBox {
   private final List<String> shownNames = new ArrayList<>();
   private final List<Label> valueLabels = new ArrayList<>();
 
+  private final Label blockHeader = header("This block");
+  private final Label blockSource = new Label();
+
   public InspectorView(ViewerViewModel vm) {
     super(10);
+    blockSource.setId("blockSource");
+    blockSource.setWrapText(true);
+    blockSource.getStyleClass().add("analysis-notes");
     this.vm = vm;
     getStyleClass().add("inspector");
     setPadding(new Insets(10));
@@ -54,18 +60,25 @@ public final class InspectorView extends VBox {
     Tooltip.install(attendedBy, new Tooltip("Attention every token pays to the selected patch at this block."));
 
     getChildren().addAll(header("Under the mouse"), hover, header("Selected patch"), selection, attendsToTitle,
-        attendsTo, attendedByTitle, attendedBy, header("This block"), metrics, notes);
+        attendsTo, attendedByTitle, attendedBy, blockHeader, blockSource, metrics, notes);
 
     vm.hoverInfoProperty().addListener((obs, old, now) -> hover.setText(now == null ? "Hover over the photo."
         : now.summary()));
     vm.selectionInfoProperty().addListener((obs, old, now) -> selection.setText(now == null
         ? "Click a patch to select it." : now.summary()));
     vm.blockSummaryProperty().addListener((obs, old, now) -> showMetrics(now));
+    // The same block numbers can come from another pass (denoising switched on reuses the forward).
+    vm.renderedProperty().addListener((obs, old, now) -> {
+      LayerSummary s = vm.blockSummaryProperty().get();
+      AnalyzedPass pass = vm.pass();
+      blockSource.setText(s == null || pass == null ? "" : ViewerViewModel.blockSource(pass, s.block()));
+    });
   }
 
   private void showMetrics(LayerSummary s) {
     rows.clear();
     notes.setText("");
+    blockSource.setText("");
     AnalyzedPass pass = vm.pass();
     if (s == null || pass == null) {
       metrics.getChildren().clear();
@@ -73,6 +86,7 @@ public final class InspectorView extends VBox {
       return;
     }
     TokenLayout layout = pass.result().layout();
+    blockSource.setText(ViewerViewModel.blockSource(pass, s.block()));
     int row = 0;
     row = metric(row, "Patch norm median", Format.number(s.patchNormMedian()));
     row = metric(row, "Patch norm max", Format.number(s.patchNormMax()));
@@ -89,10 +103,11 @@ public final class InspectorView extends VBox {
       row = metric(row, "Top sink", LayerMaps.tokenName(layout, s.topSinkToken()) + ", "
           + Format.number(s.topSinkRatio()) + "× uniform");
     }
+    row = metric(row, "Attention row sum (mean)", Format.number(RowSums.mean(pass.report(), s.block())));
     row = metric(row, "Massive activations", Integer.toString(s.massiveActivationCount()));
     var emergence = pass.report().emergence();
     metric(row, "Emergence block", emergence.found() ? Integer.toString(emergence.block()) : "none found");
-    notes.setText(String.join("\n", pass.report().notes()));
+    notes.setText(String.join("\n", ViewerViewModel.notesFor(pass.report())));
     showRows();
   }
 
@@ -108,11 +123,14 @@ public final class InspectorView extends VBox {
       for (int i = 0; i < rows.size(); i++) {
         Label n = new Label(rows.get(i)[0]);
         n.getStyleClass().add("metric-name");
-        n.setMinWidth(Region.USE_PREF_SIZE);
+        // In a narrow inspector the names wrap; the values keep room for a number and its unit.
+        n.setWrapText(true);
+        n.setMinWidth(90);
         dev.sinkscope.app.gui.teaching.MetricHelpMarks.attach(n); // "?" explaining the metric
         Label v = new Label();
         v.getStyleClass().add("metric-value");
         v.setWrapText(true);
+        v.setMinWidth(96);
         metrics.addRow(i, n, v);
         valueLabels.add(v);
       }

@@ -48,7 +48,13 @@ public final class ViewControlsView extends FlowPane {
     normalization.setTooltip(new Tooltip("How the colour range is chosen from the values shown. Percentiles keep a"
         + " few extreme tokens from flattening the rest; values beyond get the end colours."));
 
+    // PCA colours are the three components as RGB: no colormap, no range, no shared scale applies.
+    var pca = vm.quantityProperty().isEqualTo(Quantity.PCA_RGB);
+    colormap.disableProperty().bind(pca);
+    normalization.disableProperty().bind(pca);
+
     CheckBox acrossBlocks = new CheckBox("Same scale for all blocks");
+    acrossBlocks.disableProperty().bind(pca);
     acrossBlocks.setId("scaleAcrossBlocks");
     acrossBlocks.selectedProperty().bindBidirectional(vm.scaleAcrossBlocksProperty());
     acrossBlocks.setTooltip(new Tooltip("One colour range over every block, so colours compare while scrubbing."));

@@ -384,6 +384,10 @@ public final class ViewerViewModel {
     } else if (pass.finalFeatures() != null) {
       note = denoisingNote(pass, LayerMaps.showsFinalFeatures(pass, what, b));
     }
+    String crop = cropNote(geometry);
+    if (!crop.isEmpty()) {
+      note = note.isEmpty() ? crop : note + "\n" + crop;
+    }
     if (map != null && map.isRgb()) {
       layers.add(new OverlayLayer.PcaRgb(map.rgb(), upsampling, opacity.get()));
     } else if (map != null) {
@@ -526,5 +530,47 @@ public final class ViewerViewModel {
       default:
         return "No attention maps were captured.";
     }
+  }
+
+  /**
+   * The analysis notes worth showing: those about rule A (its τ or missing preset) only while rule A
+   * is the chosen rule.
+   */
+  public static java.util.List<String> notesFor(dev.sinkscope.inference.analysis.AnalysisReport report) {
+    boolean ruleA = report.options().detection().rule() == dev.sinkscope.inference.analysis.DetectionRule.ABSOLUTE;
+    return report.notes().stream().filter(n -> ruleA || !n.startsWith("rule A")).toList();
+  }
+
+  /**
+   * Which pass and which tensor the inspector's block numbers describe, so they are not read as the
+   * picture's when the picture shows something else (the shift/flip average of the final features).
+   */
+  public static String blockSource(AnalyzedPass pass, int block) {
+    String tensor = "block " + block + " output of the " + (pass.mitigations().isEmpty() ? "" : "mitigated ")
+        + "single pass";
+    if (pass.denoised() && block == pass.blocks()) {
+      return "Numbers: " + tensor + " — not the shift/flip average of " + pass.finalFeatures().views()
+          + " views the picture shows.";
+    }
+    return "Numbers: " + tensor + ".";
+  }
+
+  /**
+   * Says what share of the photo the model sees when its preprocessing crops most of it away (a
+   * panorama under a centre crop); empty when it sees at least half of it, as for ordinary 3:2 and
+   * square photos under a resize-then-crop.
+   */
+  public static String cropNote(dev.sinkscope.render.PreprocessGeometry g) {
+    if (g == null) {
+      return "";
+    }
+    java.awt.Rectangle seen = g.visibleOriginalPixels();
+    double share = (double) seen.width * seen.height / ((double) g.originalWidth() * g.originalHeight());
+    if (share >= 0.5) {
+      return "";
+    }
+    return String.format(java.util.Locale.ROOT, "The model sees only the centre %.0f %% of this %d x %d photo"
+        + " (its preprocessing crops it); the rest is not analysed.", 100 * share, g.originalWidth(),
+        g.originalHeight());
   }
 }

@@ -1,5 +1,6 @@
 package dev.sinkscope.app.gui.compare;
 
+import dev.sinkscope.app.gui.canvas.CanvasView;
 import dev.sinkscope.app.gui.canvas.FxImages;
 import dev.sinkscope.app.gui.canvas.LayerProfile;
 import dev.sinkscope.app.gui.canvas.RenderedView;
@@ -52,6 +53,8 @@ public final class CompareView extends BorderPane {
   private final ZoomPane singlePane = new ZoomPane(viewport);
   private final Label leftTitle = new Label();
   private final Label rightTitle = new Label();
+  private final javafx.scene.layout.FlowPane leftChips = new javafx.scene.layout.FlowPane(8, 4);
+  private final javafx.scene.layout.FlowPane rightChips = new javafx.scene.layout.FlowPane(8, 4);
   private final ImageView legend = new ImageView();
   private final ImageView differenceLegend = new ImageView();
   private final LineChart<Number, Number> ratioChart = chart("Patch-norm max / median");
@@ -72,11 +75,18 @@ public final class CompareView extends BorderPane {
 
     setTop(controls(actions));
     BorderPane panels = panels();
-    HBox metrics = metrics();
-    metrics.setMinHeight(250);
+    panels.setMinHeight(300);
+    javafx.scene.layout.Pane metrics = metrics();
     VBox column = new VBox(panels, metrics);
     VBox.setVgrow(panels, Priority.ALWAYS);
-    setCenter(column);
+    // What cannot shrink scrolls: in a small window the pictures keep a usable size and the table and
+    // charts stay reachable below them instead of being pushed off the window.
+    javafx.scene.control.ScrollPane scroll = new javafx.scene.control.ScrollPane(column);
+    scroll.setId("compareScroll");
+    scroll.setFitToWidth(true);
+    scroll.setFitToHeight(true);
+    scroll.setHbarPolicy(javafx.scene.control.ScrollPane.ScrollBarPolicy.NEVER);
+    setCenter(scroll);
 
     vm.leftProperty().addListener(x -> showPanels());
     vm.rightProperty().addListener(x -> showPanels());
@@ -154,8 +164,16 @@ public final class CompareView extends BorderPane {
   }
 
   private BorderPane panels() {
-    VBox leftBox = new VBox(4, leftTitle, leftPane);
-    VBox rightBox = new VBox(4, rightTitle, rightPane);
+    leftChips.setId("compareLeftChips");
+    rightChips.setId("compareRightChips");
+    for (javafx.scene.layout.FlowPane chips : List.of(leftChips, rightChips)) {
+      chips.getStyleClass().add("token-strip");
+      chips.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+    }
+    // The off-grid tokens (CLS, registers, test-time registers) under each side: a register that takes
+    // most of the attention has no place on the photo and would be invisible otherwise.
+    VBox leftBox = new VBox(4, leftTitle, leftPane, leftChips);
+    VBox rightBox = new VBox(4, rightTitle, rightPane, rightChips);
     VBox.setVgrow(leftPane, Priority.ALWAYS);
     VBox.setVgrow(rightPane, Priority.ALWAYS);
     HBox.setHgrow(leftBox, Priority.ALWAYS);
@@ -168,6 +186,10 @@ public final class CompareView extends BorderPane {
     }
     leftTitle.setMinWidth(0);
     rightTitle.setMinWidth(0);
+    leftTitle.setWrapText(true); // half a small window is narrower than "after · Patch norm · block 8 of 8"
+    rightTitle.setWrapText(true);
+    leftTitle.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+    rightTitle.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
     HBox sideBySide = new HBox(8, leftBox, rightBox);
     sideBySide.setId("sideBySide");
     sideBySide.visibleProperty().bind(vm.displayProperty().isEqualTo(CompareViewModel.Display.SIDE_BY_SIDE));
@@ -187,25 +209,49 @@ public final class CompareView extends BorderPane {
     return center;
   }
 
-  private HBox metrics() {
+  /** The table and the two charts: side by side when there is room, else the charts below the table. */
+  private javafx.scene.layout.Pane metrics() {
     TableView<MetricRow> table = new TableView<>(vm.metrics());
     table.setId("metricsTable");
     table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-    table.getColumns().add(column("Metric", MetricRow::metric, 270));
+    table.getColumns().add(column("Metric", MetricRow::metric, 320)); // room for the longest name and its "?"
     table.getColumns().add(column("Left", MetricRow::beforeText, 80));
     table.getColumns().add(column("Right", MetricRow::afterText, 80));
     table.getColumns().add(column("Δ (right − left)", MetricRow::deltaText, 120));
     dev.sinkscope.app.gui.teaching.MetricHelpMarks.markNames(table.getColumns().get(0)); // "?" per metric
     table.setPrefHeight(240);
-    table.setMinWidth(560);
+    table.setMinHeight(240);
+    table.setPrefWidth(610);
+    table.setMinWidth(360);
     table.setPlaceholder(new Label("No comparison yet."));
     HBox.setHgrow(ratioChart, Priority.ALWAYS);
     HBox.setHgrow(sinkChart, Priority.ALWAYS);
+    HBox.setHgrow(table, Priority.SOMETIMES);
     ratioChart.setId("ratioChart");
     sinkChart.setId("sinkChart");
-    HBox box = new HBox(8, table, ratioChart, sinkChart);
+    HBox charts = new HBox(8);
+    charts.setMinWidth(0);
+    VBox box = new VBox(6);
     box.setPadding(new Insets(6, 10, 6, 10));
-    box.setPrefHeight(250);
+    HBox wide = new HBox(8);
+    Runnable arrange = () -> {
+      boolean roomy = box.getWidth() <= 0 || box.getWidth() >= 1000;
+      wide.getChildren().clear();
+      charts.getChildren().clear();
+      if (roomy) {
+        wide.getChildren().addAll(table, ratioChart, sinkChart);
+        box.getChildren().setAll(wide);
+      } else {
+        charts.getChildren().addAll(ratioChart, sinkChart);
+        box.getChildren().setAll(table, charts);
+      }
+    };
+    box.widthProperty().addListener((obs, old, now) -> {
+      if ((old.doubleValue() >= 1000) != (now.doubleValue() >= 1000) || old.doubleValue() <= 0) {
+        arrange.run();
+      }
+    });
+    arrange.run();
     return box;
   }
 
@@ -216,6 +262,8 @@ public final class CompareView extends BorderPane {
     rightPane.imageProperty().set(b == null ? null : FxImages.toImage(b.picture()));
     leftTitle.setText(a == null ? "" : a.caption());
     rightTitle.setText(b == null ? "" : b.caption());
+    leftChips.getChildren().setAll(a == null ? List.of() : CanvasView.chipNodes(a.chips()));
+    rightChips.getChildren().setAll(b == null ? List.of() : CanvasView.chipNodes(b.chips()));
     Raster single = vm.displayProperty().get() == CompareViewModel.Display.WIPE ? vm.wipedProperty().get()
         : vm.displayProperty().get() == CompareViewModel.Display.DIFFERENCE ? vm.differenceProperty().get() : null;
     singlePane.imageProperty().set(single == null ? null : FxImages.toImage(single));
@@ -229,6 +277,8 @@ public final class CompareView extends BorderPane {
   private void fill(LineChart<Number, Number> chart, LayerProfile left, LayerProfile right,
       Function<LayerProfile, double[]> curve) {
     chart.getData().clear();
+    // No empty chart with a made-up block axis before there is anything to compare.
+    chart.setVisible(left != null && right != null);
     if (left == null || right == null) {
       return;
     }
@@ -271,8 +321,10 @@ public final class CompareView extends BorderPane {
     chart.setAnimated(false);
     chart.setCreateSymbols(true);
     chart.setPrefHeight(240);
-    chart.setMinWidth(240);
+    chart.setMinHeight(220);
+    chart.setMinWidth(180);
     chart.getStyleClass().add("compare-chart");
+    chart.setVisible(false);
     return chart;
   }
 

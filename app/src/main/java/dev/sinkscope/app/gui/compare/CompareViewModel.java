@@ -3,6 +3,7 @@ package dev.sinkscope.app.gui.compare;
 import dev.sinkscope.app.gui.canvas.LayerMap;
 import dev.sinkscope.app.gui.canvas.LayerMaps;
 import dev.sinkscope.app.gui.canvas.LayerProfile;
+import dev.sinkscope.app.gui.canvas.RowSums;
 import dev.sinkscope.app.gui.canvas.RenderedView;
 import dev.sinkscope.app.gui.canvas.ViewerViewModel;
 import dev.sinkscope.app.gui.session.AnalyzedPass;
@@ -243,7 +244,7 @@ public final class CompareViewModel {
     sharedScale.set(scale);
     sharedLegend.set(scale == null ? null : LegendRenderer.colorbar(viewer.colormap(), scale, quantity.label(),
         quantity.symbol(), LegendRenderer.Orientation.VERTICAL, 220, ViewerViewModel.LEGEND_STYLE));
-    note.set("");
+    note.set(samePassNote(shown, b));
     refreshDifference(a, b, mapA, mapB, photo);
     refreshWipe();
     List<MetricRow> rows = metricRows(a.report(), b.report(), block);
@@ -253,6 +254,13 @@ public final class CompareViewModel {
     metrics.setAll(rows);
     leftProfile.set(LayerProfile.of(a.report()));
     rightProfile.set(LayerProfile.of(b.report()));
+  }
+
+  /** Before/after with nothing switched on shows one pass twice: say so rather than show two equal pictures. */
+  static String samePassNote(ViewOutcome shown, AnalyzedPass after) {
+    boolean beforeAfter = shown != null && shown.request().compare().kind() == CompareTarget.Kind.BEFORE_AFTER;
+    return beforeAfter && after.mitigations().isEmpty() && !after.denoised()
+        ? "No mitigation is on, so before and after are the same pass. Switch one on in the left panel." : "";
   }
 
   private void refreshDifference(AnalyzedPass a, AnalyzedPass b, LayerMap mapA, LayerMap mapB, Raster photo) {
@@ -320,6 +328,7 @@ public final class CompareViewModel {
     rows.add(new MetricRow(capture + " on registers" + at, sa.clsCaptureOnRegisters(), sb.clsCaptureOnRegisters(),
         true));
     rows.add(new MetricRow("Top sink, × uniform" + at, sa.topSinkRatio(), sb.topSinkRatio(), false));
+    rows.add(new MetricRow("Attention row sum, mean" + at, RowSums.mean(a, block), RowSums.mean(b, block), false));
     rows.add(new MetricRow("Sink mass on artifacts (all blocks)", wholePassSinkMass(a), wholePassSinkMass(b), true));
     return rows;
   }

@@ -26,7 +26,23 @@ import java.util.Map;
 
 /** Writes what is on screen: pictures as PNG with their provenance in text chunks, metrics as JSON or CSV. */
 public final class Exporter {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Non-finite numbers (a rule without a threshold, a metric of an empty set) are written as null, not "NaN". */
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+      .registerModule(new com.fasterxml.jackson.databind.module.SimpleModule("finite-or-null")
+          .addSerializer(Double.class, new FiniteOrNull())
+          .addSerializer(double.class, new FiniteOrNull()));
+
+  private static final class FiniteOrNull extends com.fasterxml.jackson.databind.JsonSerializer<Double> {
+    @Override
+    public void serialize(Double value, com.fasterxml.jackson.core.JsonGenerator out,
+        com.fasterxml.jackson.databind.SerializerProvider provider) throws IOException {
+      if (value == null || !Double.isFinite(value)) {
+        out.writeNull();
+      } else {
+        out.writeNumber(value);
+      }
+    }
+  }
 
   private Exporter() {}
 
@@ -53,12 +69,7 @@ public final class Exporter {
   /** Text chunks: render's standard keys, then the photo, device and detection rule. */
   public static Map<String, String> metadata(AnalyzedPass pass, String imageName, String layer, String head,
       String quantity, String normalization) {
-    List<String> mitigations = new ArrayList<>(pass.mitigations().mitigations().stream().map(Mitigation::spec)
-        .toList());
-    if (pass.denoised()) {
-      // as the CLI's denoise command writes it
-      mitigations.add("denoise:views=" + pass.finalFeatures().views() + ",seed=" + pass.finalFeatures().seed());
-    }
+    List<String> mitigations = mitigationSpecs(pass);
     Map<String, String> map = new LinkedHashMap<>(new ExportMetadata(pass.model().displayName()
         + (pass.model().synthetic() ? " (synthetic phantom)" : ""), layer, head, quantity, mitigations,
         normalization).toMap());
@@ -66,6 +77,17 @@ public final class Exporter {
     map.put("Device", pass.model().device());
     map.put("Detection", pass.report().options().detection().rule().name().toLowerCase(Locale.ROOT));
     return map;
+  }
+
+  /** Everything that changed the pass: its mitigation specs and, when on, shift/flip denoising. */
+  static List<String> mitigationSpecs(AnalyzedPass pass) {
+    List<String> mitigations = new ArrayList<>(pass.mitigations().mitigations().stream().map(Mitigation::spec)
+        .toList());
+    if (pass.denoised()) {
+      // as the CLI's denoise command writes it
+      mitigations.add("denoise:views=" + pass.finalFeatures().views() + ",seed=" + pass.finalFeatures().seed());
+    }
+    return mitigations;
   }
 
   /** Per-block metrics and whole-pass results of each pass as JSON. */
@@ -80,7 +102,7 @@ public final class Exporter {
       entry.put("modelSpec", pass.model().spec().summary());
       entry.put("device", pass.model().device());
       entry.put("image", imageName);
-      entry.put("mitigations", pass.mitigations().mitigations().stream().map(Mitigation::spec).toList());
+      entry.put("mitigations", mitigationSpecs(pass));
       entry.put("detectionRule", r.options().detection().rule());
       entry.put("emergenceBlock", r.emergence().found() ? r.emergence().block() : null);
       entry.put("sinkMassOnArtifacts", r.sinks() == null ? null : finiteOrNull(r.sinks().sinkMassOnArtifacts()));

@@ -53,6 +53,11 @@ public final class HubDialog {
     size.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().sizeLabel()));
     size.setPrefWidth(130);
     table.getColumns().setAll(java.util.List.of(title, repo, size));
+    // Long titles and repo ids wrap in their cell instead of ending in "…".
+    title.setCellFactory(c -> wrappingCell());
+    repo.setCellFactory(c -> wrappingCell());
+    size.setCellFactory(c -> wrappingCell());
+    table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
     table.setPrefHeight(360);
     table.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> {
       if (now != null) {
@@ -135,6 +140,28 @@ public final class HubDialog {
       }
     });
     stage.setOnHidden(e -> model.cancel());
+    stage.setOnShown(e -> dev.sinkscope.app.gui.WindowFit.keepOnScreen(stage));
+  }
+
+  private static javafx.scene.control.TableCell<HubDialogModel.Entry, String> wrappingCell() {
+    javafx.scene.control.TableCell<HubDialogModel.Entry, String> cell = new javafx.scene.control.TableCell<>() {
+      private final javafx.scene.text.Text text = new javafx.scene.text.Text();
+
+      {
+        text.wrappingWidthProperty().bind(widthProperty().subtract(12));
+        text.getStyleClass().add("wrapping-cell-text");
+        setPrefHeight(USE_COMPUTED_SIZE);
+      }
+
+      @Override
+      protected void updateItem(String item, boolean empty) {
+        super.updateItem(item, empty);
+        text.setText(empty || item == null ? "" : item);
+        setGraphic(empty || item == null ? null : text);
+        setText(null);
+      }
+    };
+    return cell;
   }
 
   /** Shows the window (or brings it to the front) and looks up what is cached. */

@@ -14,6 +14,7 @@ import javafx.scene.control.ToggleButton;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
 /** Block slider with its sparkline, play button and head choice. */
@@ -63,7 +64,7 @@ public final class LayerBarView extends HBox {
     Label profileLabel = new Label();
     profileLabel.setId("blockProfile");
     profileLabel.getStyleClass().add("block-profile");
-    profileLabel.setMinWidth(170);
+    profileLabel.setMinWidth(Region.USE_PREF_SIZE);
     dev.sinkscope.app.gui.teaching.MetricHelpMarks.attach(profileLabel, "sparklineMaxOverMedian", "sparklineTopSink",
         "emergenceBlock"); // "?" explaining the sparkline's lines
     profileLabel.textProperty().bind(Bindings.createStringBinding(() -> {
@@ -72,8 +73,7 @@ public final class LayerBarView extends HBox {
       if (p == null || b < 1 || b > p.blocks()) {
         return "";
       }
-      return "max/median " + Format.number(p.maxOverMedian()[b - 1]) + "\ntop sink " + Format.percent(
-          p.topSinkShare()[b - 1]);
+      return profileText(p, b);
     }, vm.profileProperty(), vm.blockProperty()));
 
     ComboBox<HeadChoice> heads = new ComboBox<>(vm.headChoices());
@@ -84,5 +84,29 @@ public final class LayerBarView extends HBox {
     heads.setTooltip(new Tooltip("Heads (↑ / ↓): mean, max, or one head. Norms, rollout and PCA do not depend on it."));
 
     getChildren().addAll(play, blockLabel, track, profileLabel, new Label("Heads"), heads);
+  }
+
+  /**
+   * The values at block {@code b} with each curve's range over the blocks, so the sparkline's height is
+   * never read as an absolute (e.g. "max/median 1.330 (1.300–1.330)").
+   */
+  static String profileText(LayerProfile p, int b) {
+    return "max/median " + Format.number(p.maxOverMedian()[b - 1]) + "  (" + range(p.maxOverMedian(), false)
+        + ")\ntop sink " + Format.percent(p.topSinkShare()[b - 1]) + "  (" + range(p.topSinkShare(), true) + ")";
+  }
+
+  private static String range(double[] values, boolean percent) {
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (double v : values) {
+      if (Double.isFinite(v)) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+    }
+    if (lo > hi) {
+      return "–";
+    }
+    return percent ? Format.percent(lo) + "–" + Format.percent(hi) : Format.number(lo) + "–" + Format.number(hi);
   }
 }

@@ -11,7 +11,7 @@ import javafx.scene.layout.Pane;
 import javafx.scene.paint.Color;
 
 /**
- * Two per-block curves over the layer slider, each scaled to its own maximum: the patch-norm
+ * Two per-block curves over the layer slider, each on its own axis (ratio from 1, share from 0): the patch-norm
  * max/median ratio (orange) and the share of attention taken by the strongest sink (cyan). A dashed
  * line marks the emergence block; a white bar marks the current block.
  */
@@ -72,18 +72,36 @@ public final class SparklineView extends Pane {
     double cx = xOf(current.get() - 1, n, w);
     g.setFill(Color.rgb(255, 255, 255, 0.18));
     g.fillRect(cx - Math.max(3, (w - 2 * INSET) / n / 2), 0, Math.max(6, (w - 2 * INSET) / n), h);
-    curve(g, p.maxOverMedian(), RATIO, w, h);
-    curve(g, p.topSinkShare(), SINK, w, h);
+    curve(g, p.maxOverMedian(), RATIO, w, h, RATIO_FLOOR, Math.max(RATIO_FLOOR + 1, max(p.maxOverMedian())));
+    curve(g, p.topSinkShare(), SINK, w, h, 0, Math.max(MIN_SHARE_TOP, max(p.topSinkShare())));
   }
 
-  private static void curve(GraphicsContext g, double[] values, Color color, double w, double h) {
-    double max = 0;
+  /**
+   * The ratio axis starts at 1 (no contrast) and reaches at least 2, so a flat 1.33 after a fix sits
+   * low instead of at the top; the share axis reaches at least 5 %. The printed ranges beside the
+   * sparkline give the numbers.
+   */
+  static final double RATIO_FLOOR = 1;
+  static final double MIN_SHARE_TOP = 0.05;
+
+  static double max(double[] values) {
+    double max = Double.NEGATIVE_INFINITY;
     for (double v : values) {
       if (Double.isFinite(v)) {
         max = Math.max(max, v);
       }
     }
-    if (max <= 0) {
+    return max;
+  }
+
+  /** Where {@code v} sits between {@code lo} (0) and {@code hi} (1) on a curve's axis, clamped. */
+  static double heightFraction(double v, double lo, double hi) {
+    return hi <= lo ? 0 : Math.max(0, Math.min(1, (v - lo) / (hi - lo)));
+  }
+
+  private static void curve(GraphicsContext g, double[] values, Color color, double w, double h, double lo,
+      double hi) {
+    if (!(max(values) > Double.NEGATIVE_INFINITY)) {
       return;
     }
     g.setStroke(color);
@@ -96,7 +114,7 @@ public final class SparklineView extends Pane {
         continue;
       }
       double x = xOf(i, values.length, w);
-      double y = h - 3 - (h - 6) * values[i] / max;
+      double y = h - 3 - (h - 6) * heightFraction(values[i], lo, hi);
       if (started) {
         g.lineTo(x, y);
       } else {

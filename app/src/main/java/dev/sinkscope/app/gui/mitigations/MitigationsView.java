@@ -49,6 +49,8 @@ public final class MitigationsView extends VBox {
   private static VBox distillation(MitigationsViewModel vm, Actions actions) {
     Label title = new Label("Self-distilled registers (PH-Reg)");
     title.getStyleClass().add("mitigation-switch");
+    title.setWrapText(true); // a narrow side panel wraps the title instead of cutting it off
+    title.setMinWidth(0);
     Button distill = new Button("Distill…");
     distill.setId("distillButton");
     distill.setOnAction(e -> actions.distill());
@@ -96,10 +98,30 @@ public final class MitigationsView extends VBox {
 
   private static VBox testTimeRegisters(MitigationsViewModel vm, Actions actions) {
     ToggleSwitch on = toggle("ttrSwitch", "Test-time registers", vm.ttrOnProperty());
+    on.disableProperty().bind(vm.ttrApplicableProperty().not());
     ComboBox<NeuronMapChoice> map = new ComboBox<>(vm.neuronMaps());
     map.setId("neuronMapChoice");
     map.valueProperty().bindBidirectional(vm.neuronMapProperty());
     map.setMaxWidth(Double.MAX_VALUE);
+    map.setMinWidth(0);
+    // Map names are long ("This model: planted circuit (3 neurons)"): the shown choice wraps instead of
+    // being cut off in a narrow panel.
+    map.setButtonCell(new javafx.scene.control.ListCell<>() {
+      private final javafx.scene.text.Text text = new javafx.scene.text.Text();
+
+      {
+        text.wrappingWidthProperty().bind(map.widthProperty().subtract(40));
+        text.getStyleClass().add("wrapping-cell-text");
+      }
+
+      @Override
+      protected void updateItem(NeuronMapChoice item, boolean empty) {
+        super.updateItem(item, empty);
+        setText(null);
+        text.setText(empty || item == null ? "none — discover or load one" : item.toString());
+        setGraphic(text);
+      }
+    });
     map.setTooltip(new Tooltip("Register neurons: MLP units whose activation is moved into the extra token."));
     Spinner<Integer> count = new Spinner<>(1, 8, vm.ttrRegistersProperty().get());
     count.setId("ttrCount");
@@ -124,9 +146,10 @@ public final class MitigationsView extends VBox {
     Button save = new Button("Save…");
     save.setOnAction(e -> actions.saveNeuronMap());
     save.setTooltip(new Tooltip("Save the chosen map as ttr.json."));
-    HBox buttons = new HBox(6, load, discover, save);
+    javafx.scene.layout.FlowPane buttons = new javafx.scene.layout.FlowPane(6, 6, load, discover, save);
     GridPane grid = grid();
     grid.addRow(0, new Label("Neurons"), map);
+    GridPane.setHgrow(map, javafx.scene.layout.Priority.ALWAYS);
     grid.addRow(1, new Label("Registers"), count);
     grid.addRow(2, new Label("Other tokens"), normal);
     return card("ttrCard", on, vm.ttrDescriptionProperty(), vm.ttrProblemProperty(), "ttr", grid, buttons);

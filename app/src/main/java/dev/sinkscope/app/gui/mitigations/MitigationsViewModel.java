@@ -114,9 +114,18 @@ public final class MitigationsViewModel {
   private final NeuronMapChoice published = new NeuronMapChoice("Published DINOv2 ViT-L/14 map (45 neurons)",
       NeuronMap.dinov2LargePublished());
 
+  /** Shown in the test-time-register card while no map fits the model (nothing red: nothing went wrong). */
+  public static final String NO_MAP = "No register-neuron map fits this model yet: find one with Discover… on a"
+      + " folder of photos, or load a ttr.json with Load JSON…. The switch stays off until then.";
+
+  private final javafx.beans.property.ReadOnlyBooleanWrapper ttrApplicable =
+      new javafx.beans.property.ReadOnlyBooleanWrapper(this, "ttrApplicable");
+
   public MitigationsViewModel() {
     neuronMaps.add(published);
     neuronMap.set(published);
+    // A new model keeps the chosen map only if it fits; else the first that does, else none.
+    model.addListener((obs, old, now) -> chooseFittingMap(now));
     for (Observable o : List.of(model, ttrOn, ttrRegisters, neuronMap, ttrNormal, registersOff, normalizerOn,
         normalizerKind, normalizerParameter, normalizerZeta, normalizerBlocks, normalizerHeads, gateOn, gateValue,
         gateBlocks, gateHeads)) {
@@ -278,7 +287,28 @@ public final class MitigationsViewModel {
       neuronMaps.add(0, labelled);
       neuronMap.set(labelled);
     } else if (!neuronMaps.contains(neuronMap.get())) {
-      neuronMap.set(published);
+      chooseFittingMap(model.get());
+    }
+  }
+
+  /** Whether test-time registers can be applied to the model with the chosen map; the switch is off otherwise. */
+  public javafx.beans.property.ReadOnlyBooleanProperty ttrApplicableProperty() {
+    return ttrApplicable.getReadOnlyProperty();
+  }
+
+  private void chooseFittingMap(ModelSpec spec) {
+    if (spec == null || (neuronMap.get() != null && fits(neuronMap.get(), spec))) {
+      return;
+    }
+    neuronMap.set(neuronMaps.stream().filter(c -> fits(c, spec)).findFirst().orElse(null));
+  }
+
+  private boolean fits(NeuronMapChoice choice, ModelSpec spec) {
+    try {
+      new TestTimeRegisters(choice.map(), ttrRegisters.get(), ttrNormal.get(), 1f, false, null).validate(spec);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 
@@ -306,7 +336,18 @@ public final class MitigationsViewModel {
   private void rebuild() {
     ModelSpec spec = model.get();
     List<Mitigation> list = new ArrayList<>();
-    addIfFit(list, spec, ttrOn.get(), this::buildTtr, ttrDescription, ttrProblem);
+    if (neuronMap.get() == null) {
+      ttrDescription.set(NO_MAP);
+      ttrProblem.set("");
+      ttrApplicable.set(false);
+    } else {
+      addIfFit(list, spec, ttrOn.get(), this::buildTtr, ttrDescription, ttrProblem);
+      ttrApplicable.set(spec != null && ttrProblem.get().isEmpty());
+    }
+    if (ttrOn.get() && !ttrApplicable.get()) {
+      ttrOn.set(false); // rebuilds again, without it
+      return;
+    }
     if (registersOff.get() && spec != null && spec.registers() > 0) {
       list.add(new RegisterAblation());
     }
@@ -376,7 +417,9 @@ public final class MitigationsViewModel {
   }
 
   private Mitigation buildGate() {
-    return new HeadGate((float) gateValue.get(), BlockRange.parse(gateBlocks.get()), HeadSet.parse(gateHeads.get()));
+    // The slider's value to the two decimals its label shows, so label, description and spec agree.
+    float g = (float) (Math.round(gateValue.get() * 100) / 100.0);
+    return new HeadGate(g, BlockRange.parse(gateBlocks.get()), HeadSet.parse(gateHeads.get()));
   }
 
   /** What the parameter field means for {@code kind}, for its label. */

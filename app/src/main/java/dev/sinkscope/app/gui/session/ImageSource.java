@@ -20,10 +20,23 @@ public interface ImageSource {
     return Optional.empty();
   }
 
-  /** A photo file. */
-  record FromFile(Path path) implements ImageSource {
+  /**
+   * A photo file.
+   *
+   * @param name what the window calls it: the file name, or the photo's own name when a session keeps
+   *     a copy under another name
+   */
+  record FromFile(Path path, String name) implements ImageSource {
     public FromFile {
       path = path.toAbsolutePath().normalize();
+      if (name == null || name.isBlank()) {
+        Path file = path.getFileName();
+        name = file == null ? path.toString() : file.toString();
+      }
+    }
+
+    public FromFile(Path path) {
+      this(path, null);
     }
 
     @Override
@@ -33,8 +46,7 @@ public interface ImageSource {
 
     @Override
     public String displayName() {
-      Path name = path.getFileName();
-      return name == null ? path.toString() : name.toString();
+      return name;
     }
 
     @Override

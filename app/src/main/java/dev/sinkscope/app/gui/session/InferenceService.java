@@ -408,7 +408,8 @@ public final class InferenceService implements AutoCloseable {
       throw e;
     }
     ModelInfo info = new ModelInfo(location, folder, session.spec(), session.deviceDescription(),
-        session.warnings(), BundledAssets.isPhantom(folder));
+        ModelInfo.withPreprocessingNote(session.warnings(), folder, preprocessingSource(pipeline)),
+        BundledAssets.isPhantom(folder));
     loaded = new LoadedModel(info, pipeline);
     models.put(location, loaded);
     return loaded;
@@ -619,5 +620,11 @@ public final class InferenceService implements AutoCloseable {
         // nothing left to do with a model being dropped
       }
     }
+  }
+
+  /** Where the preprocessing came from, in words (its notes when it fell back to defaults). */
+  private static String preprocessingSource(InspectionPipeline pipeline) throws PreprocessConfigException {
+    var config = pipeline.preprocessing().config();
+    return config.notes() == null || config.notes().isBlank() ? config.source() : config.notes();
   }
 }

@@ -24,4 +24,18 @@ public record ModelInfo(ModelLocation location, Path folder, ModelSpec spec, Str
   public String displayName() {
     return location.displayName();
   }
+
+  /**
+   * The checkpoint's warnings plus, when the folder has no {@code preprocessor_config.json}, a note
+   * saying where the preprocessing came from instead (a timm config or the family's defaults), so a
+   * silent fallback is not mistaken for the model's own settings.
+   */
+  public static List<String> withPreprocessingNote(List<String> warnings, Path folder, String preprocessingSource) {
+    if (java.nio.file.Files.isRegularFile(folder.resolve("preprocessor_config.json"))) {
+      return warnings;
+    }
+    List<String> out = new java.util.ArrayList<>(warnings);
+    out.add("Preprocessing: " + preprocessingSource);
+    return List.copyOf(out);
+  }
 }

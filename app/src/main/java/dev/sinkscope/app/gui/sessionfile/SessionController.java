@@ -185,11 +185,21 @@ public final class SessionController {
   private record Snapshot(ModelLocation model, ModelLocation modelB, ImageSource image, ViewSettings view,
       MitigationStack stack, CompareMode mode) {}
 
-  /** Said when saving while shift/flip denoising is on: a session does not record it. */
+  /**
+   * Said when saving while shift/flip denoising is on: a session does not record it, nor a
+   * before/after comparison that only denoising made (no mitigation in the stack).
+   */
   private String denoisingNote() {
     ViewOutcome o = vm.outcomeProperty().get();
-    return o != null && o.primary() != null && o.primary().denoised()
-        ? " Shift/flip denoising is not part of a session; its report draws the single pass." : "";
+    if (o == null || o.primary() == null || !o.primary().denoised()) {
+      return "";
+    }
+    var features = o.primary().finalFeatures();
+    boolean comparisonDropped = o.request().compare().kind() == CompareTarget.Kind.BEFORE_AFTER
+        && o.primary().mitigations().isEmpty();
+    return " Left out of the session: shift/flip denoising (" + features.views() + " views, seed "
+        + features.seed() + ")" + (comparisonDropped ? " and the before/after comparison it made" : "")
+        + "; reopened, and in its report, it shows the single pass without denoising.";
   }
 
   /** The picture on screen as a session, or empty after telling the user why not. */
@@ -282,6 +292,23 @@ public final class SessionController {
     return target;
   }
 
+  /**
+   * The photo's own name: a copy the session keeps beside itself ({@code session2-coffee.png} for
+   * {@code session2.json}) is called by the name it had ({@code coffee.png}).
+   */
+  static String photoName(Path sessionFile, Path photo) {
+    Path own = photo.getFileName();
+    if (own == null) {
+      return photo.toString();
+    }
+    String copyPrefix = sibling(sessionFile, "").getFileName().toString();
+    Path folder = sessionFile.toAbsolutePath().getParent();
+    boolean besideSession = folder != null && folder.equals(photo.toAbsolutePath().normalize().getParent());
+    String name = own.toString();
+    return besideSession && name.startsWith(copyPrefix) && name.length() > copyPrefix.length()
+        ? name.substring(copyPrefix.length()) : name;
+  }
+
   /** {@code session.json} + {@code suffix} → {@code session-suffix} in the same folder. */
   private static Path sibling(Path sessionFile, String suffix) {
     String name = sessionFile.getFileName().toString();
@@ -356,7 +383,7 @@ public final class SessionController {
     }
     String neuronLabel = session.neurons() != null ? Path.of(session.neurons()).getFileName().toString()
         : "session map";
-    return new Prepared(file, session, location, modelB, new ImageSource.FromFile(session.imagePath(file)), stack,
+    return new Prepared(file, session, location, modelB, new ImageSource.FromFile(session.imagePath(file), photoName(file, session.imagePath(file))), stack,
         neuronLabel, notes);
   }
 

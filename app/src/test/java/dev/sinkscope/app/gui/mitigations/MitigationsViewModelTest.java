@@ -3,6 +3,8 @@ package dev.sinkscope.app.gui.mitigations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sinkscope.app.gui.Fixtures;
@@ -47,11 +49,37 @@ class MitigationsViewModelTest {
   }
 
   @Test
+  void aModelNoMapFitsStartsOnNoneWithoutRedTextAndTheSwitchOff() {
+    // The published DINOv2 ViT-L map (blocks 12-17) does not fit the tiny 4-block model.
+    assertNull(vm.neuronMapProperty().get());
+    assertEquals(MitigationsViewModel.NO_MAP, vm.ttrDescriptionProperty().get());
+    assertEquals("", vm.ttrProblemProperty().get(), "nothing red before the user did anything");
+    assertFalse(vm.ttrApplicableProperty().get());
+
+    vm.ttrOnProperty().set(true);
+    assertFalse(vm.ttrOnProperty().get(), "the switch stays off while nothing can be applied");
+    assertEquals(MitigationStack.NONE, vm.stackProperty().get());
+
+    vm.addNeuronMap(new NeuronMapChoice("fixture", Fixtures.ttrNeurons()));
+    assertTrue(vm.ttrApplicableProperty().get());
+  }
+
+  @Test
   void aMapForAnotherModelIsExplainedAndLeftOut() {
-    vm.ttrOnProperty().set(true); // the published DINOv2 ViT-L map: blocks 12-17
+    vm.neuronMapProperty().set(vm.neuronMaps().get(0)); // the user picks the published ViT-L map
+    vm.ttrOnProperty().set(true);
 
     assertEquals(MitigationStack.NONE, vm.stackProperty().get());
+    assertFalse(vm.ttrOnProperty().get());
     assertTrue(vm.ttrProblemProperty().get().startsWith("Does not fit this model: "), vm.ttrProblemProperty().get());
+  }
+
+  @Test
+  void aNewModelKeepsAFittingMapAndDropsOneThatDoesNotFit() {
+    NeuronMapChoice fixture = new NeuronMapChoice("fixture", Fixtures.ttrNeurons());
+    vm.addNeuronMap(fixture);
+    vm.modelProperty().set(tinyWithRegisters);
+    assertSame(fixture, vm.neuronMapProperty().get(), "the tiny map fits its twin with registers too");
   }
 
   @Test
@@ -86,6 +114,16 @@ class MitigationsViewModelTest {
     AttentionNormalizer n = assertInstanceOf(AttentionNormalizer.class, vm.stackProperty().get().mitigations().get(0));
     assertEquals("attn:kind=virtual-sink,beta=-2.0,layers=1-3,heads=0;2", n.spec());
     assertTrue(vm.normalizerDescriptionProperty().get().contains("inference-time substitution"));
+  }
+
+  @Test
+  void theGateUsesTheValueItsLabelShows() {
+    vm.gateValueProperty().set(0.5533981);
+    vm.gateOnProperty().set(true);
+
+    HeadGate gate = assertInstanceOf(HeadGate.class, vm.stackProperty().get().mitigations().get(0));
+    assertTrue(gate.description().contains("g = 0.55 "), gate.description());
+    assertTrue(vm.gateDescriptionProperty().get().contains("g = 0.55 "), vm.gateDescriptionProperty().get());
   }
 
   @Test

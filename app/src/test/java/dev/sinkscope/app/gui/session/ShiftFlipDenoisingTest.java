@@ -168,6 +168,12 @@ class ShiftFlipDenoisingTest {
     assertEquals(1, passes.get(0).get("finalFeatures").get("views").asInt());
     assertEquals(6, passes.get(1).get("finalFeatures").get("views").asInt());
     assertEquals(256, passes.get(1).get("finalFeatures").get("changeFromSinglePass").size());
+    // The "after" pass names what made it "after", though no mitigation in the stack is on.
+    assertEquals("[]", passes.get(0).get("mitigations").toString());
+    assertTrue(passes.get(1).get("mitigations").toString().contains("denoise:views=6"),
+        passes.get(1).get("mitigations").toString());
+    // No number is written as a string: non-finite values are null.
+    assertFalse(java.nio.file.Files.readString(json).contains("\"NaN\""), "no \"NaN\" strings in the JSON");
 
     viewer.quantityProperty().set(Quantity.ATTENTION_RECEIVED);
     assertTrue(viewer.renderedProperty().get().note().contains("this map is the single unshifted pass"),
