@@ -99,7 +99,7 @@ class ComparisonTest {
         ExportMetadata metadata = new ExportMetadata("vit", "11", "mean", "L2 norm", List.of("registers"),
                 ExportMetadata.describe(Colormaps.VIRIDIS, rendered.sharedScale()));
         PngExport.write(rendered.raster(), metadata.toMap(), file);
-        // Exact: a lossless round trip of pixels drawn in this process, text included (ADR 0119).
+        // Exact: a lossless round trip of pixels drawn in this process, text included (ADR 0019).
         assertEquals(rendered.raster(), PngExport.read(file));
         Map<String, String> read = PngExport.readMetadata(file);
         assertEquals("registers", read.get(ExportMetadata.MITIGATIONS));

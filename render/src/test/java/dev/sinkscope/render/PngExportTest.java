@@ -37,7 +37,7 @@ class PngExportTest {
         Path file = dir.resolve("norms.png");
         PngExport.write(raster, metadata, file);
 
-        // Exact: a lossless round trip of pixels drawn in this process, text included (ADR 0119).
+        // Exact: a lossless round trip of pixels drawn in this process, text included (ADR 0019).
         assertEquals(raster, PngExport.read(file));
         Map<String, String> read = PngExport.readMetadata(file);
         assertEquals(metadata, read);

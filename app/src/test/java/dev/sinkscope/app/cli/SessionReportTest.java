@@ -59,7 +59,7 @@ class SessionReportTest {
 
     assertEquals(ALL_FILES, filesIn(tmp.resolve("first")));
     assertEquals(ALL_FILES, filesIn(tmp.resolve("second")));
-    // Exact on purpose: both sides come from this machine's engine with the same settings (ADR 0119).
+    // Exact on purpose: both sides come from this machine's engine with the same settings (ADR 0019).
     for (String name : ALL_FILES) {
       assertEquals(-1L, Files.mismatch(tmp.resolve("first").resolve(name), tmp.resolve("second").resolve(name)), name);
       if (name.endsWith(".png")) {

@@ -201,7 +201,7 @@ class HubAndSessionWindowTest {
     Path after = tmp.resolve("after.png");
     exportViewTo(robot, after);
 
-    // Exact on purpose: both sides come from this machine's engine with the same settings (ADR 0119).
+    // Exact on purpose: both sides come from this machine's engine with the same settings (ADR 0019).
     assertArrayEquals(pixels(before), pixels(after), "reopening the session gives the same picture");
     assertTrue(Files.size(after) > 10_000);
   }
@@ -251,7 +251,7 @@ class HubAndSessionWindowTest {
     Path after = tmp.resolve("after.png");
     exportViewTo(robot, after);
 
-    // Exact on purpose: both sides come from this machine's engine with the same settings (ADR 0119).
+    // Exact on purpose: both sides come from this machine's engine with the same settings (ADR 0019).
     assertArrayEquals(pixels(before), pixels(after), "the report's session reopens to the same picture");
   }
 

@@ -302,7 +302,7 @@ class SessionControllerTest {
       assertNotNull(sessions.openedProperty().get(), q + ": " + vm.statusProperty().get());
       assertEquals(q, vm.viewer().quantityProperty().get());
       assertEquals(new PatchPosition(3, 5), vm.viewer().selectedPatchProperty().get());
-      // Exact on purpose: both sides come from this machine's engine with the same settings (ADR 0119).
+      // Exact on purpose: both sides come from this machine's engine with the same settings (ADR 0019).
       assertArrayEquals(before, exportedPixels(tmp.resolve(q + "-after.png")), q + ": the same picture");
     }
   }

@@ -18,7 +18,7 @@ import java.util.Optional;
 /**
  * Entry point: turns one {@link ForwardResult} into an {@link AnalysisReport}. Works with full attention
  * maps, with the summaries a capture kept instead ({@link LayerCapture#summary()}; the same numbers to
- * float summation order, ADR 0113), with precomputed {@link LayerAttentionSummary summaries}, or with
+ * float summation order, ADR 0015), with precomputed {@link LayerAttentionSummary summaries}, or with
  * none (norm, artifact, massive-activation and PCA parts only).
  */
 public final class Analyzer {

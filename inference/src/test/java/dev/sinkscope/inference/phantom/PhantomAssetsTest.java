@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * arithmetic (the weights from the stated margin, the configs, the planted positions' format) must
  * match byte for byte on every machine; what it measures through the engine (the calibrated margin,
  * the model card's figures) may differ in the last digits between CPUs, so it is compared within a
- * stated tolerance (docs/decisions/0119).
+ * stated tolerance (docs/decisions/0019).
  */
 @Tag("cross-machine")
 class PhantomAssetsTest {

@@ -114,7 +114,7 @@ class LongSessionTest {
           // The cached, partly reused result must still be what a fresh pass gives.
           ForwardResult fresh = session.forward().run(pixels, stack.hooks(session.spec()), CaptureOptions.DEFAULT,
               CancellationToken.NONE, ProgressListener.NONE);
-          // Exact on purpose: both sides come from this machine's engine with the same settings (ADR 0119).
+          // Exact on purpose: both sides come from this machine's engine with the same settings (ADR 0019).
           assertEquals(fresh.lastHiddenState(), result.lastHiddenState(), "toggle " + i + ": " + stack.spec());
           assertTrue(NumericalHealth.check(result).ok(), "toggle " + i + ": " + stack.spec());
         }

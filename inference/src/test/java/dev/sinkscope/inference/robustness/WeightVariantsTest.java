@@ -149,7 +149,7 @@ class WeightVariantsTest {
     Path folder = Corpus.copyModel("vit-hf", dir.resolve("model"));
     Shards.split(folder);
     try (ModelSession sharded = ModelSession.open(folder, "cpu")) {
-      // Exact on purpose: both sides come from this machine's engine with the same settings (ADR 0119).
+      // Exact on purpose: both sides come from this machine's engine with the same settings (ADR 0019).
       assertEquals(0.0, worstDifference(reference.firstResult(), run(sharded)));
       assertEquals(reference.session().warnings(), sharded.warnings());
     }

@@ -78,7 +78,7 @@ class ShiftFlipDenoisingTest {
     assertNotNull(LayerMaps.map(pass, Quantity.PCA_RGB, 8, HeadChoice.MEAN, -1).rgb());
 
     // Everything else is the single pass: same tensors, same maps at earlier blocks.
-    // Exact on purpose: both sides come from this machine's engine with the same settings (ADR 0119).
+    // Exact on purpose: both sides come from this machine's engine with the same settings (ADR 0019).
     assertArrayEquals(plain.primary().result().block(8).attention().data(), pass.result().block(8).attention().data());
     assertArrayEquals(LayerMaps.map(plain.primary(), Quantity.PATCH_NORM, 7, HeadChoice.MEAN, -1).grid().values(),
         LayerMaps.map(pass, Quantity.PATCH_NORM, 7, HeadChoice.MEAN, -1).grid().values());
