@@ -37,6 +37,7 @@ public final class DistillDialog {
         + " change. The student is written as a new model folder and opens as model B.");
     header.setWrapText(true);
     header.setMaxWidth(520);
+    header.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE); // wrapped in full, never elided
     TextField images = new TextField();
     images.setId("distillImages");
     images.textProperty().bindBidirectional(vm.imageFolderProperty());
@@ -100,6 +101,8 @@ public final class DistillDialog {
     Label status = new Label();
     status.setId("distillStatus");
     status.setWrapText(true);
+    status.setMaxWidth(560);
+    status.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
     status.textProperty().bind(vm.statusProperty());
     Label eta = new Label();
     eta.setId("distillEta");

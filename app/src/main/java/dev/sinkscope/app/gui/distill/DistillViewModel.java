@@ -225,9 +225,14 @@ public final class DistillViewModel {
 
   /** What the card says about a finished run: a fine-tune, and how much it saw. */
   public static String summary(Distiller.Result r) {
-    return String.format(Locale.ROOT, "Fine-tuned (weights changed): %d images, %d steps of batch %d over %d epochs,"
-        + " loss %.4f → %.4f, %.0f s. Saved to %s.", r.images(), r.steps(), r.batch(), r.epochs(),
-        r.stepLosses().get(0), r.stepLosses().get(r.stepLosses().size() - 1), r.seconds(), r.output());
+    return String.format(Locale.ROOT, "Fine-tuned (weights changed): %s, %s of batch %d over %s,"
+        + " loss %.4f → %.4f, %.0f s. Saved to %s.", count(r.images(), "image"), count(r.steps(), "step"),
+        r.batch(), count(r.epochs(), "epoch"), r.stepLosses().get(0),
+        r.stepLosses().get(r.stepLosses().size() - 1), r.seconds(), r.output());
+  }
+
+  private static String count(int n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 
   static List<Path> images(Path folder) throws IOException {

@@ -73,9 +73,11 @@ public final class LessonView extends VBox {
     Button export = button("Export as HTML…", "lessonExport", "Walks every step and writes a page with its"
         + " pictures", actions::exportLesson);
     Button close = button("Close", "lessonClose", "Hide the lesson", vm::close);
-    Region gap2 = new Region();
-    HBox.setHgrow(gap2, Priority.ALWAYS);
-    HBox files = new HBox(6, open, export, gap2, close);
+    // Buttons keep their whole labels; the file row wraps in a narrow panel instead of eliding them.
+    for (Button b : new Button[] {back, again, next, open, export, close}) {
+      b.setMinWidth(Region.USE_PREF_SIZE);
+    }
+    javafx.scene.layout.FlowPane files = new javafx.scene.layout.FlowPane(6, 6, open, export, close);
     files.setAlignment(Pos.CENTER_LEFT);
 
     Label waiting = new Label("Working…");
