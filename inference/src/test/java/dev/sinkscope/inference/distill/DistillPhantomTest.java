@@ -78,10 +78,21 @@ class DistillPhantomTest {
           ShiftFlipDenoiser.views(rows, cols, 10, 7), CancellationToken.NONE, ProgressListener.NONE).features();
     }
     FloatTensor after;
+    boolean[] studentFlags;
     try (ModelSession s = ModelSession.open(student, "cpu")) {
       assertEquals(CheckpointLayout.HF_DINOV2_WITH_REGISTERS, s.spec().layout());
       assertEquals(16, s.spec().registers());
-      after = patches(s.run(pixels, CaptureOptions.RESIDUAL_ONLY, CancellationToken.NONE, ProgressListener.NONE));
+      ForwardResult r = s.run(pixels, CaptureOptions.RESIDUAL_ONLY, CancellationToken.NONE, ProgressListener.NONE);
+      after = patches(r);
+      studentFlags = flagged(r);
+    }
+    for (int i = 0; i < planted.length; i++) {
+      if (planted[i] || studentFlags[i]) {
+        boolean[] one = new boolean[planted.length];
+        one[i] = true;
+        System.out.printf("distill phantom: patch %d planted %b, student flags it %b; cosine to the teacher %.4f -> %.4f%n",
+            i, planted[i], studentFlags[i], meanCosine(plain, denoised, one, true), meanCosine(after, denoised, one, true));
+      }
     }
     int count = 0;
     for (boolean b : planted) {
