@@ -127,7 +127,7 @@ public final class InspectorView extends VBox {
         // In a narrow inspector the names wrap; the values keep room for a number and its unit.
         n.setWrapText(true);
         n.setMinWidth(90);
-        dev.sinkscope.app.gui.teaching.MetricHelpMarks.attach(n); // "?" explaining the metric
+        dev.sinkscope.app.gui.common.MetricHelpMarks.attach(n); // "?" explaining the metric
         Label v = new Label();
         v.getStyleClass().add("metric-value");
         v.setWrapText(true);

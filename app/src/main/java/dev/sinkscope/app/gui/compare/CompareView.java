@@ -253,7 +253,7 @@ public final class CompareView extends BorderPane {
     table.getColumns().add(column("Left", MetricRow::beforeText, 80));
     table.getColumns().add(column("Right", MetricRow::afterText, 80));
     table.getColumns().add(column("Δ (right − left)", MetricRow::deltaText, 120));
-    dev.sinkscope.app.gui.teaching.MetricHelpMarks.markNames(table.getColumns().get(0)); // "?" per metric
+    dev.sinkscope.app.gui.common.MetricHelpMarks.markNames(table.getColumns().get(0)); // "?" per metric
     table.setPrefHeight(240);
     table.setMinHeight(240);
     table.setPrefWidth(610);

@@ -1,5 +1,6 @@
-package dev.sinkscope.app.gui;
+package dev.sinkscope.app.gui.main;
 
+import dev.sinkscope.app.gui.common.UserError;
 import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.gui.canvas.Format;
 import dev.sinkscope.app.gui.canvas.LayerMaps;
@@ -546,7 +547,7 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
   }
 
   /** The phantom's planted register neurons: from its phantom.json when readable, else the generator's constants. */
-  static NeuronMapChoice plantedCircuit(Path folder) {
+  public static NeuronMapChoice plantedCircuit(Path folder) {
     Path card = folder.resolve("phantom.json");
     if (Files.isRegularFile(card)) {
       try {
