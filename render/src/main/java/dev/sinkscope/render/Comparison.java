@@ -94,7 +94,23 @@ public final class Comparison {
     public record BeforeAfter(Raster photo, PreprocessGeometry geometry, ScalarGrid before, ScalarGrid after,
                               String beforeTitle, String afterTitle, String quantity, String unit,
                               Colormap colormap, Normalization normalization, Upsampling upsampling,
-                              double opacity, int panelWidth, LegendStyle style) {
+                              double opacity, int panelWidth, LegendStyle style, OverlayLayer.Markers beforeMarkers,
+                              OverlayLayer.Markers afterMarkers) {
+        /** Without rings. */
+        public BeforeAfter(Raster photo, PreprocessGeometry geometry, ScalarGrid before, ScalarGrid after,
+                           String beforeTitle, String afterTitle, String quantity, String unit,
+                           Colormap colormap, Normalization normalization, Upsampling upsampling,
+                           double opacity, int panelWidth, LegendStyle style) {
+            this(photo, geometry, before, after, beforeTitle, afterTitle, quantity, unit, colormap, normalization,
+                    upsampling, opacity, panelWidth, style, null, null);
+        }
+
+        /** The same comparison with the rings each pass's view shows (either may be null for none). */
+        public BeforeAfter withMarkers(OverlayLayer.Markers before, OverlayLayer.Markers after) {
+            return new BeforeAfter(photo, geometry, this.before, this.after, beforeTitle, afterTitle, quantity, unit,
+                    colormap, normalization, upsampling, opacity, panelWidth, style, before, after);
+        }
+
         public BeforeAfter {
             Objects.requireNonNull(photo, "photo");
             Objects.requireNonNull(geometry, "geometry");
@@ -136,14 +152,14 @@ public final class Comparison {
                 ? spec.photo() : spec.photo().resized(panelWidth, panelHeight);
         PreprocessGeometry geometry = spec.geometry().forDisplay(panelWidth, panelHeight);
 
-        Raster before = OverlayCompositor.compose(photo, geometry, List.of(new OverlayLayer.Heatmap(
-                spec.before(), spec.colormap(), shared, spec.upsampling(), spec.opacity())));
-        Raster after = OverlayCompositor.compose(photo, geometry, List.of(new OverlayLayer.Heatmap(
-                spec.after(), spec.colormap(), shared, spec.upsampling(), spec.opacity())));
+        Raster before = OverlayCompositor.compose(photo, geometry, withRings(new OverlayLayer.Heatmap(
+                spec.before(), spec.colormap(), shared, spec.upsampling(), spec.opacity()), spec.beforeMarkers()));
+        Raster after = OverlayCompositor.compose(photo, geometry, withRings(new OverlayLayer.Heatmap(
+                spec.after(), spec.colormap(), shared, spec.upsampling(), spec.opacity()), spec.afterMarkers()));
         Raster delta = OverlayCompositor.compose(photo, geometry,
                 List.of(difference.asLayer(spec.upsampling(), spec.opacity())));
 
-        int barLength = Math.max(64, panelHeight / 2 - 4 * Math.round(spec.style().fontSize()));
+        int barLength = legendBarLength(panelHeight, spec.style().fontSize());
         Raster sharedLegend = LegendRenderer.colorbar(spec.colormap(), shared, spec.quantity(), spec.unit(),
                 LegendRenderer.Orientation.VERTICAL, barLength, spec.style()).raster();
         Raster differenceLegend = LegendRenderer.colorbar(difference.colormap(), difference.scale(),
@@ -157,6 +173,16 @@ public final class Comparison {
                 new SmallMultiples.Panel(spec.afterTitle() + " - " + spec.beforeTitle(), delta)),
                 3, legends, spec.style());
         return new Rendered(picture, shared, difference);
+    }
+
+    private static List<OverlayLayer> withRings(OverlayLayer heatmap, OverlayLayer.Markers rings) {
+        return rings == null ? List.of(heatmap) : List.of(heatmap, rings);
+    }
+
+    /** Long enough for at least three labelled ticks ({@link LegendRenderer#tickValues} allows one per 2.5 text heights). */
+    static int legendBarLength(int panelHeight, float fontSize) {
+        int threeTicks = (int) Math.ceil(fontSize * 2.5f * 4);
+        return Math.max(threeTicks, panelHeight / 2 - 4 * Math.round(fontSize));
     }
 
     static Raster stackVertically(Raster top, Raster bottom, int backgroundArgb) {

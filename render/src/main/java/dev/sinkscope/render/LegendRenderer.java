@@ -64,6 +64,62 @@ public final class LegendRenderer {
                 : horizontal(colormap, scale, title, notes, barLength, style);
     }
 
+    /**
+     * The same legend in another style: background, text and tick pixels (and their anti-aliased
+     * blends) are mapped from {@code from}'s colours to {@code to}'s; the colour bar keeps its colours.
+     * A legend not drawn in {@code from} (its corner is not {@code from}'s background) is returned as is.
+     * Lets a view drawn for the dark window be exported on a white page without a dark box.
+     */
+    public static Legend restyle(Legend legend, LegendStyle from, LegendStyle to) {
+        Raster source = legend.raster();
+        if (from.equals(to) || source.get(0, 0) != from.backgroundArgb()) {
+            return legend; // already in another style: leave it
+        }
+        Raster out = Raster.transparent(source.width(), source.height());
+        int[] in = source.argb();
+        int[] px = out.argb();
+        int fb = from.backgroundArgb();
+        int ft = from.textArgb();
+        int tb = to.backgroundArgb();
+        int tt = to.textArgb();
+        double[] axis = {red(ft) - red(fb), green(ft) - green(fb), blue(ft) - blue(fb)};
+        double length2 = axis[0] * axis[0] + axis[1] * axis[1] + axis[2] * axis[2];
+        Rectangle bar = legend.bar();
+        for (int y = 0; y < source.height(); y++) {
+            for (int x = 0; x < source.width(); x++) {
+                int i = y * source.width() + x;
+                int p = in[i];
+                if (bar.contains(x, y) || length2 == 0) {
+                    px[i] = p;
+                    continue;
+                }
+                double t = ((red(p) - red(fb)) * axis[0] + (green(p) - green(fb)) * axis[1]
+                        + (blue(p) - blue(fb)) * axis[2]) / length2;
+                t = Math.max(0, Math.min(1, t));
+                px[i] = (p & 0xFF000000) | (mix(red(tb), red(tt), t) << 16) | (mix(green(tb), green(tt), t) << 8)
+                        | mix(blue(tb), blue(tt), t);
+            }
+        }
+        return new Legend(out, legend.bar(), legend.titleArea(), legend.tickLabelArea(), legend.noteArea(),
+                legend.ticks());
+    }
+
+    private static int red(int argb) {
+        return (argb >> 16) & 0xFF;
+    }
+
+    private static int green(int argb) {
+        return (argb >> 8) & 0xFF;
+    }
+
+    private static int blue(int argb) {
+        return argb & 0xFF;
+    }
+
+    private static int mix(int a, int b, double t) {
+        return (int) Math.round(a + (b - a) * t);
+    }
+
     /** Tick values and labels a bar of the given length gets, about one per 2.5 text heights. */
     public static List<Double> tickValues(Scale scale, int barLength, float fontSize) {
         int maxTicks = Math.max(2, Math.min(11, (int) (barLength / (fontSize * 2.5f))));

@@ -7,6 +7,7 @@ import java.awt.Rectangle;
 import java.awt.Shape;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Rectangle2D;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -198,14 +199,23 @@ public final class OverlayCompositor {
         }
         Graphics2D g = Drawing.graphics(target);
         try {
+            // All rings first, then all labels, so no ring covers a neighbour's label.
             for (Marker marker : layer.markers()) {
-                Rectangle2D.Double patch = geometry.patchBoundsInOriginal(marker.row(), marker.col(),
-                        layer.rows(), layer.cols());
-                drawMarker(g, marker, patch);
+                drawRing(g, marker, patchOf(geometry, layer, marker));
+            }
+            List<Rectangle2D> placed = new ArrayList<>();
+            for (Marker marker : layer.markers()) {
+                if (marker.rank() > 0) {
+                    drawLabel(g, marker, patchOf(geometry, layer, marker), placed);
+                }
             }
         } finally {
             g.dispose();
         }
+    }
+
+    private static Rectangle2D.Double patchOf(PreprocessGeometry geometry, OverlayLayer.Markers layer, Marker m) {
+        return geometry.patchBoundsInOriginal(m.row(), m.col(), layer.rows(), layer.cols());
     }
 
     static int colorOf(Marker.Kind kind) {
@@ -216,18 +226,34 @@ public final class OverlayCompositor {
         };
     }
 
-    /** One marker centred on its patch; the ring is a bit larger than the patch so it does not hide it. */
+    /** Radius of the artifact ring and the register square: a bit larger than the patch so it does not hide it. */
+    static double markerRadius(Rectangle2D.Double patch) {
+        return Math.max(5.0, 0.7 * Math.max(patch.width, patch.height));
+    }
+
+    /** The sink's double ring sits inside the artifact ring, so a patch that is both shows red around yellow. */
+    static final double SINK_OUTER = 0.72;
+    static final double SINK_INNER = 0.42;
+
+    /** One marker with its label, as a legend swatch draws it. */
     static void drawMarker(Graphics2D g, Marker marker, Rectangle2D.Double patch) {
+        drawRing(g, marker, patch);
+        if (marker.rank() > 0) {
+            drawLabel(g, marker, patch, new ArrayList<>());
+        }
+    }
+
+    static void drawRing(Graphics2D g, Marker marker, Rectangle2D.Double patch) {
         double cx = patch.getCenterX();
         double cy = patch.getCenterY();
-        double radius = Math.max(5.0, 0.7 * Math.max(patch.width, patch.height));
+        double radius = markerRadius(patch);
         float stroke = (float) Math.max(1.5, radius / 6.0);
         Color color = Drawing.color(colorOf(marker.kind()));
         switch (marker.kind()) {
             case ARTIFACT -> Drawing.strokeWithHalo(g, circle(cx, cy, radius), color, stroke, null);
             case SINK -> {
-                Drawing.strokeWithHalo(g, circle(cx, cy, radius), color, stroke, null);
-                Drawing.strokeWithHalo(g, circle(cx, cy, radius * 0.6), color, stroke * 0.75f, null);
+                Drawing.strokeWithHalo(g, circle(cx, cy, radius * SINK_OUTER), color, stroke, null);
+                Drawing.strokeWithHalo(g, circle(cx, cy, radius * SINK_INNER), color, stroke * 0.8f, null);
             }
             case REGISTER -> {
                 Shape square = new Rectangle2D.Double(cx - radius, cy - radius, 2 * radius, 2 * radius);
@@ -235,13 +261,44 @@ public final class OverlayCompositor {
                 Drawing.strokeWithHalo(g, square, color, stroke, new float[] {dash, dash * 0.6f});
             }
         }
-        if (marker.rank() > 0) {
-            Font font = Drawing.boldFont((float) Math.max(10.0, radius * 0.9));
-            g.setFont(font);
-            float x = (float) (cx + radius * 0.75);
-            float y = (float) (cy - radius * 0.75);
-            Drawing.textWithHalo(g, Integer.toString(marker.rank()), x, y, color);
+    }
+
+    /**
+     * The rank label at the first corner of the ring (top right, top left, bottom right, bottom left)
+     * where it does not overlap a label already {@code placed}; it is added to {@code placed}.
+     */
+    static Rectangle2D drawLabel(Graphics2D g, Marker marker, Rectangle2D.Double patch, List<Rectangle2D> placed) {
+        double cx = patch.getCenterX();
+        double cy = patch.getCenterY();
+        double radius = markerRadius(patch);
+        Font font = Drawing.boldFont((float) Math.max(10.0, radius * 0.9));
+        g.setFont(font);
+        String text = Integer.toString(marker.rank());
+        Rectangle2D box = labelBox(g, text, cx, cy, radius, placed);
+        placed.add(box);
+        float baseline = (float) (box.getMaxY() - g.getFontMetrics().getDescent());
+        Drawing.textWithHalo(g, text, (float) box.getX(), baseline, Drawing.color(colorOf(marker.kind())));
+        return box;
+    }
+
+    static Rectangle2D labelBox(Graphics2D g, String text, double cx, double cy, double radius,
+                                List<Rectangle2D> placed) {
+        java.awt.FontMetrics metrics = g.getFontMetrics();
+        double w = metrics.stringWidth(text) + 2;
+        double h = metrics.getAscent() + metrics.getDescent();
+        double d = radius * 0.75;
+        double[][] corners = {{cx + d, cy - d - h}, {cx - d - w, cy - d - h}, {cx + d, cy + d}, {cx - d - w, cy + d}};
+        Rectangle2D first = null;
+        for (double[] c : corners) {
+            Rectangle2D box = new Rectangle2D.Double(c[0], c[1], w, h);
+            if (first == null) {
+                first = box;
+            }
+            if (placed.stream().noneMatch(box::intersects)) {
+                return box;
+            }
         }
+        return first;
     }
 
     private static Shape circle(double cx, double cy, double radius) {

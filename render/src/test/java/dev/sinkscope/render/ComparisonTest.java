@@ -105,6 +105,29 @@ class ComparisonTest {
         assertEquals("registers", read.get(ExportMetadata.MITIGATIONS));
     }
 
+    @Test
+    void beforeAfterExportDrawsEachPassesRingsAndColourBarsWithSeveralTicks() {
+        Raster photo = Raster.filled(224, 224, 0xFF808080);
+        PreprocessGeometry geometry = PreprocessGeometry.identity(224, 224);
+        ScalarGrid before = ScalarGrid.of(2, 2, 1, 1, 1, 400);
+        ScalarGrid after = ScalarGrid.of(2, 2, 1, 2, 1, 3);
+        Comparison.BeforeAfter plain = Comparison.BeforeAfter.of(photo, geometry, before, after, "L2 norm");
+        Comparison.BeforeAfter ringed = plain.withMarkers(
+                new OverlayLayer.Markers(2, 2, List.of(Marker.artifact(1, 1, 0))),
+                new OverlayLayer.Markers(2, 2, List.of(Marker.sink(0, 0, 1))));
+        Raster without = Comparison.beforeAfter(plain).raster();
+        Raster with = Comparison.beforeAfter(ringed).raster();
+        assertEquals(0, Bounds.of(without, OverlayCompositor.ARTIFACT_ARGB).count());
+        assertTrue(Bounds.of(with, OverlayCompositor.ARTIFACT_ARGB).count() > 40, "the before panel's artifact ring");
+        assertTrue(Bounds.of(with, OverlayCompositor.SINK_ARGB).count() > 40, "the after panel's sink ring");
+
+        // the export's panels are 224 px high; each colour bar gets at least three labelled ticks
+        int barLength = Comparison.legendBarLength(224, plain.style().fontSize());
+        assertTrue(LegendRenderer.tickValues(Scale.linear(1, 400), barLength, plain.style().fontSize()).size() >= 3,
+                "ticks on a " + barLength + " px bar");
+        assertTrue(LegendRenderer.tickValues(Scale.linear(-397, 397), barLength, plain.style().fontSize()).size() >= 3);
+    }
+
     /** Bounding box and count of the pixels of one colour. */
     record Bounds(int minX, int minY, int maxX, int maxY, int count) {
         static Bounds of(Raster raster, int argb) {

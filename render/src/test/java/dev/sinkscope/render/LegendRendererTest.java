@@ -1,6 +1,7 @@
 package dev.sinkscope.render;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,33 @@ import org.junit.jupiter.api.Test;
 class LegendRendererTest {
 
     private static final LegendStyle STYLE = LegendStyle.LIGHT;
+
+    @Test
+    void aDarkLegendRestyledForAWhitePageHasNoDarkBoxAndKeepsItsBar() {
+        LegendRenderer.Legend dark = LegendRenderer.colorbar(Colormaps.VIRIDIS, Scale.linear(0, 100), "L2 norm", "",
+                LegendRenderer.Orientation.VERTICAL, 200, LegendStyle.DARK);
+        LegendRenderer.Legend light = LegendRenderer.restyle(dark, LegendStyle.DARK, LegendStyle.LIGHT);
+        Raster r = light.raster();
+        int darkBackground = 0;
+        int whiteBackground = 0;
+        int textLike = 0;
+        for (int y = 0; y < r.height(); y++) {
+            for (int x = 0; x < r.width(); x++) {
+                if (light.bar().contains(x, y)) {
+                    continue;
+                }
+                darkBackground += r.get(x, y) == LegendStyle.DARK.backgroundArgb() ? 1 : 0;
+                whiteBackground += r.get(x, y) == LegendStyle.LIGHT.backgroundArgb() ? 1 : 0;
+                textLike += r.get(x, y) == LegendStyle.LIGHT.textArgb() ? 1 : 0;
+            }
+        }
+        assertEquals(0, darkBackground, "no dark box left");
+        assertTrue(whiteBackground > r.width() * r.height() / 2, "the page's white behind the legend");
+        assertTrue(textLike > 50, "labels in the page's text colour: " + textLike);
+        Rectangle bar = light.bar();
+        assertEquals(Colormaps.VIRIDIS.entry(128), r.get(bar.x + bar.width / 2, bar.y + 99), "the bar keeps its colours");
+        assertSame(light, LegendRenderer.restyle(light, LegendStyle.DARK, LegendStyle.LIGHT), "already light: as is");
+    }
 
     @Test
     void verticalBarRunsFromLowAtTheBottomToHighAtTheTop() {

@@ -105,9 +105,9 @@ class OverlayCompositorTest {
         assertTrue(count(artifact, OverlayCompositor.ARTIFACT_ARGB) > 40);
         assertEquals(0, count(artifact, OverlayCompositor.SINK_ARGB));
 
-        assertTrue(count(sink, OverlayCompositor.SINK_ARGB) > count(artifact, OverlayCompositor.ARTIFACT_ARGB),
-                "the sink's double ring has more coloured pixels than a single ring");
-        assertTrue(near(sink.get(24 + 6, 40), OverlayCompositor.SINK_ARGB), "inner ring at 0.6 radius");
+        assertTrue(count(sink, OverlayCompositor.SINK_ARGB) > 40, "the sink's double ring");
+        assertTrue(near(sink.get(24 + 8, 40), OverlayCompositor.SINK_ARGB), "outer ring at 0.72 radius, inside the artifact ring");
+        assertTrue(near(sink.get(24 + 4, 40), OverlayCompositor.SINK_ARGB), "inner ring at 0.42 radius");
         assertEquals(GREY, sink.get(24, 40));
         assertEquals(0, count(sink, OverlayCompositor.ARTIFACT_ARGB));
 
@@ -115,6 +115,54 @@ class OverlayCompositorTest {
         assertEquals(GREY, register.get(24, 40), "the square is not filled");
         assertEquals(GREY, register.get(24, 60), "nothing beyond the square");
         assertNotEquals(register, artifact);
+    }
+
+    @Test
+    void aPatchThatIsBothArtifactAndSinkShowsBothRings() {
+        PreprocessGeometry geometry = PreprocessGeometry.identity(64, 64);
+        Raster photo = Raster.filled(64, 64, GREY);
+        // Either drawing order: the app draws artifacts first, the report sinks first.
+        for (List<Marker> markers : List.of(List.of(Marker.artifact(2, 1, 0), Marker.sink(2, 1, 1)),
+                List.of(Marker.sink(2, 1, 1), Marker.artifact(2, 1, 0)))) {
+            Raster both = compose(photo, geometry, new OverlayLayer.Markers(4, 4, markers));
+            int red = 0;
+            int yellow = 0;
+            // only the ring area around patch (2, 1), centre (24, 40), not the label
+            for (int y = 40 - 13; y <= 40 + 13; y++) {
+                for (int x = 24 - 13; x <= 24 + 13; x++) {
+                    red += near(both.get(x, y), OverlayCompositor.ARTIFACT_ARGB) ? 1 : 0;
+                    yellow += near(both.get(x, y), OverlayCompositor.SINK_ARGB) ? 1 : 0;
+                }
+            }
+            assertTrue(red > 40, "red artifact ring visible: " + red + " pixels, order " + markers);
+            assertTrue(yellow > 40, "yellow sink ring visible: " + yellow + " pixels, order " + markers);
+            assertTrue(near(both.get(24 + 11, 40), OverlayCompositor.ARTIFACT_ARGB), "red outside");
+            assertTrue(near(both.get(24 + 8, 40), OverlayCompositor.SINK_ARGB), "yellow inside");
+        }
+    }
+
+    @Test
+    void rankLabelsOfNeighbouringSinksDoNotOverlap() {
+        Raster canvas = Raster.filled(64, 64, GREY);
+        java.awt.Graphics2D g = Drawing.graphics(canvas);
+        try {
+            List<java.awt.geom.Rectangle2D> placed = new java.util.ArrayList<>();
+            PreprocessGeometry geometry = PreprocessGeometry.identity(64, 64);
+            // a 2 x 2 block of neighbouring sinks ranked 1..4
+            int rank = 0;
+            for (int[] rc : new int[][] {{1, 1}, {1, 2}, {2, 1}, {2, 2}}) {
+                OverlayCompositor.drawLabel(g, Marker.sink(rc[0], rc[1], ++rank),
+                        geometry.patchBoundsInOriginal(rc[0], rc[1], 4, 4), placed);
+            }
+            for (int i = 0; i < placed.size(); i++) {
+                for (int j = i + 1; j < placed.size(); j++) {
+                    assertTrue(!placed.get(i).intersects(placed.get(j)),
+                            "labels " + (i + 1) + " and " + (j + 1) + " overlap: " + placed.get(i) + " " + placed.get(j));
+                }
+            }
+        } finally {
+            g.dispose();
+        }
     }
 
     @Test

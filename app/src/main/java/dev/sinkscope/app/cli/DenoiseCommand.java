@@ -10,11 +10,9 @@ import dev.sinkscope.inference.engine.CancellationToken;
 import dev.sinkscope.inference.engine.ProgressListener;
 import dev.sinkscope.inference.mitigation.MitigationStack;
 import dev.sinkscope.inference.mitigation.ShiftFlipDenoiser;
+import dev.sinkscope.inference.pipeline.Denoised;
 import dev.sinkscope.inference.pipeline.Inspection;
 import dev.sinkscope.inference.pipeline.InspectionPipeline;
-import dev.sinkscope.inference.preprocess.PreprocessConfig;
-import dev.sinkscope.inference.preprocess.PreprocessPipeline;
-import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.session.ModelSession;
 import dev.sinkscope.render.Colormaps;
 import dev.sinkscope.render.Marker;
@@ -83,43 +81,16 @@ final class DenoiseCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     ModelResolver.Resolved resolved = new ModelResolver(root.context(), spec.commandLine().getErr()).resolve(model);
     ImageInput input = ImageInput.photo(resolved.folder(), image);
-    PreprocessConfig config = PreprocessPipeline.forModelFolder(resolved.folder()).config();
-    float[] fill = new float[3];
-    for (int c = 0; c < 3; c++) {
-      // a white pixel after normalisation fills what a shifted view does not cover
-      fill[c] = config.doNormalize() ? (float) ((1 - config.mean()[c]) / config.std()[c]) : 1f;
-    }
     try (InspectionPipeline pipeline = InspectionPipeline.open(resolved.folder(), common.device)) {
       pipeline.capture(common.capture);
       ModelSession session = pipeline.session();
-      int p = session.spec().patchSize();
-      int rows = input.pixels().dim(2) / p;
-      int cols = input.pixels().dim(3) / p;
-      ShiftFlipDenoiser.PatchFeatures features =
-          ShiftFlipDenoiser.finalNormedPatches(session.forward(), CancellationToken.NONE);
-      List<ShiftFlipDenoiser.View> chosen = ShiftFlipDenoiser.views(rows, cols, views, seed);
-      ShiftFlipDenoiser.Result denoised = ShiftFlipDenoiser.denoise(features, input.pixels(), p, fill, chosen,
-          CancellationToken.NONE, ProgressListener.NONE);
-      FloatTensor plain = features.of(input.pixels());
-      int d = plain.dim(1);
-      float[] change = new float[rows * cols];
-      float[] cosine = new float[rows * cols];
-      for (int i = 0; i < rows * cols; i++) {
-        double diff = 0;
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int k = 0; k < d; k++) {
-          double a = plain.data()[i * d + k];
-          double b = denoised.features().data()[i * d + k];
-          diff += (a - b) * (a - b);
-          dot += a * b;
-          na += a * a;
-          nb += b * b;
-        }
-        change[i] = (float) Math.sqrt(diff);
-        cosine[i] = (float) (dot / Math.max(Math.sqrt(na * nb), 1e-12));
-      }
+      Denoised denoised = pipeline.denoise(input.pixels(), MitigationStack.NONE, views, seed, CancellationToken.NONE,
+          ProgressListener.NONE);
+      int rows = denoised.rows();
+      int cols = denoised.cols();
+      List<ShiftFlipDenoiser.View> chosen = denoised.views();
+      float[] change = denoised.change();
+      float[] cosine = denoised.cosine();
       Inspection baseline = pipeline.inspect(input.pixels(), MitigationStack.NONE, AnalysisSettings.defaults(),
           CancellationToken.NONE, ProgressListener.NONE);
       if (!baseline.finite()) {

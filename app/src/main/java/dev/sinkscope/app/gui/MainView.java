@@ -1,5 +1,9 @@
 package dev.sinkscope.app.gui;
 
+import dev.sinkscope.app.gui.common.ErrorDialogs;
+import dev.sinkscope.app.gui.common.FileDialogs;
+import dev.sinkscope.app.gui.common.WindowFit;
+import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.gui.canvas.CanvasView;
 import dev.sinkscope.app.gui.canvas.InspectorView;

@@ -1,6 +1,10 @@
 package dev.sinkscope.app.gui;
 
-import dev.sinkscope.app.CrashLog;
+import dev.sinkscope.app.gui.common.FileDialogs;
+import dev.sinkscope.app.gui.common.UserError;
+import dev.sinkscope.app.gui.main.AppPreferences;
+import dev.sinkscope.app.gui.main.MainViewModel;
+import dev.sinkscope.app.runtime.CrashLog;
 import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.inference.session.ModelSession;

@@ -1,5 +1,6 @@
 package dev.sinkscope.app.gui;
 
+import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.canvas.RenderedView;
 import dev.sinkscope.app.gui.canvas.ZoomPane;
 import dev.sinkscope.render.PngExport;

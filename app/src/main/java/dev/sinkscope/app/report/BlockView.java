@@ -4,8 +4,6 @@ import dev.sinkscope.inference.analysis.AnalysisReport;
 import dev.sinkscope.inference.analysis.ArtifactDetection;
 import dev.sinkscope.inference.analysis.GridPosition;
 import dev.sinkscope.inference.analysis.LayerNormAnalysis;
-import dev.sinkscope.inference.analysis.SinkToken;
-import dev.sinkscope.inference.result.TokenKind;
 import dev.sinkscope.render.Marker;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,27 +13,15 @@ import java.util.Locale;
 public final class BlockView {
   /** More artifacts than this are counted in the caption but not ringed one by one. */
   public static final int MAX_ARTIFACT_MARKERS = 64;
-  public static final int MAX_SINK_MARKERS = 5;
-  /** A marked sink receives at least this multiple of the uniform share of attention (rho = T x score). */
-  public static final double MIN_SINK_RATIO = 2.0;
 
   private BlockView() {}
 
   /**
-   * Sinks first (the whole-pass flagged patch sinks with rho of at least {@link #MIN_SINK_RATIO},
-   * strongest first, numbered), then the block's
-   * artifact patches, so where both sit the red artifact ring shows around the yellow sink ring.
+   * The block's ringed sink patches ({@link StrongestSink#sinkMarkers}, as the window rings them),
+   * then its artifact patches; the compositor draws the sink rings inside the artifact rings.
    */
   public static List<Marker> markers(AnalysisReport report, int block) {
-    List<Marker> markers = new ArrayList<>();
-    if (report.sinks() != null) {
-      int rank = 0;
-      for (SinkToken s : report.sinks().top()) {
-        if (s.flagged() && s.kind() == TokenKind.PATCH && s.ratio() >= MIN_SINK_RATIO && rank < MAX_SINK_MARKERS) {
-          markers.add(Marker.sink(s.row(), s.col(), ++rank));
-        }
-      }
-    }
+    List<Marker> markers = new ArrayList<>(StrongestSink.sinkMarkers(report, block));
     ArtifactDetection artifacts = normsOf(report, block).artifacts();
     if (artifacts.count() <= MAX_ARTIFACT_MARKERS) {
       for (GridPosition p : artifacts.positions()) {
@@ -45,24 +31,40 @@ public final class BlockView {
     return markers;
   }
 
-  /** E.g. "coffee.png: 9 artifact patches (bimodal split, norm > 61.2); strongest sink: patch (7, 13), rho 21.4". */
+  /**
+   * E.g. "coffee.png: 9 artifact patches (bimodal split, norm > 61.2); strongest sink: TTR 1,
+   * 217.5× uniform; ring 1: patch (6, 13), 21.40× uniform". The strongest sink is the one the
+   * window's inspector names ({@link StrongestSink}); ring 1 is named where it is another token.
+   */
   public static String caption(String imageName, AnalysisReport report, int block) {
     ArtifactDetection a = normsOf(report, block).artifacts();
     StringBuilder b = new StringBuilder(imageName).append(": ");
     b.append(a.count()).append(a.count() == 1 ? " artifact patch" : " artifact patches");
     b.append(" (").append(ruleName(a.appliedRule().name()));
     if (Double.isFinite(a.threshold())) {
-      b.append(String.format(Locale.ROOT, ", norm > %.4g", a.threshold()));
+      b.append(", norm > ").append(StrongestSink.number(a.threshold()));
     }
     b.append(')');
-    if (report.sinks() != null && !report.sinks().top().isEmpty()) {
-      SinkToken s = report.sinks().top().get(0);
-      b.append("; strongest sink: ").append(s.kind() == TokenKind.PATCH
-          ? "patch (" + s.row() + ", " + s.col() + ")" : s.kind().name().toLowerCase(Locale.ROOT).replace('_', '-')
-          + " token " + s.token());
-      b.append(String.format(Locale.ROOT, ", rho %.3g", s.ratio()));
+    StrongestSink top = StrongestSink.at(report, block);
+    if (top != null) {
+      b.append("; strongest sink: ").append(top.describe(report.layout()));
+      List<Integer> rings = StrongestSink.sinkPatches(report, block);
+      if (!rings.isEmpty() && rings.get(0) != top.token()) {
+        int ring = rings.get(0);
+        double ratio = ratioAt(report, block, ring);
+        b.append("; ring 1: ").append(new StrongestSink(ring, ratio).describe(report.layout()));
+      }
     }
     return b.toString();
+  }
+
+  private static double ratioAt(AnalysisReport report, int block, int token) {
+    for (var s : report.sinkLayers()) {
+      if (s.block() == block) {
+        return (double) s.received().length * s.received()[token];
+      }
+    }
+    return Double.NaN;
   }
 
   public static LayerNormAnalysis normsOf(AnalysisReport report, int block) {

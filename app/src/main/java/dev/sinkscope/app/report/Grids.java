@@ -1,12 +1,11 @@
 package dev.sinkscope.app.report;
 
 import dev.sinkscope.inference.analysis.AnalysisReport;
-import dev.sinkscope.inference.analysis.PatchFeaturePca;
 import dev.sinkscope.inference.analysis.PatchPca;
-import dev.sinkscope.inference.analysis.PcaFeatures;
 import dev.sinkscope.inference.analysis.QuerySet;
 import dev.sinkscope.inference.engine.ForwardHooks;
 import dev.sinkscope.inference.pipeline.CapturedAttention;
+import dev.sinkscope.inference.pipeline.InspectionPipeline;
 import dev.sinkscope.inference.analysis.RolloutMap;
 import dev.sinkscope.inference.report.HeadSelection;
 import dev.sinkscope.inference.report.SelectedPatch;
@@ -66,8 +65,7 @@ public final class Grids {
     if (result.layout().patchCount() < 2) {
       throw new IllegalArgumentException("PCA needs at least two patches");
     }
-    PatchPca pca = PatchFeaturePca.compute(result.block(block).hidden(), result.layout(), PcaFeatures.BLOCK_OUTPUT,
-        block, true, true);
+    PatchPca pca = InspectionPipeline.blockPca(result, block);
     return new RgbGrid(pca.gridRows(), pca.gridCols(), pca.rgb().clone());
   }
 

@@ -52,4 +52,15 @@ class AppArchitectureTest {
   void topLevelPartsAreFreeOfCycles() {
     slices().matching("dev.sinkscope.app.(*)..").should().beFreeOfCycles().check(CLASSES);
   }
+
+  /**
+   * Every package on its own, the root and the window's included: the window (view and
+   * composition) sits on the main presentation model ({@code gui.main}), the features it wires
+   * (session files, lessons, teaching, animation export) on that, and the shared pieces
+   * ({@code gui.common}) below all.
+   */
+  @Test
+  void everyPackageIsFreeOfCycles() {
+    slices().matching("dev.sinkscope.(**)").should().beFreeOfCycles().check(CLASSES);
+  }
 }

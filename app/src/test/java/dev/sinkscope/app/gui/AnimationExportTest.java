@@ -1,5 +1,7 @@
 package dev.sinkscope.app.gui;
 
+import dev.sinkscope.app.gui.main.AppPreferences;
+import dev.sinkscope.app.gui.main.MainViewModel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -8,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.gui.canvas.Quantity;
-import dev.sinkscope.app.gui.export.AnimationExport;
+import dev.sinkscope.app.gui.animation.AnimationExport;
 import dev.sinkscope.app.gui.session.CompareTarget;
 import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.render.GifAnimation;

@@ -1,5 +1,6 @@
 package dev.sinkscope.app.gui;
 
+import dev.sinkscope.app.gui.main.AppPreferences;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,7 @@
 package dev.sinkscope.app.gui;
 
+import dev.sinkscope.app.gui.main.AppPreferences;
+import dev.sinkscope.app.gui.main.MainViewModel;
 import static dev.sinkscope.app.gui.WindowTestSupport.flip;
 import static dev.sinkscope.app.gui.WindowTestSupport.onFx;
 import static dev.sinkscope.app.gui.WindowTestSupport.waitUntil;

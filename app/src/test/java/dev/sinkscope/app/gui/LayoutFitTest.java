@@ -1,5 +1,9 @@
 package dev.sinkscope.app.gui;
 
+import dev.sinkscope.app.gui.common.UserError;
+import dev.sinkscope.app.gui.common.WindowFit;
+import dev.sinkscope.app.gui.main.AppPreferences;
+import dev.sinkscope.app.gui.main.MainViewModel;
 import static dev.sinkscope.app.gui.WindowTestSupport.onFx;
 import static dev.sinkscope.app.gui.WindowTestSupport.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;

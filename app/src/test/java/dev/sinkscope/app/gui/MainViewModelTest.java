@@ -1,5 +1,8 @@
 package dev.sinkscope.app.gui;
 
+import dev.sinkscope.app.gui.common.UserError;
+import dev.sinkscope.app.gui.main.AppPreferences;
+import dev.sinkscope.app.gui.main.MainViewModel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -179,6 +182,13 @@ class MainViewModelTest {
     assertSame(vm.compare().leftProperty().get().scale(), vm.compare().rightProperty().get().scale());
     assertNotNull(vm.compare().differenceProperty().get());
     assertNotNull(vm.compare().wipedProperty().get());
+    // a drag on the wipe moves its divider to the pointer's column
+    int width = vm.compare().wipedProperty().get().width();
+    vm.compare().wipeAt(width * 0.25);
+    assertEquals(0.25, vm.compare().wipeProperty().get(), 1e-9);
+    vm.compare().wipeAt(-40);
+    assertEquals(0, vm.compare().wipeProperty().get(), 1e-9);
+    assertEquals(List.of("before", "after"), List.of(vm.compare().wipeLabels()));
     List<MetricRow> rows = vm.compare().metrics();
     assertEquals("Artifact patches (block 4)", rows.get(0).metric());
     MetricRow ratio = rows.get(1);

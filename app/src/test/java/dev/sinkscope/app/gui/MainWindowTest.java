@@ -1,5 +1,8 @@
 package dev.sinkscope.app.gui;
 
+import dev.sinkscope.app.gui.common.FileDialogs;
+import dev.sinkscope.app.gui.main.AppPreferences;
+import dev.sinkscope.app.gui.main.MainViewModel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -293,6 +296,26 @@ class MainWindowTest {
     assertEquals(9, (int) onFx(() -> robot.lookup("#metricsTable").queryAs(TableView.class).getItems().size())); // with the row-sum readout
     assertTrue(text(robot, "#compareLeftTitle").startsWith("before"));
     assertTrue(text(robot, "#compareRightTitle").startsWith("after"));
+
+    onFx(() -> {
+      vm.compare().displayProperty().set(dev.sinkscope.app.gui.compare.CompareViewModel.Display.WIPE);
+      return null;
+    });
+    waitUntil("the wipe is drawn", () -> ((ZoomPane) view.canvas().getScene().lookup("#compareSingle"))
+        .imageProperty().get() != null);
+    assertTrue(text(robot, "#wipeLeftLabel").contains("before"), text(robot, "#wipeLeftLabel"));
+    assertTrue(text(robot, "#wipeRightLabel").contains("after"), text(robot, "#wipeRightLabel"));
+    double zoomBefore = onFx(() -> ((ZoomPane) view.canvas().getScene().lookup("#compareSingle")).viewport()
+        .centerXProperty().get());
+    javafx.geometry.Bounds wipeBox = onFx(() -> view.canvas().getScene().lookup("#compareSingle")
+        .localToScreen(view.canvas().getScene().lookup("#compareSingle").getBoundsInLocal()));
+    robot.drag(new javafx.geometry.Point2D(wipeBox.getCenterX(), wipeBox.getCenterY()),
+        javafx.scene.input.MouseButton.PRIMARY).moveTo(new javafx.geometry.Point2D(
+        wipeBox.getCenterX() - wipeBox.getWidth() * 0.2, wipeBox.getCenterY())).release(
+        javafx.scene.input.MouseButton.PRIMARY);
+    waitUntil("the drag moved the divider left", () -> vm.compare().wipeProperty().get() < 0.45);
+    assertEquals(zoomBefore, onFx(() -> ((ZoomPane) view.canvas().getScene().lookup("#compareSingle")).viewport()
+        .centerXProperty().get()), 1e-9, "dragging on the wipe does not pan");
 
     onFx(() -> {
       vm.compare().displayProperty().set(dev.sinkscope.app.gui.compare.CompareViewModel.Display.DIFFERENCE);

@@ -1,5 +1,8 @@
 package dev.sinkscope.app.gui;
 
+import dev.sinkscope.app.gui.common.UserError;
+import dev.sinkscope.app.gui.main.AppPreferences;
+import dev.sinkscope.app.gui.main.MainViewModel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

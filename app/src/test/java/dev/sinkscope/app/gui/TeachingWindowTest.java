@@ -1,5 +1,7 @@
 package dev.sinkscope.app.gui;
 
+import dev.sinkscope.app.gui.main.AppPreferences;
+import dev.sinkscope.app.gui.main.MainViewModel;
 import static dev.sinkscope.app.gui.WindowTestSupport.onFx;
 import static dev.sinkscope.app.gui.WindowTestSupport.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,7 +23,7 @@ import dev.sinkscope.app.gui.session.AnalyzedPass;
 import dev.sinkscope.app.gui.session.CompareTarget;
 import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.app.gui.session.PhantomTruth;
-import dev.sinkscope.app.gui.teaching.MetricHelpMarks;
+import dev.sinkscope.app.gui.common.MetricHelpMarks;
 import dev.sinkscope.app.gui.teaching.PresentationMode;
 import dev.sinkscope.inference.analysis.LayerSummary;
 import java.nio.file.Files;

@@ -107,7 +107,7 @@ public final class HubClient {
     }
     RepoListing listing;
     try {
-      listing = listFiles(id, cancel);
+      listing = listFiles(id, cancel, listener);
     } catch (HubException e) {
       Optional<Path> cached = isConnectivityProblem(e) ? completeLocal(id) : Optional.empty();
       if (cached.isEmpty()) {
@@ -125,15 +125,16 @@ public final class HubClient {
    * or, on servers without that API, by probing the well-known file names.
    */
   public RepoListing listFiles(String repoId, String revision) throws HubException {
-    return listFiles(modelId(repoId, revision), CancelToken.create());
+    return listFiles(modelId(repoId, revision), CancelToken.create(), DownloadListener.NONE);
   }
 
-  private RepoListing listFiles(HubModelId id, CancelToken cancel) throws HubException {
+  private RepoListing listFiles(HubModelId id, CancelToken cancel, DownloadListener listener) throws HubException {
     requireOnline(id, null);
     URI api = URI.create(settings.endpoint() + "/api/models/" + id.repoId() + "/revision/"
         + encode(id.revision(), false));
-    Optional<RepoListing> listing = withRetries(id.repoId(), null, cancel, () -> apiListing(id, api, cancel));
-    return listing.isPresent() ? listing.get() : probeListing(id, cancel);
+    Optional<RepoListing> listing = withRetries(id.repoId(), null, cancel, listener,
+        () -> apiListing(id, api, cancel));
+    return listing.isPresent() ? listing.get() : probeListing(id, cancel, listener);
   }
 
   private Optional<RepoListing> apiListing(HubModelId id, URI api, CancelToken cancel)
@@ -172,13 +173,15 @@ public final class HubClient {
     return Optional.empty(); // a mirror without the listing API
   }
 
-  private RepoListing probeListing(HubModelId id, CancelToken cancel) throws HubException {
+  private RepoListing probeListing(HubModelId id, CancelToken cancel, DownloadListener listener)
+      throws HubException {
     String revision = id.revision();
     String commit = null;
     List<String> present = new ArrayList<>();
     for (String name : RepoFiles.PROBED_NAMES) {
       String at = commit != null ? commit : revision;
-      Optional<FileMetadata> meta = withRetries(id.repoId(), name, cancel, () -> headOnce(id, at, name, cancel));
+      Optional<FileMetadata> meta = withRetries(id.repoId(), name, cancel, listener,
+          () -> headOnce(id, at, name, cancel));
       if (meta.isPresent()) {
         present.add(name);
         commit = commit != null ? commit : meta.get().commit();
@@ -250,7 +253,7 @@ public final class HubClient {
         tracker.listener().onFileReady(repoId, name, pointer, true);
         continue;
       }
-      FileMetadata meta = withRetries(repoId, name, cancel, () -> headOnce(id, commit, name, cancel))
+      FileMetadata meta = withRetries(repoId, name, cancel, tracker.listener(), () -> headOnce(id, commit, name, cancel))
           .orElseThrow(() -> new HubException(Kind.NOT_FOUND, repoId, name,
               id + " lists " + name + " but the hub has no such file (HTTP 404)."));
       if (Files.isRegularFile(cache.blobPath(repoId, meta.etag()))) {
@@ -285,7 +288,7 @@ public final class HubClient {
     if (optional && cache.isKnownMissing(repoId, commit, name)) {
       return Optional.empty();
     }
-    Optional<FileMetadata> meta = withRetries(repoId, name, cancel, () -> headOnce(id, commit, name, cancel));
+    Optional<FileMetadata> meta = withRetries(repoId, name, cancel, tracker.listener(), () -> headOnce(id, commit, name, cancel));
     if (meta.isEmpty()) {
       if (!optional) {
         throw new HubException(Kind.NOT_FOUND, repoId, name, id + " has no file " + name + " (HTTP 404).");
@@ -659,8 +662,9 @@ public final class HubClient {
   }
 
   /** Runs a short request, retrying failures that may pass, with exponential backoff. */
-  private <T> T withRetries(String repoId, String name, CancelToken cancel, Attempt<T> attempt)
-      throws HubException {
+  /** Runs {@code attempt} up to the retry budget; each retry is announced with its count, so a failing request is not silent. */
+  private <T> T withRetries(String repoId, String name, CancelToken cancel, DownloadListener listener,
+      Attempt<T> attempt) throws HubException {
     for (int tries = 1; ; tries++) {
       cancel.throwIfCancelled(repoId, name);
       try {
@@ -669,10 +673,19 @@ public final class HubClient {
         if (tries > settings.maxRetries()) {
           throw failure.toHubException(repoId, name, tries, settings);
         }
-        sleep(backoff(tries), cancel, repoId, name);
+        Duration wait = backoff(tries);
+        listener.onNotice(retryNotice(repoId, name, failure.getMessage(), wait, tries, settings.maxRetries()));
+        sleep(wait, cancel, repoId, name);
       }
     }
   }
+
+  /** E.g. "Asking the hub about org/model/config.json failed (HTTP 500); retry 1 of 3 in 2 s." */
+  static String retryNotice(String repoId, String name, String problem, Duration wait, int retry, int of) {
+    return "Asking the hub about " + repoId + (name == null ? "" : "/" + name) + " failed (" + problem
+        + "); retry " + retry + " of " + of + " in " + formatDuration(wait) + ".";
+  }
+
 
   private Duration backoff(int failureNumber) {
     long millis = settings.initialBackoff().toMillis() << Math.min(failureNumber - 1, 20);

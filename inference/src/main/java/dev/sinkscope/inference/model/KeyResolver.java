@@ -30,7 +30,7 @@ final class KeyResolver {
     if (found == null) {
       Path file = weights.isEmpty() ? configFile : weights.values().iterator().next().file().path();
       throw new ModelLoadException(file, "missing key '" + candidates.get(0) + anchorKey
-          + "': the weights do not match the layout config.json declares (" + weights.size() + " tensors, e.g. "
+          + "': the weights do not match the layout config.json declares (" + tensors(weights.size()) + ", e.g. "
           + weights.keySet().stream().limit(3).toList() + ")");
     }
     this.prefix = found;
@@ -177,7 +177,13 @@ final class KeyResolver {
     long ignored = weights.keySet().stream().filter(k -> !used.contains(k)).count();
     if (ignored > 0) {
       List<String> examples = weights.keySet().stream().filter(k -> !used.contains(k)).limit(4).toList();
-      warnings.add(ignored + " tensors not used by the vision encoder were skipped, e.g. " + examples);
+      warnings.add(tensors(ignored) + " not used by the vision encoder " + (ignored == 1 ? "was" : "were")
+          + " skipped, e.g. " + examples);
     }
+  }
+
+  /** "1 tensor", "2 tensors". */
+  static String tensors(long count) {
+    return count + (count == 1 ? " tensor" : " tensors");
   }
 }

@@ -1,20 +1,27 @@
 package dev.sinkscope.inference.pipeline;
 
 import dev.sinkscope.inference.analysis.AnalysisOptions;
+import dev.sinkscope.inference.analysis.AnalysisReport;
 import dev.sinkscope.inference.analysis.Analyzer;
+import dev.sinkscope.inference.analysis.PatchFeaturePca;
+import dev.sinkscope.inference.analysis.PatchPca;
+import dev.sinkscope.inference.analysis.PcaFeatures;
 import dev.sinkscope.inference.engine.CancellationToken;
 import dev.sinkscope.inference.engine.CaptureOptions;
 import dev.sinkscope.inference.engine.ForwardHooks;
 import dev.sinkscope.inference.engine.ProgressListener;
 import dev.sinkscope.inference.mitigation.MitigationStack;
+import dev.sinkscope.inference.mitigation.ShiftFlipDenoiser;
 import dev.sinkscope.inference.model.ModelLoadException;
 import dev.sinkscope.inference.model.ModelSpec;
 import dev.sinkscope.inference.preprocess.ImageLoadException;
+import dev.sinkscope.inference.preprocess.PreprocessConfig;
 import dev.sinkscope.inference.preprocess.PreprocessConfigException;
 import dev.sinkscope.inference.preprocess.PreprocessPipeline;
 import dev.sinkscope.inference.preprocess.Preprocessed;
 import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
+import dev.sinkscope.inference.result.LayerCapture;
 import dev.sinkscope.inference.result.NumericalHealth;
 import dev.sinkscope.inference.session.IncrementalRunner;
 import dev.sinkscope.inference.session.ModelSession;
@@ -26,7 +33,8 @@ import java.util.List;
 /**
  * The one place that assembles an inspection: open the model, preprocess the photo, run it
  * (incrementally, under a mitigation stack, with the unmitigated baseline cached), choose the
- * capture (full maps or summaries, ADR 0010), check numerical health, and analyse. The window, every
+ * capture (full maps or summaries, ADR 0010), check numerical health, analyse, and, on request,
+ * average the final features over shifted and mirrored views and colour patch features by PCA. The window, every
  * command and the report call it; none of them needs to know whether maps or summaries were kept,
  * because the analysis and {@link CapturedAttention} answer the same from both.
  *
@@ -34,6 +42,9 @@ import java.util.List;
  * the model.
  */
 public final class InspectionPipeline implements AutoCloseable {
+  /** Largest T·D·L for which {@link #pcaByBlock} colours every block; larger models get the last block only. */
+  public static final long PCA_ALL_BLOCKS_BUDGET = 40_000_000L;
+
   private final ModelSession session;
   private PreprocessPipeline preprocessing; // read on first use: a pixel tensor needs none
   private final IncrementalRunner runner;
@@ -154,6 +165,86 @@ public final class InspectionPipeline implements AutoCloseable {
   /** The attention of a pass this pipeline made under {@code stack}, recomputing dropped maps exactly. */
   public CapturedAttention attention(ForwardResult result, MitigationStack stack) {
     return new CapturedAttention(session.forward(), result, stack.hooks(session.spec()));
+  }
+
+  /**
+   * Shift/flip denoising (the PH-Reg teacher, methods §5.2): the final-normed patch features of
+   * {@code pixels} averaged over {@code viewCount} seeded whole-patch shifted and mirrored views, every
+   * view run under {@code stack} (so the average is taken over the model the single pass used).
+   * Cancellable between views and between blocks; {@code progress} counts views.
+   *
+   * @param pixels {@code [1, 3, H, W]}, preprocessed by {@link #preprocessing()}
+   */
+  public Denoised denoise(FloatTensor pixels, MitigationStack stack, int viewCount, long seed,
+      CancellationToken cancel, ProgressListener progress) throws PreprocessConfigException {
+    int patch = session.spec().patchSize();
+    int rows = pixels.dim(2) / patch;
+    int cols = pixels.dim(3) / patch;
+    List<ShiftFlipDenoiser.View> views = ShiftFlipDenoiser.views(rows, cols, viewCount, seed);
+    ShiftFlipDenoiser.PatchFeatures model =
+        ShiftFlipDenoiser.finalNormedPatches(session.forward(), stack.hooks(session.spec()), cancel);
+    // view 0 is the unshifted image: its features are the single pass's, so keep them instead of a rerun
+    FloatTensor[] first = new FloatTensor[1];
+    ShiftFlipDenoiser.PatchFeatures keepingFirst = p -> {
+      FloatTensor f = model.of(p);
+      if (first[0] == null) {
+        first[0] = f;
+      }
+      return f;
+    };
+    ShiftFlipDenoiser.Result result = ShiftFlipDenoiser.denoise(keepingFirst, pixels, patch,
+        whiteFill(preprocessing().config()), views, cancel, progress);
+    return new Denoised(result.features(), first[0], result.counts(), result.views(), rows, cols, seed);
+  }
+
+  /** The normalised value of a white pixel per channel: what a shifted view shows where it has no image. */
+  static float[] whiteFill(PreprocessConfig config) {
+    float[] fill = new float[3];
+    for (int c = 0; c < 3; c++) {
+      fill[c] = config.doNormalize() ? (float) ((1 - config.mean()[c]) / config.std()[c]) : 1f;
+    }
+    return fill;
+  }
+
+  /**
+   * PCA colours of the patch features at every block (block output, refit on the foreground,
+   * background zeroed), or, above {@link #PCA_ALL_BLOCKS_BUDGET}, at the last block only (the
+   * analysis's); null where a block has none. One entry per block, block 1 first.
+   */
+  public static List<PatchPca> pcaByBlock(ForwardResult result, AnalysisReport report, CancellationToken cancel) {
+    List<PatchPca> out = new ArrayList<>();
+    int blocks = result.blocks();
+    long size = (long) result.layout().totalTokens() * result.spec().hiddenSize() * blocks;
+    boolean all = size <= PCA_ALL_BLOCKS_BUDGET && result.layout().patchCount() >= 2;
+    for (LayerCapture capture : result.layers()) {
+      cancel.throwIfCancelled();
+      PatchPca pca = null;
+      if (all) {
+        pca = blockPca(result, capture.block());
+      } else if (capture.block() == blocks && report != null && report.pca() != null) {
+        pca = report.pca();
+      }
+      out.add(pca);
+    }
+    return out;
+  }
+
+  /** PCA colours of the patch features at 1-based {@code block}, as the window and the report show them. */
+  public static PatchPca blockPca(ForwardResult result, int block) {
+    return PatchFeaturePca.compute(result.block(block).hidden(), result.layout(), PcaFeatures.BLOCK_OUTPUT, block,
+        true, true);
+  }
+
+  /**
+   * PCA colours of final features {@code tokens} ({@code [T, D]}, e.g. a shift/flip average put in
+   * place of a pass's patch rows), or null when the grid has fewer than two patches.
+   */
+  public static PatchPca finalFeaturePca(FloatTensor tokens, ForwardResult result) {
+    if (result.layout().patchCount() < 2) {
+      return null;
+    }
+    return PatchFeaturePca.compute(tokens, result.layout(), PcaFeatures.LAST_HIDDEN_STATE, result.blocks(), true,
+        true);
   }
 
   /** Drops the cached passes (the next run computes from block 0). */

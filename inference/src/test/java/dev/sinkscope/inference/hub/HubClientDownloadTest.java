@@ -269,6 +269,22 @@ class HubClientDownloadTest {
   }
 
   @Test
+  void eachRetryOfAFailingRequestIsAnnouncedWithItsCount() {
+    standardRepo();
+    for (int i = 0; i < 4; i++) {
+      hub.failNextHubResponse(Fault.of(FaultType.SERVER_ERROR));
+    }
+
+    assertThrows(HubException.class, () -> client().download(REPO, "main", events, CancelToken.create()));
+
+    for (int retry = 1; retry <= 3; retry++) {
+      String count = "retry " + retry + " of 3";
+      assertTrue(events.notices.stream().anyMatch(n -> n.contains(count) && n.contains("HTTP 500")),
+          count + " in " + events.notices);
+    }
+  }
+
+  @Test
   void persistentServerErrorsGiveUpAfterTheRetryBudget() {
     standardRepo();
     for (int i = 0; i < 4; i++) {

@@ -8,29 +8,7 @@ public final class Format {
 
   /** About four significant digits, no exponent for ordinary magnitudes; "–" for NaN. */
   public static String number(double v) {
-    if (Double.isNaN(v)) {
-      return "–";
-    }
-    if (Double.isInfinite(v)) {
-      return v > 0 ? "∞" : "-∞";
-    }
-    double a = Math.abs(v);
-    if (a == 0) {
-      return "0";
-    }
-    if (v == Math.rint(v) && a < 1e5) {
-      return String.format(Locale.ROOT, "%d", (long) v);
-    }
-    if (a >= 1e5 || a < 1e-3) {
-      return String.format(Locale.ROOT, "%.3g", v);
-    }
-    if (a >= 100) {
-      return String.format(Locale.ROOT, "%.1f", v);
-    }
-    if (a >= 1) {
-      return String.format(Locale.ROOT, "%.3f", v);
-    }
-    return String.format(Locale.ROOT, "%.4f", v);
+    return dev.sinkscope.app.report.StrongestSink.number(v);
   }
 
   /**

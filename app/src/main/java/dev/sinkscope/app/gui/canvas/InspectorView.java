@@ -1,6 +1,7 @@
 package dev.sinkscope.app.gui.canvas;
 
 import dev.sinkscope.app.gui.session.AnalyzedPass;
+import dev.sinkscope.app.report.StrongestSink;
 import dev.sinkscope.inference.analysis.LayerSummary;
 import dev.sinkscope.inference.result.TokenLayout;
 import dev.sinkscope.render.Raster;
@@ -99,9 +100,9 @@ public final class InspectorView extends VBox {
     String capture = LayerMaps.captureMetricName(layout);
     row = metric(row, capture + " on artifacts", Format.percent(s.clsCaptureOnArtifacts()));
     row = metric(row, capture + " on registers", Format.percent(s.clsCaptureOnRegisters()));
-    if (s.topSinkToken() >= 0) {
-      row = metric(row, "Top sink", LayerMaps.tokenName(layout, s.topSinkToken()) + ", "
-          + Format.number(s.topSinkRatio()) + "× uniform");
+    StrongestSink top = StrongestSink.at(pass.report(), s.block());
+    if (top != null) {
+      row = metric(row, "Top sink", top.describe(layout));
     }
     row = metric(row, "Attention row sum (mean)", Format.number(RowSums.mean(pass.report(), s.block())));
     row = metric(row, "Massive activations", Integer.toString(s.massiveActivationCount()));
@@ -126,7 +127,7 @@ public final class InspectorView extends VBox {
         // In a narrow inspector the names wrap; the values keep room for a number and its unit.
         n.setWrapText(true);
         n.setMinWidth(90);
-        dev.sinkscope.app.gui.teaching.MetricHelpMarks.attach(n); // "?" explaining the metric
+        dev.sinkscope.app.gui.common.MetricHelpMarks.attach(n); // "?" explaining the metric
         Label v = new Label();
         v.getStyleClass().add("metric-value");
         v.setWrapText(true);

@@ -1,13 +1,13 @@
 package dev.sinkscope.app.gui.canvas;
 
 import dev.sinkscope.app.gui.session.AnalyzedPass;
+import dev.sinkscope.app.report.StrongestSink;
 import dev.sinkscope.inference.analysis.AnalysisReport;
 import dev.sinkscope.inference.analysis.GridPosition;
 import dev.sinkscope.inference.analysis.LayerNormAnalysis;
 import dev.sinkscope.inference.analysis.LayerSinkAnalysis;
 import dev.sinkscope.inference.analysis.PatchPca;
 import dev.sinkscope.inference.analysis.RolloutMap;
-import dev.sinkscope.inference.analysis.SinkScores;
 import dev.sinkscope.inference.result.ClsLikeQuery;
 import dev.sinkscope.inference.result.LayerCapture;
 import dev.sinkscope.inference.result.TokenKind;
@@ -17,7 +17,6 @@ import dev.sinkscope.render.RgbGrid;
 import dev.sinkscope.render.ScalarGrid;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -183,46 +182,19 @@ public final class LayerMaps {
       }
     }
     if (sinks) {
-      int rank = 0;
-      for (int token : sinkPatches(pass, block)) {
-        int patch = token - layout.firstPatchIndex();
-        rank++;
-        markers.add(new Marker(Marker.Kind.SINK, patch / layout.gridCols(), patch % layout.gridCols(),
-            rank <= 3 ? rank : 0));
-      }
+      markers.addAll(StrongestSink.sinkMarkers(pass.report(), block));
     }
     return markers;
   }
 
   /** At most this many sink markers per block: the strongest ones. */
-  public static final int MAX_SINK_MARKERS = 8;
+  public static final int MAX_SINK_MARKERS = StrongestSink.MAX_SINK_MARKERS;
   /** A marked sink receives at least this many times the uniform share. */
-  public static final double MIN_SINK_RATIO = 2.0;
+  public static final double MIN_SINK_RATIO = StrongestSink.MIN_SINK_RATIO;
 
-  /**
-   * The strongest patch sinks at {@code block}: patches whose received attention as a ratio to
-   * uniform (T·r) passes both the whole-pass sink flag cut and {@link #MIN_SINK_RATIO}; strongest
-   * first, at most {@link #MAX_SINK_MARKERS}.
-   */
+  /** The ringed sink patches at {@code block} ({@link StrongestSink#sinkPatches}). */
   public static List<Integer> sinkPatches(AnalyzedPass pass, int block) {
-    SinkScores scores = pass.report().sinks();
-    LayerSinkAnalysis layer = sinkLayer(pass.report(), block);
-    if (scores == null || layer == null) {
-      return List.of();
-    }
-    double cut = Math.max(MIN_SINK_RATIO, Double.isFinite(scores.flagThresholdRatio())
-        ? scores.flagThresholdRatio() : MIN_SINK_RATIO);
-    TokenLayout layout = pass.result().layout();
-    float[] received = layer.received();
-    int t = received.length;
-    List<Integer> tokens = new ArrayList<>();
-    for (int j = layout.firstPatchIndex(); j < layout.firstPatchIndex() + layout.patchCount(); j++) {
-      if (t * received[j] > cut) {
-        tokens.add(j);
-      }
-    }
-    tokens.sort(Comparator.comparingDouble((Integer j) -> received[j]).reversed());
-    return tokens.size() > MAX_SINK_MARKERS ? List.copyOf(tokens.subList(0, MAX_SINK_MARKERS)) : tokens;
+    return StrongestSink.sinkPatches(pass.report(), block);
   }
 
   /** Rank of patch token {@code token} by norm among the patches at {@code block}: 1 = largest. */
@@ -241,21 +213,7 @@ public final class LayerMaps {
 
   /** Display name of a non-patch token: "CLS", "reg 1", "TTR 1". */
   public static String tokenName(TokenLayout layout, int token) {
-    TokenKind kind = layout.kindOf(token);
-    switch (kind) {
-      case CLS:
-        return "CLS";
-      case DISTILLATION:
-        return "dist";
-      case REGISTER:
-        return "reg " + (token - layout.firstRegisterIndex() + 1);
-      case TEST_TIME_REGISTER:
-        return "TTR " + (token - layout.firstTestTimeRegisterIndex() + 1);
-      default: {
-        int patch = token - layout.firstPatchIndex();
-        return "patch " + patch / layout.gridCols() + "," + patch % layout.gridCols();
-      }
-    }
+    return StrongestSink.tokenName(layout, token);
   }
 
   /** Sequence indices of every token that is not a patch (CLS, registers, test-time registers). */

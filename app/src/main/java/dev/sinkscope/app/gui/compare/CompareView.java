@@ -194,7 +194,42 @@ public final class CompareView extends BorderPane {
     sideBySide.setId("sideBySide");
     sideBySide.visibleProperty().bind(vm.displayProperty().isEqualTo(CompareViewModel.Display.SIDE_BY_SIDE));
     singlePane.visibleProperty().bind(sideBySide.visibleProperty().not());
-    StackPane stack = new StackPane(sideBySide, singlePane);
+    // The wipe: labels name each side, and dragging on it moves the divider (it does not pan).
+    Label wipeLeft = new Label();
+    Label wipeRight = new Label();
+    wipeLeft.setId("wipeLeftLabel");
+    wipeRight.setId("wipeRightLabel");
+    for (Label l : List.of(wipeLeft, wipeRight)) {
+      l.getStyleClass().add("wipe-label");
+      l.setStyle("-fx-background-color: rgba(0,0,0,0.65); -fx-text-fill: white; -fx-padding: 2 6 2 6;");
+      l.visibleProperty().bind(vm.displayProperty().isEqualTo(CompareViewModel.Display.WIPE)
+          .and(vm.wipedProperty().isNotNull()));
+      l.setMouseTransparent(true);
+    }
+    StackPane.setAlignment(wipeLeft, javafx.geometry.Pos.TOP_LEFT);
+    StackPane.setAlignment(wipeRight, javafx.geometry.Pos.TOP_RIGHT);
+    StackPane.setMargin(wipeLeft, new Insets(6));
+    StackPane.setMargin(wipeRight, new Insets(6));
+    Runnable labelWipe = () -> {
+      String[] names = vm.wipeLabels();
+      wipeLeft.setText("◀ " + names[0]);
+      wipeRight.setText(names[1] + " ▶");
+    };
+    vm.wipedProperty().addListener(x -> labelWipe.run());
+    labelWipe.run();
+    javafx.event.EventHandler<javafx.scene.input.MouseEvent> moveDivider = e -> {
+      if (vm.displayProperty().get() == CompareViewModel.Display.WIPE
+          && e.getButton() == javafx.scene.input.MouseButton.PRIMARY) {
+        javafx.geometry.Point2D at = singlePane.toPicture(e.getX(), e.getY());
+        if (at != null) {
+          vm.wipeAt(at.getX());
+        }
+        e.consume(); // no panning while the divider moves
+      }
+    };
+    singlePane.addEventFilter(javafx.scene.input.MouseEvent.MOUSE_PRESSED, moveDivider);
+    singlePane.addEventFilter(javafx.scene.input.MouseEvent.MOUSE_DRAGGED, moveDivider);
+    StackPane stack = new StackPane(sideBySide, singlePane, wipeLeft, wipeRight);
     stack.getStyleClass().add("canvas-stage");
     stack.setPadding(new Insets(6));
     BorderPane center = new BorderPane(stack);
@@ -218,7 +253,7 @@ public final class CompareView extends BorderPane {
     table.getColumns().add(column("Left", MetricRow::beforeText, 80));
     table.getColumns().add(column("Right", MetricRow::afterText, 80));
     table.getColumns().add(column("Δ (right − left)", MetricRow::deltaText, 120));
-    dev.sinkscope.app.gui.teaching.MetricHelpMarks.markNames(table.getColumns().get(0)); // "?" per metric
+    dev.sinkscope.app.gui.common.MetricHelpMarks.markNames(table.getColumns().get(0)); // "?" per metric
     table.setPrefHeight(240);
     table.setMinHeight(240);
     table.setPrefWidth(610);

@@ -285,6 +285,30 @@ public final class CompareViewModel {
         "", LegendRenderer.Orientation.VERTICAL, 220, ViewerViewModel.LEGEND_STYLE));
   }
 
+  /**
+   * Moves the wipe's divider to column {@code pictureX} of the wiped picture (what a drag on the
+   * wipe does; it does not pan). Ignored while there is no wipe.
+   */
+  public void wipeAt(double pictureX) {
+    Raster w = wiped.get();
+    if (w == null || w.width() <= 0 || Double.isNaN(pictureX)) {
+      return;
+    }
+    wipe.set(Math.max(0, Math.min(1, pictureX / w.width())));
+  }
+
+  /** The two sides' names for labels over the wipe: {left, right}, e.g. {"before", "after"}. */
+  public String[] wipeLabels() {
+    RenderedView a = left.get();
+    RenderedView b = right.get();
+    return new String[] {a == null ? "left" : shortName(a.caption()), b == null ? "right" : shortName(b.caption())};
+  }
+
+  private static String shortName(String caption) {
+    int dot = caption.indexOf(" · ");
+    return dot < 0 ? caption : caption.substring(0, dot);
+  }
+
   private void refreshWipe() {
     RenderedView a = left.get();
     RenderedView b = right.get();

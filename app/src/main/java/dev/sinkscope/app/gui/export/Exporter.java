@@ -3,12 +3,14 @@ package dev.sinkscope.app.gui.export;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sinkscope.app.gui.canvas.RenderedView;
+import dev.sinkscope.app.gui.canvas.ViewerViewModel;
 import dev.sinkscope.app.gui.session.AnalyzedPass;
 import dev.sinkscope.inference.analysis.AnalysisReport;
 import dev.sinkscope.inference.analysis.LayerSummary;
 import dev.sinkscope.inference.mitigation.Mitigation;
 import dev.sinkscope.inference.work.HeavyWork;
 import dev.sinkscope.render.ExportMetadata;
+import dev.sinkscope.render.LegendRenderer;
 import dev.sinkscope.render.LegendStyle;
 import dev.sinkscope.render.PngExport;
 import dev.sinkscope.render.Raster;
@@ -55,7 +57,9 @@ public final class Exporter {
 
   /** What {@link #writeView} writes: the picture with its colorbar beside it and the caption above. */
   public static Raster viewRaster(RenderedView view, LegendStyle style) {
-    Raster legend = view.legend() == null ? null : view.legend().raster();
+    // The window draws its colour bar in the dark theme; on the page it follows the page's colours.
+    Raster legend = view.legend() == null ? null
+        : LegendRenderer.restyle(view.legend(), ViewerViewModel.LEGEND_STYLE, style).raster();
     return SmallMultiples.arrange(view.caption(), List.of(new SmallMultiples.Panel("", view.picture())), 1, legend,
         style);
   }

@@ -1,6 +1,6 @@
 package dev.sinkscope.app.gui.hub;
 
-import dev.sinkscope.app.gui.ErrorDialogs;
+import dev.sinkscope.app.gui.common.ErrorDialogs;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -140,7 +140,7 @@ public final class HubDialog {
       }
     });
     stage.setOnHidden(e -> model.cancel());
-    stage.setOnShown(e -> dev.sinkscope.app.gui.WindowFit.keepOnScreen(stage));
+    stage.setOnShown(e -> dev.sinkscope.app.gui.common.WindowFit.keepOnScreen(stage));
   }
 
   private static javafx.scene.control.TableCell<HubDialogModel.Entry, String> wrappingCell() {

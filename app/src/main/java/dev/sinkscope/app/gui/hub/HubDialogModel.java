@@ -1,6 +1,6 @@
 package dev.sinkscope.app.gui.hub;
 
-import dev.sinkscope.app.gui.UserError;
+import dev.sinkscope.app.gui.common.UserError;
 import dev.sinkscope.inference.hub.CancelToken;
 import dev.sinkscope.inference.hub.CuratedModel;
 import dev.sinkscope.inference.hub.CuratedModels;

@@ -65,7 +65,7 @@ public final class LayerBarView extends HBox {
     profileLabel.setId("blockProfile");
     profileLabel.getStyleClass().add("block-profile");
     profileLabel.setMinWidth(Region.USE_PREF_SIZE);
-    dev.sinkscope.app.gui.teaching.MetricHelpMarks.attach(profileLabel, "sparklineMaxOverMedian", "sparklineTopSink",
+    dev.sinkscope.app.gui.common.MetricHelpMarks.attach(profileLabel, "sparklineMaxOverMedian", "sparklineTopSink",
         "emergenceBlock"); // "?" explaining the sparkline's lines
     profileLabel.textProperty().bind(Bindings.createStringBinding(() -> {
       LayerProfile p = vm.profileProperty().get();

@@ -1,11 +1,11 @@
 package dev.sinkscope.app.gui.lessons;
 
 import dev.sinkscope.app.assets.BundledAssets;
-import dev.sinkscope.app.gui.MainViewModel;
+import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.canvas.HeadChoice;
 import dev.sinkscope.app.gui.canvas.Quantity;
 import dev.sinkscope.app.gui.canvas.RenderedView;
-import dev.sinkscope.app.gui.export.AnimationExport;
+import dev.sinkscope.app.gui.animation.AnimationExport;
 import dev.sinkscope.app.gui.export.Exporter;
 import dev.sinkscope.app.gui.mitigations.MitigationsViewModel;
 import dev.sinkscope.app.gui.session.CompareTarget;
@@ -214,7 +214,7 @@ public final class LessonViewModel {
           vm.uiExecutor().execute(() -> vm.discoverNeurons(photos, settings));
         } catch (java.io.IOException e) {
           vm.uiExecutor().execute(() -> {
-            vm.reportError(dev.sinkscope.app.gui.UserError.of(e, "register-neuron discovery on the bundled photos"));
+            vm.reportError(dev.sinkscope.app.gui.common.UserError.of(e, "register-neuron discovery on the bundled photos"));
             applyMitigationsAndComparison();
           });
         }
@@ -415,7 +415,7 @@ public final class LessonViewModel {
           vm.uiExecutor().execute(() -> vm.showMessage("Exported the lesson to " + folder + " (" + files.size()
               + " files)."));
         } catch (java.io.IOException | RuntimeException e) {
-          vm.uiExecutor().execute(() -> vm.reportError(dev.sinkscope.app.gui.UserError.of(e, "lesson export to "
+          vm.uiExecutor().execute(() -> vm.reportError(dev.sinkscope.app.gui.common.UserError.of(e, "lesson export to "
               + folder)));
         }
       });

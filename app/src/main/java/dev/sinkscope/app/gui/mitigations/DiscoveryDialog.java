@@ -1,6 +1,6 @@
 package dev.sinkscope.app.gui.mitigations;
 
-import dev.sinkscope.app.gui.WindowFit;
+import dev.sinkscope.app.gui.common.WindowFit;
 import dev.sinkscope.inference.mitigation.NeuronDiscovery;
 import java.nio.file.Files;
 import java.nio.file.Path;

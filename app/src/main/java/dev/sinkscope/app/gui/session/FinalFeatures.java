@@ -1,8 +1,7 @@
 package dev.sinkscope.app.gui.session;
 
-import dev.sinkscope.inference.analysis.PatchFeaturePca;
 import dev.sinkscope.inference.analysis.PatchPca;
-import dev.sinkscope.inference.analysis.PcaFeatures;
+import dev.sinkscope.inference.pipeline.InspectionPipeline;
 import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.result.TokenLayout;
@@ -59,11 +58,7 @@ public record FinalFeatures(int views, long seed, float[] tokenNorms, PatchPca p
   }
 
   private static PatchPca pca(FloatTensor tokens, ForwardResult result) {
-    if (result.layout().patchCount() < 2) {
-      return null;
-    }
-    return PatchFeaturePca.compute(tokens, result.layout(), PcaFeatures.LAST_HIDDEN_STATE, result.blocks(), true,
-        true);
+    return InspectionPipeline.finalFeaturePca(tokens, result);
   }
 
   /** One line for captions, e.g. "final features, shift/flip average of 8 views". */

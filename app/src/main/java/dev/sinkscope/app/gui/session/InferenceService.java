@@ -3,15 +3,13 @@ package dev.sinkscope.app.gui.session;
 import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.inference.analysis.AnalysisOptions;
 import dev.sinkscope.inference.analysis.AnalysisReport;
-import dev.sinkscope.inference.analysis.PatchFeaturePca;
 import dev.sinkscope.inference.analysis.PatchPca;
-import dev.sinkscope.inference.analysis.PcaFeatures;
 import dev.sinkscope.inference.engine.CancellationToken;
 import dev.sinkscope.inference.mitigation.MitigationStack;
 import dev.sinkscope.inference.mitigation.NeuronDiscovery;
-import dev.sinkscope.inference.mitigation.ShiftFlipDenoiser;
 import dev.sinkscope.inference.model.ModelLoadException;
 import dev.sinkscope.inference.pipeline.CapturedAttention;
+import dev.sinkscope.inference.pipeline.Denoised;
 import dev.sinkscope.inference.pipeline.InspectionPipeline;
 import dev.sinkscope.inference.preprocess.ImageDecoder;
 import dev.sinkscope.inference.preprocess.ImageLoadException;
@@ -22,7 +20,6 @@ import dev.sinkscope.inference.preprocess.Preprocessor;
 import dev.sinkscope.inference.preprocess.RgbImage;
 import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
-import dev.sinkscope.inference.result.LayerCapture;
 import dev.sinkscope.inference.result.NumericalHealth;
 import dev.sinkscope.inference.session.ModelSession;
 import dev.sinkscope.render.PreprocessGeometry;
@@ -100,8 +97,6 @@ public final class InferenceService implements AutoCloseable {
     }
   }
 
-  /** Largest T·D·L for which PCA-RGB is computed at every block; larger models get the last block only. */
-  static final long PCA_ALL_BLOCKS_BUDGET = 40_000_000L;
   /** Longest side of the photo as displayed; the model input is made from the full decode. */
   static final int DISPLAY_MAX_SIDE = 1280;
 
@@ -500,15 +495,6 @@ public final class InferenceService implements AutoCloseable {
     return (System.nanoTime() - start) / 1e6;
   }
 
-  /** The normalised value of a white pixel per channel: what a shifted view shows where it has no image. */
-  static float[] whiteFill(PreprocessConfig config) {
-    float[] fill = new float[3];
-    for (int c = 0; c < 3; c++) {
-      fill[c] = config.doNormalize() ? (float) ((1 - config.mean()[c]) / config.std()[c]) : 1f;
-    }
-    return fill;
-  }
-
   /** What a shift/flip average depends on; the plain pass by identity (the runner reuses unchanged ones). */
   private record DenoiseKey(ImageSource image, MitigationStack stack, Denoising settings, ForwardResult plain) {
     @Override
@@ -562,15 +548,15 @@ public final class InferenceService implements AutoCloseable {
       if (key.equals(denoiseKey)) {
         return denoised;
       }
-      int patch = info.spec().patchSize();
-      FloatTensor pixels = input.pixelValues();
-      List<ShiftFlipDenoiser.View> views = ShiftFlipDenoiser.views(pixels.dim(2) / patch, pixels.dim(3) / patch,
-          request.denoising().views(), request.denoising().seed());
-      ShiftFlipDenoiser.Result result = ShiftFlipDenoiser.denoise(
-          ShiftFlipDenoiser.finalNormedPatches(pipeline.session().forward(), request.mitigations().hooks(info.spec()),
-              cancel), pixels, patch, whiteFill(preprocessConfig), views, cancel, progress);
-      FinalFeatures features = FinalFeatures.averaged(plain, result.features(), views.size(),
-          request.denoising().seed());
+      Denoised result;
+      try {
+        result = pipeline.denoise(input.pixelValues(), request.mitigations(), request.denoising().views(),
+            request.denoising().seed(), cancel, progress);
+      } catch (PreprocessConfigException e) {
+        throw new IllegalStateException("preprocessing was read when the model opened", e); // cannot happen
+      }
+      FinalFeatures features = FinalFeatures.averaged(plain, result.features(), result.views().size(),
+          result.seed());
       denoiseKey = key;
       denoised = features;
       return features;
@@ -585,32 +571,13 @@ public final class InferenceService implements AutoCloseable {
       }
       long start = System.nanoTime();
       AnalysisReport report = pipeline.analyse(result, stack, options).report();
-      List<PatchPca> pca = pcaByBlock(result, report, cancel);
+      List<PatchPca> pca = InspectionPipeline.pcaByBlock(result, report, cancel);
       Analysis a = new Analysis(result, options, report, pca, millisSince(start));
       analyses.add(a);
       if (analyses.size() > 4) {
         analyses.remove(0);
       }
       return a;
-    }
-
-    private static List<PatchPca> pcaByBlock(ForwardResult result, AnalysisReport report, CancellationToken cancel) {
-      List<PatchPca> out = new ArrayList<>();
-      int blocks = result.blocks();
-      long size = (long) result.layout().totalTokens() * result.spec().hiddenSize() * blocks;
-      boolean all = size <= PCA_ALL_BLOCKS_BUDGET && result.layout().patchCount() >= 2;
-      for (LayerCapture capture : result.layers()) {
-        cancel.throwIfCancelled();
-        PatchPca pca = null;
-        if (all) {
-          pca = PatchFeaturePca.compute(capture.hidden(), result.layout(), PcaFeatures.BLOCK_OUTPUT, capture.block(),
-              true, true);
-        } else if (capture.block() == blocks && report.pca() != null) {
-          pca = report.pca();
-        }
-        out.add(pca);
-      }
-      return out;
     }
 
     void close() {

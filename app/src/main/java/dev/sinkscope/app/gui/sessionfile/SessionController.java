@@ -1,8 +1,8 @@
 package dev.sinkscope.app.gui.sessionfile;
 
 import dev.sinkscope.app.assets.BundledAssets;
-import dev.sinkscope.app.gui.MainViewModel;
-import dev.sinkscope.app.gui.UserError;
+import dev.sinkscope.app.gui.main.MainViewModel;
+import dev.sinkscope.app.gui.common.UserError;
 import dev.sinkscope.app.gui.canvas.HeadChoice;
 import dev.sinkscope.app.gui.canvas.NormalizationChoice;
 import dev.sinkscope.app.gui.canvas.Quantity;

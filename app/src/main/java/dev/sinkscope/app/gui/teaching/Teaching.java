@@ -1,9 +1,9 @@
 package dev.sinkscope.app.gui.teaching;
 
-import dev.sinkscope.app.gui.FileDialogs;
-import dev.sinkscope.app.gui.MainViewModel;
-import dev.sinkscope.app.gui.UserError;
-import dev.sinkscope.app.gui.export.AnimationExport;
+import dev.sinkscope.app.gui.common.FileDialogs;
+import dev.sinkscope.app.gui.main.MainViewModel;
+import dev.sinkscope.app.gui.common.UserError;
+import dev.sinkscope.app.gui.animation.AnimationExport;
 import dev.sinkscope.app.gui.lessons.Lesson;
 import dev.sinkscope.app.gui.lessons.LessonView;
 import dev.sinkscope.app.gui.lessons.LessonViewModel;

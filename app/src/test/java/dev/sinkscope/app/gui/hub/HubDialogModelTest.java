@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sinkscope.app.cli.LocalHub;
 import dev.sinkscope.app.gui.Fixtures;
-import dev.sinkscope.app.gui.UserError;
+import dev.sinkscope.app.gui.common.UserError;
 import dev.sinkscope.inference.hub.CuratedModels;
 import dev.sinkscope.inference.hub.DownloadProgress;
 import dev.sinkscope.inference.hub.HubCache;

@@ -1,4 +1,4 @@
-package dev.sinkscope.app.gui;
+package dev.sinkscope.app.gui.common;
 
 import java.io.File;
 import java.nio.file.Path;

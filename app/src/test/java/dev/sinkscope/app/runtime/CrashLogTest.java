@@ -1,4 +1,4 @@
-package dev.sinkscope.app;
+package dev.sinkscope.app.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,6 +43,6 @@ class CrashLogTest {
     String log = Files.readString(dir.resolve("sinkscope-0.log"));
     assertTrue(log.contains("crash-log-test"), log);
     assertTrue(log.contains("java.lang.IllegalStateException: planted failure 4711"), log);
-    assertTrue(log.contains("at dev.sinkscope.app.CrashLogTest"), "stack trace written: " + log);
+    assertTrue(log.contains("at dev.sinkscope.app.runtime.CrashLogTest"), "stack trace written: " + log);
   }
 }

@@ -1,4 +1,4 @@
-package dev.sinkscope.app.gui;
+package dev.sinkscope.app.gui.main;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +10,7 @@ import java.util.prefs.Preferences;
 
 /** What the app remembers between runs: recent models and images, window bounds, last folders. */
 public final class AppPreferences {
-  static final int RECENT_LIMIT = 8;
+  public static final int RECENT_LIMIT = 8;
   static final String NODE = "dev/sinkscope/app/gui";
 
   private final Preferences node;

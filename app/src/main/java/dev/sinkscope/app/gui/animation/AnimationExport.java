@@ -1,7 +1,8 @@
-package dev.sinkscope.app.gui.export;
+package dev.sinkscope.app.gui.animation;
 
-import dev.sinkscope.app.gui.MainViewModel;
-import dev.sinkscope.app.gui.UserError;
+import dev.sinkscope.app.gui.export.Exporter;
+import dev.sinkscope.app.gui.main.MainViewModel;
+import dev.sinkscope.app.gui.common.UserError;
 import dev.sinkscope.app.gui.canvas.HeadChoice;
 import dev.sinkscope.app.gui.canvas.LayerMap;
 import dev.sinkscope.app.gui.canvas.LayerMaps;

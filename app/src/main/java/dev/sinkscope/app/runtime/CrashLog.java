@@ -1,4 +1,4 @@
-package dev.sinkscope.app;
+package dev.sinkscope.app.runtime;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.sinkscope.app.gui;
+package dev.sinkscope.app.gui.common;
 
 import dev.sinkscope.inference.model.ModelLoadException;
 import dev.sinkscope.inference.preprocess.ImageLoadException;
@@ -60,7 +60,7 @@ public record UserError(String title, String message, String details) {
     return new UserError(title, message, "");
   }
 
-  static String stackTrace(Throwable error) {
+  public static String stackTrace(Throwable error) {
     StringWriter out = new StringWriter();
     error.printStackTrace(new PrintWriter(out));
     return out.toString();

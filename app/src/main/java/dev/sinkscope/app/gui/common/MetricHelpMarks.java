@@ -1,4 +1,4 @@
-package dev.sinkscope.app.gui.teaching;
+package dev.sinkscope.app.gui.common;
 
 import dev.sinkscope.app.report.MetricHelp;
 import java.util.Arrays;

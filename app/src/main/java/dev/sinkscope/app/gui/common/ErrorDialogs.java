@@ -1,4 +1,4 @@
-package dev.sinkscope.app.gui;
+package dev.sinkscope.app.gui.common;
 
 import javafx.scene.control.Alert;
 import javafx.scene.control.Label;

@@ -1,7 +1,9 @@
-package dev.sinkscope.app.gui;
+package dev.sinkscope.app.gui.main;
 
+import dev.sinkscope.app.gui.common.UserError;
 import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.gui.canvas.Format;
+import dev.sinkscope.app.gui.canvas.LayerMaps;
 import dev.sinkscope.app.gui.canvas.RenderedView;
 import dev.sinkscope.app.gui.canvas.ViewerViewModel;
 import dev.sinkscope.app.gui.compare.CompareViewModel;
@@ -26,6 +28,8 @@ import dev.sinkscope.inference.phantom.PhantomGenerator;
 import dev.sinkscope.render.Comparison;
 import dev.sinkscope.render.ExportMetadata;
 import dev.sinkscope.render.LegendStyle;
+import dev.sinkscope.render.Marker;
+import dev.sinkscope.render.OverlayLayer;
 import dev.sinkscope.render.Raster;
 import dev.sinkscope.render.Upsampling;
 import java.io.IOException;
@@ -543,7 +547,7 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
   }
 
   /** The phantom's planted register neurons: from its phantom.json when readable, else the generator's constants. */
-  static NeuronMapChoice plantedCircuit(Path folder) {
+  public static NeuronMapChoice plantedCircuit(Path folder) {
     Path card = folder.resolve("phantom.json");
     if (Files.isRegularFile(card)) {
       try {
@@ -757,7 +761,8 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
         r.map().grid(), left.label(), right.label(), viewer.quantityProperty().get().label(),
         viewer.quantityProperty().get().symbol(), viewer.colormap(), viewer.normalizationProperty().get()
             .normalization(), viewer.smoothProperty().get() ? Upsampling.BILINEAR : Upsampling.NEAREST,
-        viewer.opacityProperty().get(), Math.min(420, photo.width()), LegendStyle.LIGHT.withFontSize(13));
+        viewer.opacityProperty().get(), Math.min(420, photo.width()), LegendStyle.LIGHT.withFontSize(13))
+        .withMarkers(ringsOf(left), ringsOf(right));
     Map<String, String> metadata = Exporter.metadata(right, outcome.get().image().displayName(), blockText(right),
         headText(), viewer.quantityProperty().get().label() + ": " + left.label() + " vs " + right.label(),
         ExportMetadata.describe(viewer.colormap(), compare.sharedScaleProperty().get()));
@@ -803,6 +808,16 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
         ui.execute(() -> report(UserError.of(e, "export to " + file)));
       }
     });
+  }
+
+  /** The rings the window draws on {@code pass}'s panel (same block, same switches), or null for none. */
+  private OverlayLayer.Markers ringsOf(AnalyzedPass pass) {
+    int block = viewer.quantityProperty().get().perBlock()
+        ? Math.max(1, Math.min(pass.blocks(), viewer.blockProperty().get())) : pass.blocks();
+    List<Marker> markers = LayerMaps.markers(pass, block, viewer.showArtifactsProperty().get(),
+        viewer.showSinksProperty().get());
+    var layout = pass.result().layout();
+    return markers.isEmpty() ? null : new OverlayLayer.Markers(layout.gridRows(), layout.gridCols(), markers);
   }
 
   private String blockText(AnalyzedPass pass) {
