@@ -24,6 +24,10 @@ public final class ViewControlsView extends FlowPane {
     quantity.setId("quantityChoice");
     quantity.getItems().setAll(Quantity.values());
     quantity.valueProperty().bindBidirectional(vm.quantityProperty());
+    // Names follow the open model (SigLIP has no CLS: "Pooling-probe attention"); a new converter when a pass
+    // arrives makes the combo redraw its names.
+    quantity.setConverter(quantityNames(vm));
+    vm.outcomeProperty().addListener((o, was, now) -> quantity.setConverter(quantityNames(vm)));
     Tooltip quantityTip = new Tooltip();
     quantityTip.textProperty().bind(Bindings.createStringBinding(
         () -> vm.quantityProperty().get().explanation(), vm.quantityProperty()));
@@ -91,5 +95,19 @@ public final class ViewControlsView extends FlowPane {
     HBox box = new HBox(6, label, control);
     box.setAlignment(Pos.CENTER_LEFT);
     return box;
+  }
+
+  private static javafx.util.StringConverter<Quantity> quantityNames(ViewerViewModel vm) {
+    return new javafx.util.StringConverter<>() {
+      @Override
+      public String toString(Quantity q) {
+        return q == null ? "" : vm.quantityName(q);
+      }
+
+      @Override
+      public Quantity fromString(String text) {
+        return null;
+      }
+    };
   }
 }

@@ -270,6 +270,11 @@ public final class ViewerViewModel {
     return Colormaps.byName(colormap.get());
   }
 
+  /** The quantity as the menu names it for the current model: a model without CLS shows its pooling probe. */
+  public String quantityName(Quantity quantity) {
+    return LayerMaps.label(pass(), quantity);
+  }
+
   /** The primary pass, or null before the first picture. */
   public AnalyzedPass pass() {
     ViewOutcome o = outcome.get();

@@ -55,6 +55,7 @@ class PoolingProbeViewTest {
       assertEquals(want[p], got[p], 1e-6);
     }
     assertEquals("A[probe, j]", LayerMaps.symbol(pass, Quantity.CLS_ATTENTION));
+    assertEquals("Pooling-probe attention", vm.quantityName(Quantity.CLS_ATTENTION), "the quantity menu's name");
     assertEquals("Pooling-probe capture", LayerMaps.captureMetricName(layout));
     assertNotNull(LayerMaps.map(pass, Quantity.ROLLOUT, 4, HeadChoice.MEAN, -1), "rollout from the probe row");
 
@@ -73,6 +74,7 @@ class PoolingProbeViewTest {
     RenderedView view = vm.renderedProperty().get();
 
     assertTrue(view.caption().startsWith("CLS attention · block 4 of 4"), view.caption());
+    assertEquals(Quantity.CLS_ATTENTION.label(), vm.quantityName(Quantity.CLS_ATTENTION));
     FloatTensor attention = pass.result().block(4).attention(); // [H, T, T]
     int t = layout.totalTokens();
     float[] rows = new float[attention.dim(0) * t];
