@@ -126,6 +126,14 @@ public final class Pictures {
   /** Before, after and difference of one quantity with a shared scale (see {@code Comparison.beforeAfter}). */
   public static Picture beforeAfter(String heading, ImageInput input, ScalarGrid before, ScalarGrid after,
       String beforeTitle, String afterTitle, Colormap colormap, Normalization normalization, String quantity) {
+    return beforeAfter(heading, input, before, after, List.of(), List.of(), beforeTitle, afterTitle, colormap,
+        normalization, quantity);
+  }
+
+  /** As above, with each side's rings (artifacts, sinks) drawn as its own view draws them. */
+  public static Picture beforeAfter(String heading, ImageInput input, ScalarGrid before, ScalarGrid after,
+      List<Marker> beforeRings, List<Marker> afterRings, String beforeTitle, String afterTitle, Colormap colormap,
+      Normalization normalization, String quantity) {
     Raster photo;
     PreprocessGeometry geometry;
     double opacity;
@@ -140,11 +148,16 @@ public final class Pictures {
       opacity = 1.0;
     }
     Comparison.BeforeAfter spec = new Comparison.BeforeAfter(photo, geometry, before, after, beforeTitle, afterTitle,
-        quantity, "", colormap, normalization, Upsampling.NEAREST, opacity, Math.min(384, photo.width()), STYLE);
+        quantity, "", colormap, normalization, Upsampling.NEAREST, opacity, Math.min(384, photo.width()), STYLE)
+        .withMarkers(rings(before, beforeRings), rings(after, afterRings));
     Comparison.Rendered rendered = Comparison.beforeAfter(spec);
     Raster raster = SmallMultiples.arrange(heading, List.of(new SmallMultiples.Panel(" ", rendered.raster())), 1,
         STYLE);
     return new Picture(raster, rendered.sharedScale());
+  }
+
+  private static OverlayLayer.Markers rings(ScalarGrid grid, List<Marker> markers) {
+    return markers.isEmpty() ? null : new OverlayLayer.Markers(grid.rows(), grid.cols(), markers);
   }
 
   public static Normalization normalization(NormalizationSpec spec) {

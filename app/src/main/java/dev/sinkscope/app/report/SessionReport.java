@@ -168,7 +168,9 @@ public final class SessionReport {
           int shown = q.perBlock() ? block : current.blocks();
           Pictures.Picture p = Pictures.beforeAfter(Pictures.heading(a.name, shown, current.blocks(), q, head), image,
               Grids.of(q, beforePass.attention(), beforeReport, shown, head, view.patch()),
-              Grids.of(q, a.attention, currentReport, shown, head, view.patch()), "no mitigation", "with " + stack.spec(),
+              Grids.of(q, a.attention, currentReport, shown, head, view.patch()),
+              BlockView.markers(beforeReport, shown), BlockView.markers(currentReport, shown),
+              "no mitigation", "with " + stack.spec(),
               colormap, normalization, q.label() + (q.perBlock() ? " (block " + block + ")" : ""));
           Pictures.write(p.raster(), Pictures.metadata(a.name, Pictures.blockText(shown, current.blocks()),
               q.perHead() ? head.toString() : "n/a", q.label() + " before/after", specs(stack),
@@ -292,7 +294,8 @@ public final class SessionReport {
       return false;
     }
     Pictures.Picture p = Pictures.beforeAfter(a.name + " vs " + b.name + " | " + q.label()
-        + (q.perHead() ? " (" + Pictures.headLabel(view.head()) + ")" : ""), image, gridA, gridB, "A: " + a.name
+        + (q.perHead() ? " (" + Pictures.headLabel(view.head()) + ")" : ""), image, gridA, gridB,
+        BlockView.markers(a.report, blockA), BlockView.markers(b.report, blockB), "A: " + a.name
         + (a.stack.isEmpty() ? "" : " with " + a.stack.spec()), "B: " + b.name, colormap, normalization,
         q.label() + (q.perBlock() ? " (block " + blockA + (blockA == blockB ? "" : " / " + blockB) + ")" : ""));
     java.util.Map<String, String> metadata = Pictures.metadata(a.name + " | " + b.name,
