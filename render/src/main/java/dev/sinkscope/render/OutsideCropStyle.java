@@ -5,12 +5,12 @@ package dev.sinkscope.render;
  * absence of colour there as "low value".
  */
 public enum OutsideCropStyle {
-    /** Darkened. */
-    DIMMED,
-    /** Grey diagonal hatching over the photo. */
-    HATCHED,
-    /** Darkened and hatched; the default. */
-    DIMMED_HATCHED,
-    /** Left as the photo; for exports that are cropped afterwards anyway. */
-    UNCHANGED
+  /** Darkened. */
+  DIMMED,
+  /** Grey diagonal hatching over the photo. */
+  HATCHED,
+  /** Darkened and hatched; the default. */
+  DIMMED_HATCHED,
+  /** Left as the photo; for exports that are cropped afterwards anyway. */
+  UNCHANGED
 }

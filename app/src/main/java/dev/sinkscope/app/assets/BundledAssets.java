@@ -21,26 +21,28 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The models and photos that ship inside the application, for the app and the command line alike.
- * A model is a classpath folder; the engine needs real files, so it is extracted once to
- * {@code <cache>/bundled/<name>-<content hash>/} (written under a temporary name and moved into
- * place, so a half-written folder is never used) and reused on later starts and by other processes.
- * No JavaFX here: the command line uses it.
+ * The models and photos that ship inside the application, for the app and the command line alike. A
+ * model is a classpath folder; the engine needs real files, so it is extracted once to {@code
+ * <cache>/bundled/<name>-<content hash>/} (written under a temporary name and moved into place, so
+ * a half-written folder is never used) and reused on later starts and by other processes. No JavaFX
+ * here: the command line uses it.
  */
 public final class BundledAssets {
   public static final String PHANTOM = "sink-phantom";
   public static final String PHANTOM_REGISTERS = "sink-phantom-registers";
+
   /** Photos the assets module ships, in gallery order. */
   public static final List<String> PHOTO_NAMES =
       List.of("coffee.png", "astronaut.png", "rocket.jpg", "camera.png", "hubble_deep_field.jpg");
+
   /** The photo opened on a fresh start: a flat table top, where artifacts like to sit. */
   public static final String DEFAULT_PHOTO = "coffee.png";
 
   /** Short names accepted by {@code --model}, mapped to the bundled model folder names. */
   public static final Map<String, String> ALIASES = aliases();
 
-  static final List<String> REQUIRED_MODEL_FILES = List.of("config.json", "model.safetensors",
-      "preprocessor_config.json");
+  static final List<String> REQUIRED_MODEL_FILES =
+      List.of("config.json", "model.safetensors", "preprocessor_config.json");
   static final List<String> OPTIONAL_MODEL_FILES = List.of("README.md", "phantom.json");
   public static final String DEFAULT_ROOT = "dev/sinkscope/assets/";
 
@@ -63,7 +65,10 @@ public final class BundledAssets {
     return new BundledAssets(BundledAssets.class.getClassLoader(), DEFAULT_ROOT, cacheDir);
   }
 
-  /** The application's assets, cached under {@code $XDG_CACHE_HOME/sinkscope} or {@code ~/.cache/sinkscope}. */
+  /**
+   * The application's assets, cached under {@code $XDG_CACHE_HOME/sinkscope} or {@code
+   * ~/.cache/sinkscope}.
+   */
   public static BundledAssets standard() {
     return new BundledAssets(BundledAssets.class.getClassLoader(), DEFAULT_ROOT, defaultCacheDir());
   }
@@ -84,14 +89,20 @@ public final class BundledAssets {
     return ALIASES.values().stream().filter(a::equals).findFirst();
   }
 
-  /** {@code sinkscope.cache.dir}/bundled, else {@code $XDG_CACHE_HOME/sinkscope/bundled}, else {@code ~/.cache/sinkscope/bundled}. */
+  /**
+   * {@code sinkscope.cache.dir}/bundled, else {@code $XDG_CACHE_HOME/sinkscope/bundled}, else
+   * {@code ~/.cache/sinkscope/bundled}.
+   */
   public static Path defaultCacheDir() {
     String override = System.getProperty("sinkscope.cache.dir");
     if (override != null && !override.isBlank()) {
       return Path.of(override).resolve("bundled");
     }
     String xdg = System.getenv("XDG_CACHE_HOME");
-    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    Path base =
+        xdg != null && !xdg.isBlank()
+            ? Path.of(xdg)
+            : Path.of(System.getProperty("user.home"), ".cache");
     return base.resolve("sinkscope").resolve("bundled");
   }
 
@@ -109,8 +120,12 @@ public final class BundledAssets {
     if (hasResource(modelResource(name, "config.json"))) {
       return extractModel(name);
     }
-    throw new IOException("no bundled model named '" + name + "' (looked for " + modelResource(name, "config.json")
-        + " on the classpath)");
+    throw new IOException(
+        "no bundled model named '"
+            + name
+            + "' (looked for "
+            + modelResource(name, "config.json")
+            + " on the classpath)");
   }
 
   /** Bundled photos present in this build, in gallery order. */
@@ -143,7 +158,10 @@ public final class BundledAssets {
     }
   }
 
-  /** True for the hand-wired phantom (or its twin): it carries phantom.json or a phantom folder name. */
+  /**
+   * True for the hand-wired phantom (or its twin): it carries phantom.json or a phantom folder
+   * name.
+   */
   public static boolean isPhantom(Path folder) {
     if (Files.isRegularFile(folder.resolve("phantom.json"))) {
       return true;
@@ -164,11 +182,15 @@ public final class BundledAssets {
     return loader.getResource(resource) != null;
   }
 
-  /** The bundled photos present in this build, extracted to one folder (for {@code --images bundled}). */
+  /**
+   * The bundled photos present in this build, extracted to one folder (for {@code --images
+   * bundled}).
+   */
   public Path photosFolder() throws IOException {
     List<String> present = photos();
     if (present.isEmpty()) {
-      throw new IOException("this build has no bundled photos (looked under " + resourceRoot + "images/)");
+      throw new IOException(
+          "this build has no bundled photos (looked under " + resourceRoot + "images/)");
     }
     Map<String, String> resources = new LinkedHashMap<>();
     present.forEach(p -> resources.put(p, photoResource(p)));
@@ -191,7 +213,10 @@ public final class BundledAssets {
     return extract(name, resources);
   }
 
-  /** Copies {@code resources} (file name to classpath resource) to {@code <cache>/<name>-<content hash>/}. */
+  /**
+   * Copies {@code resources} (file name to classpath resource) to {@code <cache>/<name>-<content
+   * hash>/}.
+   */
   private Path extract(String name, Map<String, String> resources) throws IOException {
     MessageDigest digest = sha256();
     byte[] buffer = new byte[1 << 16];
@@ -225,8 +250,12 @@ public final class BundledAssets {
     return files.stream().allMatch(f -> Files.isRegularFile(folder.resolve(f)));
   }
 
-  /** Renames the staging folder to {@code target}; if another process won the race, its copy is used. */
-  private static Path moveIntoPlace(Path staging, Path target, java.util.Collection<String> files) throws IOException {
+  /**
+   * Renames the staging folder to {@code target}; if another process won the race, its copy is
+   * used.
+   */
+  private static Path moveIntoPlace(Path staging, Path target, java.util.Collection<String> files)
+      throws IOException {
     try {
       Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
@@ -234,7 +263,8 @@ public final class BundledAssets {
         throw e;
       }
     } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("cannot move the extracted files into " + target + ": " + e.getMessage(), e);
+      throw new IOException(
+          "cannot move the extracted files into " + target + ": " + e.getMessage(), e);
     }
     return target;
   }
@@ -252,13 +282,15 @@ public final class BundledAssets {
       return;
     }
     try (Stream<Path> walk = Files.walk(root)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      walk.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     } catch (IOException | UncheckedIOException e) {
       // a leftover staging folder is harmless: names are unique and never read
     }

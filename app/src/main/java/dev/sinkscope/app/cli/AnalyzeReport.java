@@ -14,16 +14,24 @@ import java.util.Locale;
 /** The JSON written by {@code analyze --json}. */
 record AnalyzeReport(ModelSpec model, String device, InputInfo input, List<LayerNorms> layers) {
 
-  record InputInfo(int height, int width, int gridRows, int gridCols, int tokens, List<TokenKind> tokenKinds) {}
+  record InputInfo(
+      int height, int width, int gridRows, int gridCols, int tokens, List<TokenKind> tokenKinds) {}
 
   /**
    * Patch-token norm statistics of one block output (CLS, registers excluded), and the attention
    * row sums of the block over all heads and queries: 1 under softmax; a substituted normaliser
-   * (sigmoid, softmax1, clipped softmax) shows here how far rows are from summing to 1. Row sums are
-   * null when the pass kept no attention maps.
+   * (sigmoid, softmax1, clipped softmax) shows here how far rows are from summing to 1. Row sums
+   * are null when the pass kept no attention maps.
    */
-  record LayerNorms(int block, double min, double median, double max, double maxOverMedian, Double rowSumMin,
-      Double rowSumMean, Double rowSumMax) {}
+  record LayerNorms(
+      int block,
+      double min,
+      double median,
+      double max,
+      double maxOverMedian,
+      Double rowSumMin,
+      Double rowSumMean,
+      Double rowSumMax) {}
 
   static AnalyzeReport of(ForwardResult result, String device) {
     TokenLayout layout = result.layout();
@@ -31,7 +39,9 @@ record AnalyzeReport(ModelSpec model, String device, InputInfo input, List<Layer
     List<LayerNorms> layers = new ArrayList<>();
     for (LayerCapture c : result.layers()) {
       float[] norms = c.tokenNorms();
-      float[] patch = Arrays.copyOfRange(norms, layout.firstPatchIndex(), layout.firstPatchIndex() + layout.patchCount());
+      float[] patch =
+          Arrays.copyOfRange(
+              norms, layout.firstPatchIndex(), layout.firstPatchIndex() + layout.patchCount());
       Arrays.sort(patch);
       int n = patch.length;
       double median = n % 2 == 1 ? patch[n / 2] : (patch[n / 2 - 1] + (double) patch[n / 2]) / 2;
@@ -64,20 +74,50 @@ record AnalyzeReport(ModelSpec model, String device, InputInfo input, List<Layer
         rowMean = total / rows;
         rowMax = hi;
       }
-      layers.add(new LayerNorms(c.block(), patch[0], median, patch[n - 1], patch[n - 1] / median, rowMin, rowMean,
-          rowMax));
+      layers.add(
+          new LayerNorms(
+              c.block(),
+              patch[0],
+              median,
+              patch[n - 1],
+              patch[n - 1] / median,
+              rowMin,
+              rowMean,
+              rowMax));
     }
-    return new AnalyzeReport(result.spec(), device,
-        new InputInfo(ps[2], ps[3], layout.gridRows(), layout.gridCols(), layout.totalTokens(), layout.kinds()),
+    return new AnalyzeReport(
+        result.spec(),
+        device,
+        new InputInfo(
+            ps[2],
+            ps[3],
+            layout.gridRows(),
+            layout.gridCols(),
+            layout.totalTokens(),
+            layout.kinds()),
         layers);
   }
 
   void printTable(PrintWriter out) {
-    out.println("block  patch-norm min   median      max   max/median   attention row sums (min/mean/max)");
+    out.println(
+        "block  patch-norm min   median      max   max/median   attention row sums (min/mean/max)");
     for (LayerNorms l : layers) {
-      out.printf(Locale.ROOT, "%5d  %14.3f %8.3f %8.3f %12.2f   %s%n", l.block(), l.min(), l.median(), l.max(), l.maxOverMedian(),
-          l.rowSumMean() == null ? "-" : String.format(java.util.Locale.ROOT, "%.3f / %.3f / %.3f", l.rowSumMin(),
-              l.rowSumMean(), l.rowSumMax()));
+      out.printf(
+          Locale.ROOT,
+          "%5d  %14.3f %8.3f %8.3f %12.2f   %s%n",
+          l.block(),
+          l.min(),
+          l.median(),
+          l.max(),
+          l.maxOverMedian(),
+          l.rowSumMean() == null
+              ? "-"
+              : String.format(
+                  java.util.Locale.ROOT,
+                  "%.3f / %.3f / %.3f",
+                  l.rowSumMin(),
+                  l.rowSumMean(),
+                  l.rowSumMax()));
     }
   }
 }

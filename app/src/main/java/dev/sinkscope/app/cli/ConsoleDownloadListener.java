@@ -6,7 +6,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** Download progress as plain lines on stderr: at most one every two seconds per file, and at its end. */
+/**
+ * Download progress as plain lines on stderr: at most one every two seconds per file, and at its
+ * end.
+ */
 final class ConsoleDownloadListener implements DownloadListener {
   private static final long INTERVAL_NANOS = 2_000_000_000L;
 
@@ -28,11 +31,24 @@ final class ConsoleDownloadListener implements DownloadListener {
     lastFile = p.filename();
     lastPrint = now;
     String of = p.fileBytesTotal() >= 0 ? " of " + bytes(p.fileBytesTotal()) : "";
-    String percent = p.fileBytesTotal() > 0
-        ? String.format(Locale.ROOT, "%3d%% ", Math.round(100.0 * p.fileBytesDone() / p.fileBytesTotal())) : "";
+    String percent =
+        p.fileBytesTotal() > 0
+            ? String.format(
+                Locale.ROOT, "%3d%% ", Math.round(100.0 * p.fileBytesDone() / p.fileBytesTotal()))
+            : "";
     String rate = p.bytesPerSecond() > 0 ? ", " + bytes((long) p.bytesPerSecond()) + "/s" : "";
-    err.println("downloading " + p.repoId() + " " + p.filename() + ": " + percent + "(" + bytes(p.fileBytesDone())
-        + of + rate + ")");
+    err.println(
+        "downloading "
+            + p.repoId()
+            + " "
+            + p.filename()
+            + ": "
+            + percent
+            + "("
+            + bytes(p.fileBytesDone())
+            + of
+            + rate
+            + ")");
     err.flush();
   }
 

@@ -9,7 +9,10 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
 
-/** The photos of an {@code --images} folder: image files by extension, sorted by name, not recursive. */
+/**
+ * The photos of an {@code --images} folder: image files by extension, sorted by name, not
+ * recursive.
+ */
 final class ImageFolder {
   static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif");
 
@@ -20,8 +23,10 @@ final class ImageFolder {
 
   /** {@code bundled} names the photos inside the jar. */
   static List<Path> list(String argument, CliContext context) throws IOException {
-    Path folder = argument.equals(BUNDLED_PHOTOS) && !Files.isDirectory(Path.of(argument))
-        ? BundledAssets.inCache(context.bundledCache()).photosFolder() : Path.of(argument);
+    Path folder =
+        argument.equals(BUNDLED_PHOTOS) && !Files.isDirectory(Path.of(argument))
+            ? BundledAssets.inCache(context.bundledCache()).photosFolder()
+            : Path.of(argument);
     if (!Files.isDirectory(folder)) {
       throw new IOException("--images " + argument + " is not a folder");
     }
@@ -30,8 +35,12 @@ final class ImageFolder {
       files = list.filter(Files::isRegularFile).filter(ImageFolder::isImageName).sorted().toList();
     }
     if (files.isEmpty()) {
-      throw new IOException("--images " + argument + " holds no image files (" + String.join(", ",
-          EXTENSIONS.stream().sorted().toList()) + ")");
+      throw new IOException(
+          "--images "
+              + argument
+              + " holds no image files ("
+              + String.join(", ", EXTENSIONS.stream().sorted().toList())
+              + ")");
     }
     return files;
   }

@@ -14,7 +14,8 @@ final class MitigationCatalog {
    * One form of SPEC.
    *
    * @param syntax what to type
-   * @param example a SPEC that parses, used to ask the mitigation itself for its provenance and description
+   * @param example a SPEC that parses, used to ask the mitigation itself for its provenance and
+   *     description
    */
   record Entry(String syntax, String example) {
     Mitigation parsed() {
@@ -26,18 +27,24 @@ final class MitigationCatalog {
     }
   }
 
-  static final List<Entry> ENTRIES = List.of(
-      new Entry("ttr[:neurons=FILE|dinov2-large,normal=zero|mean|only-outliers|same,scale=S]",
-          "ttr:neurons=dinov2-large"),
-      new Entry("ttr:value=per-neuron", "ttr:neurons=dinov2-large,value=per-neuron"),
-      new Entry("ttr:registers=R (R other than 1)", "ttr:neurons=dinov2-large,registers=2"),
-      new Entry("ttr:shifted=ROW:COL", "ttr:neurons=dinov2-large,shifted=0:0"),
-      new Entry("no-registers", "no-registers"),
-      new Entry("attn:kind=sigmoid[,bias=B][,layers=A-B][,heads=H;H]", "attn:kind=sigmoid"),
-      new Entry("attn:kind=softmax1[,layers=...][,heads=...]", "attn:kind=softmax1"),
-      new Entry("attn:kind=virtual-sink,beta=B[,layers=...][,heads=...]", "attn:kind=virtual-sink,beta=0"),
-      new Entry("attn:kind=clipped-softmax[,gamma=G,zeta=Z][,layers=...][,heads=...]", "attn:kind=clipped-softmax"),
-      new Entry("gate:value=G[,layers=A-B][,heads=H;H]", "gate:value=0"));
+  static final List<Entry> ENTRIES =
+      List.of(
+          new Entry(
+              "ttr[:neurons=FILE|dinov2-large,normal=zero|mean|only-outliers|same,scale=S]",
+              "ttr:neurons=dinov2-large"),
+          new Entry("ttr:value=per-neuron", "ttr:neurons=dinov2-large,value=per-neuron"),
+          new Entry("ttr:registers=R (R other than 1)", "ttr:neurons=dinov2-large,registers=2"),
+          new Entry("ttr:shifted=ROW:COL", "ttr:neurons=dinov2-large,shifted=0:0"),
+          new Entry("no-registers", "no-registers"),
+          new Entry("attn:kind=sigmoid[,bias=B][,layers=A-B][,heads=H;H]", "attn:kind=sigmoid"),
+          new Entry("attn:kind=softmax1[,layers=...][,heads=...]", "attn:kind=softmax1"),
+          new Entry(
+              "attn:kind=virtual-sink,beta=B[,layers=...][,heads=...]",
+              "attn:kind=virtual-sink,beta=0"),
+          new Entry(
+              "attn:kind=clipped-softmax[,gamma=G,zeta=Z][,layers=...][,heads=...]",
+              "attn:kind=clipped-softmax"),
+          new Entry("gate:value=G[,layers=A-B][,heads=H;H]", "gate:value=0"));
 
   private MitigationCatalog() {}
 
@@ -45,13 +52,16 @@ final class MitigationCatalog {
   static String[] footer() {
     List<String> lines = new ArrayList<>();
     lines.add("");
-    lines.add("Mitigation SPEC (repeat --mitigation to stack; 'sinkscope mitigations' describes each):");
+    lines.add(
+        "Mitigation SPEC (repeat --mitigation to stack; 'sinkscope mitigations' describes each):");
     for (Entry e : ENTRIES) {
       lines.add("  " + e.syntax());
       lines.add("      " + e.parsed().provenance().label());
     }
-    lines.add("  layers= are 0-based blocks (N, A-B or all); heads= are 0-based, separated by ';'.");
-    lines.add("  ttr without neurons= uses --neurons, else the model folder's ttr.json or phantom.json.");
+    lines.add(
+        "  layers= are 0-based blocks (N, A-B or all); heads= are 0-based, separated by ';'.");
+    lines.add(
+        "  ttr without neurons= uses --neurons, else the model folder's ttr.json or phantom.json.");
     return lines.toArray(String[]::new);
   }
 }

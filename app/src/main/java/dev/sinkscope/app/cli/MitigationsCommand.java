@@ -4,13 +4,16 @@ import dev.sinkscope.inference.mitigation.Mitigation;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code mitigations}: every SPEC form with its provenance and what it does. */
-@Command(name = "mitigations", mixinStandardHelpOptions = true,
-    description = "List the mitigation SPECs, each saying whether it is exact, a reference-code reproduction, a "
-        + "proposal beyond the reference, or an inference-time substitution.")
+@Command(
+    name = "mitigations",
+    mixinStandardHelpOptions = true,
+    description =
+        "List the mitigation SPECs, each saying whether it is exact, a reference-code reproduction, a "
+            + "proposal beyond the reference, or an inference-time substitution.")
 final class MitigationsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -25,8 +28,10 @@ final class MitigationsCommand implements Callable<Integer> {
       out.println("  description: " + m.description());
       out.println();
     }
-    out.println("layers= are 0-based blocks (N, A-B or all); heads= are 0-based, separated by ';'.");
-    out.println("ttr without neurons= takes --neurons, else the model folder's ttr.json or phantom.json.");
+    out.println(
+        "layers= are 0-based blocks (N, A-B or all); heads= are 0-based, separated by ';'.");
+    out.println(
+        "ttr without neurons= takes --neurons, else the model folder's ttr.json or phantom.json.");
     out.flush();
     return 0;
   }

@@ -9,30 +9,44 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code report}: render a session into a folder of pictures and metrics. */
-@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Render a session file into one folder: norm.png (patch norms), attention-received.png (sinks), "
-        + "cls-attention.png, a panel of the session's quantity when it is another (rollout.png, pca-rgb.png, "
-        + "attends-to.png, attended-by.png), the same panels of model B prefixed b- (sessions that compare with "
-        + "model B), compare.png (before/after, or model A against B), metrics.json, metrics.csv and a copy of the "
-        + "session as session.json.",
-        "The weights and the photo must hash as the session recorded. The same session renders to identical PNGs."})
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Render a session file into one folder: norm.png (patch norms), attention-received.png (sinks), "
+          + "cls-attention.png, a panel of the session's quantity when it is another (rollout.png, pca-rgb.png, "
+          + "attends-to.png, attended-by.png), the same panels of model B prefixed b- (sessions that compare with "
+          + "model B), compare.png (before/after, or model A against B), metrics.json, metrics.csv and a copy of the "
+          + "session as session.json.",
+      "The weights and the photo must hash as the session recorded. The same session renders to identical PNGs."
+    })
 final class ReportCommand implements Callable<Integer> {
   @ParentCommand SinkscopeCommand root;
   @Spec CommandSpec spec;
 
-  @Option(names = "--session", required = true, paramLabel = "SESSION.json", description = "Session file to render.")
+  @Option(
+      names = "--session",
+      required = true,
+      paramLabel = "SESSION.json",
+      description = "Session file to render.")
   Path sessionFile;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write (created if needed).")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "Folder to write (created if needed).")
   Path outDir;
 
-  @Option(names = "--allow-other-weights",
+  @Option(
+      names = "--allow-other-weights",
       description = "Render even when the models' weights no longer hash as the session recorded.")
   boolean allowOtherWeights;
 
@@ -46,10 +60,19 @@ final class ReportCommand implements Callable<Integer> {
     session.verifyImage(sessionFile);
     ModelResolver resolver = new ModelResolver(root.context(), spec.commandLine().getErr());
     Path folder = resolver.resolve(session.model(), sessionFile, allowOtherWeights);
-    Path folderB = session.comparesOtherModel()
-        ? resolver.resolve(session.modelB(), sessionFile, allowOtherWeights) : null;
-    List<String> written = SessionReport.write(session, sessionFile, folder, folderB, outDir,
-        f -> ModelSession.open(f, common.device), SessionReport.Progress.NONE);
+    Path folderB =
+        session.comparesOtherModel()
+            ? resolver.resolve(session.modelB(), sessionFile, allowOtherWeights)
+            : null;
+    List<String> written =
+        SessionReport.write(
+            session,
+            sessionFile,
+            folder,
+            folderB,
+            outDir,
+            f -> ModelSession.open(f, common.device),
+            SessionReport.Progress.NONE);
     out.println("report: " + outDir);
     written.forEach(f -> out.println("  " + f));
     out.flush();

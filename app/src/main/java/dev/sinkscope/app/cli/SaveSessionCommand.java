@@ -18,42 +18,66 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code save-session}: write a session file for {@code report} (and the desktop app). */
-@Command(name = "save-session", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Write a session file: the model (with a SHA-256 of its weight files), the photo (with its "
-        + "SHA-256), the view and the mitigations. 'sinkscope report' renders it; the desktop app opens it.")
+@Command(
+    name = "save-session",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Write a session file: the model (with a SHA-256 of its weight files), the photo (with its "
+            + "SHA-256), the view and the mitigations. 'sinkscope report' renders it; the desktop app opens it.")
 final class SaveSessionCommand implements Callable<Integer> {
   @ParentCommand SinkscopeCommand root;
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "MODEL",
-      description = "Model folder, hub id org/name[@revision] (stored with its commit), or phantom / phantom-registers.")
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "MODEL",
+      description =
+          "Model folder, hub id org/name[@revision] (stored with its commit), or phantom / phantom-registers.")
   String model;
 
   @Option(names = "--image", required = true, paramLabel = "FILE", description = "The photo.")
   Path image;
 
-  @Option(names = "--out", required = true, paramLabel = "SESSION.json", description = "Session file to write.")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "SESSION.json",
+      description = "Session file to write.")
   Path out;
 
-  @Option(names = "--mitigation", paramLabel = "SPEC", description = "Mitigation (repeatable); see below.")
+  @Option(
+      names = "--mitigation",
+      paramLabel = "SPEC",
+      description = "Mitigation (repeatable); see below.")
   List<String> mitigations = new ArrayList<>();
 
-  @Option(names = "--neurons", paramLabel = "MAP.json", description = "Register-neuron map for ttr.")
+  @Option(
+      names = "--neurons",
+      paramLabel = "MAP.json",
+      description = "Register-neuron map for ttr.")
   Path neurons;
 
-  @Option(names = "--compare", paramLabel = "MODE",
-      description = "none, before-after or other-model (needs --model-b). Default: other-model with --model-b, "
-          + "else before-after when mitigations are given, else none.")
+  @Option(
+      names = "--compare",
+      paramLabel = "MODE",
+      description =
+          "none, before-after or other-model (needs --model-b). Default: other-model with --model-b, "
+              + "else before-after when mitigations are given, else none.")
   String compare;
 
-  @Option(names = "--model-b", paramLabel = "MODEL",
-      description = "Model B for --compare other-model (run without mitigations on the same photo), as --model.")
+  @Option(
+      names = "--model-b",
+      paramLabel = "MODEL",
+      description =
+          "Model B for --compare other-model (run without mitigations on the same photo), as --model.")
   String modelB;
 
   @Mixin PictureOptions picture;
@@ -68,7 +92,8 @@ final class SaveSessionCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--neurons " + neurons + " is not a file");
     }
     PrintWriter stdout = spec.commandLine().getOut();
-    ModelResolver.Resolved resolved = new ModelResolver(root.context(), spec.commandLine().getErr()).resolve(model);
+    ModelResolver.Resolved resolved =
+        new ModelResolver(root.context(), spec.commandLine().getErr()).resolve(model);
     int blocks;
     try (Checkpoint checkpoint = CheckpointReader.open(resolved.folder())) {
       ModelSpec modelSpec = checkpoint.spec();
@@ -78,31 +103,55 @@ final class SaveSessionCommand implements Callable<Integer> {
       picture.headSelection().validate(modelSpec.numHeads());
     }
     int block = picture.block(blocks);
-    ViewSettings view = new ViewSettings(picture.layer == -1 ? 0 : block, picture.headSelection(),
-        picture.quantity(), picture.colormap, picture.normalizationSpec(), picture.patch());
-    CompareMode mode = compare != null ? CompareMode.parse(compare) : modelB != null ? CompareMode.OTHER_MODEL
-        : mitigations.isEmpty() ? CompareMode.NONE : CompareMode.BEFORE_AFTER;
+    ViewSettings view =
+        new ViewSettings(
+            picture.layer == -1 ? 0 : block,
+            picture.headSelection(),
+            picture.quantity(),
+            picture.colormap,
+            picture.normalizationSpec(),
+            picture.patch());
+    CompareMode mode =
+        compare != null
+            ? CompareMode.parse(compare)
+            : modelB != null
+                ? CompareMode.OTHER_MODEL
+                : mitigations.isEmpty() ? CompareMode.NONE : CompareMode.BEFORE_AFTER;
     if ((mode == CompareMode.OTHER_MODEL) != (modelB != null)) {
-      throw new IllegalArgumentException(modelB == null ? "--compare other-model needs --model-b MODEL"
-          : "--model-b is for --compare other-model, not " + mode);
+      throw new IllegalArgumentException(
+          modelB == null
+              ? "--compare other-model needs --model-b MODEL"
+              : "--model-b is for --compare other-model, not " + mode);
     }
     ModelReference referenceB = null;
     if (modelB != null) {
-      ModelResolver.Resolved resolvedB = new ModelResolver(root.context(), spec.commandLine().getErr())
-          .resolve(modelB);
+      ModelResolver.Resolved resolvedB =
+          new ModelResolver(root.context(), spec.commandLine().getErr()).resolve(modelB);
       try (Checkpoint checkpoint = CheckpointReader.open(resolvedB.folder())) {
         picture.headSelection().validate(checkpoint.spec().numHeads());
       }
       referenceB = resolvedB.reference(out);
     }
-    SessionFile session = SessionFile.of(resolved.reference(out),
-        ImageReference.of(image, SessionFile.storedPath(out, image)), view, mitigations,
-        neurons == null ? null : SessionFile.storedPath(out, neurons), mode, referenceB);
+    SessionFile session =
+        SessionFile.of(
+            resolved.reference(out),
+            ImageReference.of(image, SessionFile.storedPath(out, image)),
+            view,
+            mitigations,
+            neurons == null ? null : SessionFile.storedPath(out, neurons),
+            mode,
+            referenceB);
     session.write(out);
     stdout.println("session: " + out);
-    stdout.println("model:   " + resolved.displayName() + " (weights sha256 " + session.model().weights().sha256() + ")");
+    stdout.println(
+        "model:   "
+            + resolved.displayName()
+            + " (weights sha256 "
+            + session.model().weights().sha256()
+            + ")");
     if (session.modelB() != null) {
-      stdout.println("model B: " + modelB + " (weights sha256 " + session.modelB().weights().sha256() + ")");
+      stdout.println(
+          "model B: " + modelB + " (weights sha256 " + session.modelB().weights().sha256() + ")");
     }
     stdout.println("render:  sinkscope report --session " + out + " --out DIR");
     stdout.flush();

@@ -11,26 +11,29 @@ import picocli.CommandLine.Command;
     name = "sinkscope",
     mixinStandardHelpOptions = true,
     versionProvider = Version.Provider.class,
-    description = "Visual debugger for attention sinks and high-norm artifact tokens in Vision Transformers.%n"
-        + "Without a command, opens the desktop app. --model takes a folder, a hub id org/name[@revision] "
-        + "(downloaded unless HF_HUB_OFFLINE=1) or the bundled phantom / phantom-registers.",
+    description =
+        "Visual debugger for attention sinks and high-norm artifact tokens in Vision Transformers.%n"
+            + "Without a command, opens the desktop app. --model takes a folder, a hub id org/name[@revision] "
+            + "(downloaded unless HF_HUB_OFFLINE=1) or the bundled phantom / phantom-registers.",
     subcommands = {
-        AnalyzeCommand.class,
-        CompareCommand.class,
-        DiscoverNeuronsCommand.class,
-        SweepCommand.class,
-        MitigationsCommand.class,
-        DownloadCommand.class,
-        ModelsCommand.class,
-        SaveSessionCommand.class,
-        ReportCommand.class,
-        BenchCommand.class,
-        DenoiseCommand.class,
-        DistillCommand.class,
-        CommandLine.HelpCommand.class})
+      AnalyzeCommand.class,
+      CompareCommand.class,
+      DiscoverNeuronsCommand.class,
+      SweepCommand.class,
+      MitigationsCommand.class,
+      DownloadCommand.class,
+      ModelsCommand.class,
+      SaveSessionCommand.class,
+      ReportCommand.class,
+      BenchCommand.class,
+      DenoiseCommand.class,
+      DistillCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class SinkscopeCommand implements Runnable {
   /** Commands whose help ends with the list of mitigation SPECs. */
-  private static final List<String> TAKE_MITIGATIONS = List.of("analyze", "compare", "sweep", "save-session");
+  private static final List<String> TAKE_MITIGATIONS =
+      List.of("analyze", "compare", "sweep", "save-session");
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -22,50 +22,90 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code sweep}: one row per image of a folder, worst artifacts first. */
-@Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Run a model on every image of a folder and rank the images by artifact severity: the largest "
-        + "patch-norm max/median ratio over the blocks, then the artifact count and the sink mass on artifacts at "
-        + "that block. Unreadable images get a row with an error instead of stopping the sweep.")
+@Command(
+    name = "sweep",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Run a model on every image of a folder and rank the images by artifact severity: the largest "
+            + "patch-norm max/median ratio over the blocks, then the artifact count and the sink mass on artifacts at "
+            + "that block. Unreadable images get a row with an error instead of stopping the sweep.")
 final class SweepCommand implements Callable<Integer> {
   /** Columns of the CSV, in order. */
-  static final List<String> COLUMNS = List.of("rank", "image", "status", "error", "worstBlock", "maxOverMedian",
-      "patchNormMedian", "patchNormMax", "artifactCount", "artifactFraction", "sinkMassOnArtifacts",
-      "clsCaptureOnArtifacts", "topSinkKind", "topSinkRatio", "emergenceBlock", "mitigations");
+  static final List<String> COLUMNS =
+      List.of(
+          "rank",
+          "image",
+          "status",
+          "error",
+          "worstBlock",
+          "maxOverMedian",
+          "patchNormMedian",
+          "patchNormMax",
+          "artifactCount",
+          "artifactFraction",
+          "sinkMassOnArtifacts",
+          "clsCaptureOnArtifacts",
+          "topSinkKind",
+          "topSinkRatio",
+          "emergenceBlock",
+          "mitigations");
 
   @ParentCommand SinkscopeCommand root;
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "MODEL",
-      description = "Model folder, hub id org/name[@revision], or phantom / phantom-registers (bundled).")
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "MODEL",
+      description =
+          "Model folder, hub id org/name[@revision], or phantom / phantom-registers (bundled).")
   String model;
 
-  @Option(names = "--images", required = true, paramLabel = "FOLDER",
-      description = "Folder of photos (png, jpg, bmp, gif; not recursive), or 'bundled' for the bundled photos.")
+  @Option(
+      names = "--images",
+      required = true,
+      paramLabel = "FOLDER",
+      description =
+          "Folder of photos (png, jpg, bmp, gif; not recursive), or 'bundled' for the bundled photos.")
   String images;
 
-  @Option(names = "--csv", required = true, paramLabel = "OUT.csv", description = "Write the ranking as CSV.")
+  @Option(
+      names = "--csv",
+      required = true,
+      paramLabel = "OUT.csv",
+      description = "Write the ranking as CSV.")
   Path csv;
 
   @Option(names = "--json", paramLabel = "OUT.json", description = "Write the ranking as JSON too.")
   Path json;
 
-  @Option(names = "--mitigation", paramLabel = "SPEC",
+  @Option(
+      names = "--mitigation",
+      paramLabel = "SPEC",
       description = "Measure with this mitigation applied (repeatable); see below.")
   List<String> mitigations = new ArrayList<>();
 
-  @Option(names = "--neurons", paramLabel = "MAP.json", description = "Register-neuron map for ttr.")
+  @Option(
+      names = "--neurons",
+      paramLabel = "MAP.json",
+      description = "Register-neuron map for ttr.")
   Path neurons;
 
-  @Option(names = "--batch", defaultValue = "4", paramLabel = "N",
-      description = "Images per forward pass when no mitigation is given (mitigations edit one pass, so a "
-          + "mitigated sweep runs one image at a time). Results are the same for any N; larger N is faster on "
-          + "a GPU and holds N images' captures at once. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--batch",
+      defaultValue = "4",
+      paramLabel = "N",
+      description =
+          "Images per forward pass when no mitigation is given (mitigations edit one pass, so a "
+              + "mitigated sweep runs one image at a time). Results are the same for any N; larger N is faster on "
+              + "a GPU and holds N images' captures at once. Default: ${DEFAULT-VALUE}.")
   int batch;
 
   @Mixin AnalysisSettings analysis;
@@ -92,56 +132,154 @@ final class SweepCommand implements Callable<Integer> {
    * @param emergenceBlock first block with artifacts (methods §1.3 emergence); null when none
    * @param mitigations SPECs applied, space-separated; empty for none
    */
-  record Row(Integer rank, String image, String status, String error, Integer worstBlock, Double maxOverMedian,
-      Double patchNormMedian, Double patchNormMax, Integer artifactCount, Double artifactFraction,
-      Double sinkMassOnArtifacts, Double clsCaptureOnArtifacts, String topSinkKind, Double topSinkRatio,
-      Integer emergenceBlock, String mitigations) {
+  record Row(
+      Integer rank,
+      String image,
+      String status,
+      String error,
+      Integer worstBlock,
+      Double maxOverMedian,
+      Double patchNormMedian,
+      Double patchNormMax,
+      Integer artifactCount,
+      Double artifactFraction,
+      Double sinkMassOnArtifacts,
+      Double clsCaptureOnArtifacts,
+      String topSinkKind,
+      Double topSinkRatio,
+      Integer emergenceBlock,
+      String mitigations) {
 
     static Row ok(String image, LayerMetrics w, AnalysisReport report, String mitigations) {
-      return new Row(null, image, "ok", null, w.block(), w.maxOverMedian(), w.patchNormMedian(), w.patchNormMax(),
-          w.artifactCount(), w.artifactFraction(), w.sinkMassOnArtifacts(), w.clsCaptureOnArtifacts(),
-          w.topSinkKind(), w.topSinkRatio(), report.emergence().found() ? report.emergence().block() : null,
+      return new Row(
+          null,
+          image,
+          "ok",
+          null,
+          w.block(),
+          w.maxOverMedian(),
+          w.patchNormMedian(),
+          w.patchNormMax(),
+          w.artifactCount(),
+          w.artifactFraction(),
+          w.sinkMassOnArtifacts(),
+          w.clsCaptureOnArtifacts(),
+          w.topSinkKind(),
+          w.topSinkRatio(),
+          report.emergence().found() ? report.emergence().block() : null,
           mitigations);
     }
 
     static Row error(String image, String message, String mitigations) {
-      return new Row(null, image, "error", message, null, null, null, null, null, null, null, null, null, null, null,
+      return new Row(
+          null,
+          image,
+          "error",
+          message,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
           mitigations);
     }
 
     Row ranked(int newRank) {
-      return new Row(newRank, image, status, error, worstBlock, maxOverMedian, patchNormMedian, patchNormMax,
-          artifactCount, artifactFraction, sinkMassOnArtifacts, clsCaptureOnArtifacts, topSinkKind, topSinkRatio,
-          emergenceBlock, mitigations);
+      return new Row(
+          newRank,
+          image,
+          status,
+          error,
+          worstBlock,
+          maxOverMedian,
+          patchNormMedian,
+          patchNormMax,
+          artifactCount,
+          artifactFraction,
+          sinkMassOnArtifacts,
+          clsCaptureOnArtifacts,
+          topSinkKind,
+          topSinkRatio,
+          emergenceBlock,
+          mitigations);
     }
 
     List<Object> fields() {
-      return java.util.Arrays.asList(rank, image, status, error, worstBlock, maxOverMedian, patchNormMedian,
-          patchNormMax, artifactCount, artifactFraction, sinkMassOnArtifacts, clsCaptureOnArtifacts, topSinkKind,
-          topSinkRatio, emergenceBlock, mitigations);
+      return java.util.Arrays.asList(
+          rank,
+          image,
+          status,
+          error,
+          worstBlock,
+          maxOverMedian,
+          patchNormMedian,
+          patchNormMax,
+          artifactCount,
+          artifactFraction,
+          sinkMassOnArtifacts,
+          clsCaptureOnArtifacts,
+          topSinkKind,
+          topSinkRatio,
+          emergenceBlock,
+          mitigations);
     }
   }
 
-  /** Most severe first: max/median, then artifact count, then sink mass on artifacts; errors last. */
-  static final Comparator<Row> SEVERITY = Comparator
-      .comparing((Row r) -> r.maxOverMedian() == null ? Double.NEGATIVE_INFINITY : r.maxOverMedian()).reversed()
-      .thenComparing(Comparator.comparing((Row r) -> r.artifactCount() == null ? -1 : r.artifactCount()).reversed())
-      .thenComparing(Comparator.comparing(
-          (Row r) -> r.sinkMassOnArtifacts() == null ? Double.NEGATIVE_INFINITY : r.sinkMassOnArtifacts()).reversed())
-      .thenComparing(Row::image);
+  /**
+   * Most severe first: max/median, then artifact count, then sink mass on artifacts; errors last.
+   */
+  static final Comparator<Row> SEVERITY =
+      Comparator.comparing(
+              (Row r) -> r.maxOverMedian() == null ? Double.NEGATIVE_INFINITY : r.maxOverMedian())
+          .reversed()
+          .thenComparing(
+              Comparator.comparing((Row r) -> r.artifactCount() == null ? -1 : r.artifactCount())
+                  .reversed())
+          .thenComparing(
+              Comparator.comparing(
+                      (Row r) ->
+                          r.sinkMassOnArtifacts() == null
+                              ? Double.NEGATIVE_INFINITY
+                              : r.sinkMassOnArtifacts())
+                  .reversed())
+          .thenComparing(Row::image);
 
-  /** Runs and analyses the pending images (one pass, or one per image with mitigations), then clears them. */
-  private static void analyzeBatch(InspectionPipeline pipeline, MitigationStack stack, List<FloatTensor> pending,
-      List<String> names, AnalysisOptions options, String specs, List<Row> rows) {
+  /**
+   * Runs and analyses the pending images (one pass, or one per image with mitigations), then clears
+   * them.
+   */
+  private static void analyzeBatch(
+      InspectionPipeline pipeline,
+      MitigationStack stack,
+      List<FloatTensor> pending,
+      List<String> names,
+      AnalysisOptions options,
+      String specs,
+      List<Row> rows) {
     if (pending.isEmpty()) {
       return;
     }
-    List<Inspection> inspections = pipeline.inspectForMetrics(pending, stack, options, CancellationToken.NONE);
+    List<Inspection> inspections =
+        pipeline.inspectForMetrics(pending, stack, options, CancellationToken.NONE);
     for (int n = 0; n < inspections.size(); n++) {
       Inspection inspection = inspections.get(n);
-      rows.add(inspection.finite()
-          ? Row.ok(names.get(n), CompareCommand.worst(inspection.metrics()), inspection.report(), specs)
-          : Row.error(names.get(n), "the pass is not finite: " + inspection.health().describe(), specs));
+      rows.add(
+          inspection.finite()
+              ? Row.ok(
+                  names.get(n),
+                  CompareCommand.worst(inspection.metrics()),
+                  inspection.report(),
+                  specs)
+              : Row.error(
+                  names.get(n),
+                  "the pass is not finite: " + inspection.health().describe(),
+                  specs));
     }
     pending.clear();
     names.clear();
@@ -150,7 +288,8 @@ final class SweepCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (batch < 1) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--batch must be >= 1, got " + batch);
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--batch must be >= 1, got " + batch);
     }
     // The table needs neither rollout nor PCA, nor full maps (summaries give the same metrics).
     AnalysisOptions options = analysis.options().metricsOnly();
@@ -185,7 +324,8 @@ final class SweepCommand implements Callable<Integer> {
           continue;
         }
         // A batch holds images of one size; a differently sized image starts the next one.
-        if (!pending.isEmpty() && !java.util.Arrays.equals(pending.get(0).shape(), pixels.shape())) {
+        if (!pending.isEmpty()
+            && !java.util.Arrays.equals(pending.get(0).shape(), pixels.shape())) {
           analyzeBatch(pipeline, stack, pending, pendingNames, options, specs, rows);
         }
         pending.add(pixels);
@@ -214,10 +354,17 @@ final class SweepCommand implements Callable<Integer> {
     out.println("rank  max/median  artifacts  block  image");
     for (Row r : ranked) {
       if (r.rank() == null) {
-        out.println("   -           -          -      -  " + r.image() + "  (error: " + r.error() + ")");
+        out.println(
+            "   -           -          -      -  " + r.image() + "  (error: " + r.error() + ")");
       } else {
-        out.printf(Locale.ROOT, "%4d  %10.3f  %9d  %5d  %s%n", r.rank(), r.maxOverMedian(), r.artifactCount(),
-            r.worstBlock(), r.image());
+        out.printf(
+            Locale.ROOT,
+            "%4d  %10.3f  %9d  %5d  %s%n",
+            r.rank(),
+            r.maxOverMedian(),
+            r.artifactCount(),
+            r.worstBlock(),
+            r.image());
       }
     }
     out.println("csv:    " + csv);

@@ -10,11 +10,12 @@ import java.util.concurrent.CancellationException;
 import picocli.CommandLine;
 
 /**
- * Turns failures into one clear line on stderr and exit code 2; a stack trace only with
- * {@code SINKSCOPE_DEBUG=1}. Also answers command-line mistakes (unknown option, missing value)
- * with one line instead of the whole usage text.
+ * Turns failures into one clear line on stderr and exit code 2; a stack trace only with {@code
+ * SINKSCOPE_DEBUG=1}. Also answers command-line mistakes (unknown option, missing value) with one
+ * line instead of the whole usage text.
  */
-final class UserErrors implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
+final class UserErrors
+    implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
   static final int EXIT_INPUT = 2;
 
   @Override
@@ -27,9 +28,12 @@ final class UserErrors implements CommandLine.IExecutionExceptionHandler, Comman
       message = "cannot open model: " + cause.getMessage();
     } else if (cause instanceof CancellationException) {
       message = "cancelled";
-    } else if (cause instanceof IOException || cause instanceof IllegalArgumentException
-        || cause instanceof IllegalStateException || cause instanceof ImageLoadException
-        || cause instanceof PreprocessConfigException || cause instanceof HubException) {
+    } else if (cause instanceof IOException
+        || cause instanceof IllegalArgumentException
+        || cause instanceof IllegalStateException
+        || cause instanceof ImageLoadException
+        || cause instanceof PreprocessConfigException
+        || cause instanceof HubException) {
       message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
     } else {
       message = cause.toString();
@@ -45,7 +49,8 @@ final class UserErrors implements CommandLine.IExecutionExceptionHandler, Comman
   @Override
   public int handleParseException(CommandLine.ParameterException e, String[] args) {
     CommandLine cl = e.getCommandLine();
-    String help = cl.getParent() == null ? "sinkscope --help" : "sinkscope help " + cl.getCommandName();
+    String help =
+        cl.getParent() == null ? "sinkscope --help" : "sinkscope help " + cl.getCommandName();
     cl.getErr().println(prefix(cl) + oneLine(e.getMessage()) + " (see '" + help + "')");
     cl.getErr().flush();
     return EXIT_INPUT;

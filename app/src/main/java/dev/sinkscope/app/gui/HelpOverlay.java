@@ -26,8 +26,10 @@ public final class HelpOverlay extends StackPane {
     }
     Label title = new Label("Keyboard shortcuts");
     title.getStyleClass().add("help-title");
-    Label hint = new Label("Hover a patch for its norm, rank and sink ratio. The layer slider never re-runs the"
-        + " model; mitigation switches re-run only the blocks they change.");
+    Label hint =
+        new Label(
+            "Hover a patch for its norm, rank and sink ratio. The layer slider never re-runs the"
+                + " model; mitigation switches re-run only the blocks they change.");
     hint.setWrapText(true);
     hint.setMaxWidth(560);
     hint.getStyleClass().add("help-hint");

@@ -1,12 +1,12 @@
 package dev.sinkscope.app.gui;
 
+import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.gui.common.FileDialogs;
 import dev.sinkscope.app.gui.common.UserError;
 import dev.sinkscope.app.gui.main.AppPreferences;
 import dev.sinkscope.app.gui.main.MainViewModel;
-import dev.sinkscope.app.runtime.CrashLog;
-import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.gui.session.InferenceService;
+import dev.sinkscope.app.runtime.CrashLog;
 import dev.sinkscope.inference.session.ModelSession;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -20,9 +20,9 @@ import javafx.stage.Screen;
 import javafx.stage.Stage;
 
 /**
- * The desktop debugger. Starts on the bundled sink phantom and a bundled photo, unless
- * {@code -Dsinkscope.model=FOLDER} / {@code -Dsinkscope.image=FILE} say otherwise;
- * {@code -Dsinkscope.device=cpu|gpu|auto} picks the device.
+ * The desktop debugger. Starts on the bundled sink phantom and a bundled photo, unless {@code
+ * -Dsinkscope.model=FOLDER} / {@code -Dsinkscope.image=FILE} say otherwise; {@code
+ * -Dsinkscope.device=cpu|gpu|auto} picks the device.
  */
 public final class SinkscopeApp extends Application {
   static final String STYLESHEET = "sinkscope.css";
@@ -39,17 +39,31 @@ public final class SinkscopeApp extends Application {
   public void start(Stage primary) {
     this.stage = primary;
     AppPreferences prefs = AppPreferences.standard();
-    io = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "sinkscope-io");
-      t.setDaemon(true);
-      return t;
-    });
+    io =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "sinkscope-io");
+              t.setDaemon(true);
+              return t;
+            });
     String device = System.getProperty("sinkscope.device", "auto");
-    vm = new MainViewModel(listener -> InferenceService.start(folder -> ModelSession.open(folder, device),
-        Platform::runLater, listener), BundledAssets.standard(), prefs, io, Platform::runLater);
+    vm =
+        new MainViewModel(
+            listener ->
+                InferenceService.start(
+                    folder -> ModelSession.open(folder, device), Platform::runLater, listener),
+            BundledAssets.standard(),
+            prefs,
+            io,
+            Platform::runLater);
     MainView view = new MainView(vm, stage, new FileDialogs.Native());
-    CrashLog.install((line, error) -> Platform.runLater(() -> view.errors().show(
-        new UserError("Unexpected error", line, UserError.stackTrace(error)))));
+    CrashLog.install(
+        (line, error) ->
+            Platform.runLater(
+                () ->
+                    view.errors()
+                        .show(
+                            new UserError("Unexpected error", line, UserError.stackTrace(error)))));
     Scene scene = createScene(view);
     stage.setScene(scene);
     stage.titleProperty().bind(vm.titleProperty());
@@ -74,7 +88,8 @@ public final class SinkscopeApp extends Application {
       saveBounds(vm.preferences());
       vm.close();
       try {
-        // The window is gone; let the worker close the models (a load in progress cannot be cut short).
+        // The window is gone; let the worker close the models (a load in progress cannot be cut
+        // short).
         vm.awaitClosed(5, java.util.concurrent.TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -95,7 +110,8 @@ public final class SinkscopeApp extends Application {
       return;
     }
     AppPreferences.WindowBounds b = saved.get();
-    boolean onScreen = !Screen.getScreensForRectangle(b.x(), b.y(), b.width(), b.height()).isEmpty();
+    boolean onScreen =
+        !Screen.getScreensForRectangle(b.x(), b.y(), b.width(), b.height()).isEmpty();
     if (onScreen) {
       stage.setX(b.x());
       stage.setY(b.y());
@@ -109,8 +125,9 @@ public final class SinkscopeApp extends Application {
     if (stage == null || stage.getWidth() <= 0) {
       return;
     }
-    prefs.setWindowBounds(new AppPreferences.WindowBounds(stage.getX(), stage.getY(), stage.getWidth(),
-        stage.getHeight(), stage.isMaximized()));
+    prefs.setWindowBounds(
+        new AppPreferences.WindowBounds(
+            stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(), stage.isMaximized()));
   }
 
   private static Path pathProperty(String key) {

@@ -1,8 +1,8 @@
 package dev.sinkscope.app.gui;
 
-import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.canvas.RenderedView;
 import dev.sinkscope.app.gui.canvas.ZoomPane;
+import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.render.PngExport;
 import java.awt.Rectangle;
 import java.io.IOException;
@@ -26,9 +26,10 @@ import javax.imageio.ImageIO;
 
 /**
  * Real-window smoke mode: with {@code SINKSCOPE_SMOKE_SNAPSHOT=FILE.png} (or the system property
- * {@code sinkscope.smoke.snapshot}) the app writes a snapshot of its scene once the first heatmap is on
- * screen, plus {@code FILE.png.properties} saying where the picture, the model's crop and the colorbar
- * are, and the plain photo as {@code FILE.png-photo.png}, then exits (0; 2 on timeout; 3 on an error).
+ * {@code sinkscope.smoke.snapshot}) the app writes a snapshot of its scene once the first heatmap
+ * is on screen, plus {@code FILE.png.properties} saying where the picture, the model's crop and the
+ * colorbar are, and the plain photo as {@code FILE.png-photo.png}, then exits (0; 2 on timeout; 3
+ * on an error).
  */
 final class SmokeSnapshot {
   static final String ENV = "SINKSCOPE_SMOKE_SNAPSHOT";
@@ -61,11 +62,13 @@ final class SmokeSnapshot {
   static void install(Path target, Scene scene, MainView view, MainViewModel vm) {
     SmokeSnapshot smoke = new SmokeSnapshot(target, scene, view, vm);
     vm.viewer().renderedProperty().addListener((obs, old, now) -> smoke.onRendered(now));
-    vm.errorProperty().addListener((obs, old, now) -> {
-      if (now != null) {
-        smoke.exit(3, "error dialog: " + now.title() + ": " + now.message());
-      }
-    });
+    vm.errorProperty()
+        .addListener(
+            (obs, old, now) -> {
+              if (now != null) {
+                smoke.exit(3, "error dialog: " + now.title() + ": " + now.message());
+              }
+            });
     PauseTransition timeout = new PauseTransition(TIMEOUT);
     timeout.setOnFinished(e -> smoke.exit(2, "no heatmap within " + TIMEOUT.toSeconds() + " s"));
     timeout.play();
@@ -95,13 +98,24 @@ final class SmokeSnapshot {
       Properties where = new Properties();
       where.setProperty("picture", rect(pane, pane.toPane(0, 0), pane.toPane(w, h)));
       Rectangle crop = vm.viewer().pass().geometry().visibleOriginalPixels();
-      where.setProperty("crop", rect(pane, pane.toPane(crop.x, crop.y),
-          pane.toPane(crop.x + crop.width, crop.y + crop.height)));
+      where.setProperty(
+          "crop",
+          rect(
+              pane,
+              pane.toPane(crop.x, crop.y),
+              pane.toPane(crop.x + crop.width, crop.y + crop.height)));
       Node legend = scene.lookup("#legend");
       Rectangle bar = shown.legend().bar();
       Point2D barTopLeft = legend.localToScene(bar.x, bar.y);
-      where.setProperty("legendBar", String.format(Locale.ROOT, "%d,%d,%d,%d", Math.round(barTopLeft.getX()),
-          Math.round(barTopLeft.getY()), bar.width, bar.height));
+      where.setProperty(
+          "legendBar",
+          String.format(
+              Locale.ROOT,
+              "%d,%d,%d,%d",
+              Math.round(barTopLeft.getX()),
+              Math.round(barTopLeft.getY()),
+              bar.width,
+              bar.height));
       where.setProperty("photo", photo.toString());
       where.setProperty("opacity", Double.toString(vm.viewer().opacityProperty().get()));
       where.setProperty("colormap", vm.viewer().colormapProperty().get());
@@ -110,13 +124,23 @@ final class SmokeSnapshot {
       try (OutputStream out = Files.newOutputStream(Path.of(target + ".properties"))) {
         where.store(out, "where the smoke snapshot's parts are, in scene pixels");
       }
-      exit(0, "snapshot written to " + target + " (" + (int) image.getWidth() + "x" + (int) image.getHeight() + ")");
+      exit(
+          0,
+          "snapshot written to "
+              + target
+              + " ("
+              + (int) image.getWidth()
+              + "x"
+              + (int) image.getHeight()
+              + ")");
     } catch (IOException | RuntimeException e) {
       exit(4, "cannot write the snapshot: " + e);
     }
   }
 
-  /** Scene rectangle of the pane points {@code a} and {@code b}, clipped to the pane's visible area. */
+  /**
+   * Scene rectangle of the pane points {@code a} and {@code b}, clipped to the pane's visible area.
+   */
   private static String rect(ZoomPane pane, Point2D a, Point2D b) {
     Bounds visible = pane.localToScene(pane.getLayoutBounds());
     Point2D sa = pane.localToScene(a);
@@ -125,7 +149,12 @@ final class SmokeSnapshot {
     double y0 = Math.max(visible.getMinY(), sa.getY());
     double x1 = Math.min(visible.getMaxX(), sb.getX());
     double y1 = Math.min(visible.getMaxY(), sb.getY());
-    return String.format(Locale.ROOT, "%d,%d,%d,%d", Math.round(x0), Math.round(y0), Math.round(x1 - x0),
+    return String.format(
+        Locale.ROOT,
+        "%d,%d,%d,%d",
+        Math.round(x0),
+        Math.round(y0),
+        Math.round(x1 - x0),
         Math.round(y1 - y0));
   }
 
@@ -138,7 +167,9 @@ final class SmokeSnapshot {
     }
   }
 
-  /** Called last in the application's stop(): ends the JVM with the smoke result, if in smoke mode. */
+  /**
+   * Called last in the application's stop(): ends the JVM with the smoke result, if in smoke mode.
+   */
   static void exitIfFinished() {
     if (exitCode >= 0) {
       System.exit(exitCode);

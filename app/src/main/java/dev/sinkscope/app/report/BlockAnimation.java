@@ -28,20 +28,42 @@ public final class BlockAnimation {
   private BlockAnimation() {}
 
   /** Writes the GIF and returns its frame count. */
-  public static int write(Path gif, String modelName, ImageInput image, CapturedAttention attention,
+  public static int write(
+      Path gif,
+      String modelName,
+      ImageInput image,
+      CapturedAttention attention,
       AnalysisReport report,
-      MitigationStack stack, Quantity quantity, HeadSelection head, SelectedPatch patch, Colormap colormap,
-      Normalization normalization) throws IOException {
+      MitigationStack stack,
+      Quantity quantity,
+      HeadSelection head,
+      SelectedPatch patch,
+      Colormap colormap,
+      Normalization normalization)
+      throws IOException {
     if (!quantity.perBlock()) {
-      throw new IllegalArgumentException("--gif needs a quantity that changes from block to block; "
-          + quantity.key() + " spans every block");
+      throw new IllegalArgumentException(
+          "--gif needs a quantity that changes from block to block; "
+              + quantity.key()
+              + " spans every block");
     }
     Path scratch = Files.createTempDirectory("sinkscope-gif");
     try {
       List<Raster> frames = new ArrayList<>();
       for (int b = 1; b <= attention.result().blocks(); b++) {
         Path png = scratch.resolve("block" + b + ".png");
-        HeatmapExport.write(png, modelName, image, attention, report, stack, b, quantity, head, patch, colormap,
+        HeatmapExport.write(
+            png,
+            modelName,
+            image,
+            attention,
+            report,
+            stack,
+            b,
+            quantity,
+            head,
+            patch,
+            colormap,
             normalization);
         frames.add(PngExport.read(png));
         Files.delete(png);

@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** What the pictures of one block mark and say: artifact patches, sink patches, a one-line caption. */
+/**
+ * What the pictures of one block mark and say: artifact patches, sink patches, a one-line caption.
+ */
 public final class BlockView {
   /** More artifacts than this are counted in the caption but not ringed one by one. */
   public static final int MAX_ARTIFACT_MARKERS = 64;

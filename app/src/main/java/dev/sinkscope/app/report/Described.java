@@ -26,12 +26,26 @@ public final class Described {
    * @param blocks number of transformer blocks
    * @param heads attention heads per block
    */
-  public record ModelInfo(String argument, String source, String id, String revision, String family,
-      String summary, int blocks, int heads) {
-    public static ModelInfo of(String argument, ModelReference.Source source, String id, String revision,
-        ModelSpec spec) {
-      return new ModelInfo(argument, source.name().toLowerCase(Locale.ROOT), id, revision, spec.family().name(),
-          spec.summary(), spec.numLayers(), spec.numHeads());
+  public record ModelInfo(
+      String argument,
+      String source,
+      String id,
+      String revision,
+      String family,
+      String summary,
+      int blocks,
+      int heads) {
+    public static ModelInfo of(
+        String argument, ModelReference.Source source, String id, String revision, ModelSpec spec) {
+      return new ModelInfo(
+          argument,
+          source.name().toLowerCase(Locale.ROOT),
+          id,
+          revision,
+          spec.family().name(),
+          spec.summary(),
+          spec.numLayers(),
+          spec.numHeads());
     }
   }
 
@@ -43,9 +57,11 @@ public final class Described {
    * @param provenanceLabel the same in words
    * @param description what it does, in one line
    */
-  public record MitigationInfo(String spec, String provenance, String provenanceLabel, String description) {
+  public record MitigationInfo(
+      String spec, String provenance, String provenanceLabel, String description) {
     public static MitigationInfo of(Mitigation m) {
-      return new MitigationInfo(m.spec(), m.provenance().name(), m.provenance().label(), m.description());
+      return new MitigationInfo(
+          m.spec(), m.provenance().name(), m.provenance().label(), m.description());
     }
 
     public static List<MitigationInfo> of(MitigationStack stack) {
@@ -63,11 +79,17 @@ public final class Described {
    * @param gridRows patch rows
    * @param gridCols patch columns
    */
-  public record InputInfo(String file, String sha256, int height, int width, int gridRows, int gridCols) {
+  public record InputInfo(
+      String file, String sha256, int height, int width, int gridRows, int gridCols) {
     public static InputInfo of(ImageInput input, ForwardResult result) throws IOException {
       int[] s = input.pixels().shape();
-      return new InputInfo(input.name(), ImageReference.of(input.file(), input.name()).sha256(), s[2], s[3],
-          result.layout().gridRows(), result.layout().gridCols());
+      return new InputInfo(
+          input.name(),
+          ImageReference.of(input.file(), input.name()).sha256(),
+          s[2],
+          s[3],
+          result.layout().gridRows(),
+          result.layout().gridCols());
     }
   }
 }

@@ -3,13 +3,13 @@ package dev.sinkscope.app.report;
 import dev.sinkscope.inference.analysis.AnalysisReport;
 import dev.sinkscope.inference.analysis.PatchPca;
 import dev.sinkscope.inference.analysis.QuerySet;
+import dev.sinkscope.inference.analysis.RolloutMap;
 import dev.sinkscope.inference.engine.ForwardHooks;
 import dev.sinkscope.inference.pipeline.CapturedAttention;
 import dev.sinkscope.inference.pipeline.InspectionPipeline;
-import dev.sinkscope.inference.analysis.RolloutMap;
 import dev.sinkscope.inference.report.HeadSelection;
-import dev.sinkscope.inference.report.SelectedPatch;
 import dev.sinkscope.inference.report.Quantity;
+import dev.sinkscope.inference.report.SelectedPatch;
 import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.result.TokenLayout;
 import dev.sinkscope.render.RgbGrid;
@@ -23,8 +23,12 @@ import dev.sinkscope.render.ScalarGrid;
 public final class Grids {
   private Grids() {}
 
-  /** {@code quantity} at 1-based {@code block}, heads combined as {@code head} says (no rollout, no PCA). */
-  public static ScalarGrid of(Quantity quantity, ForwardResult result, int block, HeadSelection head) {
+  /**
+   * {@code quantity} at 1-based {@code block}, heads combined as {@code head} says (no rollout, no
+   * PCA).
+   */
+  public static ScalarGrid of(
+      Quantity quantity, ForwardResult result, int block, HeadSelection head) {
     return of(quantity, result, null, block, head, null);
   }
 
@@ -34,17 +38,34 @@ public final class Grids {
    * @param report the pass's analysis, for rollout (may be null for the other quantities)
    * @param patch the selected patch, for {@code attends-to} and {@code attended-by}
    */
-  public static ScalarGrid of(Quantity quantity, ForwardResult result, AnalysisReport report, int block,
-      HeadSelection head, SelectedPatch patch) {
-    return of(quantity, new CapturedAttention(null, result, ForwardHooks.NONE), report, block, head, patch);
+  public static ScalarGrid of(
+      Quantity quantity,
+      ForwardResult result,
+      AnalysisReport report,
+      int block,
+      HeadSelection head,
+      SelectedPatch patch) {
+    return of(
+        quantity,
+        new CapturedAttention(null, result, ForwardHooks.NONE),
+        report,
+        block,
+        head,
+        patch);
   }
 
   /**
-   * As {@link #of(Quantity, ForwardResult, AnalysisReport, int, HeadSelection, SelectedPatch)}, reading
-   * attention through {@code attention} (which recomputes dropped maps when it has the model).
+   * As {@link #of(Quantity, ForwardResult, AnalysisReport, int, HeadSelection, SelectedPatch)},
+   * reading attention through {@code attention} (which recomputes dropped maps when it has the
+   * model).
    */
-  public static ScalarGrid of(Quantity quantity, CapturedAttention attention, AnalysisReport report, int block,
-      HeadSelection head, SelectedPatch patch) {
+  public static ScalarGrid of(
+      Quantity quantity,
+      CapturedAttention attention,
+      AnalysisReport report,
+      int block,
+      HeadSelection head,
+      SelectedPatch patch) {
     ForwardResult result = attention.result();
     return switch (quantity) {
       case PATCH_NORM -> patchNorms(result, block);
@@ -53,7 +74,9 @@ public final class Grids {
       case ROLLOUT -> rollout(report);
       case ATTENDS_TO -> attendsTo(attention, block, head, patch);
       case ATTENDED_BY -> attendedBy(attention, block, head, patch);
-      case PCA_RGB -> throw new IllegalArgumentException("PCA colours are not one value per patch; use Grids.pca");
+      case PCA_RGB ->
+          throw new IllegalArgumentException(
+              "PCA colours are not one value per patch; use Grids.pca");
     };
   }
 
@@ -73,14 +96,16 @@ public final class Grids {
   static ScalarGrid rollout(AnalysisReport report) {
     RolloutMap rollout = report == null ? null : report.rollout();
     if (rollout == null) {
-      throw new IllegalArgumentException("no attention rollout for this pass (it needs a CLS token and the attention"
-          + " of every block)");
+      throw new IllegalArgumentException(
+          "no attention rollout for this pass (it needs a CLS token and the attention"
+              + " of every block)");
     }
     return new ScalarGrid(rollout.gridRows(), rollout.gridCols(), rollout.raw().clone());
   }
 
   /** {@code A[h, sel, j]}: where the selected patch's attention goes, per patch j. */
-  static ScalarGrid attendsTo(CapturedAttention attention, int block, HeadSelection head, SelectedPatch patch) {
+  static ScalarGrid attendsTo(
+      CapturedAttention attention, int block, HeadSelection head, SelectedPatch patch) {
     int query = tokenOf(attention.result().layout(), patch);
     float[][] perHead = new float[heads(attention, block)][];
     for (int h = 0; h < perHead.length; h++) {
@@ -90,7 +115,8 @@ public final class Grids {
   }
 
   /** {@code A[h, i, sel]}: how much each patch i attends to the selected patch. */
-  static ScalarGrid attendedBy(CapturedAttention attention, int block, HeadSelection head, SelectedPatch patch) {
+  static ScalarGrid attendedBy(
+      CapturedAttention attention, int block, HeadSelection head, SelectedPatch patch) {
     int key = tokenOf(attention.result().layout(), patch);
     float[][] perHead = new float[heads(attention, block)][];
     for (int h = 0; h < perHead.length; h++) {
@@ -121,15 +147,22 @@ public final class Grids {
     return patches(attention.result().layout(), combine(perHead, head));
   }
 
-  /** {@code A[h, CLS, j]} per patch j; for a model without CLS, the pooling probe's attention (last block only). */
+  /**
+   * {@code A[h, CLS, j]} per patch j; for a model without CLS, the pooling probe's attention (last
+   * block only).
+   */
   static ScalarGrid clsAttention(CapturedAttention attention, int block, HeadSelection head) {
     ForwardResult result = attention.result();
     var query = result.clsLikeQuery();
     if (query.isProbe()) {
       float[] rows = query.rows(block); // [H, T]
       if (rows == null) {
-        throw new IllegalArgumentException("the model has no CLS token; its pooling-probe attention exists only "
-            + "after the last block (" + query.probeBlock() + "), not at block " + block);
+        throw new IllegalArgumentException(
+            "the model has no CLS token; its pooling-probe attention exists only "
+                + "after the last block ("
+                + query.probeBlock()
+                + "), not at block "
+                + block);
       }
       int t = result.layout().totalTokens();
       float[][] perHead = new float[rows.length / t][t];
@@ -139,7 +172,8 @@ public final class Grids {
       return patches(result.layout(), combine(perHead, head));
     }
     if (!query.exists()) {
-      throw new IllegalArgumentException("the model has no CLS token, so there is no CLS attention");
+      throw new IllegalArgumentException(
+          "the model has no CLS token, so there is no CLS attention");
     }
     float[][] perHead = new float[heads(attention, block)][];
     for (int h = 0; h < perHead.length; h++) {

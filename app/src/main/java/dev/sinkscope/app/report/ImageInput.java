@@ -21,10 +21,12 @@ import java.nio.file.Path;
  * @param photo the decoded photo (EXIF orientation applied); null for a pixel tensor
  * @param geometry how {@code pixels} were cut from {@code photo}; null for a pixel tensor
  */
-public record ImageInput(String name, Path file, FloatTensor pixels, RgbImage photo, PreprocessGeometry geometry) {
+public record ImageInput(
+    String name, Path file, FloatTensor pixels, RgbImage photo, PreprocessGeometry geometry) {
 
   /** Decodes a photo and preprocesses it as the model folder says. */
-  public static ImageInput photo(Path modelFolder, Path file) throws PreprocessConfigException, ImageLoadException {
+  public static ImageInput photo(Path modelFolder, Path file)
+      throws PreprocessConfigException, ImageLoadException {
     PreprocessPipeline pipeline = PreprocessPipeline.forModelFolder(modelFolder);
     RgbImage photo = pipeline.decoder().decode(file);
     Preprocessed p;
@@ -45,12 +47,15 @@ public record ImageInput(String name, Path file, FloatTensor pixels, RgbImage ph
   public static FloatTensor readPixels(Path file) throws IOException {
     try (SafetensorsFile f = SafetensorsFile.open(file)) {
       if (!f.contains("pixel_values")) {
-        throw new IllegalArgumentException(file + ": no tensor named 'pixel_values' (found " + f.tensors().keySet() + ")");
+        throw new IllegalArgumentException(
+            file + ": no tensor named 'pixel_values' (found " + f.tensors().keySet() + ")");
       }
       int[] shape = f.info("pixel_values").intShape();
       if (shape.length != 4 || shape[0] != 1 || shape[1] != 3) {
-        throw new IllegalArgumentException(file + ": pixel_values must be [1, 3, H, W], found "
-            + f.info("pixel_values").shapeString());
+        throw new IllegalArgumentException(
+            file
+                + ": pixel_values must be [1, 3, H, W], found "
+                + f.info("pixel_values").shapeString());
       }
       return new FloatTensor(shape, f.readFloats("pixel_values"));
     }
@@ -63,10 +68,21 @@ public record ImageInput(String name, Path file, FloatTensor pixels, RgbImage ph
   public ImageInput fitting(int patchSize) {
     int h = pixels.shape()[2];
     int w = pixels.shape()[3];
-    if (photo == null && (h % patchSize != 0 || w % patchSize != 0 || h < patchSize || w < patchSize)) {
-      throw new IllegalArgumentException(file + ": pixel_values is " + h + " x " + w + " (height x width), not a"
-          + " multiple of the model's patch size " + patchSize + "; crop or resize it to e.g. "
-          + Math.max(patchSize, h / patchSize * patchSize) + " x " + Math.max(patchSize, w / patchSize * patchSize));
+    if (photo == null
+        && (h % patchSize != 0 || w % patchSize != 0 || h < patchSize || w < patchSize)) {
+      throw new IllegalArgumentException(
+          file
+              + ": pixel_values is "
+              + h
+              + " x "
+              + w
+              + " (height x width), not a"
+              + " multiple of the model's patch size "
+              + patchSize
+              + "; crop or resize it to e.g. "
+              + Math.max(patchSize, h / patchSize * patchSize)
+              + " x "
+              + Math.max(patchSize, w / patchSize * patchSize));
     }
     return this;
   }

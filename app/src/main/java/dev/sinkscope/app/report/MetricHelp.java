@@ -11,8 +11,8 @@ import java.util.Optional;
 
 /**
  * The catalogue that explains every number Sinkscope shows ({@code metric-help.json}): definition,
- * formula, the value that means "no artifact", and the method it comes from. The app's "?" marks and
- * the HTML report read it; one data file, so the wording lives in one place.
+ * formula, the value that means "no artifact", and the method it comes from. The app's "?" marks
+ * and the HTML report read it; one data file, so the wording lives in one place.
  */
 public final class MetricHelp {
   private static final String RESOURCE = "metric-help.json";
@@ -31,13 +31,26 @@ public final class MetricHelp {
    * @param noArtifact the value that means "no artifact"
    * @param method the method or paper it comes from
    */
-  public record Entry(String key, String name, List<String> labels, String definition, String formula,
-      String noArtifact, String method) {
+  public record Entry(
+      String key,
+      String name,
+      List<String> labels,
+      String definition,
+      String formula,
+      String noArtifact,
+      String method) {
 
     /** The whole explanation as plain text, e.g. for a tooltip. */
     public String text() {
-      return name + "\n\n" + definition + "\n\nFormula: " + formula + "\nNo artifact: " + noArtifact
-          + "\nMethod: " + method;
+      return name
+          + "\n\n"
+          + definition
+          + "\n\nFormula: "
+          + formula
+          + "\nNo artifact: "
+          + noArtifact
+          + "\nMethod: "
+          + method;
     }
   }
 
@@ -76,8 +89,11 @@ public final class MetricHelp {
       if (in == null) {
         throw new IllegalStateException(RESOURCE + " is missing from the build");
       }
-      return List.copyOf(new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .readValue(in, Catalogue.class).metrics());
+      return List.copyOf(
+          new ObjectMapper()
+              .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+              .readValue(in, Catalogue.class)
+              .metrics());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + RESOURCE, e);
     }

@@ -13,7 +13,10 @@ import java.util.Optional;
 
 /** Parses repeated --mitigation SPEC options into one stack. */
 public final class Mitigations {
-  /** Files in a model folder that carry a register-neuron map ({@code "register_neurons"}), in order of preference. */
+  /**
+   * Files in a model folder that carry a register-neuron map ({@code "register_neurons"}), in order
+   * of preference.
+   */
   public static final List<String> MODEL_NEURON_MAPS = List.of("ttr.json", "phantom.json");
 
   private Mitigations() {}
@@ -23,11 +26,12 @@ public final class Mitigations {
   }
 
   /**
-   * As {@link #parse(List, Path)}; a {@code ttr} SPEC without {@code neurons=} and without
-   * {@code --neurons} takes the map shipped in the model folder ({@code ttr.json} or the phantom's
-   * {@code phantom.json}), when there is one.
+   * As {@link #parse(List, Path)}; a {@code ttr} SPEC without {@code neurons=} and without {@code
+   * --neurons} takes the map shipped in the model folder ({@code ttr.json} or the phantom's {@code
+   * phantom.json}), when there is one.
    */
-  public static MitigationStack parse(List<String> specs, Path neurons, Path modelFolder) throws IOException {
+  public static MitigationStack parse(List<String> specs, Path neurons, Path modelFolder)
+      throws IOException {
     Path map = neurons != null ? neurons : modelNeuronMap(modelFolder).orElse(null);
     List<Mitigation> list = new ArrayList<>();
     for (String spec : specs) {

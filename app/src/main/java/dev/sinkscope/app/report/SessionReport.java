@@ -7,10 +7,10 @@ import dev.sinkscope.inference.engine.CancellationToken;
 import dev.sinkscope.inference.engine.ProgressListener;
 import dev.sinkscope.inference.mitigation.Mitigation;
 import dev.sinkscope.inference.mitigation.MitigationStack;
+import dev.sinkscope.inference.model.ModelLoadException;
 import dev.sinkscope.inference.pipeline.CapturedAttention;
 import dev.sinkscope.inference.pipeline.Inspection;
 import dev.sinkscope.inference.pipeline.InspectionPipeline;
-import dev.sinkscope.inference.model.ModelLoadException;
 import dev.sinkscope.inference.preprocess.ImageLoadException;
 import dev.sinkscope.inference.preprocess.PreprocessConfigException;
 import dev.sinkscope.inference.report.HeadSelection;
@@ -47,6 +47,7 @@ public final class SessionReport {
   public static final String METRICS_JSON = "metrics.json";
   public static final String METRICS_CSV = "metrics.csv";
   public static final String SESSION_JSON = "session.json";
+
   /** Model B's panels are named as model A's with this prefix. */
   public static final String MODEL_B_PREFIX = "b-";
 
@@ -61,7 +62,7 @@ public final class SessionReport {
   /** Hears which step runs; {@code fraction} of the whole report in [0, 1]. */
   @FunctionalInterface
   public interface Progress {
-    Progress NONE = (step, fraction) -> { };
+    Progress NONE = (step, fraction) -> {};
 
     void step(String what, double fraction);
   }
@@ -78,11 +79,17 @@ public final class SessionReport {
    * @param comparison per-block before/after, when the session has mitigations; else null
    * @param modelB model B of an {@code other-model} session; else left out
    * @param layersB per-block metrics of model B (without mitigations); else left out
-   * @param comparisonB per-block model A ("before") against model B ("after") when both have as many
-   *     blocks; else left out
+   * @param comparisonB per-block model A ("before") against model B ("after") when both have as
+   *     many blocks; else left out
    */
-  public record Metrics(Described.ModelInfo model, Described.InputInfo input, ViewSettings view, int block,
-      List<Described.MitigationInfo> mitigations, List<LayerMetrics> layers, List<LayerComparison> comparison,
+  public record Metrics(
+      Described.ModelInfo model,
+      Described.InputInfo input,
+      ViewSettings view,
+      int block,
+      List<Described.MitigationInfo> mitigations,
+      List<LayerMetrics> layers,
+      List<LayerComparison> comparison,
       @JsonInclude(JsonInclude.Include.NON_NULL) Described.ModelInfo modelB,
       @JsonInclude(JsonInclude.Include.NON_NULL) List<LayerMetrics> layersB,
       @JsonInclude(JsonInclude.Include.NON_NULL) List<LayerComparison> comparisonB) {}
@@ -97,43 +104,74 @@ public final class SessionReport {
    * @param modelFolder the session's model
    * @param modelBFolder model B for an {@code other-model} session, else null
    */
-  public static List<String> write(SessionFile session, Path sessionFile, Path modelFolder, Path modelBFolder,
-      Path outDir, ModelOpener opener, Progress progress)
+  public static List<String> write(
+      SessionFile session,
+      Path sessionFile,
+      Path modelFolder,
+      Path modelBFolder,
+      Path outDir,
+      ModelOpener opener,
+      Progress progress)
       throws IOException, ModelLoadException, PreprocessConfigException, ImageLoadException {
-    return write(session, sessionFile, modelFolder, modelBFolder, outDir, opener, progress, CancellationToken.NONE);
+    return write(
+        session,
+        sessionFile,
+        modelFolder,
+        modelBFolder,
+        outDir,
+        opener,
+        progress,
+        CancellationToken.NONE);
   }
 
   /**
    * As {@link #write(SessionFile, Path, Path, Path, Path, ModelOpener, Progress)}, stopping with a
-   * {@link java.util.concurrent.CancellationException} between blocks and between steps once
-   * {@code cancel} says so; files written before that stay.
+   * {@link java.util.concurrent.CancellationException} between blocks and between steps once {@code
+   * cancel} says so; files written before that stay.
    */
-  public static List<String> write(SessionFile session, Path sessionFile, Path modelFolder, Path modelBFolder,
-      Path outDir, ModelOpener opener, Progress progress, CancellationToken cancel)
+  public static List<String> write(
+      SessionFile session,
+      Path sessionFile,
+      Path modelFolder,
+      Path modelBFolder,
+      Path outDir,
+      ModelOpener opener,
+      Progress progress,
+      CancellationToken cancel)
       throws IOException, ModelLoadException, PreprocessConfigException, ImageLoadException {
-    Progress checked = (step, fraction) -> {
-      cancel.throwIfCancelled();
-      progress.step(step, fraction);
-    };
+    Progress checked =
+        (step, fraction) -> {
+          cancel.throwIfCancelled();
+          progress.step(step, fraction);
+        };
     return render(session, sessionFile, modelFolder, modelBFolder, outDir, opener, checked, cancel);
   }
 
-  private static List<String> render(SessionFile session, Path sessionFile, Path modelFolder, Path modelBFolder,
-      Path outDir, ModelOpener opener, Progress progress, CancellationToken cancel)
+  private static List<String> render(
+      SessionFile session,
+      Path sessionFile,
+      Path modelFolder,
+      Path modelBFolder,
+      Path outDir,
+      ModelOpener opener,
+      Progress progress,
+      CancellationToken cancel)
       throws IOException, ModelLoadException, PreprocessConfigException, ImageLoadException {
     boolean withB = session.comparesOtherModel();
     if (withB && modelBFolder == null) {
-      throw new IllegalArgumentException("the session compares with model B, but model B was not located");
+      throw new IllegalArgumentException(
+          "the session compares with model B, but model B was not located");
     }
     ViewSettings view = session.view();
     Colormap colormap = Pictures.colormap(view.colormap());
     Normalization normalization = Pictures.normalization(view.normalization());
     ImageInput image = ImageInput.photo(modelFolder, session.imagePath(sessionFile));
-    MitigationStack stack = Mitigations.parse(session.mitigations(), session.neuronsPath(sessionFile), modelFolder);
+    MitigationStack stack =
+        Mitigations.parse(session.mitigations(), session.neuronsPath(sessionFile), modelFolder);
     Files.createDirectories(outDir);
     List<String> written = new ArrayList<>();
-    AnalysisOptions options = AnalysisOptions.defaults().withPca(dev.sinkscope.inference.analysis.PcaOptions
-        .disabled());
+    AnalysisOptions options =
+        AnalysisOptions.defaults().withPca(dev.sinkscope.inference.analysis.PcaOptions.disabled());
     int steps = withB ? 6 : 4;
     Metrics metrics;
     Pass a;
@@ -145,13 +183,22 @@ public final class SessionReport {
       head.validate(model.spec().numHeads());
       int block = view.blockIn(model.spec().numLayers());
       progress.step("Running " + session.model().displayName(), 1.0 / steps);
-      Inspection beforePass = finite(pipeline.inspect(image.pixels(), MitigationStack.NONE, options, cancel,
-          ProgressListener.NONE), session.model().displayName());
-      Inspection currentPass = stack.isEmpty() ? beforePass : finite(pipeline.inspect(image.pixels(), stack, options,
-          cancel, ProgressListener.NONE), session.model().displayName() + " with " + stack.spec());
+      Inspection beforePass =
+          finite(
+              pipeline.inspect(
+                  image.pixels(), MitigationStack.NONE, options, cancel, ProgressListener.NONE),
+              session.model().displayName());
+      Inspection currentPass =
+          stack.isEmpty()
+              ? beforePass
+              : finite(
+                  pipeline.inspect(image.pixels(), stack, options, cancel, ProgressListener.NONE),
+                  session.model().displayName() + " with " + stack.spec());
       ForwardResult current = currentPass.result();
       AnalysisReport currentReport = currentPass.report();
-      a = new Pass(session.model().displayName(), currentPass.attention(), currentReport, stack, block);
+      a =
+          new Pass(
+              session.model().displayName(), currentPass.attention(), currentReport, stack, block);
       progress.step("Drawing the panels of " + a.name, 2.0 / steps);
       writePanels(a, "", session, image, colormap, normalization, outDir, written);
 
@@ -166,22 +213,46 @@ public final class SessionReport {
         Quantity q = view.quantity();
         if (!q.isRgb()) {
           int shown = q.perBlock() ? block : current.blocks();
-          Pictures.Picture p = Pictures.beforeAfter(Pictures.heading(a.name, shown, current.blocks(), q, head), image,
-              Grids.of(q, beforePass.attention(), beforeReport, shown, head, view.patch()),
-              Grids.of(q, a.attention, currentReport, shown, head, view.patch()),
-              BlockView.markers(beforeReport, shown), BlockView.markers(currentReport, shown),
-              "no mitigation", "with " + stack.spec(),
-              colormap, normalization, q.label() + (q.perBlock() ? " (block " + block + ")" : ""));
-          Pictures.write(p.raster(), Pictures.metadata(a.name, Pictures.blockText(shown, current.blocks()),
-              q.perHead() ? head.toString() : "n/a", q.label() + " before/after", specs(stack),
-              ExportMetadata.describe(colormap, p.scale()), image.name(),
-              "Left: without mitigations; middle: with them; right: after minus before (blue = lower)."),
+          Pictures.Picture p =
+              Pictures.beforeAfter(
+                  Pictures.heading(a.name, shown, current.blocks(), q, head),
+                  image,
+                  Grids.of(q, beforePass.attention(), beforeReport, shown, head, view.patch()),
+                  Grids.of(q, a.attention, currentReport, shown, head, view.patch()),
+                  BlockView.markers(beforeReport, shown),
+                  BlockView.markers(currentReport, shown),
+                  "no mitigation",
+                  "with " + stack.spec(),
+                  colormap,
+                  normalization,
+                  q.label() + (q.perBlock() ? " (block " + block + ")" : ""));
+          Pictures.write(
+              p.raster(),
+              Pictures.metadata(
+                  a.name,
+                  Pictures.blockText(shown, current.blocks()),
+                  q.perHead() ? head.toString() : "n/a",
+                  q.label() + " before/after",
+                  specs(stack),
+                  ExportMetadata.describe(colormap, p.scale()),
+                  image.name(),
+                  "Left: without mitigations; middle: with them; right: after minus before (blue = lower)."),
               outDir.resolve(COMPARE_PNG));
           written.add(COMPARE_PNG);
         }
       }
-      metrics = new Metrics(info(session.model(), model), Described.InputInfo.of(image, current), view, block,
-          Described.MitigationInfo.of(stack), layers, comparison, null, null, null);
+      metrics =
+          new Metrics(
+              info(session.model(), model),
+              Described.InputInfo.of(image, current),
+              view,
+              block,
+              Described.MitigationInfo.of(stack),
+              layers,
+              comparison,
+              null,
+              null,
+              null);
     }
     List<LayerComparison> comparisonB = null;
     if (withB) {
@@ -195,10 +266,14 @@ public final class SessionReport {
         // As the app does: the same block number, or B's last block when B has fewer.
         int blockB = view.layer() == 0 ? blocksB : Math.min(view.layer(), blocksB);
         progress.step("Running model B, " + refB.displayName(), 4.0 / steps);
-        Inspection passB = finite(pipelineB.inspect(imageB.pixels(), MitigationStack.NONE, options, cancel,
-            ProgressListener.NONE), refB.displayName());
+        Inspection passB =
+            finite(
+                pipelineB.inspect(
+                    imageB.pixels(), MitigationStack.NONE, options, cancel, ProgressListener.NONE),
+                refB.displayName());
         AnalysisReport reportB = passB.report();
-        Pass b = new Pass(refB.displayName(), passB.attention(), reportB, MitigationStack.NONE, blockB);
+        Pass b =
+            new Pass(refB.displayName(), passB.attention(), reportB, MitigationStack.NONE, blockB);
         writePanels(b, MODEL_B_PREFIX, session, imageB, colormap, normalization, outDir, written);
         if (writeAgainstB(a, b, view, image, colormap, normalization, outDir)) {
           written.add(COMPARE_PNG);
@@ -207,8 +282,18 @@ public final class SessionReport {
         if (layersB.size() == metrics.layers().size()) {
           comparisonB = LayerComparison.of(metrics.layers(), layersB);
         }
-        metrics = new Metrics(metrics.model(), metrics.input(), metrics.view(), metrics.block(),
-            metrics.mitigations(), metrics.layers(), metrics.comparison(), info(refB, modelB), layersB, comparisonB);
+        metrics =
+            new Metrics(
+                metrics.model(),
+                metrics.input(),
+                metrics.view(),
+                metrics.block(),
+                metrics.mitigations(),
+                metrics.layers(),
+                metrics.comparison(),
+                info(refB, modelB),
+                layersB,
+                comparisonB);
       }
     }
     progress.step("Writing the metrics", (steps - 1.0) / steps);
@@ -246,42 +331,85 @@ public final class SessionReport {
   }
 
   /** One analysed pass (its attention, kept or recomputable) and the block its panels show. */
-  private record Pass(String name, CapturedAttention attention, AnalysisReport report, MitigationStack stack,
+  private record Pass(
+      String name,
+      CapturedAttention attention,
+      AnalysisReport report,
+      MitigationStack stack,
       int block) {
     ForwardResult result() {
       return attention.result();
     }
   }
 
-  /** {@code inspection} when its pass is finite; otherwise a clear error naming the pass and the first bad value. */
+  /**
+   * {@code inspection} when its pass is finite; otherwise a clear error naming the pass and the
+   * first bad value.
+   */
   private static Inspection finite(Inspection inspection, String which) {
     if (!inspection.finite()) {
-      throw new IllegalStateException("the pass of " + which + " is not finite: " + inspection.health().describe());
+      throw new IllegalStateException(
+          "the pass of " + which + " is not finite: " + inspection.health().describe());
     }
     return inspection;
   }
 
-  /** Norm, received attention, CLS attention (with a CLS token), and the session's quantity when it is another. */
-  private static void writePanels(Pass pass, String prefix, SessionFile session, ImageInput image, Colormap colormap,
-      Normalization normalization, Path outDir, List<String> written) throws IOException {
-    List<Quantity> panels = new ArrayList<>(List.of(Quantity.PATCH_NORM, Quantity.ATTENTION_RECEIVED));
+  /**
+   * Norm, received attention, CLS attention (with a CLS token), and the session's quantity when it
+   * is another.
+   */
+  private static void writePanels(
+      Pass pass,
+      String prefix,
+      SessionFile session,
+      ImageInput image,
+      Colormap colormap,
+      Normalization normalization,
+      Path outDir,
+      List<String> written)
+      throws IOException {
+    List<Quantity> panels =
+        new ArrayList<>(List.of(Quantity.PATCH_NORM, Quantity.ATTENTION_RECEIVED));
     if (pass.result().clsLikeQuery().availableAt(pass.block())) {
-      panels.add(Quantity.CLS_ATTENTION); // a model without CLS: the pooling probe's attention, last block only
+      panels.add(
+          Quantity.CLS_ATTENTION); // a model without CLS: the pooling probe's attention, last block
+      // only
     }
     if (!panels.contains(session.view().quantity())) {
       panels.add(session.view().quantity());
     }
     for (Quantity q : panels) {
       String name = prefix + panelName(q);
-      HeatmapExport.write(outDir.resolve(name), pass.name, image, pass.attention, pass.report, pass.stack, pass.block, q,
-          session.view().head(), session.view().patch(), colormap, normalization);
+      HeatmapExport.write(
+          outDir.resolve(name),
+          pass.name,
+          image,
+          pass.attention,
+          pass.report,
+          pass.stack,
+          pass.block,
+          q,
+          session.view().head(),
+          session.view().patch(),
+          colormap,
+          normalization);
       written.add(name);
     }
   }
 
-  /** Model A, model B and B minus A of the session's quantity; false when they cannot be differenced. */
-  private static boolean writeAgainstB(Pass a, Pass b, ViewSettings view, ImageInput image, Colormap colormap,
-      Normalization normalization, Path outDir) throws IOException {
+  /**
+   * Model A, model B and B minus A of the session's quantity; false when they cannot be
+   * differenced.
+   */
+  private static boolean writeAgainstB(
+      Pass a,
+      Pass b,
+      ViewSettings view,
+      ImageInput image,
+      Colormap colormap,
+      Normalization normalization,
+      Path outDir)
+      throws IOException {
     Quantity q = view.quantity();
     if (q.isRgb()) {
       return false; // PCA colours of two models have unrelated axes
@@ -293,23 +421,45 @@ public final class SessionReport {
     if (gridA.rows() != gridB.rows() || gridA.cols() != gridB.cols()) {
       return false;
     }
-    Pictures.Picture p = Pictures.beforeAfter(a.name + " vs " + b.name + " | " + q.label()
-        + (q.perHead() ? " (" + Pictures.headLabel(view.head()) + ")" : ""), image, gridA, gridB,
-        BlockView.markers(a.report, blockA), BlockView.markers(b.report, blockB), "A: " + a.name
-        + (a.stack.isEmpty() ? "" : " with " + a.stack.spec()), "B: " + b.name, colormap, normalization,
-        q.label() + (q.perBlock() ? " (block " + blockA + (blockA == blockB ? "" : " / " + blockB) + ")" : ""));
-    java.util.Map<String, String> metadata = Pictures.metadata(a.name + " | " + b.name,
-        q.perBlock() ? Pictures.blockText(blockA, a.result().blocks()) : "all blocks (rollout)",
-        q.perHead() ? view.head().toString() : "n/a", q.label() + ": model A vs model B", specs(a.stack),
-        ExportMetadata.describe(colormap, p.scale()), image.name(),
-        "Left: model A; middle: model B (no mitigations); right: B minus A (blue = lower).");
+    Pictures.Picture p =
+        Pictures.beforeAfter(
+            a.name
+                + " vs "
+                + b.name
+                + " | "
+                + q.label()
+                + (q.perHead() ? " (" + Pictures.headLabel(view.head()) + ")" : ""),
+            image,
+            gridA,
+            gridB,
+            BlockView.markers(a.report, blockA),
+            BlockView.markers(b.report, blockB),
+            "A: " + a.name + (a.stack.isEmpty() ? "" : " with " + a.stack.spec()),
+            "B: " + b.name,
+            colormap,
+            normalization,
+            q.label()
+                + (q.perBlock()
+                    ? " (block " + blockA + (blockA == blockB ? "" : " / " + blockB) + ")"
+                    : ""));
+    java.util.Map<String, String> metadata =
+        Pictures.metadata(
+            a.name + " | " + b.name,
+            q.perBlock() ? Pictures.blockText(blockA, a.result().blocks()) : "all blocks (rollout)",
+            q.perHead() ? view.head().toString() : "n/a",
+            q.label() + ": model A vs model B",
+            specs(a.stack),
+            ExportMetadata.describe(colormap, p.scale()),
+            image.name(),
+            "Left: model A; middle: model B (no mitigations); right: B minus A (blue = lower).");
     metadata.put("Compared", "A: " + a.name + " | B: " + b.name);
     Pictures.write(p.raster(), metadata, outDir.resolve(COMPARE_PNG));
     return true;
   }
 
   private static Described.ModelInfo info(ModelReference ref, ModelSession session) {
-    return Described.ModelInfo.of(ref.displayName(), ref.source(), ref.id(), ref.revision(), session.spec());
+    return Described.ModelInfo.of(
+        ref.displayName(), ref.source(), ref.id(), ref.revision(), session.spec());
   }
 
   private static List<String> specs(MitigationStack stack) {

@@ -14,8 +14,9 @@ import java.util.Locale;
 
 /**
  * The one definition of "the strongest sink" and of the ringed sink patches at a block, shared by
- * the window (inspector, canvas rings) and {@code report} (captions, rings): the token that receives
- * the most attention at that block, written as its ratio to the uniform share (T x received).
+ * the window (inspector, canvas rings) and {@code report} (captions, rings): the token that
+ * receives the most attention at that block, written as its ratio to the uniform share (T x
+ * received).
  *
  * @param token sequence index of the token
  * @param ratio T x the attention it receives (1 = uniform)
@@ -23,8 +24,10 @@ import java.util.Locale;
 public record StrongestSink(int token, double ratio) {
   /** At most this many sink rings per block: the strongest ones. */
   public static final int MAX_SINK_MARKERS = 8;
+
   /** A ringed sink receives at least this many times the uniform share. */
   public static final double MIN_SINK_RATIO = 2.0;
+
   /** Only the strongest few rings carry a rank number. */
   public static final int RANKED_SINK_MARKERS = 3;
 
@@ -43,7 +46,9 @@ public record StrongestSink(int token, double ratio) {
     return tokenName(layout, token) + ", " + number(ratio) + "× uniform";
   }
 
-  /** Display name of a token: "CLS", "reg 1", "TTR 1", "patch (row, col)" (row and column from 0). */
+  /**
+   * Display name of a token: "CLS", "reg 1", "TTR 1", "patch (row, col)" (row and column from 0).
+   */
   public static String tokenName(TokenLayout layout, int token) {
     TokenKind kind = layout.kindOf(token);
     return switch (kind) {
@@ -58,7 +63,9 @@ public record StrongestSink(int token, double ratio) {
     };
   }
 
-  /** The one way a patch is written: "patch (row, col)", both counted from 0 as in exported JSON. */
+  /**
+   * The one way a patch is written: "patch (row, col)", both counted from 0 as in exported JSON.
+   */
   public static String patchName(int row, int col) {
     return "patch (" + row + ", " + col + ")";
   }
@@ -80,19 +87,27 @@ public record StrongestSink(int token, double ratio) {
     if (scores == null || layer == null) {
       return List.of();
     }
-    double cut = Math.max(MIN_SINK_RATIO, Double.isFinite(scores.flagThresholdRatio())
-        ? scores.flagThresholdRatio() : MIN_SINK_RATIO);
+    double cut =
+        Math.max(
+            MIN_SINK_RATIO,
+            Double.isFinite(scores.flagThresholdRatio())
+                ? scores.flagThresholdRatio()
+                : MIN_SINK_RATIO);
     TokenLayout layout = report.layout();
     float[] received = layer.received();
     int t = received.length;
     List<Integer> tokens = new ArrayList<>();
-    for (int j = layout.firstPatchIndex(); j < layout.firstPatchIndex() + layout.patchCount(); j++) {
+    for (int j = layout.firstPatchIndex();
+        j < layout.firstPatchIndex() + layout.patchCount();
+        j++) {
       if (t * received[j] > cut) {
         tokens.add(j);
       }
     }
     tokens.sort(Comparator.comparingDouble((Integer j) -> received[j]).reversed());
-    return tokens.size() > MAX_SINK_MARKERS ? List.copyOf(tokens.subList(0, MAX_SINK_MARKERS)) : tokens;
+    return tokens.size() > MAX_SINK_MARKERS
+        ? List.copyOf(tokens.subList(0, MAX_SINK_MARKERS))
+        : tokens;
   }
 
   /** Rings for {@link #sinkPatches}, the strongest {@link #RANKED_SINK_MARKERS} numbered from 1. */
@@ -103,13 +118,19 @@ public record StrongestSink(int token, double ratio) {
     for (int token : sinkPatches(report, block)) {
       int patch = token - layout.firstPatchIndex();
       rank++;
-      markers.add(Marker.sink(patch / layout.gridCols(), patch % layout.gridCols(),
-          rank <= RANKED_SINK_MARKERS ? rank : 0));
+      markers.add(
+          Marker.sink(
+              patch / layout.gridCols(),
+              patch % layout.gridCols(),
+              rank <= RANKED_SINK_MARKERS ? rank : 0));
     }
     return markers;
   }
 
-  /** About four significant digits, no exponent for ordinary magnitudes; "–" for NaN (the window's style). */
+  /**
+   * About four significant digits, no exponent for ordinary magnitudes; "–" for NaN (the window's
+   * style).
+   */
   public static String number(double v) {
     if (Double.isNaN(v)) {
       return "–";

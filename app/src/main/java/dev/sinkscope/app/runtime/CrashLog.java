@@ -13,8 +13,8 @@ import java.util.logging.SimpleFormatter;
 /**
  * The application log a user can attach to a bug report: every uncaught exception, on any thread
  * (the JavaFX thread included, which hands event-handler failures to the thread's handler), is
- * written with its stack trace to {@code sinkscope-0.log} in {@link #directory()}, and the user is told
- * in one line. java.util.logging's rotating file handler keeps at most three files of 1 MB.
+ * written with its stack trace to {@code sinkscope-0.log} in {@link #directory()}, and the user is
+ * told in one line. java.util.logging's rotating file handler keeps at most three files of 1 MB.
  */
 public final class CrashLog {
   private static final Logger LOG = Logger.getLogger("dev.sinkscope");
@@ -25,8 +25,8 @@ public final class CrashLog {
   private CrashLog() {}
 
   /**
-   * {@code -Dsinkscope.log.dir}, else {@code $XDG_CACHE_HOME/sinkscope/logs}, else
-   * {@code ~/.cache/sinkscope/logs}.
+   * {@code -Dsinkscope.log.dir}, else {@code $XDG_CACHE_HOME/sinkscope/logs}, else {@code
+   * ~/.cache/sinkscope/logs}.
    */
   public static Path directory() {
     String configured = System.getProperty("sinkscope.log.dir");
@@ -34,9 +34,10 @@ public final class CrashLog {
       return Path.of(configured);
     }
     String xdg = System.getenv("XDG_CACHE_HOME");
-    Path cache = xdg != null && !xdg.isBlank()
-        ? Path.of(xdg)
-        : Path.of(System.getProperty("user.home"), ".cache");
+    Path cache =
+        xdg != null && !xdg.isBlank()
+            ? Path.of(xdg)
+            : Path.of(System.getProperty("user.home"), ".cache");
     return cache.resolve("sinkscope").resolve("logs");
   }
 
@@ -46,25 +47,27 @@ public final class CrashLog {
   }
 
   /**
-   * Routes uncaught exceptions to the log and to {@code notifyUser} (called on the failing thread with
-   * one line that names the log file, and the exception). Safe to call more than once; a log that cannot be opened
-   * (read-only home) leaves the notification working.
+   * Routes uncaught exceptions to the log and to {@code notifyUser} (called on the failing thread
+   * with one line that names the log file, and the exception). Safe to call more than once; a log
+   * that cannot be opened (read-only home) leaves the notification working.
    */
   public static synchronized void install(BiConsumer<String, Throwable> notifyUser) {
     openFile();
-    Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {
-      record(thread, error);
-      try {
-        notifyUser.accept(oneLine(thread, error), error);
-      } catch (RuntimeException ignored) {
-        // Telling the user failed too (e.g. the toolkit is gone); the log has it.
-      }
-    });
+    Thread.setDefaultUncaughtExceptionHandler(
+        (thread, error) -> {
+          record(thread, error);
+          try {
+            notifyUser.accept(oneLine(thread, error), error);
+          } catch (RuntimeException ignored) {
+            // Telling the user failed too (e.g. the toolkit is gone); the log has it.
+          }
+        });
   }
 
   /** Writes {@code error} with its stack trace to the log (and to stderr). */
   public static void record(Thread thread, Throwable error) {
-    LogRecord entry = new LogRecord(Level.SEVERE, "Uncaught exception on thread " + thread.getName());
+    LogRecord entry =
+        new LogRecord(Level.SEVERE, "Uncaught exception on thread " + thread.getName());
     entry.setThrown(error);
     entry.setLoggerName(LOG.getName());
     LOG.log(entry);
@@ -76,8 +79,12 @@ public final class CrashLog {
 
   /** What the user reads: what failed, and where the details are. */
   static String oneLine(Thread thread, Throwable error) {
-    String what = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
-    return "Unexpected error (" + what + "). The details are in " + currentFile()
+    String what =
+        error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+    return "Unexpected error ("
+        + what
+        + "). The details are in "
+        + currentFile()
         + "; please attach that file to a bug report.";
   }
 
@@ -87,14 +94,19 @@ public final class CrashLog {
     }
     try {
       Files.createDirectories(directory());
-      String pattern = directory().resolve("sinkscope-%g.log").toString().replace("%", "%%")
-          .replace("%%g", "%g");
+      String pattern =
+          directory()
+              .resolve("sinkscope-%g.log")
+              .toString()
+              .replace("%", "%%")
+              .replace("%%g", "%g");
       FileHandler file = new FileHandler(pattern, FILE_LIMIT_BYTES, FILE_COUNT, true);
       file.setFormatter(new SimpleFormatter());
       LOG.addHandler(file);
       handler = file;
     } catch (IOException | SecurityException e) {
-      System.err.println("sinkscope: cannot write the log in " + directory() + ": " + e.getMessage());
+      System.err.println(
+          "sinkscope: cannot write the log in " + directory() + ": " + e.getMessage());
     }
   }
 }

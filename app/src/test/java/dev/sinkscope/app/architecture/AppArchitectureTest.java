@@ -8,56 +8,84 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The command line and the code it shares with the app (report, bundled assets) run without a toolkit. */
+/**
+ * The command line and the code it shares with the app (report, bundled assets) run without a
+ * toolkit.
+ */
 class AppArchitectureTest {
-  private static final JavaClasses CLASSES = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("dev.sinkscope.app");
+  private static final JavaClasses CLASSES =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.sinkscope.app");
 
   @Test
   void sharedCodeAndCommandLineDoNotUseJavaFx() {
-    noClasses().that().resideInAnyPackage("dev.sinkscope.app.report..", "dev.sinkscope.app.cli..",
-            "dev.sinkscope.app.assets..")
-        .should().dependOnClassesThat().resideInAPackage("javafx..")
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.sinkscope.app.report..", "dev.sinkscope.app.cli..", "dev.sinkscope.app.assets..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("javafx..")
         .check(CLASSES);
   }
 
   @Test
   void sharedCodeDoesNotReachIntoTheAppOrTheCommandLine() {
-    noClasses().that().resideInAnyPackage("dev.sinkscope.app.report..", "dev.sinkscope.app.assets..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.sinkscope.app.gui..", "dev.sinkscope.app.cli..")
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.sinkscope.app.report..", "dev.sinkscope.app.assets..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.sinkscope.app.gui..", "dev.sinkscope.app.cli..")
         .check(CLASSES);
   }
 
   @Test
   void appDoesNotUseTheEngineDirectly() {
-    noClasses().that().resideInAPackage("dev.sinkscope.app..")
-        .should().dependOnClassesThat().resideInAPackage("ai.djl..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.sinkscope.app..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("ai.djl..")
         .check(CLASSES);
   }
 
-  /** Views show presentation models; opening models is the composition root's and the services' job. */
+  /**
+   * Views show presentation models; opening models is the composition root's and the services' job.
+   */
   @Test
   void viewsDoNotOpenModels() {
-    noClasses().that().resideInAPackage("dev.sinkscope.app.gui..")
-        .and().resideOutsideOfPackage("dev.sinkscope.app.gui.session..")
-        .and().doNotHaveSimpleName("SinkscopeApp")
-        .and().doNotHaveSimpleName("MainViewModel")
-        .should().dependOnClassesThat().resideInAPackage("dev.sinkscope.inference.session..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.sinkscope.app.gui..")
+        .and()
+        .resideOutsideOfPackage("dev.sinkscope.app.gui.session..")
+        .and()
+        .doNotHaveSimpleName("SinkscopeApp")
+        .and()
+        .doNotHaveSimpleName("MainViewModel")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.sinkscope.inference.session..")
         .check(CLASSES);
   }
 
-  /** The app's parts (command line, window, report, assets, runtime settings) depend on each other one way. */
+  /**
+   * The app's parts (command line, window, report, assets, runtime settings) depend on each other
+   * one way.
+   */
   @Test
   void topLevelPartsAreFreeOfCycles() {
     slices().matching("dev.sinkscope.app.(*)..").should().beFreeOfCycles().check(CLASSES);
   }
 
   /**
-   * Every package on its own, the root and the window's included: the window (view and
-   * composition) sits on the main presentation model ({@code gui.main}), the features it wires
-   * (session files, lessons, teaching, animation export) on that, and the shared pieces
-   * ({@code gui.common}) below all.
+   * Every package on its own, the root and the window's included: the window (view and composition)
+   * sits on the main presentation model ({@code gui.main}), the features it wires (session files,
+   * lessons, teaching, animation export) on that, and the shared pieces ({@code gui.common}) below
+   * all.
    */
   @Test
   void everyPackageIsFreeOfCycles() {

@@ -21,27 +21,64 @@ class AnalyzeGifTest {
     Path photo = Cli.PHOTOS.resolve("rocket.jpg");
     Path gif = tmp.resolve("emerge.gif");
 
-    cli.run("analyze", "--model", "phantom", "--image", photo, "--gif", gif, "--quantity", "attention-received",
-        "--device", "cpu").assertOk();
+    cli.run(
+            "analyze",
+            "--model",
+            "phantom",
+            "--image",
+            photo,
+            "--gif",
+            gif,
+            "--quantity",
+            "attention-received",
+            "--device",
+            "cpu")
+        .assertOk();
 
     List<Raster> frames = GifAnimation.read(gif);
     assertEquals(8, frames.size(), "the phantom has 8 blocks");
     assertEquals(new GifAnimation.Timing(700, true), GifAnimation.timing(gif));
     for (int block : new int[] {1, 4, 8}) {
       Path png = tmp.resolve("block" + block + ".png");
-      cli.run("analyze", "--model", "phantom", "--image", photo, "--png", png, "--layer", block, "--quantity",
-          "attention-received", "--device", "cpu").assertOk();
+      cli.run(
+              "analyze",
+              "--model",
+              "phantom",
+              "--image",
+              photo,
+              "--png",
+              png,
+              "--layer",
+              block,
+              "--quantity",
+              "attention-received",
+              "--device",
+              "cpu")
+          .assertOk();
       Raster panel = PngExport.read(png);
       // at most 256 colours per GIF frame: compare after the same quantisation
-      assertArrayEquals(GifAnimation.quantize(panel).toRaster().argb(),
-          frames.get(block - 1).region(0, 0, panel.width(), panel.height()).argb(), "block " + block);
+      assertArrayEquals(
+          GifAnimation.quantize(panel).toRaster().argb(),
+          frames.get(block - 1).region(0, 0, panel.width(), panel.height()).argb(),
+          "block " + block);
     }
   }
 
   @Test
   void aQuantityOverAllBlocksIsRefused() throws Exception {
-    Cli.offline(tmp).run("analyze", "--model", "phantom", "--image", Cli.PHOTOS.resolve("rocket.jpg"), "--gif",
-        tmp.resolve("r.gif"), "--quantity", "rollout", "--device", "cpu")
+    Cli.offline(tmp)
+        .run(
+            "analyze",
+            "--model",
+            "phantom",
+            "--image",
+            Cli.PHOTOS.resolve("rocket.jpg"),
+            "--gif",
+            tmp.resolve("r.gif"),
+            "--quantity",
+            "rollout",
+            "--device",
+            "cpu")
         .assertOneLineError("analyze", "--gif needs a quantity that changes from block to block");
   }
 }

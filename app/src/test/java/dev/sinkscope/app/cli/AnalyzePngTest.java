@@ -22,8 +22,18 @@ class AnalyzePngTest {
   void heatmapOverThePhotoCarriesItsDescriptionInTheMetadata() throws Exception {
     Path png = tmp.resolve("a.png");
 
-    Cli.offline(tmp).run("analyze", "--model", "phantom", "--image", Cli.PHOTOS.resolve("rocket.jpg"), "--png", png,
-        "--device", "cpu").assertOk();
+    Cli.offline(tmp)
+        .run(
+            "analyze",
+            "--model",
+            "phantom",
+            "--image",
+            Cli.PHOTOS.resolve("rocket.jpg"),
+            "--png",
+            png,
+            "--device",
+            "cpu")
+        .assertOk();
 
     Map<String, String> meta = PngExport.readMetadata(png);
     assertEquals("Sinkscope", meta.get("Software"));
@@ -35,7 +45,9 @@ class AnalyzePngTest {
     assertTrue(meta.get("Normalization").startsWith("viridis, min-max"), meta.get("Normalization"));
     assertEquals("rocket.jpg", meta.get("Source"));
     Raster raster = PngExport.read(png);
-    assertTrue(raster.width() > 640 && raster.height() > 427, "photo at display size plus legend: " + raster);
+    assertTrue(
+        raster.width() > 640 && raster.height() > 427,
+        "photo at display size plus legend: " + raster);
     assertTrue(distinctColours(raster) > 1000, "a photo with a heatmap, not a blank canvas");
   }
 
@@ -44,9 +56,26 @@ class AnalyzePngTest {
     Path fixture = Cli.FIXTURES.resolve("dinov2-hf");
     Path png = tmp.resolve("b.png");
 
-    Cli.offline(tmp).run("analyze", "--model", fixture, "--pixels", fixture.resolve("input.safetensors"), "--png", png,
-        "--layer", "2", "--quantity", "attention-received", "--head", "max", "--normalization", "log",
-        "--device", "cpu").assertOk();
+    Cli.offline(tmp)
+        .run(
+            "analyze",
+            "--model",
+            fixture,
+            "--pixels",
+            fixture.resolve("input.safetensors"),
+            "--png",
+            png,
+            "--layer",
+            "2",
+            "--quantity",
+            "attention-received",
+            "--head",
+            "max",
+            "--normalization",
+            "log",
+            "--device",
+            "cpu")
+        .assertOk();
 
     Map<String, String> meta = PngExport.readMetadata(png);
     assertEquals("2 of 4 (1-based block)", meta.get("Layer"));
@@ -59,8 +88,19 @@ class AnalyzePngTest {
   @Test
   void layerOutsideTheModelIsOneClearLine() {
     Path fixture = Cli.FIXTURES.resolve("dinov2-hf");
-    Cli.offline(tmp).run("analyze", "--model", fixture, "--pixels", fixture.resolve("input.safetensors"), "--png",
-        tmp.resolve("x.png"), "--layer", "9", "--device", "cpu")
+    Cli.offline(tmp)
+        .run(
+            "analyze",
+            "--model",
+            fixture,
+            "--pixels",
+            fixture.resolve("input.safetensors"),
+            "--png",
+            tmp.resolve("x.png"),
+            "--layer",
+            "9",
+            "--device",
+            "cpu")
         .assertOneLineError("analyze", "--layer 9 does not exist: the model has blocks 1-4");
   }
 

@@ -16,7 +16,6 @@ import dev.sinkscope.app.gui.session.ModelLocation;
 import dev.sinkscope.app.report.Grids;
 import dev.sinkscope.app.report.ImageInput;
 import dev.sinkscope.inference.analysis.AnalysisOptions;
-import dev.sinkscope.inference.analysis.AnalysisReport;
 import dev.sinkscope.inference.engine.CancellationToken;
 import dev.sinkscope.inference.engine.ProgressListener;
 import dev.sinkscope.inference.mitigation.MitigationStack;
@@ -41,42 +40,61 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Capture mode never changes an answer: every metric column, the whole analysis, every GUI quantity
- * grid (block x head x quantity), the sweep row and every report panel are the same whether the pass
- * kept full maps or only summaries (ADR 0010), to 1e-6 (relative above 1: sums).
+ * grid (block x head x quantity), the sweep row and every report panel are the same whether the
+ * pass kept full maps or only summaries (ADR 0010), to 1e-6 (relative above 1: sums).
  */
 class CaptureModeEquivalenceTest {
   private static final double TOLERANCE = 1e-6;
+
   /**
-   * Spearman correlations rank received attention; the phantom plants many tokens with equal attention,
-   * and sums a few ulps apart (device float vs host double order) break those ties differently. Every
-   * input of the ranks still agrees to {@link #TOLERANCE}.
+   * Spearman correlations rank received attention; the phantom plants many tokens with equal
+   * attention, and sums a few ulps apart (device float vs host double order) break those ties
+   * differently. Every input of the ranks still agrees to {@link #TOLERANCE}.
    */
   private static final double RANK_TOLERANCE = 1e-4;
 
   @TempDir Path cache;
 
-  /** The analysed pass of one model and photo under one capture choice, with what every consumer reads. */
+  /**
+   * The analysed pass of one model and photo under one capture choice, with what every consumer
+   * reads.
+   */
   private record Pass(Inspection inspection, AnalyzedPass view) {}
 
   @ParameterizedTest
-  @ValueSource(strings = {"dinov2-hf", "dinov2-reg-hf", "dinov2-timm", "vit-hf", "clip-vision-hf", "phantom",
-      "phantom-registers"})
+  @ValueSource(
+      strings = {
+        "dinov2-hf",
+        "dinov2-reg-hf",
+        "dinov2-timm",
+        "vit-hf",
+        "clip-vision-hf",
+        "phantom",
+        "phantom-registers"
+      })
   void fullMapsAndSummariesGiveTheSameAnswers(String model) throws Exception {
-    Path folder = model.startsWith("phantom")
-        ? BundledAssets.inCache(cache).model(model.equals("phantom") ? BundledAssets.PHANTOM
-            : BundledAssets.PHANTOM_REGISTERS)
-        : Cli.FIXTURES.resolve(model);
-    FloatTensor pixels = model.startsWith("phantom")
-        ? ImageInput.photo(folder, Cli.PHOTOS.resolve("coffee.png")).pixels()
-        : ImageInput.readPixels(Cli.FIXTURES.resolve(model).resolve("input.safetensors"));
+    Path folder =
+        model.startsWith("phantom")
+            ? BundledAssets.inCache(cache)
+                .model(
+                    model.equals("phantom")
+                        ? BundledAssets.PHANTOM
+                        : BundledAssets.PHANTOM_REGISTERS)
+            : Cli.FIXTURES.resolve(model);
+    FloatTensor pixels =
+        model.startsWith("phantom")
+            ? ImageInput.photo(folder, Cli.PHOTOS.resolve("coffee.png")).pixels()
+            : ImageInput.readPixels(Cli.FIXTURES.resolve(model).resolve("input.safetensors"));
     AnalysisOptions options = AnalysisOptions.defaults();
     try (InspectionPipeline pipeline = InspectionPipeline.open(folder, "cpu")) {
       Pass full = pass(pipeline, CaptureChoice.FULL, pixels, options, folder);
       Pass summary = pass(pipeline, CaptureChoice.SUMMARY, pixels, options, folder);
       int blocks = full.inspection().result().blocks();
       for (int b = 1; b <= blocks; b++) {
-        assertNotNull(full.inspection().result().block(b).attention(), "forced full maps keep block " + b);
-        assertNull(summary.inspection().result().block(b).attention(), "forced summaries drop block " + b);
+        assertNotNull(
+            full.inspection().result().block(b).attention(), "forced full maps keep block " + b);
+        assertNull(
+            summary.inspection().result().block(b).attention(), "forced summaries drop block " + b);
       }
 
       // every metric column and the whole analysis (sink scores, CLS maps, rollout, notes)
@@ -85,20 +103,30 @@ class CaptureModeEquivalenceTest {
       same("metrics", want, got);
       for (LayerMetrics m : got) {
         assertNotNull(m.topSinkRatio(), model + ": topSinkRatio of block " + m.block());
-        assertNotNull(m.sinkMassOnArtifacts(), model + ": sinkMassOnArtifacts of block " + m.block());
+        assertNotNull(
+            m.sinkMassOnArtifacts(), model + ": sinkMassOnArtifacts of block " + m.block());
       }
       same("analysis", full.inspection().report(), summary.inspection().report());
       assertNotNull(summary.inspection().report().sinks(), "sink scores from summaries");
 
       // the sweep row
-      same("sweep row", SweepCommand.Row.ok("photo", CompareCommand.worst(want), full.inspection().report(), ""),
-          SweepCommand.Row.ok("photo", CompareCommand.worst(got), summary.inspection().report(), ""));
+      same(
+          "sweep row",
+          SweepCommand.Row.ok("photo", CompareCommand.worst(want), full.inspection().report(), ""),
+          SweepCommand.Row.ok(
+              "photo", CompareCommand.worst(got), summary.inspection().report(), ""));
 
       // every GUI quantity grid, block x head x quantity, with a selected patch recomputed exactly
       TokenLayout layout = full.inspection().result().layout();
       int selected = layout.patchToken(layout.gridRows() / 2, layout.gridCols() / 3);
-      summary.view().attention().fill(summary.inspection().attention(), selected, CancellationToken.NONE,
-          ProgressListener.NONE);
+      summary
+          .view()
+          .attention()
+          .fill(
+              summary.inspection().attention(),
+              selected,
+              CancellationToken.NONE,
+              ProgressListener.NONE);
       int heads = full.view().heads();
       int compared = 0;
       for (var quantity : dev.sinkscope.app.gui.canvas.Quantity.values()) {
@@ -117,28 +145,46 @@ class CaptureModeEquivalenceTest {
           }
         }
         for (int b = 1; b <= blocks; b++) {
-          same(model + " markers of block " + b, LayerMaps.markers(full.view(), b, true, true),
+          same(
+              model + " markers of block " + b,
+              LayerMaps.markers(full.view(), b, true, true),
               LayerMaps.markers(summary.view(), b, true, true));
         }
       }
-      assertTrue(compared >= 6 * blocks * (heads + 2) - 2 * (heads + 2) * blocks, model + ": " + compared);
+      assertTrue(
+          compared >= 6 * blocks * (heads + 2) - 2 * (heads + 2) * blocks, model + ": " + compared);
 
       // every report panel, block x head
       SelectedPatch patch = new SelectedPatch(layout.gridRows() / 2, layout.gridCols() / 3);
-      List<HeadSelection> selections = new ArrayList<>(List.of(HeadSelection.MEAN, HeadSelection.MAX));
+      List<HeadSelection> selections =
+          new ArrayList<>(List.of(HeadSelection.MEAN, HeadSelection.MAX));
       for (int h = 0; h < heads; h++) {
         selections.add(HeadSelection.single(h));
       }
       for (Quantity quantity : Quantity.values()) {
-        if (quantity.isRgb() || quantity == Quantity.CLS_ATTENTION && !layout.hasCls()
+        if (quantity.isRgb()
+            || quantity == Quantity.CLS_ATTENTION && !layout.hasCls()
             || quantity == Quantity.ROLLOUT && full.inspection().report().rollout() == null) {
           continue;
         }
         for (int b = 1; b <= blocks; b++) {
           for (HeadSelection head : selections) {
-            ScalarGrid a = Grids.of(quantity, full.inspection().attention(), full.inspection().report(), b, head, patch);
-            ScalarGrid c = Grids.of(quantity, summary.inspection().attention(), summary.inspection().report(), b, head,
-                patch);
+            ScalarGrid a =
+                Grids.of(
+                    quantity,
+                    full.inspection().attention(),
+                    full.inspection().report(),
+                    b,
+                    head,
+                    patch);
+            ScalarGrid c =
+                Grids.of(
+                    quantity,
+                    summary.inspection().attention(),
+                    summary.inspection().report(),
+                    b,
+                    head,
+                    patch);
             same(model + " report " + quantity + " block " + b + " " + head, a, c);
           }
         }
@@ -146,28 +192,54 @@ class CaptureModeEquivalenceTest {
     }
   }
 
-  private static Pass pass(InspectionPipeline pipeline, CaptureChoice capture, FloatTensor pixels,
-      AnalysisOptions options, Path folder) {
+  private static Pass pass(
+      InspectionPipeline pipeline,
+      CaptureChoice capture,
+      FloatTensor pixels,
+      AnalysisOptions options,
+      Path folder) {
     pipeline.clear();
-    Inspection inspection = pipeline.capture(capture).inspect(pixels, MitigationStack.NONE, options,
-        CancellationToken.NONE, ProgressListener.NONE);
+    Inspection inspection =
+        pipeline
+            .capture(capture)
+            .inspect(
+                pixels,
+                MitigationStack.NONE,
+                options,
+                CancellationToken.NONE,
+                ProgressListener.NONE);
     assertTrue(inspection.finite(), inspection.health().describe());
-    ModelInfo info = new ModelInfo(new ModelLocation.Folder(folder), folder, pipeline.spec(), "cpu", List.of(),
-        false);
+    ModelInfo info =
+        new ModelInfo(
+            new ModelLocation.Folder(folder), folder, pipeline.spec(), "cpu", List.of(), false);
     int side = pixels.dim(2);
-    AnalyzedPass view = new AnalyzedPass(capture.name(), info, MitigationStack.NONE, inspection.result(),
-        inspection.report(), new PreprocessGeometry(side, side, side, side, 0, 0, side, side), List.of(), 0, 0, 0);
+    AnalyzedPass view =
+        new AnalyzedPass(
+            capture.name(),
+            info,
+            MitigationStack.NONE,
+            inspection.result(),
+            inspection.report(),
+            new PreprocessGeometry(side, side, side, side, 0, 0, side, side),
+            List.of(),
+            0,
+            0,
+            0);
     return new Pass(inspection, view);
   }
 
-  /** Deep comparison: records by component, arrays and lists by element, numbers to {@link #TOLERANCE}. */
+  /**
+   * Deep comparison: records by component, arrays and lists by element, numbers to {@link
+   * #TOLERANCE}.
+   */
   private static void same(String where, Object want, Object got) {
     if (want == null || got == null) {
       assertEquals(want, got, where);
       return;
     }
     if ((want instanceof Double || want instanceof Float) && where.contains(".spearman")) {
-      assertEquals(((Number) want).doubleValue(), ((Number) got).doubleValue(), RANK_TOLERANCE, where);
+      assertEquals(
+          ((Number) want).doubleValue(), ((Number) got).doubleValue(), RANK_TOLERANCE, where);
     } else if (want instanceof Double || want instanceof Float) {
       close(where, ((Number) want).doubleValue(), ((Number) got).doubleValue());
     } else if (want instanceof float[] a) {
@@ -204,7 +276,9 @@ class CaptureModeEquivalenceTest {
     } else if (want.getClass().isRecord()) {
       for (RecordComponent component : want.getClass().getRecordComponents()) {
         try {
-          same(where + "." + component.getName(), component.getAccessor().invoke(want),
+          same(
+              where + "." + component.getName(),
+              component.getAccessor().invoke(want),
               component.getAccessor().invoke(got));
         } catch (ReflectiveOperationException e) {
           fail(where + "." + component.getName() + ": " + e);

@@ -17,13 +17,14 @@ import java.util.Map;
 /** Runs the command line in-process against temporary hub and bundled-model folders. */
 final class Cli {
   static final Path FIXTURES = Path.of("..", "testdata", "fixtures");
-  static final Path PHOTOS = Path.of("..", "assets", "src", "main", "resources", "dev", "sinkscope", "assets", "images");
+  static final Path PHOTOS =
+      Path.of("..", "assets", "src", "main", "resources", "dev", "sinkscope", "assets", "images");
 
   /** Exit code and what went to stdout and stderr. */
   record Result(int code, String out, String err) {
     /**
-     * Asserts exit code 2 and exactly one error line on stderr, the last one, starting like the CLI's
-     * errors and containing {@code text} (progress lines may come before it).
+     * Asserts exit code 2 and exactly one error line on stderr, the last one, starting like the
+     * CLI's errors and containing {@code text} (progress lines may come before it).
      */
     void assertOneLineError(String command, String text) {
       assertEquals(2, code, "exit code; stderr: " + err);
@@ -47,9 +48,13 @@ final class Cli {
     this.context = context;
   }
 
-  /** Offline hub with an empty cache under {@code dir}, bundled models extracted under {@code dir}. */
+  /**
+   * Offline hub with an empty cache under {@code dir}, bundled models extracted under {@code dir}.
+   */
   static Cli offline(Path dir) {
-    return new Cli(new CliContext(hubSettings(dir, URI.create("http://127.0.0.1:9"), true), dir.resolve("bundled")));
+    return new Cli(
+        new CliContext(
+            hubSettings(dir, URI.create("http://127.0.0.1:9"), true), dir.resolve("bundled")));
   }
 
   /** Hub at {@code endpoint} with its cache under {@code dir}. */
@@ -85,8 +90,12 @@ final class Cli {
     }
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = SinkscopeCommand.execute(context, new PrintWriter(out, true), new PrintWriter(err, true),
-        list.toArray(String[]::new));
+    int code =
+        SinkscopeCommand.execute(
+            context,
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            list.toArray(String[]::new));
     return new Result(code, out.toString(), err.toString());
   }
 }

@@ -26,12 +26,17 @@ class CommandLineBasicsTest {
     Cli.Result r = Cli.offline(tmp).run("mitigations");
 
     r.assertOk();
-    for (String label : List.of("provenance:  exact", "provenance:  reference-code reproduction",
-        "provenance:  proposal, beyond the reference code",
-        "provenance:  inference-time substitution (weights not trained for it)")) {
+    for (String label :
+        List.of(
+            "provenance:  exact",
+            "provenance:  reference-code reproduction",
+            "provenance:  proposal, beyond the reference code",
+            "provenance:  inference-time substitution (weights not trained for it)")) {
       assertTrue(r.out().contains(label), label + " in:\n" + r.out());
     }
-    assertEquals(MitigationCatalog.ENTRIES.size(), r.out().lines().filter(l -> l.startsWith("  description: ")).count());
+    assertEquals(
+        MitigationCatalog.ENTRIES.size(),
+        r.out().lines().filter(l -> l.startsWith("  description: ")).count());
   }
 
   @Test
@@ -40,7 +45,9 @@ class CommandLineBasicsTest {
 
     r.assertOk();
     assertTrue(r.out().contains("Mitigation SPEC"), r.out());
-    assertTrue(r.out().contains("attn:kind=sigmoid") && r.out().contains("inference-time substitution"), r.out());
+    assertTrue(
+        r.out().contains("attn:kind=sigmoid") && r.out().contains("inference-time substitution"),
+        r.out());
     assertTrue(r.out().contains("no-registers") && r.out().contains("      exact"), r.out());
   }
 
@@ -49,8 +56,18 @@ class CommandLineBasicsTest {
     Cli.Result r = Cli.offline(tmp).run("--help");
 
     r.assertOk();
-    for (String command : List.of("analyze", "compare", "discover-neurons", "sweep", "mitigations", "download",
-        "models", "save-session", "report", "help")) {
+    for (String command :
+        List.of(
+            "analyze",
+            "compare",
+            "discover-neurons",
+            "sweep",
+            "mitigations",
+            "download",
+            "models",
+            "save-session",
+            "report",
+            "help")) {
       assertTrue(r.out().contains("  " + command), command + " in:\n" + r.out());
     }
   }
@@ -63,8 +80,10 @@ class CommandLineBasicsTest {
     Path second = bundled.model("sink-phantom");
 
     assertEquals(first, second);
-    assertTrue(first.getFileName().toString().matches("sink-phantom-[0-9a-f]{16}"), first.toString());
-    for (String f : List.of("config.json", "model.safetensors", "preprocessor_config.json", "phantom.json")) {
+    assertTrue(
+        first.getFileName().toString().matches("sink-phantom-[0-9a-f]{16}"), first.toString());
+    for (String f :
+        List.of("config.json", "model.safetensors", "preprocessor_config.json", "phantom.json")) {
       assertTrue(Files.isRegularFile(first.resolve(f)), f);
     }
     try (Stream<Path> entries = Files.list(tmp)) {
@@ -75,28 +94,121 @@ class CommandLineBasicsTest {
   static Stream<Arguments> badInputs() {
     Path coffee = Cli.PHOTOS.resolve("coffee.png");
     return Stream.of(
-        Arguments.of("compare", List.of("compare", "--model", "phantom", "--image", coffee, "--mitigation", "ttr"),
+        Arguments.of(
+            "compare",
+            List.of("compare", "--model", "phantom", "--image", coffee, "--mitigation", "ttr"),
             "Missing required option: '--json=OUT.json'"),
-        Arguments.of("compare", List.of("compare", "--model", "phantom", "--image", coffee, "--mitigation", "bogus",
-            "--json", "x.json"), "unknown mitigation 'bogus'"),
-        Arguments.of("compare", List.of("compare", "--model", "phantom", "--image", coffee, "--mitigation",
-            "attn:kind=cosine", "--json", "x.json"), "unknown kind 'cosine'"),
-        Arguments.of("compare", List.of("compare", "--model", "no/such/folder", "--image", coffee, "--mitigation",
-            "ttr", "--json", "x.json"), "neither an existing folder nor a hub id"),
-        Arguments.of("compare", List.of("compare", "--model", "phantom", "--image", coffee, "--mitigation", "ttr",
-            "--json", "x.json", "--colormap", "rainbow"), "unknown colormap 'rainbow'"),
-        Arguments.of("compare", List.of("compare", "--model", "phantom", "--image", coffee, "--mitigation", "ttr",
-            "--json", "x.json", "--normalization", "zscore"), "unknown normalisation 'zscore'"),
-        Arguments.of("analyze", List.of("analyze", "--model", "phantom", "--image", "missing.png"), "missing.png"),
-        Arguments.of("analyze", List.of("analyze", "--model", "phantom", "--image", coffee, "--png", "x.png",
-            "--head", "all"), "head must be mean, max or a 0-based head number"),
-        Arguments.of("sweep", List.of("sweep", "--model", "phantom", "--images", "no-such-folder", "--csv", "x.csv"),
+        Arguments.of(
+            "compare",
+            List.of(
+                "compare",
+                "--model",
+                "phantom",
+                "--image",
+                coffee,
+                "--mitigation",
+                "bogus",
+                "--json",
+                "x.json"),
+            "unknown mitigation 'bogus'"),
+        Arguments.of(
+            "compare",
+            List.of(
+                "compare",
+                "--model",
+                "phantom",
+                "--image",
+                coffee,
+                "--mitigation",
+                "attn:kind=cosine",
+                "--json",
+                "x.json"),
+            "unknown kind 'cosine'"),
+        Arguments.of(
+            "compare",
+            List.of(
+                "compare",
+                "--model",
+                "no/such/folder",
+                "--image",
+                coffee,
+                "--mitigation",
+                "ttr",
+                "--json",
+                "x.json"),
+            "neither an existing folder nor a hub id"),
+        Arguments.of(
+            "compare",
+            List.of(
+                "compare",
+                "--model",
+                "phantom",
+                "--image",
+                coffee,
+                "--mitigation",
+                "ttr",
+                "--json",
+                "x.json",
+                "--colormap",
+                "rainbow"),
+            "unknown colormap 'rainbow'"),
+        Arguments.of(
+            "compare",
+            List.of(
+                "compare",
+                "--model",
+                "phantom",
+                "--image",
+                coffee,
+                "--mitigation",
+                "ttr",
+                "--json",
+                "x.json",
+                "--normalization",
+                "zscore"),
+            "unknown normalisation 'zscore'"),
+        Arguments.of(
+            "analyze",
+            List.of("analyze", "--model", "phantom", "--image", "missing.png"),
+            "missing.png"),
+        Arguments.of(
+            "analyze",
+            List.of(
+                "analyze", "--model", "phantom", "--image", coffee, "--png", "x.png", "--head",
+                "all"),
+            "head must be mean, max or a 0-based head number"),
+        Arguments.of(
+            "sweep",
+            List.of("sweep", "--model", "phantom", "--images", "no-such-folder", "--csv", "x.csv"),
             "is not a folder"),
-        Arguments.of("discover-neurons", List.of("discover-neurons", "--model", "phantom", "--images", "bundled",
-            "--out", "m.json", "--top-k", "0"), "--top-k and --max-images must be at least 1"),
-        Arguments.of("save-session", List.of("save-session", "--model", "phantom", "--image", coffee, "--out",
-            "s.json", "--compare", "sideways"), "unknown compare mode 'sideways'"),
-        Arguments.of("download", List.of("download", "not a repo id"), "is not a valid hub repo id"));
+        Arguments.of(
+            "discover-neurons",
+            List.of(
+                "discover-neurons",
+                "--model",
+                "phantom",
+                "--images",
+                "bundled",
+                "--out",
+                "m.json",
+                "--top-k",
+                "0"),
+            "--top-k and --max-images must be at least 1"),
+        Arguments.of(
+            "save-session",
+            List.of(
+                "save-session",
+                "--model",
+                "phantom",
+                "--image",
+                coffee,
+                "--out",
+                "s.json",
+                "--compare",
+                "sideways"),
+            "unknown compare mode 'sideways'"),
+        Arguments.of(
+            "download", List.of("download", "not a repo id"), "is not a valid hub repo id"));
   }
 
   @ParameterizedTest(name = "{0}: {2}")

@@ -13,11 +13,24 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code denoise}: shift/flip averaging moves the phantom's artifact patches far more than the rest. */
+/**
+ * {@code denoise}: shift/flip averaging moves the phantom's artifact patches far more than the
+ * rest.
+ */
 @Tag("cross-machine")
 class DenoiseCommandTest {
-  private static final Path ROCKET = Path.of("..", "assets", "src", "main", "resources", "dev", "sinkscope", "assets",
-      "images", "rocket.jpg");
+  private static final Path ROCKET =
+      Path.of(
+          "..",
+          "assets",
+          "src",
+          "main",
+          "resources",
+          "dev",
+          "sinkscope",
+          "assets",
+          "images",
+          "rocket.jpg");
 
   @TempDir Path tmp;
 
@@ -26,9 +39,25 @@ class DenoiseCommandTest {
     Path json = tmp.resolve("d.json");
     Path png = tmp.resolve("d.png");
     StringWriter err = new StringWriter();
-    int code = SinkscopeCommand.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
-        "denoise", "--model", "phantom", "--image", ROCKET.toString(), "--views", "6", "--seed", "3",
-        "--json", json.toString(), "--png", png.toString(), "--device", "cpu");
+    int code =
+        SinkscopeCommand.execute(
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(err, true),
+            "denoise",
+            "--model",
+            "phantom",
+            "--image",
+            ROCKET.toString(),
+            "--views",
+            "6",
+            "--seed",
+            "3",
+            "--json",
+            json.toString(),
+            "--png",
+            png.toString(),
+            "--device",
+            "cpu");
     assertEquals(0, code, err.toString());
     JsonNode r = new ObjectMapper().readTree(json.toFile());
     assertEquals(6, r.get("views").size());
@@ -37,16 +66,27 @@ class DenoiseCommandTest {
     assertTrue(r.get("artifacts").size() > 0);
     double onArtifacts = r.get("meanChangeOnArtifacts").asDouble();
     double elsewhere = r.get("meanChangeElsewhere").asDouble();
-    assertTrue(onArtifacts > 3 * elsewhere, "artifacts " + onArtifacts + " vs elsewhere " + elsewhere);
+    assertTrue(
+        onArtifacts > 3 * elsewhere, "artifacts " + onArtifacts + " vs elsewhere " + elsewhere);
     assertTrue(Files.size(png) > 1000);
   }
 
   @Test
   void rejectsAnAbsurdViewCount() {
     StringWriter err = new StringWriter();
-    int code = SinkscopeCommand.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
-        "denoise", "--model", "phantom", "--image", ROCKET.toString(), "--views", "0", "--json",
-        tmp.resolve("x.json").toString());
+    int code =
+        SinkscopeCommand.execute(
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(err, true),
+            "denoise",
+            "--model",
+            "phantom",
+            "--image",
+            ROCKET.toString(),
+            "--views",
+            "0",
+            "--json",
+            tmp.resolve("x.json").toString());
     assertEquals(2, code);
     assertTrue(err.toString().contains("--views"), err.toString());
   }

@@ -28,10 +28,30 @@ class DistillCommandTest {
     Files.copy(Cli.PHOTOS.resolve("rocket.jpg"), photos.resolve("rocket.jpg"));
     Path out = tmp.resolve("student");
     Path trace = tmp.resolve("trace.safetensors");
-    Cli.Result r = Cli.offline(tmp).run("distill", "--model", Cli.FIXTURES.resolve("dinov2-hf").toString(),
-        "--images", photos.toString(), "--out", out.toString(), "--registers", "3", "--steps", "2", "--batch", "2",
-        "--lr", "1e-3", "--teacher-cache", tmp.resolve("cache").toString(), "--trace", trace.toString(),
-        "--device", "cpu");
+    Cli.Result r =
+        Cli.offline(tmp)
+            .run(
+                "distill",
+                "--model",
+                Cli.FIXTURES.resolve("dinov2-hf").toString(),
+                "--images",
+                photos.toString(),
+                "--out",
+                out.toString(),
+                "--registers",
+                "3",
+                "--steps",
+                "2",
+                "--batch",
+                "2",
+                "--lr",
+                "1e-3",
+                "--teacher-cache",
+                tmp.resolve("cache").toString(),
+                "--trace",
+                trace.toString(),
+                "--device",
+                "cpu");
     r.assertOk();
     assertTrue(r.err().contains("step 2/2"), r.err());
     assertTrue(r.err().contains("teacher targets 2/2"), r.err());
@@ -43,8 +63,12 @@ class DistillCommandTest {
       assertEquals(CheckpointLayout.HF_DINOV2_WITH_REGISTERS, s.spec().layout());
       assertEquals(3, s.spec().registers());
       float[] px = new float[3 * 112 * 112];
-      var result = s.run(FloatTensor.of(px, 1, 3, 112, 112), CaptureOptions.RESIDUAL_ONLY, CancellationToken.NONE,
-          ProgressListener.NONE);
+      var result =
+          s.run(
+              FloatTensor.of(px, 1, 3, 112, 112),
+              CaptureOptions.RESIDUAL_ONLY,
+              CancellationToken.NONE,
+              ProgressListener.NONE);
       assertEquals(1 + 3 + 64, result.layout().totalTokens());
     }
     try (SafetensorsFile t = SafetensorsFile.open(trace)) {
@@ -55,15 +79,41 @@ class DistillCommandTest {
 
   @Test
   void rejectsEpochsAndStepsTogether() throws Exception {
-    Cli.offline(tmp).run("distill", "--model", "phantom", "--images", "bundled", "--out", tmp.resolve("o").toString(),
-        "--epochs", "2", "--steps", "3").assertOneLineError("distill", "--epochs or --steps");
+    Cli.offline(tmp)
+        .run(
+            "distill",
+            "--model",
+            "phantom",
+            "--images",
+            "bundled",
+            "--out",
+            tmp.resolve("o").toString(),
+            "--epochs",
+            "2",
+            "--steps",
+            "3")
+        .assertOneLineError("distill", "--epochs or --steps");
   }
 
   @Test
   void rejectsAResolutionOffThePatchGrid() throws Exception {
-    Cli.offline(tmp).run("distill", "--model", Cli.FIXTURES.resolve("dinov2-hf").toString(), "--images",
-        Cli.PHOTOS.toString(), "--out", tmp.resolve("o").toString(), "--resolution", "100", "--steps", "1",
-        "--teacher-cache", tmp.resolve("cache").toString(), "--device", "cpu")
+    Cli.offline(tmp)
+        .run(
+            "distill",
+            "--model",
+            Cli.FIXTURES.resolve("dinov2-hf").toString(),
+            "--images",
+            Cli.PHOTOS.toString(),
+            "--out",
+            tmp.resolve("o").toString(),
+            "--resolution",
+            "100",
+            "--steps",
+            "1",
+            "--teacher-cache",
+            tmp.resolve("cache").toString(),
+            "--device",
+            "cpu")
         .assertOneLineError("distill", "multiple of the patch size 14");
   }
 }

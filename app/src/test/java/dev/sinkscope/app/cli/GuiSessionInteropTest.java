@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sinkscope.app.assets.BundledAssets;
-import dev.sinkscope.app.gui.main.AppPreferences;
 import dev.sinkscope.app.gui.Fixtures;
-import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.canvas.HeadChoice;
 import dev.sinkscope.app.gui.canvas.Quantity;
+import dev.sinkscope.app.gui.main.AppPreferences;
+import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.session.CompareTarget;
 import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.app.gui.session.ModelLocation;
@@ -31,7 +31,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Sessions written by {@code save-session} open in the app, and sessions the app saves render with {@code report}. */
+/**
+ * Sessions written by {@code save-session} open in the app, and sessions the app saves render with
+ * {@code report}.
+ */
 @Tag("slow")
 class GuiSessionInteropTest {
   @TempDir Path tmp;
@@ -50,10 +53,16 @@ class GuiSessionInteropTest {
     photo = Files.copy(Cli.PHOTOS.resolve("rocket.jpg"), work.resolve("rocket.jpg"));
     node = Preferences.userRoot().node("dev/sinkscope/test/interop-" + System.nanoTime());
     // The shipped assets, extracted to a folder of the app's own, as the command line has its own.
-    BundledAssets assets = new BundledAssets(getClass().getClassLoader(), "dev/sinkscope/assets/",
-        tmp.resolve("app-bundled"));
-    vm = new MainViewModel(listener -> new InferenceService(worker, Runnable::run, Fixtures.cpu(), listener), assets,
-        new AppPreferences(node), Runnable::run, Runnable::run);
+    BundledAssets assets =
+        new BundledAssets(
+            getClass().getClassLoader(), "dev/sinkscope/assets/", tmp.resolve("app-bundled"));
+    vm =
+        new MainViewModel(
+            listener -> new InferenceService(worker, Runnable::run, Fixtures.cpu(), listener),
+            assets,
+            new AppPreferences(node),
+            Runnable::run,
+            Runnable::run);
     sessions = new SessionController(vm, () -> cli.context().hub(), Runnable::run, Runnable::run);
     vm.startDefault(null, photo);
     worker.runAll();
@@ -69,8 +78,25 @@ class GuiSessionInteropTest {
   @Test
   void aSessionFromSaveSessionOpensInTheApp() throws Exception {
     Path session = tmp.resolve("work").resolve("cli.json");
-    cli.run("save-session", "--model", "phantom", "--image", photo, "--mitigation", "ttr", "--layer", "6",
-        "--head", "1", "--quantity", "attention-received", "--colormap", "magma", "--out", session).assertOk();
+    cli.run(
+            "save-session",
+            "--model",
+            "phantom",
+            "--image",
+            photo,
+            "--mitigation",
+            "ttr",
+            "--layer",
+            "6",
+            "--head",
+            "1",
+            "--quantity",
+            "attention-received",
+            "--colormap",
+            "magma",
+            "--out",
+            session)
+        .assertOk();
     vm.openBundledPhoto(vm.assets().photos().get(0));
     worker.runAll();
 
@@ -83,10 +109,13 @@ class GuiSessionInteropTest {
     assertEquals(HeadChoice.single(1), vm.viewer().headProperty().get());
     assertEquals(Quantity.ATTENTION_RECEIVED, vm.viewer().quantityProperty().get());
     assertEquals("magma", vm.viewer().colormapProperty().get());
-    TestTimeRegisters ttr = (TestTimeRegisters) vm.outcomeProperty().get().primary().mitigations().mitigations()
-        .get(0);
+    TestTimeRegisters ttr =
+        (TestTimeRegisters) vm.outcomeProperty().get().primary().mitigations().mitigations().get(0);
     Path phantomCard = vm.modelProperty().get().folder().resolve("phantom.json");
-    assertEquals(NeuronMap.read(phantomCard).neurons(), ttr.neurons().neurons(), "the phantom's own map, as the CLI");
+    assertEquals(
+        NeuronMap.read(phantomCard).neurons(),
+        ttr.neurons().neurons(),
+        "the phantom's own map, as the CLI");
     assertEquals(CompareTarget.BEFORE_AFTER, vm.appliedCompareTarget());
   }
 
@@ -106,14 +135,24 @@ class GuiSessionInteropTest {
     JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
     assertEquals(5, metrics.get("block").asInt());
     assertEquals("cls-attention", metrics.at("/view/quantity").asText());
-    assertTrue(metrics.get("mitigations").toString().contains("softmax1"), metrics.get("mitigations").toString());
+    assertTrue(
+        metrics.get("mitigations").toString().contains("softmax1"),
+        metrics.get("mitigations").toString());
     assertEquals("phantom", new ObjectMapper().readTree(session.toFile()).at("/model/id").asText());
   }
 
   @Test
   void theAppsSessionsOfEveryOtherQuantityRenderThatPanelWithReport() throws Exception {
-    Map<Quantity, String> panels = Map.of(Quantity.ROLLOUT, "rollout", Quantity.PCA_RGB, "pca-rgb",
-        Quantity.ATTENDS_TO, "attends-to", Quantity.ATTENDED_BY, "attended-by");
+    Map<Quantity, String> panels =
+        Map.of(
+            Quantity.ROLLOUT,
+            "rollout",
+            Quantity.PCA_RGB,
+            "pca-rgb",
+            Quantity.ATTENDS_TO,
+            "attends-to",
+            Quantity.ATTENDED_BY,
+            "attended-by");
     for (Map.Entry<Quantity, String> e : panels.entrySet()) {
       vm.viewer().quantityProperty().set(e.getKey());
       vm.viewer().blockProperty().set(4);
@@ -129,25 +168,36 @@ class GuiSessionInteropTest {
       Map<String, String> meta = PngExport.readMetadata(panel);
       String label = dev.sinkscope.app.gui.sessionfile.SessionCodec.quantity(e.getKey()).label();
       assertEquals(e.getKey().needsSelection() ? label + " (2, 6)" : label, meta.get("Quantity"));
-      assertTrue(PanelPixels.distinctColoursInTheMiddle(panel) > 50, e.getValue() + ": a picture, not a flat fill");
-      assertTrue(PanelPixels.differ(panel, out.resolve("norm.png")), e.getValue() + " is not the norm panel");
+      assertTrue(
+          PanelPixels.distinctColoursInTheMiddle(panel) > 50,
+          e.getValue() + ": a picture, not a flat fill");
+      assertTrue(
+          PanelPixels.differ(panel, out.resolve("norm.png")),
+          e.getValue() + " is not the norm panel");
     }
   }
 
   @Test
   void theAppsComparisonWithModelBRendersBothModelsWithReport() throws Exception {
-    vm.compare().otherModelProperty().set(new ModelLocation.Bundled(BundledAssets.PHANTOM_REGISTERS, vm.assets()));
+    vm.compare()
+        .otherModelProperty()
+        .set(new ModelLocation.Bundled(BundledAssets.PHANTOM_REGISTERS, vm.assets()));
     vm.compare().modeProperty().set(CompareTarget.Kind.OTHER_MODEL);
     worker.runAll();
     Path session = tmp.resolve("work").resolve("ab.json");
     sessions.save(session);
-    assertEquals("phantom-registers", new ObjectMapper().readTree(session.toFile()).at("/modelB/id").asText());
+    assertEquals(
+        "phantom-registers",
+        new ObjectMapper().readTree(session.toFile()).at("/modelB/id").asText());
     Path out = tmp.resolve("report");
 
     cli.run("report", "--session", session, "--out", out, "--device", "cpu").assertOk();
 
-    assertTrue(Files.isRegularFile(out.resolve("b-norm.png")) && Files.isRegularFile(out.resolve("compare.png")));
-    assertEquals("A: phantom | B: phantom-registers", PngExport.readMetadata(out.resolve("compare.png"))
-        .get("Compared"));
+    assertTrue(
+        Files.isRegularFile(out.resolve("b-norm.png"))
+            && Files.isRegularFile(out.resolve("compare.png")));
+    assertEquals(
+        "A: phantom | B: phantom-registers",
+        PngExport.readMetadata(out.resolve("compare.png")).get("Compared"));
   }
 }

@@ -20,9 +20,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The report's index.html: self-contained, every picture present, and the tables equal to metrics.json. */
+/**
+ * The report's index.html: self-contained, every picture present, and the tables equal to
+ * metrics.json.
+ */
 class HtmlReportTest {
-  private static final Pattern EXTERNAL = Pattern.compile("(?i)(https?:|ftp:|//|file:|data:|javascript:)");
+  private static final Pattern EXTERNAL =
+      Pattern.compile("(?i)(https?:|ftp:|//|file:|data:|javascript:)");
 
   @TempDir Path tmp;
   private Cli cli;
@@ -39,8 +43,21 @@ class HtmlReportTest {
 
   @Test
   void beforeAfterPageShowsEveryPanelSettingsProvenanceAndTheMetrics() throws Exception {
-    cli.run("save-session", "--model", "phantom", "--image", photo, "--mitigation", "ttr", "--layer", "6",
-        "--quantity", "rollout", "--out", session).assertOk();
+    cli.run(
+            "save-session",
+            "--model",
+            "phantom",
+            "--image",
+            photo,
+            "--mitigation",
+            "ttr",
+            "--layer",
+            "6",
+            "--quantity",
+            "rollout",
+            "--out",
+            session)
+        .assertOk();
     Path out = tmp.resolve("report");
     cli.run("report", "--session", session, "--out", out, "--device", "cpu").assertOk();
 
@@ -48,15 +65,30 @@ class HtmlReportTest {
     JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
 
     List<String> images = everyImageExistsBeside(page, out);
-    assertEquals(List.of("norm.png", "attention-received.png", "cls-attention.png", "rollout.png", "compare.png"),
-        images, "one figure per panel the report wrote, in its order");
+    assertEquals(
+        List.of(
+            "norm.png",
+            "attention-received.png",
+            "cls-attention.png",
+            "rollout.png",
+            "compare.png"),
+        images,
+        "one figure per panel the report wrote, in its order");
     for (Element figure : page.select("figure")) {
-      assertTrue(figure.selectFirst("figcaption").text().length() > 60, "a caption that says what it shows: "
-          + figure.text());
+      assertTrue(
+          figure.selectFirst("figcaption").text().length() > 60,
+          "a caption that says what it shows: " + figure.text());
     }
     assertTrue(page.select("figure").get(4).text().contains("without the mitigations (left)"));
-    assertTrue(page.select("figure").get(0).text().contains("ringed in red: "
-        + metrics.at("/layers/5/artifactCount").asInt() + " at this block"), "the caption gives the run's count");
+    assertTrue(
+        page.select("figure")
+            .get(0)
+            .text()
+            .contains(
+                "ringed in red: "
+                    + metrics.at("/layers/5/artifactCount").asInt()
+                    + " at this block"),
+        "the caption gives the run's count");
     nothingExternal(page, out);
 
     String settings = page.getElementById("settings").text();
@@ -68,7 +100,9 @@ class HtmlReportTest {
     Element mitigation = page.select("#mitigations tbody tr").first();
     assertEquals("ttr:registers=1", mitigation.child(0).text());
     assertEquals(metrics.at("/mitigations/0/provenanceLabel").asText(), mitigation.child(1).text());
-    assertEquals(metrics.at("/mitigations/0/provenance").asText(), mitigation.child(1).attr("data-provenance"));
+    assertEquals(
+        metrics.at("/mitigations/0/provenance").asText(),
+        mitigation.child(1).attr("data-provenance"));
 
     JsonNode shown = metrics.get("comparison").get(5);
     assertEquals(6, shown.get("block").asInt());
@@ -78,8 +112,21 @@ class HtmlReportTest {
 
   @Test
   void modelAbPageComparesModelAWithModelB() throws Exception {
-    cli.run("save-session", "--model", "phantom", "--model-b", "phantom-registers", "--image", photo,
-        "--quantity", "attention-received", "--layer", "7", "--out", session).assertOk();
+    cli.run(
+            "save-session",
+            "--model",
+            "phantom",
+            "--model-b",
+            "phantom-registers",
+            "--image",
+            photo,
+            "--quantity",
+            "attention-received",
+            "--layer",
+            "7",
+            "--out",
+            session)
+        .assertOk();
     Path out = tmp.resolve("report");
     cli.run("report", "--session", session, "--out", out, "--device", "cpu").assertOk();
 
@@ -89,7 +136,8 @@ class HtmlReportTest {
     List<String> images = everyImageExistsBeside(page, out);
     assertTrue(images.containsAll(List.of("b-norm.png", "compare.png")), images.toString());
     nothingExternal(page, out);
-    assertEquals(List.of("metric", "model A", "model B", "Δ (B − A)"),
+    assertEquals(
+        List.of("metric", "model A", "model B", "Δ (B − A)"),
         page.select("#block-metrics thead th").eachText());
     assertTrue(page.getElementById("settings").text().contains("phantom-registers"));
     assertTrue(page.getElementById("mitigations").text().contains("None"));
@@ -102,7 +150,8 @@ class HtmlReportTest {
     List<String> sources = new ArrayList<>();
     for (Element img : page.select("img")) {
       String src = img.attr("src");
-      assertTrue(Files.isRegularFile(out.resolve(src)), src + " is referenced but not in the folder");
+      assertTrue(
+          Files.isRegularFile(out.resolve(src)), src + " is referenced but not in the folder");
       assertFalse(img.attr("alt").isBlank(), src + " has no alt text");
       sources.add(src);
     }
@@ -114,22 +163,31 @@ class HtmlReportTest {
     for (Element e : page.select("[src], [href]")) {
       String target = e.hasAttr("src") ? e.attr("src") : e.attr("href");
       assertFalse(EXTERNAL.matcher(target).find(), "external reference " + target);
-      assertTrue(Files.isRegularFile(out.resolve(target)), target + " is linked but not in the folder");
+      assertTrue(
+          Files.isRegularFile(out.resolve(target)), target + " is linked but not in the folder");
     }
-    assertTrue(page.select("script, link, iframe, object, embed").isEmpty(), "no scripts or linked resources");
+    assertTrue(
+        page.select("script, link, iframe, object, embed").isEmpty(),
+        "no scripts or linked resources");
     String css = page.select("style").html();
     assertFalse(css.contains("url(") || css.contains("@import"), "the inline CSS loads nothing");
   }
 
-  /** The shown block's table: one row per metric column, values exactly as metrics.json has them. */
-  private static void blockTableEquals(Document page, JsonNode before, JsonNode after, JsonNode delta) {
+  /**
+   * The shown block's table: one row per metric column, values exactly as metrics.json has them.
+   */
+  private static void blockTableEquals(
+      Document page, JsonNode before, JsonNode after, JsonNode delta) {
     List<Element> rows = page.select("#block-metrics tbody tr");
     List<String> keys = new ArrayList<>();
-    before.fieldNames().forEachRemaining(k -> {
-      if (!k.equals("block")) {
-        keys.add(k);
-      }
-    });
+    before
+        .fieldNames()
+        .forEachRemaining(
+            k -> {
+              if (!k.equals("block")) {
+                keys.add(k);
+              }
+            });
     assertEquals(keys, rows.stream().map(r -> r.attr("data-key")).toList());
     for (Element row : rows) {
       String key = row.attr("data-key");
@@ -164,7 +222,8 @@ class HtmlReportTest {
     }
     if (expected.isNumber()) {
       assertEquals(expected.asDouble(), Double.parseDouble(cell.attr("data-value")), 0.0, what);
-      Object shown = expected.isIntegralNumber() ? (Object) expected.asInt() : (Object) expected.asDouble();
+      Object shown =
+          expected.isIntegralNumber() ? (Object) expected.asInt() : (Object) expected.asDouble();
       assertEquals(HtmlReport.display(shown), cell.text(), what + " as shown");
     } else {
       assertEquals(expected.asText(), cell.attr("data-value"), what);

@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * A local HTTP server on 127.0.0.1 that plays the Hugging Face hub for one revision ("main") per
  * repo: the listing API and resolve URLs with the hub's commit and hash headers. Safetensors files
  * are announced as LFS files (sha256 in {@code X-Linked-Etag}) and served directly. Shared with the
- * GUI tests, which can also hold a weights body part-way (cancel) and make a repo answer an HTTP error.
+ * GUI tests, which can also hold a weights body part-way (cancel) and make a repo answer an HTTP
+ * error.
  */
 public final class LocalHub implements AutoCloseable {
   private final HttpServer server;
@@ -37,20 +38,24 @@ public final class LocalHub implements AutoCloseable {
   private final Map<String, Integer> forcedStatus = new ConcurrentHashMap<>();
   private volatile long holdAfterBytes = -1;
   private volatile CountDownLatch release;
-  private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "local-hub");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService workers =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "local-hub");
+            t.setDaemon(true);
+            return t;
+          });
 
   public LocalHub() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
-    server.createContext("/", exchange -> {
-      try (exchange) {
-        requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath());
-        handle(exchange);
-      }
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath());
+            handle(exchange);
+          }
+        });
     // Handlers on their own threads, so a held body does not stall other requests.
     server.setExecutor(workers);
     server.start();
@@ -111,7 +116,8 @@ public final class LocalHub implements AutoCloseable {
     String path = exchange.getRequestURI().getRawPath();
     for (Map.Entry<String, Integer> forced : forcedStatus.entrySet()) {
       if (path.contains("/" + forced.getKey() + "/")) {
-        send(exchange, forced.getValue(), "refused".getBytes(StandardCharsets.UTF_8), new Headers());
+        send(
+            exchange, forced.getValue(), "refused".getBytes(StandardCharsets.UTF_8), new Headers());
         return;
       }
     }
@@ -124,18 +130,25 @@ public final class LocalHub implements AutoCloseable {
         return;
       }
       String repoId = rest.substring(0, at);
-      StringBuilder json = new StringBuilder("{\"id\":\"" + repoId + "\",\"sha\":\"" + commitOf(repoId)
-          + "\",\"siblings\":[");
+      StringBuilder json =
+          new StringBuilder(
+              "{\"id\":\"" + repoId + "\",\"sha\":\"" + commitOf(repoId) + "\",\"siblings\":[");
       int i = 0;
       for (String name : repo.keySet()) {
         json.append(i++ == 0 ? "" : ",").append("{\"rfilename\":\"").append(name).append("\"}");
       }
-      send(exchange, 200, json.append("]}").toString().getBytes(StandardCharsets.UTF_8), new Headers());
+      send(
+          exchange,
+          200,
+          json.append("]}").toString().getBytes(StandardCharsets.UTF_8),
+          new Headers());
       return;
     }
     String[] parts = path.substring(1).split("/", 5); // org/name/resolve/revision/file
-    Map<String, byte[]> repo = parts.length == 5 && parts[2].equals("resolve") ? repos.get(parts[0] + "/" + parts[1])
-        : null;
+    Map<String, byte[]> repo =
+        parts.length == 5 && parts[2].equals("resolve")
+            ? repos.get(parts[0] + "/" + parts[1])
+            : null;
     if (repo == null) {
       notFound(exchange, "RepoNotFound");
       return;
@@ -165,7 +178,9 @@ public final class LocalHub implements AutoCloseable {
       headers.set("ETag", "\"" + hex("SHA-1", blob) + "\"");
     }
     long hold = holdAfterBytes;
-    if (hold >= 0 && parts[4].endsWith(".safetensors") && exchange.getRequestMethod().equals("GET")
+    if (hold >= 0
+        && parts[4].endsWith(".safetensors")
+        && exchange.getRequestMethod().equals("GET")
         && content.length > hold) {
       sendHeld(exchange, content, headers, (int) hold);
       return;
@@ -173,7 +188,8 @@ public final class LocalHub implements AutoCloseable {
     send(exchange, 200, content, headers);
   }
 
-  private void sendHeld(HttpExchange exchange, byte[] body, Headers headers, int first) throws IOException {
+  private void sendHeld(HttpExchange exchange, byte[] body, Headers headers, int first)
+      throws IOException {
     exchange.getResponseHeaders().putAll(headers);
     exchange.sendResponseHeaders(200, body.length);
     exchange.getResponseBody().write(body, 0, first);
@@ -194,7 +210,8 @@ public final class LocalHub implements AutoCloseable {
     send(exchange, 404, code.getBytes(StandardCharsets.UTF_8), headers);
   }
 
-  private static void send(HttpExchange exchange, int status, byte[] body, Headers headers) throws IOException {
+  private static void send(HttpExchange exchange, int status, byte[] body, Headers headers)
+      throws IOException {
     exchange.getResponseHeaders().putAll(headers);
     if (exchange.getRequestMethod().equals("HEAD")) {
       exchange.getResponseHeaders().set("Content-Length", Long.toString(body.length));

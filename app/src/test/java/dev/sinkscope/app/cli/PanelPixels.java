@@ -27,6 +27,8 @@ final class PanelPixels {
   static boolean differ(Path a, Path b) throws IOException {
     Raster x = PngExport.read(a);
     Raster y = PngExport.read(b);
-    return x.width() != y.width() || x.height() != y.height() || !java.util.Arrays.equals(x.argb(), y.argb());
+    return x.width() != y.width()
+        || x.height() != y.height()
+        || !java.util.Arrays.equals(x.argb(), y.argb());
   }
 }

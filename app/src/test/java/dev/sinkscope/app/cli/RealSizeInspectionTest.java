@@ -37,13 +37,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * DINOv2 at its native 518 px (37 x 37 patches, 1,370 tokens) on ViT-S- and ViT-B-shaped random
- * checkpoints from the {@code bench} generator: real width, heads and token count, fewer blocks (ViT-S 6,
- * ViT-B 3: still over the 256 MiB full-map budget, so the default capture keeps summaries). Every
- * sink column is filled and equals a forced full-map pass; the window's presentation model shows every
- * quantity with a heatmap and the inspector has sink and CLS numbers at every block.
+ * checkpoints from the {@code bench} generator: real width, heads and token count, fewer blocks
+ * (ViT-S 6, ViT-B 3: still over the 256 MiB full-map budget, so the default capture keeps
+ * summaries). Every sink column is filled and equals a forced full-map pass; the window's
+ * presentation model shows every quantity with a heatmap and the inspector has sink and CLS numbers
+ * at every block.
  */
 class RealSizeInspectionTest {
-  private static final String PREPROCESSOR_518 = """
+  private static final String PREPROCESSOR_518 =
+      """
       {"crop_size": {"height": 518, "width": 518}, "do_center_crop": true, "do_convert_rgb": true,
        "do_normalize": true, "do_rescale": true, "do_resize": true, "image_mean": [0.485, 0.456, 0.406],
        "image_processor_type": "BitImageProcessor", "image_std": [0.229, 0.224, 0.225], "resample": 3,
@@ -54,12 +56,15 @@ class RealSizeInspectionTest {
   @TempDir Path tmp;
 
   private static Path checkpoint(String shape) throws Exception {
-    VitSize size = shape.equals("vit-s")
-        ? new VitSize("vit-s14-6blocks", VitSize.SMALL.hidden(), 6, VitSize.SMALL.heads())
-        : new VitSize("vit-b14-3blocks", VitSize.BASE.hidden(), 3, VitSize.BASE.heads());
+    VitSize size =
+        shape.equals("vit-s")
+            ? new VitSize("vit-s14-6blocks", VitSize.SMALL.hidden(), 6, VitSize.SMALL.heads())
+            : new VitSize("vit-b14-3blocks", VitSize.BASE.hidden(), 3, VitSize.BASE.heads());
     Path folder = RandomCheckpoints.ensure(models, size, 7);
     Files.writeString(folder.resolve("preprocessor_config.json"), PREPROCESSOR_518);
-    assertTrue(CaptureOptions.fullMapBytes(size.layers(), size.heads(), 1370) > CaptureOptions.DEFAULT_FULL_MAP_BUDGET,
+    assertTrue(
+        CaptureOptions.fullMapBytes(size.layers(), size.heads(), 1370)
+            > CaptureOptions.DEFAULT_FULL_MAP_BUDGET,
         "the default capture keeps summaries for this shape");
     return folder;
   }
@@ -71,9 +76,22 @@ class RealSizeInspectionTest {
     int last = shape.equals("vit-s") ? 5 : 2;
     Path photo = Cli.PHOTOS.resolve("coffee.png");
     for (String capture : List.of("auto", "full")) {
-      Cli.offline(tmp).run("compare", "--model", model, "--image", photo, "--mitigation",
-          "attn:kind=sigmoid,layers=" + last, "--json", tmp.resolve(capture + ".json"), "--capture", capture,
-          "--device", "cpu").assertOk();
+      Cli.offline(tmp)
+          .run(
+              "compare",
+              "--model",
+              model,
+              "--image",
+              photo,
+              "--mitigation",
+              "attn:kind=sigmoid,layers=" + last,
+              "--json",
+              tmp.resolve(capture + ".json"),
+              "--capture",
+              capture,
+              "--device",
+              "cpu")
+          .assertOk();
     }
     JsonNode auto = new ObjectMapper().readTree(tmp.resolve("auto.json").toFile());
     JsonNode full = new ObjectMapper().readTree(tmp.resolve("full.json").toFile());
@@ -82,9 +100,16 @@ class RealSizeInspectionTest {
     assertEquals(last + 1, rows.size());
     for (JsonNode row : rows) {
       for (String side : List.of("before", "after")) {
-        for (String column : List.of("topSinkToken", "topSinkKind", "topSinkRatio", "sinkMassOnArtifacts",
-            "clsCaptureOnArtifacts", "clsCaptureOnRegisters")) {
-          assertFalse(row.get(side).get(column).isNull(), shape + " " + side + " " + column + ": " + row);
+        for (String column :
+            List.of(
+                "topSinkToken",
+                "topSinkKind",
+                "topSinkRatio",
+                "sinkMassOnArtifacts",
+                "clsCaptureOnArtifacts",
+                "clsCaptureOnRegisters")) {
+          assertFalse(
+              row.get(side).get(column).isNull(), shape + " " + side + " " + column + ": " + row);
         }
       }
     }
@@ -93,8 +118,20 @@ class RealSizeInspectionTest {
     Path images = Files.createDirectories(tmp.resolve("images"));
     Files.copy(photo, images.resolve("coffee.png"));
     for (String capture : List.of("auto", "full")) {
-      Cli.offline(tmp).run("sweep", "--model", model, "--images", images, "--csv", tmp.resolve(capture + ".csv"),
-          "--capture", capture, "--device", "cpu").assertOk();
+      Cli.offline(tmp)
+          .run(
+              "sweep",
+              "--model",
+              model,
+              "--images",
+              images,
+              "--csv",
+              tmp.resolve(capture + ".csv"),
+              "--capture",
+              capture,
+              "--device",
+              "cpu")
+          .assertOk();
     }
     List<String> autoCsv = Files.readAllLines(tmp.resolve("auto.csv"));
     List<String> fullCsv = Files.readAllLines(tmp.resolve("full.csv"));
@@ -103,9 +140,12 @@ class RealSizeInspectionTest {
     String[] f = fullCsv.get(1).split(",", -1);
     for (int i = 0; i < header.size(); i++) {
       String name = header.get(i);
-      // empty by design: no error, no mitigation, and no emergence block on random weights (no artifacts)
-      boolean mayBeEmpty = name.equals("error") || name.equals("mitigations") || name.equals("emergenceBlock");
-      assertTrue(mayBeEmpty || !a[i].isEmpty(), shape + " sweep column " + name + " is empty: " + autoCsv);
+      // empty by design: no error, no mitigation, and no emergence block on random weights (no
+      // artifacts)
+      boolean mayBeEmpty =
+          name.equals("error") || name.equals("mitigations") || name.equals("emergenceBlock");
+      assertTrue(
+          mayBeEmpty || !a[i].isEmpty(), shape + " sweep column " + name + " is empty: " + autoCsv);
       if (a[i].matches("-?[0-9.]+(E-?[0-9]+)?")) {
         double x = Double.parseDouble(f[i]);
         assertEquals(x, Double.parseDouble(a[i]), 1e-6 * Math.max(1, Math.abs(x)), name);
@@ -120,12 +160,19 @@ class RealSizeInspectionTest {
   void windowShowsEveryQuantityAndTheInspectorEveryBlockAt518(String shape) throws Exception {
     Path model = checkpoint(shape);
     Fixtures.Recorder recorder = new Fixtures.Recorder();
-    try (InferenceService service = new InferenceService(Runnable::run, Runnable::run, Fixtures.cpu(), recorder)) {
-      service.submit(new ViewRequest(new ModelLocation.Folder(model), new ImageSource.FromFile(Fixtures.coffee()),
-          MitigationStack.NONE, AnalysisOptions.defaults(), CompareTarget.NONE));
+    try (InferenceService service =
+        new InferenceService(Runnable::run, Runnable::run, Fixtures.cpu(), recorder)) {
+      service.submit(
+          new ViewRequest(
+              new ModelLocation.Folder(model),
+              new ImageSource.FromFile(Fixtures.coffee()),
+              MitigationStack.NONE,
+              AnalysisOptions.defaults(),
+              CompareTarget.NONE));
       assertTrue(recorder.failures.isEmpty(), recorder.failures.toString());
       ViewerViewModel viewer = new ViewerViewModel();
-      viewer.setAttentionRequester((pass, token) -> service.fillAttention(pass, token, viewer::refresh));
+      viewer.setAttentionRequester(
+          (pass, token) -> service.fillAttention(pass, token, viewer::refresh));
       viewer.outcomeProperty().set(recorder.outcomes.get(recorder.outcomes.size() - 1));
       AnalyzedPass pass = viewer.pass();
       assertEquals(37, pass.result().layout().gridRows());
@@ -136,16 +183,19 @@ class RealSizeInspectionTest {
         assertFalse(Double.isNaN(s.topSinkRatio()), "inspector: top sink of block " + b);
         assertTrue(s.topSinkToken() >= 0, "inspector: top sink token of block " + b);
         assertFalse(Double.isNaN(s.sinkMassOnArtifacts()), "inspector: sink mass of block " + b);
-        assertFalse(Double.isNaN(s.clsCaptureOnArtifacts()), "inspector: CLS capture of block " + b);
+        assertFalse(
+            Double.isNaN(s.clsCaptureOnArtifacts()), "inspector: CLS capture of block " + b);
       }
-      assertTrue(pass.report().notes().stream().noneMatch(n -> n.contains("no attention")), pass.report().notes()
-          .toString());
+      assertTrue(
+          pass.report().notes().stream().noneMatch(n -> n.contains("no attention")),
+          pass.report().notes().toString());
       viewer.selectedPatchProperty().set(new PatchPosition(18, 12));
       for (Quantity quantity : Quantity.values()) {
         viewer.quantityProperty().set(quantity);
         for (int b = 1; b <= blocks; b++) {
           viewer.blockProperty().set(b);
-          for (HeadChoice head : List.of(HeadChoice.MEAN, HeadChoice.MAX, HeadChoice.single(pass.heads() - 1))) {
+          for (HeadChoice head :
+              List.of(HeadChoice.MEAN, HeadChoice.MAX, HeadChoice.single(pass.heads() - 1))) {
             viewer.headProperty().set(head);
             RenderedView view = viewer.renderedProperty().get();
             String where = shape + " " + quantity + " block " + b + " " + head;
@@ -160,8 +210,10 @@ class RealSizeInspectionTest {
       viewer.quantityProperty().set(Quantity.ATTENTION_RECEIVED);
       viewer.blockProperty().set(blocks);
       assertTrue(viewer.renderedProperty().get().picture() != null);
-      assertFalse(dev.sinkscope.app.gui.canvas.LayerMaps.markers(pass, blocks, true, true).isEmpty()
-          && pass.report().sinks() == null, "markers come from the analysis");
+      assertFalse(
+          dev.sinkscope.app.gui.canvas.LayerMaps.markers(pass, blocks, true, true).isEmpty()
+              && pass.report().sinks() == null,
+          "markers come from the analysis");
     }
   }
 

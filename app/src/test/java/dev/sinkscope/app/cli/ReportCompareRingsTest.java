@@ -24,7 +24,10 @@ class ReportCompareRingsTest {
     return ScalarGrid.of(8, 8, v);
   }
 
-  /** Pixels near the artifact ring's red (0xFF3B30); the difference panel has its own reds, the same in every render. */
+  /**
+   * Pixels near the artifact ring's red (0xFF3B30); the difference panel has its own reds, the same
+   * in every render.
+   */
   private static int redPixels(Raster r) {
     int n = 0;
     for (int y = 0; y < r.height(); y++) {
@@ -42,18 +45,35 @@ class ReportCompareRingsTest {
   }
 
   private static Raster render(List<Marker> before, List<Marker> after) {
-    return Pictures.beforeAfter("heading", NO_PHOTO, grid(1), grid(2), before, after, "before", "after",
-        Colormaps.VIRIDIS, new Normalization.MinMax(), "patch norm").raster();
+    return Pictures.beforeAfter(
+            "heading",
+            NO_PHOTO,
+            grid(1),
+            grid(2),
+            before,
+            after,
+            "before",
+            "after",
+            Colormaps.VIRIDIS,
+            new Normalization.MinMax(),
+            "patch norm")
+        .raster();
   }
 
   @Test
   void eachSideDrawsItsOwnArtifactRings() {
-    List<Marker> two = List.of(new Marker(Marker.Kind.ARTIFACT, 2, 2, 0), new Marker(Marker.Kind.ARTIFACT, 5, 6, 0));
+    List<Marker> two =
+        List.of(
+            new Marker(Marker.Kind.ARTIFACT, 2, 2, 0), new Marker(Marker.Kind.ARTIFACT, 5, 6, 0));
     int none = redPixels(render(List.of(), List.of()));
     int beforeOnly = redPixels(render(two, List.of()));
     int both = redPixels(render(two, two));
 
-    assertTrue(beforeOnly > none + 20, "the before side's two rings are drawn: " + beforeOnly + " vs " + none);
-    assertTrue(both > beforeOnly + 20, "the after side draws its own rings too: " + both + " vs " + beforeOnly);
+    assertTrue(
+        beforeOnly > none + 20,
+        "the before side's two rings are drawn: " + beforeOnly + " vs " + none);
+    assertTrue(
+        both > beforeOnly + 20,
+        "the after side draws its own rings too: " + both + " vs " + beforeOnly);
   }
 }

@@ -27,8 +27,16 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("cross-machine")
 @Tag("slow")
 class SessionReportTest {
-  private static final List<String> ALL_FILES = List.of("attention-received.png", "cls-attention.png",
-      "compare.png", "index.html", "metrics.csv", "metrics.json", "norm.png", "session.json");
+  private static final List<String> ALL_FILES =
+      List.of(
+          "attention-received.png",
+          "cls-attention.png",
+          "compare.png",
+          "index.html",
+          "metrics.csv",
+          "metrics.json",
+          "norm.png",
+          "session.json");
 
   @TempDir Path tmp;
   private Cli cli;
@@ -51,30 +59,71 @@ class SessionReportTest {
 
   @Test
   void renderingTheSameSessionTwiceGivesIdenticalFiles() throws Exception {
-    cli.run("save-session", "--model", "phantom", "--image", photo, "--mitigation", "ttr", "--layer", "6",
-        "--quantity", "attention-received", "--colormap", "magma", "--out", session).assertOk();
+    cli.run(
+            "save-session",
+            "--model",
+            "phantom",
+            "--image",
+            photo,
+            "--mitigation",
+            "ttr",
+            "--layer",
+            "6",
+            "--quantity",
+            "attention-received",
+            "--colormap",
+            "magma",
+            "--out",
+            session)
+        .assertOk();
 
-    cli.run("report", "--session", session, "--out", tmp.resolve("first"), "--device", "cpu").assertOk();
-    cli.run("report", "--session", session, "--out", tmp.resolve("second"), "--device", "cpu").assertOk();
+    cli.run("report", "--session", session, "--out", tmp.resolve("first"), "--device", "cpu")
+        .assertOk();
+    cli.run("report", "--session", session, "--out", tmp.resolve("second"), "--device", "cpu")
+        .assertOk();
 
     assertEquals(ALL_FILES, filesIn(tmp.resolve("first")));
     assertEquals(ALL_FILES, filesIn(tmp.resolve("second")));
-    // Exact on purpose: both sides come from this machine's engine with the same settings (ADR 0019).
+    // Exact on purpose: both sides come from this machine's engine with the same settings (ADR
+    // 0019).
     for (String name : ALL_FILES) {
-      assertEquals(-1L, Files.mismatch(tmp.resolve("first").resolve(name), tmp.resolve("second").resolve(name)), name);
+      assertEquals(
+          -1L,
+          Files.mismatch(tmp.resolve("first").resolve(name), tmp.resolve("second").resolve(name)),
+          name);
       if (name.endsWith(".png")) {
         Raster a = PngExport.read(tmp.resolve("first").resolve(name));
         Raster b = PngExport.read(tmp.resolve("second").resolve(name));
         assertArrayEquals(a.argb(), b.argb(), name + " pixels");
       }
     }
-    assertEquals(-1L, Files.mismatch(session, tmp.resolve("first/session.json")), "the session is copied as it is");
+    assertEquals(
+        -1L,
+        Files.mismatch(session, tmp.resolve("first/session.json")),
+        "the session is copied as it is");
   }
 
   @Test
   void sessionRecordsWhatWasAskedWithPathsRelativeToItsFolder() throws Exception {
-    cli.run("save-session", "--model", "phantom", "--image", photo, "--mitigation", "ttr", "--layer", "6",
-        "--quantity", "attention-received", "--head", "max", "--colormap", "magma", "--out", session).assertOk();
+    cli.run(
+            "save-session",
+            "--model",
+            "phantom",
+            "--image",
+            photo,
+            "--mitigation",
+            "ttr",
+            "--layer",
+            "6",
+            "--quantity",
+            "attention-received",
+            "--head",
+            "max",
+            "--colormap",
+            "magma",
+            "--out",
+            session)
+        .assertOk();
 
     SessionFile s = SessionFile.read(session);
 
@@ -86,14 +135,27 @@ class SessionReportTest {
     assertEquals(Quantity.ATTENTION_RECEIVED, s.view().quantity());
     assertEquals("magma", s.view().colormap());
     assertEquals(List.of("ttr"), s.mitigations());
-    assertEquals(CompareMode.BEFORE_AFTER, s.compare(), "mitigations imply the before/after comparison");
-    assertEquals(1, s.schemaVersion(), "nothing here needs version 2, so older versions still read it");
+    assertEquals(
+        CompareMode.BEFORE_AFTER, s.compare(), "mitigations imply the before/after comparison");
+    assertEquals(
+        1, s.schemaVersion(), "nothing here needs version 2, so older versions still read it");
   }
 
   @Test
   void reportShowsTheSessionsViewAndMetrics() throws Exception {
-    cli.run("save-session", "--model", "phantom", "--image", photo, "--mitigation", "ttr", "--layer", "6",
-        "--out", session).assertOk();
+    cli.run(
+            "save-session",
+            "--model",
+            "phantom",
+            "--image",
+            photo,
+            "--mitigation",
+            "ttr",
+            "--layer",
+            "6",
+            "--out",
+            session)
+        .assertOk();
     Path out = tmp.resolve("report");
 
     cli.run("report", "--session", session, "--out", out, "--device", "cpu").assertOk();
@@ -110,30 +172,62 @@ class SessionReportTest {
       assertTrue(c.get("after").get("maxOverMedian").asDouble() < 2, c.toString());
     }
     assertTrue(metrics.get("comparison").get(7).get("before").get("maxOverMedian").asDouble() > 4);
-    assertTrue(Files.readAllLines(out.resolve("metrics.csv")).get(0).contains("maxOverMedian_delta"));
+    assertTrue(
+        Files.readAllLines(out.resolve("metrics.csv")).get(0).contains("maxOverMedian_delta"));
   }
 
   @Test
   void sessionWithoutMitigationsHasNoComparisonPicture() throws Exception {
-    cli.run("save-session", "--model", Cli.FIXTURES.resolve("dinov2-hf"), "--image", photo, "--out", session)
+    cli.run(
+            "save-session",
+            "--model",
+            Cli.FIXTURES.resolve("dinov2-hf"),
+            "--image",
+            photo,
+            "--out",
+            session)
         .assertOk();
     Path out = tmp.resolve("report");
 
     cli.run("report", "--session", session, "--out", out, "--device", "cpu").assertOk();
 
     assertFalse(Files.exists(out.resolve("compare.png")));
-    assertTrue(Files.readAllLines(out.resolve("metrics.csv")).get(0).startsWith("block,patchNormMin,"));
+    assertTrue(
+        Files.readAllLines(out.resolve("metrics.csv")).get(0).startsWith("block,patchNormMin,"));
     assertEquals(ModelReference.Source.FOLDER, SessionFile.read(session).model().source());
   }
 
   @Test
   void everyQuantityOfTheSessionGetsItsPanel() throws Exception {
-    Map<String, String> labels = Map.of("rollout", "attention rollout", "pca-rgb", "PCA of features (RGB)",
-        "attends-to", "attention of the selected patch (3, 4)", "attended-by", "attention to the selected patch (3, 4)");
+    Map<String, String> labels =
+        Map.of(
+            "rollout",
+            "attention rollout",
+            "pca-rgb",
+            "PCA of features (RGB)",
+            "attends-to",
+            "attention of the selected patch (3, 4)",
+            "attended-by",
+            "attention to the selected patch (3, 4)");
     for (Map.Entry<String, String> q : labels.entrySet()) {
       Path s = tmp.resolve("work").resolve(q.getKey() + ".json");
-      cli.run("save-session", "--model", "phantom", "--image", photo, "--layer", "5", "--head", "2", "--quantity",
-          q.getKey(), "--patch", "3,4", "--out", s).assertOk();
+      cli.run(
+              "save-session",
+              "--model",
+              "phantom",
+              "--image",
+              photo,
+              "--layer",
+              "5",
+              "--head",
+              "2",
+              "--quantity",
+              q.getKey(),
+              "--patch",
+              "3,4",
+              "--out",
+              s)
+          .assertOk();
       assertEquals(2, SessionFile.read(s).schemaVersion(), q.getKey());
       Path out = tmp.resolve("report-" + q.getKey());
 
@@ -144,31 +238,83 @@ class SessionReportTest {
       assertEquals(q.getValue(), meta.get("Quantity"), q.getKey());
       boolean perHead = q.getKey().startsWith("attend");
       assertEquals(perHead ? "2" : "n/a", meta.get("Head"), q.getKey());
-      assertEquals(q.getKey().equals("rollout") ? "all 8 blocks (rollout)" : "5 of 8 (1-based block)",
-          meta.get("Layer"), q.getKey());
-      assertTrue(PanelPixels.distinctColoursInTheMiddle(panel) > 50, q.getKey() + ": a picture, not a flat fill");
-      assertTrue(PanelPixels.differ(panel, out.resolve("norm.png")), q.getKey() + " is not the norm panel");
-      assertTrue(filesIn(out).containsAll(List.of("norm.png", "attention-received.png", "cls-attention.png",
-          q.getKey() + ".png", "metrics.json", "metrics.csv", "session.json")), filesIn(out).toString());
+      assertEquals(
+          q.getKey().equals("rollout") ? "all 8 blocks (rollout)" : "5 of 8 (1-based block)",
+          meta.get("Layer"),
+          q.getKey());
+      assertTrue(
+          PanelPixels.distinctColoursInTheMiddle(panel) > 50,
+          q.getKey() + ": a picture, not a flat fill");
+      assertTrue(
+          PanelPixels.differ(panel, out.resolve("norm.png")),
+          q.getKey() + " is not the norm panel");
+      assertTrue(
+          filesIn(out)
+              .containsAll(
+                  List.of(
+                      "norm.png",
+                      "attention-received.png",
+                      "cls-attention.png",
+                      q.getKey() + ".png",
+                      "metrics.json",
+                      "metrics.csv",
+                      "session.json")),
+          filesIn(out).toString());
     }
-    assertTrue(PanelPixels.differ(tmp.resolve("report-attends-to/attends-to.png"),
-        tmp.resolve("report-attended-by/attended-by.png")), "row and column differ");
+    assertTrue(
+        PanelPixels.differ(
+            tmp.resolve("report-attends-to/attends-to.png"),
+            tmp.resolve("report-attended-by/attended-by.png")),
+        "row and column differ");
   }
 
   @Test
   void aPatchQuantityWithoutAPatchIsOneLine() throws Exception {
-    cli.run("save-session", "--model", "phantom", "--image", photo, "--quantity", "attends-to", "--out", session)
+    cli.run(
+            "save-session",
+            "--model",
+            "phantom",
+            "--image",
+            photo,
+            "--quantity",
+            "attends-to",
+            "--out",
+            session)
         .assertOneLineError("save-session", "needs --patch ROW,COL");
-    cli.run("save-session", "--model", "phantom", "--image", photo, "--quantity", "attends-to", "--patch", "99,0",
-        "--out", session).assertOk();
+    cli.run(
+            "save-session",
+            "--model",
+            "phantom",
+            "--image",
+            photo,
+            "--quantity",
+            "attends-to",
+            "--patch",
+            "99,0",
+            "--out",
+            session)
+        .assertOk();
     cli.run("report", "--session", session, "--out", tmp.resolve("r"), "--device", "cpu")
         .assertOneLineError("report", "patch (99, 0) does not exist");
   }
 
   @Test
   void aSessionAgainstModelBRendersBothModels() throws Exception {
-    cli.run("save-session", "--model", "phantom", "--model-b", "phantom-registers", "--image", photo,
-        "--quantity", "attention-received", "--layer", "6", "--out", session).assertOk();
+    cli.run(
+            "save-session",
+            "--model",
+            "phantom",
+            "--model-b",
+            "phantom-registers",
+            "--image",
+            photo,
+            "--quantity",
+            "attention-received",
+            "--layer",
+            "6",
+            "--out",
+            session)
+        .assertOk();
     SessionFile s = SessionFile.read(session);
     assertEquals(CompareMode.OTHER_MODEL, s.compare());
     assertEquals("phantom-registers", s.modelB().id());
@@ -177,11 +323,25 @@ class SessionReportTest {
 
     cli.run("report", "--session", session, "--out", out, "--device", "cpu").assertOk();
 
-    assertEquals(List.of("attention-received.png", "b-attention-received.png", "b-cls-attention.png", "b-norm.png",
-        "cls-attention.png", "compare.png", "index.html", "metrics.csv", "metrics.json", "norm.png", "session.json"),
+    assertEquals(
+        List.of(
+            "attention-received.png",
+            "b-attention-received.png",
+            "b-cls-attention.png",
+            "b-norm.png",
+            "cls-attention.png",
+            "compare.png",
+            "index.html",
+            "metrics.csv",
+            "metrics.json",
+            "norm.png",
+            "session.json"),
         filesIn(out));
-    assertEquals("phantom-registers", PngExport.readMetadata(out.resolve("b-norm.png")).get("Model"));
-    assertTrue(PanelPixels.differ(out.resolve("norm.png"), out.resolve("b-norm.png")), "two models, two pictures");
+    assertEquals(
+        "phantom-registers", PngExport.readMetadata(out.resolve("b-norm.png")).get("Model"));
+    assertTrue(
+        PanelPixels.differ(out.resolve("norm.png"), out.resolve("b-norm.png")),
+        "two models, two pictures");
     Map<String, String> compare = PngExport.readMetadata(out.resolve("compare.png"));
     assertEquals("A: phantom | B: phantom-registers", compare.get("Compared"));
     assertEquals("attention received: model A vs model B", compare.get("Quantity"));
@@ -189,11 +349,23 @@ class SessionReportTest {
     assertEquals("phantom-registers", metrics.at("/modelB/id").asText());
     assertEquals(8, metrics.get("layersB").size());
     assertEquals(8, metrics.get("comparisonB").size());
-    assertTrue(metrics.at("/comparisonB/7/before/maxOverMedian").asDouble()
-        > metrics.at("/comparisonB/7/after/maxOverMedian").asDouble(), "the registers twin has lower norm outliers");
-    assertTrue(Files.readAllLines(out.resolve("metrics.csv")).get(0).contains("maxOverMedian_delta"));
+    assertTrue(
+        metrics.at("/comparisonB/7/before/maxOverMedian").asDouble()
+            > metrics.at("/comparisonB/7/after/maxOverMedian").asDouble(),
+        "the registers twin has lower norm outliers");
+    assertTrue(
+        Files.readAllLines(out.resolve("metrics.csv")).get(0).contains("maxOverMedian_delta"));
 
-    cli.run("save-session", "--model", "phantom", "--compare", "other-model", "--image", photo, "--out", session)
+    cli.run(
+            "save-session",
+            "--model",
+            "phantom",
+            "--compare",
+            "other-model",
+            "--image",
+            photo,
+            "--out",
+            session)
         .assertOneLineError("save-session", "needs --model-b");
   }
 
@@ -219,7 +391,15 @@ class SessionReportTest {
 
     cli.run("report", "--session", session, "--out", tmp.resolve("r"), "--device", "cpu")
         .assertOneLineError("report", "weights of");
-    cli.run("report", "--session", session, "--out", tmp.resolve("r"), "--allow-other-weights", "--device", "cpu")
+    cli.run(
+            "report",
+            "--session",
+            session,
+            "--out",
+            tmp.resolve("r"),
+            "--allow-other-weights",
+            "--device",
+            "cpu")
         .assertOk();
   }
 

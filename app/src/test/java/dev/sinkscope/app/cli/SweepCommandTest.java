@@ -55,13 +55,26 @@ class SweepCommandTest {
   void imagesWithArtifactsRankAboveTheImageWithoutAndTheBrokenOneGetsAnErrorRow() throws Exception {
     Path csv = tmp.resolve("sweep.csv");
 
-    Cli.Result r = Cli.offline(tmp).run("sweep", "--model", "phantom", "--images", images, "--csv", csv,
-        "--json", tmp.resolve("sweep.json"), "--device", "cpu");
+    Cli.Result r =
+        Cli.offline(tmp)
+            .run(
+                "sweep",
+                "--model",
+                "phantom",
+                "--images",
+                images,
+                "--csv",
+                csv,
+                "--json",
+                tmp.resolve("sweep.json"),
+                "--device",
+                "cpu");
 
     r.assertOk();
     List<String> lines = Files.readAllLines(csv);
     assertEquals(SweepCommand.COLUMNS, Arrays.asList(lines.get(0).split(",")));
-    assertEquals(List.of("rocket.jpg", "coffee.png", "noise.png", "broken.png"), column(lines, "image"));
+    assertEquals(
+        List.of("rocket.jpg", "coffee.png", "noise.png", "broken.png"), column(lines, "image"));
     assertEquals(List.of("1", "2", "3", ""), column(lines, "rank"));
     assertEquals(List.of("ok", "ok", "ok", "error"), column(lines, "status"));
     assertEquals(List.of("9", "9", "0", ""), column(lines, "artifactCount"));
@@ -77,8 +90,20 @@ class SweepCommandTest {
   void withTestTimeRegistersNoImageKeepsItsArtifacts() throws Exception {
     Path csv = tmp.resolve("sweep.csv");
 
-    Cli.offline(tmp).run("sweep", "--model", "phantom", "--images", images, "--csv", csv, "--mitigation", "ttr",
-        "--device", "cpu").assertOk();
+    Cli.offline(tmp)
+        .run(
+            "sweep",
+            "--model",
+            "phantom",
+            "--images",
+            images,
+            "--csv",
+            csv,
+            "--mitigation",
+            "ttr",
+            "--device",
+            "cpu")
+        .assertOk();
 
     List<String> lines = Files.readAllLines(csv);
     for (String ratio : column(lines, "maxOverMedian").subList(0, 3)) {
@@ -91,8 +116,20 @@ class SweepCommandTest {
   void randomFixtureModelHasNoArtifactsOnTheBundledPhotos() throws Exception {
     Path csv = tmp.resolve("sweep.csv");
 
-    Cli.offline(tmp).run("sweep", "--model", Cli.FIXTURES.resolve("dinov2-hf"), "--images", "bundled", "--csv", csv,
-        "--rule", "median-ratio", "--device", "cpu").assertOk();
+    Cli.offline(tmp)
+        .run(
+            "sweep",
+            "--model",
+            Cli.FIXTURES.resolve("dinov2-hf"),
+            "--images",
+            "bundled",
+            "--csv",
+            csv,
+            "--rule",
+            "median-ratio",
+            "--device",
+            "cpu")
+        .assertOk();
 
     List<String> lines = Files.readAllLines(csv);
     assertEquals(6, lines.size());
@@ -105,10 +142,34 @@ class SweepCommandTest {
     Path batched = tmp.resolve("batched.csv");
     Files.copy(Cli.PHOTOS.resolve("coffee.png"), images.resolve("coffee-again.png"));
 
-    Cli.offline(tmp).run("sweep", "--model", "phantom", "--images", images, "--csv", single, "--batch", "1",
-        "--device", "cpu").assertOk();
-    Cli.offline(tmp).run("sweep", "--model", "phantom", "--images", images, "--csv", batched, "--batch", "3",
-        "--device", "cpu").assertOk();
+    Cli.offline(tmp)
+        .run(
+            "sweep",
+            "--model",
+            "phantom",
+            "--images",
+            images,
+            "--csv",
+            single,
+            "--batch",
+            "1",
+            "--device",
+            "cpu")
+        .assertOk();
+    Cli.offline(tmp)
+        .run(
+            "sweep",
+            "--model",
+            "phantom",
+            "--images",
+            images,
+            "--csv",
+            batched,
+            "--batch",
+            "3",
+            "--device",
+            "cpu")
+        .assertOk();
 
     List<String> one = Files.readAllLines(single);
     List<String> three = Files.readAllLines(batched);
@@ -116,27 +177,41 @@ class SweepCommandTest {
     assertEquals(column(one, "artifactCount"), column(three, "artifactCount"));
     assertEquals(column(one, "worstBlock"), column(three, "worstBlock"));
     assertEquals(List.of("ok", "ok", "ok", "ok", "error"), column(three, "status"));
-    for (String metric : List.of("maxOverMedian", "sinkMassOnArtifacts", "clsCaptureOnArtifacts", "topSinkRatio",
-        "patchNormMax")) {
+    for (String metric :
+        List.of(
+            "maxOverMedian",
+            "sinkMassOnArtifacts",
+            "clsCaptureOnArtifacts",
+            "topSinkRatio",
+            "patchNormMax")) {
       List<String> a = column(one, metric);
       List<String> b = column(three, metric);
       for (int i = 0; i < 4; i++) {
         // an empty column is a metric that went missing (a share on no artifacts is 0, not empty)
-        assertFalse(a.get(i).isEmpty(), metric + " of " + column(one, "image").get(i) + " is empty: " + one);
-        assertFalse(b.get(i).isEmpty(), metric + " of " + column(three, "image").get(i) + " is empty: " + three);
+        assertFalse(
+            a.get(i).isEmpty(),
+            metric + " of " + column(one, "image").get(i) + " is empty: " + one);
+        assertFalse(
+            b.get(i).isEmpty(),
+            metric + " of " + column(three, "image").get(i) + " is empty: " + three);
         double x = Double.parseDouble(a.get(i));
         double y = Double.parseDouble(b.get(i));
-        assertEquals(x, y, 1e-5 * Math.max(1, Math.abs(x)), metric + " of " + column(one, "image").get(i));
+        assertEquals(
+            x, y, 1e-5 * Math.max(1, Math.abs(x)), metric + " of " + column(one, "image").get(i));
       }
     }
   }
 
-  /** Every column of every ok row is filled; the phantom plants 3 to 9 artifacts on each bundled photo. */
+  /**
+   * Every column of every ok row is filled; the phantom plants 3 to 9 artifacts on each bundled
+   * photo.
+   */
   @Test
   void phantomOnTheBundledPhotosFillsEverySinkColumn() throws Exception {
     Path csv = tmp.resolve("bundled.csv");
 
-    Cli.offline(tmp).run("sweep", "--model", "phantom", "--images", "bundled", "--csv", csv, "--device", "cpu")
+    Cli.offline(tmp)
+        .run("sweep", "--model", "phantom", "--images", "bundled", "--csv", csv, "--device", "cpu")
         .assertOk();
 
     List<String> lines = Files.readAllLines(csv);
@@ -147,7 +222,9 @@ class SweepCommandTest {
       }
       List<String> values = column(lines, name);
       for (int i = 0; i < values.size(); i++) {
-        assertFalse(values.get(i).isEmpty(), name + " is empty in row " + (i + 1) + ": " + lines.get(i + 1));
+        assertFalse(
+            values.get(i).isEmpty(),
+            name + " is empty in row " + (i + 1) + ": " + lines.get(i + 1));
       }
     }
     for (String count : column(lines, "artifactCount")) {
@@ -164,14 +241,25 @@ class SweepCommandTest {
 
   @Test
   void batchBelowOneIsRefused() throws Exception {
-    Cli.offline(tmp).run("sweep", "--model", "phantom", "--images", images, "--csv", tmp.resolve("s.csv"),
-        "--batch", "0").assertOneLineError("sweep", "--batch must be >= 1");
+    Cli.offline(tmp)
+        .run(
+            "sweep",
+            "--model",
+            "phantom",
+            "--images",
+            images,
+            "--csv",
+            tmp.resolve("s.csv"),
+            "--batch",
+            "0")
+        .assertOneLineError("sweep", "--batch must be >= 1");
   }
 
   @Test
   void folderWithoutImagesIsOneClearLine() throws Exception {
     Path empty = Files.createDirectories(tmp.resolve("empty"));
-    Cli.offline(tmp).run("sweep", "--model", "phantom", "--images", empty, "--csv", tmp.resolve("s.csv"))
+    Cli.offline(tmp)
+        .run("sweep", "--model", "phantom", "--images", empty, "--csv", tmp.resolve("s.csv"))
         .assertOneLineError("sweep", "holds no image files");
   }
 }

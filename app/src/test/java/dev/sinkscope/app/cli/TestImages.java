@@ -12,8 +12,9 @@ final class TestImages {
   private TestImages() {}
 
   /**
-   * Seeded grey-level noise: every patch is equally busy, so the phantom's flattest-token detector has
-   * nothing to single out and the image has no artifacts (measured max/median ≈ 1.2, no artifact patches).
+   * Seeded grey-level noise: every patch is equally busy, so the phantom's flattest-token detector
+   * has nothing to single out and the image has no artifacts (measured max/median ≈ 1.2, no
+   * artifact patches).
    */
   static Path noise(Path file) throws IOException {
     Random random = new Random(1);

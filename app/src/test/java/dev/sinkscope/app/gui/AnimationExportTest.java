@@ -1,7 +1,5 @@
 package dev.sinkscope.app.gui;
 
-import dev.sinkscope.app.gui.main.AppPreferences;
-import dev.sinkscope.app.gui.main.MainViewModel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sinkscope.app.assets.BundledAssets;
-import dev.sinkscope.app.gui.canvas.Quantity;
 import dev.sinkscope.app.gui.animation.AnimationExport;
+import dev.sinkscope.app.gui.canvas.Quantity;
+import dev.sinkscope.app.gui.main.AppPreferences;
+import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.session.CompareTarget;
 import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.render.GifAnimation;
@@ -36,10 +36,16 @@ class AnimationExportTest {
   @BeforeEach
   void open() {
     node = Preferences.userRoot().node("dev/sinkscope/test/animation-" + System.nanoTime());
-    BundledAssets assets = new BundledAssets(getClass().getClassLoader(), BundledAssetsTest.ROOT,
-        tmp.resolve("cache"));
-    vm = new MainViewModel(listener -> new InferenceService(worker, Runnable::run, Fixtures.cpu(), listener), assets,
-        new AppPreferences(node), Runnable::run, Runnable::run);
+    BundledAssets assets =
+        new BundledAssets(
+            getClass().getClassLoader(), BundledAssetsTest.ROOT, tmp.resolve("cache"));
+    vm =
+        new MainViewModel(
+            listener -> new InferenceService(worker, Runnable::run, Fixtures.cpu(), listener),
+            assets,
+            new AppPreferences(node),
+            Runnable::run,
+            Runnable::run);
     vm.startDefault(Fixtures.DINOV2, Fixtures.coffee());
     worker.runAll();
   }
@@ -75,14 +81,19 @@ class AnimationExportTest {
       width = Math.max(width, view.width());
       height = Math.max(height, view.height());
       Raster frame = frames.get(b - 1);
-      // The GIF holds at most 256 colours per frame: compare with the export after the same quantisation.
+      // The GIF holds at most 256 colours per frame: compare with the export after the same
+      // quantisation.
       Raster expected = GifAnimation.quantize(view).toRaster();
-      assertArrayEquals(expected.argb(), frame.region(0, 0, view.width(), view.height()).argb(),
+      assertArrayEquals(
+          expected.argb(),
+          frame.region(0, 0, view.width(), view.height()).argb(),
           "block " + b + ": the frame is the view export of that block");
     }
     assertEquals(width, frames.get(0).width(), "frame width: the widest view export");
     assertEquals(height, frames.get(0).height());
-    assertTrue(width > vm.outcomeProperty().get().image().photo().width(), "picture plus colorbar on every frame");
+    assertTrue(
+        width > vm.outcomeProperty().get().image().photo().width(),
+        "picture plus colorbar on every frame");
   }
 
   @Test
@@ -101,12 +112,20 @@ class AnimationExportTest {
     List<Raster> frames = GifAnimation.read(pair);
     assertEquals(4, frames.size());
     int photo = vm.outcomeProperty().get().image().photo().width();
-    assertTrue(frames.get(0).width() > 2 * photo, "two pictures side by side: " + frames.get(0).width());
+    assertTrue(
+        frames.get(0).width() > 2 * photo, "two pictures side by side: " + frames.get(0).width());
     assertTrue(frames.get(0).width() > GifAnimation.read(single).get(0).width());
-    List<Raster> direct = AnimationExport.sideBySideFrames(vm.viewer(), vm.compare().leftPass(),
-        vm.compare().rightPass(), vm.outcomeProperty().get().image().photo());
+    List<Raster> direct =
+        AnimationExport.sideBySideFrames(
+            vm.viewer(),
+            vm.compare().leftPass(),
+            vm.compare().rightPass(),
+            vm.outcomeProperty().get().image().photo());
     for (int b = 0; b < 4; b++) {
-      assertArrayEquals(GifAnimation.quantize(direct.get(b)).toRaster().argb(), frames.get(b).argb(), "frame " + b);
+      assertArrayEquals(
+          GifAnimation.quantize(direct.get(b)).toRaster().argb(),
+          frames.get(b).argb(),
+          "frame " + b);
     }
   }
 
@@ -117,6 +136,8 @@ class AnimationExportTest {
     AnimationExport.export(vm, tmp.resolve("rollout.gif"));
 
     assertNotNull(vm.errorProperty().get());
-    assertTrue(vm.errorProperty().get().message().contains("spans every block"), vm.errorProperty().get().message());
+    assertTrue(
+        vm.errorProperty().get().message().contains("spans every block"),
+        vm.errorProperty().get().message());
   }
 }

@@ -1,9 +1,9 @@
 package dev.sinkscope.app.gui;
 
-import dev.sinkscope.app.gui.main.AppPreferences;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sinkscope.app.gui.main.AppPreferences;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.prefs.BackingStoreException;
@@ -18,7 +18,9 @@ class AppPreferencesTest {
 
   @BeforeEach
   void createNode() {
-    node = Preferences.userRoot().node("dev/sinkscope/test/" + getClass().getSimpleName() + "-" + System.nanoTime());
+    node =
+        Preferences.userRoot()
+            .node("dev/sinkscope/test/" + getClass().getSimpleName() + "-" + System.nanoTime());
     prefs = new AppPreferences(node);
   }
 

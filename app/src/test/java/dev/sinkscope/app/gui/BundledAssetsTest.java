@@ -31,7 +31,8 @@ class BundledAssetsTest {
 
     assertTrue(folder.getFileName().toString().matches("tiny-[0-9a-f]{16}"), folder.toString());
     assertEquals(cache, folder.getParent());
-    assertEquals("{\"model_type\": \"test-only\"}\n", Files.readString(folder.resolve("config.json")));
+    assertEquals(
+        "{\"model_type\": \"test-only\"}\n", Files.readString(folder.resolve("config.json")));
     assertTrue(Files.isRegularFile(folder.resolve("README.md")));
   }
 
@@ -52,7 +53,8 @@ class BundledAssetsTest {
     assets().model("tiny");
 
     try (Stream<Path> entries = Files.list(cache)) {
-      assertEquals(List.of(), entries.filter(p -> p.getFileName().toString().startsWith(".")).toList());
+      assertEquals(
+          List.of(), entries.filter(p -> p.getFileName().toString().startsWith(".")).toList());
     }
   }
 
@@ -89,19 +91,24 @@ class BundledAssetsTest {
     try (java.util.stream.Stream<Path> files = Files.list(folder)) {
       assertEquals(List.of("camera.png"), files.map(f -> f.getFileName().toString()).toList());
     }
-    assertArrayEquals(assets.photoBytes("camera.png"), Files.readAllBytes(folder.resolve("camera.png")));
+    assertArrayEquals(
+        assets.photoBytes("camera.png"), Files.readAllBytes(folder.resolve("camera.png")));
   }
 
   @Test
   void commandLineAliasesNameTheBundledModels() {
-    assertEquals(java.util.Optional.of(BundledAssets.PHANTOM), BundledAssets.modelNameOf(" Phantom "));
-    assertEquals(java.util.Optional.of(BundledAssets.PHANTOM_REGISTERS), BundledAssets.modelNameOf("sink-phantom-registers"));
+    assertEquals(
+        java.util.Optional.of(BundledAssets.PHANTOM), BundledAssets.modelNameOf(" Phantom "));
+    assertEquals(
+        java.util.Optional.of(BundledAssets.PHANTOM_REGISTERS),
+        BundledAssets.modelNameOf("sink-phantom-registers"));
     assertTrue(BundledAssets.modelNameOf("facebook/dinov2-small").isEmpty());
   }
 
   @Test
   void theApplicationShipsBothPhantomsAndFivePhotos() throws IOException {
-    BundledAssets shipped = new BundledAssets(getClass().getClassLoader(), BundledAssets.DEFAULT_ROOT, cache);
+    BundledAssets shipped =
+        new BundledAssets(getClass().getClassLoader(), BundledAssets.DEFAULT_ROOT, cache);
 
     Path phantom = shipped.model(BundledAssets.PHANTOM);
     assertTrue(BundledAssets.isPhantom(phantom));

@@ -24,11 +24,18 @@ import java.util.concurrent.Executor;
 
 /** Small models and a photo the GUI tests run on, and outcomes computed once per test JVM. */
 public final class Fixtures {
-  public static final Path FIXTURES = Path.of("..", "testdata", "fixtures").toAbsolutePath().normalize();
-  /** Tiny DINOv2 (HF layout): D = 64, 4 blocks, 4 heads, patch 14; 224 px input gives a 16 × 16 grid. */
+  public static final Path FIXTURES =
+      Path.of("..", "testdata", "fixtures").toAbsolutePath().normalize();
+
+  /**
+   * Tiny DINOv2 (HF layout): D = 64, 4 blocks, 4 heads, patch 14; 224 px input gives a 16 × 16
+   * grid.
+   */
   public static final Path DINOV2 = FIXTURES.resolve("dinov2-hf");
+
   /** Its twin with 4 trained registers. */
   public static final Path DINOV2_REGISTERS = FIXTURES.resolve("dinov2-reg-hf");
+
   /** Register neurons that fit the tiny DINOv2 ([[1, 121], [1, 172], [2, 123]]). */
   public static final Path TTR_NEURONS = FIXTURES.resolve("dinov2-ttr").resolve("ttr.json");
 
@@ -61,8 +68,13 @@ public final class Fixtures {
   /** A model folder whose config.json says DINOv2 but whose weights are garbage. */
   public static Path brokenModel(Path parent) throws IOException {
     Path dir = Files.createDirectories(parent.resolve("broken-model"));
-    Files.copy(DINOV2.resolve("config.json"), dir.resolve("config.json"), StandardCopyOption.REPLACE_EXISTING);
-    Files.copy(DINOV2.resolve("preprocessor_config.json"), dir.resolve("preprocessor_config.json"),
+    Files.copy(
+        DINOV2.resolve("config.json"),
+        dir.resolve("config.json"),
+        StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        DINOV2.resolve("preprocessor_config.json"),
+        dir.resolve("preprocessor_config.json"),
         StandardCopyOption.REPLACE_EXISTING);
     byte[] garbage = new byte[4096];
     new java.util.Random(7).nextBytes(garbage);
@@ -76,22 +88,32 @@ public final class Fixtures {
    */
   public static Path nonFiniteModel(Path parent) throws IOException {
     Path dir = Files.createDirectories(parent.resolve("nan-weights-model"));
-    Files.copy(DINOV2.resolve("config.json"), dir.resolve("config.json"), StandardCopyOption.REPLACE_EXISTING);
-    Files.copy(DINOV2.resolve("preprocessor_config.json"), dir.resolve("preprocessor_config.json"),
+    Files.copy(
+        DINOV2.resolve("config.json"),
+        dir.resolve("config.json"),
         StandardCopyOption.REPLACE_EXISTING);
-    java.util.Map<String, dev.sinkscope.inference.result.FloatTensor> tensors = new java.util.LinkedHashMap<>();
+    Files.copy(
+        DINOV2.resolve("preprocessor_config.json"),
+        dir.resolve("preprocessor_config.json"),
+        StandardCopyOption.REPLACE_EXISTING);
+    java.util.Map<String, dev.sinkscope.inference.result.FloatTensor> tensors =
+        new java.util.LinkedHashMap<>();
     try (dev.sinkscope.inference.safetensors.SafetensorsFile f =
-        dev.sinkscope.inference.safetensors.SafetensorsFile.open(DINOV2.resolve("model.safetensors"))) {
+        dev.sinkscope.inference.safetensors.SafetensorsFile.open(
+            DINOV2.resolve("model.safetensors"))) {
       for (String name : f.tensors().keySet()) {
-        tensors.put(name, new dev.sinkscope.inference.result.FloatTensor(f.info(name).intShape(), f.readFloats(name)));
+        tensors.put(
+            name,
+            new dev.sinkscope.inference.result.FloatTensor(
+                f.info(name).intShape(), f.readFloats(name)));
       }
     }
     float[] poisoned = tensors.get("encoder.layer.1.mlp.fc2.weight").data();
     for (int i : new int[] {0, 700, 9000}) {
       poisoned[i] = Float.NaN;
     }
-    dev.sinkscope.inference.safetensors.SafetensorsWriter.write(dir.resolve("model.safetensors"), tensors,
-        java.util.Map.of());
+    dev.sinkscope.inference.safetensors.SafetensorsWriter.write(
+        dir.resolve("model.safetensors"), tensors, java.util.Map.of());
     return dir;
   }
 
@@ -102,14 +124,26 @@ public final class Fixtures {
 
   public static ViewOutcome outcome(Path model, MitigationStack stack, CompareTarget compare) {
     String key = model + "|" + stack.spec() + "|" + compare;
-    return OUTCOMES.computeIfAbsent(key, k -> compute(new ViewRequest(new ModelLocation.Folder(model),
-        new ImageSource.FromFile(coffee()), stack, AnalysisOptions.defaults(), compare)));
+    return OUTCOMES.computeIfAbsent(
+        key,
+        k ->
+            compute(
+                new ViewRequest(
+                    new ModelLocation.Folder(model),
+                    new ImageSource.FromFile(coffee()),
+                    stack,
+                    AnalysisOptions.defaults(),
+                    compare)));
   }
 
-  /** Runs one request on the caller's thread and returns what it produced (or throws what it failed with). */
+  /**
+   * Runs one request on the caller's thread and returns what it produced (or throws what it failed
+   * with).
+   */
   public static ViewOutcome compute(ViewRequest request) {
     Recorder recorder = new Recorder();
-    try (InferenceService service = new InferenceService(Runnable::run, Runnable::run, cpu(), recorder)) {
+    try (InferenceService service =
+        new InferenceService(Runnable::run, Runnable::run, cpu(), recorder)) {
       service.submit(request);
     }
     if (!recorder.failures.isEmpty()) {

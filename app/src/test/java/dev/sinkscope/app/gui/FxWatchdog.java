@@ -16,24 +16,28 @@ import javafx.application.Platform;
  * <p>On a loaded machine (the test machines share two cores) the wall-clock gap also holds time in
  * which the operating system ran other processes and not the FX thread at all; that is not the
  * application blocking the FX thread. So the gap that counts ("blocking") is what the FX thread did
- * itself while the heartbeat waited: its CPU time, plus every period in which it was seen waiting on
- * something other than its event loop or the render thread (a lock, a future, I/O). The wall-clock
- * gap is reported beside it. When a heartbeat waits longer than {@value #SAMPLE_AFTER_MILLIS} ms with
- * the FX thread out of its event loop, the FX thread's stack is kept, so a failure shows what it did.
+ * itself while the heartbeat waited: its CPU time, plus every period in which it was seen waiting
+ * on something other than its event loop or the render thread (a lock, a future, I/O). The
+ * wall-clock gap is reported beside it. When a heartbeat waits longer than {@value
+ * #SAMPLE_AFTER_MILLIS} ms with the FX thread out of its event loop, the FX thread's stack is kept,
+ * so a failure shows what it did.
  */
 public final class FxWatchdog implements AutoCloseable {
   public static final long PERIOD_MILLIS = 10;
   static final long SAMPLE_AFTER_MILLIS = 60;
 
-  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "fx-watchdog");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService ticker =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "fx-watchdog");
+            t.setDaemon(true);
+            return t;
+          });
   private final Thread fxThread;
   private final Map<String, Double> blockingGaps = new LinkedHashMap<>();
   private final Map<String, Double> wallGaps = new LinkedHashMap<>();
-  private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+  private final java.lang.management.ThreadMXBean threads =
+      java.lang.management.ManagementFactory.getThreadMXBean();
   private final StringBuilder samples = new StringBuilder();
   private volatile String phase;
 
@@ -57,9 +61,11 @@ public final class FxWatchdog implements AutoCloseable {
 
   private FxWatchdog(String firstPhase) {
     phase = firstPhase;
-    fxThread = Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().equals("JavaFX Application Thread")).findFirst()
-        .orElseThrow(() -> new IllegalStateException("no FX thread: start the toolkit first"));
+    fxThread =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().equals("JavaFX Application Thread"))
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("no FX thread: start the toolkit first"));
     ticker.scheduleAtFixedRate(this::tick, 0, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
   }
 
@@ -92,8 +98,12 @@ public final class FxWatchdog implements AutoCloseable {
     } else if (!beat.sampled && System.nanoTime() - beat.posted > SAMPLE_AFTER_MILLIS * 1_000_000) {
       beat.sampled = true;
       synchronized (samples) {
-        samples.append("FX thread busy for more than ").append(SAMPLE_AFTER_MILLIS).append(" ms in ")
-            .append(beat.phase).append(":\n");
+        samples
+            .append("FX thread busy for more than ")
+            .append(SAMPLE_AFTER_MILLIS)
+            .append(" ms in ")
+            .append(beat.phase)
+            .append(":\n");
         for (int i = 0; i < Math.min(stack.length, 30); i++) {
           samples.append("    at ").append(stack[i]).append('\n');
         }
@@ -105,7 +115,8 @@ public final class FxWatchdog implements AutoCloseable {
   private static boolean idleInEventLoop(StackTraceElement[] stack) {
     for (int i = 0; i < Math.min(stack.length, 4); i++) {
       String frame = stack[i].getClassName() + "." + stack[i].getMethodName();
-      if (frame.endsWith("RunnableQueue.getNextRunnable") || frame.endsWith("_runLoop")
+      if (frame.endsWith("RunnableQueue.getNextRunnable")
+          || frame.endsWith("_runLoop")
           || frame.endsWith("_invokeAndWait")) {
         return true;
       }
@@ -135,8 +146,8 @@ public final class FxWatchdog implements AutoCloseable {
   }
 
   /**
-   * The largest time the FX thread itself spent (working or waiting on something) while one heartbeat
-   * waited in {@code name}, in ms; NaN if no heartbeat was served in it.
+   * The largest time the FX thread itself spent (working or waiting on something) while one
+   * heartbeat waited in {@code name}, in ms; NaN if no heartbeat was served in it.
    */
   public synchronized double maxBlockingGapMillis(String name) {
     return blockingGaps.getOrDefault(name, Double.NaN);
@@ -145,8 +156,15 @@ public final class FxWatchdog implements AutoCloseable {
   /** Every phase's largest blocking and wall-clock gap, for messages. */
   public synchronized String report() {
     StringBuilder s = new StringBuilder();
-    blockingGaps.forEach((name, gap) -> s.append(String.format(Locale.ROOT, "%s: %.1f ms (wall clock %.1f ms); ",
-        name, gap, wallGaps.getOrDefault(name, 0.0))));
+    blockingGaps.forEach(
+        (name, gap) ->
+            s.append(
+                String.format(
+                    Locale.ROOT,
+                    "%s: %.1f ms (wall clock %.1f ms); ",
+                    name,
+                    gap,
+                    wallGaps.getOrDefault(name, 0.0))));
     return s.toString();
   }
 

@@ -15,8 +15,8 @@ import javax.imageio.ImageIO;
  * Checks the real-window smoke snapshot: the colorbar is there (a gradient with distinct ends) and
  * the photo inside the model's crop is covered by a non-uniform overlay (it differs from the plain
  * photo, and the overlay colours implied by the opacity vary). Run by {@code .ci/gui-smoke.sh}:
- * {@code java -cp app/target/test-classes dev.sinkscope.app.gui.GuiSmokeCheck SNAPSHOT.png}; prints one
- * PASS or FAIL line and exits 0 or 1.
+ * {@code java -cp app/target/test-classes dev.sinkscope.app.gui.GuiSmokeCheck SNAPSHOT.png}; prints
+ * one PASS or FAIL line and exits 0 or 1.
  */
 public final class GuiSmokeCheck {
   static final int MIN_LEGEND_COLOURS = 16;
@@ -79,8 +79,13 @@ public final class GuiSmokeCheck {
     }
     int ends = top < 0 ? 0 : distance(top, bottom);
     if (colours.size() < MIN_LEGEND_COLOURS || ends < MIN_LEGEND_END_DISTANCE) {
-      return new Result(false, String.format(Locale.ROOT, "no colorbar: %d colours along the bar, ends %d apart",
-          colours.size(), ends));
+      return new Result(
+          false,
+          String.format(
+              Locale.ROOT,
+              "no colorbar: %d colours along the bar, ends %d apart",
+              colours.size(),
+              ends));
     }
 
     // Heatmap: the crop must differ from the plain photo, by an overlay that is not one flat tint.
@@ -93,7 +98,11 @@ public final class GuiSmokeCheck {
       for (int cx = crop[0] + 3; cx < crop[0] + crop[2] - 3; cx += 2) {
         int px = (int) ((cx + 0.5 - picture[0]) / scale);
         int py = (int) ((y + 0.5 - picture[1]) / scale);
-        if (!inside(snap, cx, y) || px < 0 || py < 0 || px >= photo.getWidth() || py >= photo.getHeight()) {
+        if (!inside(snap, cx, y)
+            || px < 0
+            || py < 0
+            || px >= photo.getWidth()
+            || py >= photo.getHeight()) {
           continue;
         }
         int s = snap.getRGB(cx, y);
@@ -116,17 +125,30 @@ public final class GuiSmokeCheck {
     double meanDifference = sumDifference / n;
     double mean = sumOverlay / n;
     double spread = Math.sqrt(Math.max(0, sumOverlaySquared / n - mean * mean));
-    String numbers = String.format(Locale.ROOT, "colorbar %d colours (ends %d apart); crop differs from the photo by"
-        + " %.1f levels on average, overlay spread %.1f over %d pixels", colours.size(), ends, meanDifference, spread,
-        n);
+    String numbers =
+        String.format(
+            Locale.ROOT,
+            "colorbar %d colours (ends %d apart); crop differs from the photo by"
+                + " %.1f levels on average, overlay spread %.1f over %d pixels",
+            colours.size(),
+            ends,
+            meanDifference,
+            spread,
+            n);
     if (meanDifference < MIN_MEAN_DIFFERENCE) {
       return new Result(false, "no overlay on the photo: " + numbers);
     }
     if (spread < MIN_OVERLAY_SPREAD) {
       return new Result(false, "the overlay is one flat colour: " + numbers);
     }
-    return new Result(true, "heatmap and colorbar on screen (" + where.getProperty("model", "?") + ", "
-        + where.getProperty("caption", "?") + "): " + numbers);
+    return new Result(
+        true,
+        "heatmap and colorbar on screen ("
+            + where.getProperty("model", "?")
+            + ", "
+            + where.getProperty("caption", "?")
+            + "): "
+            + numbers);
   }
 
   private static boolean inside(BufferedImage image, int x, int y) {
@@ -134,7 +156,8 @@ public final class GuiSmokeCheck {
   }
 
   private static int distance(int a, int b) {
-    return Math.abs(((a >> 16) & 0xFF) - ((b >> 16) & 0xFF)) + Math.abs(((a >> 8) & 0xFF) - ((b >> 8) & 0xFF))
+    return Math.abs(((a >> 16) & 0xFF) - ((b >> 16) & 0xFF))
+        + Math.abs(((a >> 8) & 0xFF) - ((b >> 8) & 0xFF))
         + Math.abs((a & 0xFF) - (b & 0xFF));
   }
 
@@ -143,7 +166,11 @@ public final class GuiSmokeCheck {
       throw new IllegalArgumentException("the snapshot's properties lack a rectangle");
     }
     String[] parts = text.split(",");
-    return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()),
-        Integer.parseInt(parts[2].trim()), Integer.parseInt(parts[3].trim())};
+    return new int[] {
+      Integer.parseInt(parts[0].trim()),
+      Integer.parseInt(parts[1].trim()),
+      Integer.parseInt(parts[2].trim()),
+      Integer.parseInt(parts[3].trim())
+    };
   }
 }

@@ -16,7 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 class GuiSmokeCheckTest {
   private static final int PHOTO_W = 60;
   private static final int PHOTO_H = 40;
-  /** The photo is shown at twice its size at (20, 10); the crop is its middle; the bar is at (200, 10). */
+
+  /**
+   * The photo is shown at twice its size at (20, 10); the crop is its middle; the bar is at (200,
+   * 10).
+   */
   private static final int SCALE = 2;
 
   private static BufferedImage photo() {

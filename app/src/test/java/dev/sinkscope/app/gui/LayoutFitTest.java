@@ -1,15 +1,15 @@
 package dev.sinkscope.app.gui;
 
-import dev.sinkscope.app.gui.common.UserError;
-import dev.sinkscope.app.gui.common.WindowFit;
-import dev.sinkscope.app.gui.main.AppPreferences;
-import dev.sinkscope.app.gui.main.MainViewModel;
 import static dev.sinkscope.app.gui.WindowTestSupport.onFx;
 import static dev.sinkscope.app.gui.WindowTestSupport.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sinkscope.app.assets.BundledAssets;
+import dev.sinkscope.app.gui.common.UserError;
+import dev.sinkscope.app.gui.common.WindowFit;
+import dev.sinkscope.app.gui.main.AppPreferences;
+import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.mitigations.DiscoveryDialog;
 import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.app.gui.session.ModelLocation;
@@ -67,13 +67,21 @@ class LayoutFitTest {
     this.stage = stage;
     node = Preferences.userRoot().node("dev/sinkscope/test/layout-" + System.nanoTime());
     io = Executors.newSingleThreadExecutor();
-    BundledAssets assets = new BundledAssets(getClass().getClassLoader(), BundledAssets.DEFAULT_ROOT,
-        tmp.resolve("cache"));
-    vm = new MainViewModel(listener -> InferenceService.start(Fixtures.cpu(), Platform::runLater, listener), assets,
-        new AppPreferences(node), io, Platform::runLater);
+    BundledAssets assets =
+        new BundledAssets(
+            getClass().getClassLoader(), BundledAssets.DEFAULT_ROOT, tmp.resolve("cache"));
+    vm =
+        new MainViewModel(
+            listener -> InferenceService.start(Fixtures.cpu(), Platform::runLater, listener),
+            assets,
+            new AppPreferences(node),
+            io,
+            Platform::runLater);
     view = new MainView(vm, stage, new MainWindowTest.AnsweringDialogs());
-    HubSettings hub = HubSettings.from(Map.of("HF_HUB_CACHE", tmp.resolve("hf-cache").toString(),
-        "HF_HUB_OFFLINE", "1"), Map.of("user.home", tmp.toString()));
+    HubSettings hub =
+        HubSettings.from(
+            Map.of("HF_HUB_CACHE", tmp.resolve("hf-cache").toString(), "HF_HUB_OFFLINE", "1"),
+            Map.of("user.home", tmp.toString()));
     view.setHubSettings(() -> hub);
     stage.setScene(SinkscopeApp.createScene(view));
     stage.setX(0);
@@ -94,16 +102,21 @@ class LayoutFitTest {
 
   @Test
   void everyTabAndDialogFitsAt1024x700And1920x1080() throws Exception {
-    waitUntil("the phantom with registers is shown", () -> !vm.busyProperty().get()
-        && vm.modelProperty().get() != null && vm.modelProperty().get().displayName().contains("registers")
-        && vm.viewer().renderedProperty().get() != null);
+    waitUntil(
+        "the phantom with registers is shown",
+        () ->
+            !vm.busyProperty().get()
+                && vm.modelProperty().get() != null
+                && vm.modelProperty().get().displayName().contains("registers")
+                && vm.viewer().renderedProperty().get() != null);
     List<String> problems = new ArrayList<>();
     for (double[] size : SIZES) {
       String where = (int) size[0] + "x" + (int) size[1] + " ";
-      onFx(() -> {
-        stage.setWidth(size[0]);
-        stage.setHeight(size[1]);
-      });
+      onFx(
+          () -> {
+            stage.setWidth(size[0]);
+            stage.setHeight(size[1]);
+          });
       settle();
       TabPane tabs = onFx(() -> (TabPane) stage.getScene().lookup("#centerTabs"));
       for (int i = 0; i < 4; i++) {
@@ -111,46 +124,82 @@ class LayoutFitTest {
         Tab tab = onFx(() -> tabs.getTabs().get(index));
         onFx(() -> tabs.getSelectionModel().select(tab));
         settle();
-        problems.addAll(onFx(() -> prefixed(where + tab.getText() + " tab: ", problemsIn(stage.getScene()))));
+        problems.addAll(
+            onFx(() -> prefixed(where + tab.getText() + " tab: ", problemsIn(stage.getScene()))));
         if (tab.getId().equals("viewTab")) {
-          double[] photo = onFx(() -> new double[] {view.canvas().zoomPane().getWidth(),
-              view.canvas().zoomPane().getHeight()});
+          double[] photo =
+              onFx(
+                  () ->
+                      new double[] {
+                        view.canvas().zoomPane().getWidth(), view.canvas().zoomPane().getHeight()
+                      });
           if (Math.min(photo[0], photo[1]) < 240) {
-            problems.add(where + "the photo area is only " + (int) photo[0] + " x " + (int) photo[1] + " px");
+            problems.add(
+                where
+                    + "the photo area is only "
+                    + (int) photo[0]
+                    + " x "
+                    + (int) photo[1]
+                    + " px");
           }
         }
       }
       onFx(() -> tabs.getSelectionModel().select(0));
 
-      List<Dialog<?>> dialogs = onFx(() -> List.of(
-          DiscoveryDialog.create(stage, vm.discoveryDefaults(), Optional::empty),
-          view.showRealCheckpointHelp(), view.showPhantomNote()));
+      List<Dialog<?>> dialogs =
+          onFx(
+              () ->
+                  List.of(
+                      DiscoveryDialog.create(stage, vm.discoveryDefaults(), Optional::empty),
+                      view.showRealCheckpointHelp(),
+                      view.showPhantomNote()));
       onFx(() -> dialogs.get(0).show());
-      onFx(() -> view.errors().show(UserError.simple("Cannot open model", "/a/rather/long/path/to/a/model/folder"
-          + "/that/someone/chose/model.safetensors is not a model file: it is a named pipe (FIFO).")));
+      onFx(
+          () ->
+              view.errors()
+                  .show(
+                      UserError.simple(
+                          "Cannot open model",
+                          "/a/rather/long/path/to/a/model/folder"
+                              + "/that/someone/chose/model.safetensors is not a model file: it is a named pipe (FIFO).")));
       onFx(() -> view.hubDialog().show());
       settle();
       for (Window w : onFx(() -> List.copyOf(Window.getWindows()))) {
         if (w == stage || !onFx(w::isShowing)) {
           continue;
         }
-        String name = where + onFx(() -> w.getScene().getRoot().getId() != null ? w.getScene().getRoot().getId()
-            : w instanceof Stage s ? s.getTitle() : w.toString()) + ": ";
+        String name =
+            where
+                + onFx(
+                    () ->
+                        w.getScene().getRoot().getId() != null
+                            ? w.getScene().getRoot().getId()
+                            : w instanceof Stage s ? s.getTitle() : w.toString())
+                + ": ";
         problems.addAll(onFx(() -> prefixed(name, problemsIn(w.getScene()))));
         problems.addAll(onFx(() -> prefixed(name, offScreen(w))));
-        // The headless screen is 1920 x 1080: a dialog must also fit a screen as small as the window.
+        // The headless screen is 1920 x 1080: a dialog must also fit a screen as small as the
+        // window.
         if (onFx(w::getWidth) > size[0] || onFx(w::getHeight) > size[1]) {
-          problems.add(name + "is " + onFx(w::getWidth).intValue() + " x " + onFx(w::getHeight).intValue()
-              + ", larger than a " + where + "screen");
+          problems.add(
+              name
+                  + "is "
+                  + onFx(w::getWidth).intValue()
+                  + " x "
+                  + onFx(w::getHeight).intValue()
+                  + ", larger than a "
+                  + where
+                  + "screen");
         }
       }
-      onFx(() -> {
-        for (Dialog<?> d : dialogs) {
-          d.close();
-        }
-        view.errors().current().close();
-        view.hubDialog().stage().close();
-      });
+      onFx(
+          () -> {
+            for (Dialog<?> d : dialogs) {
+              d.close();
+            }
+            view.errors().current().close();
+            view.hubDialog().stage().close();
+          });
       settle();
     }
     assertEquals(List.of(), problems, "layout problems");
@@ -158,45 +207,67 @@ class LayoutFitTest {
 
   @Test
   void sidePanelsCollapseToGiveThePhotoTheRoom() throws Exception {
-    waitUntil("a picture", () -> !vm.busyProperty().get() && vm.viewer().renderedProperty().get() != null);
+    waitUntil(
+        "a picture",
+        () -> !vm.busyProperty().get() && vm.viewer().renderedProperty().get() != null);
     double before = onFx(() -> view.canvas().zoomPane().getWidth());
     onFx(() -> view.sidePanelsShownProperty().set(false));
     settle();
     double after = onFx(() -> view.canvas().zoomPane().getWidth());
-    assertTrue(after > before + 200, "hiding both side panels widens the photo: " + before + " -> " + after);
+    assertTrue(
+        after > before + 200,
+        "hiding both side panels widens the photo: " + before + " -> " + after);
     assertEquals(List.of(), onFx(() -> problemsIn(stage.getScene())));
   }
 
   @Test
   void theCompareTabOpensOnBeforeAfterAndSaysWhenBothSidesAreOnePass() throws Exception {
-    waitUntil("a picture", () -> !vm.busyProperty().get() && vm.viewer().renderedProperty().get() != null);
+    waitUntil(
+        "a picture",
+        () -> !vm.busyProperty().get() && vm.viewer().renderedProperty().get() != null);
     TabPane tabs = onFx(() -> (TabPane) stage.getScene().lookup("#centerTabs"));
     onFx(() -> tabs.getSelectionModel().select(3));
-    waitUntil("both passes are shown", () -> !vm.busyProperty().get() && vm.compare().rightProperty().get() != null);
+    waitUntil(
+        "both passes are shown",
+        () -> !vm.busyProperty().get() && vm.compare().rightProperty().get() != null);
 
-    assertEquals(dev.sinkscope.app.gui.session.CompareTarget.Kind.BEFORE_AFTER,
+    assertEquals(
+        dev.sinkscope.app.gui.session.CompareTarget.Kind.BEFORE_AFTER,
         onFx(() -> vm.compare().modeProperty().get()));
     assertTrue(onFx(() -> vm.compare().noteProperty().get()).startsWith("No mitigation is on"));
     assertTrue(onFx(() -> stage.getScene().lookup("#ratioChart").isVisible()));
     // The phantom with registers: its registers are listed under both pictures.
     for (String side : List.of("#compareLeftChips", "#compareRightChips")) {
-      assertTrue(onFx(() -> ((Parent) stage.getScene().lookup(side)).getChildrenUnmodifiable().stream()
-          .anyMatch(n -> n instanceof Labeled l && l.getText().startsWith("reg"))), side + " shows the registers");
+      assertTrue(
+          onFx(
+              () ->
+                  ((Parent) stage.getScene().lookup(side))
+                      .getChildrenUnmodifiable().stream()
+                          .anyMatch(n -> n instanceof Labeled l && l.getText().startsWith("reg"))),
+          side + " shows the registers");
     }
 
     onFx(() -> vm.mitigations().gateOnProperty().set(true));
-    waitUntil("the gated pass is compared", () -> !vm.busyProperty().get()
-        && vm.compare().rightPass() != null && !vm.compare().rightPass().mitigations().isEmpty());
+    waitUntil(
+        "the gated pass is compared",
+        () ->
+            !vm.busyProperty().get()
+                && vm.compare().rightPass() != null
+                && !vm.compare().rightPass().mitigations().isEmpty());
     assertEquals("", onFx(() -> vm.compare().noteProperty().get()));
   }
 
   @Test
   void pcaColoursDisableTheColourChoicesThatDoNothing() throws Exception {
-    waitUntil("a picture", () -> !vm.busyProperty().get() && vm.viewer().renderedProperty().get() != null);
+    waitUntil(
+        "a picture",
+        () -> !vm.busyProperty().get() && vm.viewer().renderedProperty().get() != null);
     assertTrue(onFx(() -> !stage.getScene().lookup("#colormapChoice").isDisabled()));
     onFx(() -> vm.viewer().quantityProperty().set(dev.sinkscope.app.gui.canvas.Quantity.PCA_RGB));
     for (String id : List.of("#colormapChoice", "#normalizationChoice", "#scaleAcrossBlocks")) {
-      assertTrue(onFx(() -> stage.getScene().lookup(id).isDisabled()), id + " is disabled for PCA colours");
+      assertTrue(
+          onFx(() -> stage.getScene().lookup(id).isDisabled()),
+          id + " is disabled for PCA colours");
     }
   }
 
@@ -218,40 +289,69 @@ class LayoutFitTest {
   }
 
   /**
-   * {@code clipped}: inside a scrolling or clipped container, where being off-window is not a fault;
-   * {@code panel}: the scene bounds of the nearest side panel that never scrolls sideways, which its
-   * content must not stick out of on the right.
+   * {@code clipped}: inside a scrolling or clipped container, where being off-window is not a
+   * fault; {@code panel}: the scene bounds of the nearest side panel that never scrolls sideways,
+   * which its content must not stick out of on the right.
    */
-  private static void walk(Node node, Scene scene, boolean clipped, Bounds panel, List<String> out) {
+  private static void walk(
+      Node node, Scene scene, boolean clipped, Bounds panel, List<String> out) {
     if (!node.isVisible() || node.getOpacity() == 0) {
       return;
     }
-    if (node instanceof Labeled l && l.isWrapText() && l.getWidth() > 0 && l.getWidth() < 40
-        && l.getText() != null && l.getText().length() > 4) {
+    if (node instanceof Labeled l
+        && l.isWrapText()
+        && l.getWidth() > 0
+        && l.getWidth() < 40
+        && l.getText() != null
+        && l.getText().length() > 4) {
       out.add("\"" + l.getText() + "\" wraps in a column " + (int) l.getWidth() + " px wide");
     }
     if (node instanceof Labeled l && isElided(l)) {
       out.add("\"" + l.getText() + "\" is shown as \"" + shownText(l) + "\" (" + describe(l) + ")");
     }
     Bounds b = node.localToScene(node.getLayoutBounds());
-    if (!clipped && (node instanceof Control || node instanceof javafx.scene.image.ImageView)
-        && b.getWidth() > 0 && b.getHeight() > 0
-        && (b.getMinX() < -1 || b.getMinY() < -1 || b.getMaxX() > scene.getWidth() + 1
+    if (!clipped
+        && (node instanceof Control || node instanceof javafx.scene.image.ImageView)
+        && b.getWidth() > 0
+        && b.getHeight() > 0
+        && (b.getMinX() < -1
+            || b.getMinY() < -1
+            || b.getMaxX() > scene.getWidth() + 1
             || b.getMaxY() > scene.getHeight() + 1)) {
-      out.add(describe(node) + " lies outside the " + (int) scene.getWidth() + " x " + (int) scene.getHeight()
-          + " window at " + (int) b.getMinX() + "," + (int) b.getMinY() + " " + (int) b.getWidth() + " x "
-          + (int) b.getHeight());
+      out.add(
+          describe(node)
+              + " lies outside the "
+              + (int) scene.getWidth()
+              + " x "
+              + (int) scene.getHeight()
+              + " window at "
+              + (int) b.getMinX()
+              + ","
+              + (int) b.getMinY()
+              + " "
+              + (int) b.getWidth()
+              + " x "
+              + (int) b.getHeight());
     }
-    if (panel != null && (node instanceof Control || node instanceof Text) && b.getWidth() > 0
+    if (panel != null
+        && (node instanceof Control || node instanceof Text)
+        && b.getWidth() > 0
         && b.getMaxX() > panel.getMaxX() + 1) {
-      out.add(describe(node) + " sticks out of its panel on the right by " + (int) (b.getMaxX() - panel.getMaxX())
-          + " px");
+      out.add(
+          describe(node)
+              + " sticks out of its panel on the right by "
+              + (int) (b.getMaxX() - panel.getMaxX())
+              + " px");
     }
-    boolean clipsChildren = clipped || node instanceof ScrollPane || node.getClip() != null
-        || node.getStyleClass().contains("virtual-flow");
+    boolean clipsChildren =
+        clipped
+            || node instanceof ScrollPane
+            || node.getClip() != null
+            || node.getStyleClass().contains("virtual-flow");
     Bounds inner = panel;
     // The scroll pane's viewport (without its scroll bar) of a panel that never scrolls sideways.
-    if (node.getStyleClass().contains("viewport") && node.getParent() instanceof ScrollPane sp
+    if (node.getStyleClass().contains("viewport")
+        && node.getParent() instanceof ScrollPane sp
         && sp.getHbarPolicy() == ScrollPane.ScrollBarPolicy.NEVER) {
       inner = node.localToScene(node.getLayoutBounds());
     }
@@ -265,7 +365,11 @@ class LayoutFitTest {
   private static boolean isElided(Labeled l) {
     String text = l.getText();
     String shown = shownText(l);
-    return text != null && !text.isEmpty() && shown != null && !shown.equals(text) && l.getWidth() > 0;
+    return text != null
+        && !text.isEmpty()
+        && shown != null
+        && !shown.equals(text)
+        && l.getWidth() > 0;
   }
 
   /** The text the skin actually draws (LabeledText), or null before it has one. */
@@ -280,15 +384,33 @@ class LayoutFitTest {
 
   private static String describe(Node n) {
     String id = n.getId() != null ? "#" + n.getId() : n.getClass().getSimpleName();
-    return n instanceof Labeled l && l.getText() != null && !l.getText().isEmpty() && n.getId() == null
-        ? id + " \"" + l.getText() + "\"" : id;
+    return n instanceof Labeled l
+            && l.getText() != null
+            && !l.getText().isEmpty()
+            && n.getId() == null
+        ? id + " \"" + l.getText() + "\""
+        : id;
   }
 
   private static List<String> offScreen(Window w) {
     Rectangle2D screen = WindowFit.screenOf(w);
-    boolean inside = w.getX() >= screen.getMinX() - 1 && w.getY() >= screen.getMinY() - 1
-        && w.getX() + w.getWidth() <= screen.getMaxX() + 1 && w.getY() + w.getHeight() <= screen.getMaxY() + 1;
-    return inside ? List.of() : List.of("the window at " + (int) w.getX() + "," + (int) w.getY() + " "
-        + (int) w.getWidth() + " x " + (int) w.getHeight() + " leaves the screen " + screen);
+    boolean inside =
+        w.getX() >= screen.getMinX() - 1
+            && w.getY() >= screen.getMinY() - 1
+            && w.getX() + w.getWidth() <= screen.getMaxX() + 1
+            && w.getY() + w.getHeight() <= screen.getMaxY() + 1;
+    return inside
+        ? List.of()
+        : List.of(
+            "the window at "
+                + (int) w.getX()
+                + ","
+                + (int) w.getY()
+                + " "
+                + (int) w.getWidth()
+                + " x "
+                + (int) w.getHeight()
+                + " leaves the screen "
+                + screen);
   }
 }

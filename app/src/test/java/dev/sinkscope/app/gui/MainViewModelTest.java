@@ -1,8 +1,5 @@
 package dev.sinkscope.app.gui;
 
-import dev.sinkscope.app.gui.common.UserError;
-import dev.sinkscope.app.gui.main.AppPreferences;
-import dev.sinkscope.app.gui.main.MainViewModel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -14,7 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sinkscope.app.assets.BundledAssets;
+import dev.sinkscope.app.gui.common.UserError;
 import dev.sinkscope.app.gui.compare.MetricRow;
+import dev.sinkscope.app.gui.main.AppPreferences;
+import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.mitigations.NeuronMapChoice;
 import dev.sinkscope.app.gui.session.CompareTarget;
 import dev.sinkscope.app.gui.session.InferenceService;
@@ -36,7 +36,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The application presentation model with a real inference service whose worker the test drives. */
+/**
+ * The application presentation model with a real inference service whose worker the test drives.
+ */
 class MainViewModelTest {
   @TempDir Path tmp;
 
@@ -47,10 +49,16 @@ class MainViewModelTest {
   @BeforeEach
   void open() {
     node = Preferences.userRoot().node("dev/sinkscope/test/main-" + System.nanoTime());
-    BundledAssets assets = new BundledAssets(getClass().getClassLoader(), BundledAssetsTest.ROOT,
-        tmp.resolve("cache"));
-    vm = new MainViewModel(listener -> new InferenceService(worker, Runnable::run, Fixtures.cpu(), listener), assets,
-        new AppPreferences(node), Runnable::run, Runnable::run);
+    BundledAssets assets =
+        new BundledAssets(
+            getClass().getClassLoader(), BundledAssetsTest.ROOT, tmp.resolve("cache"));
+    vm =
+        new MainViewModel(
+            listener -> new InferenceService(worker, Runnable::run, Fixtures.cpu(), listener),
+            assets,
+            new AppPreferences(node),
+            Runnable::run,
+            Runnable::run);
     vm.startDefault(Fixtures.DINOV2, Fixtures.coffee());
     worker.runAll();
   }
@@ -104,7 +112,8 @@ class MainViewModelTest {
 
     assertSame(error, vm.errorProperty().get(), "the next change does not retry the broken model");
     assertEquals("dinov2-hf", outcome().model().displayName());
-    assertInstanceOf(AttentionNormalizer.class, outcome().primary().mitigations().mitigations().get(0));
+    assertInstanceOf(
+        AttentionNormalizer.class, outcome().primary().mitigations().mitigations().get(0));
   }
 
   @Test
@@ -112,7 +121,9 @@ class MainViewModelTest {
     vm.openImage(tmp.resolve("nope.png"));
     worker.runAll();
 
-    assertTrue(vm.errorProperty().get().message().contains("nope.png"), vm.errorProperty().get().message());
+    assertTrue(
+        vm.errorProperty().get().message().contains("nope.png"),
+        vm.errorProperty().get().message());
     assertEquals("coffee.png", outcome().image().displayName());
   }
 
@@ -124,9 +135,12 @@ class MainViewModelTest {
     vm.mitigations().ttrOnProperty().set(true);
     worker.runAll();
 
-    assertInstanceOf(TestTimeRegisters.class, outcome().primary().mitigations().mitigations().get(0));
+    assertInstanceOf(
+        TestTimeRegisters.class, outcome().primary().mitigations().mitigations().get(0));
     assertEquals(1, outcome().primary().result().layout().testTimeRegisters());
-    assertTrue(vm.viewer().renderedProperty().get().chips().stream().anyMatch(c -> c.name().equals("TTR 1")));
+    assertTrue(
+        vm.viewer().renderedProperty().get().chips().stream()
+            .anyMatch(c -> c.name().equals("TTR 1")));
   }
 
   @Test
@@ -179,7 +193,8 @@ class MainViewModelTest {
     worker.runAll();
 
     assertEquals(CompareTarget.BEFORE_AFTER, vm.appliedCompareTarget());
-    assertSame(vm.compare().leftProperty().get().scale(), vm.compare().rightProperty().get().scale());
+    assertSame(
+        vm.compare().leftProperty().get().scale(), vm.compare().rightProperty().get().scale());
     assertNotNull(vm.compare().differenceProperty().get());
     assertNotNull(vm.compare().wipedProperty().get());
     // a drag on the wipe moves its divider to the pointer's column
@@ -192,8 +207,10 @@ class MainViewModelTest {
     List<MetricRow> rows = vm.compare().metrics();
     assertEquals("Artifact patches (block 4)", rows.get(0).metric());
     MetricRow ratio = rows.get(1);
-    assertEquals(outcome().comparison().report().summaries().get(3).maxOverMedian(), ratio.before(), 1e-9);
-    assertEquals(outcome().primary().report().summaries().get(3).maxOverMedian(), ratio.after(), 1e-9);
+    assertEquals(
+        outcome().comparison().report().summaries().get(3).maxOverMedian(), ratio.before(), 1e-9);
+    assertEquals(
+        outcome().primary().report().summaries().get(3).maxOverMedian(), ratio.after(), 1e-9);
     assertEquals(ratio.after() - ratio.before(), ratio.delta(), 1e-12);
     assertEquals(4, vm.compare().leftProfileProperty().get().blocks());
   }
@@ -215,7 +232,9 @@ class MainViewModelTest {
     vm.compare().modeProperty().set(CompareTarget.Kind.OTHER_MODEL);
     worker.runAll();
 
-    assertTrue(vm.errorProperty().get().message().contains("model B broken-model"), vm.errorProperty().get().message());
+    assertTrue(
+        vm.errorProperty().get().message().contains("model B broken-model"),
+        vm.errorProperty().get().message());
     assertEquals(CompareTarget.Kind.NONE, vm.compare().modeProperty().get());
     assertEquals("dinov2-hf", vm.modelProperty().get().displayName());
   }
@@ -233,9 +252,12 @@ class MainViewModelTest {
     assertEquals("Patch norm", metadata.get("Quantity"));
     assertEquals("none", metadata.get("Mitigations"));
     assertEquals("coffee.png", metadata.get("Image"));
-    assertTrue(metadata.get("Normalization").startsWith("viridis, min-max"), metadata.get("Normalization"));
+    assertTrue(
+        metadata.get("Normalization").startsWith("viridis, min-max"),
+        metadata.get("Normalization"));
     assertEquals("dinov2-hf_coffee_view_block2_patch-norm.png", png.getFileName().toString());
-    assertTrue(PngExport.read(png).width() > outcome().image().photo().width(), "picture plus colorbar");
+    assertTrue(
+        PngExport.read(png).width() > outcome().image().photo().width(), "picture plus colorbar");
     assertTrue(vm.statusProperty().get().startsWith("Exported "));
   }
 
@@ -250,7 +272,8 @@ class MainViewModelTest {
 
     Map<String, String> metadata = PngExport.readMetadata(png);
     assertEquals("before | after", metadata.get("Compared"));
-    assertTrue(metadata.get("Mitigations").startsWith("attn:kind=softmax1"), metadata.get("Mitigations"));
+    assertTrue(
+        metadata.get("Mitigations").startsWith("attn:kind=softmax1"), metadata.get("Mitigations"));
     assertNull(vm.errorProperty().get());
   }
 
@@ -279,7 +302,8 @@ class MainViewModelTest {
     worker.runAll();
 
     assertSame(result, outcome().primary().result());
-    assertEquals(dev.sinkscope.inference.analysis.DetectionRule.MEDIAN_RATIO,
+    assertEquals(
+        dev.sinkscope.inference.analysis.DetectionRule.MEDIAN_RATIO,
         outcome().primary().report().options().detection().rule());
   }
 
@@ -288,8 +312,10 @@ class MainViewModelTest {
     vm.detectionRuleProperty().set(dev.sinkscope.inference.analysis.DetectionRule.ABSOLUTE);
     worker.runAll();
     var ruleA = outcome().primary().report();
-    assertTrue(dev.sinkscope.app.gui.canvas.ViewerViewModel.notesFor(ruleA).stream()
-        .anyMatch(n -> n.startsWith("rule A")), ruleA.notes().toString());
+    assertTrue(
+        dev.sinkscope.app.gui.canvas.ViewerViewModel.notesFor(ruleA).stream()
+            .anyMatch(n -> n.startsWith("rule A")),
+        ruleA.notes().toString());
 
     vm.absoluteThresholdProperty().set(5.0);
     worker.runAll();
@@ -299,9 +325,13 @@ class MainViewModelTest {
     vm.absoluteThresholdProperty().set(Double.NaN);
     worker.runAll();
     var ruleD = outcome().primary().report();
-    assertTrue(ruleD.notes().stream().anyMatch(n -> n.startsWith("rule A")), "the analysis still notes it");
-    assertTrue(dev.sinkscope.app.gui.canvas.ViewerViewModel.notesFor(ruleD).stream()
-        .noneMatch(n -> n.startsWith("rule A")), "but the inspector does not show it under rule D");
+    assertTrue(
+        ruleD.notes().stream().anyMatch(n -> n.startsWith("rule A")),
+        "the analysis still notes it");
+    assertTrue(
+        dev.sinkscope.app.gui.canvas.ViewerViewModel.notesFor(ruleD).stream()
+            .noneMatch(n -> n.startsWith("rule A")),
+        "but the inspector does not show it under rule D");
   }
 
   @Test
@@ -309,14 +339,18 @@ class MainViewModelTest {
     Path folder = Files.createDirectories(tmp.resolve("no-preprocessor"));
     Files.copy(Fixtures.DINOV2.resolve("config.json"), folder.resolve("config.json"));
     Files.copy(Fixtures.DINOV2.resolve("model.safetensors"), folder.resolve("model.safetensors"));
-    assertTrue(vm.modelProperty().get().warnings().stream().noneMatch(w -> w.startsWith("Preprocessing:")),
+    assertTrue(
+        vm.modelProperty().get().warnings().stream().noneMatch(w -> w.startsWith("Preprocessing:")),
         "a folder with preprocessor_config.json gets no note");
 
     vm.openModel(folder);
     worker.runAll();
 
-    String note = vm.modelProperty().get().warnings().stream().filter(w -> w.startsWith("Preprocessing:"))
-        .findFirst().orElseThrow(() -> new AssertionError(vm.modelProperty().get().warnings().toString()));
+    String note =
+        vm.modelProperty().get().warnings().stream()
+            .filter(w -> w.startsWith("Preprocessing:"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(vm.modelProperty().get().warnings().toString()));
     assertTrue(note.contains("no preprocessor_config.json in no-preprocessor"), note);
   }
 
@@ -341,7 +375,8 @@ class MainViewModelTest {
 
     assertFalse(vm.discoveringProperty().get());
     NeuronMapChoice found = vm.mitigations().neuronMapProperty().get();
-    assertTrue(found.label().startsWith("discovered on photos (5 neurons, 2 of 2 images"), found.label());
+    assertTrue(
+        found.label().startsWith("discovered on photos (5 neurons, 2 of 2 images"), found.label());
     assertEquals(5, found.map().neurons().size());
   }
 
@@ -349,11 +384,13 @@ class MainViewModelTest {
   void theDiscoveryMessageFitsTheSwitchAndGoesWithTheModel() throws Exception {
     Path photos = Files.createDirectories(tmp.resolve("photos"));
     Files.copy(Fixtures.coffee(), photos.resolve("a.png"));
-    NeuronDiscovery.Settings settings = new NeuronDiscovery.Settings(-1, 1.0, 10, false, -1, 0, 5, 0);
+    NeuronDiscovery.Settings settings =
+        new NeuronDiscovery.Settings(-1, 1.0, 10, false, -1, 0, 5, 0);
 
     vm.discoverNeurons(photos, settings);
     worker.runAll();
-    assertEquals("Register neurons found (5); switch test-time registers on to use them.",
+    assertEquals(
+        "Register neurons found (5); switch test-time registers on to use them.",
         vm.statusProperty().get());
     vm.mitigations().ttrOnProperty().set(true);
     worker.runAll();
@@ -361,7 +398,8 @@ class MainViewModelTest {
 
     vm.discoverNeurons(photos, settings);
     worker.runAll();
-    assertEquals("Register neurons found (5); test-time registers now use them.", vm.statusProperty().get());
+    assertEquals(
+        "Register neurons found (5); test-time registers now use them.", vm.statusProperty().get());
     vm.openModel(Fixtures.DINOV2_REGISTERS);
     worker.runAll();
     assertEquals("", vm.statusProperty().get(), "a message about one model does not outlive it");

@@ -1,21 +1,21 @@
 package dev.sinkscope.app.gui;
 
-import dev.sinkscope.app.gui.common.FileDialogs;
-import dev.sinkscope.app.gui.main.AppPreferences;
-import dev.sinkscope.app.gui.main.MainViewModel;
+import static dev.sinkscope.app.gui.WindowTestSupport.flip;
+import static dev.sinkscope.app.gui.WindowTestSupport.onFx;
+import static dev.sinkscope.app.gui.WindowTestSupport.scrollIntoView;
+import static dev.sinkscope.app.gui.WindowTestSupport.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static dev.sinkscope.app.gui.WindowTestSupport.flip;
-import static dev.sinkscope.app.gui.WindowTestSupport.onFx;
-import static dev.sinkscope.app.gui.WindowTestSupport.scrollIntoView;
-import static dev.sinkscope.app.gui.WindowTestSupport.waitUntil;
 
 import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.gui.canvas.ZoomPane;
+import dev.sinkscope.app.gui.common.FileDialogs;
+import dev.sinkscope.app.gui.main.AppPreferences;
+import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.session.AnalyzedPass;
 import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.app.gui.session.ViewOutcome;
@@ -86,13 +86,20 @@ class MainWindowTest {
     }
 
     @Override
-    public Optional<Path> openFile(Window owner, String title, Optional<Path> start,
+    public Optional<Path> openFile(
+        Window owner,
+        String title,
+        Optional<Path> start,
         List<FileChooser.ExtensionFilter> filters) {
       return Optional.ofNullable(answers.poll());
     }
 
     @Override
-    public Optional<Path> saveFile(Window owner, String title, Optional<Path> start, String suggestedName,
+    public Optional<Path> saveFile(
+        Window owner,
+        String title,
+        Optional<Path> start,
+        String suggestedName,
         List<FileChooser.ExtensionFilter> filters) {
       return Optional.ofNullable(answers.poll());
     }
@@ -102,10 +109,16 @@ class MainWindowTest {
   void start(Stage stage) {
     node = Preferences.userRoot().node("dev/sinkscope/test/window-" + System.nanoTime());
     io = Executors.newSingleThreadExecutor();
-    BundledAssets assets = new BundledAssets(getClass().getClassLoader(), BundledAssetsTest.ROOT,
-        tmp.resolve("cache"));
-    vm = new MainViewModel(listener -> InferenceService.start(Fixtures.cpu(), Platform::runLater, listener), assets,
-        new AppPreferences(node), io, Platform::runLater);
+    BundledAssets assets =
+        new BundledAssets(
+            getClass().getClassLoader(), BundledAssetsTest.ROOT, tmp.resolve("cache"));
+    vm =
+        new MainViewModel(
+            listener -> InferenceService.start(Fixtures.cpu(), Platform::runLater, listener),
+            assets,
+            new AppPreferences(node),
+            io,
+            Platform::runLater);
     view = new MainView(vm, stage, dialogs);
     Scene scene = SinkscopeApp.createScene(view);
     stage.setScene(scene);
@@ -117,10 +130,11 @@ class MainWindowTest {
 
   @AfterEach
   void close() throws Exception {
-    onFx(() -> {
-      vm.close();
-      return null;
-    });
+    onFx(
+        () -> {
+          vm.close();
+          return null;
+        });
     io.shutdownNow();
     node.removeNode();
   }
@@ -128,12 +142,18 @@ class MainWindowTest {
   // ------------------------------------------------------------------ helpers
 
   private void waitForPicture() throws Exception {
-    waitUntil("the first heatmap is on screen", () -> canvasImage() != null && !vm.busyProperty().get()
-        && vm.viewer().renderedProperty().get() != null);
+    waitUntil(
+        "the first heatmap is on screen",
+        () ->
+            canvasImage() != null
+                && !vm.busyProperty().get()
+                && vm.viewer().renderedProperty().get() != null);
   }
 
   private void waitForOutcome(String what, Callable<Boolean> onOutcome) throws Exception {
-    waitUntil(what, () -> !vm.busyProperty().get() && vm.outcomeProperty().get() != null && onOutcome.call());
+    waitUntil(
+        what,
+        () -> !vm.busyProperty().get() && vm.outcomeProperty().get() != null && onOutcome.call());
   }
 
   private Image canvasImage() {
@@ -144,7 +164,9 @@ class MainWindowTest {
     int w = (int) image.getWidth();
     int h = (int) image.getHeight();
     int[] out = new int[w * h];
-    image.getPixelReader().getPixels(0, 0, w, h, javafx.scene.image.PixelFormat.getIntArgbInstance(), out, 0, w);
+    image
+        .getPixelReader()
+        .getPixels(0, 0, w, h, javafx.scene.image.PixelFormat.getIntArgbInstance(), out, 0, w);
     return out;
   }
 
@@ -154,12 +176,13 @@ class MainWindowTest {
 
   /** Screen point of the centre of patch (row, col) on the canvas. */
   private Point2D screenPointOfPatch(int row, int col) throws Exception {
-    return onFx(() -> {
-      AnalyzedPass pass = vm.viewer().pass();
-      Rectangle2D.Double bounds = pass.geometry().patchBoundsInOriginal(row, col, 16, 16);
-      ZoomPane pane = view.canvas().zoomPane();
-      return pane.localToScreen(pane.toPane(bounds.getCenterX(), bounds.getCenterY()));
-    });
+    return onFx(
+        () -> {
+          AnalyzedPass pass = vm.viewer().pass();
+          Rectangle2D.Double bounds = pass.geometry().patchBoundsInOriginal(row, col, 16, 16);
+          ZoomPane pane = view.canvas().zoomPane();
+          return pane.localToScreen(pane.toPane(bounds.getCenterX(), bounds.getCenterY()));
+        });
   }
 
   /**
@@ -199,7 +222,9 @@ class MainWindowTest {
     for (int i = 0; i < shown.length; i++) {
       differing += shown[i] != photo[i] ? 1 : 0;
     }
-    assertTrue(differing > shown.length / 3, "the overlay covers the crop: " + differing + " of " + shown.length);
+    assertTrue(
+        differing > shown.length / 3,
+        "the overlay covers the crop: " + differing + " of " + shown.length);
     assertTrue(onFx(() -> vm.titleProperty().get()).contains("dinov2-hf"));
   }
 
@@ -217,8 +242,11 @@ class MainWindowTest {
     assertSame(before, outcome(), "scrubbing re-ran nothing");
 
     robot.type(KeyCode.DIGIT2, KeyCode.DOWN, KeyCode.DOWN);
-    waitUntil("head 0 is chosen", () -> vm.viewer().headProperty().get().toString().equals("Head 0"));
-    assertTrue(onFx(() -> vm.viewer().renderedProperty().get().caption()).startsWith("Attention received"));
+    waitUntil(
+        "head 0 is chosen", () -> vm.viewer().headProperty().get().toString().equals("Head 0"));
+    assertTrue(
+        onFx(() -> vm.viewer().renderedProperty().get().caption())
+            .startsWith("Attention received"));
     assertSame(before, outcome());
   }
 
@@ -229,9 +257,12 @@ class MainWindowTest {
     robot.clickOn(settledPointOfPatch(6, 9));
     waitUntil("the selection is shown", () -> vm.viewer().selectedPatchProperty().get() != null);
 
-    assertTrue(text(robot, "#selectionInfo").startsWith("patch (6, 9)"), text(robot, "#selectionInfo"));
-    assertNotNull(onFx(() -> robot.lookup("#attendsToPreview").queryAs(ImageView.class).getImage()));
-    assertNotNull(onFx(() -> robot.lookup("#attendedByPreview").queryAs(ImageView.class).getImage()));
+    assertTrue(
+        text(robot, "#selectionInfo").startsWith("patch (6, 9)"), text(robot, "#selectionInfo"));
+    assertNotNull(
+        onFx(() -> robot.lookup("#attendsToPreview").queryAs(ImageView.class).getImage()));
+    assertNotNull(
+        onFx(() -> robot.lookup("#attendedByPreview").queryAs(ImageView.class).getImage()));
 
     robot.moveTo(settledPointOfPatch(2, 3));
     waitUntil("hover reports the patch", () -> vm.viewer().hoverInfoProperty().get() != null);
@@ -243,42 +274,82 @@ class MainWindowTest {
     waitForPicture();
 
     dialogs.answers.add(Fixtures.TTR_NEURONS);
-    onFx(() -> {
-      scrollIntoView(robot.lookup("#loadNeuronMap").query());
-      return null;
-    });
+    onFx(
+        () -> {
+          scrollIntoView(robot.lookup("#loadNeuronMap").query());
+          return null;
+        });
     robot.clickOn("#loadNeuronMap");
-    waitUntil("the fixture map is chosen", () -> vm.mitigations().neuronMapProperty().get().label()
-        .startsWith("ttr.json"));
+    waitUntil(
+        "the fixture map is chosen",
+        () -> vm.mitigations().neuronMapProperty().get().label().startsWith("ttr.json"));
     flip(robot, "#ttrSwitch");
-    waitForOutcome("test-time registers ran", () -> vm.outcomeProperty().get().primary().mitigations()
-        .mitigations().stream().anyMatch(m -> m instanceof TestTimeRegisters));
-    assertTrue(onFx(() -> robot.lookup("#tokenStrip").queryAs(javafx.scene.layout.Pane.class).getChildren()
-        .stream().anyMatch(n -> n instanceof Label && ((Label) n).getText().startsWith("TTR 1"))));
+    waitForOutcome(
+        "test-time registers ran",
+        () ->
+            vm.outcomeProperty().get().primary().mitigations().mitigations().stream()
+                .anyMatch(m -> m instanceof TestTimeRegisters));
+    assertTrue(
+        onFx(
+            () ->
+                robot
+                    .lookup("#tokenStrip")
+                    .queryAs(javafx.scene.layout.Pane.class)
+                    .getChildren()
+                    .stream()
+                    .anyMatch(
+                        n -> n instanceof Label && ((Label) n).getText().startsWith("TTR 1"))));
     flip(robot, "#ttrSwitch");
 
     flip(robot, "#normalizerSwitch");
-    waitForOutcome("the normaliser ran", () -> vm.outcomeProperty().get().primary().mitigations().mitigations()
-        .equals(List.of(AttentionNormalizer.softmax1(dev.sinkscope.inference.mitigation.BlockRange.ALL))));
+    waitForOutcome(
+        "the normaliser ran",
+        () ->
+            vm.outcomeProperty()
+                .get()
+                .primary()
+                .mitigations()
+                .mitigations()
+                .equals(
+                    List.of(
+                        AttentionNormalizer.softmax1(
+                            dev.sinkscope.inference.mitigation.BlockRange.ALL))));
     assertTrue(text(robot, "#normalizerDescription").contains("softmax1"));
     flip(robot, "#normalizerSwitch");
 
     flip(robot, "#gateSwitch");
-    waitForOutcome("the head gate ran", () -> vm.outcomeProperty().get().primary().mitigations().mitigations()
-        .stream().anyMatch(m -> m instanceof HeadGate));
+    waitForOutcome(
+        "the head gate ran",
+        () ->
+            vm.outcomeProperty().get().primary().mitigations().mitigations().stream()
+                .anyMatch(m -> m instanceof HeadGate));
     flip(robot, "#gateSwitch");
-    waitForOutcome("all off again", () -> vm.outcomeProperty().get().primary().mitigations().isEmpty());
+    waitForOutcome(
+        "all off again", () -> vm.outcomeProperty().get().primary().mitigations().isEmpty());
 
-    assertTrue(onFx(() -> robot.lookup("#registersSwitch").query().isDisabled()), "no registers in this model");
-    onFx(() -> {
-      vm.openModel(Fixtures.DINOV2_REGISTERS);
-      return null;
-    });
-    waitForOutcome("the model with registers is open", () -> vm.modelProperty().get().spec().registers() == 4);
-    waitUntil("its switch is enabled", () -> !robot.lookup("#registersSwitch").query().isDisabled());
+    assertTrue(
+        onFx(() -> robot.lookup("#registersSwitch").query().isDisabled()),
+        "no registers in this model");
+    onFx(
+        () -> {
+          vm.openModel(Fixtures.DINOV2_REGISTERS);
+          return null;
+        });
+    waitForOutcome(
+        "the model with registers is open", () -> vm.modelProperty().get().spec().registers() == 4);
+    waitUntil(
+        "its switch is enabled", () -> !robot.lookup("#registersSwitch").query().isDisabled());
     flip(robot, "#registersSwitch");
-    waitForOutcome("registers are dropped", () -> vm.outcomeProperty().get().primary().mitigations().mitigations()
-        .contains(new RegisterAblation()) && vm.outcomeProperty().get().primary().result().layout().registers() == 0);
+    waitForOutcome(
+        "registers are dropped",
+        () ->
+            vm.outcomeProperty()
+                    .get()
+                    .primary()
+                    .mitigations()
+                    .mitigations()
+                    .contains(new RegisterAblation())
+                && vm.outcomeProperty().get().primary().result().layout().registers() == 0);
   }
 
   @Test
@@ -287,47 +358,116 @@ class MainWindowTest {
     flip(robot, "#normalizerSwitch");
 
     robot.type(KeyCode.C);
-    waitUntil("both panels are drawn", () -> view.canvas().getScene().lookup("#compareLeft") != null
-        && ((ZoomPane) view.canvas().getScene().lookup("#compareLeft")).imageProperty().get() != null
-        && ((ZoomPane) view.canvas().getScene().lookup("#compareRight")).imageProperty().get() != null);
+    waitUntil(
+        "both panels are drawn",
+        () ->
+            view.canvas().getScene().lookup("#compareLeft") != null
+                && ((ZoomPane) view.canvas().getScene().lookup("#compareLeft"))
+                        .imageProperty()
+                        .get()
+                    != null
+                && ((ZoomPane) view.canvas().getScene().lookup("#compareRight"))
+                        .imageProperty()
+                        .get()
+                    != null);
 
-    assertTrue(onFx(() -> robot.lookup("#centerTabs").queryAs(TabPane.class).getSelectionModel().getSelectedItem()
-        .getText()).equals("Compare"));
-    assertEquals(9, (int) onFx(() -> robot.lookup("#metricsTable").queryAs(TableView.class).getItems().size())); // with the row-sum readout
+    assertTrue(
+        onFx(() ->
+                robot
+                    .lookup("#centerTabs")
+                    .queryAs(TabPane.class)
+                    .getSelectionModel()
+                    .getSelectedItem()
+                    .getText())
+            .equals("Compare"));
+    assertEquals(
+        9,
+        (int)
+            onFx(
+                () ->
+                    robot
+                        .lookup("#metricsTable")
+                        .queryAs(TableView.class)
+                        .getItems()
+                        .size())); // with the row-sum readout
     assertTrue(text(robot, "#compareLeftTitle").startsWith("before"));
     assertTrue(text(robot, "#compareRightTitle").startsWith("after"));
 
-    onFx(() -> {
-      vm.compare().displayProperty().set(dev.sinkscope.app.gui.compare.CompareViewModel.Display.WIPE);
-      return null;
-    });
-    waitUntil("the wipe is drawn", () -> ((ZoomPane) view.canvas().getScene().lookup("#compareSingle"))
-        .imageProperty().get() != null);
+    onFx(
+        () -> {
+          vm.compare()
+              .displayProperty()
+              .set(dev.sinkscope.app.gui.compare.CompareViewModel.Display.WIPE);
+          return null;
+        });
+    waitUntil(
+        "the wipe is drawn",
+        () ->
+            ((ZoomPane) view.canvas().getScene().lookup("#compareSingle")).imageProperty().get()
+                != null);
     assertTrue(text(robot, "#wipeLeftLabel").contains("before"), text(robot, "#wipeLeftLabel"));
     assertTrue(text(robot, "#wipeRightLabel").contains("after"), text(robot, "#wipeRightLabel"));
-    double zoomBefore = onFx(() -> ((ZoomPane) view.canvas().getScene().lookup("#compareSingle")).viewport()
-        .centerXProperty().get());
-    javafx.geometry.Bounds wipeBox = onFx(() -> view.canvas().getScene().lookup("#compareSingle")
-        .localToScreen(view.canvas().getScene().lookup("#compareSingle").getBoundsInLocal()));
-    robot.drag(new javafx.geometry.Point2D(wipeBox.getCenterX(), wipeBox.getCenterY()),
-        javafx.scene.input.MouseButton.PRIMARY).moveTo(new javafx.geometry.Point2D(
-        wipeBox.getCenterX() - wipeBox.getWidth() * 0.2, wipeBox.getCenterY())).release(
-        javafx.scene.input.MouseButton.PRIMARY);
+    double zoomBefore =
+        onFx(
+            () ->
+                ((ZoomPane) view.canvas().getScene().lookup("#compareSingle"))
+                    .viewport()
+                    .centerXProperty()
+                    .get());
+    javafx.geometry.Bounds wipeBox =
+        onFx(
+            () ->
+                view.canvas()
+                    .getScene()
+                    .lookup("#compareSingle")
+                    .localToScreen(
+                        view.canvas().getScene().lookup("#compareSingle").getBoundsInLocal()));
+    robot
+        .drag(
+            new javafx.geometry.Point2D(wipeBox.getCenterX(), wipeBox.getCenterY()),
+            javafx.scene.input.MouseButton.PRIMARY)
+        .moveTo(
+            new javafx.geometry.Point2D(
+                wipeBox.getCenterX() - wipeBox.getWidth() * 0.2, wipeBox.getCenterY()))
+        .release(javafx.scene.input.MouseButton.PRIMARY);
     waitUntil("the drag moved the divider left", () -> vm.compare().wipeProperty().get() < 0.45);
-    assertEquals(zoomBefore, onFx(() -> ((ZoomPane) view.canvas().getScene().lookup("#compareSingle")).viewport()
-        .centerXProperty().get()), 1e-9, "dragging on the wipe does not pan");
+    assertEquals(
+        zoomBefore,
+        onFx(
+            () ->
+                ((ZoomPane) view.canvas().getScene().lookup("#compareSingle"))
+                    .viewport()
+                    .centerXProperty()
+                    .get()),
+        1e-9,
+        "dragging on the wipe does not pan");
 
-    onFx(() -> {
-      vm.compare().displayProperty().set(dev.sinkscope.app.gui.compare.CompareViewModel.Display.DIFFERENCE);
-      return null;
-    });
-    waitUntil("the difference is drawn", () -> ((ZoomPane) view.canvas().getScene().lookup("#compareSingle"))
-        .imageProperty().get() != null);
-    assertNotNull(onFx(() -> robot.lookup("#differenceLegend").queryAs(ImageView.class).getImage()));
+    onFx(
+        () -> {
+          vm.compare()
+              .displayProperty()
+              .set(dev.sinkscope.app.gui.compare.CompareViewModel.Display.DIFFERENCE);
+          return null;
+        });
+    waitUntil(
+        "the difference is drawn",
+        () ->
+            ((ZoomPane) view.canvas().getScene().lookup("#compareSingle")).imageProperty().get()
+                != null);
+    assertNotNull(
+        onFx(() -> robot.lookup("#differenceLegend").queryAs(ImageView.class).getImage()));
 
     robot.type(KeyCode.C);
-    waitUntil("back on the view", () -> robot.lookup("#centerTabs").queryAs(TabPane.class).getSelectionModel()
-        .getSelectedItem().getText().equals("View"));
+    waitUntil(
+        "back on the view",
+        () ->
+            robot
+                .lookup("#centerTabs")
+                .queryAs(TabPane.class)
+                .getSelectionModel()
+                .getSelectedItem()
+                .getText()
+                .equals("View"));
   }
 
   @Test
@@ -349,10 +489,11 @@ class MainWindowTest {
     Image before = onFx(this::canvasImage);
     dialogs.answers.add(Fixtures.brokenModel(tmp));
 
-    onFx(() -> {
-      scrollIntoView(robot.lookup("#openModel").query());
-      return null;
-    });
+    onFx(
+        () -> {
+          scrollIntoView(robot.lookup("#openModel").query());
+          return null;
+        });
     robot.clickOn("#openModel");
     waitUntil("the error dialog is up", () -> robot.lookup("#errorDialog").tryQuery().isPresent());
 
@@ -366,7 +507,8 @@ class MainWindowTest {
     assertSame(before, onFx(this::canvasImage));
 
     Node ok = onFx(() -> dialog.lookupButton(javafx.scene.control.ButtonType.OK));
-    assertTrue(onFx(() -> dialog.getScene().getWindow().getWidth()) < 700, "the dialog fits on screen");
+    assertTrue(
+        onFx(() -> dialog.getScene().getWindow().getWidth()) < 700, "the dialog fits on screen");
     robot.clickOn(ok);
     waitUntil("the dialog is closed", () -> view.errors().current() == null);
   }
@@ -382,9 +524,13 @@ class MainWindowTest {
     robot.type(KeyCode.ESCAPE);
     waitUntil("the menu is closed", () -> !view.menuOpen());
 
-    assertNotNull(onFx(() -> vm.viewer().selectedPatchProperty().get()), "Esc on the menu kept the selection");
+    assertNotNull(
+        onFx(() -> vm.viewer().selectedPatchProperty().get()),
+        "Esc on the menu kept the selection");
     robot.type(KeyCode.ESCAPE);
-    waitUntil("a second Esc clears the selection", () -> vm.viewer().selectedPatchProperty().get() == null);
+    waitUntil(
+        "a second Esc clears the selection",
+        () -> vm.viewer().selectedPatchProperty().get() == null);
   }
 
   @Test
@@ -393,8 +539,11 @@ class MainWindowTest {
 
     robot.type(KeyCode.F1);
     waitUntil("help is visible", () -> robot.lookup("#helpOverlay").query().isVisible());
-    assertTrue(onFx(() -> robot.lookup("#helpOverlay").query().lookupAll(".help-keys").stream()
-        .anyMatch(n -> ((Label) n).getText().equals("← / →"))));
+    assertTrue(
+        onFx(
+            () ->
+                robot.lookup("#helpOverlay").query().lookupAll(".help-keys").stream()
+                    .anyMatch(n -> ((Label) n).getText().equals("← / →"))));
 
     robot.type(KeyCode.ESCAPE);
     waitUntil("help is hidden", () -> !robot.lookup("#helpOverlay").query().isVisible());
@@ -405,8 +554,9 @@ class MainWindowTest {
     waitForPicture();
 
     robot.clickOn("#photo-camera-png");
-    waitForOutcome("the gallery photo is shown", () -> vm.outcomeProperty().get().image().displayName()
-        .equals("camera.png"));
+    waitForOutcome(
+        "the gallery photo is shown",
+        () -> vm.outcomeProperty().get().image().displayName().equals("camera.png"));
 
     assertNotEquals(600.0, onFx(() -> canvasImage().getWidth()));
     assertTrue(text(robot, "#imageName").startsWith("camera.png"));
@@ -415,16 +565,18 @@ class MainWindowTest {
   @Test
   void aPastedPictureIsOpened(FxRobot robot) throws Exception {
     waitForPicture();
-    onFx(() -> {
-      javafx.scene.input.ClipboardContent content = new javafx.scene.input.ClipboardContent();
-      content.putImage(new Image(Fixtures.coffee().toUri().toString()));
-      javafx.scene.input.Clipboard.getSystemClipboard().setContent(content);
-      return null;
-    });
+    onFx(
+        () -> {
+          javafx.scene.input.ClipboardContent content = new javafx.scene.input.ClipboardContent();
+          content.putImage(new Image(Fixtures.coffee().toUri().toString()));
+          javafx.scene.input.Clipboard.getSystemClipboard().setContent(content);
+          return null;
+        });
 
     robot.clickOn("#pasteImage");
-    waitForOutcome("the pasted picture is shown", () -> vm.outcomeProperty().get().image().displayName()
-        .equals("pasted image"));
+    waitForOutcome(
+        "the pasted picture is shown",
+        () -> vm.outcomeProperty().get().image().displayName().equals("pasted image"));
 
     assertEquals(600.0, onFx(() -> canvasImage().getWidth()));
   }
@@ -434,10 +586,14 @@ class MainWindowTest {
     waitForPicture();
 
     robot.clickOn("All blocks");
-    waitUntil("every block is drawn", () -> robot.lookup("#blocksImage").queryAs(ImageView.class).getImage() != null);
+    waitUntil(
+        "every block is drawn",
+        () -> robot.lookup("#blocksImage").queryAs(ImageView.class).getImage() != null);
     robot.type(KeyCode.DIGIT2);
     robot.clickOn("All heads");
-    waitUntil("every head is drawn", () -> robot.lookup("#headsImage").queryAs(ImageView.class).getImage() != null);
+    waitUntil(
+        "every head is drawn",
+        () -> robot.lookup("#headsImage").queryAs(ImageView.class).getImage() != null);
   }
 
   @Test

@@ -1,7 +1,5 @@
 package dev.sinkscope.app.gui;
 
-import dev.sinkscope.app.gui.main.AppPreferences;
-import dev.sinkscope.app.gui.main.MainViewModel;
 import static dev.sinkscope.app.gui.WindowTestSupport.flip;
 import static dev.sinkscope.app.gui.WindowTestSupport.onFx;
 import static dev.sinkscope.app.gui.WindowTestSupport.waitUntil;
@@ -9,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sinkscope.app.assets.BundledAssets;
+import dev.sinkscope.app.gui.main.AppPreferences;
+import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.mitigations.MitigationsViewModel;
 import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.app.gui.session.PhantomTruth;
@@ -39,10 +39,10 @@ import org.testfx.util.WaitForAsyncUtils;
 /**
  * No model, image, inference, analysis or export work runs on the FX thread while the app loads a
  * model and a photo, runs the model for a switch, scrubs layers and exports a PNG: every such call
- * announces itself through {@link HeavyWork}, and the test records the thread of each. That is exact
- * on any machine. How long the FX thread went without serving a 10 ms heartbeat ({@link FxWatchdog})
- * depends on the machine and its load, so it is printed, not asserted; the "within a frame" goal and
- * the command that measures it are in docs/benchmarks.md ("Responsiveness").
+ * announces itself through {@link HeavyWork}, and the test records the thread of each. That is
+ * exact on any machine. How long the FX thread went without serving a 10 ms heartbeat ({@link
+ * FxWatchdog}) depends on the machine and its load, so it is printed, not asserted; the "within a
+ * frame" goal and the command that measures it are in docs/benchmarks.md ("Responsiveness").
  */
 @ExtendWith(ApplicationExtension.class)
 @Tag("slow")
@@ -61,8 +61,13 @@ class ResponsivenessTest {
     this.stage = stage;
     node = Preferences.userRoot().node("dev/sinkscope/test/responsive-" + System.nanoTime());
     io = Executors.newSingleThreadExecutor();
-    vm = new MainViewModel(listener -> InferenceService.start(Fixtures.cpu(), Platform::runLater, listener),
-        PhantomTruth.assets(tmp.resolve("cache")), new AppPreferences(node), io, Platform::runLater);
+    vm =
+        new MainViewModel(
+            listener -> InferenceService.start(Fixtures.cpu(), Platform::runLater, listener),
+            PhantomTruth.assets(tmp.resolve("cache")),
+            new AppPreferences(node),
+            io,
+            Platform::runLater);
     view = new MainView(vm, stage, dialogs);
     stage.setScene(SinkscopeApp.createScene(view));
     stage.setWidth(1280);
@@ -78,52 +83,82 @@ class ResponsivenessTest {
   }
 
   private void waitForIdle(String what) throws Exception {
-    waitUntil(what, () -> !vm.busyProperty().get() && vm.outcomeProperty().get() != null
-        && vm.viewer().renderedProperty().get() != null);
+    waitUntil(
+        what,
+        () ->
+            !vm.busyProperty().get()
+                && vm.outcomeProperty().get() != null
+                && vm.viewer().renderedProperty().get() != null);
   }
 
   @Test
   void noModelImageInferenceOrExportWorkRunsOnTheFxThread(FxRobot robot) throws Exception {
-    // The window is built, shown and laid out once before the watchdog starts: its first layout pass
-    // (every control styled and measured, the largest pass of a session) belongs to opening the window,
+    // The window is built, shown and laid out once before the watchdog starts: its first layout
+    // pass
+    // (every control styled and measured, the largest pass of a session) belongs to opening the
+    // window,
     // and a pulse that came late used to be counted as the first load. Everything after it counts.
     WaitForAsyncUtils.waitForFxEvents();
-    waitUntil("the window's first layout pass ran", () -> stage.getScene().getRoot().getLayoutBounds().getWidth() > 0
-        && !stage.getScene().getRoot().isNeedsLayout());
+    waitUntil(
+        "the window's first layout pass ran",
+        () ->
+            stage.getScene().getRoot().getLayoutBounds().getWidth() > 0
+                && !stage.getScene().getRoot().isNeedsLayout());
     List<String> onFxThread = new CopyOnWriteArrayList<>();
     Set<HeavyWork.Kind> seen = ConcurrentHashMap.newKeySet();
-    try (AutoCloseable probe = HeavyWork.observe(kind -> {
-          seen.add(kind);
-          if (Platform.isFxApplicationThread()) {
-            onFxThread.add(kind + " at " + StackWalker.getInstance().walk(frames -> frames.skip(2).limit(6)
-                .map(Object::toString).toList()));
-          }
-        });
+    try (AutoCloseable probe =
+            HeavyWork.observe(
+                kind -> {
+                  seen.add(kind);
+                  if (Platform.isFxApplicationThread()) {
+                    onFxThread.add(
+                        kind
+                            + " at "
+                            + StackWalker.getInstance()
+                                .walk(
+                                    frames ->
+                                        frames.skip(2).limit(6).map(Object::toString).toList()));
+                  }
+                });
         FxWatchdog watchdog = FxWatchdog.start("model and image load")) {
       onFx(() -> vm.startDefault(null, null));
       waitForIdle("the phantom is shown on coffee.png");
 
       watchdog.phase("model load");
       onFx(() -> vm.openBundledModel(BundledAssets.PHANTOM_REGISTERS));
-      waitUntil("the registers twin is shown", () -> !vm.busyProperty().get()
-          && vm.modelProperty().get().spec().registers() == 4);
+      waitUntil(
+          "the registers twin is shown",
+          () -> !vm.busyProperty().get() && vm.modelProperty().get().spec().registers() == 4);
 
       watchdog.phase("image load");
       onFx(() -> vm.openBundledPhoto("rocket.jpg"));
-      waitUntil("rocket.jpg is shown", () -> !vm.busyProperty().get()
-          && vm.outcomeProperty().get().image().displayName().equals("rocket.jpg"));
+      waitUntil(
+          "rocket.jpg is shown",
+          () ->
+              !vm.busyProperty().get()
+                  && vm.outcomeProperty().get().image().displayName().equals("rocket.jpg"));
 
       watchdog.phase("inference and toggles");
       flip(robot, "#normalizerSwitch");
-      waitUntil("the normaliser ran", () -> !vm.busyProperty().get()
-          && !vm.outcomeProperty().get().primary().mitigations().isEmpty());
+      waitUntil(
+          "the normaliser ran",
+          () ->
+              !vm.busyProperty().get()
+                  && !vm.outcomeProperty().get().primary().mitigations().isEmpty());
       flip(robot, "#denoiseSwitch");
-      waitUntil("denoising ran", () -> !vm.busyProperty().get() && vm.outcomeProperty().get().primary().denoised());
+      waitUntil(
+          "denoising ran",
+          () -> !vm.busyProperty().get() && vm.outcomeProperty().get().primary().denoised());
       flip(robot, "#normalizerSwitch");
       flip(robot, "#denoiseSwitch");
-      waitUntil("all off again", () -> !vm.busyProperty().get()
-          && MitigationsViewModel.summary(vm.outcomeProperty().get().primary().mitigations()).equals("none")
-          && !vm.outcomeProperty().get().primary().denoised());
+      waitUntil(
+          "all off again",
+          () ->
+              !vm.busyProperty().get()
+                  && MitigationsViewModel.summary(
+                          vm.outcomeProperty().get().primary().mitigations())
+                      .equals("none")
+                  && !vm.outcomeProperty().get().primary().denoised());
 
       watchdog.phase("layer scrubbing");
       robot.clickOn("#canvas");
@@ -145,9 +180,14 @@ class ResponsivenessTest {
       assertTrue(Files.size(png) > 10_000);
       WaitForAsyncUtils.waitForFxEvents();
 
-      System.out.println("FX watchdog (not asserted; docs/benchmarks.md), largest gap per phase: "
-          + watchdog.report() + "\n" + watchdog.samples());
-      assertEquals(EnumSet.allOf(HeavyWork.Kind.class), EnumSet.copyOf(seen),
+      System.out.println(
+          "FX watchdog (not asserted; docs/benchmarks.md), largest gap per phase: "
+              + watchdog.report()
+              + "\n"
+              + watchdog.samples());
+      assertEquals(
+          EnumSet.allOf(HeavyWork.Kind.class),
+          EnumSet.copyOf(seen),
           "every kind of heavy work ran in this session, so the probe saw each entry point");
       assertEquals(List.of(), onFxThread, "heavy work on the FX thread");
     }

@@ -1,7 +1,5 @@
 package dev.sinkscope.app.gui;
 
-import dev.sinkscope.app.gui.main.AppPreferences;
-import dev.sinkscope.app.gui.main.MainViewModel;
 import static dev.sinkscope.app.gui.WindowTestSupport.TIMEOUT_SECONDS;
 import static dev.sinkscope.app.gui.WindowTestSupport.flip;
 import static dev.sinkscope.app.gui.WindowTestSupport.onFx;
@@ -14,6 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sinkscope.app.assets.BundledAssets;
+import dev.sinkscope.app.gui.main.AppPreferences;
+import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.app.gui.session.ViewOutcome;
 import dev.sinkscope.inference.mitigation.AttentionNormalizer;
@@ -45,9 +45,10 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
- * Never block, never lie, no orphan workers: cancelling a model load, new input while a request runs,
- * rapid toggles, closing the window mid-run, and a checkpoint whose activations turn NaN. Model loads
- * of the folder named {@value #SLOW} wait on a latch the test opens, so "while it runs" is certain.
+ * Never block, never lie, no orphan workers: cancelling a model load, new input while a request
+ * runs, rapid toggles, closing the window mid-run, and a checkpoint whose activations turn NaN.
+ * Model loads of the folder named {@value #SLOW} wait on a latch the test opens, so "while it runs"
+ * is certain.
  */
 @ExtendWith(ApplicationExtension.class)
 @Tag("slow")
@@ -96,9 +97,16 @@ class RobustnessWindowTest {
     this.stage = stage;
     node = Preferences.userRoot().node("dev/sinkscope/test/robust-" + System.nanoTime());
     io = Executors.newSingleThreadExecutor();
-    BundledAssets assets = new BundledAssets(getClass().getClassLoader(), BundledAssetsTest.ROOT, tmp.resolve("cache"));
-    vm = new MainViewModel(listener -> service = InferenceService.start(opener, Platform::runLater, listener), assets,
-        new AppPreferences(node), io, Platform::runLater);
+    BundledAssets assets =
+        new BundledAssets(
+            getClass().getClassLoader(), BundledAssetsTest.ROOT, tmp.resolve("cache"));
+    vm =
+        new MainViewModel(
+            listener -> service = InferenceService.start(opener, Platform::runLater, listener),
+            assets,
+            new AppPreferences(node),
+            io,
+            Platform::runLater);
     vm.outcomeProperty().addListener((obs, old, now) -> applied.add(now));
     MainView view = new MainView(vm, stage, new MainWindowTest.AnsweringDialogs());
     stage.setScene(SinkscopeApp.createScene(view));
@@ -117,8 +125,12 @@ class RobustnessWindowTest {
   }
 
   private void waitForPicture() throws Exception {
-    waitUntil("the first heatmap is on screen", () -> !vm.busyProperty().get() && vm.outcomeProperty().get() != null
-        && vm.viewer().renderedProperty().get() != null);
+    waitUntil(
+        "the first heatmap is on screen",
+        () ->
+            !vm.busyProperty().get()
+                && vm.outcomeProperty().get() != null
+                && vm.viewer().renderedProperty().get() != null);
   }
 
   private Path slowModel() throws Exception {
@@ -140,32 +152,42 @@ class RobustnessWindowTest {
   }
 
   @Test
-  void cancellingDuringAModelLoadKeepsWhatIsShownAndTheNextRunUsesTheLoadedModel(FxRobot robot) throws Exception {
+  void cancellingDuringAModelLoadKeepsWhatIsShownAndTheNextRunUsesTheLoadedModel(FxRobot robot)
+      throws Exception {
     waitForPicture();
     ViewOutcome before = onFx(() -> vm.outcomeProperty().get());
     Path slow = slowModel();
 
     onFx(() -> vm.openModel(slow));
     assertTrue(opener.entered.await(TIMEOUT_SECONDS, TimeUnit.SECONDS));
-    waitUntil("the load is reported", () -> vm.activityProperty().get().startsWith("Opening " + SLOW));
+    waitUntil(
+        "the load is reported", () -> vm.activityProperty().get().startsWith("Opening " + SLOW));
     robot.clickOn("#cancelButton");
 
     // At once, while the engine still loads: the app says it stopped and shows what it showed.
     assertFalse(onFx(() -> vm.busyProperty().get()));
     assertTrue(onFx(() -> vm.staleProperty().get()));
     assertTrue(onFx(() -> vm.statusProperty().get()).startsWith("Cancelled"));
-    assertEquals("dinov2-hf", onFx(() -> robot.lookup("#modelName").queryAs(Label.class).getText()));
+    assertEquals(
+        "dinov2-hf", onFx(() -> robot.lookup("#modelName").queryAs(Label.class).getText()));
 
     opener.release.countDown();
     waitForWorker();
-    assertEquals(before, onFx(() -> vm.outcomeProperty().get()), "the cancelled load never reached the screen");
+    assertEquals(
+        before,
+        onFx(() -> vm.outcomeProperty().get()),
+        "the cancelled load never reached the screen");
     assertEquals("dinov2-hf", onFx(() -> vm.modelProperty().get().displayName()));
     assertNull(onFx(() -> vm.errorProperty().get()));
 
     onFx(() -> vm.rerun());
-    waitUntil("the re-run shows the model asked for", () -> !vm.busyProperty().get()
-        && vm.outcomeProperty().get().model().displayName().equals(SLOW));
-    assertEquals(2, opener.opened.size(), "the model loaded during the cancelled request was reused");
+    waitUntil(
+        "the re-run shows the model asked for",
+        () ->
+            !vm.busyProperty().get()
+                && vm.outcomeProperty().get().model().displayName().equals(SLOW));
+    assertEquals(
+        2, opener.opened.size(), "the model loaded during the cancelled request was reused");
   }
 
   @Test
@@ -180,8 +202,11 @@ class RobustnessWindowTest {
     onFx(() -> vm.openModel(Fixtures.DINOV2_REGISTERS));
     opener.release.countDown();
 
-    waitUntil("the newest request is shown", () -> !vm.busyProperty().get()
-        && vm.outcomeProperty().get().model().displayName().equals("dinov2-reg-hf"));
+    waitUntil(
+        "the newest request is shown",
+        () ->
+            !vm.busyProperty().get()
+                && vm.outcomeProperty().get().model().displayName().equals("dinov2-reg-hf"));
     waitForWorker();
     List<ViewOutcome> shown = List.copyOf(applied.subList(shownBefore, applied.size()));
     assertEquals(1, shown.size(), "nothing in between was shown: " + shown.size());
@@ -198,16 +223,29 @@ class RobustnessWindowTest {
       flip(robot, "#normalizerSwitch");
       flip(robot, "#gateSwitch");
     }
-    onFx(() -> {
-      for (int i = 0; i < 7; i++) {
-        vm.mitigations().gateOnProperty().set(!vm.mitigations().gateOnProperty().get());
-        vm.mitigations().denoiseOnProperty().set(!vm.mitigations().denoiseOnProperty().get());
-      }
-    });
-    // Last asked: normaliser on (3 clicks), gate off (3 clicks + 7 toggles), denoising on (7 toggles).
-    waitUntil("the last request is shown", () -> !vm.busyProperty().get()
-        && vm.outcomeProperty().get().primary().mitigations().equals(vm.mitigations().stackProperty().get())
-        && vm.outcomeProperty().get().request().denoising().equals(vm.mitigations().denoisingProperty().get()));
+    onFx(
+        () -> {
+          for (int i = 0; i < 7; i++) {
+            vm.mitigations().gateOnProperty().set(!vm.mitigations().gateOnProperty().get());
+            vm.mitigations().denoiseOnProperty().set(!vm.mitigations().denoiseOnProperty().get());
+          }
+        });
+    // Last asked: normaliser on (3 clicks), gate off (3 clicks + 7 toggles), denoising on (7
+    // toggles).
+    waitUntil(
+        "the last request is shown",
+        () ->
+            !vm.busyProperty().get()
+                && vm.outcomeProperty()
+                    .get()
+                    .primary()
+                    .mitigations()
+                    .equals(vm.mitigations().stackProperty().get())
+                && vm.outcomeProperty()
+                    .get()
+                    .request()
+                    .denoising()
+                    .equals(vm.mitigations().denoisingProperty().get()));
     waitForWorker();
 
     ViewOutcome last = onFx(() -> vm.outcomeProperty().get());
@@ -215,12 +253,27 @@ class RobustnessWindowTest {
     assertEquals(asked, last.primary().mitigations());
     assertEquals(List.of(AttentionNormalizer.softmax1(BlockRange.ALL)), asked.mitigations());
     assertTrue(last.primary().denoised());
-    assertTrue(onFx(() -> robot.lookup("#normalizerSwitch").queryAs(org.controlsfx.control.ToggleSwitch.class)
-        .isSelected()));
-    assertFalse(onFx(() -> robot.lookup("#gateSwitch").queryAs(org.controlsfx.control.ToggleSwitch.class)
-        .isSelected()));
-    assertTrue(onFx(() -> robot.lookup("#denoiseSwitch").queryAs(org.controlsfx.control.ToggleSwitch.class)
-        .isSelected()));
+    assertTrue(
+        onFx(
+            () ->
+                robot
+                    .lookup("#normalizerSwitch")
+                    .queryAs(org.controlsfx.control.ToggleSwitch.class)
+                    .isSelected()));
+    assertFalse(
+        onFx(
+            () ->
+                robot
+                    .lookup("#gateSwitch")
+                    .queryAs(org.controlsfx.control.ToggleSwitch.class)
+                    .isSelected()));
+    assertTrue(
+        onFx(
+            () ->
+                robot
+                    .lookup("#denoiseSwitch")
+                    .queryAs(org.controlsfx.control.ToggleSwitch.class)
+                    .isSelected()));
     assertFalse(onFx(() -> vm.busyProperty().get()));
   }
 
@@ -234,13 +287,15 @@ class RobustnessWindowTest {
     assertTrue(worker.getName().equals(InferenceService.THREAD_NAME) && worker.isAlive());
     assertTrue(opener.opened.get(0).managedArrayCount() > 0, "the shown model holds native arrays");
 
-    onFx(() -> {
-      stage.close();
-      vm.close(); // what the application's stop() does when the last window closes
-    });
+    onFx(
+        () -> {
+          stage.close();
+          vm.close(); // what the application's stop() does when the last window closes
+        });
     // The load stays held until the release below, so had closing waited for it on the FX thread,
     // onFx would not have returned: exact, with no clock involved.
-    assertEquals(1, opener.release.getCount(), "closing returned while the model load was still held");
+    assertEquals(
+        1, opener.release.getCount(), "closing returned while the model load was still held");
     assertTrue(worker.isAlive(), "the load was still running when closing returned");
     opener.release.countDown(); // the engine finishes the load it cannot interrupt
 
@@ -249,18 +304,23 @@ class RobustnessWindowTest {
     assertFalse(worker.isAlive(), "no inference thread left behind");
     assertEquals(2, opener.opened.size());
     for (ModelSession session : opener.opened) {
-      assertEquals(0, session.managedArrayCount(), session.folder() + " released its native arrays");
+      assertEquals(
+          0, session.managedArrayCount(), session.folder() + " released its native arrays");
     }
   }
 
   @Test
-  void aCheckpointWithNanWeightsShowsWhereItBreaksInsteadOfAHeatmap(FxRobot robot) throws Exception {
+  void aCheckpointWithNanWeightsShowsWhereItBreaksInsteadOfAHeatmap(FxRobot robot)
+      throws Exception {
     waitForPicture();
     Path poisoned = Fixtures.nonFiniteModel(tmp);
 
     onFx(() -> vm.openModel(poisoned));
-    waitUntil("the poisoned model is shown", () -> !vm.busyProperty().get()
-        && vm.outcomeProperty().get().model().displayName().equals("nan-weights-model"));
+    waitUntil(
+        "the poisoned model is shown",
+        () ->
+            !vm.busyProperty().get()
+                && vm.outcomeProperty().get().model().displayName().equals("nan-weights-model"));
 
     ViewOutcome outcome = onFx(() -> vm.outcomeProperty().get());
     assertNull(outcome.primary(), "nothing analysed or drawn from NaN");
@@ -269,18 +329,29 @@ class RobustnessWindowTest {
     assertTrue(onFx(note::isVisible));
     assertTrue(onFx(note::getText).contains("in block 2"), onFx(note::getText));
     assertFalse(onFx(note::getText).contains("\tat "), "no stack trace");
-    assertNull(onFx(() -> robot.lookup("#legend").queryAs(ImageView.class).getImage()), "no colour scale");
-    int[] shown = onFx(() -> {
-      javafx.scene.image.Image image = robot.lookup("#canvas").queryAs(dev.sinkscope.app.gui.canvas.ZoomPane.class)
-          .imageProperty().get();
-      int w = (int) image.getWidth();
-      int h = (int) image.getHeight();
-      int[] argb = new int[w * h];
-      image.getPixelReader().getPixels(0, 0, w, h, javafx.scene.image.PixelFormat.getIntArgbInstance(), argb, 0, w);
-      return argb;
-    });
+    assertNull(
+        onFx(() -> robot.lookup("#legend").queryAs(ImageView.class).getImage()), "no colour scale");
+    int[] shown =
+        onFx(
+            () -> {
+              javafx.scene.image.Image image =
+                  robot
+                      .lookup("#canvas")
+                      .queryAs(dev.sinkscope.app.gui.canvas.ZoomPane.class)
+                      .imageProperty()
+                      .get();
+              int w = (int) image.getWidth();
+              int h = (int) image.getHeight();
+              int[] argb = new int[w * h];
+              image
+                  .getPixelReader()
+                  .getPixels(
+                      0, 0, w, h, javafx.scene.image.PixelFormat.getIntArgbInstance(), argb, 0, w);
+              return argb;
+            });
     assertArrayEquals(outcome.image().photo().argb(), shown, "the photo alone, no overlay");
-    assertTrue(onFx(() -> robot.lookup("#modelSpec").queryAs(Label.class).getText()).contains("NaN"),
+    assertTrue(
+        onFx(() -> robot.lookup("#modelSpec").queryAs(Label.class).getText()).contains("NaN"),
         "the load warning names the bad tensor");
     assertTrue(onFx(() -> vm.statusProperty().get()).contains("block 2"));
     assertNull(onFx(() -> vm.errorProperty().get()), "a notice, not an error dialog");
@@ -289,8 +360,12 @@ class RobustnessWindowTest {
     robot.clickOn("#canvas");
     robot.type(javafx.scene.input.KeyCode.LEFT);
     onFx(() -> vm.openModel(Fixtures.DINOV2));
-    waitUntil("the healthy model draws again", () -> !vm.busyProperty().get()
-        && vm.outcomeProperty().get().primary() != null && vm.viewer().renderedProperty().get().legend() != null);
+    waitUntil(
+        "the healthy model draws again",
+        () ->
+            !vm.busyProperty().get()
+                && vm.outcomeProperty().get().primary() != null
+                && vm.viewer().renderedProperty().get().legend() != null);
     assertFalse(onFx(note::isVisible));
     assertNotNull(onFx(() -> robot.lookup("#legend").queryAs(ImageView.class).getImage()));
   }

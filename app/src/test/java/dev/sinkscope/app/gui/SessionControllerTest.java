@@ -1,8 +1,5 @@
 package dev.sinkscope.app.gui;
 
-import dev.sinkscope.app.gui.common.UserError;
-import dev.sinkscope.app.gui.main.AppPreferences;
-import dev.sinkscope.app.gui.main.MainViewModel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,6 +13,9 @@ import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.gui.canvas.HeadChoice;
 import dev.sinkscope.app.gui.canvas.NormalizationChoice;
 import dev.sinkscope.app.gui.canvas.Quantity;
+import dev.sinkscope.app.gui.common.UserError;
+import dev.sinkscope.app.gui.main.AppPreferences;
+import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.mitigations.NeuronMapChoice;
 import dev.sinkscope.app.gui.session.CompareTarget;
 import dev.sinkscope.app.gui.session.InferenceService;
@@ -46,7 +46,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Saving and opening sessions through the presentation models, with the inference worker driven by the test. */
+/**
+ * Saving and opening sessions through the presentation models, with the inference worker driven by
+ * the test.
+ */
 @Tag("cross-machine")
 @Tag("slow")
 class SessionControllerTest {
@@ -61,12 +64,20 @@ class SessionControllerTest {
   @BeforeEach
   void open() throws Exception {
     node = Preferences.userRoot().node("dev/sinkscope/test/sessions-" + System.nanoTime());
-    BundledAssets assets = new BundledAssets(getClass().getClassLoader(), BundledAssetsTest.ROOT,
-        tmp.resolve("cache"));
-    vm = new MainViewModel(listener -> new InferenceService(worker, Runnable::run, Fixtures.cpu(), listener), assets,
-        new AppPreferences(node), Runnable::run, Runnable::run);
-    HubSettings hub = HubSettings.from(Map.of("HF_HUB_CACHE", tmp.resolve("hf").toString(),
-        "HF_HUB_OFFLINE", "1"), Map.of("user.home", tmp.toString()));
+    BundledAssets assets =
+        new BundledAssets(
+            getClass().getClassLoader(), BundledAssetsTest.ROOT, tmp.resolve("cache"));
+    vm =
+        new MainViewModel(
+            listener -> new InferenceService(worker, Runnable::run, Fixtures.cpu(), listener),
+            assets,
+            new AppPreferences(node),
+            Runnable::run,
+            Runnable::run);
+    HubSettings hub =
+        HubSettings.from(
+            Map.of("HF_HUB_CACHE", tmp.resolve("hf").toString(), "HF_HUB_OFFLINE", "1"),
+            Map.of("user.home", tmp.toString()));
     sessions = new SessionController(vm, () -> hub, Runnable::run, Runnable::run);
     // A copy of the model, so a test can change its weights.
     model = Files.createDirectories(tmp.resolve("models").resolve("tiny-dinov2"));
@@ -127,7 +138,8 @@ class SessionControllerTest {
     assertEquals("folder", json.at("/model/source").asText());
     assertEquals(model.toAbsolutePath().normalize().toString(), json.at("/model/path").asText());
     assertEquals(64, json.at("/model/weights/sha256").asText().length());
-    assertEquals(Fixtures.coffee().toAbsolutePath().normalize().toString(), json.at("/image/path").asText());
+    assertEquals(
+        Fixtures.coffee().toAbsolutePath().normalize().toString(), json.at("/image/path").asText());
     assertEquals(2, json.at("/view/layer").asInt());
     assertEquals("1", json.at("/view/head").asText());
     assertEquals("attention-received", json.at("/view/quantity").asText());
@@ -162,7 +174,9 @@ class SessionControllerTest {
     assertEquals(NormalizationChoice.LOG, vm.viewer().normalizationProperty().get());
     assertEquals(shown, vm.outcomeProperty().get().primary().mitigations());
     assertEquals(CompareTarget.BEFORE_AFTER, vm.appliedCompareTarget());
-    assertTrue(vm.statusProperty().get().startsWith("Opened session look.json"), vm.statusProperty().get());
+    assertTrue(
+        vm.statusProperty().get().startsWith("Opened session look.json"),
+        vm.statusProperty().get());
   }
 
   @Test
@@ -178,9 +192,11 @@ class SessionControllerTest {
 
     String status = vm.statusProperty().get();
     assertTrue(status.startsWith("Saved session to "), status);
-    assertTrue(status.contains("Left out of the session: shift/flip denoising (2 views, seed "), status);
+    assertTrue(
+        status.contains("Left out of the session: shift/flip denoising (2 views, seed "), status);
     assertTrue(status.contains("and the before/after comparison it made"), status);
-    assertTrue(Files.readString(file).contains("\"compare\""), "the file itself is unchanged in layout");
+    assertTrue(
+        Files.readString(file).contains("\"compare\""), "the file itself is unchanged in layout");
   }
 
   @Test
@@ -189,7 +205,8 @@ class SessionControllerTest {
     worker.runAll();
     Path file = tmp.resolve("session2.json");
     sessions.save(file);
-    assertTrue(Files.exists(tmp.resolve("session2-camera.png")), "the session keeps a copy of the photo");
+    assertTrue(
+        Files.exists(tmp.resolve("session2-camera.png")), "the session keeps a copy of the photo");
     vm.openImage(Fixtures.coffee());
     worker.runAll();
 
@@ -209,25 +226,28 @@ class SessionControllerTest {
     Path file = tmp.resolve("ttr.json");
     sessions.save(file);
     assertTrue(Files.isRegularFile(tmp.resolve("ttr-neurons.json")));
-    assertEquals("ttr-neurons.json", new ObjectMapper().readTree(file.toFile()).get("neurons").asText());
+    assertEquals(
+        "ttr-neurons.json", new ObjectMapper().readTree(file.toFile()).get("neurons").asText());
     vm.mitigations().allOff();
     worker.runAll();
 
     sessions.open(file);
     worker.runAll();
 
-    TestTimeRegisters ttr = (TestTimeRegisters) vm.outcomeProperty().get().primary().mitigations().mitigations()
-        .get(0);
+    TestTimeRegisters ttr =
+        (TestTimeRegisters) vm.outcomeProperty().get().primary().mitigations().mitigations().get(0);
     assertEquals(2, ttr.registers());
     assertEquals(Fixtures.ttrNeurons().neurons(), ttr.neurons().neurons());
-    assertTrue(vm.mitigations().neuronMapProperty().get().label().startsWith("session: ttr-neurons.json"));
+    assertTrue(
+        vm.mitigations().neuronMapProperty().get().label().startsWith("session: ttr-neurons.json"));
   }
 
   @Test
   void changedWeightsAreRefusedWithAMessageNamingTheModel() throws Exception {
     Path file = tmp.resolve("s.json");
     sessions.save(file);
-    try (var out = Files.newByteChannel(model.resolve("model.safetensors"), StandardOpenOption.WRITE)) {
+    try (var out =
+        Files.newByteChannel(model.resolve("model.safetensors"), StandardOpenOption.WRITE)) {
       out.position(Files.size(model.resolve("model.safetensors")) - 4);
       out.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3, 4}));
     }
@@ -238,8 +258,11 @@ class SessionControllerTest {
     UserError error = vm.errorProperty().get();
     assertNotNull(error);
     assertEquals("The session does not match its model", error.title());
-    assertTrue(error.message().contains("s.json") && error.message().contains(model.toString())
-        && error.message().contains("sha256"), error.message());
+    assertTrue(
+        error.message().contains("s.json")
+            && error.message().contains(model.toString())
+            && error.message().contains("sha256"),
+        error.message());
     assertNull(sessions.openedProperty().get());
   }
 
@@ -256,7 +279,9 @@ class SessionControllerTest {
     worker.runAll();
 
     assertEquals("The session's photo is missing or changed", vm.errorProperty().get().title());
-    assertTrue(vm.errorProperty().get().message().contains(photo.toString()), vm.errorProperty().get().message());
+    assertTrue(
+        vm.errorProperty().get().message().contains(photo.toString()),
+        vm.errorProperty().get().message());
   }
 
   @Test
@@ -268,7 +293,9 @@ class SessionControllerTest {
     sessions.save(file);
 
     assertEquals("Cannot save this view as a session", vm.errorProperty().get().title());
-    assertTrue(vm.errorProperty().get().message().contains("no patch is selected"), vm.errorProperty().get().message());
+    assertTrue(
+        vm.errorProperty().get().message().contains("no patch is selected"),
+        vm.errorProperty().get().message());
     assertTrue(Files.notExists(file));
   }
 
@@ -289,7 +316,9 @@ class SessionControllerTest {
       int[] before = exportedPixels(tmp.resolve(q + "-before.png"));
       Path file = tmp.resolve("work").resolve(q + ".json");
       sessions.save(file);
-      assertTrue(vm.statusProperty().get().startsWith("Saved session"), q + ": " + vm.statusProperty().get());
+      assertTrue(
+          vm.statusProperty().get().startsWith("Saved session"),
+          q + ": " + vm.statusProperty().get());
       SessionFile saved = SessionFile.read(file);
       assertEquals(SessionCodec.quantity(q), saved.view().quantity());
       assertEquals(new SelectedPatch(3, 5), saved.view().patch());
@@ -298,15 +327,19 @@ class SessionControllerTest {
       lookAtSomethingElse();
       vm.viewer().selectedPatchProperty().set(null);
       vm.viewer().blockProperty().set(1);
-      assertFalse(Arrays.equals(before, exportedPixels(tmp.resolve(q + "-else.png"))), q + ": the change shows");
+      assertFalse(
+          Arrays.equals(before, exportedPixels(tmp.resolve(q + "-else.png"))),
+          q + ": the change shows");
       sessions.open(file);
       worker.runAll();
 
       assertNotNull(sessions.openedProperty().get(), q + ": " + vm.statusProperty().get());
       assertEquals(q, vm.viewer().quantityProperty().get());
       assertEquals(new PatchPosition(3, 5), vm.viewer().selectedPatchProperty().get());
-      // Exact on purpose: both sides come from this machine's engine with the same settings (ADR 0019).
-      assertArrayEquals(before, exportedPixels(tmp.resolve(q + "-after.png")), q + ": the same picture");
+      // Exact on purpose: both sides come from this machine's engine with the same settings (ADR
+      // 0019).
+      assertArrayEquals(
+          before, exportedPixels(tmp.resolve(q + "-after.png")), q + ": the same picture");
     }
   }
 
@@ -319,15 +352,20 @@ class SessionControllerTest {
     vm.compare().otherModelProperty().set(new ModelLocation.Folder(modelB));
     vm.compare().modeProperty().set(CompareTarget.Kind.OTHER_MODEL);
     worker.runAll();
-    assertEquals(CompareTarget.otherModel(new ModelLocation.Folder(modelB)), vm.appliedCompareTarget());
+    assertEquals(
+        CompareTarget.otherModel(new ModelLocation.Folder(modelB)), vm.appliedCompareTarget());
     Path file = tmp.resolve("ab.json");
 
     sessions.save(file);
 
     JsonNode json = new ObjectMapper().readTree(file.toFile());
     assertEquals("other-model", json.get("compare").asText());
-    assertEquals("models/tiny-dinov2-reg", json.at("/modelB/path").asText(), "relative to the session's folder");
-    assertEquals(WeightsFingerprint.of(modelB).sha256(), json.at("/modelB/weights/sha256").asText());
+    assertEquals(
+        "models/tiny-dinov2-reg",
+        json.at("/modelB/path").asText(),
+        "relative to the session's folder");
+    assertEquals(
+        WeightsFingerprint.of(modelB).sha256(), json.at("/modelB/weights/sha256").asText());
     assertEquals(2, json.get("schemaVersion").asInt());
 
     vm.compare().modeProperty().set(CompareTarget.Kind.NONE);
@@ -338,7 +376,8 @@ class SessionControllerTest {
     worker.runAll();
 
     assertNotNull(sessions.openedProperty().get(), vm.statusProperty().get());
-    assertEquals(CompareTarget.otherModel(new ModelLocation.Folder(modelB)), vm.appliedCompareTarget());
+    assertEquals(
+        CompareTarget.otherModel(new ModelLocation.Folder(modelB)), vm.appliedCompareTarget());
     assertEquals("B: tiny-dinov2-reg", vm.outcomeProperty().get().comparison().label());
 
     byte[] weights = Files.readAllBytes(modelB.resolve("model.safetensors"));
@@ -347,7 +386,9 @@ class SessionControllerTest {
     sessions.open(file);
     worker.runAll();
     assertEquals("The session does not match its model", vm.errorProperty().get().title());
-    assertTrue(vm.errorProperty().get().message().contains(modelB.toString()), vm.errorProperty().get().message());
+    assertTrue(
+        vm.errorProperty().get().message().contains(modelB.toString()),
+        vm.errorProperty().get().message());
   }
 
   @Test
@@ -367,13 +408,24 @@ class SessionControllerTest {
 
     assertEquals("Exported report to " + folder + " (9 files).", vm.statusProperty().get());
     try (var files = Files.list(folder)) {
-      assertEquals(List.of("attention-received.png", "cls-attention.png", "compare.png", "index.html",
-          "metrics.csv", "metrics.json", "norm.png", "rollout.png", "session.json"),
+      assertEquals(
+          List.of(
+              "attention-received.png",
+              "cls-attention.png",
+              "compare.png",
+              "index.html",
+              "metrics.csv",
+              "metrics.json",
+              "norm.png",
+              "rollout.png",
+              "session.json"),
           files.map(f -> f.getFileName().toString()).sorted().toList());
     }
-    assertEquals("attention rollout", PngExport.readMetadata(folder.resolve("rollout.png")).get("Quantity"));
-    assertEquals(Quantity.ROLLOUT, SessionCodec.quantity(SessionFile.read(folder.resolve("session.json")).view()
-        .quantity()));
+    assertEquals(
+        "attention rollout", PngExport.readMetadata(folder.resolve("rollout.png")).get("Quantity"));
+    assertEquals(
+        Quantity.ROLLOUT,
+        SessionCodec.quantity(SessionFile.read(folder.resolve("session.json")).view().quantity()));
   }
 
   @Test
@@ -389,8 +441,12 @@ class SessionControllerTest {
     io.runAll();
 
     assertFalse(vm.exportingProperty().get());
-    assertEquals("Report export cancelled; " + folder + " may hold some of its files.", vm.statusProperty().get());
-    assertTrue(Files.exists(folder.resolve("session.json")), "the session was written before the first step");
+    assertEquals(
+        "Report export cancelled; " + folder + " may hold some of its files.",
+        vm.statusProperty().get());
+    assertTrue(
+        Files.exists(folder.resolve("session.json")),
+        "the session was written before the first step");
     assertTrue(Files.notExists(folder.resolve("norm.png")), "no panel was drawn after the cancel");
     assertNull(vm.errorProperty().get(), "a cancel is not an error");
   }
@@ -411,17 +467,23 @@ class SessionControllerTest {
   void aHubSessionWhoseModelIsNotCachedSaysHowToGetIt() throws Exception {
     Path file = tmp.resolve("hub.json");
     sessions.save(file);
-    String json = Files.readString(file).replace("\"source\" : \"folder\"", "\"source\" : \"hub\", \"id\" : "
-        + "\"acme/tiny\", \"revision\" : \"0123456789abcdef0123456789abcdef01234567\"")
-        .replaceFirst("\"path\" : \"[^\"]*\",", "");
+    String json =
+        Files.readString(file)
+            .replace(
+                "\"source\" : \"folder\"",
+                "\"source\" : \"hub\", \"id\" : "
+                    + "\"acme/tiny\", \"revision\" : \"0123456789abcdef0123456789abcdef01234567\"")
+            .replaceFirst("\"path\" : \"[^\"]*\",", "");
     Files.writeString(file, json);
 
     sessions.open(file);
     worker.runAll();
 
     assertEquals("The session's model is not downloaded", vm.errorProperty().get().title());
-    assertTrue(vm.errorProperty().get().message().contains("acme/tiny") && vm.errorProperty().get().message()
-        .contains("Open from hub"), vm.errorProperty().get().message());
+    assertTrue(
+        vm.errorProperty().get().message().contains("acme/tiny")
+            && vm.errorProperty().get().message().contains("Open from hub"),
+        vm.errorProperty().get().message());
   }
 
   @Test
@@ -429,7 +491,8 @@ class SessionControllerTest {
     vm.mitigations().gateValueProperty().set(0.1);
     vm.mitigations().gateOnProperty().set(true);
     worker.runAll();
-    HeadGate before = (HeadGate) vm.outcomeProperty().get().primary().mitigations().mitigations().get(0);
+    HeadGate before =
+        (HeadGate) vm.outcomeProperty().get().primary().mitigations().mitigations().get(0);
     Path file = tmp.resolve("gate.json");
     sessions.save(file);
     vm.mitigations().allOff();

@@ -17,13 +17,20 @@ import dev.sinkscope.render.Marker;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The window and {@code report} name the same strongest sink, with the same number, and ring the same patches. */
+/**
+ * The window and {@code report} name the same strongest sink, with the same number, and ring the
+ * same patches.
+ */
 class StrongestSinkAgreementTest {
 
   @Test
   void reportCaptionAndInspectorAgreeWithTestTimeRegistersOn() {
-    AnalyzedPass pass = Fixtures.outcome(Fixtures.DINOV2,
-        MitigationStack.of(TestTimeRegisters.reference(Fixtures.ttrNeurons())), CompareTarget.NONE).primary();
+    AnalyzedPass pass =
+        Fixtures.outcome(
+                Fixtures.DINOV2,
+                MitigationStack.of(TestTimeRegisters.reference(Fixtures.ttrNeurons())),
+                CompareTarget.NONE)
+            .primary();
     var report = pass.report();
     var layout = pass.result().layout();
     assertEquals(1, layout.testTimeRegisters());
@@ -36,13 +43,19 @@ class StrongestSinkAgreementTest {
       assertEquals(s.topSinkRatio(), top.ratio());
       String caption = BlockView.caption("coffee.png", report, block);
       assertTrue(caption.contains("strongest sink: " + top.describe(layout)), caption);
-      if (layout.kindOf(top.token()) != TokenKind.PATCH && !StrongestSink.sinkPatches(report, block).isEmpty()) {
-        assertTrue(caption.contains("; ring 1: patch ("), "the numbered ring is named too: " + caption);
+      if (layout.kindOf(top.token()) != TokenKind.PATCH
+          && !StrongestSink.sinkPatches(report, block).isEmpty()) {
+        assertTrue(
+            caption.contains("; ring 1: patch ("), "the numbered ring is named too: " + caption);
       }
 
-      List<Marker> reportSinks = BlockView.markers(report, block).stream()
-          .filter(m -> m.kind() == Marker.Kind.SINK).toList();
-      assertEquals(LayerMaps.markers(pass, block, false, true), reportSinks,
+      List<Marker> reportSinks =
+          BlockView.markers(report, block).stream()
+              .filter(m -> m.kind() == Marker.Kind.SINK)
+              .toList();
+      assertEquals(
+          LayerMaps.markers(pass, block, false, true),
+          reportSinks,
           "report and window ring the same sink patches with the same numbers at block " + block);
     }
   }

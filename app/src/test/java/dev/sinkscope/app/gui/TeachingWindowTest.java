@@ -1,7 +1,5 @@
 package dev.sinkscope.app.gui;
 
-import dev.sinkscope.app.gui.main.AppPreferences;
-import dev.sinkscope.app.gui.main.MainViewModel;
 import static dev.sinkscope.app.gui.WindowTestSupport.onFx;
 import static dev.sinkscope.app.gui.WindowTestSupport.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,16 +12,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.gui.canvas.HeadChoice;
 import dev.sinkscope.app.gui.canvas.Quantity;
+import dev.sinkscope.app.gui.common.MetricHelpMarks;
 import dev.sinkscope.app.gui.compare.MetricRow;
 import dev.sinkscope.app.gui.lessons.Lesson;
 import dev.sinkscope.app.gui.lessons.LessonText;
 import dev.sinkscope.app.gui.lessons.LessonValues;
 import dev.sinkscope.app.gui.lessons.LessonViewModel;
+import dev.sinkscope.app.gui.main.AppPreferences;
+import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.session.AnalyzedPass;
 import dev.sinkscope.app.gui.session.CompareTarget;
 import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.app.gui.session.PhantomTruth;
-import dev.sinkscope.app.gui.common.MetricHelpMarks;
 import dev.sinkscope.app.gui.teaching.PresentationMode;
 import dev.sinkscope.inference.analysis.LayerSummary;
 import java.nio.file.Files;
@@ -68,8 +68,13 @@ class TeachingWindowTest {
     node = Preferences.userRoot().node("dev/sinkscope/test/teaching-" + System.nanoTime());
     io = Executors.newSingleThreadExecutor();
     BundledAssets assets = PhantomTruth.assets(tmp.resolve("cache"));
-    vm = new MainViewModel(listener -> InferenceService.start(Fixtures.cpu(), Platform::runLater, listener), assets,
-        new AppPreferences(node), io, Platform::runLater);
+    vm =
+        new MainViewModel(
+            listener -> InferenceService.start(Fixtures.cpu(), Platform::runLater, listener),
+            assets,
+            new AppPreferences(node),
+            io,
+            Platform::runLater);
     view = new MainView(vm, stage, dialogs);
     stage.setScene(SinkscopeApp.createScene(view));
     stage.setWidth(1280);
@@ -87,7 +92,8 @@ class TeachingWindowTest {
   }
 
   private void waitForThePicture() throws Exception {
-    waitUntil("the phantom is on screen", () -> vm.viewer().pass() != null && !vm.busyProperty().get());
+    waitUntil(
+        "the phantom is on screen", () -> vm.viewer().pass() != null && !vm.busyProperty().get());
   }
 
   private LessonViewModel lessons() {
@@ -126,18 +132,28 @@ class TeachingWindowTest {
       List<String> shown = onFx(() -> List.copyOf(lessons().paragraphs()));
       String text = String.join("\n", shown);
       assertFalse(shown.isEmpty(), "step " + (step + 1) + " has text");
-      assertFalse(text.contains("{") || text.contains(LessonText.UNKNOWN), "every placeholder filled: " + text);
-      assertFalse(text.contains(LessonValues.NOT_AVAILABLE), "no value missing in step " + (step + 1) + ": " + text);
-      List<String> onScreen = onFx(() -> robot.lookup("#lessonText .label").queryAllAs(Label.class).stream()
-          .map(Label::getText).toList());
+      assertFalse(
+          text.contains("{") || text.contains(LessonText.UNKNOWN),
+          "every placeholder filled: " + text);
+      assertFalse(
+          text.contains(LessonValues.NOT_AVAILABLE),
+          "no value missing in step " + (step + 1) + ": " + text);
+      List<String> onScreen =
+          onFx(
+              () ->
+                  robot.lookup("#lessonText .label").queryAllAs(Label.class).stream()
+                      .map(Label::getText)
+                      .toList());
       assertEquals(shown, onScreen, "the panel shows the filled-in text");
       onFx(() -> checkState(step, st, text));
     }
-    assertTrue(onFx(() -> robot.lookup("#lessonNext").query().isDisabled()), "the last step has no Next");
+    assertTrue(
+        onFx(() -> robot.lookup("#lessonNext").query().isDisabled()), "the last step has no Next");
     onFx(() -> view.teaching().offer("distill")); // as a build with the self-distilled student does
     robot.clickOn("#lessonBack");
     waitForTheStep();
-    assertTrue(onFx(() -> String.join(" ", lessons().paragraphs())).contains("Distill"),
+    assertTrue(
+        onFx(() -> String.join(" ", lessons().paragraphs())).contains("Distill"),
         "step 7 mentions the distilled student where the app offers it");
     robot.clickOn("#lessonNext");
     waitForTheStep();
@@ -152,7 +168,10 @@ class TeachingWindowTest {
     int block = vm.viewer().blockProperty().get();
     assertEquals(BundledAssets.PHANTOM, pass.model().displayName());
     assertEquals("coffee.png", vm.outcomeProperty().get().image().displayName());
-    assertEquals(Quantity.valueOf(st.quantity()), vm.viewer().quantityProperty().get(), "step " + (step + 1));
+    assertEquals(
+        Quantity.valueOf(st.quantity()),
+        vm.viewer().quantityProperty().get(),
+        "step " + (step + 1));
     String where = "step " + (step + 1) + ": " + text;
     switch (step) {
       case 0 -> {
@@ -165,12 +184,15 @@ class TeachingWindowTest {
       }
       case 1 -> {
         assertTrue(pass.report().emergence().found());
-        assertEquals(pass.report().emergence().block(), block, "the slider is at the emergence block");
+        assertEquals(
+            pass.report().emergence().block(), block, "the slider is at the emergence block");
         assertTrue(text.contains("now at block " + block), where);
       }
       case 2 -> {
         assertEquals(HeadChoice.MEAN, vm.viewer().headProperty().get());
-        String share = String.format(java.util.Locale.ROOT, "%.1f %%", 100 * at(pass, block).sinkMassOnArtifacts());
+        String share =
+            String.format(
+                java.util.Locale.ROOT, "%.1f %%", 100 * at(pass, block).sinkMassOnArtifacts());
         assertTrue(text.contains("take " + share + " of all attention"), where);
       }
       case 3 -> {
@@ -190,28 +212,46 @@ class TeachingWindowTest {
         assertEquals(CompareTarget.Kind.OTHER_MODEL, vm.compare().modeProperty().get());
         AnalyzedPass b = vm.compare().rightPass();
         assertEquals(BundledAssets.PHANTOM_REGISTERS, b.model().displayName());
-        assertTrue(text.contains(at(vm.compare().leftPass(), block).artifactCount() + " without registers, "
-            + at(b, block).artifactCount() + " with them"), where);
+        assertTrue(
+            text.contains(
+                at(vm.compare().leftPass(), block).artifactCount()
+                    + " without registers, "
+                    + at(b, block).artifactCount()
+                    + " with them"),
+            where);
       }
       case 5 -> {
         assertTrue(vm.mitigations().ttrOnProperty().get());
         String map = vm.mitigations().neuronMapProperty().get().label();
-        assertTrue(map.startsWith("discovered on "), "the neurons found on the bundled photos: " + map);
+        assertTrue(
+            map.startsWith("discovered on "), "the neurons found on the bundled photos: " + map);
         assertTrue(text.contains(map), where);
-        assertTrue(text.contains(at(vm.compare().leftPass(), block).artifactCount() + " artifact patches before, "
-            + at(vm.compare().rightPass(), block).artifactCount() + " after"), where);
+        assertTrue(
+            text.contains(
+                at(vm.compare().leftPass(), block).artifactCount()
+                    + " artifact patches before, "
+                    + at(vm.compare().rightPass(), block).artifactCount()
+                    + " after"),
+            where);
       }
       case 6 -> {
         assertTrue(vm.mitigations().denoiseOnProperty().get());
         assertTrue(pass.denoised());
         boolean offered = view.root().lookup("#distillButton") != null;
-        assertEquals(offered, text.contains("Distill…"), "the distilled student is mentioned exactly when the app"
-            + " offers it: " + text);
+        assertEquals(
+            offered,
+            text.contains("Distill…"),
+            "the distilled student is mentioned exactly when the app" + " offers it: " + text);
       }
       case 7 -> {
         assertTrue(vm.mitigations().stackProperty().get().isEmpty());
         assertFalse(vm.compare().activeProperty().get());
-        assertTrue(text.contains(pass.blocks() + " blocks, " + at(pass, block).artifactCount() + " artifact patches"),
+        assertTrue(
+            text.contains(
+                pass.blocks()
+                    + " blocks, "
+                    + at(pass, block).artifactCount()
+                    + " artifact patches"),
             where);
       }
       default -> throw new AssertionError("step " + step);
@@ -228,10 +268,11 @@ class TeachingWindowTest {
     robot.clickOn("#lessonNext"); // step 3: attention received at the last block
     waitForTheStep();
     int last = onFx(() -> vm.viewer().pass().blocks());
-    onFx(() -> {
-      vm.viewer().quantityProperty().set(Quantity.ROLLOUT);
-      vm.viewer().blockProperty().set(1);
-    });
+    onFx(
+        () -> {
+          vm.viewer().quantityProperty().set(Quantity.ROLLOUT);
+          vm.viewer().blockProperty().set(1);
+        });
     robot.type(KeyCode.RIGHT); // the user can still touch everything
     assertEquals(2, (int) onFx(() -> vm.viewer().blockProperty().get()));
 
@@ -251,7 +292,8 @@ class TeachingWindowTest {
 
     onFx(() -> lessons().exportHtml(folder));
 
-    waitUntil("the lesson is written", () -> vm.statusProperty().get().startsWith("Exported the lesson"));
+    waitUntil(
+        "the lesson is written", () -> vm.statusProperty().get().startsWith("Exported the lesson"));
     String html = Files.readString(folder.resolve("index.html"));
     org.jsoup.nodes.Document page = org.jsoup.Jsoup.parse(html);
     assertEquals(8, page.select("section.step").size());
@@ -260,7 +302,8 @@ class TeachingWindowTest {
     }
     assertEquals(8, page.select("img").size(), "one picture per step");
     assertFalse(page.text().contains("{") || page.text().contains(LessonText.UNKNOWN));
-    assertEquals(0, (int) onFx(() -> lessons().indexProperty().get()), "back at the step shown before");
+    assertEquals(
+        0, (int) onFx(() -> lessons().indexProperty().get()), "back at the step shown before");
   }
 
   @Test
@@ -274,19 +317,23 @@ class TeachingWindowTest {
     WaitForAsyncUtils.waitForFxEvents();
 
     assertTrue(onFx(() -> view.teaching().presentation().onProperty().get()));
-    onFx(() -> {
-      assertNull(main.getLeft(), "side panels hidden");
-      assertNull(main.getRight());
-      assertNull(main.getTop(), "menus hidden");
-      assertNull(main.getBottom());
-      assertTrue(view.root().getStyleClass().contains(PresentationMode.STYLE_CLASS), "larger fonts");
-    });
+    onFx(
+        () -> {
+          assertNull(main.getLeft(), "side panels hidden");
+          assertNull(main.getRight());
+          assertNull(main.getTop(), "menus hidden");
+          assertNull(main.getBottom());
+          assertTrue(
+              view.root().getStyleClass().contains(PresentationMode.STYLE_CLASS), "larger fonts");
+        });
     waitUntil("the canvas grows", () -> view.canvas().getWidth() > canvasWidth + 300);
     int block = onFx(() -> vm.viewer().blockProperty().get());
     robot.type(KeyCode.LEFT);
-    assertEquals(block - 1, (int) onFx(() -> vm.viewer().blockProperty().get()), "block keys still work");
+    assertEquals(
+        block - 1, (int) onFx(() -> vm.viewer().blockProperty().get()), "block keys still work");
     robot.type(KeyCode.DOWN);
-    assertEquals(HeadChoice.MAX, onFx(() -> vm.viewer().headProperty().get()), "head keys still work");
+    assertEquals(
+        HeadChoice.MAX, onFx(() -> vm.viewer().headProperty().get()), "head keys still work");
     robot.type(KeyCode.DIGIT2);
     assertEquals(Quantity.values()[1], onFx(() -> vm.viewer().quantityProperty().get()));
 
@@ -294,48 +341,57 @@ class TeachingWindowTest {
     WaitForAsyncUtils.waitForFxEvents();
 
     assertFalse(onFx(() -> view.teaching().presentation().onProperty().get()));
-    onFx(() -> {
-      assertNotNull(main.getLeft());
-      assertNotNull(main.getRight());
-      assertNotNull(main.getTop());
-      assertNotNull(main.getBottom());
-      assertFalse(view.root().getStyleClass().contains(PresentationMode.STYLE_CLASS));
-    });
+    onFx(
+        () -> {
+          assertNotNull(main.getLeft());
+          assertNotNull(main.getRight());
+          assertNotNull(main.getTop());
+          assertNotNull(main.getBottom());
+          assertFalse(view.root().getStyleClass().contains(PresentationMode.STYLE_CLASS));
+        });
   }
 
   @Test
   void everyMetricRowHasAQuestionMarkThatExplainsIt(FxRobot robot) throws Exception {
     waitForThePicture();
-    List<Label> names = onFx(() -> List.copyOf(robot.lookup(".metric-name").queryAllAs(Label.class)));
+    List<Label> names =
+        onFx(() -> List.copyOf(robot.lookup(".metric-name").queryAllAs(Label.class)));
     assertTrue(names.size() >= 10, names.size() + " inspector rows");
     for (Label name : names) {
       explains(name.getGraphic(), "inspector row " + name.getText());
     }
     explains(robot.lookup("#blockProfile").queryAs(Label.class).getGraphic(), "sparkline");
 
-    onFx(() -> {
-      vm.mitigations().ttrOnProperty().set(true);
-      view.showComparison(true);
-      vm.compare().modeProperty().set(CompareTarget.Kind.BEFORE_AFTER);
-    });
-    waitUntil("the comparison table is filled", () -> !vm.compare().metrics().isEmpty()
-        && vm.compare().rightPass() != null);
+    onFx(
+        () -> {
+          vm.mitigations().ttrOnProperty().set(true);
+          view.showComparison(true);
+          vm.compare().modeProperty().set(CompareTarget.Kind.BEFORE_AFTER);
+        });
+    waitUntil(
+        "the comparison table is filled",
+        () -> !vm.compare().metrics().isEmpty() && vm.compare().rightPass() != null);
     WaitForAsyncUtils.waitForFxEvents();
     List<MetricRow> rows = onFx(() -> List.copyOf(vm.compare().metrics()));
     @SuppressWarnings("unchecked")
     TableView<MetricRow> table = robot.lookup("#metricsTable").queryAs(TableView.class);
-    List<String> marked = onFx(() -> {
-      List<String> out = new ArrayList<>();
-      for (Node cell : table.lookupAll(".table-cell")) {
-        if (cell instanceof TableCell<?, ?> c && c.getTableColumn() == table.getColumns().get(0)
-            && c.getItem() != null) {
-          explains(c.getGraphic(), "table row " + c.getItem());
-          out.add(c.getItem().toString());
-        }
-      }
-      return out;
-    });
-    assertEquals(Set.copyOf(rows.stream().map(MetricRow::metric).toList()), Set.copyOf(marked),
+    List<String> marked =
+        onFx(
+            () -> {
+              List<String> out = new ArrayList<>();
+              for (Node cell : table.lookupAll(".table-cell")) {
+                if (cell instanceof TableCell<?, ?> c
+                    && c.getTableColumn() == table.getColumns().get(0)
+                    && c.getItem() != null) {
+                  explains(c.getGraphic(), "table row " + c.getItem());
+                  out.add(c.getItem().toString());
+                }
+              }
+              return out;
+            });
+    assertEquals(
+        Set.copyOf(rows.stream().map(MetricRow::metric).toList()),
+        Set.copyOf(marked),
         "every row of the comparison table has its \"?\"");
   }
 
@@ -343,15 +399,20 @@ class TeachingWindowTest {
     assertNotNull(graphic, what + " has a \"?\"");
     assertTrue(graphic.getStyleClass().contains(MetricHelpMarks.STYLE_CLASS), what);
     String tip = ((Label) graphic).getTooltip().getText();
-    assertTrue(tip.contains("Formula: ") && tip.contains("No artifact: ") && tip.contains("Method: "), what + ": " + tip);
+    assertTrue(
+        tip.contains("Formula: ") && tip.contains("No artifact: ") && tip.contains("Method: "),
+        what + ": " + tip);
   }
 
   @Test
   void aLessonFileThatIsNotALessonIsRefusedWithItsName() throws Exception {
     Path bad = tmp.resolve("broken.lesson.json");
     Files.writeString(bad, "{\"title\": \"x\"}");
-    var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> Lesson.read(bad));
-    assertTrue(e.getMessage().startsWith("broken.lesson.json is not a Sinkscope lesson"), e.getMessage());
+    var e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            java.io.IOException.class, () -> Lesson.read(bad));
+    assertTrue(
+        e.getMessage().startsWith("broken.lesson.json is not a Sinkscope lesson"), e.getMessage());
     assertTrue(e.getMessage().contains("steps"), e.getMessage());
     Map<String, String> none = LessonValues.of(null, null, null, 1);
     assertSame(LessonValues.NOT_AVAILABLE, none.get("artifactCount"));

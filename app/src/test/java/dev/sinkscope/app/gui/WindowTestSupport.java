@@ -20,10 +20,11 @@ final class WindowTestSupport {
   }
 
   static void onFx(Runnable work) throws Exception {
-    onFx(() -> {
-      work.run();
-      return null;
-    });
+    onFx(
+        () -> {
+          work.run();
+          return null;
+        });
   }
 
   static void waitUntil(String what, Callable<Boolean> conditionOnFx) throws Exception {
@@ -34,7 +35,10 @@ final class WindowTestSupport {
     }
   }
 
-  /** Scrolls the side panel so the ToggleSwitch {@code switchId} is on screen, then clicks its thumb. */
+  /**
+   * Scrolls the side panel so the ToggleSwitch {@code switchId} is on screen, then clicks its
+   * thumb.
+   */
   static void flip(FxRobot robot, String switchId) throws Exception {
     Node thumb = robot.lookup(switchId + " .thumb-area").queryAs(Node.class);
     onFx(() -> scrollIntoView(thumb));
@@ -62,7 +66,10 @@ final class WindowTestSupport {
   /** The threads the inference service runs on that are still alive. */
   static java.util.List<Thread> inferenceThreads() {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().equals(dev.sinkscope.app.gui.session.InferenceService.THREAD_NAME) && t.isAlive())
+        .filter(
+            t ->
+                t.getName().equals(dev.sinkscope.app.gui.session.InferenceService.THREAD_NAME)
+                    && t.isAlive())
         .toList();
   }
 }

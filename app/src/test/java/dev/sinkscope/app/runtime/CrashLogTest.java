@@ -21,16 +21,19 @@ class CrashLogTest {
   }
 
   @Test
-  void anUncaughtExceptionIsLoggedWithItsStackTraceAndTheUserGetsOneLineNamingTheLog(@TempDir Path dir)
-      throws Exception {
+  void anUncaughtExceptionIsLoggedWithItsStackTraceAndTheUserGetsOneLineNamingTheLog(
+      @TempDir Path dir) throws Exception {
     previous = Thread.getDefaultUncaughtExceptionHandler();
     System.setProperty("sinkscope.log.dir", dir.toString());
     List<String> told = new CopyOnWriteArrayList<>();
     CrashLog.install((line, error) -> told.add(line));
 
-    Thread failing = new Thread(() -> {
-      throw new IllegalStateException("planted failure 4711");
-    }, "crash-log-test");
+    Thread failing =
+        new Thread(
+            () -> {
+              throw new IllegalStateException("planted failure 4711");
+            },
+            "crash-log-test");
     failing.start();
     failing.join();
 
@@ -43,6 +46,7 @@ class CrashLogTest {
     String log = Files.readString(dir.resolve("sinkscope-0.log"));
     assertTrue(log.contains("crash-log-test"), log);
     assertTrue(log.contains("java.lang.IllegalStateException: planted failure 4711"), log);
-    assertTrue(log.contains("at dev.sinkscope.app.runtime.CrashLogTest"), "stack trace written: " + log);
+    assertTrue(
+        log.contains("at dev.sinkscope.app.runtime.CrashLogTest"), "stack trace written: " + log);
   }
 }

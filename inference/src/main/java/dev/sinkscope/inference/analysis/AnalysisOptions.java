@@ -19,19 +19,30 @@ public record AnalysisOptions(
     PcaOptions pca) {
 
   public AnalysisOptions {
-    if (detection == null || sinks == null || massiveActivations == null || clsAttention == null || rollout == null
+    if (detection == null
+        || sinks == null
+        || massiveActivations == null
+        || clsAttention == null
+        || rollout == null
         || pca == null) {
-      throw new IllegalArgumentException("all option groups are required; use the defaults() of each");
+      throw new IllegalArgumentException(
+          "all option groups are required; use the defaults() of each");
     }
   }
 
   public static AnalysisOptions defaults() {
-    return new AnalysisOptions(DetectionOptions.defaults(), SinkOptions.defaults(),
-        MassiveActivationOptions.defaults(), ClsAttentionOptions.defaults(), RolloutOptions.paper(),
+    return new AnalysisOptions(
+        DetectionOptions.defaults(),
+        SinkOptions.defaults(),
+        MassiveActivationOptions.defaults(),
+        ClsAttentionOptions.defaults(),
+        RolloutOptions.paper(),
         PcaOptions.defaults());
   }
 
-  /** These options without the two picture-only views (rollout, PCA): for metrics tables and sweeps. */
+  /**
+   * These options without the two picture-only views (rollout, PCA): for metrics tables and sweeps.
+   */
   public AnalysisOptions metricsOnly() {
     return withRollout(RolloutOptions.disabled()).withPca(PcaOptions.disabled());
   }

@@ -5,8 +5,8 @@ import dev.sinkscope.inference.result.TokenLayout;
 import java.util.List;
 
 /**
- * Everything the analysis found in one forward pass. Plain records, arrays and lists, for Jackson. Parts
- * whose inputs were not captured are null and explained in {@code notes}.
+ * Everything the analysis found in one forward pass. Plain records, arrays and lists, for Jackson.
+ * Parts whose inputs were not captured are null and explained in {@code notes}.
  *
  * @param model model display name
  * @param family model family

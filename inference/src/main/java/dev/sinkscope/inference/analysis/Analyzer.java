@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Entry point: turns one {@link ForwardResult} into an {@link AnalysisReport}. Works with full attention
- * maps, with the summaries a capture kept instead ({@link LayerCapture#summary()}; the same numbers to
- * float summation order, ADR 0015), with precomputed {@link LayerAttentionSummary summaries}, or with
- * none (norm, artifact, massive-activation and PCA parts only).
+ * Entry point: turns one {@link ForwardResult} into an {@link AnalysisReport}. Works with full
+ * attention maps, with the summaries a capture kept instead ({@link LayerCapture#summary()}; the
+ * same numbers to float summation order, ADR 0015), with precomputed {@link LayerAttentionSummary
+ * summaries}, or with none (norm, artifact, massive-activation and PCA parts only).
  */
 public final class Analyzer {
 
@@ -38,11 +38,11 @@ public final class Analyzer {
   }
 
   /**
-   * @param precomputed summaries for blocks whose capture has no full attention map; a block with a full
-   *     map always uses the map
+   * @param precomputed summaries for blocks whose capture has no full attention map; a block with a
+   *     full map always uses the map
    */
-  public static AnalysisReport analyze(ForwardResult result, AnalysisOptions options,
-      List<LayerAttentionSummary> precomputed) {
+  public static AnalysisReport analyze(
+      ForwardResult result, AnalysisOptions options, List<LayerAttentionSummary> precomputed) {
     HeavyWork.starts(HeavyWork.Kind.ANALYSIS);
     TokenLayout layout = result.layout();
     List<LayerCapture> captures = new ArrayList<>(result.layers());
@@ -55,13 +55,19 @@ public final class Analyzer {
     ModelSpec spec = result.spec();
 
     // rule-A threshold: explicit, else preset, else none
-    Optional<ThresholdPreset> preset = spec == null ? Optional.empty() : ThresholdPresets.forModel(spec);
+    Optional<ThresholdPreset> preset =
+        spec == null ? Optional.empty() : ThresholdPresets.forModel(spec);
     double tau = options.detection().absoluteThreshold();
     if (Double.isNaN(tau)) {
       if (preset.isPresent()) {
         tau = preset.get().threshold();
-        notes.add(String.format(Locale.ROOT, "rule A uses the %s preset tau = %.4g (set for block %d), at every block",
-            preset.get().name(), tau, preset.get().referenceBlock()));
+        notes.add(
+            String.format(
+                Locale.ROOT,
+                "rule A uses the %s preset tau = %.4g (set for block %d), at every block",
+                preset.get().name(),
+                tau,
+                preset.get().referenceBlock()));
       } else {
         notes.add("rule A: no preset for this model and no threshold given");
       }
@@ -69,7 +75,9 @@ public final class Analyzer {
 
     List<LayerNormAnalysis> norms = new ArrayList<>();
     for (LayerCapture capture : captures) {
-      norms.add(PatchNormAnalyzer.analyze(capture.block(), capture.tokenNorms(), layout, options.detection(), tau));
+      norms.add(
+          PatchNormAnalyzer.analyze(
+              capture.block(), capture.tokenNorms(), layout, options.detection(), tau));
     }
     EmergenceLayer emergence = EmergenceLayer.fromNorms(norms, options.detection());
 
@@ -82,19 +90,26 @@ public final class Analyzer {
     for (LayerCapture capture : captures) {
       int block = capture.block();
       if (capture.attention() != null) {
-        LayerAttentionSummary s = LayerAttentionSummary.fromAttention(block, capture.attention(), layout, querySet, false);
+        LayerAttentionSummary s =
+            LayerAttentionSummary.fromAttention(
+                block, capture.attention(), layout, querySet, false);
         summaries.add(s);
-        allQuerySummaries.add(querySet == QuerySet.ALL
-            ? s
-            : LayerAttentionSummary.fromAttention(block, capture.attention(), layout, QuerySet.ALL, false));
+        allQuerySummaries.add(
+            querySet == QuerySet.ALL
+                ? s
+                : LayerAttentionSummary.fromAttention(
+                    block, capture.attention(), layout, QuerySet.ALL, false));
         continue;
       }
       if (capture.summary() != null) {
-        // a summary pass gives every query set exactly, so both the chosen set and ALL are available
+        // a summary pass gives every query set exactly, so both the chosen set and ALL are
+        // available
         LayerAttentionSummary s = LayerAttentionSummary.fromSummary(capture.summary(), querySet);
         summaries.add(s);
-        allQuerySummaries.add(querySet == QuerySet.ALL ? s
-            : LayerAttentionSummary.fromSummary(capture.summary(), QuerySet.ALL));
+        allQuerySummaries.add(
+            querySet == QuerySet.ALL
+                ? s
+                : LayerAttentionSummary.fromSummary(capture.summary(), QuerySet.ALL));
         precomputedByBlock.putIfAbsent(block, s);
         continue;
       }
@@ -110,11 +125,24 @@ public final class Analyzer {
         summaries.add(s);
       } else if (querySet == QuerySet.CLS_ONLY && s.clsRow() != null) {
         // the CLS row is the received attention for the query set {CLS}
-        summaries.add(new LayerAttentionSummary(block, s.heads(), s.tokens(), QuerySet.CLS_ONLY, s.clsRow().clone(),
-            s.clsRow(), s.headMean()));
+        summaries.add(
+            new LayerAttentionSummary(
+                block,
+                s.heads(),
+                s.tokens(),
+                QuerySet.CLS_ONLY,
+                s.clsRow().clone(),
+                s.clsRow(),
+                s.headMean()));
       } else {
-        notes.add("block " + block + ": summary has query set " + s.querySet() + ", options ask for " + querySet
-            + "; sink metrics skipped there");
+        notes.add(
+            "block "
+                + block
+                + ": summary has query set "
+                + s.querySet()
+                + ", options ask for "
+                + querySet
+                + "; sink metrics skipped there");
       }
     }
 
@@ -125,27 +153,34 @@ public final class Analyzer {
     if (!summaries.isEmpty()) {
       List<Integer> summarised = summaries.stream().map(LayerAttentionSummary::block).toList();
       List<Integer> withAll = allQuerySummaries.stream().map(LayerAttentionSummary::block).toList();
-      int[] selected = options.sinks().blocks().length > 0
-          ? options.sinks().blocks()
-          : summarised.stream().mapToInt(Integer::intValue).toArray();
+      int[] selected =
+          options.sinks().blocks().length > 0
+              ? options.sinks().blocks()
+              : summarised.stream().mapToInt(Integer::intValue).toArray();
       boolean guAvailable = Arrays.stream(selected).allMatch(withAll::contains);
       if (!guAvailable) {
-        notes.add("Gu head fraction skipped: it needs query set ALL received attention at every selected block");
+        notes.add(
+            "Gu head fraction skipped: it needs query set ALL received attention at every selected block");
       }
-      sinkAnalysis = SinkAnalyzer.analyze(layout, summaries, guAvailable ? allQuerySummaries : null, norms,
-          options.sinks());
+      sinkAnalysis =
+          SinkAnalyzer.analyze(
+              layout, summaries, guAvailable ? allQuerySummaries : null, norms, options.sinks());
     } else {
       notes.add("no attention at any block: sink scores skipped");
     }
 
     List<LayerMassiveActivations> massive = new ArrayList<>();
     for (LayerCapture capture : captures) {
-      massive.add(MassiveActivationFinder.find(capture.block(), capture.hidden(), layout, options.massiveActivations()));
+      massive.add(
+          MassiveActivationFinder.find(
+              capture.block(), capture.hidden(), layout, options.massiveActivations()));
     }
 
-    ClsAttentionMaps clsMaps = clsMaps(options.clsAttention(), lastBlock, layout, summaries, precomputedByBlock, query,
-        notes);
-    RolloutMap rollout = rollout(options.rollout(), captures, layout, precomputedByBlock, query, notes);
+    ClsAttentionMaps clsMaps =
+        clsMaps(
+            options.clsAttention(), lastBlock, layout, summaries, precomputedByBlock, query, notes);
+    RolloutMap rollout =
+        rollout(options.rollout(), captures, layout, precomputedByBlock, query, notes);
     PatchPca pca = pca(options.pca(), result, captures, lastBlock, layout, notes);
 
     List<LayerSummary> rows = summaries(norms, sinkAnalysis, massive);
@@ -171,13 +206,15 @@ public final class Analyzer {
   // ---- models without CLS: the pooling probe's row stands in for CLS's (see ClsLikeQuery)
 
   /**
-   * For a model that pools with a probe, puts the probe's attention in as the CLS-like row of the last
-   * block's summary, so CLS capture metrics read it there; other blocks have no such row.
+   * For a model that pools with a probe, puts the probe's attention in as the CLS-like row of the
+   * last block's summary, so CLS capture metrics read it there; other blocks have no such row.
    */
-  private static void attachProbeRow(ClsLikeQuery query, List<LayerAttentionSummary> summaries, List<String> notes) {
+  private static void attachProbeRow(
+      ClsLikeQuery query, List<LayerAttentionSummary> summaries, List<String> notes) {
     if (!query.isProbe()) {
       if (!query.exists()) {
-        notes.add("no CLS token and no pooling probe: CLS attention, CLS capture and rollout skipped");
+        notes.add(
+            "no CLS token and no pooling probe: CLS attention, CLS capture and rollout skipped");
       }
       return;
     }
@@ -186,16 +223,26 @@ public final class Analyzer {
     for (int i = 0; i < summaries.size(); i++) {
       LayerAttentionSummary s = summaries.get(i);
       if (s.block() == block && probe != null && probe.length == s.heads() * s.tokens()) {
-        summaries.set(i, new LayerAttentionSummary(s.block(), s.heads(), s.tokens(), s.querySet(), s.received(),
-            probe, s.headMean()));
+        summaries.set(
+            i,
+            new LayerAttentionSummary(
+                s.block(), s.heads(), s.tokens(), s.querySet(), s.received(), probe, s.headMean()));
       }
     }
-    notes.add("no CLS token: CLS attention, CLS capture and rollout use the pooling probe's attention over the "
-        + "output of block " + block + " (pooling-probe attention); earlier blocks have no CLS-like row");
+    notes.add(
+        "no CLS token: CLS attention, CLS capture and rollout use the pooling probe's attention over the "
+            + "output of block "
+            + block
+            + " (pooling-probe attention); earlier blocks have no CLS-like row");
   }
 
-  private static ClsAttentionMaps clsMaps(ClsAttentionOptions options, int lastBlock, TokenLayout layout,
-      List<LayerAttentionSummary> summaries, Map<Integer, LayerAttentionSummary> precomputed, ClsLikeQuery query,
+  private static ClsAttentionMaps clsMaps(
+      ClsAttentionOptions options,
+      int lastBlock,
+      TokenLayout layout,
+      List<LayerAttentionSummary> summaries,
+      Map<Integer, LayerAttentionSummary> precomputed,
+      ClsLikeQuery query,
       List<String> notes) {
     if (!query.exists()) {
       notes.add("no CLS token: CLS attention maps skipped");
@@ -205,15 +252,22 @@ public final class Analyzer {
       int block = options.block() == 0 ? lastBlock : options.block();
       float[] probe = query.rows(block);
       if (probe == null) {
-        notes.add("block " + block + ": the pooling probe reads only the last block's output; CLS attention maps "
-            + "skipped");
+        notes.add(
+            "block "
+                + block
+                + ": the pooling probe reads only the last block's output; CLS attention maps "
+                + "skipped");
         return null;
       }
-      return ClsAttention.maps(block, probe, probe.length / layout.totalTokens(), layout, options.keptMass());
+      return ClsAttention.maps(
+          block, probe, probe.length / layout.totalTokens(), layout, options.keptMass());
     }
     int block = options.block() == 0 ? lastBlock : options.block();
-    LayerAttentionSummary source = summaries.stream().filter(s -> s.block() == block).findFirst()
-        .orElse(precomputed.get(block));
+    LayerAttentionSummary source =
+        summaries.stream()
+            .filter(s -> s.block() == block)
+            .findFirst()
+            .orElse(precomputed.get(block));
     if (source == null || source.clsRow() == null) {
       notes.add("block " + block + ": no CLS attention row; CLS attention maps skipped");
       return null;
@@ -221,8 +275,13 @@ public final class Analyzer {
     return ClsAttention.maps(block, source.clsRow(), source.heads(), layout, options.keptMass());
   }
 
-  private static RolloutMap rollout(RolloutOptions options, List<LayerCapture> captures, TokenLayout layout,
-      Map<Integer, LayerAttentionSummary> precomputed, ClsLikeQuery query, List<String> notes) {
+  private static RolloutMap rollout(
+      RolloutOptions options,
+      List<LayerCapture> captures,
+      TokenLayout layout,
+      Map<Integer, LayerAttentionSummary> precomputed,
+      ClsLikeQuery query,
+      List<String> notes) {
     if (!options.enabled()) {
       return null;
     }
@@ -242,8 +301,12 @@ public final class Analyzer {
         fused.add(s.headMean());
         continue;
       }
-      notes.add("block " + capture.block() + ": no " + fusion.name().toLowerCase(Locale.ROOT)
-          + "-fused attention; rollout needs every block and was skipped");
+      notes.add(
+          "block "
+              + capture.block()
+              + ": no "
+              + fusion.name().toLowerCase(Locale.ROOT)
+              + "-fused attention; rollout needs every block and was skipped");
       return null;
     }
     if (query.isProbe()) {
@@ -252,14 +315,19 @@ public final class Analyzer {
         notes.add("no pooling-probe attention: rollout skipped");
         return null;
       }
-      return AttentionRollout.rolloutFrom(AttentionRollout.fuseRows(probe, layout.totalTokens(), fusion), fused,
-          layout, options);
+      return AttentionRollout.rolloutFrom(
+          AttentionRollout.fuseRows(probe, layout.totalTokens(), fusion), fused, layout, options);
     }
     return AttentionRollout.rollout(fused, layout, options);
   }
 
-  private static PatchPca pca(PcaOptions options, ForwardResult result, List<LayerCapture> captures, int lastBlock,
-      TokenLayout layout, List<String> notes) {
+  private static PatchPca pca(
+      PcaOptions options,
+      ForwardResult result,
+      List<LayerCapture> captures,
+      int lastBlock,
+      TokenLayout layout,
+      List<String> notes) {
     if (!options.enabled()) {
       return null;
     }
@@ -274,7 +342,12 @@ public final class Analyzer {
       }
     } else {
       block = options.block() == 0 ? lastBlock : options.block();
-      tokens = captures.stream().filter(c -> c.block() == block).findFirst().map(LayerCapture::hidden).orElse(null);
+      tokens =
+          captures.stream()
+              .filter(c -> c.block() == block)
+              .findFirst()
+              .map(LayerCapture::hidden)
+              .orElse(null);
       if (tokens == null) {
         notes.add("block " + block + " not captured: PCA skipped");
         return null;
@@ -284,12 +357,17 @@ public final class Analyzer {
       notes.add("fewer than two patches: PCA skipped");
       return null;
     }
-    return PatchFeaturePca.compute(tokens, layout, options.features(), block, options.refitOnForeground(),
+    return PatchFeaturePca.compute(
+        tokens,
+        layout,
+        options.features(),
+        block,
+        options.refitOnForeground(),
         options.zeroBackground());
   }
 
-  private static List<LayerSummary> summaries(List<LayerNormAnalysis> norms, SinkAnalysis sinks,
-      List<LayerMassiveActivations> massive) {
+  private static List<LayerSummary> summaries(
+      List<LayerNormAnalysis> norms, SinkAnalysis sinks, List<LayerMassiveActivations> massive) {
     Map<Integer, LayerSinkAnalysis> sinkByBlock = new HashMap<>();
     if (sinks != null) {
       sinks.layers().forEach(l -> sinkByBlock.put(l.block(), l));
@@ -302,24 +380,27 @@ public final class Analyzer {
       ArtifactDetection a = n.artifacts();
       PatchNormStats stats = n.patchNorms();
       LayerMassiveActivations m = massiveByBlock.get(n.block());
-      rows.add(new LayerSummary(
-          n.block(),
-          stats.min(),
-          stats.median(),
-          stats.max(),
-          stats.maxOverMedian(),
-          a.requestedRule(),
-          a.appliedRule(),
-          a.verdict(),
-          a.threshold(),
-          a.count(),
-          a.fraction(),
-          s == null ? Double.NaN : s.sinkMassOnArtifacts(),
-          s == null ? Double.NaN : s.clsCaptureOnArtifacts(),
-          s == null ? Double.NaN : s.clsCaptureOnRegisters() + s.clsCaptureOnTestTimeRegisters(),
-          s == null ? -1 : s.topSinkToken(),
-          s == null ? Double.NaN : s.topSinkRatio(),
-          m == null ? 0 : m.count()));
+      rows.add(
+          new LayerSummary(
+              n.block(),
+              stats.min(),
+              stats.median(),
+              stats.max(),
+              stats.maxOverMedian(),
+              a.requestedRule(),
+              a.appliedRule(),
+              a.verdict(),
+              a.threshold(),
+              a.count(),
+              a.fraction(),
+              s == null ? Double.NaN : s.sinkMassOnArtifacts(),
+              s == null ? Double.NaN : s.clsCaptureOnArtifacts(),
+              s == null
+                  ? Double.NaN
+                  : s.clsCaptureOnRegisters() + s.clsCaptureOnTestTimeRegisters(),
+              s == null ? -1 : s.topSinkToken(),
+              s == null ? Double.NaN : s.topSinkRatio(),
+              m == null ? 0 : m.count()));
     }
     return List.copyOf(rows);
   }

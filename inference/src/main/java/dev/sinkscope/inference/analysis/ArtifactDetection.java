@@ -8,8 +8,8 @@ import java.util.List;
  * @param requestedRule rule asked for
  * @param appliedRule rule that decided (differs only when rule C fell back to B)
  * @param verdict outcome
- * @param threshold cut in norm units (strict {@code >}); NaN when the rule had none or rule D found no
- *     accepted split
+ * @param threshold cut in norm units (strict {@code >}); NaN when the rule had none or rule D found
+ *     no accepted split
  * @param count number of artifact patches
  * @param fraction {@code count / patchCount}
  * @param patchIndices row-major patch indices {@code row * gridCols + col}, ascending

@@ -5,8 +5,8 @@ import dev.sinkscope.inference.result.TokenLayout;
 import java.util.List;
 
 /**
- * Attention rollout (methods §6). Only the CLS row of {@code R = A_L ⋯ A_1} is needed, so it is computed
- * as the row vector {@code e_0ᵀ A_L ⋯ A_1}: O(L·T²) instead of O(L·T³).
+ * Attention rollout (methods §6). Only the CLS row of {@code R = A_L ⋯ A_1} is needed, so it is
+ * computed as the row vector {@code e_0ᵀ A_L ⋯ A_1}: O(L·T²) instead of O(L·T³).
  */
 public final class AttentionRollout {
 
@@ -22,18 +22,21 @@ public final class AttentionRollout {
       double acc = a[c];
       for (int h = 1; h < heads; h++) {
         float v = a[h * cells + c];
-        acc = switch (fusion) {
-          case MEAN -> acc + v;
-          case MAX -> Math.max(acc, v);
-          case MIN -> Math.min(acc, v);
-        };
+        acc =
+            switch (fusion) {
+              case MEAN -> acc + v;
+              case MAX -> Math.max(acc, v);
+              case MIN -> Math.min(acc, v);
+            };
       }
       fused[c] = (float) (fusion == HeadFusion.MEAN ? acc / heads : acc);
     }
     return fused;
   }
 
-  /** Paper: {@code Â = 0.5 W + 0.5 I}, each row divided by its own sum. {@code [T, T]} in and out. */
+  /**
+   * Paper: {@code Â = 0.5 W + 0.5 I}, each row divided by its own sum. {@code [T, T]} in and out.
+   */
   public static double[] paperLayerMatrix(float[] headMean, int n) {
     double[] a = new double[n * n];
     for (int i = 0; i < n; i++) {
@@ -51,10 +54,10 @@ public final class AttentionRollout {
   }
 
   /**
-   * vit-explain, reproduced including its quirks: the {@code floor(n²·ratio)} smallest entries of the fused
-   * matrix are zeroed (ties broken by flat index) except flat index 0 (CLS→CLS), which is skipped without
-   * replacement; {@code a = (fused + I) / 2}; entry (i, j) is divided by the sum of row j, as PyTorch
-   * broadcasting of {@code a / a.sum(-1)} does. The input is not modified.
+   * vit-explain, reproduced including its quirks: the {@code floor(n²·ratio)} smallest entries of
+   * the fused matrix are zeroed (ties broken by flat index) except flat index 0 (CLS→CLS), which is
+   * skipped without replacement; {@code a = (fused + I) / 2}; entry (i, j) is divided by the sum of
+   * row j, as PyTorch broadcasting of {@code a / a.sum(-1)} does. The input is not modified.
    */
   public static double[] vitExplainLayerMatrix(float[] fused, int n, double discardRatio) {
     float[] kept = fused.clone();
@@ -120,44 +123,53 @@ public final class AttentionRollout {
   }
 
   /**
-   * Rollout from per-block fused matrices {@code [T, T]}, block 1 first. In paper mode they must be head
-   * means; in vit-explain mode they must be fused with {@code options.fusion()}.
+   * Rollout from per-block fused matrices {@code [T, T]}, block 1 first. In paper mode they must be
+   * head means; in vit-explain mode they must be fused with {@code options.fusion()}.
    */
-  public static RolloutMap rollout(List<float[]> fusedPerBlock, TokenLayout layout, RolloutOptions options) {
+  public static RolloutMap rollout(
+      List<float[]> fusedPerBlock, TokenLayout layout, RolloutOptions options) {
     if (!layout.hasCls()) {
       throw new IllegalArgumentException("rollout reads the CLS row and needs a CLS token");
     }
     return rolloutFrom(null, fusedPerBlock, layout, options);
   }
 
-  /** Fuses per-head query rows {@code [H, T]} into one row {@code [T]}, as {@link #fuseHeads} fuses maps. */
+  /**
+   * Fuses per-head query rows {@code [H, T]} into one row {@code [T]}, as {@link #fuseHeads} fuses
+   * maps.
+   */
   public static double[] fuseRows(float[] rows, int tokens, HeadFusion fusion) {
-    return RobustStatistics.toDouble(fuseHeads(new FloatTensor(new int[] {rows.length / tokens, 1, tokens}, rows),
-        fusion));
+    return RobustStatistics.toDouble(
+        fuseHeads(new FloatTensor(new int[] {rows.length / tokens, 1, tokens}, rows), fusion));
   }
 
   /**
-   * Rollout read from {@code source} {@code [T]} instead of the CLS row: {@code sourceᵀ A_L ⋯ A_1}. A
-   * model without CLS that pools with a probe uses the probe's attention over the last block's output
-   * (no identity is mixed in: the probe has no residual path to the tokens). Null source = CLS (e_0).
+   * Rollout read from {@code source} {@code [T]} instead of the CLS row: {@code sourceᵀ A_L ⋯ A_1}.
+   * A model without CLS that pools with a probe uses the probe's attention over the last block's
+   * output (no identity is mixed in: the probe has no residual path to the tokens). Null source =
+   * CLS (e_0).
    */
-  public static RolloutMap rolloutFrom(double[] source, List<float[]> fusedPerBlock, TokenLayout layout,
-      RolloutOptions options) {
+  public static RolloutMap rolloutFrom(
+      double[] source, List<float[]> fusedPerBlock, TokenLayout layout, RolloutOptions options) {
     int n = layout.totalTokens();
     if (source != null && source.length != n) {
       throw new IllegalArgumentException("source row must have T = " + n + " entries");
     }
-    List<double[]> matrices = fusedPerBlock.stream()
-        .map(f -> {
-          if (f.length != n * n) {
-            throw new IllegalArgumentException("fused attention must be [T, T] with T = " + n);
-          }
-          return options.mode() == RolloutMode.PAPER
-              ? paperLayerMatrix(f, n)
-              : vitExplainLayerMatrix(f, n, options.discardRatio());
-        })
-        .toList();
-    double[] clsRow = source == null ? clsRowOfProduct(matrices, n) : rowOfProduct(source, matrices, n);
+    List<double[]> matrices =
+        fusedPerBlock.stream()
+            .map(
+                f -> {
+                  if (f.length != n * n) {
+                    throw new IllegalArgumentException(
+                        "fused attention must be [T, T] with T = " + n);
+                  }
+                  return options.mode() == RolloutMode.PAPER
+                      ? paperLayerMatrix(f, n)
+                      : vitExplainLayerMatrix(f, n, options.discardRatio());
+                })
+            .toList();
+    double[] clsRow =
+        source == null ? clsRowOfProduct(matrices, n) : rowOfProduct(source, matrices, n);
     int first = layout.firstPatchIndex();
     int patches = layout.patchCount();
     float[] raw = new float[patches];
@@ -177,8 +189,15 @@ public final class AttentionRollout {
       normalized[p] = max > 0 ? (float) (clsRow[first + p] / max) : 0f;
     }
     boolean paper = options.mode() == RolloutMode.PAPER;
-    return new RolloutMap(options.mode(), paper ? HeadFusion.MEAN : options.fusion(),
-        paper ? 0 : options.discardRatio(), fusedPerBlock.size(), layout.gridRows(), layout.gridCols(), raw,
-        normalized, total == 0 ? Double.NaN : 1 - onPatches / total);
+    return new RolloutMap(
+        options.mode(),
+        paper ? HeadFusion.MEAN : options.fusion(),
+        paper ? 0 : options.discardRatio(),
+        fusedPerBlock.size(),
+        layout.gridRows(),
+        layout.gridCols(),
+        raw,
+        normalized,
+        total == 0 ? Double.NaN : 1 - onPatches / total);
   }
 }

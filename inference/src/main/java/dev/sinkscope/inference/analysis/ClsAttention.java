@@ -12,12 +12,13 @@ public final class ClsAttention {
 
   /**
    * @param block 1-based block the rows come from
-   * @param clsRows {@code [H, T]} the CLS query row of every head (or the pooling probe's, for a model
-   *     without CLS)
+   * @param clsRows {@code [H, T]} the CLS query row of every head (or the pooling probe's, for a
+   *     model without CLS)
    * @param layout token layout
    * @param keptMass mass share to keep per head (DINO uses 0.6)
    */
-  public static ClsAttentionMaps maps(int block, float[] clsRows, int heads, TokenLayout layout, double keptMass) {
+  public static ClsAttentionMaps maps(
+      int block, float[] clsRows, int heads, TokenLayout layout, double keptMass) {
     int t = layout.totalTokens();
     if (clsRows.length != heads * t) {
       throw new IllegalArgumentException("CLS rows must be [H, T] = [" + heads + ", " + t + "]");
@@ -47,14 +48,24 @@ public final class ClsAttention {
       }
       patchMass[h] = rowTotal == 0 ? Float.NaN : (float) (onPatches / rowTotal);
     }
-    return new ClsAttentionMaps(block, heads, layout.gridRows(), layout.gridCols(), perHead, headMean, kept, keptMass,
-        min, max, patchMass);
+    return new ClsAttentionMaps(
+        block,
+        heads,
+        layout.gridRows(),
+        layout.gridCols(),
+        perHead,
+        headMean,
+        kept,
+        keptMass,
+        min,
+        max,
+        patchMass);
   }
 
   /**
-   * DINO's mass threshold: sort ascending, divide by the sum, cumulative sum, keep entries whose cumulative
-   * sum exceeds {@code 1 − keptMass}, map back to the original order. [0.1, 0.2, 0.3, 0.4] at 0.6 keeps
-   * 0.3 and 0.4.
+   * DINO's mass threshold: sort ascending, divide by the sum, cumulative sum, keep entries whose
+   * cumulative sum exceeds {@code 1 − keptMass}, map back to the original order. [0.1, 0.2, 0.3,
+   * 0.4] at 0.6 keeps 0.3 and 0.4.
    */
   public static boolean[] massThresholdMask(float[] values, double keptMass) {
     int n = values.length;

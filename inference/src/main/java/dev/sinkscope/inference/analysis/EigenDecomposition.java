@@ -9,7 +9,8 @@ package dev.sinkscope.inference.analysis;
  * @param iterations sweeps (Jacobi) or block iterations (subspace iteration) used
  * @param converged whether the stopping tolerance was reached
  */
-public record EigenDecomposition(int size, double[] values, double[] vectors, int iterations, boolean converged) {
+public record EigenDecomposition(
+    int size, double[] values, double[] vectors, int iterations, boolean converged) {
 
   public int count() {
     return values.length;

@@ -12,4 +12,8 @@ import java.util.List;
  * @param top3 the three largest magnitudes of the block whether they pass or not, largest first
  */
 public record LayerMassiveActivations(
-    int block, double medianMagnitude, int count, List<MassiveActivation> entries, List<MassiveActivation> top3) {}
+    int block,
+    double medianMagnitude,
+    int count,
+    List<MassiveActivation> entries,
+    List<MassiveActivation> top3) {}

@@ -6,7 +6,8 @@ import java.util.List;
  * Norms and artifacts of one block output.
  *
  * @param block 1-based block number
- * @param tokenNorms {@code [T]} L2 norm of every token in sequence order (pre-final-norm residual stream)
+ * @param tokenNorms {@code [T]} L2 norm of every token in sequence order (pre-final-norm residual
+ *     stream)
  * @param patchNorms statistics over the patch tokens only
  * @param nonPatchTokens norms of CLS, distillation, registers and test-time registers
  * @param artifacts result of the rule chosen in {@link DetectionOptions#rule()}

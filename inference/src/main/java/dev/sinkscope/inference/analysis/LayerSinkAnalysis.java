@@ -1,9 +1,9 @@
 package dev.sinkscope.inference.analysis;
 
 /**
- * Sink and CLS-capture metrics of one block. Head means use the heads selected in {@link SinkOptions}.
- * Shares are fractions of the total mass of the row or vector they come from; NaN when the input is
- * missing (no CLS, no test-time register).
+ * Sink and CLS-capture metrics of one block. Head means use the heads selected in {@link
+ * SinkOptions}. Shares are fractions of the total mass of the row or vector they come from; NaN
+ * when the input is missing (no CLS, no test-time register).
  *
  * @param block 1-based block number
  * @param querySet query rows behind the received attention
@@ -21,8 +21,10 @@ package dev.sinkscope.inference.analysis;
  * @param maxClsOnTestTimeRegisters largest {@code c_j} over test-time registers (NaN when none)
  * @param topSinkToken token with the largest {@code received}
  * @param topSinkRatio its {@code T · received}
- * @param spearmanNormVsLayerSink Spearman over all tokens between this block's norms and {@code received}
- * @param spearmanNormVsSink Spearman over all tokens between this block's norms and the whole-pass score
+ * @param spearmanNormVsLayerSink Spearman over all tokens between this block's norms and {@code
+ *     received}
+ * @param spearmanNormVsSink Spearman over all tokens between this block's norms and the whole-pass
+ *     score
  */
 public record LayerSinkAnalysis(
     int block,

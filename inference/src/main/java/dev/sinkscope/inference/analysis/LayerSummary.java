@@ -1,8 +1,8 @@
 package dev.sinkscope.inference.analysis;
 
 /**
- * One row of the per-block table in the GUI and CLI. NaN marks a metric whose input was not captured
- * (attention maps, CLS token).
+ * One row of the per-block table in the GUI and CLI. NaN marks a metric whose input was not
+ * captured (attention maps, CLS token).
  *
  * @param block 1-based block number
  * @param patchNormMin smallest patch norm

@@ -12,4 +12,5 @@ import dev.sinkscope.inference.result.TokenKind;
  * @param magnitude {@code |value|}
  * @param overMedian {@code magnitude / median |X|} of the block (NaN when the median is 0)
  */
-public record MassiveActivation(int token, TokenKind kind, int dim, double value, double magnitude, double overMedian) {}
+public record MassiveActivation(
+    int token, TokenKind kind, int dim, double value, double magnitude, double overMedian) {}

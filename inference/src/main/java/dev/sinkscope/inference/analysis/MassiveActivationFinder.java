@@ -11,16 +11,18 @@ import java.util.PriorityQueue;
 public final class MassiveActivationFinder {
 
   private static final Comparator<MassiveActivation> LARGEST_FIRST =
-      Comparator.comparingDouble(MassiveActivation::magnitude).reversed()
+      Comparator.comparingDouble(MassiveActivation::magnitude)
+          .reversed()
           .thenComparingInt(MassiveActivation::token)
           .thenComparingInt(MassiveActivation::dim);
 
   private MassiveActivationFinder() {}
 
-  public static LayerMassiveActivations find(int block, FloatTensor hidden, TokenLayout layout,
-      MassiveActivationOptions options) {
+  public static LayerMassiveActivations find(
+      int block, FloatTensor hidden, TokenLayout layout, MassiveActivationOptions options) {
     if (hidden.rank() != 2 || hidden.dim(0) != layout.totalTokens()) {
-      throw new IllegalArgumentException("hidden must be [T, D] with T = " + layout.totalTokens() + ", got " + hidden);
+      throw new IllegalArgumentException(
+          "hidden must be [T, D] with T = " + layout.totalTokens() + ", got " + hidden);
     }
     int dims = hidden.dim(1);
     float[] x = hidden.data(); // [T, D]
@@ -62,13 +64,20 @@ public final class MassiveActivationFinder {
         top3.add(entry(i, x, dims, median, layout));
       }
     }
-    return new LayerMassiveActivations(block, median, count, List.copyOf(listed), List.copyOf(top3));
+    return new LayerMassiveActivations(
+        block, median, count, List.copyOf(listed), List.copyOf(top3));
   }
 
-  private static MassiveActivation entry(int flat, float[] x, int dims, double median, TokenLayout layout) {
+  private static MassiveActivation entry(
+      int flat, float[] x, int dims, double median, TokenLayout layout) {
     int token = flat / dims;
     double magnitude = Math.abs(x[flat]);
-    return new MassiveActivation(token, layout.kindOf(token), flat % dims, x[flat], magnitude,
+    return new MassiveActivation(
+        token,
+        layout.kindOf(token),
+        flat % dims,
+        x[flat],
+        magnitude,
         median > 0 ? magnitude / median : Double.NaN);
   }
 }

@@ -1,8 +1,8 @@
 package dev.sinkscope.inference.analysis;
 
 /**
- * Massive-activation criterion of Sun et al. (methods §3): {@code |x| > minMagnitude} and
- * {@code |x| > minMedianRatio · median |X|}, both editable because ViT magnitudes are smaller than LLMs'.
+ * Massive-activation criterion of Sun et al. (methods §3): {@code |x| > minMagnitude} and {@code
+ * |x| > minMedianRatio · median |X|}, both editable because ViT magnitudes are smaller than LLMs'.
  *
  * @param minMagnitude absolute cut (default 100)
  * @param minMedianRatio cut relative to the block's median magnitude (default 1000)

@@ -10,66 +10,107 @@ import java.util.stream.IntStream;
  */
 public final class NormOutlierDetector {
 
-  /** Norms are floored here before taking logs so that an all-zero token cannot stretch the histogram to −∞. */
+  /**
+   * Norms are floored here before taking logs so that an all-zero token cannot stretch the
+   * histogram to −∞.
+   */
   private static final double LOG_FLOOR = 1e-30;
 
   private NormOutlierDetector() {}
 
-  /** Applies {@code rule}; {@code absoluteThreshold} is the resolved rule-A τ (NaN when there is none). */
-  public static OutlierSplit detect(DetectionRule rule, double[] values, DetectionOptions options,
-      double absoluteThreshold) {
+  /**
+   * Applies {@code rule}; {@code absoluteThreshold} is the resolved rule-A τ (NaN when there is
+   * none).
+   */
+  public static OutlierSplit detect(
+      DetectionRule rule, double[] values, DetectionOptions options, double absoluteThreshold) {
     return switch (rule) {
       case ABSOLUTE -> absolute(values, absoluteThreshold);
       case MEDIAN_RATIO -> medianRatio(values, options.medianRatioFactor());
       case ROBUST_Z -> robustZ(values, options.robustZThreshold(), options.medianRatioFactor());
-      case BIMODAL_SPLIT -> toOutlierSplit(
-          bimodal(values, options.bimodalBins(), options.bimodalMaxUpperFraction(), options.bimodalMinSeparation()));
+      case BIMODAL_SPLIT ->
+          toOutlierSplit(
+              bimodal(
+                  values,
+                  options.bimodalBins(),
+                  options.bimodalMaxUpperFraction(),
+                  options.bimodalMinSeparation()));
     };
   }
 
   /** Rule A: {@code n > τ}. A NaN τ yields {@link DetectionVerdict#NO_THRESHOLD}. */
   public static OutlierSplit absolute(double[] values, double tau) {
     if (Double.isNaN(tau)) {
-      return new OutlierSplit(DetectionRule.ABSOLUTE, DetectionRule.ABSOLUTE, DetectionVerdict.NO_THRESHOLD,
-          Double.NaN, new int[0], false, "no absolute threshold given and no preset for this model");
+      return new OutlierSplit(
+          DetectionRule.ABSOLUTE,
+          DetectionRule.ABSOLUTE,
+          DetectionVerdict.NO_THRESHOLD,
+          Double.NaN,
+          new int[0],
+          false,
+          "no absolute threshold given and no preset for this model");
     }
-    return cut(DetectionRule.ABSOLUTE, DetectionRule.ABSOLUTE, values, tau, false,
+    return cut(
+        DetectionRule.ABSOLUTE,
+        DetectionRule.ABSOLUTE,
+        values,
+        tau,
+        false,
         String.format(Locale.ROOT, "n > %.4g", tau));
   }
 
   /** Rule B: {@code n > k · median}. */
   public static OutlierSplit medianRatio(double[] values, double k) {
     double median = RobustStatistics.median(values);
-    return cut(DetectionRule.MEDIAN_RATIO, DetectionRule.MEDIAN_RATIO, values, k * median, false,
+    return cut(
+        DetectionRule.MEDIAN_RATIO,
+        DetectionRule.MEDIAN_RATIO,
+        values,
+        k * median,
+        false,
         String.format(Locale.ROOT, "n > %.4g x median %.4g", k, median));
   }
 
   /**
-   * Rule C: {@code 0.6745 (n − median) / MAD > z}. When MAD = 0 the z-score is undefined and rule B with
-   * factor {@code fallbackK} decides instead; the result says so.
+   * Rule C: {@code 0.6745 (n − median) / MAD > z}. When MAD = 0 the z-score is undefined and rule B
+   * with factor {@code fallbackK} decides instead; the result says so.
    */
   public static OutlierSplit robustZ(double[] values, double z, double fallbackK) {
     double median = RobustStatistics.median(values);
     double mad = RobustStatistics.medianAbsoluteDeviation(values, median);
     if (!(mad > 0)) {
       OutlierSplit b = medianRatio(values, fallbackK);
-      return new OutlierSplit(DetectionRule.ROBUST_Z, DetectionRule.MEDIAN_RATIO, b.verdict(), b.threshold(),
-          b.outlierIndices(), true, "MAD = 0, fell back to rule B: " + b.note());
+      return new OutlierSplit(
+          DetectionRule.ROBUST_Z,
+          DetectionRule.MEDIAN_RATIO,
+          b.verdict(),
+          b.threshold(),
+          b.outlierIndices(),
+          true,
+          "MAD = 0, fell back to rule B: " + b.note());
     }
     // threshold in value units, for display; membership uses the z-score itself
     double threshold = median + z * mad / RobustStatistics.MAD_TO_Z;
-    int[] outliers = indicesWhere(values.length,
-        i -> RobustStatistics.MAD_TO_Z * (values[i] - median) / mad > z);
-    return new OutlierSplit(DetectionRule.ROBUST_Z, DetectionRule.ROBUST_Z, verdictFor(outliers), threshold,
-        outliers, false, String.format(Locale.ROOT, "robust z > %.3g (median %.4g, MAD %.4g)", z, median, mad));
+    int[] outliers =
+        indicesWhere(
+            values.length, i -> RobustStatistics.MAD_TO_Z * (values[i] - median) / mad > z);
+    return new OutlierSplit(
+        DetectionRule.ROBUST_Z,
+        DetectionRule.ROBUST_Z,
+        verdictFor(outliers),
+        threshold,
+        outliers,
+        false,
+        String.format(Locale.ROOT, "robust z > %.3g (median %.4g, MAD %.4g)", z, median, mad));
   }
 
   /**
-   * Rule D: Otsu's threshold on {@code log n} over a {@code bins}-bin histogram spanning the observed
-   * log range. Accepted when the upper class holds at most {@code maxUpperFraction} of the values and
-   * {@code exp(μ_hi − μ_lo) >= minSeparation}.
+   * Rule D: Otsu's threshold on {@code log n} over a {@code bins}-bin histogram spanning the
+   * observed log range. Accepted when the upper class holds at most {@code maxUpperFraction} of the
+   * values and {@code exp(μ_hi − μ_lo) >= minSeparation}.
    */
-  public static BimodalSplit bimodal(double[] values, int bins, double maxUpperFraction, double minSeparation) {
+  public static BimodalSplit bimodal(
+      double[] values, int bins, double maxUpperFraction, double minSeparation) {
     int n = values.length;
     double[] logs = new double[n];
     for (int i = 0; i < n; i++) {
@@ -78,7 +119,8 @@ public final class NormOutlierDetector {
     double lo = RobustStatistics.min(logs);
     double hi = RobustStatistics.max(logs);
     if (n < 2 || !(hi > lo)) {
-      return new BimodalSplit(bins, lo, hi, Double.NaN, Double.NaN, 0, 0, lo, Double.NaN, 1, false, new int[0]);
+      return new BimodalSplit(
+          bins, lo, hi, Double.NaN, Double.NaN, 0, 0, lo, Double.NaN, 1, false, new int[0]);
     }
     double width = (hi - lo) / bins;
     int[] binOf = new int[n];
@@ -134,33 +176,69 @@ public final class NormOutlierDetector {
     double separation = Math.exp(upperMean - lowerMean);
     double upperFraction = (double) upperCount / n;
     boolean accepted = upperFraction <= maxUpperFraction && separation >= minSeparation;
-    return new BimodalSplit(bins, lo, hi, thresholdLog, Math.exp(thresholdLog), upperCount, upperFraction,
-        lowerMean, upperMean, separation, accepted, upper);
+    return new BimodalSplit(
+        bins,
+        lo,
+        hi,
+        thresholdLog,
+        Math.exp(thresholdLog),
+        upperCount,
+        upperFraction,
+        lowerMean,
+        upperMean,
+        separation,
+        accepted,
+        upper);
   }
 
   /**
-   * Rule D as an {@link OutlierSplit}: an unaccepted split means "unimodal: no artifacts" and no cut was
-   * applied, so the threshold is NaN there (the candidate cut stays in the {@link BimodalSplit}).
+   * Rule D as an {@link OutlierSplit}: an unaccepted split means "unimodal: no artifacts" and no
+   * cut was applied, so the threshold is NaN there (the candidate cut stays in the {@link
+   * BimodalSplit}).
    */
   public static OutlierSplit toOutlierSplit(BimodalSplit split) {
     if (!split.accepted()) {
-      String why = Double.isNaN(split.thresholdLog())
-          ? "all values equal"
-          : String.format(Locale.ROOT, "upper class %.1f%% of tokens, separation x%.3g",
-              100 * split.upperFraction(), split.separation());
-      return new OutlierSplit(DetectionRule.BIMODAL_SPLIT, DetectionRule.BIMODAL_SPLIT,
-          DetectionVerdict.UNIMODAL_NO_ARTIFACTS, Double.NaN, new int[0], false, "unimodal: no artifacts (" + why + ")");
+      String why =
+          Double.isNaN(split.thresholdLog())
+              ? "all values equal"
+              : String.format(
+                  Locale.ROOT,
+                  "upper class %.1f%% of tokens, separation x%.3g",
+                  100 * split.upperFraction(),
+                  split.separation());
+      return new OutlierSplit(
+          DetectionRule.BIMODAL_SPLIT,
+          DetectionRule.BIMODAL_SPLIT,
+          DetectionVerdict.UNIMODAL_NO_ARTIFACTS,
+          Double.NaN,
+          new int[0],
+          false,
+          "unimodal: no artifacts (" + why + ")");
     }
-    return new OutlierSplit(DetectionRule.BIMODAL_SPLIT, DetectionRule.BIMODAL_SPLIT, DetectionVerdict.ARTIFACTS_FOUND,
-        split.threshold(), split.upperIndices(), false,
-        String.format(Locale.ROOT, "Otsu on log-norms: upper class %.1f%% of tokens, separation x%.3g",
-            100 * split.upperFraction(), split.separation()));
+    return new OutlierSplit(
+        DetectionRule.BIMODAL_SPLIT,
+        DetectionRule.BIMODAL_SPLIT,
+        DetectionVerdict.ARTIFACTS_FOUND,
+        split.threshold(),
+        split.upperIndices(),
+        false,
+        String.format(
+            Locale.ROOT,
+            "Otsu on log-norms: upper class %.1f%% of tokens, separation x%.3g",
+            100 * split.upperFraction(),
+            split.separation()));
   }
 
-  private static OutlierSplit cut(DetectionRule requested, DetectionRule applied, double[] values, double threshold,
-      boolean fellBack, String note) {
+  private static OutlierSplit cut(
+      DetectionRule requested,
+      DetectionRule applied,
+      double[] values,
+      double threshold,
+      boolean fellBack,
+      String note) {
     int[] outliers = indicesWhere(values.length, i -> values[i] > threshold);
-    return new OutlierSplit(requested, applied, verdictFor(outliers), threshold, outliers, fellBack, note);
+    return new OutlierSplit(
+        requested, applied, verdictFor(outliers), threshold, outliers, fellBack, note);
   }
 
   private static DetectionVerdict verdictFor(int[] outliers) {

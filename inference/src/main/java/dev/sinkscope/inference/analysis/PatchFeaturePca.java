@@ -6,12 +6,13 @@ import java.util.Arrays;
 
 /**
  * The DINOv2 PCA view (methods §6): PCA over all patches, foreground = positive side of the first
- * component oriented to hold fewer than half of the patches [proposal], optional refit on the foreground,
- * three components min–max scaled to RGB over all patches, background optionally black.
+ * component oriented to hold fewer than half of the patches [proposal], optional refit on the
+ * foreground, three components min–max scaled to RGB over all patches, background optionally black.
  */
 public final class PatchFeaturePca {
 
   static final int COMPONENTS = 3;
+
   /** Fewer foreground patches than this cannot support a three-component refit. */
   private static final int MIN_REFIT_PATCHES = COMPONENTS + 1;
 
@@ -21,20 +22,30 @@ public final class PatchFeaturePca {
    * @param tokens {@code [T, D]} block output or last hidden state
    * @param layout token layout; only patch rows are used
    */
-  public static PatchPca compute(FloatTensor tokens, TokenLayout layout, PcaFeatures features, int block,
-      boolean refitOnForeground, boolean zeroBackground) {
+  public static PatchPca compute(
+      FloatTensor tokens,
+      TokenLayout layout,
+      PcaFeatures features,
+      int block,
+      boolean refitOnForeground,
+      boolean zeroBackground) {
     if (tokens.rank() != 2 || tokens.dim(0) != layout.totalTokens()) {
-      throw new IllegalArgumentException("tokens must be [T, D] with T = " + layout.totalTokens() + ", got " + tokens);
+      throw new IllegalArgumentException(
+          "tokens must be [T, D] with T = " + layout.totalTokens() + ", got " + tokens);
     }
     int dims = tokens.dim(1);
     int patches = layout.patchCount();
-    float[] patchFeatures = Arrays.copyOfRange(tokens.data(), layout.firstPatchIndex() * dims,
-        (layout.firstPatchIndex() + patches) * dims); // [h·w, D]
+    float[] patchFeatures =
+        Arrays.copyOfRange(
+            tokens.data(),
+            layout.firstPatchIndex() * dims,
+            (layout.firstPatchIndex() + patches) * dims); // [h·w, D]
     int k = Math.min(COMPONENTS, Math.min(patches, dims));
     PcaFit all = PrincipalComponents.fit(patchFeatures, patches, dims, null, k);
     double[] allProjections = all.project(patchFeatures, patches); // [h·w, k]
 
-    // orientation: the positive (foreground) side must be the smaller one; ties keep the canonical sign
+    // orientation: the positive (foreground) side must be the smaller one; ties keep the canonical
+    // sign
     int positive = 0;
     int negative = 0;
     for (int p = 0; p < patches; p++) {
@@ -75,7 +86,10 @@ public final class PatchFeaturePca {
         refitted = true;
         note = "colours from a PCA refitted on " + foregroundCount + " foreground patches";
       } else {
-        note = "refit skipped: only " + foregroundCount + " foreground patches; colours from the all-patch PCA";
+        note =
+            "refit skipped: only "
+                + foregroundCount
+                + " foreground patches; colours from the all-patch PCA";
       }
     }
 
@@ -89,7 +103,8 @@ public final class PatchFeaturePca {
       }
       double range = max - min;
       for (int p = 0; p < patches; p++) {
-        rgb[p * COMPONENTS + c] = range > 0 ? (float) ((colourProjections[p * k + c] - min) / range) : 0f;
+        rgb[p * COMPONENTS + c] =
+            range > 0 ? (float) ((colourProjections[p * k + c] - min) / range) : 0f;
       }
     }
     if (zeroBackground) {
@@ -99,9 +114,22 @@ public final class PatchFeaturePca {
         }
       }
     }
-    return new PatchPca(features, block, layout.gridRows(), layout.gridCols(), rgb, foreground, firstComponent,
-        foregroundCount, (double) foregroundCount / patches, flipped, refitted, zeroBackground,
-        Arrays.copyOf(colourFit.eigenvalues(), COMPONENTS), Arrays.copyOf(colourFit.explainedVarianceRatio(), COMPONENTS),
-        all.converged() && colourFit.converged(), note);
+    return new PatchPca(
+        features,
+        block,
+        layout.gridRows(),
+        layout.gridCols(),
+        rgb,
+        foreground,
+        firstComponent,
+        foregroundCount,
+        (double) foregroundCount / patches,
+        flipped,
+        refitted,
+        zeroBackground,
+        Arrays.copyOf(colourFit.eigenvalues(), COMPONENTS),
+        Arrays.copyOf(colourFit.explainedVarianceRatio(), COMPONENTS),
+        all.converged() && colourFit.converged(),
+        note);
   }
 }

@@ -17,11 +17,20 @@ public final class PatchNormAnalyzer {
    * @param options detection settings
    * @param absoluteThreshold resolved rule-A τ (NaN when neither the options nor a preset give one)
    */
-  public static LayerNormAnalysis analyze(int block, float[] tokenNorms, TokenLayout layout, DetectionOptions options,
+  public static LayerNormAnalysis analyze(
+      int block,
+      float[] tokenNorms,
+      TokenLayout layout,
+      DetectionOptions options,
       double absoluteThreshold) {
     if (tokenNorms.length != layout.totalTokens()) {
       throw new IllegalArgumentException(
-          "block " + block + " has " + tokenNorms.length + " tokens, layout expects " + layout.totalTokens());
+          "block "
+              + block
+              + " has "
+              + tokenNorms.length
+              + " tokens, layout expects "
+              + layout.totalTokens());
     }
     double[] patchNorms = patchValues(tokenNorms, layout);
     List<TokenNorm> others = new ArrayList<>();
@@ -31,22 +40,33 @@ public final class PatchNormAnalyzer {
         others.add(new TokenNorm(t, kind, tokenNorms[t]));
       }
     }
-    BimodalSplit bimodal = NormOutlierDetector.bimodal(patchNorms, options.bimodalBins(),
-        options.bimodalMaxUpperFraction(), options.bimodalMinSeparation());
+    BimodalSplit bimodal =
+        NormOutlierDetector.bimodal(
+            patchNorms,
+            options.bimodalBins(),
+            options.bimodalMaxUpperFraction(),
+            options.bimodalMinSeparation());
     List<ArtifactDetection> all = new ArrayList<>(4);
     ArtifactDetection chosen = null;
     for (DetectionRule rule : DetectionRule.values()) {
-      OutlierSplit split = rule == DetectionRule.BIMODAL_SPLIT
-          ? NormOutlierDetector.toOutlierSplit(bimodal)
-          : NormOutlierDetector.detect(rule, patchNorms, options, absoluteThreshold);
+      OutlierSplit split =
+          rule == DetectionRule.BIMODAL_SPLIT
+              ? NormOutlierDetector.toOutlierSplit(bimodal)
+              : NormOutlierDetector.detect(rule, patchNorms, options, absoluteThreshold);
       ArtifactDetection detection = onGrid(split, layout);
       all.add(detection);
       if (rule == options.rule()) {
         chosen = detection;
       }
     }
-    return new LayerNormAnalysis(block, tokenNorms.clone(), PatchNormStats.of(patchNorms), List.copyOf(others),
-        chosen, List.copyOf(all), bimodal);
+    return new LayerNormAnalysis(
+        block,
+        tokenNorms.clone(),
+        PatchNormStats.of(patchNorms),
+        List.copyOf(others),
+        chosen,
+        List.copyOf(all),
+        bimodal);
   }
 
   /** Maps an outlier split over the patch list onto grid cells and sequence positions. */
@@ -56,11 +76,21 @@ public final class PatchNormAnalyzer {
     List<GridPosition> positions = new ArrayList<>(patches.length);
     for (int i = 0; i < patches.length; i++) {
       tokens[i] = layout.firstPatchIndex() + patches[i];
-      positions.add(new GridPosition(patches[i] / layout.gridCols(), patches[i] % layout.gridCols()));
+      positions.add(
+          new GridPosition(patches[i] / layout.gridCols(), patches[i] % layout.gridCols()));
     }
-    return new ArtifactDetection(split.requestedRule(), split.appliedRule(), split.verdict(), split.threshold(),
-        patches.length, (double) patches.length / layout.patchCount(), patches.clone(), tokens, List.copyOf(positions),
-        split.fellBack(), split.note());
+    return new ArtifactDetection(
+        split.requestedRule(),
+        split.appliedRule(),
+        split.verdict(),
+        split.threshold(),
+        patches.length,
+        (double) patches.length / layout.patchCount(),
+        patches.clone(),
+        tokens,
+        List.copyOf(positions),
+        split.fellBack(),
+        split.note());
   }
 
   /** The patch entries {@code [h·w]} of a per-token vector {@code [T]}, row-major. */

@@ -1,8 +1,8 @@
 package dev.sinkscope.inference.analysis;
 
 /**
- * Norm profile of the patch tokens of one block (CLS, distillation, registers and test-time registers
- * excluded).
+ * Norm profile of the patch tokens of one block (CLS, distillation, registers and test-time
+ * registers excluded).
  *
  * @param patchCount number of patch tokens
  * @param min smallest patch norm
@@ -13,13 +13,24 @@ package dev.sinkscope.inference.analysis;
  * @param mad median absolute deviation of the patch norms (unscaled)
  */
 public record PatchNormStats(
-    int patchCount, double min, double median, double max, double maxOverMedian, double mean, double mad) {
+    int patchCount,
+    double min,
+    double median,
+    double max,
+    double maxOverMedian,
+    double mean,
+    double mad) {
 
   public static PatchNormStats of(double[] patchNorms) {
     double median = RobustStatistics.median(patchNorms);
     double max = RobustStatistics.max(patchNorms);
-    return new PatchNormStats(patchNorms.length, RobustStatistics.min(patchNorms), median, max,
-        median > 0 ? max / median : Double.NaN, RobustStatistics.mean(patchNorms),
+    return new PatchNormStats(
+        patchNorms.length,
+        RobustStatistics.min(patchNorms),
+        median,
+        max,
+        median > 0 ? max / median : Double.NaN,
+        RobustStatistics.mean(patchNorms),
         RobustStatistics.medianAbsoluteDeviation(patchNorms, median));
   }
 }

@@ -7,10 +7,11 @@ package dev.sinkscope.inference.analysis;
  * @param block 1-based block for BLOCK_OUTPUT, 0 for LAST_HIDDEN_STATE
  * @param gridRows h
  * @param gridCols w
- * @param rgb {@code [h·w, 3]} components 1–3 min–max scaled over all patches to [0, 1], background zeroed
- *     when {@code backgroundZeroed}
+ * @param rgb {@code [h·w, 3]} components 1–3 min–max scaled over all patches to [0, 1], background
+ *     zeroed when {@code backgroundZeroed}
  * @param foreground {@code [h·w]} patches on the positive side of the oriented first component
- * @param firstComponent {@code [h·w]} projection on the oriented first component of the all-patch PCA
+ * @param firstComponent {@code [h·w]} projection on the oriented first component of the all-patch
+ *     PCA
  * @param foregroundCount number of foreground patches
  * @param foregroundFraction {@code foregroundCount / (h·w)}
  * @param firstComponentFlipped whether the orientation rule reversed the first component

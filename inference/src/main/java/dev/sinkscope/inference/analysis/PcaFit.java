@@ -26,7 +26,10 @@ public record PcaFit(
     int solverIterations,
     boolean converged) {
 
-  /** Projections {@code [rows, k]} of the rows of {@code data [rows, D]} on the axes, after centring. */
+  /**
+   * Projections {@code [rows, k]} of the rows of {@code data [rows, D]} on the axes, after
+   * centring.
+   */
   public double[] project(float[] data, int rows) {
     if (data.length != rows * dims) {
       throw new IllegalArgumentException("data must be [" + rows + ", " + dims + "]");

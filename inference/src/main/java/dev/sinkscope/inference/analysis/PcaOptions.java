@@ -6,11 +6,16 @@ package dev.sinkscope.inference.analysis;
  * @param enabled whether the analysis computes the PCA view
  * @param features block output or the last hidden state
  * @param block 1-based block for BLOCK_OUTPUT; 0 = the last block (default)
- * @param refitOnForeground DINOv2 paper: fit the colour PCA again on foreground patches only (default true)
+ * @param refitOnForeground DINOv2 paper: fit the colour PCA again on foreground patches only
+ *     (default true)
  * @param zeroBackground set background patches to black after scaling (default true)
  */
 public record PcaOptions(
-    boolean enabled, PcaFeatures features, int block, boolean refitOnForeground, boolean zeroBackground) {
+    boolean enabled,
+    PcaFeatures features,
+    int block,
+    boolean refitOnForeground,
+    boolean zeroBackground) {
 
   public PcaOptions {
     if (features == null) {

@@ -3,9 +3,10 @@ package dev.sinkscope.inference.analysis;
 import java.util.stream.IntStream;
 
 /**
- * PCA through the smaller of the two scatter matrices: the Gram matrix {@code Xc Xcᵀ [n, n]} when there are
- * fewer vectors than dimensions, else {@code Xcᵀ Xc [D, D]}. Both share their nonzero eigenvalues; axes
- * from the Gram route are {@code Xcᵀ v / |Xcᵀ v|}. Axis signs are canonical (largest loading positive).
+ * PCA through the smaller of the two scatter matrices: the Gram matrix {@code Xc Xcᵀ [n, n]} when
+ * there are fewer vectors than dimensions, else {@code Xcᵀ Xc [D, D]}. Both share their nonzero
+ * eigenvalues; axes from the Gram route are {@code Xcᵀ v / |Xcᵀ v|}. Axis signs are canonical
+ * (largest loading positive).
  */
 public final class PrincipalComponents {
 
@@ -80,7 +81,17 @@ public final class PrincipalComponents {
       variances[c] = Math.max(0, eigen.values()[c]) / (n - 1);
       ratios[c] = totalVariance > 0 ? variances[c] / totalVariance : 0;
     }
-    return new PcaFit(k, dims, n, mean, axes, variances, totalVariance, ratios, eigen.iterations(), eigen.converged());
+    return new PcaFit(
+        k,
+        dims,
+        n,
+        mean,
+        axes,
+        variances,
+        totalVariance,
+        ratios,
+        eigen.iterations(),
+        eigen.converged());
   }
 
   /** {@code X Xᵀ} for X [n, D]. */

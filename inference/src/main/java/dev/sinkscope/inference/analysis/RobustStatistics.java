@@ -4,7 +4,10 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
 
-/** Order statistics for the detectors: medians, MAD, average ranks, Spearman. Inputs are never modified. */
+/**
+ * Order statistics for the detectors: medians, MAD, average ranks, Spearman. Inputs are never
+ * modified.
+ */
 public final class RobustStatistics {
 
   /** Iglewicz–Hoaglin constant: 0.6745 · (x − median) / MAD is a z-score for normal data. */
@@ -58,8 +61,8 @@ public final class RobustStatistics {
   }
 
   /**
-   * k-th smallest value (0-based); reorders {@code work} so that work[0..k-1] <= work[k] <= work[k+1..].
-   * Hoare partition around a median-of-three pivot: linear on average, deterministic.
+   * k-th smallest value (0-based); reorders {@code work} so that work[0..k-1] <= work[k] <=
+   * work[k+1..]. Hoare partition around a median-of-three pivot: linear on average, deterministic.
    */
   static double select(double[] work, int k) {
     int lo = 0;

@@ -8,7 +8,8 @@ package dev.sinkscope.inference.analysis;
  * @param fusion head fusion for VIT_EXPLAIN (PAPER always averages)
  * @param discardRatio share of the smallest fused entries zeroed in VIT_EXPLAIN, in [0, 1)
  */
-public record RolloutOptions(boolean enabled, RolloutMode mode, HeadFusion fusion, double discardRatio) {
+public record RolloutOptions(
+    boolean enabled, RolloutMode mode, HeadFusion fusion, double discardRatio) {
 
   public RolloutOptions {
     if (mode == null || fusion == null) {

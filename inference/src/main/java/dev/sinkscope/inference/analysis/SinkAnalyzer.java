@@ -19,13 +19,17 @@ public final class SinkAnalyzer {
   /**
    * @param layout token layout of the pass
    * @param summaries per-block attention summaries for {@code options.querySet()}, any block order
-   * @param allQuerySummaries per-block summaries with query set ALL for the Gu metric (may be the same
-   *     list; null or empty leaves the Gu metric out)
+   * @param allQuerySummaries per-block summaries with query set ALL for the Gu metric (may be the
+   *     same list; null or empty leaves the Gu metric out)
    * @param norms per-block norm analyses (token norms and artifact patches), any block order
    * @param options sink settings
    */
-  public static SinkAnalysis analyze(TokenLayout layout, List<LayerAttentionSummary> summaries,
-      List<LayerAttentionSummary> allQuerySummaries, List<LayerNormAnalysis> norms, SinkOptions options) {
+  public static SinkAnalysis analyze(
+      TokenLayout layout,
+      List<LayerAttentionSummary> summaries,
+      List<LayerAttentionSummary> allQuerySummaries,
+      List<LayerNormAnalysis> norms,
+      SinkOptions options) {
     if (summaries.isEmpty()) {
       throw new IllegalArgumentException("no attention summaries");
     }
@@ -37,15 +41,31 @@ public final class SinkAnalyzer {
     int heads = ordered.get(0).heads();
     for (LayerAttentionSummary s : ordered) {
       if (s.tokens() != t || s.heads() != heads) {
-        throw new IllegalArgumentException("block " + s.block() + " summary is [" + s.heads() + ", " + s.tokens()
-            + "], expected [" + heads + ", " + t + "]");
+        throw new IllegalArgumentException(
+            "block "
+                + s.block()
+                + " summary is ["
+                + s.heads()
+                + ", "
+                + s.tokens()
+                + "], expected ["
+                + heads
+                + ", "
+                + t
+                + "]");
       }
       if (s.querySet() != options.querySet()) {
-        throw new IllegalArgumentException("block " + s.block() + " summary has query set " + s.querySet()
-            + ", options ask for " + options.querySet());
+        throw new IllegalArgumentException(
+            "block "
+                + s.block()
+                + " summary has query set "
+                + s.querySet()
+                + ", options ask for "
+                + options.querySet());
       }
     }
-    int[] selectedHeads = options.heads().length == 0 ? IntStream.range(0, heads).toArray() : options.heads();
+    int[] selectedHeads =
+        options.heads().length == 0 ? IntStream.range(0, heads).toArray() : options.heads();
     for (int h : selectedHeads) {
       if (h < 0 || h >= heads) {
         throw new IllegalArgumentException("head " + h + " outside 0.." + (heads - 1));
@@ -84,7 +104,8 @@ public final class SinkAnalyzer {
 
     float[] guPercent = null;
     if (allQuerySummaries != null && !allQuerySummaries.isEmpty()) {
-      guPercent = guPercent(allQuerySummaries, selectedBlocks, selectedHeads, options.guEpsilon(), t);
+      guPercent =
+          guPercent(allQuerySummaries, selectedBlocks, selectedHeads, options.guEpsilon(), t);
     }
 
     IntPredicate isRegister = j -> layout.kindOf(j) == TokenKind.REGISTER;
@@ -98,66 +119,83 @@ public final class SinkAnalyzer {
       float[] received = receivedByBlock.get(block);
       float[] cls = clsByBlock.get(block);
       LayerNormAnalysis normAnalysis = normsByBlock.get(block);
-      int[] artifactTokens = normAnalysis == null ? new int[0] : normAnalysis.artifacts().tokenIndices();
+      int[] artifactTokens =
+          normAnalysis == null ? new int[0] : normAnalysis.artifacts().tokenIndices();
       IntPredicate isArtifact = j -> Arrays.binarySearch(artifactTokens, j) >= 0;
       int top = argMax(received);
-      double[] tokenNorms = normAnalysis == null ? null : RobustStatistics.toDouble(normAnalysis.tokenNorms());
-      LayerSinkAnalysis layer = new LayerSinkAnalysis(
-          block,
-          s.querySet(),
-          heads,
-          s.received().clone(),
-          received,
-          cls,
-          share(received, isArtifact),
-          share(received, isRegister),
-          share(received, isTestTime),
-          cls == null ? Double.NaN : share(cls, isArtifact),
-          cls == null ? Double.NaN : share(cls, isRegister),
-          cls == null ? Double.NaN : share(cls, isTestTime),
-          cls == null ? Double.NaN : maxWhere(cls, isPatch),
-          cls == null ? Double.NaN : maxWhere(cls, isTestTime),
-          top,
-          (double) t * received[top],
-          tokenNorms == null ? Double.NaN : RobustStatistics.spearman(tokenNorms, RobustStatistics.toDouble(received)),
-          tokenNorms == null ? Double.NaN : RobustStatistics.spearman(tokenNorms, wholePassScore));
+      double[] tokenNorms =
+          normAnalysis == null ? null : RobustStatistics.toDouble(normAnalysis.tokenNorms());
+      LayerSinkAnalysis layer =
+          new LayerSinkAnalysis(
+              block,
+              s.querySet(),
+              heads,
+              s.received().clone(),
+              received,
+              cls,
+              share(received, isArtifact),
+              share(received, isRegister),
+              share(received, isTestTime),
+              cls == null ? Double.NaN : share(cls, isArtifact),
+              cls == null ? Double.NaN : share(cls, isRegister),
+              cls == null ? Double.NaN : share(cls, isTestTime),
+              cls == null ? Double.NaN : maxWhere(cls, isPatch),
+              cls == null ? Double.NaN : maxWhere(cls, isTestTime),
+              top,
+              (double) t * received[top],
+              tokenNorms == null
+                  ? Double.NaN
+                  : RobustStatistics.spearman(tokenNorms, RobustStatistics.toDouble(received)),
+              tokenNorms == null
+                  ? Double.NaN
+                  : RobustStatistics.spearman(tokenNorms, wholePassScore));
       layers.add(layer);
       layersByBlock.put(block, layer);
     }
 
-    List<SinkToken> topTokens = topTokens(layout, score, ratio, flags.outlierIndices(), guPercent, options.topK());
-    SinkScores scores = new SinkScores(
-        options.querySet(),
-        selectedBlocks.clone(),
-        selectedHeads.clone(),
-        score,
-        toFloat(ratio),
-        flags.outlierIndices(),
-        flags.threshold(),
-        flags.fellBack(),
-        flags.note(),
-        topTokens,
-        options.guEpsilon(),
-        guPercent,
-        meanOver(selectedBlocks, b -> layersByBlock.get(b).sinkMassOnArtifacts()),
-        meanOver(selectedBlocks, b -> layersByBlock.get(b).clsCaptureOnArtifacts()),
-        meanOver(selectedBlocks, b -> layersByBlock.get(b).clsCaptureOnRegisters()));
+    List<SinkToken> topTokens =
+        topTokens(layout, score, ratio, flags.outlierIndices(), guPercent, options.topK());
+    SinkScores scores =
+        new SinkScores(
+            options.querySet(),
+            selectedBlocks.clone(),
+            selectedHeads.clone(),
+            score,
+            toFloat(ratio),
+            flags.outlierIndices(),
+            flags.threshold(),
+            flags.fellBack(),
+            flags.note(),
+            topTokens,
+            options.guEpsilon(),
+            guPercent,
+            meanOver(selectedBlocks, b -> layersByBlock.get(b).sinkMassOnArtifacts()),
+            meanOver(selectedBlocks, b -> layersByBlock.get(b).clsCaptureOnArtifacts()),
+            meanOver(selectedBlocks, b -> layersByBlock.get(b).clsCaptureOnRegisters()));
     return new SinkAnalysis(List.copyOf(layers), scores);
   }
 
   /**
-   * Sink flags: rule C on {@code log ρ}; when the MAD of {@code log ρ} is 0 (e.g. uniform attention), rule
-   * B on {@code ρ} itself. The threshold is reported in {@code ρ} units and is never below 1: a token
-   * that receives no more than uniform attention is not a sink, however tight the spread of the others.
+   * Sink flags: rule C on {@code log ρ}; when the MAD of {@code log ρ} is 0 (e.g. uniform
+   * attention), rule B on {@code ρ} itself. The threshold is reported in {@code ρ} units and is
+   * never below 1: a token that receives no more than uniform attention is not a sink, however
+   * tight the spread of the others.
    */
   public static OutlierSplit flagSinks(double[] ratio, SinkOptions options) {
     OutlierSplit split = flagSinksUnfloored(ratio, options);
     if (split.threshold() >= 1) {
       return split;
     }
-    int[] kept = java.util.Arrays.stream(split.outlierIndices()).filter(j -> ratio[j] > 1).toArray();
+    int[] kept =
+        java.util.Arrays.stream(split.outlierIndices()).filter(j -> ratio[j] > 1).toArray();
     DetectionVerdict verdict = kept.length > 0 ? split.verdict() : DetectionVerdict.NO_ARTIFACTS;
-    return new OutlierSplit(split.requestedRule(), split.appliedRule(), verdict, 1.0, kept, split.fellBack(),
+    return new OutlierSplit(
+        split.requestedRule(),
+        split.appliedRule(),
+        verdict,
+        1.0,
+        kept,
+        split.fellBack(),
         split.note() + "; threshold raised to uniform (ρ = 1)");
   }
 
@@ -169,26 +207,43 @@ public final class SinkAnalyzer {
     double median = RobustStatistics.median(logs);
     double mad = RobustStatistics.medianAbsoluteDeviation(logs, median);
     if (mad > 0) {
-      OutlierSplit c = NormOutlierDetector.robustZ(logs, options.flagZThreshold(), options.flagFallbackFactor());
-      return new OutlierSplit(c.requestedRule(), c.appliedRule(), c.verdict(), Math.exp(c.threshold()),
-          c.outlierIndices(), false, "on log sink ratio: " + c.note());
+      OutlierSplit c =
+          NormOutlierDetector.robustZ(logs, options.flagZThreshold(), options.flagFallbackFactor());
+      return new OutlierSplit(
+          c.requestedRule(),
+          c.appliedRule(),
+          c.verdict(),
+          Math.exp(c.threshold()),
+          c.outlierIndices(),
+          false,
+          "on log sink ratio: " + c.note());
     }
     OutlierSplit b = NormOutlierDetector.medianRatio(ratio, options.flagFallbackFactor());
-    return new OutlierSplit(DetectionRule.ROBUST_Z, DetectionRule.MEDIAN_RATIO, b.verdict(), b.threshold(),
-        b.outlierIndices(), true, "MAD of log sink ratio = 0, fell back to rule B on the ratio: " + b.note());
+    return new OutlierSplit(
+        DetectionRule.ROBUST_Z,
+        DetectionRule.MEDIAN_RATIO,
+        b.verdict(),
+        b.threshold(),
+        b.outlierIndices(),
+        true,
+        "MAD of log sink ratio = 0, fell back to rule B on the ratio: " + b.note());
   }
 
   /**
    * Gu et al.: per token, percent of (block, head) pairs whose received attention (query set ALL,
    * denominator T) exceeds ε.
    */
-  public static float[] guPercent(List<LayerAttentionSummary> allQuerySummaries, int[] blocks, int[] heads,
-      double epsilon, int tokens) {
+  public static float[] guPercent(
+      List<LayerAttentionSummary> allQuerySummaries,
+      int[] blocks,
+      int[] heads,
+      double epsilon,
+      int tokens) {
     Map<Integer, LayerAttentionSummary> byBlock = new HashMap<>();
     for (LayerAttentionSummary s : allQuerySummaries) {
       if (s.querySet() != QuerySet.ALL) {
-        throw new IllegalArgumentException("the Gu metric needs query set ALL, block " + s.block() + " has "
-            + s.querySet());
+        throw new IllegalArgumentException(
+            "the Gu metric needs query set ALL, block " + s.block() + " has " + s.querySet());
       }
       byBlock.put(s.block(), s);
     }
@@ -228,7 +283,10 @@ public final class SinkAnalyzer {
     return mean;
   }
 
-  /** Share of the total of {@code values} that falls on tokens passing {@code where}; NaN for a zero total. */
+  /**
+   * Share of the total of {@code values} that falls on tokens passing {@code where}; NaN for a zero
+   * total.
+   */
   static double share(float[] values, IntPredicate where) {
     double total = 0;
     double part = 0;
@@ -261,8 +319,8 @@ public final class SinkAnalyzer {
     return best;
   }
 
-  private static List<SinkToken> topTokens(TokenLayout layout, float[] score, double[] ratio, int[] flagged,
-      float[] guPercent, int k) {
+  private static List<SinkToken> topTokens(
+      TokenLayout layout, float[] score, double[] ratio, int[] flagged, float[] guPercent, int k) {
     Integer[] order = IntStream.range(0, score.length).boxed().toArray(Integer[]::new);
     // largest first; ties keep sequence order
     Arrays.sort(order, (a, b) -> Float.compare(score[b], score[a]));
@@ -271,11 +329,16 @@ public final class SinkAnalyzer {
       int j = order[i];
       boolean isPatch = layout.kindOf(j) == TokenKind.PATCH;
       int patch = j - layout.firstPatchIndex();
-      top.add(new SinkToken(j, layout.kindOf(j),
-          isPatch ? patch / layout.gridCols() : -1,
-          isPatch ? patch % layout.gridCols() : -1,
-          score[j], ratio[j], Arrays.binarySearch(flagged, j) >= 0,
-          guPercent == null ? Double.NaN : guPercent[j]));
+      top.add(
+          new SinkToken(
+              j,
+              layout.kindOf(j),
+              isPatch ? patch / layout.gridCols() : -1,
+              isPatch ? patch % layout.gridCols() : -1,
+              score[j],
+              ratio[j],
+              Arrays.binarySearch(flagged, j) >= 0,
+              guPercent == null ? Double.NaN : guPercent[j]));
     }
     return List.copyOf(top);
   }

@@ -9,10 +9,16 @@ package dev.sinkscope.inference.analysis;
  * @param guEpsilon Gu et al. threshold ε on the received attention (default 0.3)
  * @param topK length of the top-sink list (default 5)
  * @param flagZThreshold rule C cut applied to {@code log ρ} to flag sinks (default 3.5)
- * @param flagFallbackFactor rule B factor on {@code ρ} used when the MAD of {@code log ρ} is 0 (default 3)
+ * @param flagFallbackFactor rule B factor on {@code ρ} used when the MAD of {@code log ρ} is 0
+ *     (default 3)
  */
 public record SinkOptions(
-    QuerySet querySet, int[] blocks, int[] heads, double guEpsilon, int topK, double flagZThreshold,
+    QuerySet querySet,
+    int[] blocks,
+    int[] heads,
+    double guEpsilon,
+    int topK,
+    double flagZThreshold,
     double flagFallbackFactor) {
 
   public SinkOptions {
@@ -34,14 +40,17 @@ public record SinkOptions(
   }
 
   public SinkOptions withQuerySet(QuerySet newQuerySet) {
-    return new SinkOptions(newQuerySet, blocks, heads, guEpsilon, topK, flagZThreshold, flagFallbackFactor);
+    return new SinkOptions(
+        newQuerySet, blocks, heads, guEpsilon, topK, flagZThreshold, flagFallbackFactor);
   }
 
   public SinkOptions withBlocks(int... newBlocks) {
-    return new SinkOptions(querySet, newBlocks, heads, guEpsilon, topK, flagZThreshold, flagFallbackFactor);
+    return new SinkOptions(
+        querySet, newBlocks, heads, guEpsilon, topK, flagZThreshold, flagFallbackFactor);
   }
 
   public SinkOptions withHeads(int... newHeads) {
-    return new SinkOptions(querySet, blocks, newHeads, guEpsilon, topK, flagZThreshold, flagFallbackFactor);
+    return new SinkOptions(
+        querySet, blocks, newHeads, guEpsilon, topK, flagZThreshold, flagFallbackFactor);
   }
 }

@@ -16,11 +16,14 @@ import java.util.List;
  * @param flagNote explanation of the flag cut
  * @param top the {@code topK} tokens by score, largest first
  * @param guEpsilon ε of the Gu et al. metric
- * @param guPercent {@code [T]} percent of selected (block, head) pairs with {@code r_j > ε} under query
- *     set ALL (denominator T); null when no ALL-query received attention was available
- * @param sinkMassOnArtifacts mean over the selected blocks of the per-block share on artifact patches
- * @param clsCaptureOnArtifacts mean over the selected blocks of the per-block CLS share on artifacts
- * @param clsCaptureOnRegisters mean over the selected blocks of the per-block CLS share on registers
+ * @param guPercent {@code [T]} percent of selected (block, head) pairs with {@code r_j > ε} under
+ *     query set ALL (denominator T); null when no ALL-query received attention was available
+ * @param sinkMassOnArtifacts mean over the selected blocks of the per-block share on artifact
+ *     patches
+ * @param clsCaptureOnArtifacts mean over the selected blocks of the per-block CLS share on
+ *     artifacts
+ * @param clsCaptureOnRegisters mean over the selected blocks of the per-block CLS share on
+ *     registers
  */
 public record SinkScores(
     QuerySet querySet,

@@ -15,4 +15,11 @@ import dev.sinkscope.inference.result.TokenKind;
  * @param guPercent Gu et al. head fraction in percent (NaN when unavailable)
  */
 public record SinkToken(
-    int token, TokenKind kind, int row, int col, double score, double ratio, boolean flagged, double guPercent) {}
+    int token,
+    TokenKind kind,
+    int row,
+    int col,
+    double score,
+    double ratio,
+    boolean flagged,
+    double guPercent) {}

@@ -6,16 +6,18 @@ import java.util.Random;
 import java.util.stream.IntStream;
 
 /**
- * Eigen solvers for symmetric matrices stored row-major as {@code double[n·n]}: cyclic Jacobi for small
- * matrices, seeded subspace (block power) iteration with Rayleigh–Ritz for a few leading pairs of
- * large positive semi-definite ones (Gram and covariance matrices).
+ * Eigen solvers for symmetric matrices stored row-major as {@code double[n·n]}: cyclic Jacobi for
+ * small matrices, seeded subspace (block power) iteration with Rayleigh–Ritz for a few leading
+ * pairs of large positive semi-definite ones (Gram and covariance matrices).
  */
 public final class SymmetricEigen {
 
   /** Sizes up to this use Jacobi directly: n³ per sweep is cheap there. */
   static final int JACOBI_LIMIT = 64;
+
   /** Extra block columns: convergence of pair i goes as (λ_{k+extra+1} / λ_i)^iterations. */
   private static final int OVERSAMPLING = 12;
+
   private static final int MAX_JACOBI_SWEEPS = 100;
   private static final int MAX_BLOCK_ITERATIONS = 500;
   private static final double RESIDUAL_TOLERANCE = 1e-9;
@@ -55,9 +57,11 @@ public final class SymmetricEigen {
             continue;
           }
           double theta = (m[q * n + q] - m[p * n + p]) / (2 * apq);
-          double t = Math.abs(theta) > 1e150
-              ? 1 / (2 * theta)
-              : Math.signum(theta == 0 ? 1 : theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+          double t =
+              Math.abs(theta) > 1e150
+                  ? 1 / (2 * theta)
+                  : Math.signum(theta == 0 ? 1 : theta)
+                      / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
           double c = 1 / Math.sqrt(t * t + 1);
           double s = t * c;
           rotate(m, v, n, p, q, c, s);
@@ -105,8 +109,9 @@ public final class SymmetricEigen {
   }
 
   /**
-   * The {@code k} largest eigenpairs of a positive semi-definite matrix. Small matrices go to Jacobi; larger
-   * ones to subspace iteration from a seeded Gaussian block, so results are reproducible run to run.
+   * The {@code k} largest eigenpairs of a positive semi-definite matrix. Small matrices go to
+   * Jacobi; larger ones to subspace iteration from a seeded Gaussian block, so results are
+   * reproducible run to run.
    */
   public static EigenDecomposition largest(double[] matrix, int n, int k) {
     checkSquare(matrix, n);
@@ -191,7 +196,9 @@ public final class SymmetricEigen {
     return new EigenDecomposition(n, values, vectors, iteration, converged);
   }
 
-  /** Makes the largest-magnitude entry of every eigenvector positive (first one on ties), in place. */
+  /**
+   * Makes the largest-magnitude entry of every eigenvector positive (first one on ties), in place.
+   */
   public static void canonicalizeSigns(double[] vectors, int count, int n) {
     for (int k = 0; k < count; k++) {
       int best = 0;
@@ -210,8 +217,12 @@ public final class SymmetricEigen {
 
   private static EigenDecomposition truncate(EigenDecomposition full, int k) {
     int n = full.size();
-    return new EigenDecomposition(n, Arrays.copyOf(full.values(), k), Arrays.copyOf(full.vectors(), k * n),
-        full.iterations(), full.converged());
+    return new EigenDecomposition(
+        n,
+        Arrays.copyOf(full.values(), k),
+        Arrays.copyOf(full.vectors(), k * n),
+        full.iterations(),
+        full.converged());
   }
 
   /** {@code Y = A Q} for A [n, n] and Q, Y [n, b]. */
@@ -234,8 +245,9 @@ public final class SymmetricEigen {
   }
 
   /**
-   * Modified Gram–Schmidt with re-orthogonalisation. A column that is (numerically) in the span of the
-   * previous ones is replaced by a coordinate axis, so a rank-deficient matrix still yields an orthonormal block.
+   * Modified Gram–Schmidt with re-orthogonalisation. A column that is (numerically) in the span of
+   * the previous ones is replaced by a coordinate axis, so a rank-deficient matrix still yields an
+   * orthonormal block.
    */
   static void orthonormalizeColumns(double[] q, int n, int b) {
     for (int c = 0; c < b; c++) {
@@ -277,7 +289,8 @@ public final class SymmetricEigen {
 
   private static void checkSquare(double[] matrix, int n) {
     if (matrix.length != n * n) {
-      throw new IllegalArgumentException("matrix must be [" + n + ", " + n + "], got " + matrix.length + " values");
+      throw new IllegalArgumentException(
+          "matrix must be [" + n + ", " + n + "], got " + matrix.length + " values");
     }
   }
 }

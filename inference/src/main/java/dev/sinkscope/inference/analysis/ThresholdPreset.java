@@ -11,8 +11,8 @@ import dev.sinkscope.inference.model.ModelSpec;
  * @param hiddenSize D
  * @param numLayers L
  * @param patchSize P
- * @param referenceBlock 1-based block the threshold was set for; the analysis applies τ at every block
- *     and reports this one for orientation
+ * @param referenceBlock 1-based block the threshold was set for; the analysis applies τ at every
+ *     block and reports this one for orientation
  * @param threshold τ in norm units (strict {@code n > τ})
  * @param source where the number comes from
  */
@@ -26,7 +26,10 @@ public record ThresholdPreset(
     double threshold,
     String source) {
 
-  /** Geometry match; registers do not change the norm scale of the backbone, so they are not part of the key. */
+  /**
+   * Geometry match; registers do not change the norm scale of the backbone, so they are not part of
+   * the key.
+   */
   public boolean matches(ModelSpec spec) {
     return spec.family() == family
         && spec.hiddenSize() == hiddenSize

@@ -19,8 +19,9 @@ import javax.imageio.ImageIO;
  * line, drawn with Java2D and written as PNG. Missing values (NaN) leave a gap.
  */
 public final class BenchChart {
-  private static final Color[] COLORS = {new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73),
-      new Color(0xCC79A7)};
+  private static final Color[] COLORS = {
+    new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73), new Color(0xCC79A7)
+  };
 
   private BenchChart() {}
 
@@ -29,7 +30,8 @@ public final class BenchChart {
    * @param series bar names, one colour each
    * @param values {@code [series][group]} ratios
    */
-  public static void write(Path file, String title, List<String> groups, List<String> series, double[][] values)
+  public static void write(
+      Path file, String title, List<String> groups, List<String> series, double[][] values)
       throws IOException {
     int width = 1040;
     int height = 520;
@@ -41,7 +43,8 @@ public final class BenchChart {
     Graphics2D g = image.createGraphics();
     try {
       g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setRenderingHint(
+          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, width, height);
       double max = 1.25;
@@ -89,19 +92,28 @@ public final class BenchChart {
           String label = String.format(Locale.ROOT, "%.2f", v);
           g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
           FontMetrics small = g.getFontMetrics();
-          g.drawString(label, x0 + si * barW + (barW - 2 - small.stringWidth(label)) / 2, top + plotH - h - 3);
+          g.drawString(
+              label,
+              x0 + si * barW + (barW - 2 - small.stringWidth(label)) / 2,
+              top + plotH - h - 3);
         }
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         g.setColor(Color.BLACK);
         String name = groups.get(gi);
-        g.drawString(name, left + gi * groupW + (groupW - fm.stringWidth(name)) / 2, top + plotH + 18);
+        g.drawString(
+            name, left + gi * groupW + (groupW - fm.stringWidth(name)) / 2, top + plotH + 18);
       }
       int parity = top + plotH - (int) Math.round(1.0 / max * plotH);
       g.setColor(Color.BLACK);
-      g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
+      g.setStroke(
+          new BasicStroke(
+              1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
       g.drawLine(left, parity, left + plotW, parity);
       g.setStroke(new BasicStroke(1));
-      g.drawString("1.0 = PyTorch eager", left + plotW - fm.stringWidth("1.0 = PyTorch eager") - 4, parity - 4);
+      g.drawString(
+          "1.0 = PyTorch eager",
+          left + plotW - fm.stringWidth("1.0 = PyTorch eager") - 4,
+          parity - 4);
 
       int lx = left;
       int ly = height - 48;

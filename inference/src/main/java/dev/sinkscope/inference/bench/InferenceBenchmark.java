@@ -21,9 +21,9 @@ import java.util.List;
 
 /**
  * The inference side of the benchmark on one opened model and one input: full passes in each
- * capture mode, and the toggle-to-result latency of the two live mitigations through
- * {@link IncrementalRunner}, as the app drives them. A benchmark, not a test: nothing fails on
- * the numbers.
+ * capture mode, and the toggle-to-result latency of the two live mitigations through {@link
+ * IncrementalRunner}, as the app drives them. A benchmark, not a test: nothing fails on the
+ * numbers.
  */
 public final class InferenceBenchmark {
 
@@ -31,7 +31,8 @@ public final class InferenceBenchmark {
    * What was measured.
    *
    * @param forwardFullCapture pass keeping every hidden state and every full attention map
-   * @param forwardDefaultCapture pass with {@link CaptureOptions#DEFAULT} (full maps or summaries by size)
+   * @param forwardDefaultCapture pass with {@link CaptureOptions#DEFAULT} (full maps or summaries
+   *     by size)
    * @param defaultMode what DEFAULT resolved to for this model and input
    * @param forwardResidualOnly pass keeping only the residual stream
    * @param ttrToggle switching test-time registers on (recomputes from block 0)
@@ -45,9 +46,20 @@ public final class InferenceBenchmark {
    * @param lastTtr the same with test-time registers
    * @param lastSwap the same with the sigmoid swap
    */
-  public record Figures(Timing forwardFullCapture, Timing forwardDefaultCapture, AttentionCapture defaultMode,
-      Timing forwardResidualOnly, Timing ttrToggle, int ttrStartBlock, Timing swapToggle, int swapStartBlock,
-      Timing switchOff, Timing blockRecompute, NeuronMap neurons, FloatTensor lastPlain, FloatTensor lastTtr,
+  public record Figures(
+      Timing forwardFullCapture,
+      Timing forwardDefaultCapture,
+      AttentionCapture defaultMode,
+      Timing forwardResidualOnly,
+      Timing ttrToggle,
+      int ttrStartBlock,
+      Timing swapToggle,
+      int swapStartBlock,
+      Timing switchOff,
+      Timing blockRecompute,
+      NeuronMap neurons,
+      FloatTensor lastPlain,
+      FloatTensor lastTtr,
       FloatTensor lastSwap) {}
 
   private InferenceBenchmark() {}
@@ -56,8 +68,12 @@ public final class InferenceBenchmark {
   public static NeuronMap middleBlockNeurons(ModelSpec spec) {
     int block = spec.numLayers() / 2;
     int m = spec.intermediateSize();
-    return new NeuronMap(List.of(new NeuronMap.RegisterNeuron(block, 7 % m), new NeuronMap.RegisterNeuron(block, m / 3),
-        new NeuronMap.RegisterNeuron(block, m - 5)), "bench: 3 neurons of block " + block);
+    return new NeuronMap(
+        List.of(
+            new NeuronMap.RegisterNeuron(block, 7 % m),
+            new NeuronMap.RegisterNeuron(block, m / 3),
+            new NeuronMap.RegisterNeuron(block, m - 5)),
+        "bench: 3 neurons of block " + block);
   }
 
   /** The sigmoid swap the benchmark toggles: blocks L/2 .. L-1. */
@@ -70,17 +86,23 @@ public final class InferenceBenchmark {
    * @param runs timed runs of each scenario
    * @param fullCapture also time the full-capture pass (needs heap for all maps)
    */
-  public static Figures run(ModelSession session, FloatTensor pixels, int warmup, int runs, boolean fullCapture) {
+  public static Figures run(
+      ModelSession session, FloatTensor pixels, int warmup, int runs, boolean fullCapture) {
     ModelSpec spec = session.spec();
     CaptureOptions full = CaptureOptions.DEFAULT.withAttention(AttentionCapture.FULL);
-    Timing[] passes = Timing.interleaved(warmup, runs,
-        fullCapture ? () -> pass(session, pixels, full) : null,
-        () -> pass(session, pixels, CaptureOptions.DEFAULT),
-        () -> pass(session, pixels, CaptureOptions.RESIDUAL_ONLY));
+    Timing[] passes =
+        Timing.interleaved(
+            warmup,
+            runs,
+            fullCapture ? () -> pass(session, pixels, full) : null,
+            () -> pass(session, pixels, CaptureOptions.DEFAULT),
+            () -> pass(session, pixels, CaptureOptions.RESIDUAL_ONLY));
     Timing fullTiming = passes[0];
     Timing defaultTiming = passes[1];
     Timing residualTiming = passes[2];
-    int t = dev.sinkscope.inference.result.TokenLayout.of(spec, pixels.dim(2), pixels.dim(3)).totalTokens();
+    int t =
+        dev.sinkscope.inference.result.TokenLayout.of(spec, pixels.dim(2), pixels.dim(3))
+            .totalTokens();
     AttentionCapture mode = CaptureOptions.DEFAULT.resolve(spec.numLayers(), spec.numHeads(), t);
 
     NeuronMap neurons = middleBlockNeurons(spec);
@@ -91,42 +113,77 @@ public final class InferenceBenchmark {
     List<Integer> ttrStarts = new ArrayList<>();
     List<Integer> swapStarts = new ArrayList<>();
     Runnable off = () -> toggle(runner, pixels, MitigationStack.NONE);
-    Timing ttrTiming = Timing.measure(warmup, runs, off, () -> {
-      ForwardResult r = toggle(runner, pixels, ttr);
-      ttrStarts.add(runner.lastStartBlock());
-      return r;
-    });
-    Timing swapTiming = Timing.measure(warmup, runs, off, () -> {
-      ForwardResult r = toggle(runner, pixels, swap);
-      swapStarts.add(runner.lastStartBlock());
-      return r;
-    });
-    Timing offTiming = Timing.measure(0, runs, () -> toggle(runner, pixels, swap), () -> toggle(runner, pixels,
-        MitigationStack.NONE));
+    Timing ttrTiming =
+        Timing.measure(
+            warmup,
+            runs,
+            off,
+            () -> {
+              ForwardResult r = toggle(runner, pixels, ttr);
+              ttrStarts.add(runner.lastStartBlock());
+              return r;
+            });
+    Timing swapTiming =
+        Timing.measure(
+            warmup,
+            runs,
+            off,
+            () -> {
+              ForwardResult r = toggle(runner, pixels, swap);
+              swapStarts.add(runner.lastStartBlock());
+              return r;
+            });
+    Timing offTiming =
+        Timing.measure(
+            0,
+            runs,
+            () -> toggle(runner, pixels, swap),
+            () -> toggle(runner, pixels, MitigationStack.NONE));
     FloatTensor lastTtr = toggle(runner, pixels, ttr).lastHiddenState();
     FloatTensor lastSwap = toggle(runner, pixels, swap).lastHiddenState();
 
-    ForwardResult summary = pass(session, pixels, CaptureOptions.DEFAULT.withAttention(AttentionCapture.SUMMARY));
+    ForwardResult summary =
+        pass(session, pixels, CaptureOptions.DEFAULT.withAttention(AttentionCapture.SUMMARY));
     int middle = spec.numLayers() / 2;
-    Timing recompute = Timing.measure(1, runs,
-        () -> session.forward().recomputeAttention(summary, ForwardHooks.NONE, middle));
-    return new Figures(fullTiming, defaultTiming, mode, residualTiming, ttrTiming, max(ttrStarts), swapTiming,
-        min(swapStarts), offTiming, recompute, neurons, baseline.lastHiddenState(), lastTtr, lastSwap);
+    Timing recompute =
+        Timing.measure(
+            1,
+            runs,
+            () -> session.forward().recomputeAttention(summary, ForwardHooks.NONE, middle));
+    return new Figures(
+        fullTiming,
+        defaultTiming,
+        mode,
+        residualTiming,
+        ttrTiming,
+        max(ttrStarts),
+        swapTiming,
+        min(swapStarts),
+        offTiming,
+        recompute,
+        neurons,
+        baseline.lastHiddenState(),
+        lastTtr,
+        lastSwap);
   }
 
   /**
    * Warms up the JIT, the engine's allocator and the Java heap (which grows while full maps are
-   * copied) with passes in every capture mode, for at least {@code passes} passes and
-   * {@code minMillis}; returns the fastest pass in milliseconds, to size the runs of the scenarios.
+   * copied) with passes in every capture mode, for at least {@code passes} passes and {@code
+   * minMillis}; returns the fastest pass in milliseconds, to size the runs of the scenarios.
    *
    * @param fullCapture include full-capture passes (needs heap for all maps)
    */
-  public static double warmUp(ModelSession session, FloatTensor pixels, int passes, long minMillis,
-      boolean fullCapture) {
-    CaptureOptions[] modes = fullCapture
-        ? new CaptureOptions[] {CaptureOptions.DEFAULT.withAttention(AttentionCapture.FULL), CaptureOptions.DEFAULT,
-            CaptureOptions.RESIDUAL_ONLY}
-        : new CaptureOptions[] {CaptureOptions.DEFAULT, CaptureOptions.RESIDUAL_ONLY};
+  public static double warmUp(
+      ModelSession session, FloatTensor pixels, int passes, long minMillis, boolean fullCapture) {
+    CaptureOptions[] modes =
+        fullCapture
+            ? new CaptureOptions[] {
+              CaptureOptions.DEFAULT.withAttention(AttentionCapture.FULL),
+              CaptureOptions.DEFAULT,
+              CaptureOptions.RESIDUAL_ONLY
+            }
+            : new CaptureOptions[] {CaptureOptions.DEFAULT, CaptureOptions.RESIDUAL_ONLY};
     double fastest = Double.POSITIVE_INFINITY;
     long end = System.nanoTime() + minMillis * 1_000_000;
     for (int i = 0; i < passes || System.nanoTime() < end; i++) {
@@ -137,24 +194,43 @@ public final class InferenceBenchmark {
     return fastest;
   }
 
-  /** Forward passes only, on a model opened directly (e.g. in half precision): full, DEFAULT, residual. */
-  public static Timing[] forwardOnly(VitForward forward, FloatTensor pixels, int warmup, int runs, boolean fullCapture) {
+  /**
+   * Forward passes only, on a model opened directly (e.g. in half precision): full, DEFAULT,
+   * residual.
+   */
+  public static Timing[] forwardOnly(
+      VitForward forward, FloatTensor pixels, int warmup, int runs, boolean fullCapture) {
     CaptureOptions full = CaptureOptions.DEFAULT.withAttention(AttentionCapture.FULL);
     Timing[] out = new Timing[3];
     int i = 0;
-    for (CaptureOptions capture : new CaptureOptions[] {full, CaptureOptions.DEFAULT, CaptureOptions.RESIDUAL_ONLY}) {
-      out[i++] = capture == full && !fullCapture ? null : Timing.measure(warmup, runs,
-          () -> forward.run(pixels, ForwardHooks.NONE, capture, CancellationToken.NONE, ProgressListener.NONE));
+    for (CaptureOptions capture :
+        new CaptureOptions[] {full, CaptureOptions.DEFAULT, CaptureOptions.RESIDUAL_ONLY}) {
+      out[i++] =
+          capture == full && !fullCapture
+              ? null
+              : Timing.measure(
+                  warmup,
+                  runs,
+                  () ->
+                      forward.run(
+                          pixels,
+                          ForwardHooks.NONE,
+                          capture,
+                          CancellationToken.NONE,
+                          ProgressListener.NONE));
     }
     return out;
   }
 
-  private static ForwardResult pass(ModelSession session, FloatTensor pixels, CaptureOptions capture) {
+  private static ForwardResult pass(
+      ModelSession session, FloatTensor pixels, CaptureOptions capture) {
     return session.run(pixels, capture, CancellationToken.NONE, ProgressListener.NONE);
   }
 
-  private static ForwardResult toggle(IncrementalRunner runner, FloatTensor pixels, MitigationStack stack) {
-    return runner.run(pixels, stack, CaptureOptions.DEFAULT, CancellationToken.NONE, ProgressListener.NONE);
+  private static ForwardResult toggle(
+      IncrementalRunner runner, FloatTensor pixels, MitigationStack stack) {
+    return runner.run(
+        pixels, stack, CaptureOptions.DEFAULT, CancellationToken.NONE, ProgressListener.NONE);
   }
 
   private static int max(List<Integer> values) {

@@ -6,11 +6,11 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * How busy the machine is with other work. Two readings: the runnable-task count of
- * {@code /proc/loadavg} (it counts tasks of other containers on the same cores, which
- * {@code /proc/stat} inside a container may not show), and a calibration: a fixed arithmetic
- * load on every core, timed and compared with the fastest time seen in this process. On 2 cores
- * one other busy process halves or worse the speed of a 2-thread pass, so benchmarks wait for quiet.
+ * How busy the machine is with other work. Two readings: the runnable-task count of {@code
+ * /proc/loadavg} (it counts tasks of other containers on the same cores, which {@code /proc/stat}
+ * inside a container may not show), and a calibration: a fixed arithmetic load on every core, timed
+ * and compared with the fastest time seen in this process. On 2 cores one other busy process halves
+ * or worse the speed of a 2-thread pass, so benchmarks wait for quiet.
  */
 public final class MachineLoad {
   private static final Path LOADAVG = Path.of("/proc/loadavg");
@@ -18,7 +18,9 @@ public final class MachineLoad {
 
   private MachineLoad() {}
 
-  /** Mean number of runnable tasks besides the sampling thread, over {@code millis}; NaN off Linux. */
+  /**
+   * Mean number of runnable tasks besides the sampling thread, over {@code millis}; NaN off Linux.
+   */
   public static double othersRunnable(long millis) {
     int samples = 0;
     double sum = 0;
@@ -75,7 +77,10 @@ public final class MachineLoad {
       best = Math.min(best, calibrationMs());
     }
     // the first readings only set the scale; they cannot tell contention apart
-    double slowdown = Double.isInfinite(fastestCalibrationMs) ? Double.POSITIVE_INFINITY : best / fastestCalibrationMs;
+    double slowdown =
+        Double.isInfinite(fastestCalibrationMs)
+            ? Double.POSITIVE_INFINITY
+            : best / fastestCalibrationMs;
     fastestCalibrationMs = Math.min(fastestCalibrationMs, best);
     return slowdown;
   }
@@ -87,13 +92,15 @@ public final class MachineLoad {
     long start = System.nanoTime();
     for (int c = 0; c < cores; c++) {
       int core = c;
-      threads[c] = new Thread(() -> {
-        double x = 1.0 + core;
-        for (int i = 0; i < 20_000_000; i++) {
-          x = x * 1.0000001 + 1e-9;
-        }
-        sink[core] = x;
-      });
+      threads[c] =
+          new Thread(
+              () -> {
+                double x = 1.0 + core;
+                for (int i = 0; i < 20_000_000; i++) {
+                  x = x * 1.0000001 + 1e-9;
+                }
+                sink[core] = x;
+              });
       threads[c].start();
     }
     try {
@@ -109,6 +116,8 @@ public final class MachineLoad {
 
   /** A reading for the report ("n/a" when not measured). */
   public static String describe(double value) {
-    return Double.isNaN(value) || Double.isInfinite(value) ? "n/a" : String.format(Locale.ROOT, "%.2f", value);
+    return Double.isNaN(value) || Double.isInfinite(value)
+        ? "n/a"
+        : String.format(Locale.ROOT, "%.2f", value);
   }
 }

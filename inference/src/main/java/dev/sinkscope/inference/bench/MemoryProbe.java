@@ -9,10 +9,10 @@ import dev.sinkscope.inference.engine.CancellationToken;
 import dev.sinkscope.inference.engine.CaptureOptions;
 import dev.sinkscope.inference.engine.ForwardHooks;
 import dev.sinkscope.inference.engine.ProgressListener;
-import dev.sinkscope.inference.pipeline.CapturedAttention;
 import dev.sinkscope.inference.mitigation.MitigationStack;
 import dev.sinkscope.inference.mitigation.TestTimeRegisters;
 import dev.sinkscope.inference.model.ModelSpec;
+import dev.sinkscope.inference.pipeline.CapturedAttention;
 import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.session.IncrementalRunner;
@@ -23,9 +23,9 @@ import java.util.Map;
 /**
  * One analysis session of a large model in a small heap, run in its own JVM (the bench starts it
  * with {@code -Xmx2g}): load, a pass with {@link CaptureOptions#DEFAULT}, the full analysis, an
- * on-demand attention row, the normaliser swap from L/2 and test-time registers through
- * {@link IncrementalRunner}, each switched off again. Prints one JSON line with the timings, the
- * first recomputed block of each toggle, peak RSS and heap.
+ * on-demand attention row, the normaliser swap from L/2 and test-time registers through {@link
+ * IncrementalRunner}, each switched off again. Prints one JSON line with the timings, the first
+ * recomputed block of each toggle, peak RSS and heap.
  *
  * <p>Usage: {@code MemoryProbe MODEL_DIR RESOLUTION [SEED]}.
  */
@@ -51,22 +51,28 @@ public final class MemoryProbe {
       out.put("forward_ms", ms(t));
       out.put("tokens", baseline.layout().totalTokens());
       out.put("kept_full_maps", baseline.block(1).attention() != null);
-      out.put("full_maps_would_take_mb", CaptureOptions.fullMapBytes(spec.numLayers(), spec.numHeads(),
-          baseline.layout().totalTokens()) / 1e6);
+      out.put(
+          "full_maps_would_take_mb",
+          CaptureOptions.fullMapBytes(
+                  spec.numLayers(), spec.numHeads(), baseline.layout().totalTokens())
+              / 1e6);
 
       t = System.nanoTime();
       AnalysisOptions options = AnalysisOptions.defaults();
       AnalysisReport report = Analyzer.analyze(baseline, options);
       out.put("analysis_ms", ms(t));
-      out.put("analysis_has_sinks_rollout_cls", report.sinks() != null && report.rollout() != null
-          && report.clsAttention() != null);
+      out.put(
+          "analysis_has_sinks_rollout_cls",
+          report.sinks() != null && report.rollout() != null && report.clsAttention() != null);
 
-      CapturedAttention attention = new CapturedAttention(session.forward(), baseline, ForwardHooks.NONE);
+      CapturedAttention attention =
+          new CapturedAttention(session.forward(), baseline, ForwardHooks.NONE);
       t = System.nanoTime();
       attention.clsRow(spec.numLayers(), 0);
       out.put("cls_row_ms", ms(t));
       t = System.nanoTime();
-      attention.queryRow(spec.numLayers() / 2, spec.numHeads() - 1, baseline.layout().totalTokens() / 2);
+      attention.queryRow(
+          spec.numLayers() / 2, spec.numHeads() - 1, baseline.layout().totalTokens() / 2);
       out.put("on_demand_row_ms", ms(t));
 
       MitigationStack swap = MitigationStack.of(InferenceBenchmark.swapFromMiddle(spec));
@@ -79,7 +85,9 @@ public final class MemoryProbe {
       out.put("swap_off_ms", ms(t));
       out.put("swap_off_first_block", runner.lastStartBlock());
 
-      MitigationStack ttr = MitigationStack.of(TestTimeRegisters.reference(InferenceBenchmark.middleBlockNeurons(spec)));
+      MitigationStack ttr =
+          MitigationStack.of(
+              TestTimeRegisters.reference(InferenceBenchmark.middleBlockNeurons(spec)));
       t = System.nanoTime();
       ForwardResult withRegister = toggle(runner, pixels, ttr);
       out.put("ttr_toggle_ms", ms(t));
@@ -99,8 +107,10 @@ public final class MemoryProbe {
     System.out.println(out);
   }
 
-  private static ForwardResult toggle(IncrementalRunner runner, FloatTensor pixels, MitigationStack stack) {
-    return runner.run(pixels, stack, CaptureOptions.DEFAULT, CancellationToken.NONE, ProgressListener.NONE);
+  private static ForwardResult toggle(
+      IncrementalRunner runner, FloatTensor pixels, MitigationStack stack) {
+    return runner.run(
+        pixels, stack, CaptureOptions.DEFAULT, CancellationToken.NONE, ProgressListener.NONE);
   }
 
   private static double ms(long since) {

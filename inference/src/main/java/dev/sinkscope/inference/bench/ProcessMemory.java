@@ -16,7 +16,10 @@ import java.util.Map;
 public final class ProcessMemory {
   private ProcessMemory() {}
 
-  /** kB values of {@code VmHWM} (peak RSS), {@code VmRSS}, {@code RssAnon}, {@code RssFile}; empty off Linux. */
+  /**
+   * kB values of {@code VmHWM} (peak RSS), {@code VmRSS}, {@code RssAnon}, {@code RssFile}; empty
+   * off Linux.
+   */
   public static Map<String, Long> status() {
     Map<String, Long> out = new LinkedHashMap<>();
     try {

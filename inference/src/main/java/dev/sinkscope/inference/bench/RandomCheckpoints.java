@@ -22,15 +22,16 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Writes seeded random-weight checkpoints in the transformers {@code Dinov2Model} layout
- * ({@code config.json} + {@code model.safetensors}, float32), so Java and the PyTorch reference
- * read the very same weights. Values are streamed, so ViT-L (1.2 GB) never sits in the heap.
+ * Writes seeded random-weight checkpoints in the transformers {@code Dinov2Model} layout ({@code
+ * config.json} + {@code model.safetensors}, float32), so Java and the PyTorch reference read the
+ * very same weights. Values are streamed, so ViT-L (1.2 GB) never sits in the heap.
  *
  * <p>Weights are uniform with standard deviation 0.02 (the usual ViT init scale); layer-norm gains
  * are near 1 and layer scales near 0.5, so activations stay O(1) through 24 blocks.
  */
 public final class RandomCheckpoints {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final double INIT_STD = 0.02;
 
   private RandomCheckpoints() {}
@@ -75,7 +76,8 @@ public final class RandomCheckpoints {
 
   /** Writes {@code pixels} as {@code pixel_values} for the PyTorch reference. */
   public static Path writePixels(Path file, FloatTensor pixels) throws IOException {
-    SafetensorsWriter.write(file, Map.of("pixel_values", pixels), Map.of("producer", "sinkscope bench"));
+    SafetensorsWriter.write(
+        file, Map.of("pixel_values", pixels), Map.of("producer", "sinkscope bench"));
     return file;
   }
 
@@ -85,15 +87,19 @@ public final class RandomCheckpoints {
     int p = VitSize.PATCH;
     List<Spec> list = new ArrayList<>();
     list.add(new Spec("embeddings.cls_token", new int[] {1, 1, d}, 0, INIT_STD));
-    list.add(new Spec("embeddings.position_embeddings", new int[] {1, grid * grid + 1, d}, 0, INIT_STD));
-    list.add(new Spec("embeddings.patch_embeddings.projection.weight", new int[] {d, 3, p, p}, 0, INIT_STD));
+    list.add(
+        new Spec("embeddings.position_embeddings", new int[] {1, grid * grid + 1, d}, 0, INIT_STD));
+    list.add(
+        new Spec(
+            "embeddings.patch_embeddings.projection.weight", new int[] {d, 3, p, p}, 0, INIT_STD));
     list.add(new Spec("embeddings.patch_embeddings.projection.bias", new int[] {d}, 0, INIT_STD));
     for (int i = 0; i < size.layers(); i++) {
       String b = "encoder.layer." + i + ".";
       list.add(new Spec(b + "norm1.weight", new int[] {d}, 1, INIT_STD));
       list.add(new Spec(b + "norm1.bias", new int[] {d}, 0, INIT_STD));
       for (String qkv : new String[] {"query", "key", "value"}) {
-        list.add(new Spec(b + "attention.attention." + qkv + ".weight", new int[] {d, d}, 0, INIT_STD));
+        list.add(
+            new Spec(b + "attention.attention." + qkv + ".weight", new int[] {d, d}, 0, INIT_STD));
         list.add(new Spec(b + "attention.attention." + qkv + ".bias", new int[] {d}, 0, INIT_STD));
       }
       list.add(new Spec(b + "attention.output.dense.weight", new int[] {d, d}, 0, INIT_STD));
@@ -114,7 +120,10 @@ public final class RandomCheckpoints {
 
   private static void writeWeights(Path file, List<Spec> specs, long seed) throws IOException {
     ObjectNode header = JSON.createObjectNode();
-    header.putObject("__metadata__").put("format", "pt").put("producer", "sinkscope bench, seed " + seed);
+    header
+        .putObject("__metadata__")
+        .put("format", "pt")
+        .put("producer", "sinkscope bench, seed " + seed);
     long offset = 0;
     for (Spec s : specs) {
       ObjectNode entry = header.putObject(s.key());
@@ -129,7 +138,8 @@ public final class RandomCheckpoints {
     byte[] json = new ObjectMapper().writeValueAsBytes(header);
     int padded = (json.length + 7) / 8 * 8;
     Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "model", ".part");
-    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel out =
+        FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
       ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
       head.putLong(padded).put(json);
       while (head.position() < head.capacity()) {

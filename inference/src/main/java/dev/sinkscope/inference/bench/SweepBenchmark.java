@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The work of an unmitigated {@code sweep} per batch: one batched pass with
- * {@link CaptureOptions#METRICS}, then the metrics analysis of every image. Image decoding is left out (it does not depend on the
- * batch size and is the same work for any engine).
+ * The work of an unmitigated {@code sweep} per batch: one batched pass with {@link
+ * CaptureOptions#METRICS}, then the metrics analysis of every image. Image decoding is left out (it
+ * does not depend on the batch size and is the same work for any engine).
  */
 public final class SweepBenchmark {
 
@@ -44,13 +44,18 @@ public final class SweepBenchmark {
 
   public static Figures run(ModelSession session, List<FloatTensor> images, int warmup, int runs) {
     AnalysisOptions options = AnalysisOptions.defaults().metricsOnly();
-    Timing[] t = Timing.interleaved(warmup, runs,
-        () -> pass(session, images),
-        () -> pass(session, images).forEach(r -> Analyzer.analyze(r, options)));
+    Timing[] t =
+        Timing.interleaved(
+            warmup,
+            runs,
+            () -> pass(session, images),
+            () -> pass(session, images).forEach(r -> Analyzer.analyze(r, options)));
     return new Figures(images.size(), t[0], t[1]);
   }
 
   private static List<ForwardResult> pass(ModelSession session, List<FloatTensor> images) {
-    return session.forward().runBatch(images, CaptureOptions.METRICS, CancellationToken.NONE, ProgressListener.NONE);
+    return session
+        .forward()
+        .runBatch(images, CaptureOptions.METRICS, CancellationToken.NONE, ProgressListener.NONE);
   }
 }

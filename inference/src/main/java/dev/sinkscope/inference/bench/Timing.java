@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
- * Minimum and median of repeated wall-clock measurements, in milliseconds. The minimum is the
- * least disturbed run; the median shows how noisy the machine was.
+ * Minimum and median of repeated wall-clock measurements, in milliseconds. The minimum is the least
+ * disturbed run; the median shows how noisy the machine was.
  */
 public record Timing(double minMs, double medianMs, int runs) {
 
@@ -63,7 +63,10 @@ public record Timing(double minMs, double medianMs, int runs) {
     return out;
   }
 
-  /** Like {@link #measure(int, int, Runnable)}; {@code before} runs untimed ahead of each timed call. */
+  /**
+   * Like {@link #measure(int, int, Runnable)}; {@code before} runs untimed ahead of each timed
+   * call.
+   */
   public static <T> Timing measure(int warmup, int runs, Runnable before, Supplier<T> work) {
     for (int i = 0; i < warmup; i++) {
       before.run();

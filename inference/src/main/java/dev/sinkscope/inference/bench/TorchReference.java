@@ -28,7 +28,8 @@ public final class TorchReference {
   private final int blasThreads;
 
   /**
-   * @param python interpreter with torch, e.g. {@code /usr/bin/python3} (Debian's, which has python3-torch)
+   * @param python interpreter with torch, e.g. {@code /usr/bin/python3} (Debian's, which has
+   *     python3-torch)
    * @param torchThreads torch intra-op threads ({@code torch.set_num_threads})
    * @param blasThreads OpenBLAS threads ({@code OPENBLAS_NUM_THREADS})
    */
@@ -41,15 +42,29 @@ public final class TorchReference {
 
   /** "torch 2 threads, OpenBLAS 1 thread". */
   public String threading() {
-    return "torch " + torchThreads + " thread" + (torchThreads == 1 ? "" : "s") + ", OpenBLAS " + blasThreads
-        + " thread" + (blasThreads == 1 ? "" : "s");
+    return "torch "
+        + torchThreads
+        + " thread"
+        + (torchThreads == 1 ? "" : "s")
+        + ", OpenBLAS "
+        + blasThreads
+        + " thread"
+        + (blasThreads == 1 ? "" : "s");
   }
 
   /** The reference's timings of one configuration, in milliseconds. */
-  public record Figures(String torchVersion, Timing forwardCapture, Timing forwardOnly, Timing ttrToggle,
-      Timing swapToggle, Path outputs) {
+  public record Figures(
+      String torchVersion,
+      Timing forwardCapture,
+      Timing forwardOnly,
+      Timing ttrToggle,
+      Timing swapToggle,
+      Path outputs) {
 
-    /** A {@code last_hidden_state} the script wrote ({@code plain}, {@code ttr}, {@code swap}), or null. */
+    /**
+     * A {@code last_hidden_state} the script wrote ({@code plain}, {@code ttr}, {@code swap}), or
+     * null.
+     */
     public float[] lastHiddenState(String scenario) throws IOException {
       Path file = outputs == null ? null : outputs.resolve(scenario + ".f32");
       if (file == null || !Files.isRegularFile(file)) {
@@ -67,7 +82,8 @@ public final class TorchReference {
   /** Whether the interpreter imports torch at all. */
   public boolean available() {
     try {
-      Process p = new ProcessBuilder(python, "-c", "import torch").redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(python, "-c", "import torch").redirectErrorStream(true).start();
       p.getInputStream().readAllBytes();
       return p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0;
     } catch (IOException e) {
@@ -83,23 +99,73 @@ public final class TorchReference {
    *
    * @param scenarios which to run: forward_capture, forward_only, ttr_toggle, swap_toggle
    */
-  public Figures run(Path model, Path pixels, int warmup, int runs, String neurons, int swapFrom, Path outputs,
-      List<String> scenarios) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--model", model.toString(),
-        "--pixels", pixels.toString(), "--threads", Integer.toString(torchThreads), "--runs", Integer.toString(runs),
-        "--warmup", Integer.toString(warmup), "--neurons", neurons, "--swap-from", Integer.toString(swapFrom),
-        "--outputs", outputs.toString(), "--scenarios", String.join(",", scenarios)));
+  public Figures run(
+      Path model,
+      Path pixels,
+      int warmup,
+      int runs,
+      String neurons,
+      int swapFrom,
+      Path outputs,
+      List<String> scenarios)
+      throws IOException, InterruptedException {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                python,
+                script.toString(),
+                "--model",
+                model.toString(),
+                "--pixels",
+                pixels.toString(),
+                "--threads",
+                Integer.toString(torchThreads),
+                "--runs",
+                Integer.toString(runs),
+                "--warmup",
+                Integer.toString(warmup),
+                "--neurons",
+                neurons,
+                "--swap-from",
+                Integer.toString(swapFrom),
+                "--outputs",
+                outputs.toString(),
+                "--scenarios",
+                String.join(",", scenarios)));
     JsonNode json = JSON.readTree(lastLine(execute(cmd)));
-    return new Figures(json.path("torch").asText(), timing(json.get("forward_capture")),
-        timing(json.get("forward_only")), timing(json.get("ttr_toggle")), timing(json.get("swap_toggle")), outputs);
+    return new Figures(
+        json.path("torch").asText(),
+        timing(json.get("forward_capture")),
+        timing(json.get("forward_only")),
+        timing(json.get("ttr_toggle")),
+        timing(json.get("swap_toggle")),
+        outputs);
   }
 
-  /** Times one captured pass over {@code batch} images (the fixture pixels with shifted intensities). */
+  /**
+   * Times one captured pass over {@code batch} images (the fixture pixels with shifted
+   * intensities).
+   */
   public Timing runBatch(Path model, Path pixels, int warmup, int runs, int batch)
       throws IOException, InterruptedException {
-    List<String> cmd = List.of(python, script.toString(), "--model", model.toString(), "--pixels", pixels.toString(),
-        "--threads", Integer.toString(torchThreads), "--runs", Integer.toString(runs), "--warmup",
-        Integer.toString(warmup), "--scenarios", "batch_capture", "--batch", Integer.toString(batch));
+    List<String> cmd =
+        List.of(
+            python,
+            script.toString(),
+            "--model",
+            model.toString(),
+            "--pixels",
+            pixels.toString(),
+            "--threads",
+            Integer.toString(torchThreads),
+            "--runs",
+            Integer.toString(runs),
+            "--warmup",
+            Integer.toString(warmup),
+            "--scenarios",
+            "batch_capture",
+            "--batch",
+            Integer.toString(batch));
     JsonNode json = JSON.readTree(lastLine(execute(cmd)));
     version = json.path("torch").asText(version);
     return timing(json.get("batch_capture"));
@@ -110,10 +176,21 @@ public final class TorchReference {
     return version;
   }
 
-  /** Starts the script in cold mode and returns the wall time until its first captured pass, in ms. */
+  /**
+   * Starts the script in cold mode and returns the wall time until its first captured pass, in ms.
+   */
   public double coldStartMillis(Path model, Path pixels) throws IOException, InterruptedException {
-    List<String> cmd = List.of(python, script.toString(), "--model", model.toString(), "--pixels", pixels.toString(),
-        "--threads", Integer.toString(torchThreads), "--cold");
+    List<String> cmd =
+        List.of(
+            python,
+            script.toString(),
+            "--model",
+            model.toString(),
+            "--pixels",
+            pixels.toString(),
+            "--threads",
+            Integer.toString(torchThreads),
+            "--cold");
     long start = System.nanoTime();
     String out = execute(cmd);
     double wall = (System.nanoTime() - start) / 1e6;
@@ -149,6 +226,7 @@ public final class TorchReference {
     if (node == null || node.isNull()) {
       return null;
     }
-    return new Timing(node.get("min").asDouble(), node.get("median").asDouble(), node.get("runs").asInt());
+    return new Timing(
+        node.get("min").asDouble(), node.get("median").asDouble(), node.get("runs").asInt());
   }
 }

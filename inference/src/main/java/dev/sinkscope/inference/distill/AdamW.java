@@ -3,10 +3,10 @@ package dev.sinkscope.inference.distill;
 import ai.djl.ndarray.NDArray;
 
 /**
- * One step of {@code torch.optim.AdamW} (no AMSGrad), in its order of operations:
- * {@code p ← p·(1 − lr·wd)}; {@code m ← m + (1−β1)(g − m)} (torch's lerp); {@code v ← β2·v +
- * (1−β2)·g²}; {@code p ← p − lr/(1−β1^t) · m / (sqrt(v)/sqrt(1−β2^t) + eps)}. DJL's own optimiser is
- * not used: it folds the bias corrections differently.
+ * One step of {@code torch.optim.AdamW} (no AMSGrad), in its order of operations: {@code p ← p·(1 −
+ * lr·wd)}; {@code m ← m + (1−β1)(g − m)} (torch's lerp); {@code v ← β2·v + (1−β2)·g²}; {@code p ← p
+ * − lr/(1−β1^t) · m / (sqrt(v)/sqrt(1−β2^t) + eps)}. DJL's own optimiser is not used: it folds the
+ * bias corrections differently.
  */
 public record AdamW(double beta1, double beta2, double eps, double weightDecay) {
 
@@ -38,7 +38,10 @@ public record AdamW(double beta1, double beta2, double eps, double weightDecay) 
     NDArray ratio = m1.div(denom);
     NDArray delta = ratio.mul((float) stepSize);
     NDArray updated = decayed.sub(delta);
-    for (NDArray t : new NDArray[] {decayed, diff, mStep, vOld, square, vStep, root, scaled, denom, ratio, delta}) {
+    for (NDArray t :
+        new NDArray[] {
+          decayed, diff, mStep, vOld, square, vStep, root, scaled, denom, ratio, delta
+        }) {
       t.close();
     }
     return new Update(updated, m1, v1);

@@ -1,8 +1,8 @@
 package dev.sinkscope.inference.distill;
 
 /**
- * What a distillation run does. Defaults follow the DINOv2 script of the PH-Reg reference
- * ({@code DINOv2_full/distill_main.py}) except the number of epochs (100 there, on Flickr30k).
+ * What a distillation run does. Defaults follow the DINOv2 script of the PH-Reg reference ({@code
+ * DINOv2_full/distill_main.py}) except the number of epochs (100 there, on Flickr30k).
  *
  * @param registers new register tokens N
  * @param epochs passes over the images (ignored when {@code steps > 0})
@@ -17,8 +17,19 @@ package dev.sinkscope.inference.distill;
  * @param mseScale weight of the MSE term
  * @param seed seeds registers, crops, teacher views and shuffling
  */
-public record DistillSettings(int registers, int epochs, int steps, int batch, int resolution, double lr,
-    double endLr, double weightDecay, int views, double shiftFraction, double mseScale, long seed) {
+public record DistillSettings(
+    int registers,
+    int epochs,
+    int steps,
+    int batch,
+    int resolution,
+    double lr,
+    double endLr,
+    double weightDecay,
+    int views,
+    double shiftFraction,
+    double mseScale,
+    long seed) {
 
   public static final int DEFAULT_REGISTERS = 16;
   public static final int DEFAULT_EPOCHS = 10;
@@ -31,55 +42,148 @@ public record DistillSettings(int registers, int epochs, int steps, int batch, i
     require(resolution >= 0, "--resolution must be positive, got " + resolution);
     require(lr > 0 && Double.isFinite(lr), "--lr must be positive, got " + lr);
     require(endLr > 0 && endLr <= lr, "--end-lr must be positive and at most --lr, got " + endLr);
-    require(weightDecay >= 0 && weightDecay < 1, "--weight-decay must be in [0, 1), got " + weightDecay);
+    require(
+        weightDecay >= 0 && weightDecay < 1,
+        "--weight-decay must be in [0, 1), got " + weightDecay);
     require(views >= 1 && views <= 256, "--views must be 1..256, got " + views);
-    require(shiftFraction >= 0 && shiftFraction < 1, "--shift must be in [0, 1), got " + shiftFraction);
-    require(mseScale >= 0 && Double.isFinite(mseScale), "--mse-scale must be >= 0, got " + mseScale);
+    require(
+        shiftFraction >= 0 && shiftFraction < 1, "--shift must be in [0, 1), got " + shiftFraction);
+    require(
+        mseScale >= 0 && Double.isFinite(mseScale), "--mse-scale must be >= 0, got " + mseScale);
   }
 
   /** The reference's settings with {@link #DEFAULT_EPOCHS} epochs at the model's own resolution. */
   public static DistillSettings defaults() {
-    return new DistillSettings(DEFAULT_REGISTERS, DEFAULT_EPOCHS, 0, 8, 0, 1e-4, 5e-6, 1e-2, 10, 0.15, 1.0, 0);
+    return new DistillSettings(
+        DEFAULT_REGISTERS, DEFAULT_EPOCHS, 0, 8, 0, 1e-4, 5e-6, 1e-2, 10, 0.15, 1.0, 0);
   }
 
   public DistillSettings withRegisters(int n) {
-    return new DistillSettings(n, epochs, steps, batch, resolution, lr, endLr, weightDecay, views, shiftFraction,
-        mseScale, seed);
+    return new DistillSettings(
+        n,
+        epochs,
+        steps,
+        batch,
+        resolution,
+        lr,
+        endLr,
+        weightDecay,
+        views,
+        shiftFraction,
+        mseScale,
+        seed);
   }
 
   public DistillSettings withEpochs(int e) {
-    return new DistillSettings(registers, e, 0, batch, resolution, lr, endLr, weightDecay, views, shiftFraction,
-        mseScale, seed);
+    return new DistillSettings(
+        registers,
+        e,
+        0,
+        batch,
+        resolution,
+        lr,
+        endLr,
+        weightDecay,
+        views,
+        shiftFraction,
+        mseScale,
+        seed);
   }
 
   public DistillSettings withSteps(int s) {
-    return new DistillSettings(registers, epochs, s, batch, resolution, lr, endLr, weightDecay, views, shiftFraction,
-        mseScale, seed);
+    return new DistillSettings(
+        registers,
+        epochs,
+        s,
+        batch,
+        resolution,
+        lr,
+        endLr,
+        weightDecay,
+        views,
+        shiftFraction,
+        mseScale,
+        seed);
   }
 
   public DistillSettings withBatch(int b) {
-    return new DistillSettings(registers, epochs, steps, b, resolution, lr, endLr, weightDecay, views, shiftFraction,
-        mseScale, seed);
+    return new DistillSettings(
+        registers,
+        epochs,
+        steps,
+        b,
+        resolution,
+        lr,
+        endLr,
+        weightDecay,
+        views,
+        shiftFraction,
+        mseScale,
+        seed);
   }
 
   public DistillSettings withResolution(int r) {
-    return new DistillSettings(registers, epochs, steps, batch, r, lr, endLr, weightDecay, views, shiftFraction,
-        mseScale, seed);
+    return new DistillSettings(
+        registers,
+        epochs,
+        steps,
+        batch,
+        r,
+        lr,
+        endLr,
+        weightDecay,
+        views,
+        shiftFraction,
+        mseScale,
+        seed);
   }
 
   public DistillSettings withLr(double rate) {
-    return new DistillSettings(registers, epochs, steps, batch, resolution, rate, Math.min(endLr, rate), weightDecay,
-        views, shiftFraction, mseScale, seed);
+    return new DistillSettings(
+        registers,
+        epochs,
+        steps,
+        batch,
+        resolution,
+        rate,
+        Math.min(endLr, rate),
+        weightDecay,
+        views,
+        shiftFraction,
+        mseScale,
+        seed);
   }
 
   public DistillSettings withEndLr(double rate) {
-    return new DistillSettings(registers, epochs, steps, batch, resolution, lr, rate, weightDecay, views,
-        shiftFraction, mseScale, seed);
+    return new DistillSettings(
+        registers,
+        epochs,
+        steps,
+        batch,
+        resolution,
+        lr,
+        rate,
+        weightDecay,
+        views,
+        shiftFraction,
+        mseScale,
+        seed);
   }
 
   public DistillSettings withSeed(long s) {
-    return new DistillSettings(registers, epochs, steps, batch, resolution, lr, endLr, weightDecay, views,
-        shiftFraction, mseScale, s);
+    return new DistillSettings(
+        registers,
+        epochs,
+        steps,
+        batch,
+        resolution,
+        lr,
+        endLr,
+        weightDecay,
+        views,
+        shiftFraction,
+        mseScale,
+        s);
   }
 
   private static void require(boolean ok, String message) {

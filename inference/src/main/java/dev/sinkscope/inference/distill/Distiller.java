@@ -40,11 +40,19 @@ import java.util.Random;
  * {@link VitForward#trainingPass} under a {@link GradientCollector}; {@link AdamW} updates them.
  */
 public final class Distiller {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** Progress after one optimiser step. */
-  public record StepReport(int step, int totalSteps, int epoch, int epochs, double loss, double lr,
-      double imagesPerSecond, double etaSeconds) {}
+  public record StepReport(
+      int step,
+      int totalSteps,
+      int epoch,
+      int epochs,
+      double loss,
+      double lr,
+      double imagesPerSecond,
+      double etaSeconds) {}
 
   /** Told about the teacher targets, then after every step. */
   public interface Listener {
@@ -67,12 +75,27 @@ public final class Distiller {
    * @param cachedTargets teacher targets read from the cache
    * @param seconds wall time of the whole run
    */
-  public record Result(Path output, int images, int batch, int steps, int epochs, List<Double> epochLosses,
-      List<Double> stepLosses, int cachedTargets, double seconds) {}
+  public record Result(
+      Path output,
+      int images,
+      int batch,
+      int steps,
+      int epochs,
+      List<Double> epochLosses,
+      List<Double> stepLosses,
+      int cachedTargets,
+      double seconds) {}
 
   /** What a run is given. */
-  public record Request(Path model, String modelName, List<Path> images, Path output, DistillSettings settings,
-      String device, Path teacherCache, Path trace) {}
+  public record Request(
+      Path model,
+      String modelName,
+      List<Path> images,
+      Path output,
+      DistillSettings settings,
+      String device,
+      Path teacherCache,
+      Path trace) {}
 
   private Distiller() {}
 
@@ -84,19 +107,30 @@ public final class Distiller {
     try (Checkpoint checkpoint = CheckpointReader.open(request.model())) {
       ModelSpec spec = checkpoint.spec();
       if (!spec.finalNormAllTokens()) {
-        throw new IllegalArgumentException(request.model() + ": " + spec.family().displayName()
-            + " has no final LayerNorm over the patch tokens; distillation supports DINOv2, ViT and DeiT layouts");
+        throw new IllegalArgumentException(
+            request.model()
+                + ": "
+                + spec.family().displayName()
+                + " has no final LayerNorm over the patch tokens; distillation supports DINOv2, ViT and DeiT layouts");
       }
       int resolution = s.resolution() > 0 ? s.resolution() : spec.imageSize();
       if (resolution % spec.patchSize() != 0) {
-        throw new IllegalArgumentException("--resolution " + resolution + " is not a multiple of the patch size "
-            + spec.patchSize());
+        throw new IllegalArgumentException(
+            "--resolution "
+                + resolution
+                + " is not a multiple of the patch size "
+                + spec.patchSize());
       }
       if (Files.exists(request.output()) && !Files.isDirectory(request.output())) {
         throw new IOException(request.output() + " exists and is not a folder");
       }
-      if (request.output().toAbsolutePath().normalize().equals(request.model().toAbsolutePath().normalize())) {
-        throw new IOException("--out " + request.output() + " is the input model folder; choose a new folder");
+      if (request
+          .output()
+          .toAbsolutePath()
+          .normalize()
+          .equals(request.model().toAbsolutePath().normalize())) {
+        throw new IOException(
+            "--out " + request.output() + " is the input model folder; choose a new folder");
       }
       PreprocessConfig config;
       try {
@@ -104,21 +138,49 @@ public final class Distiller {
       } catch (dev.sinkscope.inference.preprocess.PreprocessConfigException e) {
         throw new IOException(e.getMessage(), e);
       }
-      List<TrainingImage> images = TrainingImages.load(request.images(), resolution, config, s.seed());
+      List<TrainingImage> images =
+          TrainingImages.load(request.images(), resolution, config, s.seed());
       String weightsSha = WeightsFingerprint.of(request.model()).sha256();
       try (VitModel model = VitModel.load(checkpoint, device)) {
         VitForward forward = new VitForward(model);
-        List<TeacherTargets.Target> targets = TeacherTargets.compute(forward, weightsSha, images, s,
-            TrainingImages.whiteFill(config), request.teacherCache(), cancel, listener::teacherImageDone);
+        List<TeacherTargets.Target> targets =
+            TeacherTargets.compute(
+                forward,
+                weightsSha,
+                images,
+                s,
+                TrainingImages.whiteFill(config),
+                request.teacherCache(),
+                cancel,
+                listener::teacherImageDone);
         int cached = (int) targets.stream().filter(TeacherTargets.Target::cached).count();
-        return train(request, checkpoint, forward, images, targets, resolution, cached, started, cancel, listener);
+        return train(
+            request,
+            checkpoint,
+            forward,
+            images,
+            targets,
+            resolution,
+            cached,
+            started,
+            cancel,
+            listener);
       }
     }
   }
 
-  private static Result train(Request request, Checkpoint checkpoint, VitForward forward, List<TrainingImage> images,
-      List<TeacherTargets.Target> targets, int resolution, int cached, long started, CancellationToken cancel,
-      Listener listener) throws IOException {
+  private static Result train(
+      Request request,
+      Checkpoint checkpoint,
+      VitForward forward,
+      List<TrainingImage> images,
+      List<TeacherTargets.Target> targets,
+      int resolution,
+      int cached,
+      long started,
+      CancellationToken cancel,
+      Listener listener)
+      throws IOException {
     DistillSettings s = request.settings();
     ModelSpec spec = checkpoint.spec();
     int n = images.size();
@@ -171,30 +233,68 @@ public final class Distiller {
             FloatTensor v = targets.get(idx).views();
             System.arraycopy(v.data(), 0, viewRows, k * v.size(), Math.min(v.size(), views * 3));
           }
-          double loss = step(forward, student, adamW, interpolation, root, pixels, wanted, batch, resolution,
-              patches, lr, step + 1, s.mseScale(), null);
+          double loss =
+              step(
+                  forward,
+                  student,
+                  adamW,
+                  interpolation,
+                  root,
+                  pixels,
+                  wanted,
+                  batch,
+                  resolution,
+                  patches,
+                  lr,
+                  step + 1,
+                  s.mseScale(),
+                  null);
           step++;
           stepLosses.add(loss);
           epochSum += loss;
           epochSteps++;
           if (trace != null) {
-            trace.putStep(step, FloatTensor.of(pixels, batch, 3, resolution, resolution),
-                FloatTensor.of(wanted, batch, patches, d), FloatTensor.of(viewRows, batch, views, 3), loss, lr);
+            trace.putStep(
+                step,
+                FloatTensor.of(pixels, batch, 3, resolution, resolution),
+                FloatTensor.of(wanted, batch, patches, d),
+                FloatTensor.of(viewRows, batch, views, 3),
+                loss,
+                lr);
           }
           double stepSeconds = (System.nanoTime() - stepStart) / 1e9;
           double meanStep = (System.nanoTime() - trainStart) / 1e9 / step;
-          listener.stepDone(new StepReport(step, totalSteps, epoch + 1, epochs, loss, lr,
-              batch / Math.max(stepSeconds, 1e-9), meanStep * (totalSteps - step)));
+          listener.stepDone(
+              new StepReport(
+                  step,
+                  totalSteps,
+                  epoch + 1,
+                  epochs,
+                  loss,
+                  lr,
+                  batch / Math.max(stepSeconds, 1e-9),
+                  meanStep * (totalSteps - step)));
         }
         if (epochSteps > 0) {
           epochLosses.add(epochSum / epochSteps);
         }
       }
-      Map<String, FloatTensor> trained = StudentWriter.trainedTensors(checkpoint, student.hostValues());
-      List<String> skipped = StudentWriter.write(checkpoint, trained, s.registers(), request.output());
+      Map<String, FloatTensor> trained =
+          StudentWriter.trainedTensors(checkpoint, student.hostValues());
+      List<String> skipped =
+          StudentWriter.write(checkpoint, trained, s.registers(), request.output());
       double seconds = (System.nanoTime() - started) / 1e9;
-      Result result = new Result(request.output(), n, batch, step, epochLosses.size(), List.copyOf(epochLosses),
-          List.copyOf(stepLosses), cached, seconds);
+      Result result =
+          new Result(
+              request.output(),
+              n,
+              batch,
+              step,
+              epochLosses.size(),
+              List.copyOf(epochLosses),
+              List.copyOf(stepLosses),
+              cached,
+              seconds);
       writeReport(request, spec, images, result, resolution, skipped, device);
       if (trace != null) {
         trace.put("final.", trained);
@@ -206,9 +306,21 @@ public final class Distiller {
   }
 
   /** Forward, loss, backward and AdamW for one batch; returns the loss. */
-  static double step(VitForward forward, Student student, AdamW adamW, PositionInterpolation interpolation,
-      NDManager root, float[] pixels, float[] targets, int batch, int resolution, int patches, double lr, int t,
-      double mseScale, Map<String, FloatTensor> gradients) {
+  static double step(
+      VitForward forward,
+      Student student,
+      AdamW adamW,
+      PositionInterpolation interpolation,
+      NDManager root,
+      float[] pixels,
+      float[] targets,
+      int batch,
+      int resolution,
+      int patches,
+      double lr,
+      int t,
+      double mseScale,
+      Map<String, FloatTensor> gradients) {
     int d = student.hiddenSize;
     double lossValue;
     try (NDManager scope = root.newSubManager()) {
@@ -216,7 +328,8 @@ public final class Distiller {
       NDArray teacher = scope.create(targets, new Shape(batch, patches, d));
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         NDArray out = forward.trainingPass(scope, x, student.weights(interpolation)); // [B, T, D]
-        TokenLayout layout = forward.trainingLayout(resolution, resolution, student.weights(interpolation));
+        TokenLayout layout =
+            forward.trainingLayout(resolution, resolution, student.weights(interpolation));
         int first = layout.firstPatchIndex();
         NDArray patchTokens = out.get(":, " + first + ":" + (first + patches) + ", :"); // [B, N, D]
         NDArray loss = DistillLoss.of(patchTokens, teacher, mseScale);
@@ -226,10 +339,12 @@ public final class Distiller {
       for (Student.Param p : student.params) {
         NDArray grad = p.value.getGradient();
         if (gradients != null) {
-          gradients.put(p.canonical == null ? "registers.new" : p.canonical, Student.Param.host(grad));
+          gradients.put(
+              p.canonical == null ? "registers.new" : p.canonical, Student.Param.host(grad));
         }
         // Detached: a thread whose autograd mode is on (torch's default for new threads) would
-        // otherwise record the update, and the next backward would run into this step's freed graph.
+        // otherwise record the update, and the next backward would run into this step's freed
+        // graph.
         NDArray current = p.value.stopGradient();
         AdamW.Update u = adamW.step(current, grad, p.m, p.v, lr, t);
         current.close();
@@ -246,10 +361,19 @@ public final class Distiller {
     return lossValue;
   }
 
-  private static void writeReport(Request request, ModelSpec spec, List<TrainingImage> images, Result result,
-      int resolution, List<String> skipped, Device device) throws IOException {
+  private static void writeReport(
+      Request request,
+      ModelSpec spec,
+      List<TrainingImage> images,
+      Result result,
+      int resolution,
+      List<String> skipped,
+      Device device)
+      throws IOException {
     Map<String, Object> report = new LinkedHashMap<>();
-    report.put("method", "PH-Reg self-distilled registers (Chen et al. 2025): a fine-tune; the weights change");
+    report.put(
+        "method",
+        "PH-Reg self-distilled registers (Chen et al. 2025): a fine-tune; the weights change");
     report.put("base_model", request.modelName());
     report.put("base_layout", spec.layout().name());
     report.put("output_layout", StudentWriter.outputLayout(spec).name());
@@ -271,14 +395,24 @@ public final class Distiller {
     settings.put("seed", s.seed());
     settings.put("device", device.toString());
     settings.put("precision", "float32");
-    settings.put("trainable", "new registers, position table, patch projection, last block (DINOv2 reference)");
-    settings.put("teacher_views", "one seeded set per image, cached (the reference draws new views every epoch)");
+    settings.put(
+        "trainable",
+        "new registers, position table, patch projection, last block (DINOv2 reference)");
+    settings.put(
+        "teacher_views",
+        "one seeded set per image, cached (the reference draws new views every epoch)");
     report.put("settings", settings);
     List<Map<String, Object>> list = new ArrayList<>();
     StringBuilder all = new StringBuilder();
     for (TrainingImage image : images) {
-      list.add(Map.of("name", image.name(), "sha256", image.sha256(),
-          "crop", List.of(image.cropLeft(), image.cropTop())));
+      list.add(
+          Map.of(
+              "name",
+              image.name(),
+              "sha256",
+              image.sha256(),
+              "crop",
+              List.of(image.cropLeft(), image.cropTop())));
       all.append(image.sha256()).append('\n');
     }
     report.put("images", list);
@@ -290,7 +424,8 @@ public final class Distiller {
     if (!skipped.isEmpty()) {
       report.put("not_copied", skipped);
     }
-    Files.writeString(request.output().resolve("distill.json"), JSON.writeValueAsString(report) + "\n");
+    Files.writeString(
+        request.output().resolve("distill.json"), JSON.writeValueAsString(report) + "\n");
   }
 
   /** What {@code --trace} writes. */
@@ -301,7 +436,13 @@ public final class Distiller {
       values.forEach((k, v) -> tensors.put(prefix + k, v));
     }
 
-    void putStep(int step, FloatTensor pixels, FloatTensor targets, FloatTensor views, double loss, double lr) {
+    void putStep(
+        int step,
+        FloatTensor pixels,
+        FloatTensor targets,
+        FloatTensor views,
+        double loss,
+        double lr) {
       String p = "step." + step + ".";
       tensors.put(p + "pixel_values", pixels);
       tensors.put(p + "targets", targets);

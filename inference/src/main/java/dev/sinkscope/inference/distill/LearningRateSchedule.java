@@ -1,10 +1,10 @@
 package dev.sinkscope.inference.distill;
 
 /**
- * The reference's learning rate: after every optimiser step the rate is set to
- * {@code lr_e = max(end, lr · (end/lr)^((e+1)/E))} for the current epoch e. So the very first step
- * runs at {@code lr}, the first step of epoch e ≥ 1 at {@code lr_(e−1)}, and every later step of
- * epoch e at {@code lr_e}.
+ * The reference's learning rate: after every optimiser step the rate is set to {@code lr_e =
+ * max(end, lr · (end/lr)^((e+1)/E))} for the current epoch e. So the very first step runs at {@code
+ * lr}, the first step of epoch e ≥ 1 at {@code lr_(e−1)}, and every later step of epoch e at {@code
+ * lr_e}.
  */
 public record LearningRateSchedule(double lr, double endLr, int epochs) {
 

@@ -20,8 +20,8 @@ import java.util.Random;
 /**
  * The trainable part of the student and its AdamW state, on the training device. Trainable as in
  * the DINOv2 reference ({@code distill_main.py}): the new registers, the position table, the patch
- * projection (weight and bias) and every tensor of the last block. Everything else stays the
- * loaded model's, frozen.
+ * projection (weight and bias) and every tensor of the last block. Everything else stays the loaded
+ * model's, frozen.
  */
 final class Student {
 
@@ -47,7 +47,8 @@ final class Student {
     }
 
     static FloatTensor host(NDArray a) {
-      NDArray cpu = a.getDevice().equals(ai.djl.Device.cpu()) ? a : a.toDevice(ai.djl.Device.cpu(), false);
+      NDArray cpu =
+          a.getDevice().equals(ai.djl.Device.cpu()) ? a : a.toDevice(ai.djl.Device.cpu(), false);
       float[] out = new float[Math.toIntExact(cpu.size())];
       cpu.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(out);
       if (cpu != a) {
@@ -82,12 +83,19 @@ final class Student {
       names.add(CanonicalWeights.POSITION);
     }
     String last = CanonicalWeights.block(checkpoint.spec().numLayers() - 1, "");
-    checkpoint.weights().keySet().stream().filter(k -> k.startsWith(last)).sorted().forEach(names::add);
+    checkpoint.weights().keySet().stream()
+        .filter(k -> k.startsWith(last))
+        .sorted()
+        .forEach(names::add);
     return names;
   }
 
-  /** Loads the trainable tensors in their on-disk shapes and draws N registers {@code randn / sqrt(D)}. */
-  static Student create(Checkpoint checkpoint, NDManager root, int newRegisters, long seed) throws IOException {
+  /**
+   * Loads the trainable tensors in their on-disk shapes and draws N registers {@code randn /
+   * sqrt(D)}.
+   */
+  static Student create(Checkpoint checkpoint, NDManager root, int newRegisters, long seed)
+      throws IOException {
     int d = checkpoint.spec().hiddenSize();
     List<Param> params = new ArrayList<>();
     for (String name : trainableNames(checkpoint)) {

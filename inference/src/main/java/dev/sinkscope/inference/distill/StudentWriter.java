@@ -30,32 +30,38 @@ import java.util.TreeMap;
 
 /**
  * Writes the student as a model folder the ecosystem loads (safetensors only):
+ *
  * <ul>
  *   <li>HF {@code Dinov2Model} in: {@code Dinov2WithRegistersModel} out ({@code model_type
- *       dinov2_with_registers}, {@code num_register_tokens}, {@code embeddings.register_tokens}).</li>
- *   <li>HF {@code Dinov2WithRegistersModel} in: the same class, the new registers appended.</li>
+ *       dinov2_with_registers}, {@code num_register_tokens}, {@code embeddings.register_tokens}).
+ *   <li>HF {@code Dinov2WithRegistersModel} in: the same class, the new registers appended.
  *   <li>timm in: timm layout with {@code reg_token} and {@code model_args.reg_tokens}; a position
- *       table with a CLS entry becomes {@code no_embed_class} (the CLS entry folded into
- *       {@code cls_token}), the layout timm uses for registers.</li>
- *   <li>other HF layouts: the input layout plus {@code embeddings.register_tokens} and
- *       {@code num_register_tokens} in config.json; Sinkscope reads them, transformers ignores them.</li>
+ *       table with a CLS entry becomes {@code no_embed_class} (the CLS entry folded into {@code
+ *       cls_token}), the layout timm uses for registers.
+ *   <li>other HF layouts: the input layout plus {@code embeddings.register_tokens} and {@code
+ *       num_register_tokens} in config.json; Sinkscope reads them, transformers ignores them.
  * </ul>
+ *
  * Trained tensors and the registers are float32; every other tensor is copied (widened to float32).
  */
 final class StudentWriter {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private StudentWriter() {}
 
   /** The layout the student is written in. */
   static CheckpointLayout outputLayout(ModelSpec spec) {
-    return spec.layout() == CheckpointLayout.HF_DINOV2 ? CheckpointLayout.HF_DINOV2_WITH_REGISTERS : spec.layout();
+    return spec.layout() == CheckpointLayout.HF_DINOV2
+        ? CheckpointLayout.HF_DINOV2_WITH_REGISTERS
+        : spec.layout();
   }
 
   /** How the output model resizes its position table, so the student trains with it. */
   static PositionInterpolation outputInterpolation(ModelSpec spec) {
     return outputLayout(spec) == CheckpointLayout.HF_DINOV2_WITH_REGISTERS
-        ? PositionInterpolation.BICUBIC_ANTIALIAS : spec.interpolation();
+        ? PositionInterpolation.BICUBIC_ANTIALIAS
+        : spec.interpolation();
   }
 
   /**
@@ -63,8 +69,8 @@ final class StudentWriter {
    * replaces the input's tensors), from {@code values} by canonical name ("registers.new" for the
    * new registers) plus the frozen tensors they are combined with.
    */
-  static Map<String, FloatTensor> trainedTensors(Checkpoint checkpoint, Map<String, FloatTensor> values)
-      throws IOException {
+  static Map<String, FloatTensor> trainedTensors(
+      Checkpoint checkpoint, Map<String, FloatTensor> values) throws IOException {
     ModelSpec spec = checkpoint.spec();
     int d = spec.hiddenSize();
     Map<String, FloatTensor> out = new LinkedHashMap<>();
@@ -118,12 +124,13 @@ final class StudentWriter {
   }
 
   /**
-   * Writes {@code out/model.safetensors}, {@code config.json} and a copy of
-   * {@code preprocessor_config.json}.
+   * Writes {@code out/model.safetensors}, {@code config.json} and a copy of {@code
+   * preprocessor_config.json}.
    *
    * @return names of input tensors that were not copied (non-float buffers)
    */
-  static List<String> write(Checkpoint checkpoint, Map<String, FloatTensor> trained, int newRegisters, Path out)
+  static List<String> write(
+      Checkpoint checkpoint, Map<String, FloatTensor> trained, int newRegisters, Path out)
       throws IOException {
     Files.createDirectories(out);
     Set<SafetensorsFile> files = new LinkedHashSet<>();
@@ -139,7 +146,8 @@ final class StudentWriter {
           continue;
         }
         if (!trained.containsKey(e.getKey())) {
-          tensors.put(e.getKey(), FloatTensor.of(file.readFloats(e.getKey()), e.getValue().intShape()));
+          tensors.put(
+              e.getKey(), FloatTensor.of(file.readFloats(e.getKey()), e.getValue().intShape()));
         }
       }
     }
@@ -151,7 +159,10 @@ final class StudentWriter {
     Files.writeString(out.resolve("config.json"), JSON.writeValueAsString(written) + "\n");
     Path preprocessor = folder.resolve("preprocessor_config.json");
     if (Files.isRegularFile(preprocessor)) {
-      Files.copy(preprocessor, out.resolve("preprocessor_config.json"), StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(
+          preprocessor,
+          out.resolve("preprocessor_config.json"),
+          StandardCopyOption.REPLACE_EXISTING);
     }
     return skipped;
   }
@@ -161,7 +172,9 @@ final class StudentWriter {
     int total = spec.registers() + newRegisters;
     ObjectNode c = input.deepCopy();
     if (c.has("sinkscope_phantom")) {
-      c.put("sinkscope_phantom", "self-distilled student of the synthetic sink phantom; see distill.json");
+      c.put(
+          "sinkscope_phantom",
+          "self-distilled student of the synthetic sink phantom; see distill.json");
     }
     switch (spec.layout()) {
       case HF_DINOV2 -> {
@@ -188,8 +201,10 @@ final class StudentWriter {
         }
       }
       case TIMM -> {
-        ObjectNode args = c.has("model_args") && c.get("model_args").isObject()
-            ? (ObjectNode) c.get("model_args") : c.putObject("model_args");
+        ObjectNode args =
+            c.has("model_args") && c.get("model_args").isObject()
+                ? (ObjectNode) c.get("model_args")
+                : c.putObject("model_args");
         args.put("reg_tokens", total);
         if (spec.positionTableHasPrefix()) {
           args.put("no_embed_class", true);

@@ -40,13 +40,23 @@ public final class TeacherTargets {
 
   private TeacherTargets() {}
 
-  /** Seed of one image's views: the run's seed mixed with the image's hash, independent of order. */
+  /**
+   * Seed of one image's views: the run's seed mixed with the image's hash, independent of order.
+   */
   static long viewSeed(long seed, TrainingImage image) {
-    return seed * 0x9E3779B97F4A7C15L + Long.parseUnsignedLong(image.sha256().substring(16, 31), 16);
+    return seed * 0x9E3779B97F4A7C15L
+        + Long.parseUnsignedLong(image.sha256().substring(16, 31), 16);
   }
 
-  public static List<Target> compute(VitForward teacher, String weightsSha256, List<TrainingImage> images,
-      DistillSettings settings, float[] fill, Path cacheDir, CancellationToken cancel, Listener listener)
+  public static List<Target> compute(
+      VitForward teacher,
+      String weightsSha256,
+      List<TrainingImage> images,
+      DistillSettings settings,
+      float[] fill,
+      Path cacheDir,
+      CancellationToken cancel,
+      Listener listener)
       throws IOException {
     int p = teacher.model().spec().patchSize();
     List<Target> out = new ArrayList<>(images.size());
@@ -58,17 +68,38 @@ public final class TeacherTargets {
       TrainingImage image = images.get(i);
       int rows = image.pixels().dim(2) / p;
       int cols = image.pixels().dim(3) / p;
-      String key = TrainingImages.sha256(String.join("|", "phreg-teacher-v1", weightsSha256, image.sha256(),
-          String.valueOf(image.pixels().dim(2)), image.cropLeft() + "," + image.cropTop(),
-          String.valueOf(settings.views()), String.valueOf(settings.shiftFraction()), String.valueOf(settings.seed()),
-          fill[0] + "," + fill[1] + "," + fill[2]));
+      String key =
+          TrainingImages.sha256(
+              String.join(
+                  "|",
+                  "phreg-teacher-v1",
+                  weightsSha256,
+                  image.sha256(),
+                  String.valueOf(image.pixels().dim(2)),
+                  image.cropLeft() + "," + image.cropTop(),
+                  String.valueOf(settings.views()),
+                  String.valueOf(settings.shiftFraction()),
+                  String.valueOf(settings.seed()),
+                  fill[0] + "," + fill[1] + "," + fill[2]));
       Path file = cacheDir == null ? null : cacheDir.resolve(key + ".safetensors");
       Target target = file != null && Files.isRegularFile(file) ? read(file, rows * cols) : null;
       if (target == null) {
         List<ShiftFlipDenoiser.View> views =
-            ShiftFlipDenoiser.views(rows, cols, settings.views(), viewSeed(settings.seed(), image), settings.shiftFraction());
-        ShiftFlipDenoiser.Result result = ShiftFlipDenoiser.denoise(ShiftFlipDenoiser.finalNormedPatches(teacher, cancel),
-            image.pixels(), p, fill, views, cancel, ProgressListener.NONE);
+            ShiftFlipDenoiser.views(
+                rows,
+                cols,
+                settings.views(),
+                viewSeed(settings.seed(), image),
+                settings.shiftFraction());
+        ShiftFlipDenoiser.Result result =
+            ShiftFlipDenoiser.denoise(
+                ShiftFlipDenoiser.finalNormedPatches(teacher, cancel),
+                image.pixels(),
+                p,
+                fill,
+                views,
+                cancel,
+                ProgressListener.NONE);
         float[] v = new float[views.size() * 3];
         for (int k = 0; k < views.size(); k++) {
           v[3 * k] = views.get(k).dy();
@@ -80,7 +111,8 @@ public final class TeacherTargets {
           Map<String, FloatTensor> tensors = new LinkedHashMap<>();
           tensors.put("targets", target.features());
           tensors.put("views", target.views());
-          SafetensorsWriter.write(file, tensors, Map.of("image", image.name(), "image_sha256", image.sha256()));
+          SafetensorsWriter.write(
+              file, tensors, Map.of("image", image.name(), "image_sha256", image.sha256()));
         }
       }
       out.add(target);
@@ -89,7 +121,10 @@ public final class TeacherTargets {
     return out;
   }
 
-  /** A cached target, or null when the file is unreadable or of another shape (then it is recomputed). */
+  /**
+   * A cached target, or null when the file is unreadable or of another shape (then it is
+   * recomputed).
+   */
   private static Target read(Path file, int patches) {
     try (SafetensorsFile f = SafetensorsFile.open(file)) {
       int[] shape = f.info("targets").intShape();

@@ -12,4 +12,5 @@ import dev.sinkscope.inference.result.FloatTensor;
  * @param cropLeft left edge of the crop in the resized photo
  * @param cropTop top edge of the crop in the resized photo
  */
-public record TrainingImage(String name, String sha256, FloatTensor pixels, int cropLeft, int cropTop) {}
+public record TrainingImage(
+    String name, String sha256, FloatTensor pixels, int cropLeft, int cropTop) {}

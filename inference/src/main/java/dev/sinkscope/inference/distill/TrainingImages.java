@@ -26,8 +26,8 @@ import java.util.Random;
 public final class TrainingImages {
   private TrainingImages() {}
 
-  public static List<TrainingImage> load(List<Path> files, int resolution, PreprocessConfig config, long seed)
-      throws IOException {
+  public static List<TrainingImage> load(
+      List<Path> files, int resolution, PreprocessConfig config, long seed) throws IOException {
     if (files.isEmpty()) {
       throw new IOException("no images to train on");
     }
@@ -47,14 +47,22 @@ public final class TrainingImages {
     return out;
   }
 
-  static TrainingImage prepare(String name, String hash, RgbImage image, int resolution, PreprocessConfig config,
+  static TrainingImage prepare(
+      String name,
+      String hash,
+      RgbImage image,
+      int resolution,
+      PreprocessConfig config,
       long seed) {
     int w = image.width();
     int h = image.height();
     // torchvision Resize(int): the short edge becomes R, the long edge int(R * long / short)
     int newW = w <= h ? resolution : (int) ((long) resolution * w / h);
     int newH = w <= h ? (int) ((long) resolution * h / w) : resolution;
-    RgbImage resized = w == newW && h == newH ? image : PillowResampler.resize(image, newW, newH, ResampleFilter.BICUBIC);
+    RgbImage resized =
+        w == newW && h == newH
+            ? image
+            : PillowResampler.resize(image, newW, newH, ResampleFilter.BICUBIC);
     Random random = new Random(seed ^ Long.parseUnsignedLong(hash.substring(0, 15), 16));
     int left = newW > resolution ? random.nextInt(newW - resolution + 1) : 0;
     int top = newH > resolution ? random.nextInt(newH - resolution + 1) : 0;
@@ -83,7 +91,9 @@ public final class TrainingImages {
     return FloatTensor.of(out, 1, 3, h, w);
   }
 
-  /** Per channel, the normalised value of a white pixel: what a shifted teacher view is filled with. */
+  /**
+   * Per channel, the normalised value of a white pixel: what a shifted teacher view is filled with.
+   */
   public static float[] whiteFill(PreprocessConfig config) {
     float[] fill = new float[3];
     double[] mean = config.mean();

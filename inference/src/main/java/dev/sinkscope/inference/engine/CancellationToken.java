@@ -2,7 +2,10 @@ package dev.sinkscope.inference.engine;
 
 import java.util.concurrent.CancellationException;
 
-/** Cooperative cancellation, checked between blocks; a cancelled pass throws {@link CancellationException}. */
+/**
+ * Cooperative cancellation, checked between blocks; a cancelled pass throws {@link
+ * CancellationException}.
+ */
 @FunctionalInterface
 public interface CancellationToken {
   CancellationToken NONE = () -> false;

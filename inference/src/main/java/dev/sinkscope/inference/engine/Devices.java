@@ -25,8 +25,12 @@ public final class Devices {
       int index = o.contains(":") ? Integer.parseInt(o.substring(o.indexOf(':') + 1)) : 0;
       int gpus = engine.getGpuCount();
       if (index >= gpus) {
-        throw new IllegalArgumentException("device " + option + " requested but the engine sees " + gpus
-            + " GPU(s); build with -Pcuda on a machine with an NVIDIA driver, or use --device cpu");
+        throw new IllegalArgumentException(
+            "device "
+                + option
+                + " requested but the engine sees "
+                + gpus
+                + " GPU(s); build with -Pcuda on a machine with an NVIDIA driver, or use --device cpu");
       }
       return Device.gpu(index);
     }
@@ -36,9 +40,16 @@ public final class Devices {
   /** One line for status bars and logs, e.g. "cpu (PyTorch 2.5.1, 2 threads)". */
   public static String describe(Device device) {
     Engine engine = Engine.getInstance();
-    String threads = System.getProperty("ai.djl.pytorch.num_threads",
-        String.valueOf(Runtime.getRuntime().availableProcessors()));
-    return (device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu") + " (" + engine.getEngineName() + " "
-        + engine.getVersion() + (device.isGpu() ? "" : ", " + threads + " threads") + ")";
+    String threads =
+        System.getProperty(
+            "ai.djl.pytorch.num_threads",
+            String.valueOf(Runtime.getRuntime().availableProcessors()));
+    return (device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu")
+        + " ("
+        + engine.getEngineName()
+        + " "
+        + engine.getVersion()
+        + (device.isGpu() ? "" : ", " + threads + " threads")
+        + ")";
   }
 }

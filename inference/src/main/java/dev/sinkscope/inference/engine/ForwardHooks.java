@@ -5,11 +5,11 @@ import dev.sinkscope.inference.result.TokenLayout;
 
 /**
  * Intervention points of the forward pass. The loop calls these at fixed sites, so a mitigation is
- * inserted without touching the loop. Shapes use B = 1 (batch), T tokens, D width, H heads,
- * dh = D / H, M MLP neurons. Every default leaves the pass unchanged.
+ * inserted without touching the loop. Shapes use B = 1 (batch), T tokens, D width, H heads, dh = D
+ * / H, M MLP neurons. Every default leaves the pass unchanged.
  *
- * <p>Implementations must create their results from the activation they receive (so results live
- * in the per-pass memory scope) and must not keep NDArrays beyond the call.
+ * <p>Implementations must create their results from the activation they receive (so results live in
+ * the per-pass memory scope) and must not keep NDArrays beyond the call.
  */
 public interface ForwardHooks {
 
@@ -38,7 +38,8 @@ public interface ForwardHooks {
    * @param logits {@code [1, H, T, T]}, already scaled by 1/sqrt(dh)
    * @return probabilities {@code [1, H, T, T]}, or {@code null} for the model's own softmax
    */
-  default NDArray normalizeAttention(int block, NDArray logits, TokenLayout layout, PassContext context) {
+  default NDArray normalizeAttention(
+      int block, NDArray logits, TokenLayout layout, PassContext context) {
     return null;
   }
 
@@ -47,7 +48,8 @@ public interface ForwardHooks {
    *
    * @param headOutputs {@code [1, H, T, dh]}
    */
-  default NDArray headOutputs(int block, NDArray headOutputs, TokenLayout layout, PassContext context) {
+  default NDArray headOutputs(
+      int block, NDArray headOutputs, TokenLayout layout, PassContext context) {
     return headOutputs;
   }
 
@@ -57,7 +59,8 @@ public interface ForwardHooks {
    *
    * @param activations {@code [1, T, M]}
    */
-  default NDArray mlpActivations(int block, NDArray activations, TokenLayout layout, PassContext context) {
+  default NDArray mlpActivations(
+      int block, NDArray activations, TokenLayout layout, PassContext context) {
     return activations;
   }
 

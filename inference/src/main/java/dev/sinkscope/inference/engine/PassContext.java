@@ -9,7 +9,9 @@ import java.util.Map;
 public final class PassContext {
   private final Map<String, FloatTensor> debug = new LinkedHashMap<>();
 
-  /** Copies {@code array} to the host under {@code name} (e.g. "debug.ttr_register_value.layer1"). */
+  /**
+   * Copies {@code array} to the host under {@code name} (e.g. "debug.ttr_register_value.layer1").
+   */
   public void recordDebug(String name, NDArray array) {
     long[] s = array.getShape().getShape();
     int[] shape = new int[s.length];

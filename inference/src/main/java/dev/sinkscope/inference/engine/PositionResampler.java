@@ -41,8 +41,8 @@ public final class PositionResampler {
   }
 
   /**
-   * Row-major {@code [out, in]} weights of torch's antialiased bicubic ({@code antialias=True}):
-   * A = -0.5, support widened by the scale when shrinking, weights normalised per output.
+   * Row-major {@code [out, in]} weights of torch's antialiased bicubic ({@code antialias=True}): A
+   * = -0.5, support widened by the scale when shrinking, weights normalised per output.
    */
   public static float[] antialiasedBicubicWeights(int in, int out) {
     double scale = (double) in / out;

@@ -29,7 +29,8 @@ public enum Precision {
     return switch (o) {
       case "fp32", "float32", "float", "" -> FP32;
       case "fp16", "float16", "half" -> FP16;
-      default -> throw new IllegalArgumentException("unknown precision '" + option + "' (fp32, fp16)");
+      default ->
+          throw new IllegalArgumentException("unknown precision '" + option + "' (fp32, fp16)");
     };
   }
 }

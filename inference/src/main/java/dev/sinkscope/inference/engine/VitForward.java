@@ -30,8 +30,9 @@ import java.util.Map;
  * The forward pass shared by every supported family, written with NDArray ops and an explicit
  * attention matrix so every map can be captured.
  *
- * <p>Dimension legend: B batch (1 except in unhooked {@link #runBatch} passes), C = 3 channels, P patch size, h x w patch grid, N = h*w,
- * T tokens (prefix + N + appended), D width, H heads, dh = D/H, M MLP neurons.
+ * <p>Dimension legend: B batch (1 except in unhooked {@link #runBatch} passes), C = 3 channels, P
+ * patch size, h x w patch grid, N = h*w, T tokens (prefix + N + appended), D width, H heads, dh =
+ * D/H, M MLP neurons.
  *
  * <p>Not thread-safe: run all passes of one model on one thread.
  */
@@ -49,8 +50,12 @@ public final class VitForward {
   }
 
   /** A full pass over {@code pixelValues} {@code [1, 3, H, W]}. */
-  public ForwardResult run(FloatTensor pixelValues, ForwardHooks hooks, CaptureOptions capture,
-      CancellationToken cancel, ProgressListener progress) {
+  public ForwardResult run(
+      FloatTensor pixelValues,
+      ForwardHooks hooks,
+      CaptureOptions capture,
+      CancellationToken cancel,
+      ProgressListener progress) {
     return run(pixelValues, hooks, capture, cancel, progress, null, 0);
   }
 
@@ -60,28 +65,38 @@ public final class VitForward {
    *
    * @param resumeBlock 0-based index of the first block to recompute; 0 recomputes everything
    */
-  public ForwardResult run(FloatTensor pixelValues, ForwardHooks hooks, CaptureOptions capture,
-      CancellationToken cancel, ProgressListener progress, ForwardResult prior, int resumeBlock) {
+  public ForwardResult run(
+      FloatTensor pixelValues,
+      ForwardHooks hooks,
+      CaptureOptions capture,
+      CancellationToken cancel,
+      ProgressListener progress,
+      ForwardResult prior,
+      int resumeBlock) {
     checkPixels(pixelValues);
     return pass(List.of(pixelValues), hooks, capture, cancel, progress, prior, resumeBlock).get(0);
   }
 
   /**
    * One unhooked pass over several images of the same size, stacked on the batch axis. Each result
-   * equals what {@link #run} gives for that image alone (up to float summation order in the
-   * matrix products). Mitigation hooks work on one image, so batches run without them.
+   * equals what {@link #run} gives for that image alone (up to float summation order in the matrix
+   * products). Mitigation hooks work on one image, so batches run without them.
    *
    * @param pixelValues B images, each {@code [1, 3, H, W]} with the same H and W
    */
-  public List<ForwardResult> runBatch(List<FloatTensor> pixelValues, CaptureOptions capture,
-      CancellationToken cancel, ProgressListener progress) {
+  public List<ForwardResult> runBatch(
+      List<FloatTensor> pixelValues,
+      CaptureOptions capture,
+      CancellationToken cancel,
+      ProgressListener progress) {
     if (pixelValues.isEmpty()) {
       return List.of();
     }
     for (FloatTensor p : pixelValues) {
       checkPixels(p);
       if (!java.util.Arrays.equals(p.shape(), pixelValues.get(0).shape())) {
-        throw new IllegalArgumentException("a batch needs images of one size: " + pixelValues.get(0) + " vs " + p);
+        throw new IllegalArgumentException(
+            "a batch needs images of one size: " + pixelValues.get(0) + " vs " + p);
       }
     }
     return pass(pixelValues, ForwardHooks.NONE, capture, cancel, progress, null, 0);
@@ -89,47 +104,62 @@ public final class VitForward {
 
   /**
    * The pass as a differentiable expression for fine-tuning: the same embedding, blocks and final
-   * LayerNorm as {@link #run}, with {@code weights} standing in for the model's own (their arrays may
-   * require gradients), no hooks and nothing copied to the host. Everything is created in {@code
-   * scope}, which the caller closes after the backward pass. Float32 models only.
+   * LayerNorm as {@link #run}, with {@code weights} standing in for the model's own (their arrays
+   * may require gradients), no hooks and nothing copied to the host. Everything is created in
+   * {@code scope}, which the caller closes after the backward pass. Float32 models only.
    *
    * @param pixels {@code [B, 3, H, W]} on the model's device
    * @return the final-LayerNorm-ed tokens {@code [B, T, D]} in the order of {@link #trainingLayout}
    */
   public NDArray trainingPass(NDManager scope, NDArray pixels, TrainableWeights weights) {
     if (model.precision() != Precision.FP32) {
-      throw new IllegalStateException("fine-tuning needs a float32 model, this one computes in " + model.precision());
+      throw new IllegalStateException(
+          "fine-tuning needs a float32 model, this one computes in " + model.precision());
     }
     if (!spec.finalNormAllTokens()) {
-      throw new IllegalStateException(spec.family().displayName() + " has no final LayerNorm over all tokens");
+      throw new IllegalStateException(
+          spec.family().displayName() + " has no final LayerNorm over all tokens");
     }
     long[] ps = pixels.getShape().getShape();
     int p = spec.patchSize();
     if (ps.length != 4 || ps[1] != 3 || ps[2] % p != 0 || ps[3] % p != 0) {
-      throw new IllegalArgumentException("pixels must be [B, 3, H, W] with H, W multiples of " + p + ", got "
-          + pixels.getShape());
+      throw new IllegalArgumentException(
+          "pixels must be [B, 3, H, W] with H, W multiples of " + p + ", got " + pixels.getShape());
     }
     TokenLayout layout = trainingLayout((int) ps[2], (int) ps[3], weights);
     int rows = layout.gridRows();
     int cols = layout.gridCols();
-    NDArray patchW = or(weights.get(dev.sinkscope.inference.model.CanonicalWeights.PATCH_WEIGHT), model.patchW);
-    NDArray patchB = or(weights.get(dev.sinkscope.inference.model.CanonicalWeights.PATCH_BIAS), model.patchB);
+    NDArray patchW =
+        or(weights.get(dev.sinkscope.inference.model.CanonicalWeights.PATCH_WEIGHT), model.patchW);
+    NDArray patchB =
+        or(weights.get(dev.sinkscope.inference.model.CanonicalWeights.PATCH_BIAS), model.patchB);
     NDArray table = weights.get(dev.sinkscope.inference.model.CanonicalWeights.POSITION);
-    NDArray positions = table == null ? model.positionsFor(rows, cols)
-        : resizePositions(scope, table.reshape(1, table.size() / spec.hiddenSize(), spec.hiddenSize()), rows, cols,
-            weights.interpolation());
+    NDArray positions =
+        table == null
+            ? model.positionsFor(rows, cols)
+            : resizePositions(
+                scope,
+                table.reshape(1, table.size() / spec.hiddenSize(), spec.hiddenSize()),
+                rows,
+                cols,
+                weights.interpolation());
     NDArray registers = model.registers == null ? null : inScope(model.registers, scope);
     if (weights.extraRegisters() != null) {
-      registers = registers == null ? weights.extraRegisters() : registers.concat(weights.extraRegisters(), 1);
+      registers =
+          registers == null
+              ? weights.extraRegisters()
+              : registers.concat(weights.extraRegisters(), 1);
     }
-    NDArray x = embedPixels(scope, pixels, layout, patchW, patchB, positions, registers); // [B, T, D]
+    NDArray x =
+        embedPixels(scope, pixels, layout, patchW, patchB, positions, registers); // [B, T, D]
     if (model.preNormW != null) {
       x = layerNorm(x, model.preNormW, model.preNormB);
     }
     Plan plan = new Plan(AttentionCapture.NONE, false, false);
     List<PassContext> contexts = List.of(new PassContext());
     for (int i = 0; i < spec.numLayers(); i++) {
-      VitModel.Block w = weights.replacesBlock(i) ? trainableBlock(i, weights, scope) : model.blocks.get(i);
+      VitModel.Block w =
+          weights.replacesBlock(i) ? trainableBlock(i, weights, scope) : model.blocks.get(i);
       x = block(i, w, x, ForwardHooks.NONE, layout, plan, contexts, null);
     }
     return layerNorm(x, model.normW, model.normB);
@@ -138,8 +168,13 @@ public final class VitForward {
   /** Token layout of {@link #trainingPass}: the model's, with the extra registers after its own. */
   public TokenLayout trainingLayout(int height, int width, TrainableWeights weights) {
     TokenLayout base = TokenLayout.of(spec, height, width);
-    return new TokenLayout(base.hasCls(), base.hasDistillation(), spec.registers() + weights.extraRegisterCount(),
-        base.gridRows(), base.gridCols(), 0);
+    return new TokenLayout(
+        base.hasCls(),
+        base.hasDistillation(),
+        spec.registers() + weights.extraRegisterCount(),
+        base.gridRows(),
+        base.gridCols(),
+        0);
   }
 
   private static NDArray or(NDArray a, NDArray fallback) {
@@ -157,9 +192,17 @@ public final class VitForward {
     NDArray qkvW = part.apply("qkv.weight");
     NDArray qkvB = part.apply("qkv.bias");
     if (qkvW == null) {
-      qkvW = NDArrays.concat(new NDList(part.apply("q.weight"), part.apply("k.weight"), part.apply("v.weight")), 0);
-      qkvB = NDArrays.concat(new NDList(orZeros(part.apply("q.bias"), d, scope), orZeros(part.apply("k.bias"), d, scope),
-          orZeros(part.apply("v.bias"), d, scope)), 0);
+      qkvW =
+          NDArrays.concat(
+              new NDList(part.apply("q.weight"), part.apply("k.weight"), part.apply("v.weight")),
+              0);
+      qkvB =
+          NDArrays.concat(
+              new NDList(
+                  orZeros(part.apply("q.bias"), d, scope),
+                  orZeros(part.apply("k.bias"), d, scope),
+                  orZeros(part.apply("v.bias"), d, scope)),
+              0);
     } else if (qkvB == null) {
       qkvB = scope.zeros(new Shape(3L * d));
     }
@@ -181,10 +224,27 @@ public final class VitForward {
       fc2B = fc2B.mul(ls2);
     }
     NDArray gateW = part.apply("gate.weight");
-    NDArray gateB = gateW == null ? null : orZeros(part.apply("gate.bias"), (int) gateW.getShape().get(0), scope);
-    return new VitModel.Block(part.apply("norm1.weight"), part.apply("norm1.bias"), qkvW, qkvB, projW, projB, null,
-        part.apply("norm2.weight"), part.apply("norm2.bias"), part.apply("fc1.weight"), part.apply("fc1.bias"),
-        fc2W, fc2B, null, gateW, gateB);
+    NDArray gateB =
+        gateW == null
+            ? null
+            : orZeros(part.apply("gate.bias"), (int) gateW.getShape().get(0), scope);
+    return new VitModel.Block(
+        part.apply("norm1.weight"),
+        part.apply("norm1.bias"),
+        qkvW,
+        qkvB,
+        projW,
+        projB,
+        null,
+        part.apply("norm2.weight"),
+        part.apply("norm2.bias"),
+        part.apply("fc1.weight"),
+        part.apply("fc1.bias"),
+        fc2W,
+        fc2B,
+        null,
+        gateW,
+        gateB);
   }
 
   private static NDArray orZeros(NDArray a, int size, NDManager scope) {
@@ -195,7 +255,11 @@ public final class VitForward {
    * A position table {@code [1, N_prefix + g*g, D]} resized to {@code rows x cols} by the same two
    * products as {@link VitModel}'s cached tables, but differentiable in the table.
    */
-  private NDArray resizePositions(NDManager scope, NDArray table, int rows, int cols,
+  private NDArray resizePositions(
+      NDManager scope,
+      NDArray table,
+      int rows,
+      int cols,
       dev.sinkscope.inference.model.PositionInterpolation interpolation) {
     int g = spec.nativeGrid();
     if (rows == g && cols == g) {
@@ -203,14 +267,21 @@ public final class VitForward {
     }
     int d = spec.hiddenSize();
     int prefix = spec.positionedPrefixTokens();
-    boolean antialias = interpolation == dev.sinkscope.inference.model.PositionInterpolation.BICUBIC_ANTIALIAS;
-    float[] wh = antialias ? PositionResampler.antialiasedBicubicWeights(g, rows) : PositionResampler.bicubicWeights(g, rows);
-    float[] ww = antialias ? PositionResampler.antialiasedBicubicWeights(g, cols) : PositionResampler.bicubicWeights(g, cols);
+    boolean antialias =
+        interpolation == dev.sinkscope.inference.model.PositionInterpolation.BICUBIC_ANTIALIAS;
+    float[] wh =
+        antialias
+            ? PositionResampler.antialiasedBicubicWeights(g, rows)
+            : PositionResampler.bicubicWeights(g, rows);
+    float[] ww =
+        antialias
+            ? PositionResampler.antialiasedBicubicWeights(g, cols)
+            : PositionResampler.bicubicWeights(g, cols);
     NDArray flat = table.reshape(prefix + (long) g * g, d);
-    NDArray grid = flat.get(prefix + ":").transpose(1, 0).reshape(d, g, g);   // [D, g, g]
+    NDArray grid = flat.get(prefix + ":").transpose(1, 0).reshape(d, g, g); // [D, g, g]
     NDArray rowsW = scope.create(wh, new Shape(rows, g)).toDevice(table.getDevice(), false);
     NDArray colsW = scope.create(ww, new Shape(cols, g)).toDevice(table.getDevice(), false);
-    NDArray resized = rowsW.matMul(grid).matMul(colsW.transpose(1, 0));       // [D, rows, cols]
+    NDArray resized = rowsW.matMul(grid).matMul(colsW.transpose(1, 0)); // [D, rows, cols]
     NDArray patches = resized.reshape(d, (long) rows * cols).transpose(1, 0); // [rows*cols, D]
     NDArray full = prefix > 0 ? flat.get(":" + prefix).concat(patches, 0) : patches;
     return full.reshape(1, prefix + (long) rows * cols, d);
@@ -223,13 +294,20 @@ public final class VitForward {
     }
     int p = spec.patchSize();
     if (ps[2] % p != 0 || ps[3] % p != 0 || ps[2] < p || ps[3] < p) {
-      throw new IllegalArgumentException("input " + ps[2] + "x" + ps[3] + " is not a multiple of the patch size " + p);
+      throw new IllegalArgumentException(
+          "input " + ps[2] + "x" + ps[3] + " is not a multiple of the patch size " + p);
     }
   }
 
   /** The pass over B = {@code images.size()} images; hooks and resuming only with B = 1. */
-  private List<ForwardResult> pass(List<FloatTensor> images, ForwardHooks hooks, CaptureOptions capture,
-      CancellationToken cancel, ProgressListener progress, ForwardResult prior, int resumeBlock) {
+  private List<ForwardResult> pass(
+      List<FloatTensor> images,
+      ForwardHooks hooks,
+      CaptureOptions capture,
+      CancellationToken cancel,
+      ProgressListener progress,
+      ForwardResult prior,
+      int resumeBlock) {
     HeavyWork.starts(HeavyWork.Kind.FORWARD);
     int b = images.size();
     FloatTensor pixelValues = images.get(0);
@@ -242,9 +320,14 @@ public final class VitForward {
     int d = spec.hiddenSize();
     int t = layout.totalTokens();
     AttentionCapture mode = capture.resolve(spec.numLayers(), spec.numHeads(), t);
-    boolean resume = b == 1 && prior != null && resumeBlock > 0 && resumeBlock <= spec.numLayers()
-        && prior.layout().equals(layout) && java.util.Arrays.equals(prior.pixelValues().shape(), ps)
-        && priorHasCapture(prior, resumeBlock, mode, capture);
+    boolean resume =
+        b == 1
+            && prior != null
+            && resumeBlock > 0
+            && resumeBlock <= spec.numLayers()
+            && prior.layout().equals(layout)
+            && java.util.Arrays.equals(prior.pixelValues().shape(), ps)
+            && priorHasCapture(prior, resumeBlock, mode, capture);
     List<PassContext> contexts = new ArrayList<>(b);
     List<List<LayerCapture>> captures = new ArrayList<>(b);
     for (int n = 0; n < b; n++) {
@@ -266,7 +349,8 @@ public final class VitForward {
         x = embed(pass, images, baseLayout);
         x = hooks.afterEmbeddings(x, baseLayout, contexts.get(0));
         if (x.getShape().get(1) != t) {
-          throw new IllegalStateException("hooks produced " + x.getShape() + " tokens, layout says " + t);
+          throw new IllegalStateException(
+              "hooks produced " + x.getShape() + " tokens, layout says " + t);
         }
         if (model.preNormW != null) {
           x = layerNorm(x, model.preNormW, model.preNormB);
@@ -286,7 +370,8 @@ public final class VitForward {
         progress.blocksDone(i + 1, spec.numLayers());
       }
       List<FloatTensor> last;
-      List<FloatTensor> pooled = new ArrayList<>(java.util.Collections.nCopies(b, (FloatTensor) null));
+      List<FloatTensor> pooled =
+          new ArrayList<>(java.util.Collections.nCopies(b, (FloatTensor) null));
       if (spec.finalNormAllTokens()) {
         NDArray normed = layerNorm(x, model.normW, model.normB); // [B, T, D]
         last = perImage(normed, t, d);
@@ -301,12 +386,21 @@ public final class VitForward {
           int heads = spec.numHeads();
           for (int n = 0; n < b; n++) {
             pooled.set(n, FloatTensor.of(java.util.Arrays.copyOfRange(all, n * d, (n + 1) * d), d));
-            contexts.get(n).debug().put(PROBE_ATTENTION, new FloatTensor(new int[] {1, heads, 1, t},
-                java.util.Arrays.copyOfRange(probs, n * heads * t, (n + 1) * heads * t)));
+            contexts
+                .get(n)
+                .debug()
+                .put(
+                    PROBE_ATTENTION,
+                    new FloatTensor(
+                        new int[] {1, heads, 1, t},
+                        java.util.Arrays.copyOfRange(probs, n * heads * t, (n + 1) * heads * t)));
           }
         } else if (spec.pooling() == Pooling.TANH_DENSE) {
           NDArray clsRows = normed.get(":, 0, :"); // [B, D]
-          NDArray dense = Linear.linear(clsRows, model.poolerW, model.poolerB).singletonOrThrow().tanh(); // [B, D]
+          NDArray dense =
+              Linear.linear(clsRows, model.poolerW, model.poolerB)
+                  .singletonOrThrow()
+                  .tanh(); // [B, D]
           float[] all = toHost(dense);
           for (int n = 0; n < b; n++) {
             pooled.set(n, FloatTensor.of(java.util.Arrays.copyOfRange(all, n * d, (n + 1) * d), d));
@@ -323,7 +417,9 @@ public final class VitForward {
         }
       }
       FloatTensor interpolated = null;
-      if (!resume && spec.hasPositionTable() && (height / p != spec.nativeGrid() || width / p != spec.nativeGrid())) {
+      if (!resume
+          && spec.hasPositionTable()
+          && (height / p != spec.nativeGrid() || width / p != spec.nativeGrid())) {
         NDArray pos = inScope(model.positionsFor(height / p, width / p), pass);
         interpolated = new FloatTensor(new int[] {1, (int) pos.getShape().get(1), d}, toHost(pos));
       }
@@ -336,15 +432,26 @@ public final class VitForward {
         if (spec.rope() != null) {
           float[][] tables = spec.rope().tables(height / p, width / p, spec.headDim());
           int patches = (height / p) * (width / p);
-          debug.put("debug.rope_cos", new FloatTensor(new int[] {patches, spec.headDim()}, tables[0]));
-          debug.put("debug.rope_sin", new FloatTensor(new int[] {patches, spec.headDim()}, tables[1]));
+          debug.put(
+              "debug.rope_cos", new FloatTensor(new int[] {patches, spec.headDim()}, tables[0]));
+          debug.put(
+              "debug.rope_sin", new FloatTensor(new int[] {patches, spec.headDim()}, tables[1]));
         }
         debug.putAll(contexts.get(n).debug());
         if (resume) {
           prior.debug().forEach(debug::putIfAbsent);
         }
-        results.add(new ForwardResult(spec, layout, images.get(n), embeddings.get(n), captures.get(n), last.get(n),
-            pooled.get(n), debug, model.device().toString()));
+        results.add(
+            new ForwardResult(
+                spec,
+                layout,
+                images.get(n),
+                embeddings.get(n),
+                captures.get(n),
+                last.get(n),
+                pooled.get(n),
+                debug,
+                model.device().toString()));
       }
       return results;
     }
@@ -354,14 +461,16 @@ public final class VitForward {
   private record Plan(AttentionCapture attention, boolean mlpActivations, boolean headMean) {}
 
   /** Whether the first {@code blocks} blocks of {@code prior} kept what {@code mode} keeps. */
-  private static boolean priorHasCapture(ForwardResult prior, int blocks, AttentionCapture mode, CaptureOptions capture) {
+  private static boolean priorHasCapture(
+      ForwardResult prior, int blocks, AttentionCapture mode, CaptureOptions capture) {
     for (int b = 1; b <= blocks; b++) {
       LayerCapture c = prior.block(b);
-      boolean attentionOk = switch (mode) {
-        case FULL -> c.attention() != null;
-        case SUMMARY -> c.summary() != null && c.summary().covers(capture.headMean());
-        default -> true;
-      };
+      boolean attentionOk =
+          switch (mode) {
+            case FULL -> c.attention() != null;
+            case SUMMARY -> c.summary() != null && c.summary().covers(capture.headMean());
+            default -> true;
+          };
       if (!attentionOk || capture.mlpActivations() && c.mlpActivation() == null) {
         return false;
       }
@@ -370,8 +479,8 @@ public final class VitForward {
   }
 
   /**
-   * The full attention {@code [H, T, T]} of 1-based {@code block} of {@code result}, recomputed from
-   * the block's input (the kept residual stream) under {@code hooks}: the same ops on the same
+   * The full attention {@code [H, T, T]} of 1-based {@code block} of {@code result}, recomputed
+   * from the block's input (the kept residual stream) under {@code hooks}: the same ops on the same
    * values, so it equals what a full-capture pass keeps. Costs the attention half of one block.
    *
    * @param hooks the hooks {@code result} was computed with (only attention normalisers matter)
@@ -381,7 +490,8 @@ public final class VitForward {
   }
 
   /** One head {@code [T, T]} of {@link #recomputeAttention(ForwardResult, ForwardHooks, int)}. */
-  public FloatTensor recomputeAttention(ForwardResult result, ForwardHooks hooks, int block, int head) {
+  public FloatTensor recomputeAttention(
+      ForwardResult result, ForwardHooks hooks, int block, int head) {
     if (head < 0 || head >= spec.numHeads()) {
       throw new IndexOutOfBoundsException("head " + head + " outside 0.." + (spec.numHeads() - 1));
     }
@@ -392,11 +502,13 @@ public final class VitForward {
     if (block < 1 || block > result.blocks()) {
       throw new IndexOutOfBoundsException("block " + block + " outside 1.." + result.blocks());
     }
-    FloatTensor input = block == 1 ? result.embeddings() : result.block(block - 1).hidden(); // [T, D]
+    FloatTensor input =
+        block == 1 ? result.embeddings() : result.block(block - 1).hidden(); // [T, D]
     int t = input.dim(0);
     try (NDManager scope = model.root().newSubManager()) {
       NDArray x = scope.create(input.data(), new Shape(1, t, spec.hiddenSize())); // [1, T, D]
-      NDArray probs = attention(block - 1, x, hooks, result.layout(), new PassContext()); // [1, H, T, T]
+      NDArray probs =
+          attention(block - 1, x, hooks, result.layout(), new PassContext()); // [1, H, T, T]
       if (head < 0) {
         return new FloatTensor(new int[] {spec.numHeads(), t, t}, toHost(probs));
       }
@@ -422,22 +534,36 @@ public final class VitForward {
     }
     NDArray pixels = pass.create(stacked, new Shape(b, 3, ps[2], ps[3])); // [B, C, H, W]
     NDArray registers = model.registers == null ? null : inScope(model.registers, pass);
-    return embedPixels(pass, pixels, layout, model.patchW, model.patchB, model.positionsFor(rows, cols), registers);
+    return embedPixels(
+        pass,
+        pixels,
+        layout,
+        model.patchW,
+        model.patchB,
+        model.positionsFor(rows, cols),
+        registers);
   }
 
   /**
    * {@link #embed} from pixels on the device, with the patch projection, position table {@code [1,
    * N_prefix + N, D]} (already for this grid) and registers {@code [1, R, D]} (or null) given.
    */
-  private NDArray embedPixels(NDManager pass, NDArray pixels, TokenLayout layout, NDArray patchW, NDArray patchB,
-      NDArray positions, NDArray registers) {
+  private NDArray embedPixels(
+      NDManager pass,
+      NDArray pixels,
+      TokenLayout layout,
+      NDArray patchW,
+      NDArray patchB,
+      NDArray positions,
+      NDArray registers) {
     int b = (int) pixels.getShape().get(0);
     int d = spec.hiddenSize();
     int p = spec.patchSize();
     int rows = layout.gridRows();
     int cols = layout.gridCols();
-    NDArray patches = Conv2d.conv2d(pixels, patchW, patchB, new Shape(p, p), new Shape(0, 0),
-        new Shape(1, 1), 1).singletonOrThrow(); // [B, D, h, w]
+    NDArray patches =
+        Conv2d.conv2d(pixels, patchW, patchB, new Shape(p, p), new Shape(0, 0), new Shape(1, 1), 1)
+            .singletonOrThrow(); // [B, D, h, w]
     patches = patches.reshape(b, d, (long) rows * cols).transpose(0, 2, 1); // [B, N, D]
     NDList positioned = new NDList();
     if (spec.positionTableHasPrefix()) {
@@ -492,12 +618,18 @@ public final class VitForward {
     int size = tokens * width;
     List<FloatTensor> out = new ArrayList<>(b);
     for (int n = 0; n < b; n++) {
-      out.add(new FloatTensor(new int[] {tokens, width}, java.util.Arrays.copyOfRange(all, n * size, (n + 1) * size)));
+      out.add(
+          new FloatTensor(
+              new int[] {tokens, width},
+              java.util.Arrays.copyOfRange(all, n * size, (n + 1) * size)));
     }
     return out;
   }
 
-  /** A per-pass copy of a weight, so ops that take it as receiver do not allocate in the model scope. */
+  /**
+   * A per-pass copy of a weight, so ops that take it as receiver do not allocate in the model
+   * scope.
+   */
   private static NDArray inScope(NDArray weight, NDManager pass) {
     NDArray copy = weight.duplicate();
     copy.attach(pass);
@@ -508,14 +640,27 @@ public final class VitForward {
    * Block {@code i} on {@code x [B, T, D]}; appends each image's capture to its list. Hooks see
    * {@code contexts.get(0)} (they only run with B = 1).
    */
-  private NDArray block(int i, NDArray x, ForwardHooks hooks, TokenLayout layout, Plan plan,
-      List<PassContext> contexts, List<List<LayerCapture>> captures) {
+  private NDArray block(
+      int i,
+      NDArray x,
+      ForwardHooks hooks,
+      TokenLayout layout,
+      Plan plan,
+      List<PassContext> contexts,
+      List<List<LayerCapture>> captures) {
     return block(i, model.blocks.get(i), x, hooks, layout, plan, contexts, captures);
   }
 
   /** {@link #block} with the block's weights given; no captures when {@code captures} is null. */
-  private NDArray block(int i, VitModel.Block w, NDArray x, ForwardHooks hooks, TokenLayout layout, Plan plan,
-      List<PassContext> contexts, List<List<LayerCapture>> captures) {
+  private NDArray block(
+      int i,
+      VitModel.Block w,
+      NDArray x,
+      ForwardHooks hooks,
+      TokenLayout layout,
+      Plan plan,
+      List<PassContext> contexts,
+      List<List<LayerCapture>> captures) {
     PassContext context = contexts.get(0);
     int d = spec.hiddenSize();
     int heads = spec.numHeads();
@@ -523,30 +668,33 @@ public final class VitForward {
     long t = x.getShape().get(1);
 
     // --- attention
-    NDArray[] qkv = queryKeyValue(w, x, layout);                                    // 3 x [B, H, T, dh]
-    NDArray probs = normalize(i, qkv[0], qkv[1], hooks, layout, context);           // [B, H, T, T] fp32
-    NDArray headOut = toMatmulType(probs).matMul(qkv[2]);                         // [B, H, T, dh]
+    NDArray[] qkv = queryKeyValue(w, x, layout); // 3 x [B, H, T, dh]
+    NDArray probs = normalize(i, qkv[0], qkv[1], hooks, layout, context); // [B, H, T, T] fp32
+    NDArray headOut = toMatmulType(probs).matMul(qkv[2]); // [B, H, T, dh]
     if (w.gateW() != null) {
       headOut = trainedGate(w, x, headOut);
     }
     headOut = hooked(headOut, hooks, o -> hooks.headOutputs(i, o, layout, context));
-    NDArray merged = headOut.transpose(0, 2, 1, 3).reshape(b, t, d);                // [B, T, D]
-    NDArray attnOut = toFloat32(Linear.linear(merged, w.projW(), w.projB()).singletonOrThrow()); // [B, T, D]
+    NDArray merged = headOut.transpose(0, 2, 1, 3).reshape(b, t, d); // [B, T, D]
+    NDArray attnOut =
+        toFloat32(Linear.linear(merged, w.projW(), w.projB()).singletonOrThrow()); // [B, T, D]
     if (w.ls1() != null) {
       attnOut = attnOut.mul(w.ls1());
     }
-    NDArray afterAttn = x.add(attnOut);                                             // [B, T, D]
+    NDArray afterAttn = x.add(attnOut); // [B, T, D]
 
     // --- MLP
-    NDArray h2 = toMatmulType(layerNorm(afterAttn, w.norm2W(), w.norm2B()));        // [B, T, D]
-    NDArray pre = Linear.linear(h2, w.fc1W(), w.fc1B()).singletonOrThrow();        // [B, T, M] (SwiGLU: [B, T, 2M])
-    NDArray act = activate(pre);                                                    // [B, T, M]
+    NDArray h2 = toMatmulType(layerNorm(afterAttn, w.norm2W(), w.norm2B())); // [B, T, D]
+    NDArray pre =
+        Linear.linear(h2, w.fc1W(), w.fc1B()).singletonOrThrow(); // [B, T, M] (SwiGLU: [B, T, 2M])
+    NDArray act = activate(pre); // [B, T, M]
     act = hooked(act, hooks, a -> hooks.mlpActivations(i, a, layout, context));
-    NDArray mlpOut = toFloat32(Linear.linear(act, w.fc2W(), w.fc2B()).singletonOrThrow()); // [B, T, D]
+    NDArray mlpOut =
+        toFloat32(Linear.linear(act, w.fc2W(), w.fc2B()).singletonOrThrow()); // [B, T, D]
     if (w.ls2() != null) {
       mlpOut = mlpOut.mul(w.ls2());
     }
-    NDArray out = afterAttn.add(mlpOut);                                            // [B, T, D]
+    NDArray out = afterAttn.add(mlpOut); // [B, T, D]
 
     if (captures == null) {
       return out;
@@ -554,7 +702,7 @@ public final class VitForward {
     int tokens = (int) t;
     List<FloatTensor> hidden = perImage(out, tokens, d);
     for (int n = 0; n < b; n++) {
-      NDArray probsN = b == 1 ? probs : probs.get(n + ":" + (n + 1));              // [1, H, T, T]
+      NDArray probsN = b == 1 ? probs : probs.get(n + ":" + (n + 1)); // [1, H, T, T]
       FloatTensor attention = null;
       AttentionSummary summary = null;
       if (plan.attention() == AttentionCapture.FULL) {
@@ -562,9 +710,11 @@ public final class VitForward {
       } else if (plan.attention() == AttentionCapture.SUMMARY) {
         summary = summarize(i + 1, probsN, layout, plan.headMean());
       }
-      FloatTensor mlp = plan.mlpActivations()
-          ? new FloatTensor(new int[] {tokens, spec.intermediateSize()}, toHost(b == 1 ? act : act.get(n)))
-          : null;
+      FloatTensor mlp =
+          plan.mlpActivations()
+              ? new FloatTensor(
+                  new int[] {tokens, spec.intermediateSize()}, toHost(b == 1 ? act : act.get(n)))
+              : null;
       captures.get(n).add(new LayerCapture(i + 1, hidden.get(n), attention, mlp, summary));
     }
     return out;
@@ -578,21 +728,26 @@ public final class VitForward {
     long b = x.getShape().get(0);
     long t = x.getShape().get(1);
     int heads = spec.numHeads();
-    NDArray h = toMatmulType(layerNorm(x, w.norm1W(), w.norm1B()));                 // [B, T, D]
-    NDArray gate = Activation.sigmoid(toFloat32(Linear.linear(h, w.gateW(), w.gateB()).singletonOrThrow()));
-    NDArray perHead = spec.attentionGate() == dev.sinkscope.inference.model.AttentionGate.HEADWISE
-        ? gate.transpose(0, 2, 1).reshape(b, heads, t, 1)                              // [B, T, H] -> [B, H, T, 1]
-        : gate.reshape(b, t, heads, spec.headDim()).transpose(0, 2, 1, 3);            // [B, T, D] -> [B, H, T, dh]
+    NDArray h = toMatmulType(layerNorm(x, w.norm1W(), w.norm1B())); // [B, T, D]
+    NDArray gate =
+        Activation.sigmoid(toFloat32(Linear.linear(h, w.gateW(), w.gateB()).singletonOrThrow()));
+    NDArray perHead =
+        spec.attentionGate() == dev.sinkscope.inference.model.AttentionGate.HEADWISE
+            ? gate.transpose(0, 2, 1).reshape(b, heads, t, 1) // [B, T, H] -> [B, H, T, 1]
+            : gate.reshape(b, t, heads, spec.headDim())
+                .transpose(0, 2, 1, 3); // [B, T, D] -> [B, H, T, dh]
     return headOut.mul(toMatmulType(perHead));
   }
 
   /**
-   * q (already scaled by 1/sqrt(dh)), k and v of block {@code i}: three {@code [B, H, T, dh]} views;
-   * with rotary embeddings, q and k of the patch tokens are rotated (the scale commutes with it).
+   * q (already scaled by 1/sqrt(dh)), k and v of block {@code i}: three {@code [B, H, T, dh]}
+   * views; with rotary embeddings, q and k of the patch tokens are rotated (the scale commutes with
+   * it).
    */
   private NDArray[] queryKeyValue(VitModel.Block w, NDArray x, TokenLayout layout) {
     NDArray[] qkv = projectQueryKeyValue(w, x);
-    NDArray[] rope = model.rotaryFor(layout); // {cos, sin} [1, 1, T, dh], identity on non-patch tokens
+    NDArray[] rope =
+        model.rotaryFor(layout); // {cos, sin} [1, 1, T, dh], identity on non-patch tokens
     if (rope != null) {
       qkv[0] = rotate(qkv[0], rope[0], rope[1]);
       qkv[1] = rotate(qkv[1], rope[0], rope[1]);
@@ -600,10 +755,16 @@ public final class VitForward {
     return qkv;
   }
 
-  /** {@code x * cos + rotate_half(x) * sin} with {@code rotate_half(x) = cat(-x[dh/2:], x[:dh/2])}; x {@code [B, H, T, dh]}. */
+  /**
+   * {@code x * cos + rotate_half(x) * sin} with {@code rotate_half(x) = cat(-x[dh/2:], x[:dh/2])};
+   * x {@code [B, H, T, dh]}.
+   */
   private static NDArray rotate(NDArray x, NDArray cos, NDArray sin) {
     long half = x.getShape().get(3) / 2;
-    NDArray rotated = x.get(":, :, :, " + half + ":").neg().concat(x.get(":, :, :, :" + half), 3); // [B, H, T, dh]
+    NDArray rotated =
+        x.get(":, :, :, " + half + ":")
+            .neg()
+            .concat(x.get(":, :, :, :" + half), 3); // [B, H, T, dh]
     return x.mul(cos).add(rotated.mul(sin));
   }
 
@@ -611,18 +772,24 @@ public final class VitForward {
   private NDArray[] projectQueryKeyValue(VitModel.Block w, NDArray x) {
     long b = x.getShape().get(0);
     long t = x.getShape().get(1);
-    NDArray h = toMatmulType(layerNorm(x, w.norm1W(), w.norm1B()));               // [B, T, D]
-    NDArray qkv = Linear.linear(h, w.qkvW(), w.qkvB()).singletonOrThrow();         // [B, T, 3D]
+    NDArray h = toMatmulType(layerNorm(x, w.norm1W(), w.norm1B())); // [B, T, D]
+    NDArray qkv = Linear.linear(h, w.qkvW(), w.qkvB()).singletonOrThrow(); // [B, T, 3D]
     if (b == 1) {
-      NDList parts = qkv.reshape(t, 3, spec.numHeads(), spec.headDim()).transpose(1, 2, 0, 3) // [3, H, T, dh]
-          .split(3, 0);                                                              // 3 x [1, H, T, dh]
+      NDList parts =
+          qkv.reshape(t, 3, spec.numHeads(), spec.headDim())
+              .transpose(1, 2, 0, 3) // [3, H, T, dh]
+              .split(3, 0); // 3 x [1, H, T, dh]
       return new NDArray[] {parts.get(0), parts.get(1), parts.get(2)};
     }
-    NDArray split = qkv.reshape(b, t, 3, spec.numHeads(), spec.headDim()).transpose(2, 0, 3, 1, 4); // [3, B, H, T, dh]
+    NDArray split =
+        qkv.reshape(b, t, 3, spec.numHeads(), spec.headDim())
+            .transpose(2, 0, 3, 1, 4); // [3, B, H, T, dh]
     return new NDArray[] {split.get(0), split.get(1), split.get(2)};
   }
 
-  /** Name of the pooling probe's attention {@code [1, H, 1, T]} in {@link ForwardResult#debug()}. */
+  /**
+   * Name of the pooling probe's attention {@code [1, H, 1, T]} in {@link ForwardResult#debug()}.
+   */
   public static final String PROBE_ATTENTION = ClsLikeQuery.PROBE_ATTENTION;
 
   /**
@@ -643,31 +810,48 @@ public final class VitForward {
     NDArray wq = head.qkvW().get(":" + d + ", :");
     NDArray wk = head.qkvW().get(d + ":" + (2 * d) + ", :");
     NDArray wv = head.qkvW().get((2 * d) + ":, :");
-    NDArray q = Linear.linear(head.probe(), wq, head.qkvB().get(":" + d)).singletonOrThrow();              // [1, 1, D]
-    NDArray k = Linear.linear(x, wk, head.qkvB().get(d + ":" + (2 * d))).singletonOrThrow();               // [B, T, D]
-    NDArray v = Linear.linear(x, wv, head.qkvB().get((2 * d) + ":")).singletonOrThrow();                   // [B, T, D]
-    q = q.mul((float) Math.sqrt(1.0 / dh)).reshape(1, 1, heads, dh).transpose(0, 2, 1, 3);                 // [1, H, 1, dh]
-    NDArray kh = k.reshape(b, t, heads, dh).transpose(0, 2, 3, 1);                                         // [B, H, dh, T]
-    NDArray vh = v.reshape(b, t, heads, dh).transpose(0, 2, 1, 3);                                         // [B, H, T, dh]
-    NDArray probs = (b == 1 ? q : q.repeat(0, b)).matMul(kh).softmax(-1);                                  // [B, H, 1, T]
-    NDArray o = probs.matMul(vh).transpose(0, 2, 1, 3).reshape(b, 1, d);                                   // [B, 1, D]
-    o = Linear.linear(o, head.projW(), head.projB()).singletonOrThrow();                                   // [B, 1, D]
-    NDArray h = LayerNorm.layerNorm(o, new Shape(d), head.normW(), head.normB(), (float) spec.layerNormEps())
-        .singletonOrThrow();
-    NDArray mlp = Linear.linear(activate(Linear.linear(h, head.fc1W(), head.fc1B()).singletonOrThrow()),
-        head.fc2W(), head.fc2B()).singletonOrThrow();                                                       // [B, 1, D]
+    NDArray q =
+        Linear.linear(head.probe(), wq, head.qkvB().get(":" + d)).singletonOrThrow(); // [1, 1, D]
+    NDArray k =
+        Linear.linear(x, wk, head.qkvB().get(d + ":" + (2 * d))).singletonOrThrow(); // [B, T, D]
+    NDArray v =
+        Linear.linear(x, wv, head.qkvB().get((2 * d) + ":")).singletonOrThrow(); // [B, T, D]
+    q =
+        q.mul((float) Math.sqrt(1.0 / dh))
+            .reshape(1, 1, heads, dh)
+            .transpose(0, 2, 1, 3); // [1, H, 1, dh]
+    NDArray kh = k.reshape(b, t, heads, dh).transpose(0, 2, 3, 1); // [B, H, dh, T]
+    NDArray vh = v.reshape(b, t, heads, dh).transpose(0, 2, 1, 3); // [B, H, T, dh]
+    NDArray probs = (b == 1 ? q : q.repeat(0, b)).matMul(kh).softmax(-1); // [B, H, 1, T]
+    NDArray o = probs.matMul(vh).transpose(0, 2, 1, 3).reshape(b, 1, d); // [B, 1, D]
+    o = Linear.linear(o, head.projW(), head.projB()).singletonOrThrow(); // [B, 1, D]
+    NDArray h =
+        LayerNorm.layerNorm(
+                o, new Shape(d), head.normW(), head.normB(), (float) spec.layerNormEps())
+            .singletonOrThrow();
+    NDArray mlp =
+        Linear.linear(
+                activate(Linear.linear(h, head.fc1W(), head.fc1B()).singletonOrThrow()),
+                head.fc2W(),
+                head.fc2B())
+            .singletonOrThrow(); // [B, 1, D]
     return new NDArray[] {o.add(mlp).reshape(b, d), probs};
   }
 
-  /** Row-normalised attention {@code [B, H, T, T]} in float32: softmax, or what the hooks substitute. */
-  private NDArray normalize(int i, NDArray q, NDArray k, ForwardHooks hooks, TokenLayout layout, PassContext context) {
-    NDArray logits = toFloat32(q.matMul(k.transpose(0, 1, 3, 2)));                // [B, H, T, T]
+  /**
+   * Row-normalised attention {@code [B, H, T, T]} in float32: softmax, or what the hooks
+   * substitute.
+   */
+  private NDArray normalize(
+      int i, NDArray q, NDArray k, ForwardHooks hooks, TokenLayout layout, PassContext context) {
+    NDArray logits = toFloat32(q.matMul(k.transpose(0, 1, 3, 2))); // [B, H, T, T]
     NDArray custom = hooks.normalizeAttention(i, logits, layout, context);
     return custom != null ? custom : logits.softmax(-1);
   }
 
   /** Block {@code i}'s attention {@code [1, H, T, T]} for input {@code x [1, T, D]}. */
-  private NDArray attention(int i, NDArray x, ForwardHooks hooks, TokenLayout layout, PassContext context) {
+  private NDArray attention(
+      int i, NDArray x, ForwardHooks hooks, TokenLayout layout, PassContext context) {
     NDArray[] qkv = queryKeyValue(model.blocks.get(i), x, layout);
     return normalize(i, qkv[0], qkv[1], hooks, layout, context);
   }
@@ -676,20 +860,29 @@ public final class VitForward {
    * Reduces {@code probs [1, H, T, T]} on the device to the five {@code [H, T]} vectors of an
    * {@link AttentionSummary} (and the head mean {@code [T, T]}), then copies them in one transfer.
    */
-  private AttentionSummary summarize(int block, NDArray probs, TokenLayout layout, boolean headMean) {
+  private AttentionSummary summarize(
+      int block, NDArray probs, TokenLayout layout, boolean headMean) {
     int heads = (int) probs.getShape().get(1);
     int t = (int) probs.getShape().get(2);
     int firstPatch = layout.firstPatchIndex();
-    NDList parts = new NDList(
-        probs.sum(new int[] {2}),                                                             // [1, H, T] column sums
-        probs.get(":, :, " + firstPatch + ":" + (firstPatch + layout.patchCount()) + ", :").sum(new int[] {2}),
-        probs.reshape(1, heads, (long) t * t).get(":, :, ::" + (t + 1)),                      // [1, H, T] diagonal
-        layout.hasCls() ? probs.get(":, :, 0, :") : probs.get(":, :, 0, :").zerosLike(),      // [1, H, T] CLS row
-        probs.sum(new int[] {3}));                                                            // [1, H, T] row sums
-    float[] packed = toHost(NDArrays.stack(parts, 0));                                        // [5, 1, H, T]
+    NDList parts =
+        new NDList(
+            probs.sum(new int[] {2}), // [1, H, T] column sums
+            probs
+                .get(":, :, " + firstPatch + ":" + (firstPatch + layout.patchCount()) + ", :")
+                .sum(new int[] {2}),
+            probs.reshape(1, heads, (long) t * t).get(":, :, ::" + (t + 1)), // [1, H, T] diagonal
+            layout.hasCls()
+                ? probs.get(":, :, 0, :")
+                : probs.get(":, :, 0, :").zerosLike(), // [1, H, T] CLS row
+            probs.sum(new int[] {3})); // [1, H, T] row sums
+    float[] packed = toHost(NDArrays.stack(parts, 0)); // [5, 1, H, T]
     int n = heads * t;
-    float[] mean = headMean ? toHost(probs.mean(new int[] {1})) : null;                       // [T, T]
-    return new AttentionSummary(block, layout, heads,
+    float[] mean = headMean ? toHost(probs.mean(new int[] {1})) : null; // [T, T]
+    return new AttentionSummary(
+        block,
+        layout,
+        heads,
         java.util.Arrays.copyOfRange(packed, 0, n),
         java.util.Arrays.copyOfRange(packed, n, 2 * n),
         java.util.Arrays.copyOfRange(packed, 2 * n, 3 * n),
@@ -702,7 +895,8 @@ public final class VitForward {
    * Calls a hook with a float32 activation (hooks build float32 constants) and returns the result
    * in the matmul type; no casts at all in float32 or without hooks.
    */
-  private NDArray hooked(NDArray a, ForwardHooks hooks, java.util.function.UnaryOperator<NDArray> hook) {
+  private NDArray hooked(
+      NDArray a, ForwardHooks hooks, java.util.function.UnaryOperator<NDArray> hook) {
     if (hooks == ForwardHooks.NONE) {
       return a;
     }
@@ -740,7 +934,8 @@ public final class VitForward {
   }
 
   private NDArray layerNorm(NDArray x, NDArray weight, NDArray bias) {
-    return LayerNorm.layerNorm(x, new Shape(spec.hiddenSize()), weight, bias, (float) spec.layerNormEps())
+    return LayerNorm.layerNorm(
+            x, new Shape(spec.hiddenSize()), weight, bias, (float) spec.layerNormEps())
         .singletonOrThrow();
   }
 

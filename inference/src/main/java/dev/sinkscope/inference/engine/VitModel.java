@@ -30,29 +30,43 @@ import java.util.Map;
 public final class VitModel implements AutoCloseable {
 
   /** One block's weights; q, k, v fused into one {@code [3D, D]} projection. */
-  record Block(NDArray norm1W, NDArray norm1B, NDArray qkvW, NDArray qkvB, NDArray projW, NDArray projB,
-      NDArray ls1, NDArray norm2W, NDArray norm2B, NDArray fc1W, NDArray fc1B, NDArray fc2W, NDArray fc2B,
-      NDArray ls2, NDArray gateW, NDArray gateB) {}
+  record Block(
+      NDArray norm1W,
+      NDArray norm1B,
+      NDArray qkvW,
+      NDArray qkvB,
+      NDArray projW,
+      NDArray projB,
+      NDArray ls1,
+      NDArray norm2W,
+      NDArray norm2B,
+      NDArray fc1W,
+      NDArray fc1B,
+      NDArray fc2W,
+      NDArray fc2B,
+      NDArray ls2,
+      NDArray gateW,
+      NDArray gateB) {}
 
   private final ModelSpec spec;
   private final NDManager root;
   private final NDManager positionCacheScope;
   private final Device device;
   private final Precision precision;
-  final NDArray patchW;       // [D, 3, P, P]
-  final NDArray patchB;       // [D] (zeros when the checkpoint has none)
-  final NDArray cls;          // [1, 1, D] or null
+  final NDArray patchW; // [D, 3, P, P]
+  final NDArray patchB; // [D] (zeros when the checkpoint has none)
+  final NDArray cls; // [1, 1, D] or null
   final NDArray distillation; // [1, 1, D] or null
-  final NDArray registers;    // [1, R, D] or null
-  final NDArray position;     // [1, N_pos, D], or null with rotary embeddings (DINOv3)
-  final NDArray preNormW;     // [D] or null
+  final NDArray registers; // [1, R, D] or null
+  final NDArray position; // [1, N_pos, D], or null with rotary embeddings (DINOv3)
+  final NDArray preNormW; // [D] or null
   final NDArray preNormB;
-  final NDArray normW;        // [D]
+  final NDArray normW; // [D]
   final NDArray normB;
-  final NDArray poolerW;      // [D, D] or null
+  final NDArray poolerW; // [D, D] or null
   final NDArray poolerB;
   final List<Block> blocks;
-  final ProbeHead probeHead;  // SigLIP's attention-pooling head, or null
+  final ProbeHead probeHead; // SigLIP's attention-pooling head, or null
   private final float[] positionTableHost; // [N_pos, D], for host-side resampling
   private final Map<Long, NDArray> resizedPositions = new LinkedHashMap<>();
   private final Map<TokenLayout, NDArray[]> rotaryTables = new LinkedHashMap<>();
@@ -61,10 +75,24 @@ public final class VitModel implements AutoCloseable {
    * SigLIP's multi-head attention-pooling head, in float32: probe {@code [1, 1, D]}, packed q|k|v
    * {@code [3D, D]} / {@code [3D]}, output projection, LayerNorm and MLP.
    */
-  record ProbeHead(NDArray probe, NDArray qkvW, NDArray qkvB, NDArray projW, NDArray projB, NDArray normW,
-      NDArray normB, NDArray fc1W, NDArray fc1B, NDArray fc2W, NDArray fc2B) {}
+  record ProbeHead(
+      NDArray probe,
+      NDArray qkvW,
+      NDArray qkvB,
+      NDArray projW,
+      NDArray projB,
+      NDArray normW,
+      NDArray normB,
+      NDArray fc1W,
+      NDArray fc1B,
+      NDArray fc2W,
+      NDArray fc2B) {}
 
-  private VitModel(ModelSpec spec, NDManager root, Map<String, NDArray> w, float[] positionTableHost,
+  private VitModel(
+      ModelSpec spec,
+      NDManager root,
+      Map<String, NDArray> w,
+      float[] positionTableHost,
       Precision precision) {
     this.spec = spec;
     this.root = root;
@@ -73,7 +101,10 @@ public final class VitModel implements AutoCloseable {
     this.positionCacheScope = root.newSubManager();
     int d = spec.hiddenSize();
     this.patchW = w.get(CanonicalWeights.PATCH_WEIGHT);
-    this.patchB = w.containsKey(CanonicalWeights.PATCH_BIAS) ? w.get(CanonicalWeights.PATCH_BIAS) : root.zeros(new Shape(d));
+    this.patchB =
+        w.containsKey(CanonicalWeights.PATCH_BIAS)
+            ? w.get(CanonicalWeights.PATCH_BIAS)
+            : root.zeros(new Shape(d));
     this.cls = reshapeOrNull(w.get(CanonicalWeights.CLS), 1, 1, d);
     this.distillation = reshapeOrNull(w.get(CanonicalWeights.DISTILLATION), 1, 1, d);
     this.registers = reshapeOrNull(w.get(CanonicalWeights.REGISTERS), 1, spec.registers(), d);
@@ -91,8 +122,11 @@ public final class VitModel implements AutoCloseable {
       NDArray qkvW = w.get(CanonicalWeights.block(i, "qkv.weight"));
       NDArray qkvB = w.get(CanonicalWeights.block(i, "qkv.bias"));
       if (qkvW == null) {
-        qkvW = NDArrays3.concat0(w.get(CanonicalWeights.block(i, "q.weight")),
-            w.get(CanonicalWeights.block(i, "k.weight")), w.get(CanonicalWeights.block(i, "v.weight")));
+        qkvW =
+            NDArrays3.concat0(
+                w.get(CanonicalWeights.block(i, "q.weight")),
+                w.get(CanonicalWeights.block(i, "k.weight")),
+                w.get(CanonicalWeights.block(i, "v.weight")));
         NDArray qb = w.get(CanonicalWeights.block(i, "q.bias"));
         NDArray kb = w.get(CanonicalWeights.block(i, "k.bias"));
         NDArray vb = w.get(CanonicalWeights.block(i, "v.bias"));
@@ -112,12 +146,17 @@ public final class VitModel implements AutoCloseable {
       NDArray fc2W = w.get(CanonicalWeights.block(i, "fc2.weight"));
       NDArray fc2B = orZeros(w.get(CanonicalWeights.block(i, "fc2.bias")), d, root);
       NDArray fc1W = w.get(CanonicalWeights.block(i, "fc1.weight"));
-      NDArray fc1B = orZeros(w.get(CanonicalWeights.block(i, "fc1.bias")), (int) fc1W.getShape().get(0), root);
+      NDArray fc1B =
+          orZeros(w.get(CanonicalWeights.block(i, "fc1.bias")), (int) fc1W.getShape().get(0), root);
       NDArray gateProjW = w.get(CanonicalWeights.block(i, "fc1_gate.weight"));
       if (gateProjW != null) {
-        // A gated MLP stored as gate_proj and up_proj: packed [gate; up] = [x1; x2] for silu(x1) * x2.
-        NDArray gateProjB = orZeros(w.get(CanonicalWeights.block(i, "fc1_gate.bias")),
-            (int) gateProjW.getShape().get(0), root);
+        // A gated MLP stored as gate_proj and up_proj: packed [gate; up] = [x1; x2] for silu(x1) *
+        // x2.
+        NDArray gateProjB =
+            orZeros(
+                w.get(CanonicalWeights.block(i, "fc1_gate.bias")),
+                (int) gateProjW.getShape().get(0),
+                root);
         fc1W = concat0(gateProjW, fc1W);
         fc1B = concat0(gateProjB, fc1B);
       }
@@ -138,23 +177,41 @@ public final class VitModel implements AutoCloseable {
         ls2.close();
         ls2 = null;
       }
-      list.add(new Block(
-          w.get(CanonicalWeights.block(i, "norm1.weight")), w.get(CanonicalWeights.block(i, "norm1.bias")),
-          matmulWeight(scaledW), matmulWeight(scaledB), matmulWeight(projW), matmulWeight(projB), ls1,
-          w.get(CanonicalWeights.block(i, "norm2.weight")), w.get(CanonicalWeights.block(i, "norm2.bias")),
-          matmulWeight(fc1W), matmulWeight(fc1B),
-          matmulWeight(fc2W), matmulWeight(fc2B), ls2,
-          matmulWeight(w.get(CanonicalWeights.block(i, "gate.weight"))), matmulWeight(gateBias(w, i, spec, root))));
+      list.add(
+          new Block(
+              w.get(CanonicalWeights.block(i, "norm1.weight")),
+              w.get(CanonicalWeights.block(i, "norm1.bias")),
+              matmulWeight(scaledW),
+              matmulWeight(scaledB),
+              matmulWeight(projW),
+              matmulWeight(projB),
+              ls1,
+              w.get(CanonicalWeights.block(i, "norm2.weight")),
+              w.get(CanonicalWeights.block(i, "norm2.bias")),
+              matmulWeight(fc1W),
+              matmulWeight(fc1B),
+              matmulWeight(fc2W),
+              matmulWeight(fc2B),
+              ls2,
+              matmulWeight(w.get(CanonicalWeights.block(i, "gate.weight"))),
+              matmulWeight(gateBias(w, i, spec, root))));
     }
     this.blocks = List.copyOf(list);
-    this.probeHead = w.containsKey(CanonicalWeights.HEAD_PROBE)
-        ? new ProbeHead(w.get(CanonicalWeights.HEAD_PROBE).reshape(1, 1, d),
-            w.get(CanonicalWeights.HEAD_QKV_WEIGHT), w.get(CanonicalWeights.HEAD_QKV_BIAS),
-            w.get(CanonicalWeights.HEAD_PROJ_WEIGHT), w.get(CanonicalWeights.HEAD_PROJ_BIAS),
-            w.get(CanonicalWeights.HEAD_NORM_WEIGHT), w.get(CanonicalWeights.HEAD_NORM_BIAS),
-            w.get(CanonicalWeights.HEAD_FC1_WEIGHT), w.get(CanonicalWeights.HEAD_FC1_BIAS),
-            w.get(CanonicalWeights.HEAD_FC2_WEIGHT), w.get(CanonicalWeights.HEAD_FC2_BIAS))
-        : null;
+    this.probeHead =
+        w.containsKey(CanonicalWeights.HEAD_PROBE)
+            ? new ProbeHead(
+                w.get(CanonicalWeights.HEAD_PROBE).reshape(1, 1, d),
+                w.get(CanonicalWeights.HEAD_QKV_WEIGHT),
+                w.get(CanonicalWeights.HEAD_QKV_BIAS),
+                w.get(CanonicalWeights.HEAD_PROJ_WEIGHT),
+                w.get(CanonicalWeights.HEAD_PROJ_BIAS),
+                w.get(CanonicalWeights.HEAD_NORM_WEIGHT),
+                w.get(CanonicalWeights.HEAD_NORM_BIAS),
+                w.get(CanonicalWeights.HEAD_FC1_WEIGHT),
+                w.get(CanonicalWeights.HEAD_FC1_BIAS),
+                w.get(CanonicalWeights.HEAD_FC2_WEIGHT),
+                w.get(CanonicalWeights.HEAD_FC2_BIAS))
+            : null;
   }
 
   /** Two tensors joined along axis 0 (the parts are freed). */
@@ -166,8 +223,11 @@ public final class VitModel implements AutoCloseable {
     return joined;
   }
 
-  /** The trained gate's bias, zeros when the checkpoint has a gate without one; null without gates. */
-  private static NDArray gateBias(Map<String, NDArray> w, int block, ModelSpec spec, NDManager root) {
+  /**
+   * The trained gate's bias, zeros when the checkpoint has a gate without one; null without gates.
+   */
+  private static NDArray gateBias(
+      Map<String, NDArray> w, int block, ModelSpec spec, NDManager root) {
     if (!w.containsKey(CanonicalWeights.block(block, "gate.weight"))) {
       return null;
     }
@@ -184,7 +244,10 @@ public final class VitModel implements AutoCloseable {
     return scale;
   }
 
-  /** Multiplies row r of {@code a} ({@code [R]} or {@code [R, C]}) by {@code scale[r]}; frees {@code a}. */
+  /**
+   * Multiplies row r of {@code a} ({@code [R]} or {@code [R, C]}) by {@code scale[r]}; frees {@code
+   * a}.
+   */
   private NDArray foldRows(NDArray a, NDArray scale) {
     long[] shape = a.getShape().getShape();
     NDArray s = shape.length == 1 ? scale : scale.reshape(shape[0], 1);
@@ -225,7 +288,8 @@ public final class VitModel implements AutoCloseable {
    * Loads every weight of {@code checkpoint} onto {@code device}; with {@link Precision#FP16} the
    * linear-layer weights are cast to half precision once, here.
    */
-  public static VitModel load(Checkpoint checkpoint, Device device, Precision precision) throws ModelLoadException {
+  public static VitModel load(Checkpoint checkpoint, Device device, Precision precision)
+      throws ModelLoadException {
     NDManager root = NDManager.newBaseManager(device);
     try {
       Map<String, NDArray> weights = new LinkedHashMap<>();
@@ -236,10 +300,12 @@ public final class VitModel implements AutoCloseable {
         try {
           values = ref.file().readAsFloat32(ref.key());
         } catch (IOException io) {
-          throw new ModelLoadException(ref.file().path(), "cannot read tensor '" + ref.key() + "': " + io.getMessage(), io);
+          throw new ModelLoadException(
+              ref.file().path(), "cannot read tensor '" + ref.key() + "': " + io.getMessage(), io);
         }
         Shape shape = new Shape(ref.info().shape());
-        // The engine wraps direct buffers without copying; duplicate so no tensor aliases the read-only mapping.
+        // The engine wraps direct buffers without copying; duplicate so no tensor aliases the
+        // read-only mapping.
         NDArray array;
         try (NDManager staging = root.newSubManager()) {
           NDArray view = staging.create(values, shape, DataType.FLOAT32);
@@ -300,15 +366,21 @@ public final class VitModel implements AutoCloseable {
     int d = spec.hiddenSize();
     int prefix = spec.positionedPrefixTokens();
     boolean antialias = spec.interpolation() == PositionInterpolation.BICUBIC_ANTIALIAS;
-    float[] wh = antialias ? PositionResampler.antialiasedBicubicWeights(g, rows) : PositionResampler.bicubicWeights(g, rows);
-    float[] ww = antialias ? PositionResampler.antialiasedBicubicWeights(g, cols) : PositionResampler.bicubicWeights(g, cols);
+    float[] wh =
+        antialias
+            ? PositionResampler.antialiasedBicubicWeights(g, rows)
+            : PositionResampler.bicubicWeights(g, rows);
+    float[] ww =
+        antialias
+            ? PositionResampler.antialiasedBicubicWeights(g, cols)
+            : PositionResampler.bicubicWeights(g, cols);
     NDManager m = positionCacheScope;
     try (NDManager scratch = m.newSubManager()) {
       // grid [D, g, g] from the patch part of the table [g*g, D]
       NDArray table = scratch.create(positionTableHost, new Shape(prefix + (long) g * g, d));
       NDArray grid = table.get(prefix + ":").transpose(1, 0).reshape(d, g, g);
-      NDArray rowsW = scratch.create(wh, new Shape(rows, g));              // [rows, g]
-      NDArray colsW = scratch.create(ww, new Shape(cols, g));              // [cols, g]
+      NDArray rowsW = scratch.create(wh, new Shape(rows, g)); // [rows, g]
+      NDArray colsW = scratch.create(ww, new Shape(cols, g)); // [cols, g]
       NDArray resized = rowsW.matMul(grid).matMul(colsW.transpose(1, 0)); // [D, rows, cols]
       NDArray patches = resized.reshape(d, (long) rows * cols).transpose(1, 0); // [rows*cols, D]
       NDArray full = prefix > 0 ? table.get(":" + prefix).concat(patches, 0) : patches;
@@ -324,9 +396,9 @@ public final class VitModel implements AutoCloseable {
   }
 
   /**
-   * RoPE tables for every token of {@code layout}: {@code {cos, sin}}, each {@code [1, 1, T, dh]} in
-   * the matmul type, with cos = 1 and sin = 0 (no rotation) on CLS, registers and appended tokens.
-   * Cached per layout; null without rotary embeddings.
+   * RoPE tables for every token of {@code layout}: {@code {cos, sin}}, each {@code [1, 1, T, dh]}
+   * in the matmul type, with cos = 1 and sin = 0 (no rotation) on CLS, registers and appended
+   * tokens. Cached per layout; null without rotary embeddings.
    */
   synchronized NDArray[] rotaryFor(TokenLayout layout) {
     if (spec.rope() == null) {

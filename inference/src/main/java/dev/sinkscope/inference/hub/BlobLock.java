@@ -13,12 +13,13 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Keeps two downloads of the same blob (two windows, or the GUI and the CLI) from writing one
- * partial file at once. A JVM-wide lock guards threads of this process; a file lock in
- * {@code .locks/} guards other Sinkscope processes. Python's file locks use a different OS
- * mechanism and are not seen; a clash with Python at worst fails the hash check and re-fetches.
+ * partial file at once. A JVM-wide lock guards threads of this process; a file lock in {@code
+ * .locks/} guards other Sinkscope processes. Python's file locks use a different OS mechanism and
+ * are not seen; a clash with Python at worst fails the hash check and re-fetches.
  */
 final class BlobLock implements AutoCloseable {
-  private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS =
+      new ConcurrentHashMap<>();
   private static final long POLL_MILLIS = 200;
 
   private final ReentrantLock threadLock;
@@ -71,7 +72,8 @@ final class BlobLock implements AutoCloseable {
     }
   }
 
-  private static void sleep(CancelToken cancel, String repoId, String filename) throws HubException {
+  private static void sleep(CancelToken cancel, String repoId, String filename)
+      throws HubException {
     try {
       Thread.sleep(POLL_MILLIS);
     } catch (InterruptedException e) {

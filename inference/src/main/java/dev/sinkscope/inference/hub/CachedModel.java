@@ -37,7 +37,8 @@ public record CachedModel(
    * @param snapshotDir the folder a loader opens
    * @param hasSafetensorsModel config.json plus all safetensors weights are present
    */
-  public record CachedRevision(String commit, List<String> refs, Path snapshotDir, boolean hasSafetensorsModel) {
+  public record CachedRevision(
+      String commit, List<String> refs, Path snapshotDir, boolean hasSafetensorsModel) {
     public CachedRevision {
       refs = List.copyOf(refs);
     }

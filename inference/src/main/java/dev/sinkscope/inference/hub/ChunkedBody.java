@@ -15,10 +15,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A response body read chunk by chunk on the caller's thread. Unlike the JDK's input stream body,
- * a read here gives up when no data arrives for a while (the request timeout only covers waiting
- * for the headers) and notices a cancel while it waits; either way the connection is dropped.
- * One chunk is requested at a time, so a slow disk slows the transfer instead of filling memory.
+ * A response body read chunk by chunk on the caller's thread. Unlike the JDK's input stream body, a
+ * read here gives up when no data arrives for a while (the request timeout only covers waiting for
+ * the headers) and notices a cancel while it waits; either way the connection is dropped. One chunk
+ * is requested at a time, so a slow disk slows the transfer instead of filling memory.
  */
 final class ChunkedBody implements HttpResponse.BodySubscriber<ChunkedBody> {
   private static final Object END = new Object();
@@ -69,7 +69,8 @@ final class ChunkedBody implements HttpResponse.BodySubscriber<ChunkedBody> {
    * @throws HttpTimeoutException when nothing arrived for {@code stallTimeout}
    * @throws IOException when the connection failed or closed before the announced length
    */
-  ByteBuffer next(Duration stallTimeout, CancelToken cancel) throws IOException, CancelledWhileReading {
+  ByteBuffer next(Duration stallTimeout, CancelToken cancel)
+      throws IOException, CancelledWhileReading {
     while (true) {
       if (current != null) {
         while (current.hasNext()) {
@@ -86,7 +87,9 @@ final class ChunkedBody implements HttpResponse.BodySubscriber<ChunkedBody> {
         return null;
       }
       if (event instanceof Throwable failure) {
-        throw failure instanceof IOException io ? io : new IOException(failure.getMessage(), failure);
+        throw failure instanceof IOException io
+            ? io
+            : new IOException(failure.getMessage(), failure);
       }
       @SuppressWarnings("unchecked")
       List<ByteBuffer> buffers = (List<ByteBuffer>) event;
@@ -102,7 +105,8 @@ final class ChunkedBody implements HttpResponse.BodySubscriber<ChunkedBody> {
     }
   }
 
-  private Object await(Duration stallTimeout, CancelToken cancel) throws IOException, CancelledWhileReading {
+  private Object await(Duration stallTimeout, CancelToken cancel)
+      throws IOException, CancelledWhileReading {
     long deadline = System.nanoTime() + stallTimeout.toNanos();
     try {
       while (true) {
@@ -115,8 +119,10 @@ final class ChunkedBody implements HttpResponse.BodySubscriber<ChunkedBody> {
           abort();
           throw new HttpTimeoutException("no data received for " + stallTimeout.toMillis() + " ms");
         }
-        Object event = events.poll(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, POLL_SLICE_MILLIS),
-            TimeUnit.MILLISECONDS);
+        Object event =
+            events.poll(
+                Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, POLL_SLICE_MILLIS),
+                TimeUnit.MILLISECONDS);
         if (event != null) {
           return event;
         }

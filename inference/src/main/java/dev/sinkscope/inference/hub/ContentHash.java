@@ -12,8 +12,8 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Which hash an ETag promises and how to compute it. The hub's ETag is the file's sha256 for
- * LFS files (all weights) and its git blob sha1 for small files kept in git.
+ * Which hash an ETag promises and how to compute it. The hub's ETag is the file's sha256 for LFS
+ * files (all weights) and its git blob sha1 for small files kept in git.
  */
 enum ContentHash {
   SHA256,

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * One progress report. Byte counts include what an earlier, interrupted download left behind, so
- * a resumed download starts part-way; the rate counts only bytes moved in this session.
+ * One progress report. Byte counts include what an earlier, interrupted download left behind, so a
+ * resumed download starts part-way; the rate counts only bytes moved in this session.
  *
  * @param repoId repo being downloaded
  * @param filename file being downloaded

@@ -45,7 +45,9 @@ public final class HubCache {
     this(root, true);
   }
 
-  /** {@code trySymlinks=false} forces the no-symlink fallback (tests, file systems without links). */
+  /**
+   * {@code trySymlinks=false} forces the no-symlink fallback (tests, file systems without links).
+   */
   HubCache(Path root, boolean trySymlinks) {
     this.root = root.toAbsolutePath().normalize();
     this.trySymlinks = trySymlinks;
@@ -81,7 +83,8 @@ public final class HubCache {
         // An unreadable ref is treated as absent; the caller then downloads or reports it missing.
       }
     }
-    if (RepoFiles.isCommitHash(revision) && Files.isDirectory(repoDir.resolve("snapshots").resolve(revision))) {
+    if (RepoFiles.isCommitHash(revision)
+        && Files.isDirectory(repoDir.resolve("snapshots").resolve(revision))) {
       return Optional.of(revision);
     }
     return Optional.empty();
@@ -107,7 +110,9 @@ public final class HubCache {
 
   /** A file of a cached revision, if present (a dangling symlink counts as absent). */
   public Optional<Path> cachedFile(String repoId, String revision, String filename) {
-    return resolveLocal(repoId, revision).map(dir -> dir.resolve(filename)).filter(Files::isRegularFile);
+    return resolveLocal(repoId, revision)
+        .map(dir -> dir.resolve(filename))
+        .filter(Files::isRegularFile);
   }
 
   /** Whether a download recorded that {@code filename} does not exist at {@code commit}. */
@@ -115,7 +120,9 @@ public final class HubCache {
     return Files.exists(repoDir(repoId).resolve(".no_exist").resolve(commit).resolve(filename));
   }
 
-  /** Every model repo in the cache, sorted by repo id; an absent cache folder gives an empty list. */
+  /**
+   * Every model repo in the cache, sorted by repo id; an absent cache folder gives an empty list.
+   */
   public List<CachedModel> listCached() throws IOException {
     if (!Files.isDirectory(root)) {
       return List.of();
@@ -133,7 +140,8 @@ public final class HubCache {
   }
 
   private CachedModel describe(Path repoDir) throws IOException {
-    String repoId = repoDir.getFileName().toString().substring(MODEL_PREFIX.length()).replace(SEPARATOR, "/");
+    String repoId =
+        repoDir.getFileName().toString().substring(MODEL_PREFIX.length()).replace(SEPARATOR, "/");
     Map<String, List<String>> refsByCommit = readRefs(repoDir.resolve("refs"));
 
     List<CachedModel.CachedRevision> revisions = new ArrayList<>();
@@ -141,14 +149,19 @@ public final class HubCache {
     if (Files.isDirectory(snapshots)) {
       List<Path> dirs;
       try (Stream<Path> list = Files.list(snapshots)) {
-        dirs = list.filter(Files::isDirectory)
-            .sorted(Comparator.comparing(HubCache::lastModified).reversed())
-            .toList();
+        dirs =
+            list.filter(Files::isDirectory)
+                .sorted(Comparator.comparing(HubCache::lastModified).reversed())
+                .toList();
       }
       for (Path dir : dirs) {
         String commit = dir.getFileName().toString();
-        revisions.add(new CachedModel.CachedRevision(commit, refsByCommit.getOrDefault(commit, List.of()), dir,
-            RepoFiles.missingForModel(dir).isEmpty()));
+        revisions.add(
+            new CachedModel.CachedRevision(
+                commit,
+                refsByCommit.getOrDefault(commit, List.of()),
+                dir,
+                RepoFiles.missingForModel(dir).isEmpty()));
       }
     }
 
@@ -170,10 +183,11 @@ public final class HubCache {
       }
     }
 
-    Optional<CachedModel.CachedRevision> preferred = revisions.stream()
-        .filter(r -> r.refs().contains(HubModelId.DEFAULT_REVISION))
-        .findFirst()
-        .or(() -> revisions.stream().findFirst());
+    Optional<CachedModel.CachedRevision> preferred =
+        revisions.stream()
+            .filter(r -> r.refs().contains(HubModelId.DEFAULT_REVISION))
+            .findFirst()
+            .or(() -> revisions.stream().findFirst());
     Optional<String> family = preferred.flatMap(r -> RepoFiles.familyOf(r.snapshotDir()));
     boolean hasModel = revisions.stream().anyMatch(CachedModel.CachedRevision::hasSafetensorsModel);
     return new CachedModel(repoId, repoDir, revisions, blobBytes, partialBytes, hasModel, family);
@@ -232,7 +246,8 @@ public final class HubCache {
       return;
     }
     Path ref = repoDir(repoId).resolve("refs").resolve(revision);
-    if (Files.isRegularFile(ref) && Files.readString(ref, StandardCharsets.UTF_8).strip().equals(commit)) {
+    if (Files.isRegularFile(ref)
+        && Files.readString(ref, StandardCharsets.UTF_8).strip().equals(commit)) {
       return;
     }
     Files.createDirectories(ref.getParent());
@@ -261,9 +276,9 @@ public final class HubCache {
 
   /**
    * Makes {@code snapshots/{commit}/{filename}} point at the blob: a relative symlink as Python
-   * makes it; where symlinks are not allowed, a hard link; failing that, a copy. The entry is
-   * built under a temporary name and renamed into place, so concurrent downloads of the same file
-   * never see a missing or half-copied entry.
+   * makes it; where symlinks are not allowed, a hard link; failing that, a copy. The entry is built
+   * under a temporary name and renamed into place, so concurrent downloads of the same file never
+   * see a missing or half-copied entry.
    *
    * @return false when it had to fall back from a symlink
    */
@@ -301,7 +316,8 @@ public final class HubCache {
 
   private static void moveReplacing(Path source, Path target) throws IOException {
     try {
-      Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
     }

@@ -36,22 +36,25 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Follows the hub protocol the Python client uses: a HEAD on {@code
  * {endpoint}/{repo}/resolve/{revision}/{file}} yields the commit ({@code X-Repo-Commit}), the
- * content hash ({@code X-Linked-Etag} or {@code ETag}) and size; large files answer with a
- * redirect to a CDN, which is followed by hand so the token never goes to another host. Bytes go
- * to {@code blobs/{etag}.incomplete}, resume with {@code Range} after a cut, are checked against
- * the hash and only then become {@code blobs/{etag}} with a link in {@code snapshots/{commit}/}.
+ * content hash ({@code X-Linked-Etag} or {@code ETag}) and size; large files answer with a redirect
+ * to a CDN, which is followed by hand so the token never goes to another host. Bytes go to {@code
+ * blobs/{etag}.incomplete}, resume with {@code Range} after a cut, are checked against the hash and
+ * only then become {@code blobs/{etag}} with a link in {@code snapshots/{commit}/}.
  *
  * <p>Only {@code config.json}, {@code preprocessor_config.json} and safetensors weights are
- * fetched; repos that ship weights only as pickles are refused. Calls block; run them on a
- * worker thread and cancel them with a {@link CancelToken}. One instance may serve many threads.
+ * fetched; repos that ship weights only as pickles are refused. Calls block; run them on a worker
+ * thread and cancel them with a {@link CancelToken}. One instance may serve many threads.
  */
 public final class HubClient {
   private static final String USER_AGENT = "sinkscope/0.1; java/" + Runtime.version().feature();
   private static final int MAX_REDIRECTS = 10;
+
   /** Upper bound on attempts for one file even when every attempt makes some progress. */
   private static final int MAX_ATTEMPTS_PER_FILE = 50;
+
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   private static final int MAX_JSON_BYTES = 32 << 20;
+
   /** Headroom kept free on the cache's disk beyond the download itself. */
   private static final long DISK_MARGIN_BYTES = 64L << 20;
 
@@ -67,11 +70,12 @@ public final class HubClient {
   HubClient(HubSettings settings, HubCache cache) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.cache = Objects.requireNonNull(cache, "cache");
-    this.http = HttpClient.newBuilder()
-        .connectTimeout(settings.connectTimeout())
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .version(HttpClient.Version.HTTP_1_1)
-        .build();
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(settings.connectTimeout())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
   }
 
   public HubSettings settings() {
@@ -82,22 +86,25 @@ public final class HubClient {
     return cache;
   }
 
-  /** {@link #download(String, String, DownloadListener, CancelToken)} without progress or cancel. */
+  /**
+   * {@link #download(String, String, DownloadListener, CancelToken)} without progress or cancel.
+   */
   public Path download(String repoId, String revision) throws HubException {
     return download(repoId, revision, DownloadListener.NONE, CancelToken.create());
   }
 
   /**
-   * Makes sure the cache holds {@code config.json}, {@code preprocessor_config.json} (when the
-   * repo has one) and the safetensors weights of a revision, downloading what is missing.
+   * Makes sure the cache holds {@code config.json}, {@code preprocessor_config.json} (when the repo
+   * has one) and the safetensors weights of a revision, downloading what is missing.
    *
-   * <p>In offline mode only the cache is read. Online, the revision is resolved to a commit
-   * first; files already cached are not downloaded again. If the hub cannot be reached but the
-   * cache has a complete snapshot of the revision, that snapshot is returned with a notice.
+   * <p>In offline mode only the cache is read. Online, the revision is resolved to a commit first;
+   * files already cached are not downloaded again. If the hub cannot be reached but the cache has a
+   * complete snapshot of the revision, that snapshot is returned with a notice.
    *
    * @return the snapshot folder ({@code snapshots/{commit}}) holding the files
    */
-  public Path download(String repoId, String revision, DownloadListener listener, CancelToken cancel)
+  public Path download(
+      String repoId, String revision, DownloadListener listener, CancelToken cancel)
       throws HubException {
     HubModelId id = modelId(repoId, revision);
     Objects.requireNonNull(listener, "listener");
@@ -113,27 +120,43 @@ public final class HubClient {
       if (cached.isEmpty()) {
         throw e;
       }
-      listener.onNotice("Could not reach " + settings.endpoint() + " (" + e.getMessage() + "); using the cached "
-          + "copy of " + id + " at " + cached.get() + ".");
+      listener.onNotice(
+          "Could not reach "
+              + settings.endpoint()
+              + " ("
+              + e.getMessage()
+              + "); using the cached "
+              + "copy of "
+              + id
+              + " at "
+              + cached.get()
+              + ".");
       return cached.get();
     }
     return fetchModel(id, listing, new ProgressTracker(id.repoId(), listener), cancel);
   }
 
   /**
-   * The files of a revision, from the hub's listing API ({@code /api/models/{repo}/revision/{rev}}),
-   * or, on servers without that API, by probing the well-known file names.
+   * The files of a revision, from the hub's listing API ({@code
+   * /api/models/{repo}/revision/{rev}}), or, on servers without that API, by probing the well-known
+   * file names.
    */
   public RepoListing listFiles(String repoId, String revision) throws HubException {
     return listFiles(modelId(repoId, revision), CancelToken.create(), DownloadListener.NONE);
   }
 
-  private RepoListing listFiles(HubModelId id, CancelToken cancel, DownloadListener listener) throws HubException {
+  private RepoListing listFiles(HubModelId id, CancelToken cancel, DownloadListener listener)
+      throws HubException {
     requireOnline(id, null);
-    URI api = URI.create(settings.endpoint() + "/api/models/" + id.repoId() + "/revision/"
-        + encode(id.revision(), false));
-    Optional<RepoListing> listing = withRetries(id.repoId(), null, cancel, listener,
-        () -> apiListing(id, api, cancel));
+    URI api =
+        URI.create(
+            settings.endpoint()
+                + "/api/models/"
+                + id.repoId()
+                + "/revision/"
+                + encode(id.revision(), false));
+    Optional<RepoListing> listing =
+        withRetries(id.repoId(), null, cancel, listener, () -> apiListing(id, api, cancel));
     return listing.isPresent() ? listing.get() : probeListing(id, cancel, listener);
   }
 
@@ -164,7 +187,10 @@ public final class HubClient {
     }
     response.body().abort();
     String errorCode = response.headers().firstValue("X-Error-Code").orElse("");
-    if (status == 401 || status == 403 || errorCode.equals("RepoNotFound") || errorCode.equals("RevisionNotFound")) {
+    if (status == 401
+        || status == 403
+        || errorCode.equals("RepoNotFound")
+        || errorCode.equals("RevisionNotFound")) {
       throw httpError(status, response.headers(), id, null);
     }
     if (isRetryableStatus(status)) {
@@ -180,8 +206,8 @@ public final class HubClient {
     List<String> present = new ArrayList<>();
     for (String name : RepoFiles.PROBED_NAMES) {
       String at = commit != null ? commit : revision;
-      Optional<FileMetadata> meta = withRetries(id.repoId(), name, cancel, listener,
-          () -> headOnce(id, at, name, cancel));
+      Optional<FileMetadata> meta =
+          withRetries(id.repoId(), name, cancel, listener, () -> headOnce(id, at, name, cancel));
       if (meta.isPresent()) {
         present.add(name);
         commit = commit != null ? commit : meta.get().commit();
@@ -190,32 +216,64 @@ public final class HubClient {
       }
     }
     if (commit == null) {
-      throw new HubException(Kind.NOT_FOUND, id.repoId(), null, id + " on " + settings.endpoint() + " has none of "
-          + String.join(", ", RepoFiles.PROBED_NAMES) + "; it is not a model repo Sinkscope can load.");
+      throw new HubException(
+          Kind.NOT_FOUND,
+          id.repoId(),
+          null,
+          id
+              + " on "
+              + settings.endpoint()
+              + " has none of "
+              + String.join(", ", RepoFiles.PROBED_NAMES)
+              + "; it is not a model repo Sinkscope can load.");
     }
     return new RepoListing(id.repoId(), commit, present, false);
   }
 
-  private Path fetchModel(HubModelId id, RepoListing listing, ProgressTracker tracker, CancelToken cancel)
+  private Path fetchModel(
+      HubModelId id, RepoListing listing, ProgressTracker tracker, CancelToken cancel)
       throws HubException {
     String commit = listing.commit();
     String repoId = id.repoId();
     if (!listing.contains(RepoFiles.CONFIG)) {
-      throw new HubException(Kind.NOT_FOUND, repoId, RepoFiles.CONFIG, id + " has no " + RepoFiles.CONFIG
-          + ", so it is not a transformers or timm model repo Sinkscope can load.");
+      throw new HubException(
+          Kind.NOT_FOUND,
+          repoId,
+          RepoFiles.CONFIG,
+          id
+              + " has no "
+              + RepoFiles.CONFIG
+              + ", so it is not a transformers or timm model repo Sinkscope can load.");
     }
     boolean single = listing.contains(RepoFiles.SAFETENSORS);
     if (!single && !listing.contains(RepoFiles.SAFETENSORS_INDEX)) {
       List<String> pickles = RepoFiles.pickles(listing.files());
       if (!pickles.isEmpty()) {
-        throw new HubException(Kind.PICKLE_ONLY, repoId, pickles.get(0), id + " has only pickle weights ("
-            + String.join(", ", pickles) + "); Sinkscope never unpickles. Convert to safetensors or pick a repo "
-            + "revision that has " + RepoFiles.SAFETENSORS + " (the hub's conversion bot often offers one as a pull "
-            + "request, usable as revision refs/pr/N).");
+        throw new HubException(
+            Kind.PICKLE_ONLY,
+            repoId,
+            pickles.get(0),
+            id
+                + " has only pickle weights ("
+                + String.join(", ", pickles)
+                + "); Sinkscope never unpickles. Convert to safetensors or pick a repo "
+                + "revision that has "
+                + RepoFiles.SAFETENSORS
+                + " (the hub's conversion bot often offers one as a pull "
+                + "request, usable as revision refs/pr/N).");
       }
-      throw new HubException(Kind.NO_WEIGHTS, repoId, RepoFiles.SAFETENSORS, id + " has neither "
-          + RepoFiles.SAFETENSORS + " nor " + RepoFiles.SAFETENSORS_INDEX + " at its top level"
-          + (listing.complete() ? "; it has: " + summarize(listing.files()) : "") + ".");
+      throw new HubException(
+          Kind.NO_WEIGHTS,
+          repoId,
+          RepoFiles.SAFETENSORS,
+          id
+              + " has neither "
+              + RepoFiles.SAFETENSORS
+              + " nor "
+              + RepoFiles.SAFETENSORS_INDEX
+              + " at its top level"
+              + (listing.complete() ? "; it has: " + summarize(listing.files()) : "")
+              + ".");
     }
 
     fetchSmallFile(id, commit, RepoFiles.CONFIG, false, tracker, cancel);
@@ -226,7 +284,9 @@ public final class HubClient {
     if (single) {
       weights = List.of(RepoFiles.SAFETENSORS);
     } else {
-      Path index = fetchSmallFile(id, commit, RepoFiles.SAFETENSORS_INDEX, false, tracker, cancel).orElseThrow();
+      Path index =
+          fetchSmallFile(id, commit, RepoFiles.SAFETENSORS_INDEX, false, tracker, cancel)
+              .orElseThrow();
       try {
         weights = RepoFiles.shardsOf(repoId, Files.readAllBytes(index));
       } catch (IOException e) {
@@ -242,8 +302,13 @@ public final class HubClient {
     return cache.snapshotDir(repoId, commit);
   }
 
-  private void fetchWeights(HubModelId id, String commit, List<String> weights, ProgressTracker tracker,
-      CancelToken cancel) throws HubException {
+  private void fetchWeights(
+      HubModelId id,
+      String commit,
+      List<String> weights,
+      ProgressTracker tracker,
+      CancelToken cancel)
+      throws HubException {
     String repoId = id.repoId();
     List<String> names = new ArrayList<>();
     List<FileMetadata> needed = new ArrayList<>();
@@ -253,9 +318,20 @@ public final class HubClient {
         tracker.listener().onFileReady(repoId, name, pointer, true);
         continue;
       }
-      FileMetadata meta = withRetries(repoId, name, cancel, tracker.listener(), () -> headOnce(id, commit, name, cancel))
-          .orElseThrow(() -> new HubException(Kind.NOT_FOUND, repoId, name,
-              id + " lists " + name + " but the hub has no such file (HTTP 404)."));
+      FileMetadata meta =
+          withRetries(
+                  repoId,
+                  name,
+                  cancel,
+                  tracker.listener(),
+                  () -> headOnce(id, commit, name, cancel))
+              .orElseThrow(
+                  () ->
+                      new HubException(
+                          Kind.NOT_FOUND,
+                          repoId,
+                          name,
+                          id + " lists " + name + " but the hub has no such file (HTTP 404)."));
       if (Files.isRegularFile(cache.blobPath(repoId, meta.etag()))) {
         materialize(id, name, meta, tracker, cancel);
       } else {
@@ -277,8 +353,14 @@ public final class HubClient {
   }
 
   /** config.json and friends: HEAD, then download unless cached. Empty when optional and absent. */
-  private Optional<Path> fetchSmallFile(HubModelId id, String commit, String name, boolean optional,
-      ProgressTracker tracker, CancelToken cancel) throws HubException {
+  private Optional<Path> fetchSmallFile(
+      HubModelId id,
+      String commit,
+      String name,
+      boolean optional,
+      ProgressTracker tracker,
+      CancelToken cancel)
+      throws HubException {
     String repoId = id.repoId();
     Path pointer = cache.pointerPath(repoId, commit, name);
     if (Files.isRegularFile(pointer)) {
@@ -288,10 +370,13 @@ public final class HubClient {
     if (optional && cache.isKnownMissing(repoId, commit, name)) {
       return Optional.empty();
     }
-    Optional<FileMetadata> meta = withRetries(repoId, name, cancel, tracker.listener(), () -> headOnce(id, commit, name, cancel));
+    Optional<FileMetadata> meta =
+        withRetries(
+            repoId, name, cancel, tracker.listener(), () -> headOnce(id, commit, name, cancel));
     if (meta.isEmpty()) {
       if (!optional) {
-        throw new HubException(Kind.NOT_FOUND, repoId, name, id + " has no file " + name + " (HTTP 404).");
+        throw new HubException(
+            Kind.NOT_FOUND, repoId, name, id + " has no file " + name + " (HTTP 404).");
       }
       rememberMissing(repoId, commit, name);
       return Optional.empty();
@@ -300,8 +385,9 @@ public final class HubClient {
   }
 
   /** Gets the blob (downloading it under a lock unless present) and links it into the snapshot. */
-  private Path materialize(HubModelId id, String name, FileMetadata meta, ProgressTracker tracker,
-      CancelToken cancel) throws HubException {
+  private Path materialize(
+      HubModelId id, String name, FileMetadata meta, ProgressTracker tracker, CancelToken cancel)
+      throws HubException {
     String repoId = id.repoId();
     Path pointer = cache.pointerPath(repoId, meta.commit(), name);
     Path blob = cache.blobPath(repoId, meta.etag());
@@ -322,8 +408,14 @@ public final class HubClient {
         }
       }
       if (!cache.linkIntoSnapshot(blob, pointer)) {
-        tracker.listener().onNotice("Symbolic links are not available in " + cache.root() + "; " + name
-            + " was linked or copied into the snapshot instead.");
+        tracker
+            .listener()
+            .onNotice(
+                "Symbolic links are not available in "
+                    + cache.root()
+                    + "; "
+                    + name
+                    + " was linked or copied into the snapshot instead.");
       }
     } catch (IOException e) {
       throw localIo(repoId, name, "store", pointer, e);
@@ -336,8 +428,14 @@ public final class HubClient {
    * Downloads a blob to its {@code .incomplete} file, resuming and retrying, verifies it and moves
    * it into place. A hash mismatch deletes the partial file and downloads once more from scratch.
    */
-  private void fetchBlob(HubModelId id, String name, FileMetadata meta, Path blob, ProgressTracker tracker,
-      CancelToken cancel) throws HubException, IOException {
+  private void fetchBlob(
+      HubModelId id,
+      String name,
+      FileMetadata meta,
+      Path blob,
+      ProgressTracker tracker,
+      CancelToken cancel)
+      throws HubException, IOException {
     String repoId = id.repoId();
     Path partial = cache.incompletePath(repoId, meta.etag());
     Files.createDirectories(partial.getParent());
@@ -365,14 +463,31 @@ public final class HubClient {
         }
         Files.deleteIfExists(partial);
         if (refetchedAfterMismatch) {
-          throw new HubException(Kind.CHECKSUM_MISMATCH, repoId, name, "Download of " + repoId + "/" + name
-              + " is corrupt twice in a row (" + problem + "); the bad file was deleted. Something between you and "
-              + host(current.downloadUri()) + " is altering data; try again later or another HF_ENDPOINT mirror.");
+          throw new HubException(
+              Kind.CHECKSUM_MISMATCH,
+              repoId,
+              name,
+              "Download of "
+                  + repoId
+                  + "/"
+                  + name
+                  + " is corrupt twice in a row ("
+                  + problem
+                  + "); the bad file was deleted. Something between you and "
+                  + host(current.downloadUri())
+                  + " is altering data; try again later or another HF_ENDPOINT mirror.");
         }
         refetchedAfterMismatch = true;
         tracker.restartFile();
-        tracker.listener().onNotice(repoId + "/" + name + " failed its integrity check (" + problem
-            + "); deleted it and downloading it once more.");
+        tracker
+            .listener()
+            .onNotice(
+                repoId
+                    + "/"
+                    + name
+                    + " failed its integrity check ("
+                    + problem
+                    + "); deleted it and downloading it once more.");
       } catch (Retryable failure) {
         failureStreak = received[0] > 0 ? 1 : failureStreak + 1;
         if (failureStreak > settings.maxRetries() || attempt >= MAX_ATTEMPTS_PER_FILE) {
@@ -380,23 +495,60 @@ public final class HubClient {
         }
         Duration wait = backoff(failureStreak);
         long have = Files.exists(partial) ? Files.size(partial) : 0;
-        tracker.listener().onNotice("Download of " + repoId + "/" + name + " interrupted (" + failure.getMessage()
-            + ") with " + formatBytes(have) + " on disk; resuming in " + formatDuration(wait) + " (retry "
-            + failureStreak + " of " + settings.maxRetries() + ").");
+        tracker
+            .listener()
+            .onNotice(
+                "Download of "
+                    + repoId
+                    + "/"
+                    + name
+                    + " interrupted ("
+                    + failure.getMessage()
+                    + ") with "
+                    + formatBytes(have)
+                    + " on disk; resuming in "
+                    + formatDuration(wait)
+                    + " (retry "
+                    + failureStreak
+                    + " of "
+                    + settings.maxRetries()
+                    + ").");
         sleep(wait, cancel, repoId, name);
       }
     }
   }
 
-  private FileMetadata refreshedMetadata(HubModelId id, String name, FileMetadata original, CancelToken cancel)
+  private FileMetadata refreshedMetadata(
+      HubModelId id, String name, FileMetadata original, CancelToken cancel)
       throws Retryable, HubException {
-    FileMetadata fresh = headOnce(id, original.commit(), name, cancel)
-        .orElseThrow(() -> new HubException(Kind.NOT_FOUND, id.repoId(), name,
-            id.repoId() + "/" + name + " disappeared from the hub during the download (HTTP 404)."));
+    FileMetadata fresh =
+        headOnce(id, original.commit(), name, cancel)
+            .orElseThrow(
+                () ->
+                    new HubException(
+                        Kind.NOT_FOUND,
+                        id.repoId(),
+                        name,
+                        id.repoId()
+                            + "/"
+                            + name
+                            + " disappeared from the hub during the download (HTTP 404)."));
     if (!fresh.etag().equals(original.etag())) {
-      throw new HubException(Kind.BAD_RESPONSE, id.repoId(), name, "The hub changed the content hash of "
-          + id.repoId() + "/" + name + " at commit " + original.commit() + " during the download (" + original.etag()
-          + " → " + fresh.etag() + ").");
+      throw new HubException(
+          Kind.BAD_RESPONSE,
+          id.repoId(),
+          name,
+          "The hub changed the content hash of "
+              + id.repoId()
+              + "/"
+              + name
+              + " at commit "
+              + original.commit()
+              + " during the download ("
+              + original.etag()
+              + " → "
+              + fresh.etag()
+              + ").");
     }
     return fresh;
   }
@@ -406,8 +558,15 @@ public final class HubClient {
    *
    * @return the sha256 of the whole partial file when the ETag is one, else null
    */
-  private String transferOnce(HubModelId id, String name, FileMetadata meta, Path partial,
-      ProgressTracker tracker, long[] received, CancelToken cancel) throws Retryable, HubException {
+  private String transferOnce(
+      HubModelId id,
+      String name,
+      FileMetadata meta,
+      Path partial,
+      ProgressTracker tracker,
+      long[] received,
+      CancelToken cancel)
+      throws Retryable, HubException {
     String repoId = id.repoId();
     long existing = sizeOrZero(partial);
     String range = existing > 0 ? "bytes=" + existing + "-" : null;
@@ -422,14 +581,20 @@ public final class HubClient {
         body.abort();
         deleteQuietly(partial);
         tracker.restartFile();
-        throw new Retryable(Kind.BAD_RESPONSE, "server resumed at byte " + start + " instead of " + existing, null);
+        throw new Retryable(
+            Kind.BAD_RESPONSE, "server resumed at byte " + start + " instead of " + existing, null);
       }
       append = true;
     } else if (status == 200) {
       append = false;
       if (existing > 0) {
-        tracker.listener().onNotice(host(exchange.uri()) + " ignored the resume request for " + name
-            + "; downloading it from the start.");
+        tracker
+            .listener()
+            .onNotice(
+                host(exchange.uri())
+                    + " ignored the resume request for "
+                    + name
+                    + "; downloading it from the start.");
         tracker.restartFile();
       }
     } else if (status == 416) {
@@ -445,7 +610,8 @@ public final class HubClient {
       throw httpError(status, response.headers(), id, name);
     }
 
-    MessageDigest sha256 = ContentHash.forEtag(meta.etag()) == ContentHash.SHA256 ? ContentHash.newSha256() : null;
+    MessageDigest sha256 =
+        ContentHash.forEtag(meta.etag()) == ContentHash.SHA256 ? ContentHash.newSha256() : null;
     try {
       if (sha256 != null && append) {
         ContentHash.update(sha256, partial, existing);
@@ -454,8 +620,10 @@ public final class HubClient {
       body.abort();
       throw localIo(repoId, name, "read", partial, e);
     }
-    StandardOpenOption mode = append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
-    try (FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)) {
+    StandardOpenOption mode =
+        append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
+    try (FileChannel out =
+        FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)) {
       while (true) {
         ByteBuffer chunk = nextChunk(body, cancel, repoId, name);
         if (chunk == null) {
@@ -477,7 +645,8 @@ public final class HubClient {
     }
     long size = sizeOrZero(partial);
     if (meta.size() >= 0 && size < meta.size()) {
-      throw new Retryable(Kind.NETWORK, "connection ended after " + size + " of " + meta.size() + " bytes", null);
+      throw new Retryable(
+          Kind.NETWORK, "connection ended after " + size + " of " + meta.size() + " bytes", null);
     }
     return sha256 == null ? null : ContentHash.hex(sha256.digest());
   }
@@ -501,11 +670,13 @@ public final class HubClient {
     }
     switch (ContentHash.forEtag(meta.etag())) {
       case SHA256:
-        return ContentHash.matches(meta.etag(), sha256) ? null
+        return ContentHash.matches(meta.etag(), sha256)
+            ? null
             : "sha256 is " + sha256 + ", expected " + meta.etag().toLowerCase(Locale.ROOT);
       case GIT_BLOB_SHA1:
         String sha1 = ContentHash.gitBlobSha1(partial);
-        return ContentHash.matches(meta.etag(), sha1) ? null
+        return ContentHash.matches(meta.etag(), sha1)
+            ? null
             : "git blob sha1 is " + sha1 + ", expected " + meta.etag().toLowerCase(Locale.ROOT);
       default:
         return null;
@@ -513,7 +684,8 @@ public final class HubClient {
   }
 
   /** HEAD on the resolve URL. Empty when the file does not exist (HTTP 404 for the entry). */
-  private Optional<FileMetadata> headOnce(HubModelId id, String revisionOrCommit, String name, CancelToken cancel)
+  private Optional<FileMetadata> headOnce(
+      HubModelId id, String revisionOrCommit, String name, CancelToken cancel)
       throws Retryable, HubException {
     URI resolve = resolveUri(id.repoId(), revisionOrCommit, name);
     Exchange exchange = follow("HEAD", resolve, null, true, id, name, cancel);
@@ -524,7 +696,9 @@ public final class HubClient {
     boolean redirect = exchange.location() != null;
     if (status / 100 != 2 && !redirect) {
       String errorCode = headers.firstValue("X-Error-Code").orElse("");
-      if (status == 404 && !errorCode.equals("RepoNotFound") && !errorCode.equals("RevisionNotFound")) {
+      if (status == 404
+          && !errorCode.equals("RepoNotFound")
+          && !errorCode.equals("RevisionNotFound")) {
         return Optional.empty();
       }
       if (isRetryableStatus(status)) {
@@ -533,35 +707,71 @@ public final class HubClient {
       throw httpError(status, headers, id, name);
     }
     String commit = headers.firstValue("X-Repo-Commit").orElse(null);
-    String etag = headers.firstValue("X-Linked-Etag").or(() -> headers.firstValue("ETag"))
-        .map(HubClient::unquoteEtag).orElse(null);
+    String etag =
+        headers
+            .firstValue("X-Linked-Etag")
+            .or(() -> headers.firstValue("ETag"))
+            .map(HubClient::unquoteEtag)
+            .orElse(null);
     if (commit == null || etag == null) {
-      throw new HubException(Kind.BAD_RESPONSE, id.repoId(), name, host(exchange.uri()) + " answered for "
-          + id.repoId() + "/" + name + " without the " + (commit == null ? "X-Repo-Commit" : "ETag")
-          + " header a Hugging Face hub sends; is HF_ENDPOINT (" + settings.endpoint() + ") a hub or a hub mirror?");
+      throw new HubException(
+          Kind.BAD_RESPONSE,
+          id.repoId(),
+          name,
+          host(exchange.uri())
+              + " answered for "
+              + id.repoId()
+              + "/"
+              + name
+              + " without the "
+              + (commit == null ? "X-Repo-Commit" : "ETag")
+              + " header a Hugging Face hub sends; is HF_ENDPOINT ("
+              + settings.endpoint()
+              + ") a hub or a hub mirror?");
     }
     if (!RepoFiles.isSafeEtag(etag) || !RepoFiles.isSafeEtag(commit)) {
-      throw new HubException(Kind.BAD_RESPONSE, id.repoId(), name, host(exchange.uri()) + " sent a malformed "
-          + "commit or ETag for " + id.repoId() + "/" + name + ".");
+      throw new HubException(
+          Kind.BAD_RESPONSE,
+          id.repoId(),
+          name,
+          host(exchange.uri())
+              + " sent a malformed "
+              + "commit or ETag for "
+              + id.repoId()
+              + "/"
+              + name
+              + ".");
     }
-    long size = headers.firstValueAsLong("X-Linked-Size")
-        .orElse(redirect ? -1 : headers.firstValueAsLong("Content-Length").orElse(-1));
+    long size =
+        headers
+            .firstValueAsLong("X-Linked-Size")
+            .orElse(redirect ? -1 : headers.firstValueAsLong("Content-Length").orElse(-1));
     URI download = redirect ? exchange.location() : exchange.uri();
-    return Optional.of(new FileMetadata(resolveUri(id.repoId(), commit, name), commit, etag, size, download));
+    return Optional.of(
+        new FileMetadata(resolveUri(id.repoId(), commit, name), commit, etag, size, download));
   }
 
   // ---- HTTP plumbing ----
 
-  /** A response plus the URL that produced it; {@code location} is set for a redirect not followed. */
+  /**
+   * A response plus the URL that produced it; {@code location} is set for a redirect not followed.
+   */
   private record Exchange(HttpResponse<ChunkedBody> response, URI uri, URI location) {}
 
   /**
    * Sends a request, following redirects by hand: all of them, or with {@code relativeOnly} just
-   * those to a path on the same host (renamed repos), so the first cross-host answer, which
-   * carries the hub's metadata headers, is the one returned. The token goes only to the hub.
+   * those to a path on the same host (renamed repos), so the first cross-host answer, which carries
+   * the hub's metadata headers, is the one returned. The token goes only to the hub.
    */
-  private Exchange follow(String method, URI start, String range, boolean relativeOnly, HubModelId id,
-      String name, CancelToken cancel) throws Retryable, HubException {
+  private Exchange follow(
+      String method,
+      URI start,
+      String range,
+      boolean relativeOnly,
+      HubModelId id,
+      String name,
+      CancelToken cancel)
+      throws Retryable, HubException {
     URI uri = start;
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       HttpResponse<ChunkedBody> response;
@@ -570,7 +780,8 @@ public final class HubClient {
       } catch (IOException e) {
         throw Retryable.of(e);
       } catch (IllegalArgumentException e) {
-        throw new HubException(Kind.BAD_RESPONSE, id.repoId(), name, "Cannot fetch " + uri + ": " + e.getMessage(), e);
+        throw new HubException(
+            Kind.BAD_RESPONSE, id.repoId(), name, "Cannot fetch " + uri + ": " + e.getMessage(), e);
       }
       int status = response.statusCode();
       Optional<String> location = response.headers().firstValue("Location");
@@ -582,8 +793,12 @@ public final class HubClient {
       try {
         target = uri.resolve(URI.create(location.get().strip()));
       } catch (IllegalArgumentException e) {
-        throw new HubException(Kind.BAD_RESPONSE, id.repoId(), name, host(uri) + " redirected to a malformed address: "
-            + location.get(), e);
+        throw new HubException(
+            Kind.BAD_RESPONSE,
+            id.repoId(),
+            name,
+            host(uri) + " redirected to a malformed address: " + location.get(),
+            e);
       }
       boolean relative = URI.create(location.get().strip()).getHost() == null;
       if (relativeOnly && !relative) {
@@ -591,24 +806,30 @@ public final class HubClient {
       }
       uri = target;
     }
-    throw new HubException(Kind.BAD_RESPONSE, id.repoId(), name, "More than " + MAX_REDIRECTS
-        + " redirects fetching " + start + ".");
+    throw new HubException(
+        Kind.BAD_RESPONSE,
+        id.repoId(),
+        name,
+        "More than " + MAX_REDIRECTS + " redirects fetching " + start + ".");
   }
 
-  private HttpResponse<ChunkedBody> send(String method, URI uri, String range, CancelToken cancel, String repoId,
-      String name) throws IOException, HubException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-        .method(method, HttpRequest.BodyPublishers.noBody())
-        .timeout(settings.readTimeout())
-        .header("User-Agent", USER_AGENT)
-        .header("Accept-Encoding", "identity");
+  private HttpResponse<ChunkedBody> send(
+      String method, URI uri, String range, CancelToken cancel, String repoId, String name)
+      throws IOException, HubException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri)
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .timeout(settings.readTimeout())
+            .header("User-Agent", USER_AGENT)
+            .header("Accept-Encoding", "identity");
     if (sameOrigin(uri, settings.endpoint())) {
       settings.token().ifPresent(token -> request.header("Authorization", "Bearer " + token));
     }
     if (range != null) {
       request.header("Range", range);
     }
-    CompletableFuture<HttpResponse<ChunkedBody>> pending = http.sendAsync(request.build(), ChunkedBody.handler());
+    CompletableFuture<HttpResponse<ChunkedBody>> pending =
+        http.sendAsync(request.build(), ChunkedBody.handler());
     try {
       while (true) {
         if (cancel.isCancelled()) {
@@ -639,7 +860,8 @@ public final class HubClient {
     pending.cancel(true);
   }
 
-  private byte[] readAll(ChunkedBody body, HubModelId id, CancelToken cancel) throws Retryable, HubException {
+  private byte[] readAll(ChunkedBody body, HubModelId id, CancelToken cancel)
+      throws Retryable, HubException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     while (true) {
       ByteBuffer chunk = nextChunk(body, cancel, id.repoId(), null);
@@ -648,8 +870,15 @@ public final class HubClient {
       }
       if (out.size() + chunk.remaining() > MAX_JSON_BYTES) {
         body.abort();
-        throw new HubException(Kind.BAD_RESPONSE, id.repoId(), null, "The file listing of " + id
-            + " is larger than " + formatBytes(MAX_JSON_BYTES) + "; refusing to read it.");
+        throw new HubException(
+            Kind.BAD_RESPONSE,
+            id.repoId(),
+            null,
+            "The file listing of "
+                + id
+                + " is larger than "
+                + formatBytes(MAX_JSON_BYTES)
+                + "; refusing to read it.");
       }
       byte[] bytes = new byte[chunk.remaining()];
       chunk.get(bytes);
@@ -662,9 +891,13 @@ public final class HubClient {
   }
 
   /** Runs a short request, retrying failures that may pass, with exponential backoff. */
-  /** Runs {@code attempt} up to the retry budget; each retry is announced with its count, so a failing request is not silent. */
-  private <T> T withRetries(String repoId, String name, CancelToken cancel, DownloadListener listener,
-      Attempt<T> attempt) throws HubException {
+  /**
+   * Runs {@code attempt} up to the retry budget; each retry is announced with its count, so a
+   * failing request is not silent.
+   */
+  private <T> T withRetries(
+      String repoId, String name, CancelToken cancel, DownloadListener listener, Attempt<T> attempt)
+      throws HubException {
     for (int tries = 1; ; tries++) {
       cancel.throwIfCancelled(repoId, name);
       try {
@@ -674,25 +907,38 @@ public final class HubClient {
           throw failure.toHubException(repoId, name, tries, settings);
         }
         Duration wait = backoff(tries);
-        listener.onNotice(retryNotice(repoId, name, failure.getMessage(), wait, tries, settings.maxRetries()));
+        listener.onNotice(
+            retryNotice(repoId, name, failure.getMessage(), wait, tries, settings.maxRetries()));
         sleep(wait, cancel, repoId, name);
       }
     }
   }
 
   /** E.g. "Asking the hub about org/model/config.json failed (HTTP 500); retry 1 of 3 in 2 s." */
-  static String retryNotice(String repoId, String name, String problem, Duration wait, int retry, int of) {
-    return "Asking the hub about " + repoId + (name == null ? "" : "/" + name) + " failed (" + problem
-        + "); retry " + retry + " of " + of + " in " + formatDuration(wait) + ".";
+  static String retryNotice(
+      String repoId, String name, String problem, Duration wait, int retry, int of) {
+    return "Asking the hub about "
+        + repoId
+        + (name == null ? "" : "/" + name)
+        + " failed ("
+        + problem
+        + "); retry "
+        + retry
+        + " of "
+        + of
+        + " in "
+        + formatDuration(wait)
+        + ".";
   }
-
 
   private Duration backoff(int failureNumber) {
     long millis = settings.initialBackoff().toMillis() << Math.min(failureNumber - 1, 20);
-    return Duration.ofMillis(Math.min(millis, Math.max(MAX_BACKOFF.toMillis(), settings.initialBackoff().toMillis())));
+    return Duration.ofMillis(
+        Math.min(millis, Math.max(MAX_BACKOFF.toMillis(), settings.initialBackoff().toMillis())));
   }
 
-  private static void sleep(Duration wait, CancelToken cancel, String repoId, String name) throws HubException {
+  private static void sleep(Duration wait, CancelToken cancel, String repoId, String name)
+      throws HubException {
     long deadline = System.nanoTime() + wait.toNanos();
     try {
       while (true) {
@@ -736,15 +982,32 @@ public final class HubClient {
 
     HubException toHubException(String repoId, String name, int attempts, HubSettings settings) {
       String what = name == null ? repoId : repoId + "/" + name;
-      String advice = switch (kind) {
-        case TIMEOUT -> " The server sent nothing for " + formatDuration(settings.readTimeout())
-            + "; on a slow connection raise HF_HUB_DOWNLOAD_TIMEOUT (seconds).";
-        case SERVER_ERROR -> " The hub seems to have trouble; try again later.";
-        default -> " Check the network connection (and HF_ENDPOINT, now " + settings.endpoint()
-            + "), or use offline mode (HF_HUB_OFFLINE=1) with models already in the cache.";
-      };
-      return new HubException(kind, repoId, name, "Could not download " + what + ": " + getMessage()
-          + " (gave up after " + attempts + (attempts == 1 ? " attempt" : " attempts") + ")." + advice, this);
+      String advice =
+          switch (kind) {
+            case TIMEOUT ->
+                " The server sent nothing for "
+                    + formatDuration(settings.readTimeout())
+                    + "; on a slow connection raise HF_HUB_DOWNLOAD_TIMEOUT (seconds).";
+            case SERVER_ERROR -> " The hub seems to have trouble; try again later.";
+            default ->
+                " Check the network connection (and HF_ENDPOINT, now "
+                    + settings.endpoint()
+                    + "), or use offline mode (HF_HUB_OFFLINE=1) with models already in the cache.";
+          };
+      return new HubException(
+          kind,
+          repoId,
+          name,
+          "Could not download "
+              + what
+              + ": "
+              + getMessage()
+              + " (gave up after "
+              + attempts
+              + (attempts == 1 ? " attempt" : " attempts")
+              + ")."
+              + advice,
+          this);
     }
   }
 
@@ -752,32 +1015,76 @@ public final class HubClient {
     String repoId = id.repoId();
     String errorCode = headers.firstValue("X-Error-Code").orElse("");
     String page = settings.endpoint() + "/" + repoId;
-    String tokenHint = settings.token().isPresent()
-        ? "The token from " + settings.tokenSource() + " was sent; check it is valid and has read access."
-        : "No token was sent: set HF_TOKEN, or log in with `huggingface-cli login` (it writes "
-            + settings.tokenFile() + ").";
+    String tokenHint =
+        settings.token().isPresent()
+            ? "The token from "
+                + settings.tokenSource()
+                + " was sent; check it is valid and has read access."
+            : "No token was sent: set HF_TOKEN, or log in with `huggingface-cli login` (it writes "
+                + settings.tokenFile()
+                + ").";
     switch (status) {
       case 401:
-        return new HubException(Kind.UNAUTHORIZED, repoId, name, "The hub refused access to " + repoId
-            + " (HTTP 401). The repo is gated or private, or the id is misspelled. " + tokenHint
-            + " For a gated repo, also accept its licence at " + page + ".");
+        return new HubException(
+            Kind.UNAUTHORIZED,
+            repoId,
+            name,
+            "The hub refused access to "
+                + repoId
+                + " (HTTP 401). The repo is gated or private, or the id is misspelled. "
+                + tokenHint
+                + " For a gated repo, also accept its licence at "
+                + page
+                + ".");
       case 403:
-        return new HubException(Kind.FORBIDDEN, repoId, name, "The hub denied access to " + repoId + " (HTTP 403"
-            + (errorCode.isEmpty() ? "" : ", " + errorCode) + "). If it is gated, accept its licence at " + page
-            + " with the account whose token is in HF_TOKEN. " + tokenHint);
+        return new HubException(
+            Kind.FORBIDDEN,
+            repoId,
+            name,
+            "The hub denied access to "
+                + repoId
+                + " (HTTP 403"
+                + (errorCode.isEmpty() ? "" : ", " + errorCode)
+                + "). If it is gated, accept its licence at "
+                + page
+                + " with the account whose token is in HF_TOKEN. "
+                + tokenHint);
       case 404:
         if (errorCode.equals("RepoNotFound")) {
-          return new HubException(Kind.NOT_FOUND, repoId, null, "There is no model repo " + repoId + " on "
-              + settings.endpoint() + " (HTTP 404); check the id.");
+          return new HubException(
+              Kind.NOT_FOUND,
+              repoId,
+              null,
+              "There is no model repo "
+                  + repoId
+                  + " on "
+                  + settings.endpoint()
+                  + " (HTTP 404); check the id.");
         }
         if (errorCode.equals("RevisionNotFound")) {
-          return new HubException(Kind.NOT_FOUND, repoId, null, repoId + " has no revision '" + id.revision()
-              + "' (HTTP 404); use a branch, tag or commit that exists.");
+          return new HubException(
+              Kind.NOT_FOUND,
+              repoId,
+              null,
+              repoId
+                  + " has no revision '"
+                  + id.revision()
+                  + "' (HTTP 404); use a branch, tag or commit that exists.");
         }
-        return new HubException(Kind.NOT_FOUND, repoId, name, id + " has no file " + name + " (HTTP 404).");
+        return new HubException(
+            Kind.NOT_FOUND, repoId, name, id + " has no file " + name + " (HTTP 404).");
       default:
-        return new HubException(Kind.BAD_RESPONSE, repoId, name, "Unexpected HTTP " + status + " from "
-            + settings.endpoint() + " for " + (name == null ? repoId : repoId + "/" + name) + ".");
+        return new HubException(
+            Kind.BAD_RESPONSE,
+            repoId,
+            name,
+            "Unexpected HTTP "
+                + status
+                + " from "
+                + settings.endpoint()
+                + " for "
+                + (name == null ? repoId : repoId + "/" + name)
+                + ".");
     }
   }
 
@@ -786,21 +1093,40 @@ public final class HubClient {
   private Path cachedModelOrThrow(HubModelId id) throws HubException {
     Optional<Path> snapshot = cache.resolveLocal(id.repoId(), id.revision());
     if (snapshot.isEmpty()) {
-      throw new HubException(Kind.NOT_CACHED, id.repoId(), null, "Offline mode is on (HF_HUB_OFFLINE or the offline "
-          + "option) and " + id + " is not in the Hugging Face cache at " + cache.root() + ". Download it once while "
-          + "online, or point HF_HUB_CACHE at the cache that has it.");
+      throw new HubException(
+          Kind.NOT_CACHED,
+          id.repoId(),
+          null,
+          "Offline mode is on (HF_HUB_OFFLINE or the offline "
+              + "option) and "
+              + id
+              + " is not in the Hugging Face cache at "
+              + cache.root()
+              + ". Download it once while "
+              + "online, or point HF_HUB_CACHE at the cache that has it.");
     }
     List<String> missing = RepoFiles.missingForModel(snapshot.get());
     if (!missing.isEmpty()) {
-      throw new HubException(Kind.NOT_CACHED, id.repoId(), missing.get(0), "Offline mode is on (HF_HUB_OFFLINE or "
-          + "the offline option) and the cached snapshot of " + id + " at " + snapshot.get() + " lacks "
-          + String.join(", ", missing) + ". Download it once while online.");
+      throw new HubException(
+          Kind.NOT_CACHED,
+          id.repoId(),
+          missing.get(0),
+          "Offline mode is on (HF_HUB_OFFLINE or "
+              + "the offline option) and the cached snapshot of "
+              + id
+              + " at "
+              + snapshot.get()
+              + " lacks "
+              + String.join(", ", missing)
+              + ". Download it once while online.");
     }
     return snapshot.get();
   }
 
   private Optional<Path> completeLocal(HubModelId id) {
-    return cache.resolveLocal(id.repoId(), id.revision()).filter(dir -> RepoFiles.missingForModel(dir).isEmpty());
+    return cache
+        .resolveLocal(id.repoId(), id.revision())
+        .filter(dir -> RepoFiles.missingForModel(dir).isEmpty());
   }
 
   private static boolean isConnectivityProblem(HubException e) {
@@ -809,8 +1135,16 @@ public final class HubClient {
 
   private void requireOnline(HubModelId id, String name) throws HubException {
     if (settings.offline()) {
-      throw new HubException(Kind.NOT_CACHED, id.repoId(), name, "Offline mode is on (HF_HUB_OFFLINE or the offline "
-          + "option); not contacting " + settings.endpoint() + " for " + id + ".");
+      throw new HubException(
+          Kind.NOT_CACHED,
+          id.repoId(),
+          name,
+          "Offline mode is on (HF_HUB_OFFLINE or the offline "
+              + "option); not contacting "
+              + settings.endpoint()
+              + " for "
+              + id
+              + ".");
     }
   }
 
@@ -823,9 +1157,19 @@ public final class HubClient {
       Files.createDirectories(dir);
       long usable = Files.getFileStore(dir).getUsableSpace();
       if (usable < bytesNeeded + DISK_MARGIN_BYTES) {
-        throw new HubException(Kind.DISK_FULL, repoId, null, "Downloading " + repoId + " needs "
-            + formatBytes(bytesNeeded) + " but only " + formatBytes(usable) + " is free in " + cache.root()
-            + "; free some space or set HF_HUB_CACHE to a larger disk.");
+        throw new HubException(
+            Kind.DISK_FULL,
+            repoId,
+            null,
+            "Downloading "
+                + repoId
+                + " needs "
+                + formatBytes(bytesNeeded)
+                + " but only "
+                + formatBytes(usable)
+                + " is free in "
+                + cache.root()
+                + "; free some space or set HF_HUB_CACHE to a larger disk.");
       }
     } catch (IOException e) {
       // Cannot tell: go ahead, a full disk then shows up as a write error naming the file.
@@ -847,9 +1191,21 @@ public final class HubClient {
     return meta.size() >= 0 && size > meta.size() ? 0 : size;
   }
 
-  private static HubException localIo(String repoId, String name, String verb, Path path, IOException e) {
-    return new HubException(Kind.LOCAL_IO, repoId, name, "Could not " + verb + " " + path + " for "
-        + (name == null ? repoId : repoId + "/" + name) + ": " + e, e);
+  private static HubException localIo(
+      String repoId, String name, String verb, Path path, IOException e) {
+    return new HubException(
+        Kind.LOCAL_IO,
+        repoId,
+        name,
+        "Could not "
+            + verb
+            + " "
+            + path
+            + " for "
+            + (name == null ? repoId : repoId + "/" + name)
+            + ": "
+            + e,
+        e);
   }
 
   private static long sizeOrZero(Path path) {
@@ -879,8 +1235,14 @@ public final class HubClient {
   }
 
   private URI resolveUri(String repoId, String revision, String filename) {
-    return URI.create(settings.endpoint() + "/" + repoId + "/resolve/" + encode(revision, false) + "/"
-        + encode(filename, true));
+    return URI.create(
+        settings.endpoint()
+            + "/"
+            + repoId
+            + "/resolve/"
+            + encode(revision, false)
+            + "/"
+            + encode(filename, true));
   }
 
   /** Percent-encodes for a URL path; {@code keepSlashes} for file paths, not for revisions. */
@@ -888,12 +1250,20 @@ public final class HubClient {
     StringBuilder out = new StringBuilder();
     for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
-      boolean unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '.' || c == '_' || c == '~' || (keepSlashes && c == '/');
+      boolean unreserved =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '-'
+              || c == '.'
+              || c == '_'
+              || c == '~'
+              || (keepSlashes && c == '/');
       if (unreserved) {
         out.append(c);
       } else {
-        out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
+        out.append('%')
+            .append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
             .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
       }
     }
@@ -931,8 +1301,9 @@ public final class HubClient {
   }
 
   static boolean sameOrigin(URI a, URI b) {
-    return Objects.equals(lower(a.getScheme()), lower(b.getScheme())) && Objects.equals(lower(a.getHost()),
-        lower(b.getHost())) && port(a) == port(b);
+    return Objects.equals(lower(a.getScheme()), lower(b.getScheme()))
+        && Objects.equals(lower(a.getHost()), lower(b.getHost()))
+        && port(a) == port(b);
   }
 
   private static String lower(String s) {
@@ -963,7 +1334,9 @@ public final class HubClient {
     return files.isEmpty() ? "no files" : out.toString();
   }
 
-  /** A size as people read it: "512 B", "1.5 kB", "4.5 GB" (decimal units, as the hub shows them). */
+  /**
+   * A size as people read it: "512 B", "1.5 kB", "4.5 GB" (decimal units, as the hub shows them).
+   */
   public static String formatBytes(long bytes) {
     if (bytes < 1000) {
       return bytes + " B";

@@ -4,8 +4,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A download or cache lookup that failed. The message is meant for the user as it is: it names
- * the repo (and file, when one is involved), the cause and, where there is one, the fix.
+ * A download or cache lookup that failed. The message is meant for the user as it is: it names the
+ * repo (and file, when one is involved), the cause and, where there is one, the fix.
  */
 public final class HubException extends Exception {
 
@@ -15,7 +15,9 @@ public final class HubException extends Exception {
     INVALID_ARGUMENT,
     /** No such repo, revision or file on the hub. */
     NOT_FOUND,
-    /** HTTP 401: no token or a rejected one (the hub also answers 401 for repos that do not exist). */
+    /**
+     * HTTP 401: no token or a rejected one (the hub also answers 401 for repos that do not exist).
+     */
     UNAUTHORIZED,
     /** HTTP 403: typically a gated repo whose licence the token's account has not accepted. */
     FORBIDDEN,

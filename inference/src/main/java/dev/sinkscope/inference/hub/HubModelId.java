@@ -3,8 +3,8 @@ package dev.sinkscope.inference.hub;
 import java.util.regex.Pattern;
 
 /**
- * A model on the hub: repo id plus revision (branch, tag or commit hash), parsed from the
- * {@code org/name[@revision]} form the CLI and GUI accept.
+ * A model on the hub: repo id plus revision (branch, tag or commit hash), parsed from the {@code
+ * org/name[@revision]} form the CLI and GUI accept.
  *
  * @param repoId {@code org/name} (or a legacy name without an org)
  * @param revision branch, tag or 40-hex commit; {@code main} by default
@@ -15,7 +15,8 @@ public record HubModelId(String repoId, String revision) {
 
   // Same rules as huggingface_hub's repo id check: word characters, '-' and '.', at most 96
   // per part, not starting or ending with '-' or '.', and no "--" or "..".
-  private static final Pattern PART = Pattern.compile("[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,94}[A-Za-z0-9_])?");
+  private static final Pattern PART =
+      Pattern.compile("[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,94}[A-Za-z0-9_])?");
 
   public HubModelId {
     validateRepoId(repoId);
@@ -58,7 +59,8 @@ public record HubModelId(String repoId, String revision) {
 
   static void validateRepoId(String repoId) {
     if (repoId == null || repoId.isEmpty()) {
-      throw new IllegalArgumentException("repo id is empty; expected org/name, e.g. facebook/dinov2-small");
+      throw new IllegalArgumentException(
+          "repo id is empty; expected org/name, e.g. facebook/dinov2-small");
     }
     String[] parts = repoId.split("/", -1);
     boolean ok = parts.length <= 2;
@@ -66,19 +68,24 @@ public record HubModelId(String repoId, String revision) {
       ok &= PART.matcher(part).matches() && !part.contains("--") && !part.contains("..");
     }
     if (!ok) {
-      throw new IllegalArgumentException("'" + repoId + "' is not a valid hub repo id; expected org/name "
-          + "with letters, digits, '-', '_' or '.', e.g. facebook/dinov2-small");
+      throw new IllegalArgumentException(
+          "'"
+              + repoId
+              + "' is not a valid hub repo id; expected org/name "
+              + "with letters, digits, '-', '_' or '.', e.g. facebook/dinov2-small");
     }
   }
 
   static void validateRevision(String repoId, String revision) {
     if (revision == null || revision.isEmpty()) {
-      throw new IllegalArgumentException("revision of " + repoId + " is empty; use a branch, tag or commit");
+      throw new IllegalArgumentException(
+          "revision of " + repoId + " is empty; use a branch, tag or commit");
     }
     // The revision becomes a path under refs/, so it must not climb out of it.
     for (String segment : revision.split("/", -1)) {
       if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-        throw new IllegalArgumentException("'" + revision + "' is not a valid revision of " + repoId);
+        throw new IllegalArgumentException(
+            "'" + revision + "' is not a valid revision of " + repoId);
       }
     }
     if (revision.contains("\\") || revision.chars().anyMatch(c -> c < 0x20)) {

@@ -45,8 +45,10 @@ public record HubSettings(
 
   public static final URI DEFAULT_ENDPOINT = URI.create("https://huggingface.co");
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
   /** Same default as {@code HF_HUB_DOWNLOAD_TIMEOUT} in Python. */
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
+
   public static final int DEFAULT_MAX_RETRIES = 5;
   public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
 
@@ -65,7 +67,9 @@ public record HubSettings(
       throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
     }
     String scheme = endpoint.getScheme();
-    if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || endpoint.getHost() == null) {
+    if (scheme == null
+        || !(scheme.equals("http") || scheme.equals("https"))
+        || endpoint.getHost() == null) {
       throw new IllegalArgumentException("hub endpoint must be an http(s) URL, was " + endpoint);
     }
     endpoint = stripTrailingSlash(endpoint);
@@ -90,17 +94,24 @@ public record HubSettings(
    */
   public static HubSettings from(Map<String, String> env, Map<String, String> systemProperties) {
     Path home = Path.of(systemProperties.getOrDefault("user.home", "."));
-    Path hfHome = firstSet(env, "HF_HOME")
-        .map(v -> expandHome(v, home))
-        .orElseGet(() -> firstSet(env, "XDG_CACHE_HOME")
+    Path hfHome =
+        firstSet(env, "HF_HOME")
             .map(v -> expandHome(v, home))
-            .orElse(home.resolve(".cache"))
-            .resolve("huggingface"));
-    Path cacheDir = firstSet(env, "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE")
-        .map(v -> expandHome(v, home))
-        .orElse(hfHome.resolve("hub"));
+            .orElseGet(
+                () ->
+                    firstSet(env, "XDG_CACHE_HOME")
+                        .map(v -> expandHome(v, home))
+                        .orElse(home.resolve(".cache"))
+                        .resolve("huggingface"));
+    Path cacheDir =
+        firstSet(env, "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE")
+            .map(v -> expandHome(v, home))
+            .orElse(hfHome.resolve("hub"));
     URI endpoint = firstSet(env, "HF_ENDPOINT").map(URI::create).orElse(DEFAULT_ENDPOINT);
-    Path tokenFile = firstSet(env, "HF_TOKEN_PATH").map(v -> expandHome(v, home)).orElse(hfHome.resolve("token"));
+    Path tokenFile =
+        firstSet(env, "HF_TOKEN_PATH")
+            .map(v -> expandHome(v, home))
+            .orElse(hfHome.resolve("token"));
 
     Optional<String> token = Optional.empty();
     String tokenSource = "";
@@ -117,55 +128,133 @@ public record HubSettings(
       tokenSource = tokenFile.toString();
     }
 
-    boolean offline = firstSet(env, "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
-        .map(v -> TRUE_VALUES.contains(v.toUpperCase(Locale.ROOT)))
-        .orElse(false);
-    Duration readTimeout = firstSet(env, "HF_HUB_DOWNLOAD_TIMEOUT")
-        .flatMap(HubSettings::parseSeconds)
-        .orElse(DEFAULT_READ_TIMEOUT);
+    boolean offline =
+        firstSet(env, "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+            .map(v -> TRUE_VALUES.contains(v.toUpperCase(Locale.ROOT)))
+            .orElse(false);
+    Duration readTimeout =
+        firstSet(env, "HF_HUB_DOWNLOAD_TIMEOUT")
+            .flatMap(HubSettings::parseSeconds)
+            .orElse(DEFAULT_READ_TIMEOUT);
 
-    return new HubSettings(endpoint, cacheDir, token, tokenSource, tokenFile, offline,
-        DEFAULT_CONNECT_TIMEOUT, readTimeout, DEFAULT_MAX_RETRIES, DEFAULT_INITIAL_BACKOFF);
+    return new HubSettings(
+        endpoint,
+        cacheDir,
+        token,
+        tokenSource,
+        tokenFile,
+        offline,
+        DEFAULT_CONNECT_TIMEOUT,
+        readTimeout,
+        DEFAULT_MAX_RETRIES,
+        DEFAULT_INITIAL_BACKOFF);
   }
 
   public HubSettings withOffline(boolean newOffline) {
-    return new HubSettings(endpoint, cacheDir, token, tokenSource, tokenFile, newOffline,
-        connectTimeout, readTimeout, maxRetries, initialBackoff);
+    return new HubSettings(
+        endpoint,
+        cacheDir,
+        token,
+        tokenSource,
+        tokenFile,
+        newOffline,
+        connectTimeout,
+        readTimeout,
+        maxRetries,
+        initialBackoff);
   }
 
   public HubSettings withEndpoint(URI newEndpoint) {
-    return new HubSettings(newEndpoint, cacheDir, token, tokenSource, tokenFile, offline,
-        connectTimeout, readTimeout, maxRetries, initialBackoff);
+    return new HubSettings(
+        newEndpoint,
+        cacheDir,
+        token,
+        tokenSource,
+        tokenFile,
+        offline,
+        connectTimeout,
+        readTimeout,
+        maxRetries,
+        initialBackoff);
   }
 
   public HubSettings withCacheDir(Path newCacheDir) {
-    return new HubSettings(endpoint, newCacheDir, token, tokenSource, tokenFile, offline,
-        connectTimeout, readTimeout, maxRetries, initialBackoff);
+    return new HubSettings(
+        endpoint,
+        newCacheDir,
+        token,
+        tokenSource,
+        tokenFile,
+        offline,
+        connectTimeout,
+        readTimeout,
+        maxRetries,
+        initialBackoff);
   }
 
   /** A token given explicitly, e.g. typed into the GUI; {@code source} names it in messages. */
   public HubSettings withToken(String newToken, String source) {
-    return new HubSettings(endpoint, cacheDir, Optional.ofNullable(newToken), source, tokenFile, offline,
-        connectTimeout, readTimeout, maxRetries, initialBackoff);
+    return new HubSettings(
+        endpoint,
+        cacheDir,
+        Optional.ofNullable(newToken),
+        source,
+        tokenFile,
+        offline,
+        connectTimeout,
+        readTimeout,
+        maxRetries,
+        initialBackoff);
   }
 
   public HubSettings withTimeouts(Duration newConnectTimeout, Duration newReadTimeout) {
-    return new HubSettings(endpoint, cacheDir, token, tokenSource, tokenFile, offline,
-        newConnectTimeout, newReadTimeout, maxRetries, initialBackoff);
+    return new HubSettings(
+        endpoint,
+        cacheDir,
+        token,
+        tokenSource,
+        tokenFile,
+        offline,
+        newConnectTimeout,
+        newReadTimeout,
+        maxRetries,
+        initialBackoff);
   }
 
   public HubSettings withRetries(int newMaxRetries, Duration newInitialBackoff) {
-    return new HubSettings(endpoint, cacheDir, token, tokenSource, tokenFile, offline,
-        connectTimeout, readTimeout, newMaxRetries, newInitialBackoff);
+    return new HubSettings(
+        endpoint,
+        cacheDir,
+        token,
+        tokenSource,
+        tokenFile,
+        offline,
+        connectTimeout,
+        readTimeout,
+        newMaxRetries,
+        newInitialBackoff);
   }
 
   /** Never prints the token itself. */
   @Override
   public String toString() {
-    return "HubSettings[endpoint=" + endpoint + ", cacheDir=" + cacheDir
-        + ", token=" + (token.isPresent() ? "<set from " + tokenSource + ">" : "<none>")
-        + ", offline=" + offline + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
-        + ", maxRetries=" + maxRetries + ", initialBackoff=" + initialBackoff + "]";
+    return "HubSettings[endpoint="
+        + endpoint
+        + ", cacheDir="
+        + cacheDir
+        + ", token="
+        + (token.isPresent() ? "<set from " + tokenSource + ">" : "<none>")
+        + ", offline="
+        + offline
+        + ", connectTimeout="
+        + connectTimeout
+        + ", readTimeout="
+        + readTimeout
+        + ", maxRetries="
+        + maxRetries
+        + ", initialBackoff="
+        + initialBackoff
+        + "]";
   }
 
   private static Optional<String> firstSet(Map<String, String> env, String... names) {
@@ -192,7 +281,8 @@ public record HubSettings(
   private static Optional<String> readTokenFile(Path file) {
     try {
       if (Files.isRegularFile(file)) {
-        return Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip()).filter(t -> !t.isEmpty());
+        return Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip())
+            .filter(t -> !t.isEmpty());
       }
     } catch (IOException | SecurityException e) {
       // An unreadable token file behaves like no token; a 401 message then says how to set one.
@@ -203,7 +293,9 @@ public record HubSettings(
   private static Optional<Duration> parseSeconds(String value) {
     try {
       double seconds = Double.parseDouble(value);
-      return seconds > 0 ? Optional.of(Duration.ofMillis(Math.round(seconds * 1000))) : Optional.empty();
+      return seconds > 0
+          ? Optional.of(Duration.ofMillis(Math.round(seconds * 1000)))
+          : Optional.empty();
     } catch (NumberFormatException e) {
       return Optional.empty();
     }

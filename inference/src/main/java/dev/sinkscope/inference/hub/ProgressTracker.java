@@ -7,6 +7,7 @@ package dev.sinkscope.inference.hub;
 final class ProgressTracker {
   private static final long REPORT_INTERVAL_NANOS = 100_000_000L;
   private static final long RATE_WINDOW_NANOS = 500_000_000L;
+
   /** Weight of the newest rate sample in the moving average. */
   private static final double SMOOTHING = 0.3;
 
@@ -40,7 +41,10 @@ final class ProgressTracker {
     overallDoneBeforeFile = alreadyOnDisk;
   }
 
-  /** A file starts; {@code alreadyOnDisk} is what a partial download left (also counted by planOverall). */
+  /**
+   * A file starts; {@code alreadyOnDisk} is what a partial download left (also counted by
+   * planOverall).
+   */
   void startFile(String name, long total, long alreadyOnDisk) {
     filename = name;
     fileTotal = total;
@@ -65,7 +69,8 @@ final class ProgressTracker {
     long sampleAge = now - rateSampleStartNanos;
     if (sampleAge >= RATE_WINDOW_NANOS) {
       double sample = (transferredThisSession - rateSampleStartBytes) * 1e9 / sampleAge;
-      bytesPerSecond = bytesPerSecond == 0 ? sample : SMOOTHING * sample + (1 - SMOOTHING) * bytesPerSecond;
+      bytesPerSecond =
+          bytesPerSecond == 0 ? sample : SMOOTHING * sample + (1 - SMOOTHING) * bytesPerSecond;
       rateSampleStartNanos = now;
       rateSampleStartBytes = transferredThisSession;
     }
@@ -94,7 +99,8 @@ final class ProgressTracker {
 
   private void report() {
     long overallDone = overallTotal >= 0 ? overallDoneBeforeFile + fileDone : -1;
-    listener.onProgress(new DownloadProgress(repoId, filename, fileDone, fileTotal, overallDone, overallTotal,
-        bytesPerSecond));
+    listener.onProgress(
+        new DownloadProgress(
+            repoId, filename, fileDone, fileTotal, overallDone, overallTotal, bytesPerSecond));
   }
 }

@@ -14,7 +14,9 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
-/** The file names Sinkscope cares about in a model repo, and checks on names that come from servers. */
+/**
+ * The file names Sinkscope cares about in a model repo, and checks on names that come from servers.
+ */
 final class RepoFiles {
   static final String CONFIG = "config.json";
   static final String PREPROCESSOR_CONFIG = "preprocessor_config.json";
@@ -22,10 +24,18 @@ final class RepoFiles {
   static final String SAFETENSORS_INDEX = "model.safetensors.index.json";
 
   /** Names probed when a mirror has no listing API; pickles only so the refusal can name them. */
-  static final List<String> PROBED_NAMES = List.of(CONFIG, PREPROCESSOR_CONFIG, SAFETENSORS, SAFETENSORS_INDEX,
-      "pytorch_model.bin", "pytorch_model.bin.index.json", "open_clip_pytorch_model.bin");
+  static final List<String> PROBED_NAMES =
+      List.of(
+          CONFIG,
+          PREPROCESSOR_CONFIG,
+          SAFETENSORS,
+          SAFETENSORS_INDEX,
+          "pytorch_model.bin",
+          "pytorch_model.bin.index.json",
+          "open_clip_pytorch_model.bin");
 
-  private static final List<String> PICKLE_SUFFIXES = List.of(".bin", ".pth", ".pt", ".ckpt", ".pkl", ".pickle");
+  private static final List<String> PICKLE_SUFFIXES =
+      List.of(".bin", ".pth", ".pt", ".ckpt", ".pkl", ".pickle");
   private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
   private static final Pattern ETAG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,16 +60,27 @@ final class RepoFiles {
    * folder once resolved against it.
    */
   static String requireSafeFilename(String repoId, String filename) throws HubException {
-    boolean ok = filename != null && !filename.isEmpty() && !filename.startsWith("/") && !filename.contains("\\")
-        && filename.chars().noneMatch(c -> c < 0x20 || c == ':');
+    boolean ok =
+        filename != null
+            && !filename.isEmpty()
+            && !filename.startsWith("/")
+            && !filename.contains("\\")
+            && filename.chars().noneMatch(c -> c < 0x20 || c == ':');
     if (ok) {
       for (String segment : filename.split("/", -1)) {
         ok &= !segment.isEmpty() && !segment.equals(".") && !segment.equals("..");
       }
     }
     if (!ok) {
-      throw new HubException(HubException.Kind.BAD_RESPONSE, repoId, filename,
-          "Refusing file name '" + filename + "' from " + repoId + ": it would land outside the cache folder.");
+      throw new HubException(
+          HubException.Kind.BAD_RESPONSE,
+          repoId,
+          filename,
+          "Refusing file name '"
+              + filename
+              + "' from "
+              + repoId
+              + ": it would land outside the cache folder.");
     }
     return filename;
   }
@@ -75,8 +96,12 @@ final class RepoFiles {
     try {
       weightMap = JSON.readTree(indexJson).path("weight_map");
     } catch (IOException e) {
-      throw new HubException(HubException.Kind.BAD_RESPONSE, repoId, SAFETENSORS_INDEX,
-          SAFETENSORS_INDEX + " of " + repoId + " is not valid JSON: " + e.getMessage(), e);
+      throw new HubException(
+          HubException.Kind.BAD_RESPONSE,
+          repoId,
+          SAFETENSORS_INDEX,
+          SAFETENSORS_INDEX + " of " + repoId + " is not valid JSON: " + e.getMessage(),
+          e);
     }
     TreeSet<String> shards = new TreeSet<>();
     for (Iterator<JsonNode> it = weightMap.elements(); it.hasNext(); ) {
@@ -86,13 +111,19 @@ final class RepoFiles {
       }
     }
     if (shards.isEmpty()) {
-      throw new HubException(HubException.Kind.BAD_RESPONSE, repoId, SAFETENSORS_INDEX,
+      throw new HubException(
+          HubException.Kind.BAD_RESPONSE,
+          repoId,
+          SAFETENSORS_INDEX,
           SAFETENSORS_INDEX + " of " + repoId + " has no weight_map entries.");
     }
     return new ArrayList<>(shards);
   }
 
-  /** Files missing from a snapshot folder for it to be loadable: config.json plus safetensors weights. */
+  /**
+   * Files missing from a snapshot folder for it to be loadable: config.json plus safetensors
+   * weights.
+   */
   static List<String> missingForModel(Path snapshotDir) {
     List<String> missing = new ArrayList<>();
     if (!Files.isRegularFile(snapshotDir.resolve(CONFIG))) {

@@ -20,7 +20,8 @@ import java.util.Locale;
  *     clipped softmax: γ
  * @param zeta clipped softmax ζ (ignored otherwise)
  */
-public record AttentionNormalizer(Kind kind, double parameter, double zeta, BlockRange blocks, HeadSet heads)
+public record AttentionNormalizer(
+    Kind kind, double parameter, double zeta, BlockRange blocks, HeadSet heads)
     implements Mitigation {
 
   /** Available normalisers. */
@@ -55,9 +56,12 @@ public record AttentionNormalizer(Kind kind, double parameter, double zeta, Bloc
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof AttentionNormalizer a && kind == a.kind
-        && Double.compare(parameter, a.parameter) == 0 && Double.compare(zeta, a.zeta) == 0
-        && blocks.equals(a.blocks) && heads.equals(a.heads);
+    return o instanceof AttentionNormalizer a
+        && kind == a.kind
+        && Double.compare(parameter, a.parameter) == 0
+        && Double.compare(zeta, a.zeta) == 0
+        && blocks.equals(a.blocks)
+        && heads.equals(a.heads);
   }
 
   @Override
@@ -76,7 +80,7 @@ public record AttentionNormalizer(Kind kind, double parameter, double zeta, Bloc
       }
       case VIRTUAL_SINK -> s.append(",beta=").append(parameter);
       case CLIPPED_SOFTMAX -> s.append(",gamma=").append(parameter).append(",zeta=").append(zeta);
-      default -> { }
+      default -> {}
     }
     s.append(",layers=").append(blocks);
     if (!heads.all()) {
@@ -92,15 +96,25 @@ public record AttentionNormalizer(Kind kind, double parameter, double zeta, Bloc
 
   @Override
   public String description() {
-    String what = switch (kind) {
-      // the bias written with its own sign: σ(s − ln n), σ(s − 2.0), σ(s + 0.5)
-      case SIGMOID -> "sigmoid attention σ(s " + (Double.isNaN(parameter) ? "− ln n"
-          : (parameter < 0 ? "− " + (-parameter) : "+ " + parameter)) + ")";
-      case SOFTMAX1 -> "softmax1 (softmax off by one)";
-      case VIRTUAL_SINK -> "virtual sink with logit β = " + parameter;
-      case CLIPPED_SOFTMAX -> "clipped softmax (γ = " + parameter + ", ζ = " + zeta + ")";
-    };
-    return "Attention normaliser: " + what + " in blocks " + blocks + ", heads " + heads
+    String what =
+        switch (kind) {
+          // the bias written with its own sign: σ(s − ln n), σ(s − 2.0), σ(s + 0.5)
+          case SIGMOID ->
+              "sigmoid attention σ(s "
+                  + (Double.isNaN(parameter)
+                      ? "− ln n"
+                      : (parameter < 0 ? "− " + (-parameter) : "+ " + parameter))
+                  + ")";
+          case SOFTMAX1 -> "softmax1 (softmax off by one)";
+          case VIRTUAL_SINK -> "virtual sink with logit β = " + parameter;
+          case CLIPPED_SOFTMAX -> "clipped softmax (γ = " + parameter + ", ζ = " + zeta + ")";
+        };
+    return "Attention normaliser: "
+        + what
+        + " in blocks "
+        + blocks
+        + ", heads "
+        + heads
         + ". Inference-time substitution: the weights were trained with softmax, so this is a probe "
         + "(rows no longer sum to 1; read the row sums), not the trained method.";
   }
@@ -122,7 +136,8 @@ public record AttentionNormalizer(Kind kind, double parameter, double zeta, Bloc
     AttentionNormalizer config = this;
     return new ForwardHooks() {
       @Override
-      public NDArray normalizeAttention(int block, NDArray logits, TokenLayout layout, PassContext context) {
+      public NDArray normalizeAttention(
+          int block, NDArray logits, TokenLayout layout, PassContext context) {
         if (!blocks.contains(block)) {
           return null;
         }
@@ -146,17 +161,20 @@ public record AttentionNormalizer(Kind kind, double parameter, double zeta, Bloc
   public NDArray normalize(NDArray logits) {
     long n = logits.getShape().get(logits.getShape().dimension() - 1);
     return switch (kind) {
-      case SIGMOID -> Activation.sigmoid(logits.add((float) (Double.isNaN(parameter) ? -Math.log(n) : parameter)));
+      case SIGMOID ->
+          Activation.sigmoid(
+              logits.add((float) (Double.isNaN(parameter) ? -Math.log(n) : parameter)));
       case SOFTMAX1 -> withVirtualKey(logits, 0f);
       case VIRTUAL_SINK -> withVirtualKey(logits, (float) parameter);
-      case CLIPPED_SOFTMAX -> logits.softmax(-1).mul((float) (zeta - parameter)).add((float) parameter).clip(0f, 1f);
+      case CLIPPED_SOFTMAX ->
+          logits.softmax(-1).mul((float) (zeta - parameter)).add((float) parameter).clip(0f, 1f);
     };
   }
 
   /** e^{s_i} / (e^β + Σ_j e^{s_j}), stabilised by m = max(β, max_j s_j). */
   private static NDArray withVirtualKey(NDArray logits, float beta) {
-    NDArray m = logits.max(new int[] {-1}, true).maximum(beta);   // [..., 1]
-    NDArray e = logits.sub(m).exp();                                // [..., n]
+    NDArray m = logits.max(new int[] {-1}, true).maximum(beta); // [..., 1]
+    NDArray e = logits.sub(m).exp(); // [..., n]
     NDArray denominator = e.sum(new int[] {-1}, true).add(m.neg().add(beta).exp()); // [..., 1]
     return e.div(denominator);
   }

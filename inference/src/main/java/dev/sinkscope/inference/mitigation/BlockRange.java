@@ -8,7 +8,8 @@ public record BlockRange(int first, int last) {
 
   public BlockRange {
     if (first < 0 || last < first) {
-      throw new IllegalArgumentException("block range " + first + "-" + last + " is empty or negative");
+      throw new IllegalArgumentException(
+          "block range " + first + "-" + last + " is empty or negative");
     }
   }
 
@@ -18,8 +19,14 @@ public record BlockRange(int first, int last) {
 
   public void validate(ModelSpec model, String what) {
     if (first >= model.numLayers()) {
-      throw new IllegalArgumentException(what + ": blocks " + this + " start past the last block "
-          + (model.numLayers() - 1) + " of " + model.name());
+      throw new IllegalArgumentException(
+          what
+              + ": blocks "
+              + this
+              + " start past the last block "
+              + (model.numLayers() - 1)
+              + " of "
+              + model.name());
     }
   }
 
@@ -31,8 +38,10 @@ public record BlockRange(int first, int last) {
     }
     int dash = s.indexOf('-');
     try {
-      return dash < 0 ? new BlockRange(Integer.parseInt(s), Integer.parseInt(s))
-          : new BlockRange(Integer.parseInt(s.substring(0, dash)), Integer.parseInt(s.substring(dash + 1)));
+      return dash < 0
+          ? new BlockRange(Integer.parseInt(s), Integer.parseInt(s))
+          : new BlockRange(
+              Integer.parseInt(s.substring(0, dash)), Integer.parseInt(s.substring(dash + 1)));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("bad block range '" + text + "' (use N, A-B or all)");
     }

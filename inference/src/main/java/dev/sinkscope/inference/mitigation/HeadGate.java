@@ -32,7 +32,12 @@ public record HeadGate(float gate, BlockRange blocks, HeadSet heads) implements 
 
   @Override
   public String description() {
-    return "Constant head gate g = " + gate + " on heads " + heads + " of blocks " + blocks
+    return "Constant head gate g = "
+        + gate
+        + " on heads "
+        + heads
+        + " of blocks "
+        + blocks
         + ": a head-ablation knob (inference-time substitution), not trained gated attention.";
   }
 
@@ -56,12 +61,14 @@ public record HeadGate(float gate, BlockRange blocks, HeadSet heads) implements 
     }
     return new ForwardHooks() {
       @Override
-      public NDArray headOutputs(int block, NDArray headOutputs, TokenLayout layout, PassContext context) {
+      public NDArray headOutputs(
+          int block, NDArray headOutputs, TokenLayout layout, PassContext context) {
         if (!blocks.contains(block)) {
           return headOutputs;
         }
         // [1, H, T, dh] * [1, H, 1, 1]
-        return headOutputs.mul(headOutputs.getManager().create(gates, new Shape(1, gates.length, 1, 1)));
+        return headOutputs.mul(
+            headOutputs.getManager().create(gates, new Shape(1, gates.length, 1, 1)));
       }
 
       @Override

@@ -31,7 +31,8 @@ public record HeadSet(int[] heads) {
     }
     for (int h : heads) {
       if (h >= count) {
-        throw new IllegalArgumentException("head " + h + " does not exist (the model has " + count + " heads)");
+        throw new IllegalArgumentException(
+            "head " + h + " does not exist (the model has " + count + " heads)");
       }
       mask[h] = 1f;
     }
@@ -45,7 +46,8 @@ public record HeadSet(int[] heads) {
       return ALL;
     }
     try {
-      return new HeadSet(Arrays.stream(s.split("[,;]")).map(String::trim).mapToInt(Integer::parseInt).toArray());
+      return new HeadSet(
+          Arrays.stream(s.split("[,;]")).map(String::trim).mapToInt(Integer::parseInt).toArray());
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("bad head list '" + text + "' (use all or e.g. 0;3;5)");
     }
@@ -63,6 +65,8 @@ public record HeadSet(int[] heads) {
 
   @Override
   public String toString() {
-    return all() ? "all" : Arrays.stream(heads).mapToObj(Integer::toString).collect(Collectors.joining(";"));
+    return all()
+        ? "all"
+        : Arrays.stream(heads).mapToObj(Integer::toString).collect(Collectors.joining(";"));
   }
 }

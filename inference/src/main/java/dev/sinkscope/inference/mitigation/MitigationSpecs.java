@@ -22,7 +22,9 @@ import java.util.Set;
 public final class MitigationSpecs {
   private MitigationSpecs() {}
 
-  /** Supplies the neuron map for {@code ttr} when its SPEC names none (e.g. the CLI's --neurons). */
+  /**
+   * Supplies the neuron map for {@code ttr} when its SPEC names none (e.g. the CLI's --neurons).
+   */
   @FunctionalInterface
   public interface DefaultNeurons {
     NeuronMap get() throws IOException;
@@ -42,24 +44,34 @@ public final class MitigationSpecs {
       case "attn", "attention" -> attention(spec, args);
       case "gate" -> {
         allow(spec, args, Set.of("value", "layers", "heads"));
-        yield new HeadGate((float) number(spec, args, "value", 0.0), BlockRange.parse(args.getOrDefault("layers", "all")),
+        yield new HeadGate(
+            (float) number(spec, args, "value", 0.0),
+            BlockRange.parse(args.getOrDefault("layers", "all")),
             HeadSet.parse(args.getOrDefault("heads", "all")));
       }
-      default -> throw new IllegalArgumentException("unknown mitigation '" + name + "' in '" + spec
-          + "' (known: ttr, no-registers, attn, gate)");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown mitigation '"
+                  + name
+                  + "' in '"
+                  + spec
+                  + "' (known: ttr, no-registers, attn, gate)");
     };
   }
 
-  private static Mitigation ttr(String spec, Map<String, String> args, DefaultNeurons defaultNeurons)
-      throws IOException {
+  private static Mitigation ttr(
+      String spec, Map<String, String> args, DefaultNeurons defaultNeurons) throws IOException {
     allow(spec, args, Set.of("registers", "neurons", "normal", "scale", "value", "shifted"));
     NeuronMap map;
     String neurons = args.get("neurons");
     if (neurons == null) {
       map = defaultNeurons == null ? null : defaultNeurons.get();
       if (map == null) {
-        throw new IllegalArgumentException("'" + spec + "' needs a neuron map: neurons=FILE.json, "
-            + "neurons=dinov2-large (published map), or --neurons FILE");
+        throw new IllegalArgumentException(
+            "'"
+                + spec
+                + "' needs a neuron map: neurons=FILE.json, "
+                + "neurons=dinov2-large (published map), or --neurons FILE");
       }
     } else if (neurons.equals("dinov2-large") || neurons.equals("dinov2-vitl14")) {
       map = NeuronMap.dinov2LargePublished();
@@ -69,14 +81,17 @@ public final class MitigationSpecs {
     int registers = (int) number(spec, args, "registers", 1);
     TestTimeRegisters.NormalValues normal;
     try {
-      normal = TestTimeRegisters.NormalValues.valueOf(
-          args.getOrDefault("normal", "zero").toUpperCase(Locale.ROOT).replace('-', '_'));
+      normal =
+          TestTimeRegisters.NormalValues.valueOf(
+              args.getOrDefault("normal", "zero").toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("'" + spec + "': normal must be zero, mean, only-outliers or same");
+      throw new IllegalArgumentException(
+          "'" + spec + "': normal must be zero, mean, only-outliers or same");
     }
     String value = args.getOrDefault("value", "joint");
     if (!value.equals("joint") && !value.equals("per-neuron")) {
-      throw new IllegalArgumentException("'" + spec + "': value must be joint (reference) or per-neuron");
+      throw new IllegalArgumentException(
+          "'" + spec + "': value must be joint (reference) or per-neuron");
     }
     int[] shifted = null;
     if (args.containsKey("shifted")) {
@@ -87,7 +102,12 @@ public final class MitigationSpecs {
         throw new IllegalArgumentException("'" + spec + "': shifted must be ROW:COL");
       }
     }
-    return new TestTimeRegisters(map, registers, normal, (float) number(spec, args, "scale", 1), value.equals("per-neuron"),
+    return new TestTimeRegisters(
+        map,
+        registers,
+        normal,
+        (float) number(spec, args, "scale", 1),
+        value.equals("per-neuron"),
         shifted);
   }
 
@@ -95,23 +115,34 @@ public final class MitigationSpecs {
     allow(spec, args, Set.of("kind", "bias", "beta", "gamma", "zeta", "layers", "heads"));
     String kindText = args.get("kind");
     if (kindText == null) {
-      throw new IllegalArgumentException("'" + spec + "' needs kind=sigmoid|softmax1|virtual-sink|clipped-softmax");
+      throw new IllegalArgumentException(
+          "'" + spec + "' needs kind=sigmoid|softmax1|virtual-sink|clipped-softmax");
     }
     AttentionNormalizer.Kind kind;
     try {
       kind = AttentionNormalizer.Kind.valueOf(kindText.toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("'" + spec + "': unknown kind '" + kindText
-          + "' (sigmoid, softmax1, virtual-sink, clipped-softmax)");
+      throw new IllegalArgumentException(
+          "'"
+              + spec
+              + "': unknown kind '"
+              + kindText
+              + "' (sigmoid, softmax1, virtual-sink, clipped-softmax)");
     }
-    double parameter = switch (kind) {
-      case SIGMOID -> args.containsKey("bias") ? number(spec, args, "bias", 0) : Double.NaN;
-      case VIRTUAL_SINK -> number(spec, args, "beta", 0);
-      case CLIPPED_SOFTMAX -> number(spec, args, "gamma", -0.025);
-      case SOFTMAX1 -> 0;
-    };
-    double zeta = kind == AttentionNormalizer.Kind.CLIPPED_SOFTMAX ? number(spec, args, "zeta", 1) : 1;
-    return new AttentionNormalizer(kind, parameter, zeta, BlockRange.parse(args.getOrDefault("layers", "all")),
+    double parameter =
+        switch (kind) {
+          case SIGMOID -> args.containsKey("bias") ? number(spec, args, "bias", 0) : Double.NaN;
+          case VIRTUAL_SINK -> number(spec, args, "beta", 0);
+          case CLIPPED_SOFTMAX -> number(spec, args, "gamma", -0.025);
+          case SOFTMAX1 -> 0;
+        };
+    double zeta =
+        kind == AttentionNormalizer.Kind.CLIPPED_SOFTMAX ? number(spec, args, "zeta", 1) : 1;
+    return new AttentionNormalizer(
+        kind,
+        parameter,
+        zeta,
+        BlockRange.parse(args.getOrDefault("layers", "all")),
         HeadSet.parse(args.getOrDefault("heads", "all")));
   }
 
@@ -123,9 +154,11 @@ public final class MitigationSpecs {
       }
       int eq = part.indexOf('=');
       if (eq <= 0) {
-        throw new IllegalArgumentException("'" + spec + "': expected key=value, got '" + part + "'");
+        throw new IllegalArgumentException(
+            "'" + spec + "': expected key=value, got '" + part + "'");
       }
-      args.put(part.substring(0, eq).trim().toLowerCase(Locale.ROOT), part.substring(eq + 1).trim());
+      args.put(
+          part.substring(0, eq).trim().toLowerCase(Locale.ROOT), part.substring(eq + 1).trim());
     }
     return args;
   }
@@ -133,8 +166,15 @@ public final class MitigationSpecs {
   private static void allow(String spec, Map<String, String> args, Set<String> known) {
     for (String k : args.keySet()) {
       if (!known.contains(k)) {
-        throw new IllegalArgumentException("'" + spec + "': unknown parameter '" + k + "'"
-            + (known.isEmpty() ? " (takes none)" : " (known: " + String.join(", ", known) + ")"));
+        throw new IllegalArgumentException(
+            "'"
+                + spec
+                + "': unknown parameter '"
+                + k
+                + "'"
+                + (known.isEmpty()
+                    ? " (takes none)"
+                    : " (known: " + String.join(", ", known) + ")"));
       }
     }
   }
@@ -147,7 +187,8 @@ public final class MitigationSpecs {
     try {
       return Double.parseDouble(v);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'" + spec + "': " + key + " must be a number, got '" + v + "'");
+      throw new IllegalArgumentException(
+          "'" + spec + "': " + key + " must be a number, got '" + v + "'");
     }
   }
 }

@@ -42,7 +42,10 @@ public record MitigationStack(List<Mitigation> mitigations) {
 
   /** First block any member changes; {@code Integer.MAX_VALUE} when empty. */
   public int firstAffectedBlock(ModelSpec model) {
-    return mitigations.stream().mapToInt(m -> m.firstAffectedBlock(model)).min().orElse(Integer.MAX_VALUE);
+    return mitigations.stream()
+        .mapToInt(m -> m.firstAffectedBlock(model))
+        .min()
+        .orElse(Integer.MAX_VALUE);
   }
 
   /**
@@ -64,7 +67,9 @@ public record MitigationStack(List<Mitigation> mitigations) {
       }
     }
     if (first == Integer.MAX_VALUE && !mitigations.equals(other.mitigations)) {
-      first = Math.min(firstAffectedBlock(model), other.firstAffectedBlock(model)); // same set, new order
+      first =
+          Math.min(
+              firstAffectedBlock(model), other.firstAffectedBlock(model)); // same set, new order
     }
     return first;
   }
@@ -102,7 +107,8 @@ public record MitigationStack(List<Mitigation> mitigations) {
       }
 
       @Override
-      public NDArray normalizeAttention(int block, NDArray logits, TokenLayout layout, PassContext context) {
+      public NDArray normalizeAttention(
+          int block, NDArray logits, TokenLayout layout, PassContext context) {
         for (ForwardHooks h : parts) {
           NDArray p = h.normalizeAttention(block, logits, layout, context);
           if (p != null) {
@@ -113,7 +119,8 @@ public record MitigationStack(List<Mitigation> mitigations) {
       }
 
       @Override
-      public NDArray headOutputs(int block, NDArray headOutputs, TokenLayout layout, PassContext context) {
+      public NDArray headOutputs(
+          int block, NDArray headOutputs, TokenLayout layout, PassContext context) {
         NDArray x = headOutputs;
         for (ForwardHooks h : parts) {
           x = h.headOutputs(block, x, layout, context);
@@ -122,7 +129,8 @@ public record MitigationStack(List<Mitigation> mitigations) {
       }
 
       @Override
-      public NDArray mlpActivations(int block, NDArray activations, TokenLayout layout, PassContext context) {
+      public NDArray mlpActivations(
+          int block, NDArray activations, TokenLayout layout, PassContext context) {
         NDArray x = activations;
         for (ForwardHooks h : parts) {
           x = h.mlpActivations(block, x, layout, context);

@@ -22,8 +22,8 @@ import java.util.Random;
 import java.util.function.IntFunction;
 
 /**
- * Register-neuron discovery exactly as the test-time-registers reference's
- * {@code find_register_neurons} (methods §2.1), with a seeded image sample.
+ * Register-neuron discovery exactly as the test-time-registers reference's {@code
+ * find_register_neurons} (methods §2.1), with a seeded image sample.
  *
  * <p>Per image: outlier tokens O = tokens (CLS included) whose norm at block {@code detectLayer}
  * exceeds τ; images without outliers are skipped. Score of (layer, neuron) = mean over O of the
@@ -44,12 +44,23 @@ public final class NeuronDiscovery {
    * @param topK neurons kept
    * @param seed sampling seed (the reference samples unseeded)
    */
-  public record Settings(int detectLayer, double threshold, int maxImages, boolean sparsityFilter, int highestLayer,
-      int lowestLayer, int topK, long seed) {
+  public record Settings(
+      int detectLayer,
+      double threshold,
+      int maxImages,
+      boolean sparsityFilter,
+      int highestLayer,
+      int lowestLayer,
+      int topK,
+      long seed) {
 
-    /** Published presets: DINOv2 ViT-L/14 and CLIP ViT-B/16 (reference configs); else {@code null}. */
+    /**
+     * Published presets: DINOv2 ViT-L/14 and CLIP ViT-B/16 (reference configs); else {@code null}.
+     */
     public static Settings presetFor(ModelSpec spec) {
-      if (spec.family() == ModelFamily.DINOV2 && spec.hiddenSize() == 1024 && spec.numLayers() == 24) {
+      if (spec.family() == ModelFamily.DINOV2
+          && spec.hiddenSize() == 1024
+          && spec.numLayers() == 24) {
         return new Settings(-2, 150, 100, true, 17, 0, 50, 0);
       }
       if (spec.family() == ModelFamily.CLIP && spec.hiddenSize() == 768 && spec.numLayers() == 12) {
@@ -63,7 +74,8 @@ public final class NeuronDiscovery {
   public record ScoredNeuron(int layer, int neuron, double score) {}
 
   /** The ranking and the map selected from it. */
-  public record Result(List<ScoredNeuron> ranking, NeuronMap selected, int imagesUsed, int imagesWithOutliers) {}
+  public record Result(
+      List<ScoredNeuron> ranking, NeuronMap selected, int imagesUsed, int imagesWithOutliers) {}
 
   private NeuronDiscovery() {}
 
@@ -73,14 +85,21 @@ public final class NeuronDiscovery {
    * @param images supplies the pixel values of image {@code i} (preprocessed as for evaluation)
    * @param imageCount number of available images; {@code min(maxImages, imageCount)} are sampled
    */
-  public static Result discover(VitForward forward, IntFunction<FloatTensor> images, int imageCount,
-      Settings settings, CancellationToken cancel, ProgressListener progress) {
+  public static Result discover(
+      VitForward forward,
+      IntFunction<FloatTensor> images,
+      int imageCount,
+      Settings settings,
+      CancellationToken cancel,
+      ProgressListener progress) {
     ModelSpec spec = forward.model().spec();
     int layers = spec.numLayers();
     int m = spec.intermediateSize();
-    int detect = settings.detectLayer() < 0 ? layers + settings.detectLayer() : settings.detectLayer();
+    int detect =
+        settings.detectLayer() < 0 ? layers + settings.detectLayer() : settings.detectLayer();
     if (detect < 0 || detect >= layers) {
-      throw new IllegalArgumentException("detect layer " + settings.detectLayer() + " outside the " + layers + " blocks");
+      throw new IllegalArgumentException(
+          "detect layer " + settings.detectLayer() + " outside the " + layers + " blocks");
     }
     List<Integer> order = new ArrayList<>();
     for (int i = 0; i < imageCount; i++) {
@@ -94,8 +113,13 @@ public final class NeuronDiscovery {
       cancel.throwIfCancelled();
       FloatTensor pixels = images.apply(order.get(n));
       // Pass 1: which tokens are outliers at the detection block.
-      ForwardResult plain = forward.run(pixels, ForwardHooks.NONE, CaptureOptions.RESIDUAL_ONLY, cancel,
-          ProgressListener.NONE);
+      ForwardResult plain =
+          forward.run(
+              pixels,
+              ForwardHooks.NONE,
+              CaptureOptions.RESIDUAL_ONLY,
+              cancel,
+              ProgressListener.NONE);
       float[] norms = plain.block(detect + 1).tokenNorms();
       List<Integer> outliers = new ArrayList<>();
       for (int t = 0; t < norms.length; t++) {
@@ -112,8 +136,12 @@ public final class NeuronDiscovery {
       progress.blocksDone(n + 1, used);
     }
     if (withOutliers == 0) {
-      throw new IllegalStateException("no image had a token with norm > " + settings.threshold() + " at block "
-          + detect + "; lower the threshold or choose another detection layer");
+      throw new IllegalStateException(
+          "no image had a token with norm > "
+              + settings.threshold()
+              + " at block "
+              + detect
+              + "; lower the threshold or choose another detection layer");
     }
     List<ScoredNeuron> ranking = new ArrayList<>(layers * m);
     for (int l = 0; l < layers; l++) {
@@ -127,17 +155,22 @@ public final class NeuronDiscovery {
       if (selected.size() >= settings.topK()) {
         break;
       }
-      boolean inRange = (settings.highestLayer() < 0 || s.layer() <= settings.highestLayer())
-          && s.layer() >= settings.lowestLayer();
+      boolean inRange =
+          (settings.highestLayer() < 0 || s.layer() <= settings.highestLayer())
+              && s.layer() >= settings.lowestLayer();
       if (inRange) {
         selected.add(new NeuronMap.RegisterNeuron(s.layer(), s.neuron()));
       }
     }
-    NeuronMap map = new NeuronMap(selected, "discovery on " + used + " images (seed " + settings.seed() + ")");
+    NeuronMap map =
+        new NeuronMap(selected, "discovery on " + used + " images (seed " + settings.seed() + ")");
     return new Result(ranking, map, used, withOutliers);
   }
 
-  /** Reads activations without changing them and adds each block's per-neuron score to {@code total}. */
+  /**
+   * Reads activations without changing them and adds each block's per-neuron score to {@code
+   * total}.
+   */
   private static final class ScoringHooks implements ForwardHooks {
     private final List<Integer> outliers;
     private final boolean sparsity;
@@ -152,18 +185,21 @@ public final class NeuronDiscovery {
     }
 
     @Override
-    public NDArray mlpActivations(int block, NDArray activations, TokenLayout layout, PassContext context) {
+    public NDArray mlpActivations(
+        int block, NDArray activations, TokenLayout layout, PassContext context) {
       int t = (int) activations.getShape().get(1);
       float[] mask = new float[t];
       for (int i : outliers) {
         mask[i] = 1f;
       }
-      NDArray rows = activations.getManager().create(mask, new Shape(1, t, 1));          // [1, T, 1]
-      NDArray meanAbs = activations.abs().mul(rows).sum(new int[] {1}).div(outliers.size()); // [1, M]
+      NDArray rows = activations.getManager().create(mask, new Shape(1, t, 1)); // [1, T, 1]
+      NDArray meanAbs =
+          activations.abs().mul(rows).sum(new int[] {1}).div(outliers.size()); // [1, M]
       float[] score = toHost(meanAbs);
       if (sparsity) {
         // Neurons below 0.5 on at least half of the tokens survive.
-        NDArray below = activations.lt(0.5f).toType(DataType.FLOAT32, false).sum(new int[] {1}); // [1, M]
+        NDArray below =
+            activations.lt(0.5f).toType(DataType.FLOAT32, false).sum(new int[] {1}); // [1, M]
         float[] count = toHost(below);
         for (int j = 0; j < m; j++) {
           if (count[j] < 0.5 * t) {

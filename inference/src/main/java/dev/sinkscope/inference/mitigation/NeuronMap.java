@@ -27,7 +27,8 @@ public record NeuronMap(List<RegisterNeuron> neurons, String source) {
   /** One register neuron. */
   public record RegisterNeuron(int layer, int neuron) {}
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public NeuronMap {
     neurons = List.copyOf(neurons);
@@ -55,12 +56,26 @@ public record NeuronMap(List<RegisterNeuron> neurons, String source) {
   public void validate(ModelSpec model) {
     for (RegisterNeuron n : neurons) {
       if (n.layer() < 0 || n.layer() >= model.numLayers()) {
-        throw new IllegalArgumentException("neuron map " + source + ": layer " + n.layer() + " outside 0.."
-            + (model.numLayers() - 1) + " of " + model.name());
+        throw new IllegalArgumentException(
+            "neuron map "
+                + source
+                + ": layer "
+                + n.layer()
+                + " outside 0.."
+                + (model.numLayers() - 1)
+                + " of "
+                + model.name());
       }
       if (n.neuron() < 0 || n.neuron() >= model.intermediateSize()) {
-        throw new IllegalArgumentException("neuron map " + source + ": neuron " + n.neuron() + " outside 0.."
-            + (model.intermediateSize() - 1) + " of " + model.name());
+        throw new IllegalArgumentException(
+            "neuron map "
+                + source
+                + ": neuron "
+                + n.neuron()
+                + " outside 0.."
+                + (model.intermediateSize() - 1)
+                + " of "
+                + model.name());
       }
     }
   }
@@ -78,12 +93,17 @@ public record NeuronMap(List<RegisterNeuron> neurons, String source) {
   static NeuronMap parse(JsonNode root, String source) {
     JsonNode list = root == null ? null : root.get("register_neurons");
     if (list == null || !list.isArray()) {
-      throw new IllegalArgumentException("expected a 'register_neurons' list of [layer, neuron] pairs");
+      throw new IllegalArgumentException(
+          "expected a 'register_neurons' list of [layer, neuron] pairs");
     }
     List<RegisterNeuron> neurons = new ArrayList<>();
     for (JsonNode pair : list) {
-      if (!pair.isArray() || pair.size() != 2 || !pair.get(0).isIntegralNumber() || !pair.get(1).isIntegralNumber()) {
-        throw new IllegalArgumentException("register_neurons entry " + pair + " is not a [layer, neuron] pair of integers");
+      if (!pair.isArray()
+          || pair.size() != 2
+          || !pair.get(0).isIntegralNumber()
+          || !pair.get(1).isIntegralNumber()) {
+        throw new IllegalArgumentException(
+            "register_neurons entry " + pair + " is not a [layer, neuron] pair of integers");
       }
       neurons.add(new RegisterNeuron(pair.get(0).asInt(), pair.get(1).asInt()));
     }
@@ -96,12 +116,14 @@ public record NeuronMap(List<RegisterNeuron> neurons, String source) {
     ArrayNode list = root.putArray("register_neurons");
     neurons.forEach(n -> list.addArray().add(n.layer()).add(n.neuron()));
     ObjectNode byLayer = root.putObject("register_neurons_by_layer");
-    byLayer().forEach((l, ns) -> {
-      ArrayNode a = byLayer.putArray(Integer.toString(l));
-      for (int n : ns) {
-        a.add(n);
-      }
-    });
+    byLayer()
+        .forEach(
+            (l, ns) -> {
+              ArrayNode a = byLayer.putArray(Integer.toString(l));
+              for (int n : ns) {
+                a.add(n);
+              }
+            });
     root.put("layer_index_base", 0);
     extra.forEach((k, v) -> root.set(k, JSON.valueToTree(v)));
     Path parent = file.toAbsolutePath().getParent();
@@ -126,7 +148,8 @@ public record NeuronMap(List<RegisterNeuron> neurons, String source) {
   /** Sorted copy (layer, then neuron), for stable output. */
   public NeuronMap sorted() {
     List<RegisterNeuron> copy = new ArrayList<>(neurons);
-    copy.sort(Comparator.comparingInt(RegisterNeuron::layer).thenComparingInt(RegisterNeuron::neuron));
+    copy.sort(
+        Comparator.comparingInt(RegisterNeuron::layer).thenComparingInt(RegisterNeuron::neuron));
     return new NeuronMap(copy, source);
   }
 }

@@ -8,7 +8,9 @@ public enum Provenance {
   REFERENCE_CODE("reference-code reproduction"),
   /** A documented option beyond the reference (e.g. the paper's reading where the code differs). */
   PROPOSAL("proposal, beyond the reference code"),
-  /** Swapped in at inference time; the weights were never trained with it. A probe, not the method. */
+  /**
+   * Swapped in at inference time; the weights were never trained with it. A probe, not the method.
+   */
   INFERENCE_TIME_SUBSTITUTION("inference-time substitution (weights not trained for it)");
 
   private final String label;

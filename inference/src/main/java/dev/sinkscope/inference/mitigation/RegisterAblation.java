@@ -10,8 +10,8 @@ import dev.sinkscope.inference.result.TokenLayout;
 
 /**
  * Runs a model with trained registers without them (Darcet et al. ablation): the register tokens
- * are dropped before block 0, so one can see where the high norms go when they have no register
- * to live in.
+ * are dropped before block 0, so one can see where the high norms go when they have no register to
+ * live in.
  */
 public record RegisterAblation() implements Mitigation {
 
@@ -34,7 +34,8 @@ public record RegisterAblation() implements Mitigation {
   @Override
   public void validate(ModelSpec model) {
     if (model.registers() == 0) {
-      throw new IllegalArgumentException("no-registers: " + model.name() + " has no trained registers");
+      throw new IllegalArgumentException(
+          "no-registers: " + model.name() + " has no trained registers");
     }
   }
 

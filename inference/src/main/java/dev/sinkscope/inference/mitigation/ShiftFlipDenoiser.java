@@ -15,9 +15,9 @@ import java.util.Random;
 /**
  * Test-time shift/flip averaging, the training-free teacher of PH-Reg (Chen et al. 2025, methods
  * §5.2): run the frozen model on whole-patch shifted and mirrored copies of the image, move every
- * view's final-normed patch features back to where they came from, and average. Artifacts that
- * sit at positions rather than on content average out. Re-alignment is exact because shifts are
- * whole patches. Seeded (the reference reseeds randomly per image).
+ * view's final-normed patch features back to where they came from, and average. Artifacts that sit
+ * at positions rather than on content average out. Re-alignment is exact because shifts are whole
+ * patches. Seeded (the reference reseeds randomly per image).
  */
 public final class ShiftFlipDenoiser {
 
@@ -99,7 +99,8 @@ public final class ShiftFlipDenoiser {
     List<View> views = new ArrayList<>();
     for (int k = 0; k < count; k++) {
       boolean flip = rng.nextBoolean();
-      views.add(k == 0 ? new View(0, 0, false) : new View(chosen.get(k)[0], chosen.get(k)[1], flip));
+      views.add(
+          k == 0 ? new View(0, 0, false) : new View(chosen.get(k)[0], chosen.get(k)[1], flip));
     }
     return views;
   }
@@ -112,8 +113,14 @@ public final class ShiftFlipDenoiser {
    * @param fill per channel, the normalised value of a white pixel ((1 − mean) / std), used where a
    *     shifted view has no image
    */
-  public static Result denoise(PatchFeatures model, FloatTensor pixelValues, int patchSize, float[] fill,
-      List<View> views, CancellationToken cancel, ProgressListener progress) {
+  public static Result denoise(
+      PatchFeatures model,
+      FloatTensor pixelValues,
+      int patchSize,
+      float[] fill,
+      List<View> views,
+      CancellationToken cancel,
+      ProgressListener progress) {
     int h = pixelValues.dim(2);
     int w = pixelValues.dim(3);
     int rows = h / patchSize;
@@ -161,23 +168,28 @@ public final class ShiftFlipDenoiser {
   }
 
   /**
-   * As {@link #finalNormedPatches(VitForward, CancellationToken)}, every view run under {@code hooks}
-   * (so the average is taken over the same mitigated model the single pass used).
+   * As {@link #finalNormedPatches(VitForward, CancellationToken)}, every view run under {@code
+   * hooks} (so the average is taken over the same mitigated model the single pass used).
    */
-  public static PatchFeatures finalNormedPatches(VitForward forward, ForwardHooks hooks, CancellationToken cancel) {
+  public static PatchFeatures finalNormedPatches(
+      VitForward forward, ForwardHooks hooks, CancellationToken cancel) {
     return pixels -> {
-      ForwardResult r = forward.run(pixels, hooks, CaptureOptions.RESIDUAL_ONLY, cancel, ProgressListener.NONE);
+      ForwardResult r =
+          forward.run(pixels, hooks, CaptureOptions.RESIDUAL_ONLY, cancel, ProgressListener.NONE);
       TokenLayout layout = r.layout();
       int d = r.lastHiddenState().dim(1);
-      float[] patches = java.util.Arrays.copyOfRange(r.lastHiddenState().data(), layout.firstPatchIndex() * d,
-          (layout.firstPatchIndex() + layout.patchCount()) * d);
+      float[] patches =
+          java.util.Arrays.copyOfRange(
+              r.lastHiddenState().data(),
+              layout.firstPatchIndex() * d,
+              (layout.firstPatchIndex() + layout.patchCount()) * d);
       return FloatTensor.of(patches, layout.patchCount(), d);
     };
   }
 
   /**
-   * Grid cell of the original image that cell (r, c) of the view shows, or -1 for fill. The view
-   * is the image shifted by (dy, dx) patches, {@code view[y][x] = image[y + dy·P][x + dx·P]}, then
+   * Grid cell of the original image that cell (r, c) of the view shows, or -1 for fill. The view is
+   * the image shifted by (dy, dx) patches, {@code view[y][x] = image[y + dy·P][x + dx·P]}, then
    * mirrored when flipped.
    */
   static int sourceCell(int r, int c, int rows, int cols, View view) {
@@ -201,7 +213,8 @@ public final class ShiftFlipDenoiser {
         for (int x = 0; x < w; x++) {
           int ux = view.flipped() ? w - 1 - x : x;
           int sx = ux + ox;
-          out[plane + y * w + x] = sy < 0 || sy >= h || sx < 0 || sx >= w ? fill[ch] : src[plane + sy * w + sx];
+          out[plane + y * w + x] =
+              sy < 0 || sy >= h || sx < 0 || sx >= w ? fill[ch] : src[plane + sy * w + sx];
         }
       }
     }

@@ -16,8 +16,8 @@ import java.util.Map;
  * neuron map, move the register neurons' activation into them.
  *
  * <p>Reference-code behaviour (the default): one value per layer, {@code sign_max} over all tokens
- * and all of that layer's neurons jointly, written to every listed neuron of each register;
- * every token except CLS and the registers gets {@code normalValues}; CLS is untouched.
+ * and all of that layer's neurons jointly, written to every listed neuron of each register; every
+ * token except CLS and the registers gets {@code normalValues}; CLS is untouched.
  *
  * @param neurons the register neurons
  * @param registers number of appended registers (the reference always uses 1)
@@ -27,12 +27,21 @@ import java.util.Map;
  * @param shiftedPatch when non-null, write into this patch (row, col) instead of appended tokens
  *     (the project page's "shifted" variant, [proposal])
  */
-public record TestTimeRegisters(NeuronMap neurons, int registers, NormalValues normalValues, float scale,
-    boolean perNeuron, int[] shiftedPatch) implements Mitigation {
+public record TestTimeRegisters(
+    NeuronMap neurons,
+    int registers,
+    NormalValues normalValues,
+    float scale,
+    boolean perNeuron,
+    int[] shiftedPatch)
+    implements Mitigation {
 
   /** What the ordinary tokens' register-neuron activations become. */
   public enum NormalValues {
-    ZERO, MEAN, ONLY_OUTLIERS, SAME;
+    ZERO,
+    MEAN,
+    ONLY_OUTLIERS,
+    SAME;
 
     public String spec() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -41,7 +50,8 @@ public record TestTimeRegisters(NeuronMap neurons, int registers, NormalValues n
 
   public TestTimeRegisters {
     if (shiftedPatch == null && (registers < 1 || registers > 64)) {
-      throw new IllegalArgumentException("test-time registers: count must be 1..64, got " + registers);
+      throw new IllegalArgumentException(
+          "test-time registers: count must be 1..64, got " + registers);
     }
     if (shiftedPatch != null && shiftedPatch.length != 2) {
       throw new IllegalArgumentException("test-time registers: shifted patch needs (row, col)");
@@ -61,14 +71,23 @@ public record TestTimeRegisters(NeuronMap neurons, int registers, NormalValues n
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof TestTimeRegisters t && neurons.equals(t.neurons) && registers == t.registers
-        && normalValues == t.normalValues && Float.compare(scale, t.scale) == 0 && perNeuron == t.perNeuron
+    return o instanceof TestTimeRegisters t
+        && neurons.equals(t.neurons)
+        && registers == t.registers
+        && normalValues == t.normalValues
+        && Float.compare(scale, t.scale) == 0
+        && perNeuron == t.perNeuron
         && java.util.Arrays.equals(shiftedPatch, t.shiftedPatch);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(neurons, registers, normalValues, scale, perNeuron,
+    return java.util.Objects.hash(
+        neurons,
+        registers,
+        normalValues,
+        scale,
+        perNeuron,
         java.util.Arrays.hashCode(shiftedPatch));
   }
 
@@ -92,15 +111,24 @@ public record TestTimeRegisters(NeuronMap neurons, int registers, NormalValues n
 
   @Override
   public Provenance provenance() {
-    return perNeuron || shiftedPatch != null || registers != 1 ? Provenance.PROPOSAL : Provenance.REFERENCE_CODE;
+    return perNeuron || shiftedPatch != null || registers != 1
+        ? Provenance.PROPOSAL
+        : Provenance.REFERENCE_CODE;
   }
 
   @Override
   public String description() {
-    return "Test-time registers (Jiang et al. 2025): " + neurons.neurons().size() + " register neurons from "
-        + neurons.source() + " moved into " + (shiftedPatch != null ? "patch " + shiftedPatch[0] + ":" + shiftedPatch[1]
-        : registers + " appended untrained token" + (registers > 1 ? "s" : ""))
-        + "; training-free, " + provenance().label() + ".";
+    return "Test-time registers (Jiang et al. 2025): "
+        + neurons.neurons().size()
+        + " register neurons from "
+        + neurons.source()
+        + " moved into "
+        + (shiftedPatch != null
+            ? "patch " + shiftedPatch[0] + ":" + shiftedPatch[1]
+            : registers + " appended untrained token" + (registers > 1 ? "s" : ""))
+        + "; training-free, "
+        + provenance().label()
+        + ".";
   }
 
   @Override
@@ -121,7 +149,9 @@ public record TestTimeRegisters(NeuronMap neurons, int registers, NormalValues n
     return new ForwardHooks() {
       @Override
       public TokenLayout layoutAfterEmbeddings(TokenLayout layout) {
-        return shiftedPatch != null ? layout : layout.withTestTimeRegisters(layout.testTimeRegisters() + registers);
+        return shiftedPatch != null
+            ? layout
+            : layout.withTestTimeRegisters(layout.testTimeRegisters() + registers);
       }
 
       @Override
@@ -129,13 +159,18 @@ public record TestTimeRegisters(NeuronMap neurons, int registers, NormalValues n
         if (shiftedPatch != null) {
           return tokens;
         }
-        // [1, T, D] ++ zeros [1, R, D]: no position embedding, before any pre-norm (as the reference).
-        NDArray zeros = tokens.getManager().zeros(new Shape(1, registers, tokens.getShape().get(2)), tokens.getDataType());
+        // [1, T, D] ++ zeros [1, R, D]: no position embedding, before any pre-norm (as the
+        // reference).
+        NDArray zeros =
+            tokens
+                .getManager()
+                .zeros(new Shape(1, registers, tokens.getShape().get(2)), tokens.getDataType());
         return tokens.concat(zeros, 1);
       }
 
       @Override
-      public NDArray mlpActivations(int block, NDArray activations, TokenLayout layout, PassContext context) {
+      public NDArray mlpActivations(
+          int block, NDArray activations, TokenLayout layout, PassContext context) {
         int[] cols = byLayer.get(block);
         return cols == null ? activations : config.edit(block, activations, cols, layout, context);
       }
@@ -157,7 +192,7 @@ public record TestTimeRegisters(NeuronMap neurons, int registers, NormalValues n
     int k = cols.length;
     NDManager scope = act.getManager();
     float[] oneHot = new float[m * k]; // [M, k]
-    float[] keep = new float[m];       // [M]: 0 in edited columns
+    float[] keep = new float[m]; // [M]: 0 in edited columns
     java.util.Arrays.fill(keep, 1f);
     for (int c = 0; c < k; c++) {
       oneHot[cols[c] * k + c] = 1f;
@@ -198,7 +233,8 @@ public record TestTimeRegisters(NeuronMap neurons, int registers, NormalValues n
       System.arraycopy(registerValue, 0, edited, i * k, k);
     }
     context.recordDebug("debug.ttr_register_value.layer" + block, FloatTensor.of(registerValue, k));
-    context.recordDebug("debug.ttr_edited_activations.layer" + block, FloatTensor.of(edited.clone(), t, k));
+    context.recordDebug(
+        "debug.ttr_edited_activations.layer" + block, FloatTensor.of(edited.clone(), t, k));
 
     NDArray newCols = scope.create(edited, new Shape(1, t, k));
     NDArray scattered = newCols.matMul(select.transpose(1, 0)); // [1, T, M], zero outside cols
@@ -240,7 +276,8 @@ public record TestTimeRegisters(NeuronMap neurons, int registers, NormalValues n
           ss += dv * dv;
         }
       }
-      float threshold = mean + (float) Math.sqrt(ss / Math.max(count - 1, 1)); // unbiased std, as torch.std
+      float threshold =
+          mean + (float) Math.sqrt(ss / Math.max(count - 1, 1)); // unbiased std, as torch.std
       for (int i = 0; i < t; i++) {
         if (!normal[i]) {
           continue;
@@ -254,7 +291,7 @@ public record TestTimeRegisters(NeuronMap neurons, int registers, NormalValues n
               edited[idx] = mean;
             }
           }
-          default -> { }
+          default -> {}
         }
       }
     }

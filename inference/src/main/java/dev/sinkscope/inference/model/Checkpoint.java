@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A validated model folder: the spec derived from its config and, for every weight the forward
- * pass needs, where to read it. Canonical weight names are listed in {@link CanonicalWeights}.
- * Holds the safetensors files open (memory-mapped) until closed.
+ * A validated model folder: the spec derived from its config and, for every weight the forward pass
+ * needs, where to read it. Canonical weight names are listed in {@link CanonicalWeights}. Holds the
+ * safetensors files open (memory-mapped) until closed.
  */
 public final class Checkpoint implements AutoCloseable {
   private final Path folder;
@@ -18,7 +18,11 @@ public final class Checkpoint implements AutoCloseable {
   private final List<SafetensorsFile> files;
   private final List<String> warnings;
 
-  Checkpoint(Path folder, ModelSpec spec, Map<String, WeightRef> weights, List<SafetensorsFile> files,
+  Checkpoint(
+      Path folder,
+      ModelSpec spec,
+      Map<String, WeightRef> weights,
+      List<SafetensorsFile> files,
       List<String> warnings) {
     this.folder = folder;
     this.spec = spec;

@@ -12,9 +12,14 @@ public enum CheckpointLayout {
   HF_DEIT,
   /** transformers {@code CLIPVisionModel} or the vision half of a {@code CLIPModel}. */
   HF_CLIP_VISION,
-  /** transformers {@code DINOv3ViTModel} (CLS + registers + patches, 2-D RoPE, no position table). */
+  /**
+   * transformers {@code DINOv3ViTModel} (CLS + registers + patches, 2-D RoPE, no position table).
+   */
   HF_DINOV3,
-  /** transformers {@code SiglipVisionModel} or the vision half of a {@code SiglipModel} (SigLIP, fixed-resolution SigLIP 2). */
+  /**
+   * transformers {@code SiglipVisionModel} or the vision half of a {@code SiglipModel} (SigLIP,
+   * fixed-resolution SigLIP 2).
+   */
   HF_SIGLIP_VISION,
   /** timm's hub layout: config.json with architecture, model_args and pretrained_cfg. */
   TIMM

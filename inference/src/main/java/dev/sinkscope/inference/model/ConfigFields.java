@@ -11,8 +11,12 @@ record ConfigFields(Path file, JsonNode node, String prefix) {
       throw new ModelLoadException(file, "missing key '" + prefix + key + "'");
     }
     // canConvertToInt: a BigInteger such as 2^64 + 64 would otherwise wrap to 64
-    if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asLong() <= 0 || v.asLong() > 1_000_000) {
-      throw new ModelLoadException(file, "key '" + prefix + key + "' must be a positive integer, found " + v);
+    if (!v.isIntegralNumber()
+        || !v.canConvertToInt()
+        || v.asLong() <= 0
+        || v.asLong() > 1_000_000) {
+      throw new ModelLoadException(
+          file, "key '" + prefix + key + "' must be a positive integer, found " + v);
     }
     return v.asInt();
   }
@@ -24,7 +28,8 @@ record ConfigFields(Path file, JsonNode node, String prefix) {
 
   private int requiredNonNegative(String key, JsonNode v) throws ModelLoadException {
     if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asLong() < 0 || v.asLong() > 1_000_000) {
-      throw new ModelLoadException(file, "key '" + prefix + key + "' must be a non-negative integer, found " + v);
+      throw new ModelLoadException(
+          file, "key '" + prefix + key + "' must be a non-negative integer, found " + v);
     }
     return v.asInt();
   }
@@ -46,7 +51,8 @@ record ConfigFields(Path file, JsonNode node, String prefix) {
       return fallback;
     }
     if (!v.isBoolean()) {
-      throw new ModelLoadException(file, "key '" + prefix + key + "' must be true or false, found " + v);
+      throw new ModelLoadException(
+          file, "key '" + prefix + key + "' must be true or false, found " + v);
     }
     return v.asBoolean();
   }
@@ -59,7 +65,11 @@ record ConfigFields(Path file, JsonNode node, String prefix) {
   /** An int that may also be written as [h, w] (square only). */
   int squareSize(String key) throws ModelLoadException {
     JsonNode v = node.get(key);
-    if (v != null && v.isArray() && v.size() == 2 && v.get(0).asInt() == v.get(1).asInt() && v.get(0).asInt() > 0) {
+    if (v != null
+        && v.isArray()
+        && v.size() == 2
+        && v.get(0).asInt() == v.get(1).asInt()
+        && v.get(0).asInt() > 0) {
       return v.get(0).asInt();
     }
     return requiredInt(key);
@@ -71,8 +81,14 @@ record ConfigFields(Path file, JsonNode node, String prefix) {
       case "gelu", "gelu_python" -> MlpActivation.GELU;
       case "quick_gelu" -> MlpActivation.QUICK_GELU;
       case "gelu_new", "gelu_pytorch_tanh", "gelu_fast", "gelu_tanh" -> MlpActivation.GELU_TANH;
-      default -> throw new ModelLoadException(file, "key '" + key + "' = '" + act
-          + "' is not supported (gelu, quick_gelu, gelu_new/gelu_pytorch_tanh)");
+      default ->
+          throw new ModelLoadException(
+              file,
+              "key '"
+                  + key
+                  + "' = '"
+                  + act
+                  + "' is not supported (gelu, quick_gelu, gelu_new/gelu_pytorch_tanh)");
     };
   }
 }

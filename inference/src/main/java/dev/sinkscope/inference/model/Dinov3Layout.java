@@ -15,8 +15,14 @@ import java.util.Map;
 final class Dinov3Layout implements LayoutReader {
 
   @Override
-  public Checkpoint build(Path folder, Path configFile, JsonNode config, Map<String, WeightRef> weights,
-      List<SafetensorsFile> files, List<String> warnings) throws ModelLoadException {
+  public Checkpoint build(
+      Path folder,
+      Path configFile,
+      JsonNode config,
+      Map<String, WeightRef> weights,
+      List<SafetensorsFile> files,
+      List<String> warnings)
+      throws ModelLoadException {
     ConfigFields f = new ConfigFields(configFile, config, "");
     int d = f.requiredInt("hidden_size");
     int layers = f.requiredInt("num_hidden_layers");
@@ -33,30 +39,58 @@ final class Dinov3Layout implements LayoutReader {
     MlpActivation activation;
     if (gated) {
       if (!act.equals("silu") && !act.equals("swish")) {
-        throw new ModelLoadException(configFile, "use_gated_mlp with hidden_act '" + act
-            + "' is not supported; gated MLPs are supported with silu (SwiGLU)");
+        throw new ModelLoadException(
+            configFile,
+            "use_gated_mlp with hidden_act '"
+                + act
+                + "' is not supported; gated MLPs are supported with silu (SwiGLU)");
       }
       activation = MlpActivation.SWIGLU;
     } else {
       activation = ConfigFields.activation(configFile, "hidden_act", act);
     }
     if (channels != 3) {
-      throw new ModelLoadException(configFile, "num_channels is " + channels + "; only RGB models (3) are supported");
+      throw new ModelLoadException(
+          configFile, "num_channels is " + channels + "; only RGB models (3) are supported");
     }
 
-    KeyResolver keys = new KeyResolver(configFile, weights, List.of("", "model.", "dinov3_vit."),
-        "embeddings.patch_embeddings.weight");
-    String blocks = keys.present("layer.0.norm1.weight") || !keys.present("model.layer.0.norm1.weight")
-        ? "layer." : "model.layer.";
+    KeyResolver keys =
+        new KeyResolver(
+            configFile,
+            weights,
+            List.of("", "model.", "dinov3_vit."),
+            "embeddings.patch_embeddings.weight");
+    String blocks =
+        keys.present("layer.0.norm1.weight") || !keys.present("model.layer.0.norm1.weight")
+            ? "layer."
+            : "model.layer.";
     Map<String, WeightRef> canon = new LinkedHashMap<>();
-    keys.put(canon, CanonicalWeights.PATCH_WEIGHT, "embeddings.patch_embeddings.weight", d, channels, patch, patch);
+    keys.put(
+        canon,
+        CanonicalWeights.PATCH_WEIGHT,
+        "embeddings.patch_embeddings.weight",
+        d,
+        channels,
+        patch,
+        patch);
     keys.putOptional(canon, CanonicalWeights.PATCH_BIAS, "embeddings.patch_embeddings.bias", d);
     keys.putFlat(canon, CanonicalWeights.CLS, "embeddings.cls_token", d, 1, 1, d);
     if (registers > 0) {
-      keys.putFlat(canon, CanonicalWeights.REGISTERS, "embeddings.register_tokens", registers * d, 1, registers, d);
+      keys.putFlat(
+          canon,
+          CanonicalWeights.REGISTERS,
+          "embeddings.register_tokens",
+          registers * d,
+          1,
+          registers,
+          d);
     } else if (keys.present("embeddings.register_tokens")) {
-      throw new ModelLoadException(keys.fileOf("embeddings.register_tokens"), "holds embeddings.register_tokens "
-          + "but num_register_tokens in " + configFile.getFileName() + " is 0 or missing");
+      throw new ModelLoadException(
+          keys.fileOf("embeddings.register_tokens"),
+          "holds embeddings.register_tokens "
+              + "but num_register_tokens in "
+              + configFile.getFileName()
+              + " is 0 or missing");
     }
     keys.put(canon, CanonicalWeights.FINAL_NORM_WEIGHT, "norm.weight", d);
     keys.put(canon, CanonicalWeights.FINAL_NORM_BIAS, "norm.bias", d);
@@ -68,19 +102,36 @@ final class Dinov3Layout implements LayoutReader {
       String[] qkv = {"q_proj", "k_proj", "v_proj"};
       String[] canonQkv = {"q", "k", "v"};
       for (int j = 0; j < 3; j++) {
-        keys.put(canon, CanonicalWeights.block(i, canonQkv[j] + ".weight"), b + "attention." + qkv[j] + ".weight", d, d);
+        keys.put(
+            canon,
+            CanonicalWeights.block(i, canonQkv[j] + ".weight"),
+            b + "attention." + qkv[j] + ".weight",
+            d,
+            d);
         // k_proj has no bias in the released checkpoints (key_bias false); q/v usually have one
-        keys.putOptional(canon, CanonicalWeights.block(i, canonQkv[j] + ".bias"), b + "attention." + qkv[j] + ".bias", d);
+        keys.putOptional(
+            canon,
+            CanonicalWeights.block(i, canonQkv[j] + ".bias"),
+            b + "attention." + qkv[j] + ".bias",
+            d);
       }
-      keys.put(canon, CanonicalWeights.block(i, "proj.weight"), b + "attention.o_proj.weight", d, d);
-      keys.putOptional(canon, CanonicalWeights.block(i, "proj.bias"), b + "attention.o_proj.bias", d);
+      keys.put(
+          canon, CanonicalWeights.block(i, "proj.weight"), b + "attention.o_proj.weight", d, d);
+      keys.putOptional(
+          canon, CanonicalWeights.block(i, "proj.bias"), b + "attention.o_proj.bias", d);
       keys.put(canon, CanonicalWeights.block(i, "ls1"), b + "layer_scale1.lambda1", d);
       keys.put(canon, CanonicalWeights.block(i, "norm2.weight"), b + "norm2.weight", d);
       keys.put(canon, CanonicalWeights.block(i, "norm2.bias"), b + "norm2.bias", d);
       keys.put(canon, CanonicalWeights.block(i, "ls2"), b + "layer_scale2.lambda1", d);
       if (gated) {
-        keys.put(canon, CanonicalWeights.block(i, "fc1_gate.weight"), b + "mlp.gate_proj.weight", mlp, d);
-        keys.putOptional(canon, CanonicalWeights.block(i, "fc1_gate.bias"), b + "mlp.gate_proj.bias", mlp);
+        keys.put(
+            canon,
+            CanonicalWeights.block(i, "fc1_gate.weight"),
+            b + "mlp.gate_proj.weight",
+            mlp,
+            d);
+        keys.putOptional(
+            canon, CanonicalWeights.block(i, "fc1_gate.bias"), b + "mlp.gate_proj.bias", mlp);
       }
       keys.put(canon, CanonicalWeights.block(i, "fc1.weight"), b + "mlp.up_proj.weight", mlp, d);
       keys.putOptional(canon, CanonicalWeights.block(i, "fc1.bias"), b + "mlp.up_proj.bias", mlp);
@@ -88,18 +139,45 @@ final class Dinov3Layout implements LayoutReader {
       keys.putOptional(canon, CanonicalWeights.block(i, "fc2.bias"), b + "mlp.down_proj.bias", d);
     }
     if (!gated && keys.present(blocks + "0.mlp.gate_proj.weight")) {
-      throw new ModelLoadException(keys.fileOf(blocks + "0.mlp.gate_proj.weight"), "has a gated MLP ("
-          + blocks + "0.mlp.gate_proj) but use_gated_mlp in " + configFile.getFileName() + " is false or missing");
+      throw new ModelLoadException(
+          keys.fileOf(blocks + "0.mlp.gate_proj.weight"),
+          "has a gated MLP ("
+              + blocks
+              + "0.mlp.gate_proj) but use_gated_mlp in "
+              + configFile.getFileName()
+              + " is false or missing");
     }
-    AttentionGate gate = keys.attentionGates(canon, layers, d, heads, i -> blocks + i + ".attention.gate");
+    AttentionGate gate =
+        keys.attentionGates(canon, layers, d, heads, i -> blocks + i + ".attention.gate");
     keys.expectUnused("embeddings.mask_token"); // masked-image training only
     keys.reportIgnored(canon, warnings);
     ModelSpec spec;
     try {
-      spec = new ModelSpec(folder.getFileName() == null ? folder.toString() : folder.getFileName().toString(),
-          ModelFamily.DINOV3, CheckpointLayout.HF_DINOV3, d, layers, heads, mlp, patch, image, eps, activation,
-          true, false, canon.containsKey(CanonicalWeights.PATCH_BIAS), true, false, registers, false,
-          PositionInterpolation.BICUBIC, true, Pooling.NORMED_CLS, gate, new RotaryEmbedding(theta));
+      spec =
+          new ModelSpec(
+              folder.getFileName() == null ? folder.toString() : folder.getFileName().toString(),
+              ModelFamily.DINOV3,
+              CheckpointLayout.HF_DINOV3,
+              d,
+              layers,
+              heads,
+              mlp,
+              patch,
+              image,
+              eps,
+              activation,
+              true,
+              false,
+              canon.containsKey(CanonicalWeights.PATCH_BIAS),
+              true,
+              false,
+              registers,
+              false,
+              PositionInterpolation.BICUBIC,
+              true,
+              Pooling.NORMED_CLS,
+              gate,
+              new RotaryEmbedding(theta));
     } catch (IllegalArgumentException e) {
       throw new ModelLoadException(configFile, e.getMessage());
     }

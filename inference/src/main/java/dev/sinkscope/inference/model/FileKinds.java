@@ -15,8 +15,9 @@ public final class FileKinds {
   private FileKinds() {}
 
   /**
-   * Why {@code path} is not a readable regular file although an entry of that name exists, e.g.
-   * "is a named pipe (FIFO), not a regular file"; empty when it is a regular file or does not exist at all.
+   * Why {@code path} is not a readable regular file although an entry of that name exists, e.g. "is
+   * a named pipe (FIFO), not a regular file"; empty when it is a regular file or does not exist at
+   * all.
    */
   public static Optional<String> notARegularFile(Path path) {
     if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS) || Files.isRegularFile(path)) {
@@ -29,7 +30,10 @@ public final class FileKinds {
       } catch (IOException e) {
         target = "an unreadable target";
       }
-      return Optional.of("is a broken symbolic link (to " + target + ", which does not exist), not a regular file");
+      return Optional.of(
+          "is a broken symbolic link (to "
+              + target
+              + ", which does not exist), not a regular file");
     }
     if (Files.isDirectory(path)) {
       return Optional.of("is a folder, not a regular file");
@@ -52,7 +56,10 @@ public final class FileKinds {
         default:
           break;
       }
-    } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+    } catch (IOException
+        | UnsupportedOperationException
+        | IllegalArgumentException
+        | ClassCastException e) {
       // no unix attributes on this file system: fall through to the generic words
     }
     return "a special file (a pipe, device or socket)";

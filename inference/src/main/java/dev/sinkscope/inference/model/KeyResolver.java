@@ -9,14 +9,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** Finds keys under a detected prefix and checks shapes; messages name file, key, expected and found. */
+/**
+ * Finds keys under a detected prefix and checks shapes; messages name file, key, expected and
+ * found.
+ */
 final class KeyResolver {
   private final Path configFile;
   private final Map<String, WeightRef> weights;
   private final String prefix;
   private final Set<String> used = new LinkedHashSet<>();
 
-  KeyResolver(Path configFile, Map<String, WeightRef> weights, List<String> candidates, String anchorKey)
+  KeyResolver(
+      Path configFile, Map<String, WeightRef> weights, List<String> candidates, String anchorKey)
       throws ModelLoadException {
     this.configFile = configFile;
     this.weights = weights;
@@ -29,9 +33,16 @@ final class KeyResolver {
     }
     if (found == null) {
       Path file = weights.isEmpty() ? configFile : weights.values().iterator().next().file().path();
-      throw new ModelLoadException(file, "missing key '" + candidates.get(0) + anchorKey
-          + "': the weights do not match the layout config.json declares (" + tensors(weights.size()) + ", e.g. "
-          + weights.keySet().stream().limit(3).toList() + ")");
+      throw new ModelLoadException(
+          file,
+          "missing key '"
+              + candidates.get(0)
+              + anchorKey
+              + "': the weights do not match the layout config.json declares ("
+              + tensors(weights.size())
+              + ", e.g. "
+              + weights.keySet().stream().limit(3).toList()
+              + ")");
     }
     this.prefix = found;
   }
@@ -64,28 +75,42 @@ final class KeyResolver {
   }
 
   /** Requires {@code key} with exactly {@code shape}. */
-  void put(Map<String, WeightRef> canon, String canonical, String key, int... shape) throws ModelLoadException {
+  void put(Map<String, WeightRef> canon, String canonical, String key, int... shape)
+      throws ModelLoadException {
     WeightRef r = weights.get(prefix + key);
     if (r == null) {
       throw missing(key);
     }
     long[] expected = Arrays.stream(shape).asLongStream().toArray();
     if (!Arrays.equals(expected, r.info().shape())) {
-      throw new ModelLoadException(r.file().path(), "key '" + r.key() + "' has shape " + r.info().shapeString()
-          + ", expected " + Arrays.toString(expected) + " from " + configFile.getFileName());
+      throw new ModelLoadException(
+          r.file().path(),
+          "key '"
+              + r.key()
+              + "' has shape "
+              + r.info().shapeString()
+              + ", expected "
+              + Arrays.toString(expected)
+              + " from "
+              + configFile.getFileName());
     }
     accept(canon, canonical, r);
   }
 
   /** Like {@link #put} but a missing key is fine. */
-  void putOptional(Map<String, WeightRef> canon, String canonical, String key, int... shape) throws ModelLoadException {
+  void putOptional(Map<String, WeightRef> canon, String canonical, String key, int... shape)
+      throws ModelLoadException {
     if (present(key)) {
       put(canon, canonical, key, shape);
     }
   }
 
-  /** Requires {@code key} with {@code elements} values in one of the given shapes (leading 1s optional). */
-  void putFlat(Map<String, WeightRef> canon, String canonical, String key, int elements, int... fullShape)
+  /**
+   * Requires {@code key} with {@code elements} values in one of the given shapes (leading 1s
+   * optional).
+   */
+  void putFlat(
+      Map<String, WeightRef> canon, String canonical, String key, int elements, int... fullShape)
       throws ModelLoadException {
     WeightRef r = weights.get(prefix + key);
     if (r == null) {
@@ -93,19 +118,37 @@ final class KeyResolver {
     }
     long[] found = r.info().shape();
     long[] expected = Arrays.stream(fullShape).asLongStream().toArray();
-    boolean ok = r.info().elementCount() == elements && found.length <= expected.length
-        && Arrays.equals(found, Arrays.copyOfRange(expected, expected.length - found.length, expected.length));
+    boolean ok =
+        r.info().elementCount() == elements
+            && found.length <= expected.length
+            && Arrays.equals(
+                found,
+                Arrays.copyOfRange(expected, expected.length - found.length, expected.length));
     if (!ok) {
-      throw new ModelLoadException(r.file().path(), "key '" + r.key() + "' has shape " + r.info().shapeString()
-          + ", expected " + Arrays.toString(expected) + " from " + configFile.getFileName());
+      throw new ModelLoadException(
+          r.file().path(),
+          "key '"
+              + r.key()
+              + "' has shape "
+              + r.info().shapeString()
+              + ", expected "
+              + Arrays.toString(expected)
+              + " from "
+              + configFile.getFileName());
     }
     accept(canon, canonical, r);
   }
 
-  private void accept(Map<String, WeightRef> canon, String canonical, WeightRef r) throws ModelLoadException {
+  private void accept(Map<String, WeightRef> canon, String canonical, WeightRef r)
+      throws ModelLoadException {
     if (!r.info().dtype().isFloatingPoint()) {
-      throw new ModelLoadException(r.file().path(), "key '" + r.key() + "' has dtype " + r.info().dtype()
-          + "; weights must be F32, F16 or BF16");
+      throw new ModelLoadException(
+          r.file().path(),
+          "key '"
+              + r.key()
+              + "' has dtype "
+              + r.info().dtype()
+              + "; weights must be F32, F16 or BF16");
     }
     canon.put(canonical, r);
     used.add(r.key());
@@ -115,14 +158,26 @@ final class KeyResolver {
    * Maps trained attention gates ({@code <module>.weight} [H, D] or [D, D], optional bias) when
    * block 0 has one; then every block must have the same kind.
    */
-  AttentionGate attentionGates(Map<String, WeightRef> canon, int layers, int d, int heads,
-      java.util.function.IntFunction<String> module) throws ModelLoadException {
+  AttentionGate attentionGates(
+      Map<String, WeightRef> canon,
+      int layers,
+      int d,
+      int heads,
+      java.util.function.IntFunction<String> module)
+      throws ModelLoadException {
     String first = module.apply(0) + ".weight";
     if (!present(first)) {
       for (int i = 1; i < layers; i++) {
         if (present(module.apply(i) + ".weight")) {
-          throw new ModelLoadException(fileOf(module.apply(i) + ".weight"), "key '" + prefix + module.apply(i)
-              + ".weight' is a trained attention gate, but block 0 has none ('" + prefix + first + "')");
+          throw new ModelLoadException(
+              fileOf(module.apply(i) + ".weight"),
+              "key '"
+                  + prefix
+                  + module.apply(i)
+                  + ".weight' is a trained attention gate, but block 0 has none ('"
+                  + prefix
+                  + first
+                  + "')");
         }
       }
       return AttentionGate.NONE;
@@ -156,13 +211,23 @@ final class KeyResolver {
     return seen.isEmpty() ? 0 : seen.lastKey() + 1;
   }
 
-  /** The weights hold exactly {@code layers} blocks; otherwise config.json and the weights disagree. */
+  /**
+   * The weights hold exactly {@code layers} blocks; otherwise config.json and the weights disagree.
+   */
   void checkBlockCount(String blockPrefix, int layers) throws ModelLoadException {
     int found = countBlocks(blockPrefix);
     if (found != layers) {
-      throw new ModelLoadException(configFile, "num_hidden_layers is " + layers + " but the weights have "
-          + found + " blocks (" + (found == 0 ? "no " + prefix + blockPrefix + "N.*"
-          : prefix + blockPrefix + "0.." + (found - 1) + ".*") + ")");
+      throw new ModelLoadException(
+          configFile,
+          "num_hidden_layers is "
+              + layers
+              + " but the weights have "
+              + found
+              + " blocks ("
+              + (found == 0
+                  ? "no " + prefix + blockPrefix + "N.*"
+                  : prefix + blockPrefix + "0.." + (found - 1) + ".*")
+              + ")");
     }
   }
 
@@ -176,9 +241,14 @@ final class KeyResolver {
   void reportIgnored(Map<String, WeightRef> canon, List<String> warnings) {
     long ignored = weights.keySet().stream().filter(k -> !used.contains(k)).count();
     if (ignored > 0) {
-      List<String> examples = weights.keySet().stream().filter(k -> !used.contains(k)).limit(4).toList();
-      warnings.add(tensors(ignored) + " not used by the vision encoder " + (ignored == 1 ? "was" : "were")
-          + " skipped, e.g. " + examples);
+      List<String> examples =
+          weights.keySet().stream().filter(k -> !used.contains(k)).limit(4).toList();
+      warnings.add(
+          tensors(ignored)
+              + " not used by the vision encoder "
+              + (ignored == 1 ? "was" : "were")
+              + " skipped, e.g. "
+              + examples);
     }
   }
 

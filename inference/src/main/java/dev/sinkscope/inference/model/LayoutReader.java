@@ -8,6 +8,12 @@ import java.util.Map;
 
 /** Builds a checkpoint from one on-disk layout's keys (one implementation per layout family). */
 interface LayoutReader {
-  Checkpoint build(Path folder, Path configFile, JsonNode config, Map<String, WeightRef> weights,
-      List<SafetensorsFile> files, List<String> warnings) throws ModelLoadException;
+  Checkpoint build(
+      Path folder,
+      Path configFile,
+      JsonNode config,
+      Map<String, WeightRef> weights,
+      List<SafetensorsFile> files,
+      List<String> warnings)
+      throws ModelLoadException;
 }

@@ -1,9 +1,8 @@
 package dev.sinkscope.inference.model;
 
-
 /**
- * Everything the forward pass needs to know about an architecture, derived once from a
- * checkpoint's config and validated against its weights.
+ * Everything the forward pass needs to know about an architecture, derived once from a checkpoint's
+ * config and validated against its weights.
  *
  * @param name a display name (folder name or hub id)
  * @param family family, for presets
@@ -22,8 +21,8 @@ package dev.sinkscope.inference.model;
  * @param hasCls class token present
  * @param hasDistillation DeiT distillation token present
  * @param registers number of trained registers
- * @param positionTableHasPrefix whether the position table has entries for the prefix tokens
- *     (CLS, distillation) in front of the patch entries
+ * @param positionTableHasPrefix whether the position table has entries for the prefix tokens (CLS,
+ *     distillation) in front of the patch entries
  * @param interpolation how the position table is resized
  * @param finalNormAllTokens whether {@code last_hidden_state} is the final LayerNorm of all tokens
  * @param pooling how the pooled output is made
@@ -57,32 +56,129 @@ public record ModelSpec(
     RotaryEmbedding rope) {
 
   /** A spec without rotary embeddings. */
-  public ModelSpec(String name, ModelFamily family, CheckpointLayout layout, int hiddenSize, int numLayers,
-      int numHeads, int intermediateSize, int patchSize, int imageSize, double layerNormEps, MlpActivation activation,
-      boolean layerScale, boolean preNorm, boolean patchBias, boolean hasCls, boolean hasDistillation, int registers,
-      boolean positionTableHasPrefix, PositionInterpolation interpolation, boolean finalNormAllTokens,
-      Pooling pooling, AttentionGate attentionGate) {
-    this(name, family, layout, hiddenSize, numLayers, numHeads, intermediateSize, patchSize, imageSize, layerNormEps,
-        activation, layerScale, preNorm, patchBias, hasCls, hasDistillation, registers, positionTableHasPrefix,
-        interpolation, finalNormAllTokens, pooling, attentionGate, null);
+  public ModelSpec(
+      String name,
+      ModelFamily family,
+      CheckpointLayout layout,
+      int hiddenSize,
+      int numLayers,
+      int numHeads,
+      int intermediateSize,
+      int patchSize,
+      int imageSize,
+      double layerNormEps,
+      MlpActivation activation,
+      boolean layerScale,
+      boolean preNorm,
+      boolean patchBias,
+      boolean hasCls,
+      boolean hasDistillation,
+      int registers,
+      boolean positionTableHasPrefix,
+      PositionInterpolation interpolation,
+      boolean finalNormAllTokens,
+      Pooling pooling,
+      AttentionGate attentionGate) {
+    this(
+        name,
+        family,
+        layout,
+        hiddenSize,
+        numLayers,
+        numHeads,
+        intermediateSize,
+        patchSize,
+        imageSize,
+        layerNormEps,
+        activation,
+        layerScale,
+        preNorm,
+        patchBias,
+        hasCls,
+        hasDistillation,
+        registers,
+        positionTableHasPrefix,
+        interpolation,
+        finalNormAllTokens,
+        pooling,
+        attentionGate,
+        null);
   }
 
   /** A spec without trained attention gates. */
-  public ModelSpec(String name, ModelFamily family, CheckpointLayout layout, int hiddenSize, int numLayers,
-      int numHeads, int intermediateSize, int patchSize, int imageSize, double layerNormEps, MlpActivation activation,
-      boolean layerScale, boolean preNorm, boolean patchBias, boolean hasCls, boolean hasDistillation, int registers,
-      boolean positionTableHasPrefix, PositionInterpolation interpolation, boolean finalNormAllTokens,
+  public ModelSpec(
+      String name,
+      ModelFamily family,
+      CheckpointLayout layout,
+      int hiddenSize,
+      int numLayers,
+      int numHeads,
+      int intermediateSize,
+      int patchSize,
+      int imageSize,
+      double layerNormEps,
+      MlpActivation activation,
+      boolean layerScale,
+      boolean preNorm,
+      boolean patchBias,
+      boolean hasCls,
+      boolean hasDistillation,
+      int registers,
+      boolean positionTableHasPrefix,
+      PositionInterpolation interpolation,
+      boolean finalNormAllTokens,
       Pooling pooling) {
-    this(name, family, layout, hiddenSize, numLayers, numHeads, intermediateSize, patchSize, imageSize, layerNormEps,
-        activation, layerScale, preNorm, patchBias, hasCls, hasDistillation, registers, positionTableHasPrefix,
-        interpolation, finalNormAllTokens, pooling, AttentionGate.NONE);
+    this(
+        name,
+        family,
+        layout,
+        hiddenSize,
+        numLayers,
+        numHeads,
+        intermediateSize,
+        patchSize,
+        imageSize,
+        layerNormEps,
+        activation,
+        layerScale,
+        preNorm,
+        patchBias,
+        hasCls,
+        hasDistillation,
+        registers,
+        positionTableHasPrefix,
+        interpolation,
+        finalNormAllTokens,
+        pooling,
+        AttentionGate.NONE);
   }
 
   /** The same spec with {@code gate}. */
   public ModelSpec withAttentionGate(AttentionGate gate) {
-    return new ModelSpec(name, family, layout, hiddenSize, numLayers, numHeads, intermediateSize, patchSize, imageSize,
-        layerNormEps, activation, layerScale, preNorm, patchBias, hasCls, hasDistillation, registers,
-        positionTableHasPrefix, interpolation, finalNormAllTokens, pooling, gate, rope);
+    return new ModelSpec(
+        name,
+        family,
+        layout,
+        hiddenSize,
+        numLayers,
+        numHeads,
+        intermediateSize,
+        patchSize,
+        imageSize,
+        layerNormEps,
+        activation,
+        layerScale,
+        preNorm,
+        patchBias,
+        hasCls,
+        hasDistillation,
+        registers,
+        positionTableHasPrefix,
+        interpolation,
+        finalNormAllTokens,
+        pooling,
+        gate,
+        rope);
   }
 
   /** Whether the model has a learned absolute position table (every family but DINOv3). */
@@ -104,14 +200,19 @@ public record ModelSpec(
     }
     require(hiddenSize > 0, "hidden size must be positive");
     require(numLayers > 0, "number of layers must be positive");
-    require(numHeads > 0 && hiddenSize % numHeads == 0,
+    require(
+        numHeads > 0 && hiddenSize % numHeads == 0,
         "hidden size " + hiddenSize + " must be divisible by the number of heads " + numHeads);
     require(intermediateSize > 0, "intermediate size must be positive");
     require(patchSize > 0, "patch size must be positive");
-    require(imageSize >= patchSize, "image size " + imageSize + " is smaller than the patch size " + patchSize);
+    require(
+        imageSize >= patchSize,
+        "image size " + imageSize + " is smaller than the patch size " + patchSize);
     require(layerNormEps > 0, "layer norm epsilon must be positive");
     require(registers >= 0, "register count must be >= 0");
-    require(rope == null || (hiddenSize / numHeads) % 4 == 0, "2-D rotary embeddings need a head size divisible by 4");
+    require(
+        rope == null || (hiddenSize / numHeads) % 4 == 0,
+        "2-D rotary embeddings need a head size divisible by 4");
   }
 
   private static void require(boolean ok, String message) {
@@ -136,8 +237,18 @@ public record ModelSpec(
 
   /** A short human-readable summary, e.g. "DINOv2 (HF_DINOV2) D=384 L=12 H=6 P=14". */
   public String summary() {
-    return family.displayName() + " (" + layout + ") D=" + hiddenSize + " L=" + numLayers + " H=" + numHeads
-        + " P=" + patchSize + (registers > 0 ? " registers=" + registers : "")
+    return family.displayName()
+        + " ("
+        + layout
+        + ") D="
+        + hiddenSize
+        + " L="
+        + numLayers
+        + " H="
+        + numHeads
+        + " P="
+        + patchSize
+        + (registers > 0 ? " registers=" + registers : "")
         + (hasDistillation ? " +distillation" : "")
         + (attentionGate != AttentionGate.NONE ? " gated-attention=" + attentionGate : "")
         + (rope != null ? " rope" : "")

@@ -2,10 +2,10 @@ package dev.sinkscope.inference.model;
 
 /**
  * DINOv3's 2-D rotary position embedding (transformers {@code DINOv3ViTRopePositionEmbedding}):
- * patch centres normalised per axis to [-1, 1], {@code head_dim / 4} frequencies
- * {@code theta^(-4k / head_dim)}, angles {@code [2 pi y f, 2 pi x f]} repeated twice to head_dim,
- * and dimension i rotated together with i + head_dim/2 ({@code rotate_half}). Only patch queries
- * and keys are rotated; the tables are recomputed for every grid, nothing is interpolated.
+ * patch centres normalised per axis to [-1, 1], {@code head_dim / 4} frequencies {@code theta^(-4k
+ * / head_dim)}, angles {@code [2 pi y f, 2 pi x f]} repeated twice to head_dim, and dimension i
+ * rotated together with i + head_dim/2 ({@code rotate_half}). Only patch queries and keys are
+ * rotated; the tables are recomputed for every grid, nothing is interpolated.
  *
  * @param theta {@code rope_theta} (100 in the released checkpoints)
  */
@@ -18,8 +18,8 @@ public record RotaryEmbedding(double theta) {
   }
 
   /**
-   * {@code cos} and {@code sin} tables {@code [rows * cols, headDim]} (patches row-major), computed in
-   * float32 in the order transformers uses, so they match its tables to float32 rounding.
+   * {@code cos} and {@code sin} tables {@code [rows * cols, headDim]} (patches row-major), computed
+   * in float32 in the order transformers uses, so they match its tables to float32 rounding.
    *
    * @return {@code {cos, sin}}
    */

@@ -10,21 +10,28 @@ import java.util.Map;
 /**
  * transformers' {@code SiglipVisionModel}, or the vision half of a {@code SiglipModel} (keys under
  * {@code vision_model.}, config under {@code vision_config}); fixed-resolution SigLIP 2 checkpoints
- * are the same layout. No CLS token: the sequence is the patches; a learned position table;
- * {@code post_layernorm} over all tokens; the multi-head attention-pooling head makes the pooled output.
+ * are the same layout. No CLS token: the sequence is the patches; a learned position table; {@code
+ * post_layernorm} over all tokens; the multi-head attention-pooling head makes the pooled output.
  */
 final class SiglipLayout implements LayoutReader {
 
   @Override
-  public Checkpoint build(Path folder, Path configFile, JsonNode config, Map<String, WeightRef> weights,
-      List<SafetensorsFile> files, List<String> warnings) throws ModelLoadException {
+  public Checkpoint build(
+      Path folder,
+      Path configFile,
+      JsonNode config,
+      Map<String, WeightRef> weights,
+      List<SafetensorsFile> files,
+      List<String> warnings)
+      throws ModelLoadException {
     JsonNode node = config;
     String fieldPrefix = "";
     if ("siglip".equals(config.path("model_type").asText())) {
       node = config.get("vision_config");
       fieldPrefix = "vision_config.";
       if (node == null || !node.isObject()) {
-        throw new ModelLoadException(configFile, "missing key 'vision_config' of a full SigLIP config");
+        throw new ModelLoadException(
+            configFile, "missing key 'vision_config' of a full SigLIP config");
       }
     }
     // The hub's nested configs leave out fields equal to SiglipVisionConfig's defaults.
@@ -37,22 +44,36 @@ final class SiglipLayout implements LayoutReader {
     int image = node.has("image_size") ? f.squareSize("image_size") : 224;
     int channels = f.optionalInt("num_channels", 3);
     double eps = f.optionalDouble("layer_norm_eps", 1e-6);
-    MlpActivation activation = ConfigFields.activation(configFile, fieldPrefix + "hidden_act",
-        f.optionalText("hidden_act", "gelu_pytorch_tanh"));
+    MlpActivation activation =
+        ConfigFields.activation(
+            configFile,
+            fieldPrefix + "hidden_act",
+            f.optionalText("hidden_act", "gelu_pytorch_tanh"));
     if (channels != 3) {
-      throw new ModelLoadException(configFile, "num_channels is " + channels + "; only RGB models (3) are supported");
+      throw new ModelLoadException(
+          configFile, "num_channels is " + channels + "; only RGB models (3) are supported");
     }
     if (image % patch != 0) {
-      throw new ModelLoadException(configFile, "image_size " + image + " is not a multiple of patch_size " + patch);
+      throw new ModelLoadException(
+          configFile, "image_size " + image + " is not a multiple of patch_size " + patch);
     }
     int grid = image / patch;
 
-    KeyResolver keys = new KeyResolver(configFile, weights, List.of("vision_model.", ""),
-        "embeddings.patch_embedding.weight");
+    KeyResolver keys =
+        new KeyResolver(
+            configFile, weights, List.of("vision_model.", ""), "embeddings.patch_embedding.weight");
     Map<String, WeightRef> canon = new LinkedHashMap<>();
-    keys.put(canon, CanonicalWeights.PATCH_WEIGHT, "embeddings.patch_embedding.weight", d, channels, patch, patch);
+    keys.put(
+        canon,
+        CanonicalWeights.PATCH_WEIGHT,
+        "embeddings.patch_embedding.weight",
+        d,
+        channels,
+        patch,
+        patch);
     keys.putOptional(canon, CanonicalWeights.PATCH_BIAS, "embeddings.patch_embedding.bias", d);
-    keys.put(canon, CanonicalWeights.POSITION, "embeddings.position_embedding.weight", grid * grid, d);
+    keys.put(
+        canon, CanonicalWeights.POSITION, "embeddings.position_embedding.weight", grid * grid, d);
     keys.put(canon, CanonicalWeights.FINAL_NORM_WEIGHT, "post_layernorm.weight", d);
     keys.put(canon, CanonicalWeights.FINAL_NORM_BIAS, "post_layernorm.bias", d);
     keys.checkBlockCount("encoder.layers.", layers);
@@ -63,10 +84,20 @@ final class SiglipLayout implements LayoutReader {
       String[] qkv = {"q_proj", "k_proj", "v_proj"};
       String[] canonQkv = {"q", "k", "v"};
       for (int j = 0; j < 3; j++) {
-        keys.put(canon, CanonicalWeights.block(i, canonQkv[j] + ".weight"), b + "self_attn." + qkv[j] + ".weight", d, d);
-        keys.putOptional(canon, CanonicalWeights.block(i, canonQkv[j] + ".bias"), b + "self_attn." + qkv[j] + ".bias", d);
+        keys.put(
+            canon,
+            CanonicalWeights.block(i, canonQkv[j] + ".weight"),
+            b + "self_attn." + qkv[j] + ".weight",
+            d,
+            d);
+        keys.putOptional(
+            canon,
+            CanonicalWeights.block(i, canonQkv[j] + ".bias"),
+            b + "self_attn." + qkv[j] + ".bias",
+            d);
       }
-      keys.put(canon, CanonicalWeights.block(i, "proj.weight"), b + "self_attn.out_proj.weight", d, d);
+      keys.put(
+          canon, CanonicalWeights.block(i, "proj.weight"), b + "self_attn.out_proj.weight", d, d);
       keys.put(canon, CanonicalWeights.block(i, "proj.bias"), b + "self_attn.out_proj.bias", d);
       keys.put(canon, CanonicalWeights.block(i, "norm2.weight"), b + "layer_norm2.weight", d);
       keys.put(canon, CanonicalWeights.block(i, "norm2.bias"), b + "layer_norm2.bias", d);
@@ -90,24 +121,52 @@ final class SiglipLayout implements LayoutReader {
       keys.put(canon, CanonicalWeights.HEAD_FC2_BIAS, "head.mlp.fc2.bias", d);
       pooling = Pooling.ATTENTION_PROBE;
     } else {
-      warnings.add("no attention-pooling head (" + keys.prefix() + "head.probe): no pooled output and no "
-          + "pooling-probe attention");
+      warnings.add(
+          "no attention-pooling head ("
+              + keys.prefix()
+              + "head.probe): no pooled output and no "
+              + "pooling-probe attention");
     }
-    AttentionGate gate = keys.attentionGates(canon, layers, d, heads, i -> "encoder.layers." + i + ".self_attn.gate");
+    AttentionGate gate =
+        keys.attentionGates(
+            canon, layers, d, heads, i -> "encoder.layers." + i + ".self_attn.gate");
     keys.reportIgnored(canon, warnings);
     ModelSpec spec;
     try {
-      spec = new ModelSpec(folder.getFileName() == null ? folder.toString() : folder.getFileName().toString(),
-          ModelFamily.SIGLIP, CheckpointLayout.HF_SIGLIP_VISION, d, layers, heads, mlp, patch, image, eps, activation,
-          false, false, canon.containsKey(CanonicalWeights.PATCH_BIAS), false, false, 0, false,
-          PositionInterpolation.BICUBIC, true, pooling, gate, null);
+      spec =
+          new ModelSpec(
+              folder.getFileName() == null ? folder.toString() : folder.getFileName().toString(),
+              ModelFamily.SIGLIP,
+              CheckpointLayout.HF_SIGLIP_VISION,
+              d,
+              layers,
+              heads,
+              mlp,
+              patch,
+              image,
+              eps,
+              activation,
+              false,
+              false,
+              canon.containsKey(CanonicalWeights.PATCH_BIAS),
+              false,
+              false,
+              0,
+              false,
+              PositionInterpolation.BICUBIC,
+              true,
+              pooling,
+              gate,
+              null);
     } catch (IllegalArgumentException e) {
-      throw new ModelLoadException(configFile, e.getMessage() + " (native grid " + grid + "x" + grid + ")");
+      throw new ModelLoadException(
+          configFile, e.getMessage() + " (native grid " + grid + "x" + grid + ")");
     }
     return new Checkpoint(folder, spec, canon, files, warnings);
   }
 
-  private static int intOr(ConfigFields f, JsonNode node, String key, int fallback) throws ModelLoadException {
+  private static int intOr(ConfigFields f, JsonNode node, String key, int fallback)
+      throws ModelLoadException {
     return node.has(key) && !node.get(key).isNull() ? f.requiredInt(key) : fallback;
   }
 }

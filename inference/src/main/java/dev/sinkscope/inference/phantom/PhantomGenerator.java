@@ -20,15 +20,17 @@ import java.util.Random;
  * truth. Deterministic: the same code writes the same bytes.
  *
  * <p>The circuit, in residual-stream dimensions (D = 192):
+ *
  * <ul>
- *   <li>0-47 content: patch colour means, 24 zero-mean texture probes, sub-block colours.</li>
- *   <li>48 texture energy E: block 1's MLP sums |probe| (GELU(a z) + GELU(-a z)).</li>
- *   <li>49 soft minimum of E over the image: block 2, head 0 attends to the flattest tokens.</li>
+ *   <li>0-47 content: patch colour means, 24 zero-mean texture probes, sub-block colours.
+ *   <li>48 texture energy E: block 1's MLP sums |probe| (GELU(a z) + GELU(-a z)).
+ *   <li>49 soft minimum of E over the image: block 2, head 0 attends to the flattest tokens.
  *   <li>56-95 a constant ± pattern carried by every real token (keeps LayerNorm near-linear and
- *       marks real tokens for the soft-min and the sink queries).</li>
+ *       marks real tokens for the soft-min and the sink queries).
  *   <li>96-191 the payload direction u: block 3's register neurons fire on tokens within δ of the
- *       image's flattest and write c·u, a large vector: these become high-norm artifacts.</li>
+ *       image's flattest and write c·u, a large vector: these become high-norm artifacts.
  * </ul>
+ *
  * Blocks 4-7 have every head query the constant pattern and key on u, so attention collapses onto
  * the artifacts, whose values read only content dimensions (which LayerNorm has shrunk): attending
  * them is nearly a no-op. The registers twin gives register 0 an energy far below any patch, so it
@@ -48,6 +50,7 @@ public final class PhantomGenerator {
 
   /** 0-based block with the register neurons, and the neurons themselves. */
   public static final int CIRCUIT_BLOCK = 3;
+
   public static final int[] REGISTER_NEURONS = {137, 402, 655};
 
   static final int ENERGY = 48;
@@ -59,27 +62,48 @@ public final class PhantomGenerator {
 
   /** Tunable constants of the circuit (documented in the model card). */
   static final float CONST_LEVEL = 8.0f;
+
   /**
-   * Every dimension of a patch token gets the same offset, a0 + g·(mean luma): normal-token norms then
-   * vary with brightness (a realistic spread for the detectors) while LayerNorm, which subtracts the
-   * mean, sees exactly the same token, so the circuit is unaffected.
+   * Every dimension of a patch token gets the same offset, a0 + g·(mean luma): normal-token norms
+   * then vary with brightness (a realistic spread for the detectors) while LayerNorm, which
+   * subtracts the mean, sees exactly the same token, so the circuit is unaffected.
    */
   static final float UNIFORM_OFFSET = 3f;
+
   static final float UNIFORM_LUMA_GAIN = 0.3f;
-  /** Half-width of a seeded per-position offset (also uniform over dimensions): light-tailed norm jitter. */
+
+  /**
+   * Half-width of a seeded per-position offset (also uniform over dimensions): light-tailed norm
+   * jitter.
+   */
   static final float POSITION_JITTER = 1.5f;
+
   static final float PROBE_SCALE = 0.3f;
   static final float ENERGY_GAIN = 40.0f;
   static final float ENERGY_WEIGHT = 0.2f;
   static final float SOFTMIN_SHARPNESS = 3000f;
-  /** Rescales the soft minimum back to raw energy units (the typical LayerNorm scale of a real token). */
-  static final float SOFTMIN_OUT = (float) Math.sqrt((CONST_TO - CONST_FROM) * CONST_LEVEL * CONST_LEVEL / D);
-  /** Tokens without the constant pattern (an appended test-time register) get this much energy: never the flattest. */
+
+  /**
+   * Rescales the soft minimum back to raw energy units (the typical LayerNorm scale of a real
+   * token).
+   */
+  static final float SOFTMIN_OUT =
+      (float) Math.sqrt((CONST_TO - CONST_FROM) * CONST_LEVEL * CONST_LEVEL / D);
+
+  /**
+   * Tokens without the constant pattern (an appended test-time register) get this much energy:
+   * never the flattest.
+   */
   static final float NON_REAL_ENERGY = 8f;
+
   static final int NON_REAL_NEURON = 2 * PROBES;
   static final int FLAG = 50;
-  /** Flag neurons in block 2: A fires on non-flat tokens, B = A shifted by one; flag = 1 - (A - B). */
+
+  /**
+   * Flag neurons in block 2: A fires on non-flat tokens, B = A shifted by one; flag = 1 - (A - B).
+   */
   static final int[] FLAG_NEURONS = {5, 6};
+
   static final float FLAG_STEEPNESS = 1e4f;
   static final float FLAG_LEVEL = 6f;
   static final float[] FIRE_GAIN = {10f, 9f, 8f};
@@ -90,18 +114,21 @@ public final class PhantomGenerator {
 
   private PhantomGenerator() {}
 
-  /** Writes the phantom (and, with {@code registers}, its with-registers twin) into {@code folder}. */
+  /**
+   * Writes the phantom (and, with {@code registers}, its with-registers twin) into {@code folder}.
+   */
   /**
    * Writes one phantom.
    *
-   * @param flatMargin tokens within this LayerNorm-unit margin of the image's soft minimum are flagged
-   *     as flattest ({@link PhantomBuilder} calibrates it on the bundled photos)
+   * @param flatMargin tokens within this LayerNorm-unit margin of the image's soft minimum are
+   *     flagged as flattest ({@link PhantomBuilder} calibrates it on the bundled photos)
    */
   public static void write(Path folder, boolean registers, float flatMargin) throws IOException {
     Files.createDirectories(folder);
     Map<String, FloatTensor> weights = weights(registers, flatMargin);
     // float16 halves the shipped size; every planted constant is exactly or closely representable.
-    SafetensorsWriter.write(folder.resolve("model.safetensors"), weights, Map.of("format", "pt"), Dtype.F16);
+    SafetensorsWriter.write(
+        folder.resolve("model.safetensors"), weights, Map.of("format", "pt"), Dtype.F16);
     Files.writeString(folder.resolve("config.json"), config(registers));
     Files.writeString(folder.resolve("preprocessor_config.json"), preprocessorConfig());
   }
@@ -134,7 +161,9 @@ public final class PhantomGenerator {
       }
     }
     w.put("embeddings.position_embeddings", FloatTensor.of(positions, 1, 1 + GRID * GRID, D));
-    w.put("embeddings.patch_embeddings.projection.weight", FloatTensor.of(patchFilters(rng), D, 3, PATCH, PATCH));
+    w.put(
+        "embeddings.patch_embeddings.projection.weight",
+        FloatTensor.of(patchFilters(rng), D, 3, PATCH, PATCH));
     float[] patchBias = constPattern.clone();
     for (int d = 0; d < D; d++) {
       patchBias[d] += UNIFORM_OFFSET;
@@ -210,7 +239,10 @@ public final class PhantomGenerator {
     return u;
   }
 
-  /** Patch embedding {@code [D, 3, P, P]}: colour means, zero-mean texture probes, sub-block colours. */
+  /**
+   * Patch embedding {@code [D, 3, P, P]}: colour means, zero-mean texture probes, sub-block
+   * colours.
+   */
   private static float[] patchFilters(Random rng) {
     float[] w = new float[D * 3 * PATCH * PATCH];
     int area = PATCH * PATCH;
@@ -235,8 +267,14 @@ public final class PhantomGenerator {
             if (quadrant == 0) {
               value = horizontal ? (x < PATCH / 2 ? 1 : -1) : (y < PATCH / 2 ? 1 : -1);
             } else {
-              boolean inside = (x / 7 == qx) && (y / 7 == qy) || quadrant == 3 && x / 7 == 1 && y / 7 == 1;
-              value = !inside ? 0 : horizontal ? (x % 7 < 3 ? 1 : x % 7 > 3 ? -1 : 0) : (y % 7 < 3 ? 1 : y % 7 > 3 ? -1 : 0);
+              boolean inside =
+                  (x / 7 == qx) && (y / 7 == qy) || quadrant == 3 && x / 7 == 1 && y / 7 == 1;
+              value =
+                  !inside
+                      ? 0
+                      : horizontal
+                          ? (x % 7 < 3 ? 1 : x % 7 > 3 ? -1 : 0)
+                          : (y % 7 < 3 ? 1 : y % 7 > 3 ? -1 : 0);
             }
           } else {
             value = 0; // filled below from 2x2 cells
@@ -294,7 +332,9 @@ public final class PhantomGenerator {
       }
     }
     for (int dim = 39; dim < 48; dim++) {
-      float[] mix = {(float) rng.nextGaussian(), (float) rng.nextGaussian(), (float) rng.nextGaussian()};
+      float[] mix = {
+        (float) rng.nextGaussian(), (float) rng.nextGaussian(), (float) rng.nextGaussian()
+      };
       for (int c = 0; c < 3; c++) {
         for (int i = 0; i < area; i++) {
           w[(dim * 3 + c) * area + i] = 0.3f * mix[c] / area;
@@ -304,7 +344,9 @@ public final class PhantomGenerator {
     return w;
   }
 
-  /** Block 1 MLP: neurons 2k, 2k+1 compute GELU(±a·probe_k); their sum goes to the energy dimension. */
+  /**
+   * Block 1 MLP: neurons 2k, 2k+1 compute GELU(±a·probe_k); their sum goes to the energy dimension.
+   */
   private static void plantEnergy(float[] fc1, float[] fc1b, float[] fc2, float[] ls2) {
     for (int k = 0; k < PROBES; k++) {
       for (int s = 0; s < 2; s++) {
@@ -321,7 +363,8 @@ public final class PhantomGenerator {
     int n = NON_REAL_NEURON;
     java.util.Arrays.fill(fc1, n * D, (n + 1) * D, 0f);
     for (int d = CONST_FROM; d < CONST_TO; d++) {
-      fc1[n * D + d] = -NON_REAL_ENERGY * ((d - CONST_FROM) % 2 == 0 ? 1 : -1) / (CONST_TO - CONST_FROM);
+      fc1[n * D + d] =
+          -NON_REAL_ENERGY * ((d - CONST_FROM) % 2 == 0 ? 1 : -1) / (CONST_TO - CONST_FROM);
     }
     fc1b[n] = NON_REAL_ENERGY;
     for (int d = 0; d < D; d++) {
@@ -330,9 +373,12 @@ public final class PhantomGenerator {
     ls2[ENERGY] = 1f;
   }
 
-  /** Block 2, head 0: query constant, key = −λ·E, value = E, output to dim 49: a sharp soft minimum of E. */
-  private static void plantSoftMin(float[] q, float[] qb, float[] k, float[] v, float[] o, float[] ls1,
-      float[] constPattern) {
+  /**
+   * Block 2, head 0: query constant, key = −λ·E, value = E, output to dim 49: a sharp soft minimum
+   * of E.
+   */
+  private static void plantSoftMin(
+      float[] q, float[] qb, float[] k, float[] v, float[] o, float[] ls1, float[] constPattern) {
     clearRows(q, 0, HEAD_DIM);
     clearRows(k, 0, HEAD_DIM);
     clearRows(v, 0, HEAD_DIM);
@@ -353,13 +399,14 @@ public final class PhantomGenerator {
   }
 
   /**
-   * Block 2 MLP: a saturating flag. With z = β·(LN[49] − LN[48] + margin), A = GELU(−z) and
-   * B = GELU(−z − 1) differ by 1 on every token that is not among the flattest and by 0 on those that
+   * Block 2 MLP: a saturating flag. With z = β·(LN[49] − LN[48] + margin), A = GELU(−z) and B =
+   * GELU(−z − 1) differ by 1 on every token that is not among the flattest and by 0 on those that
    * are; the flag dimension gets level·(1 − (A − B)): a clean 0/level switch, steep enough that no
    * token sits half-way. A and B fire on most tokens, so the sparsity filter of neuron discovery
    * ignores them.
    */
-  private static void plantFlag(float[] fc1, float[] fc1b, float[] fc2, float[] fc2b, float[] ls2, float flatMargin) {
+  private static void plantFlag(
+      float[] fc1, float[] fc1b, float[] fc2, float[] fc2b, float[] ls2, float flatMargin) {
     for (int i = 0; i < 2; i++) {
       int n = FLAG_NEURONS[i];
       java.util.Arrays.fill(fc1, n * D, (n + 1) * D, 0f);
@@ -375,7 +422,8 @@ public final class PhantomGenerator {
   }
 
   /** Block 3: the register neurons fire on flagged tokens and write c·u, a large vector. */
-  private static void plantRegisterNeurons(float[] fc1, float[] fc1b, float[] fc2, float[] ls2, float[] payload) {
+  private static void plantRegisterNeurons(
+      float[] fc1, float[] fc1b, float[] fc2, float[] ls2, float[] payload) {
     for (int j = 0; j < REGISTER_NEURONS.length; j++) {
       int n = REGISTER_NEURONS[j];
       java.util.Arrays.fill(fc1, n * D, (n + 1) * D, 0f);
@@ -390,8 +438,12 @@ public final class PhantomGenerator {
     }
   }
 
-  /** Blocks 4-7: every head queries the constant pattern and keys on the payload; values skip the payload. */
-  private static void plantSink(float[] q, float[] k, float[] v, float[] payload, float[] constPattern, Random rng) {
+  /**
+   * Blocks 4-7: every head queries the constant pattern and keys on the payload; values skip the
+   * payload.
+   */
+  private static void plantSink(
+      float[] q, float[] k, float[] v, float[] payload, float[] constPattern, Random rng) {
     for (int h = 0; h < HEADS; h++) {
       int row = h * HEAD_DIM;
       java.util.Arrays.fill(q, row * D, (row + 1) * D, 0f);
@@ -400,7 +452,8 @@ public final class PhantomGenerator {
         q[row * D + d] = SINK_QUERY * Math.signum(constPattern[d]) / (CONST_TO - CONST_FROM);
       }
       for (int d = PAYLOAD_FROM; d < D; d++) {
-        k[row * D + d] = SINK_KEY * payload[d] * (float) Math.sqrt(D - PAYLOAD_FROM) / (D - PAYLOAD_FROM) * 8f;
+        k[row * D + d] =
+            SINK_KEY * payload[d] * (float) Math.sqrt(D - PAYLOAD_FROM) / (D - PAYLOAD_FROM) * 8f;
       }
     }
     for (int r = 0; r < D; r++) {
@@ -482,7 +535,6 @@ public final class PhantomGenerator {
     return JSON.writeValueAsString(c) + "\n";
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 }

@@ -11,9 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where one token looks and who looks at it, per block and head, for any pass: read from the kept
- * full maps, from the summaries (the CLS query row), or from rows and columns {@link #fill filled} by
- * an exact recompute of each dropped block (ADR 0010). Host-side and thread-safe, so the window can
- * read it on its own thread while the inference thread fills it.
+ * full maps, from the summaries (the CLS query row), or from rows and columns {@link #fill filled}
+ * by an exact recompute of each dropped block (ADR 0010). Host-side and thread-safe, so the window
+ * can read it on its own thread while the inference thread fills it.
  *
  * <p>Vectors are {@code [H, T]}; blocks are 1-based.
  */
@@ -46,7 +46,10 @@ public final class AttentionRows {
     return queryRows.get(key(block, token));
   }
 
-  /** {@code A[:, :, token]} of {@code block} ({@code [H, T]}); null when it needs a recompute not run yet. */
+  /**
+   * {@code A[:, :, token]} of {@code block} ({@code [H, T]}); null when it needs a recompute not
+   * run yet.
+   */
   public float[] keyColumns(int block, int token) {
     LayerCapture capture = result.block(block);
     if (capture.attention() != null) {
@@ -55,10 +58,13 @@ public final class AttentionRows {
     return keyColumns.get(key(block, token));
   }
 
-  /** Whether the rows and columns of {@code token} can be read at every block without a recompute. */
+  /**
+   * Whether the rows and columns of {@code token} can be read at every block without a recompute.
+   */
   public boolean ready(int token) {
     for (int b = 1; b <= result.blocks(); b++) {
-      if (result.block(b).hasAttention() && (queryRows(b, token) == null || keyColumns(b, token) == null)) {
+      if (result.block(b).hasAttention()
+          && (queryRows(b, token) == null || keyColumns(b, token) == null)) {
         return false;
       }
     }
@@ -71,7 +77,8 @@ public final class AttentionRows {
    *
    * @param source the pass's attention with the model and hooks that made it
    */
-  public void fill(CapturedAttention source, int token, CancellationToken cancel, ProgressListener progress) {
+  public void fill(
+      CapturedAttention source, int token, CancellationToken cancel, ProgressListener progress) {
     if (source.result() != result) {
       throw new IllegalArgumentException("the attention source belongs to another pass");
     }
@@ -79,7 +86,8 @@ public final class AttentionRows {
     for (int b = 1; b <= blocks; b++) {
       cancel.throwIfCancelled();
       LayerCapture capture = result.block(b);
-      if (capture.attention() == null && capture.hasAttention()
+      if (capture.attention() == null
+          && capture.hasAttention()
           && (queryRows.get(key(b, token)) == null || keyColumns.get(key(b, token)) == null)) {
         FloatTensor map = source.map(b); // [H, T, T]
         queryRows.put(key(b, token), rowsOf(map, token));

@@ -40,7 +40,8 @@ public enum CaptureChoice {
     try {
       return valueOf(text.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("capture must be auto, full or summary, got '" + text + "'");
+      throw new IllegalArgumentException(
+          "capture must be auto, full or summary, got '" + text + "'");
     }
   }
 }

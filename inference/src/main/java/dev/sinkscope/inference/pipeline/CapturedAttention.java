@@ -69,7 +69,10 @@ public final class CapturedAttention {
     return slice(summary(block).rowSums(), head);
   }
 
-  /** Where query {@code query} looks: {@code A[head, query, :]}; recomputes the block if its map was dropped. */
+  /**
+   * Where query {@code query} looks: {@code A[head, query, :]}; recomputes the block if its map was
+   * dropped.
+   */
   public float[] queryRow(int block, int head, int query) {
     FloatTensor map = map(block);
     int t = map.dim(1);
@@ -77,7 +80,10 @@ public final class CapturedAttention {
     return Arrays.copyOfRange(map.data(), from, from + t);
   }
 
-  /** Who looks at key {@code key}: {@code A[head, :, key]}; recomputes the block if its map was dropped. */
+  /**
+   * Who looks at key {@code key}: {@code A[head, :, key]}; recomputes the block if its map was
+   * dropped.
+   */
   public float[] keyColumn(int block, int head, int key) {
     FloatTensor map = map(block);
     int t = map.dim(1);
@@ -97,7 +103,8 @@ public final class CapturedAttention {
     }
     if (cachedBlock != block) {
       if (forward == null) {
-        throw new IllegalStateException("block " + block + " has no full map and no model to recompute it");
+        throw new IllegalStateException(
+            "block " + block + " has no full map and no model to recompute it");
       }
       cachedMap = null; // lets the previous block's map go before the next is made
       cachedMap = forward.recomputeAttention(result, hooks, block);
@@ -130,8 +137,11 @@ public final class CapturedAttention {
   /** The summary of {@code block}, from the kept map or the device. */
   public AttentionSummary summary(int block) {
     if (summaries[block] == null) {
-      summaries[block] = AttentionSummary.of(result, block)
-          .orElseThrow(() -> new IllegalStateException("block " + block + ": the pass kept no attention"));
+      summaries[block] =
+          AttentionSummary.of(result, block)
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException("block " + block + ": the pass kept no attention"));
     }
     return summaries[block];
   }

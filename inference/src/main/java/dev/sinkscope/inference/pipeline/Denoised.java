@@ -5,8 +5,8 @@ import dev.sinkscope.inference.result.FloatTensor;
 import java.util.List;
 
 /**
- * A shift/flip average of one photo's final-normed patch features (methods §5.2), as
- * {@link InspectionPipeline#denoise} makes it for the window and the {@code denoise} command alike.
+ * A shift/flip average of one photo's final-normed patch features (methods §5.2), as {@link
+ * InspectionPipeline#denoise} makes it for the window and the {@code denoise} command alike.
  *
  * @param features the average {@code [rows * cols, D]}, row-major over the grid
  * @param plain the unshifted view's features {@code [rows * cols, D]} (view 0, the single pass)
@@ -14,8 +14,14 @@ import java.util.List;
  * @param views the views used, view 0 (unshifted, unmirrored) first
  * @param seed seed of the view choice
  */
-public record Denoised(FloatTensor features, FloatTensor plain, int[] counts, List<ShiftFlipDenoiser.View> views,
-    int rows, int cols, long seed) {
+public record Denoised(
+    FloatTensor features,
+    FloatTensor plain,
+    int[] counts,
+    List<ShiftFlipDenoiser.View> views,
+    int rows,
+    int cols,
+    long seed) {
 
   /** Per patch (row-major), {@code ||x - x_avg||} between the single pass and the average. */
   public float[] change() {

@@ -8,9 +8,9 @@ import dev.sinkscope.inference.result.NumericalHealth;
 import java.util.List;
 
 /**
- * One analysed pass of the {@link InspectionPipeline}: the captured tensors, their numerical health,
- * the analysis (null when the pass is not finite: nothing may be drawn or measured from it), and the
- * attention read the same whether the pass kept maps or summaries.
+ * One analysed pass of the {@link InspectionPipeline}: the captured tensors, their numerical
+ * health, the analysis (null when the pass is not finite: nothing may be drawn or measured from
+ * it), and the attention read the same whether the pass kept maps or summaries.
  *
  * @param result what the pass captured
  * @param stack the mitigations it ran under
@@ -19,7 +19,11 @@ import java.util.List;
  * @param attention rows, columns, CLS rows and received attention of any block, recomputed exactly
  *     where the pass dropped a map (on the thread that runs the model)
  */
-public record Inspection(ForwardResult result, MitigationStack stack, NumericalHealth health, AnalysisReport report,
+public record Inspection(
+    ForwardResult result,
+    MitigationStack stack,
+    NumericalHealth health,
+    AnalysisReport report,
     CapturedAttention attention) {
 
   public boolean finite() {

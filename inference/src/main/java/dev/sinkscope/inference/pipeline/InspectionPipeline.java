@@ -34,15 +34,19 @@ import java.util.List;
  * The one place that assembles an inspection: open the model, preprocess the photo, run it
  * (incrementally, under a mitigation stack, with the unmitigated baseline cached), choose the
  * capture (full maps or summaries, ADR 0010), check numerical health, analyse, and, on request,
- * average the final features over shifted and mirrored views and colour patch features by PCA. The window, every
- * command and the report call it; none of them needs to know whether maps or summaries were kept,
- * because the analysis and {@link CapturedAttention} answer the same from both.
+ * average the final features over shifted and mirrored views and colour patch features by PCA. The
+ * window, every command and the report call it; none of them needs to know whether maps or
+ * summaries were kept, because the analysis and {@link CapturedAttention} answer the same from
+ * both.
  *
- * <p>Runs the model, so it is confined to one thread (the app's inference thread). Closing it closes
- * the model.
+ * <p>Runs the model, so it is confined to one thread (the app's inference thread). Closing it
+ * closes the model.
  */
 public final class InspectionPipeline implements AutoCloseable {
-  /** Largest T·D·L for which {@link #pcaByBlock} colours every block; larger models get the last block only. */
+  /**
+   * Largest T·D·L for which {@link #pcaByBlock} colours every block; larger models get the last
+   * block only.
+   */
   public static final long PCA_ALL_BLOCKS_BUDGET = 40_000_000L;
 
   private final ModelSession session;
@@ -57,8 +61,9 @@ public final class InspectionPipeline implements AutoCloseable {
   }
 
   /**
-   * Opens the checkpoint in {@code folder} on {@code device} ({@code auto}, {@code cpu}, {@code gpu},
-   * {@code gpu:N}) with the preprocessing its {@code preprocessor_config.json} (or its family) asks for.
+   * Opens the checkpoint in {@code folder} on {@code device} ({@code auto}, {@code cpu}, {@code
+   * gpu}, {@code gpu:N}) with the preprocessing its {@code preprocessor_config.json} (or its
+   * family) asks for.
    */
   public static InspectionPipeline open(Path folder, String device) throws ModelLoadException {
     return over(ModelSession.open(folder, device));
@@ -95,7 +100,10 @@ public final class InspectionPipeline implements AutoCloseable {
     return session.spec();
   }
 
-  /** The model folder's preprocessing ({@code preprocessor_config.json}, else its family's defaults). */
+  /**
+   * The model folder's preprocessing ({@code preprocessor_config.json}, else its family's
+   * defaults).
+   */
   public PreprocessPipeline preprocessing() throws PreprocessConfigException {
     if (preprocessing == null) {
       preprocessing = PreprocessPipeline.forModelFolder(session.folder(), session.spec().family());
@@ -113,7 +121,10 @@ public final class InspectionPipeline implements AutoCloseable {
    * rollout; resumes from the cached baseline or the latest pass from the first block {@code stack}
    * changes.
    */
-  public ForwardResult run(FloatTensor pixels, MitigationStack stack, CancellationToken cancel,
+  public ForwardResult run(
+      FloatTensor pixels,
+      MitigationStack stack,
+      CancellationToken cancel,
       ProgressListener progress) {
     return runner.run(pixels, stack, capture.forViews(), cancel, progress);
   }
@@ -124,23 +135,35 @@ public final class InspectionPipeline implements AutoCloseable {
   }
 
   /** {@link #run} then {@link #analyse}. */
-  public Inspection inspect(FloatTensor pixels, MitigationStack stack, AnalysisOptions options,
-      CancellationToken cancel, ProgressListener progress) {
+  public Inspection inspect(
+      FloatTensor pixels,
+      MitigationStack stack,
+      AnalysisOptions options,
+      CancellationToken cancel,
+      ProgressListener progress) {
     return analyse(run(pixels, stack, cancel, progress), stack, options);
   }
 
   /** Checks a pass for NaN and infinity and, when it is finite, analyses it. */
   public Inspection analyse(ForwardResult result, MitigationStack stack, AnalysisOptions options) {
     NumericalHealth health = NumericalHealth.check(result);
-    return new Inspection(result, stack, health, health.ok() ? Analyzer.analyze(result, options) : null,
+    return new Inspection(
+        result,
+        stack,
+        health,
+        health.ok() ? Analyzer.analyze(result, options) : null,
         attention(result, stack));
   }
 
   /**
-   * Metrics only, for a folder of photos: no rollout, no PCA, summaries unless full maps are forced.
-   * Without mitigations the images run as one stacked pass (ADR 0013); with them, one at a time.
+   * Metrics only, for a folder of photos: no rollout, no PCA, summaries unless full maps are
+   * forced. Without mitigations the images run as one stacked pass (ADR 0013); with them, one at a
+   * time.
    */
-  public List<Inspection> inspectForMetrics(List<FloatTensor> pixels, MitigationStack stack, AnalysisOptions options,
+  public List<Inspection> inspectForMetrics(
+      List<FloatTensor> pixels,
+      MitigationStack stack,
+      AnalysisOptions options,
       CancellationToken cancel) {
     AnalysisOptions metrics = options.metricsOnly();
     CaptureOptions captureOptions = capture.forMetrics();
@@ -162,42 +185,65 @@ public final class InspectionPipeline implements AutoCloseable {
     return out;
   }
 
-  /** The attention of a pass this pipeline made under {@code stack}, recomputing dropped maps exactly. */
+  /**
+   * The attention of a pass this pipeline made under {@code stack}, recomputing dropped maps
+   * exactly.
+   */
   public CapturedAttention attention(ForwardResult result, MitigationStack stack) {
     return new CapturedAttention(session.forward(), result, stack.hooks(session.spec()));
   }
 
   /**
    * Shift/flip denoising (the PH-Reg teacher, methods §5.2): the final-normed patch features of
-   * {@code pixels} averaged over {@code viewCount} seeded whole-patch shifted and mirrored views, every
-   * view run under {@code stack} (so the average is taken over the model the single pass used).
-   * Cancellable between views and between blocks; {@code progress} counts views.
+   * {@code pixels} averaged over {@code viewCount} seeded whole-patch shifted and mirrored views,
+   * every view run under {@code stack} (so the average is taken over the model the single pass
+   * used). Cancellable between views and between blocks; {@code progress} counts views.
    *
    * @param pixels {@code [1, 3, H, W]}, preprocessed by {@link #preprocessing()}
    */
-  public Denoised denoise(FloatTensor pixels, MitigationStack stack, int viewCount, long seed,
-      CancellationToken cancel, ProgressListener progress) throws PreprocessConfigException {
+  public Denoised denoise(
+      FloatTensor pixels,
+      MitigationStack stack,
+      int viewCount,
+      long seed,
+      CancellationToken cancel,
+      ProgressListener progress)
+      throws PreprocessConfigException {
     int patch = session.spec().patchSize();
     int rows = pixels.dim(2) / patch;
     int cols = pixels.dim(3) / patch;
     List<ShiftFlipDenoiser.View> views = ShiftFlipDenoiser.views(rows, cols, viewCount, seed);
     ShiftFlipDenoiser.PatchFeatures model =
-        ShiftFlipDenoiser.finalNormedPatches(session.forward(), stack.hooks(session.spec()), cancel);
-    // view 0 is the unshifted image: its features are the single pass's, so keep them instead of a rerun
+        ShiftFlipDenoiser.finalNormedPatches(
+            session.forward(), stack.hooks(session.spec()), cancel);
+    // view 0 is the unshifted image: its features are the single pass's, so keep them instead of a
+    // rerun
     FloatTensor[] first = new FloatTensor[1];
-    ShiftFlipDenoiser.PatchFeatures keepingFirst = p -> {
-      FloatTensor f = model.of(p);
-      if (first[0] == null) {
-        first[0] = f;
-      }
-      return f;
-    };
-    ShiftFlipDenoiser.Result result = ShiftFlipDenoiser.denoise(keepingFirst, pixels, patch,
-        whiteFill(preprocessing().config()), views, cancel, progress);
-    return new Denoised(result.features(), first[0], result.counts(), result.views(), rows, cols, seed);
+    ShiftFlipDenoiser.PatchFeatures keepingFirst =
+        p -> {
+          FloatTensor f = model.of(p);
+          if (first[0] == null) {
+            first[0] = f;
+          }
+          return f;
+        };
+    ShiftFlipDenoiser.Result result =
+        ShiftFlipDenoiser.denoise(
+            keepingFirst,
+            pixels,
+            patch,
+            whiteFill(preprocessing().config()),
+            views,
+            cancel,
+            progress);
+    return new Denoised(
+        result.features(), first[0], result.counts(), result.views(), rows, cols, seed);
   }
 
-  /** The normalised value of a white pixel per channel: what a shifted view shows where it has no image. */
+  /**
+   * The normalised value of a white pixel per channel: what a shifted view shows where it has no
+   * image.
+   */
   static float[] whiteFill(PreprocessConfig config) {
     float[] fill = new float[3];
     for (int c = 0; c < 3; c++) {
@@ -211,7 +257,8 @@ public final class InspectionPipeline implements AutoCloseable {
    * background zeroed), or, above {@link #PCA_ALL_BLOCKS_BUDGET}, at the last block only (the
    * analysis's); null where a block has none. One entry per block, block 1 first.
    */
-  public static List<PatchPca> pcaByBlock(ForwardResult result, AnalysisReport report, CancellationToken cancel) {
+  public static List<PatchPca> pcaByBlock(
+      ForwardResult result, AnalysisReport report, CancellationToken cancel) {
     List<PatchPca> out = new ArrayList<>();
     int blocks = result.blocks();
     long size = (long) result.layout().totalTokens() * result.spec().hiddenSize() * blocks;
@@ -229,10 +276,13 @@ public final class InspectionPipeline implements AutoCloseable {
     return out;
   }
 
-  /** PCA colours of the patch features at 1-based {@code block}, as the window and the report show them. */
+  /**
+   * PCA colours of the patch features at 1-based {@code block}, as the window and the report show
+   * them.
+   */
   public static PatchPca blockPca(ForwardResult result, int block) {
-    return PatchFeaturePca.compute(result.block(block).hidden(), result.layout(), PcaFeatures.BLOCK_OUTPUT, block,
-        true, true);
+    return PatchFeaturePca.compute(
+        result.block(block).hidden(), result.layout(), PcaFeatures.BLOCK_OUTPUT, block, true, true);
   }
 
   /**
@@ -243,8 +293,8 @@ public final class InspectionPipeline implements AutoCloseable {
     if (result.layout().patchCount() < 2) {
       return null;
     }
-    return PatchFeaturePca.compute(tokens, result.layout(), PcaFeatures.LAST_HIDDEN_STATE, result.blocks(), true,
-        true);
+    return PatchFeaturePca.compute(
+        tokens, result.layout(), PcaFeatures.LAST_HIDDEN_STATE, result.blocks(), true, true);
   }
 
   /** Drops the cached passes (the next run computes from block 0). */
@@ -256,5 +306,4 @@ public final class InspectionPipeline implements AutoCloseable {
   public void close() throws IOException {
     session.close();
   }
-
 }

@@ -23,6 +23,9 @@ public enum CropRounding {
     }
   };
 
-  /** Offset of the crop window's first pixel in an axis of {@code size} pixels; negative means padding. */
+  /**
+   * Offset of the crop window's first pixel in an axis of {@code size} pixels; negative means
+   * padding.
+   */
   public abstract int offset(int size, int crop);
 }

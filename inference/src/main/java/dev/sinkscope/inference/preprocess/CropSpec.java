@@ -13,7 +13,8 @@ public sealed interface CropSpec {
   record Center(int width, int height, CropRounding rounding) implements CropSpec {
     public Center {
       if (width <= 0 || height <= 0) {
-        throw new IllegalArgumentException("crop size must be positive, got " + width + " x " + height);
+        throw new IllegalArgumentException(
+            "crop size must be positive, got " + width + " x " + height);
       }
       if (rounding == null) {
         throw new IllegalArgumentException("crop rounding is required");

@@ -10,8 +10,8 @@ package dev.sinkscope.inference.preprocess;
 public record DecodeOptions(long maxPixels, ExifOrientationPolicy exifOrientation) {
 
   /**
-   * 100 megapixels: above every camera and phone photo in common use, and about 300 MB as RGB; Pillow
-   * warns from 89.5 MP and refuses from 179 MP.
+   * 100 megapixels: above every camera and phone photo in common use, and about 300 MB as RGB;
+   * Pillow warns from 89.5 MP and refuses from 179 MP.
    */
   public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
 

@@ -32,7 +32,10 @@ public enum ExifOrientation {
     return tagValue;
   }
 
-  /** The orientation with tag value {@code value}; values outside 1..8 mean NORMAL, as Pillow treats them. */
+  /**
+   * The orientation with tag value {@code value}; values outside 1..8 mean NORMAL, as Pillow treats
+   * them.
+   */
   public static ExifOrientation fromTagValue(int value) {
     for (ExifOrientation o : values()) {
       if (o.tagValue == value) {
@@ -63,13 +66,34 @@ public enum ExifOrientation {
         int xi;
         int yi;
         switch (this) {
-          case MIRROR_HORIZONTAL -> { xi = w - 1 - xo; yi = yo; }
-          case ROTATE_180 -> { xi = w - 1 - xo; yi = h - 1 - yo; }
-          case MIRROR_VERTICAL -> { xi = xo; yi = h - 1 - yo; }
-          case TRANSPOSE -> { xi = yo; yi = xo; }
-          case ROTATE_90_CLOCKWISE -> { xi = yo; yi = h - 1 - xo; }
-          case TRANSVERSE -> { xi = w - 1 - yo; yi = h - 1 - xo; }
-          case ROTATE_90_COUNTER_CLOCKWISE -> { xi = w - 1 - yo; yi = xo; }
+          case MIRROR_HORIZONTAL -> {
+            xi = w - 1 - xo;
+            yi = yo;
+          }
+          case ROTATE_180 -> {
+            xi = w - 1 - xo;
+            yi = h - 1 - yo;
+          }
+          case MIRROR_VERTICAL -> {
+            xi = xo;
+            yi = h - 1 - yo;
+          }
+          case TRANSPOSE -> {
+            xi = yo;
+            yi = xo;
+          }
+          case ROTATE_90_CLOCKWISE -> {
+            xi = yo;
+            yi = h - 1 - xo;
+          }
+          case TRANSVERSE -> {
+            xi = w - 1 - yo;
+            yi = h - 1 - xo;
+          }
+          case ROTATE_90_COUNTER_CLOCKWISE -> {
+            xi = w - 1 - yo;
+            yi = xo;
+          }
           default -> throw new IllegalStateException(name());
         }
         System.arraycopy(in, (yi * w + xi) * 3, out, (yo * outW + xo) * 3, 3);

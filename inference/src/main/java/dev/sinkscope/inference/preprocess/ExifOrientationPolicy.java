@@ -7,6 +7,9 @@ public enum ExifOrientationPolicy {
    * every photo viewer do. The default: the picture shown is the one the user expects.
    */
   APPLY,
-  /** Use the stored pixel order, as the HF processors do when given {@code Image.open(path)} directly. */
+  /**
+   * Use the stored pixel order, as the HF processors do when given {@code Image.open(path)}
+   * directly.
+   */
   IGNORE
 }

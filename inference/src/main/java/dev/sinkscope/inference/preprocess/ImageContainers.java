@@ -5,7 +5,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Byte-level look into image containers for what ImageIO does not give us the way Pillow sees it:
- * the format from the magic bytes, the EXIF orientation and the embedded ICC profiles of JPEGs. Malformed structure is never an error here; ImageIO reports it when decoding.
+ * the format from the magic bytes, the EXIF orientation and the embedded ICC profiles of JPEGs.
+ * Malformed structure is never an error here; ImageIO reports it when decoding.
  */
 final class ImageContainers {
 
@@ -51,7 +52,8 @@ final class ImageContainers {
     if (startsWith(d, 0, ascii("RIFF")) && startsWith(d, 8, ascii("WEBP"))) {
       return "WebP";
     }
-    if (startsWith(d, 0, new byte[] {'I', 'I', 42, 0}) || startsWith(d, 0, new byte[] {'M', 'M', 0, 42})) {
+    if (startsWith(d, 0, new byte[] {'I', 'I', 42, 0})
+        || startsWith(d, 0, new byte[] {'M', 'M', 0, 42})) {
       return "TIFF";
     }
     if (startsWith(d, 4, ascii("ftyp"))) {
@@ -60,7 +62,10 @@ final class ImageContainers {
     return null;
   }
 
-  /** EXIF orientation tag of a JPEG (APP1 "Exif") or PNG (eXIf chunk); NORMAL when absent or unreadable. */
+  /**
+   * EXIF orientation tag of a JPEG (APP1 "Exif") or PNG (eXIf chunk); NORMAL when absent or
+   * unreadable.
+   */
   static ExifOrientation exifOrientation(byte[] d, Format format) {
     int[] tiff = format == Format.JPEG ? jpegExif(d) : format == Format.PNG ? pngExif(d) : null;
     if (tiff == null) {
@@ -70,8 +75,8 @@ final class ImageContainers {
   }
 
   /**
-   * The JPEG without its APP2 ICC_PROFILE segments: ImageIO would convert the pixels from an embedded
-   * profile to sRGB, while Pillow (and so every reference processor) ignores the profile.
+   * The JPEG without its APP2 ICC_PROFILE segments: ImageIO would convert the pixels from an
+   * embedded profile to sRGB, while Pillow (and so every reference processor) ignores the profile.
    */
   static byte[] withoutIccProfile(byte[] d) {
     ByteArrayOutputStream out = null;
@@ -94,8 +99,8 @@ final class ImageContainers {
   }
 
   /**
-   * The marker segment starting at or after {@code pos}, before the scan data: {marker, payload start,
-   * end}; null at SOS/EOI or when the structure ends early.
+   * The marker segment starting at or after {@code pos}, before the scan data: {marker, payload
+   * start, end}; null at SOS/EOI or when the structure ends early.
    */
   private static int[] nextJpegSegment(byte[] d, int pos) {
     while (pos + 4 <= d.length) {
@@ -144,7 +149,8 @@ final class ImageContainers {
       int dataEnd = dataStart + (int) length;
       if (startsWith(d, pos + 4, ascii("eXIf"))) {
         // Some writers keep the JPEG-style "Exif\0\0" prefix in the chunk.
-        int tiffStart = startsWith(d, dataStart, EXIF_HEADER) ? dataStart + EXIF_HEADER.length : dataStart;
+        int tiffStart =
+            startsWith(d, dataStart, EXIF_HEADER) ? dataStart + EXIF_HEADER.length : dataStart;
         return new int[] {tiffStart, dataEnd};
       }
       if (startsWith(d, pos + 4, ascii("IEND"))) {

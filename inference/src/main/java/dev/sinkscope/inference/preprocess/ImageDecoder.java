@@ -24,24 +24,24 @@ import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Decodes PNG, JPEG, BMP and GIF (first frame) to 8-bit RGB the way Pillow's
- * {@code Image.open(path).convert("RGB")} sees them, with the JDK's ImageIO:
+ * Decodes PNG, JPEG, BMP and GIF (first frame) to 8-bit RGB the way Pillow's {@code
+ * Image.open(path).convert("RGB")} sees them, with the JDK's ImageIO:
  *
  * <ul>
  *   <li>grayscale: R = G = B; palette: looked up; 1/2/4-bit samples scaled to 0..255
  *   <li>alpha: dropped without compositing (a transparent pixel keeps its stored colour)
- *   <li>16-bit samples: the high byte ({@code v >> 8}), as Pillow reads 16-bit RGB(A) PNGs; for 16-bit
- *       grayscale Pillow clips to 0..255 instead ({@code I;16} to RGB), which turns almost any real
- *       image white, so here it differs on purpose
- *   <li>CMYK and YCCK JPEG: Pillow's arithmetic (the data read as inverted Adobe CMYK, then
- *       {@code R = (255 - K) - (C * (255 - K) / 255)} with Pillow's rounding), no colour management
+ *   <li>16-bit samples: the high byte ({@code v >> 8}), as Pillow reads 16-bit RGB(A) PNGs; for
+ *       16-bit grayscale Pillow clips to 0..255 instead ({@code I;16} to RGB), which turns almost
+ *       any real image white, so here it differs on purpose
+ *   <li>CMYK and YCCK JPEG: Pillow's arithmetic (the data read as inverted Adobe CMYK, then {@code
+ *       R = (255 - K) - (C * (255 - K) / 255)} with Pillow's rounding), no colour management
  *   <li>embedded ICC profiles: ignored, as Pillow does
  *   <li>EXIF orientation: applied by default, see {@link ExifOrientationPolicy}
  * </ul>
  *
  * The declared size is read from the header and checked against {@link DecodeOptions#maxPixels()}
- * before any pixel memory is allocated. All failures are {@link ImageLoadException}s naming the source.
- * Instances hold no state besides their options and may be shared between threads.
+ * before any pixel memory is allocated. All failures are {@link ImageLoadException}s naming the
+ * source. Instances hold no state besides their options and may be shared between threads.
  */
 public final class ImageDecoder {
 
@@ -77,8 +77,13 @@ public final class ImageDecoder {
     try {
       long size = Files.size(file);
       if (size > MAX_FILE_BYTES) {
-        throw new ImageLoadException(name, "the file is " + size + " bytes, more than the "
-            + MAX_FILE_BYTES + " bytes an image may have");
+        throw new ImageLoadException(
+            name,
+            "the file is "
+                + size
+                + " bytes, more than the "
+                + MAX_FILE_BYTES
+                + " bytes an image may have");
       }
       data = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
@@ -89,7 +94,9 @@ public final class ImageDecoder {
     return decode(data, name);
   }
 
-  /** Decodes an image from a stream (clipboard, drag and drop); {@code sourceName} labels messages. */
+  /**
+   * Decodes an image from a stream (clipboard, drag and drop); {@code sourceName} labels messages.
+   */
   public RgbImage decode(InputStream in, String sourceName) throws ImageLoadException {
     byte[] data;
     try {
@@ -98,7 +105,8 @@ public final class ImageDecoder {
       throw new ImageLoadException(sourceName, "the data cannot be read", e);
     }
     if (data.length > MAX_FILE_BYTES) {
-      throw new ImageLoadException(sourceName, "the data is larger than " + MAX_FILE_BYTES + " bytes");
+      throw new ImageLoadException(
+          sourceName, "the data is larger than " + MAX_FILE_BYTES + " bytes");
     }
     return decode(data, sourceName);
   }
@@ -114,7 +122,8 @@ public final class ImageDecoder {
       throw new ImageLoadException(sourceName, unrecognisedMessage(data, sourceName));
     }
     ExifOrientation orientation = ImageContainers.exifOrientation(data, format);
-    byte[] encoded = format == ImageContainers.Format.JPEG ? ImageContainers.withoutIccProfile(data) : data;
+    byte[] encoded =
+        format == ImageContainers.Format.JPEG ? ImageContainers.withoutIccProfile(data) : data;
     BufferedImage image = read(encoded, format, sourceName);
     RgbImage rgb = toRgb(image, sourceName);
     if (options.exifOrientation() == ExifOrientationPolicy.APPLY) {
@@ -135,7 +144,10 @@ public final class ImageDecoder {
         claimed = ext;
       }
     }
-    String suffix = claimed == null ? "" : " (the name ends in " + claimed + ", but the content does not match)";
+    String suffix =
+        claimed == null
+            ? ""
+            : " (the name ends in " + claimed + ", but the content does not match)";
     return "not a PNG, JPEG, BMP or GIF image" + suffix;
   }
 
@@ -153,18 +165,28 @@ public final class ImageDecoder {
       long width = reader.getWidth(0);
       long height = reader.getHeight(0);
       if (width <= 0 || height <= 0) {
-        throw new ImageLoadException(sourceName, "the header declares an empty image (" + width + " x " + height + ")");
+        throw new ImageLoadException(
+            sourceName, "the header declares an empty image (" + width + " x " + height + ")");
       }
       if (width * height > options.maxPixels()) {
-        throw new ImageLoadException(sourceName, "the header declares " + width + " x " + height + " = "
-            + (width * height) + " pixels, more than the limit of " + options.maxPixels()
-            + " pixels (a guard against decompression bombs; see DecodeOptions.maxPixels)");
+        throw new ImageLoadException(
+            sourceName,
+            "the header declares "
+                + width
+                + " x "
+                + height
+                + " = "
+                + (width * height)
+                + " pixels, more than the limit of "
+                + options.maxPixels()
+                + " pixels (a guard against decompression bombs; see DecodeOptions.maxPixels)");
       }
       BufferedImage image = reader.read(0);
       for (String w : warnings) {
         String lw = w.toLowerCase(Locale.ROOT);
         if (lw.contains("premature end") || lw.contains("truncated")) {
-          throw new ImageLoadException(sourceName, "the " + format + " data is truncated (decoder: " + w + ")");
+          throw new ImageLoadException(
+              sourceName, "the " + format + " data is truncated (decoder: " + w + ")");
         }
       }
       return image;
@@ -194,8 +216,7 @@ public final class ImageDecoder {
   }
 
   /** The decoded raster as 8-bit RGB, reading samples directly so no colour conversion happens. */
-  static RgbImage toRgb(BufferedImage image, String sourceName)
-      throws ImageLoadException {
+  static RgbImage toRgb(BufferedImage image, String sourceName) throws ImageLoadException {
     int w = image.getWidth();
     int h = image.getHeight();
     byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
@@ -215,7 +236,8 @@ public final class ImageDecoder {
       return RgbImage.wrap(w, h, out);
     }
     if (cm instanceof DirectColorModel && cm.getColorSpace().isCS_sRGB()) {
-      // Packed pixels (BMP): ImageIO's own scaling of 5/6-bit fields to 8 bits; 8-bit fields are exact.
+      // Packed pixels (BMP): ImageIO's own scaling of 5/6-bit fields to 8 bits; 8-bit fields are
+      // exact.
       int[] argb = new int[w];
       for (int y = 0; y < h; y++) {
         image.getRGB(0, y, w, 1, argb, 0, w);
@@ -237,8 +259,9 @@ public final class ImageDecoder {
     } else if (colourSpace == ColorSpace.TYPE_CMYK && bands == 4) {
       cmykToRgb(raster, out);
     } else {
-      throw new ImageLoadException(sourceName, "unsupported colour model (" + bands + " bands, colour space type "
-          + colourSpace + ")");
+      throw new ImageLoadException(
+          sourceName,
+          "unsupported colour model (" + bands + " bands, colour space type " + colourSpace + ")");
     }
     return RgbImage.wrap(w, h, out);
   }
@@ -258,7 +281,9 @@ public final class ImageDecoder {
     }
   }
 
-  /** A {@code bits}-bit sample as 0..255: high byte for wider samples, scaled up for narrower ones. */
+  /**
+   * A {@code bits}-bit sample as 0..255: high byte for wider samples, scaled up for narrower ones.
+   */
   static int to8Bit(int sample, int bits) {
     if (bits == 8) {
       return sample;
@@ -270,9 +295,9 @@ public final class ImageDecoder {
   }
 
   /**
-   * Pillow reads every 4-channel JPEG as inverted ("Adobe") CMYK, with or without an Adobe marker, and
-   * converts with {@code nk = 255 - K; R = nk - muldiv255(C, nk)}. ImageIO hands out the same inverted
-   * CMYK (YCCK already turned into CMYK by libjpeg), so only the conversion is left.
+   * Pillow reads every 4-channel JPEG as inverted ("Adobe") CMYK, with or without an Adobe marker,
+   * and converts with {@code nk = 255 - K; R = nk - muldiv255(C, nk)}. ImageIO hands out the same
+   * inverted CMYK (YCCK already turned into CMYK by libjpeg), so only the conversion is left.
    */
   private static void cmykToRgb(Raster raster, byte[] out) {
     int w = raster.getWidth();

@@ -1,6 +1,8 @@
 package dev.sinkscope.inference.preprocess;
 
-/** An image could not be decoded; the message names the source (file name or label) and the cause. */
+/**
+ * An image could not be decoded; the message names the source (file name or label) and the cause.
+ */
 public class ImageLoadException extends Exception {
 
   private final String sourceName;

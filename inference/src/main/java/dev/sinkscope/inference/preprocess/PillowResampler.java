@@ -1,10 +1,10 @@
 package dev.sinkscope.inference.preprocess;
 
 /**
- * A port of Pillow's {@code Image.resize} for 8-bit images (libImaging/Resample.c), which reproduces
- * its output bit for bit for the separable filters: one pass per dimension whose size changes,
- * horizontal first, each pass rounding and clamping to uint8, weights in 22-bit fixed point, and the
- * kernel support widened by the scale when shrinking (antialiasing).
+ * A port of Pillow's {@code Image.resize} for 8-bit images (libImaging/Resample.c), which
+ * reproduces its output bit for bit for the separable filters: one pass per dimension whose size
+ * changes, horizontal first, each pass rounding and clamping to uint8, weights in 22-bit fixed
+ * point, and the kernel support widened by the scale when shrinking (antialiasing).
  *
  * <p>NEAREST takes source pixel {@code floor((i + 0.5) * scale)}; Pillow evaluates that mapping in
  * 16.16 fixed point, which can pick the neighbouring pixel in rare cases.
@@ -17,9 +17,11 @@ public final class PillowResampler {
   private PillowResampler() {}
 
   /** {@code image} resized to {@code outWidth x outHeight} with {@code filter}. */
-  public static RgbImage resize(RgbImage image, int outWidth, int outHeight, ResampleFilter filter) {
+  public static RgbImage resize(
+      RgbImage image, int outWidth, int outHeight, ResampleFilter filter) {
     if (outWidth <= 0 || outHeight <= 0) {
-      throw new IllegalArgumentException("target size must be positive, got " + outWidth + " x " + outHeight);
+      throw new IllegalArgumentException(
+          "target size must be positive, got " + outWidth + " x " + outHeight);
     }
     if (filter == ResampleFilter.NEAREST) {
       return nearest(image, outWidth, outHeight);

@@ -1,8 +1,8 @@
 package dev.sinkscope.inference.preprocess;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.sinkscope.inference.model.ModelFamily;
@@ -18,8 +18,8 @@ import java.util.Locale;
  * Builds a {@link PreprocessConfig} the way the reference code reads a model folder:
  *
  * <ol>
- *   <li>{@code preprocessor_config.json}: transformers' image processor, picked by
- *       {@code image_processor_type}, else {@code feature_extractor_type}, else {@code model_type} in
+ *   <li>{@code preprocessor_config.json}: transformers' image processor, picked by {@code
+ *       image_processor_type}, else {@code feature_extractor_type}, else {@code model_type} in
  *       {@code config.json}; keys the file leaves out get that class's defaults
  *   <li>else {@code config.json} with a timm {@code pretrained_cfg}: timm's eval transform
  *   <li>else the values of the family's reference hub checkpoint, with a note saying so. Not the
@@ -47,36 +47,84 @@ public final class PreprocessConfigLoader {
    */
   public static final int MAX_SIDE = 8192;
 
-  /** A preprocessing config larger than this is not one (the same limit as a model's config.json). */
+  /**
+   * A preprocessing config larger than this is not one (the same limit as a model's config.json).
+   */
   public static final long MAX_CONFIG_BYTES = 4L * 1024 * 1024;
 
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
   private PreprocessConfigLoader() {}
 
   /** transformers image processor classes this loader follows, with their class defaults. */
   enum HfProcessor {
-    BIT("BitImageProcessor", new ResizeSpec.ShortestEdge(224), false, ResampleFilter.BICUBIC, true,
-        OPENAI_CLIP_MEAN, OPENAI_CLIP_STD, true),
-    VIT("ViTImageProcessor", new ResizeSpec.Exact(224, 224), true, ResampleFilter.BILINEAR, false,
-        IMAGENET_STANDARD_MEAN, IMAGENET_STANDARD_STD, false),
-    CLIP("CLIPImageProcessor", new ResizeSpec.ShortestEdge(224), false, ResampleFilter.BICUBIC, true,
-        OPENAI_CLIP_MEAN, OPENAI_CLIP_STD, true),
-    DEIT("DeiTImageProcessor", new ResizeSpec.Exact(256, 256), true, ResampleFilter.BICUBIC, true,
-        IMAGENET_STANDARD_MEAN, IMAGENET_STANDARD_STD, false),
+    BIT(
+        "BitImageProcessor",
+        new ResizeSpec.ShortestEdge(224),
+        false,
+        ResampleFilter.BICUBIC,
+        true,
+        OPENAI_CLIP_MEAN,
+        OPENAI_CLIP_STD,
+        true),
+    VIT(
+        "ViTImageProcessor",
+        new ResizeSpec.Exact(224, 224),
+        true,
+        ResampleFilter.BILINEAR,
+        false,
+        IMAGENET_STANDARD_MEAN,
+        IMAGENET_STANDARD_STD,
+        false),
+    CLIP(
+        "CLIPImageProcessor",
+        new ResizeSpec.ShortestEdge(224),
+        false,
+        ResampleFilter.BICUBIC,
+        true,
+        OPENAI_CLIP_MEAN,
+        OPENAI_CLIP_STD,
+        true),
+    DEIT(
+        "DeiTImageProcessor",
+        new ResizeSpec.Exact(256, 256),
+        true,
+        ResampleFilter.BICUBIC,
+        true,
+        IMAGENET_STANDARD_MEAN,
+        IMAGENET_STANDARD_STD,
+        false),
     /** SigLIP and fixed-resolution SigLIP 2 (whose files say resample 2, bilinear); PIL backend. */
-    SIGLIP("SiglipImageProcessor", new ResizeSpec.Exact(224, 224), true, ResampleFilter.BICUBIC, false,
-        IMAGENET_STANDARD_MEAN, IMAGENET_STANDARD_STD, true),
-    /** transformers 5 has only a torchvision backend for DINOv3: rescale, then resize the floats. */
-    DINOV3("DINOv3ViTImageProcessor", new ResizeSpec.Exact(224, 224), true, ResampleFilter.BILINEAR, false,
-        IMAGENET_DEFAULT_MEAN, IMAGENET_DEFAULT_STD, false, PixelPipeline.TORCH_FLOAT);
+    SIGLIP(
+        "SiglipImageProcessor",
+        new ResizeSpec.Exact(224, 224),
+        true,
+        ResampleFilter.BICUBIC,
+        false,
+        IMAGENET_STANDARD_MEAN,
+        IMAGENET_STANDARD_STD,
+        true),
+    /**
+     * transformers 5 has only a torchvision backend for DINOv3: rescale, then resize the floats.
+     */
+    DINOV3(
+        "DINOv3ViTImageProcessor",
+        new ResizeSpec.Exact(224, 224),
+        true,
+        ResampleFilter.BILINEAR,
+        false,
+        IMAGENET_DEFAULT_MEAN,
+        IMAGENET_DEFAULT_STD,
+        false,
+        PixelPipeline.TORCH_FLOAT);
 
     final String className;
     final ResizeSpec defaultSize;
+
     /** Whether an integer {@code size} means a square (else the shortest edge). */
     final boolean intSizeIsSquare;
+
     final ResampleFilter defaultResample;
     final boolean hasCenterCrop;
     final double[] defaultMean;
@@ -84,14 +132,36 @@ public final class PreprocessConfigLoader {
     final boolean convertsToRgb;
     final PixelPipeline pipeline;
 
-    HfProcessor(String className, ResizeSpec defaultSize, boolean intSizeIsSquare, ResampleFilter defaultResample,
-        boolean hasCenterCrop, double[] defaultMean, double[] defaultStd, boolean convertsToRgb) {
-      this(className, defaultSize, intSizeIsSquare, defaultResample, hasCenterCrop, defaultMean, defaultStd,
-          convertsToRgb, PixelPipeline.PILLOW_UINT8);
+    HfProcessor(
+        String className,
+        ResizeSpec defaultSize,
+        boolean intSizeIsSquare,
+        ResampleFilter defaultResample,
+        boolean hasCenterCrop,
+        double[] defaultMean,
+        double[] defaultStd,
+        boolean convertsToRgb) {
+      this(
+          className,
+          defaultSize,
+          intSizeIsSquare,
+          defaultResample,
+          hasCenterCrop,
+          defaultMean,
+          defaultStd,
+          convertsToRgb,
+          PixelPipeline.PILLOW_UINT8);
     }
 
-    HfProcessor(String className, ResizeSpec defaultSize, boolean intSizeIsSquare, ResampleFilter defaultResample,
-        boolean hasCenterCrop, double[] defaultMean, double[] defaultStd, boolean convertsToRgb,
+    HfProcessor(
+        String className,
+        ResizeSpec defaultSize,
+        boolean intSizeIsSquare,
+        ResampleFilter defaultResample,
+        boolean hasCenterCrop,
+        double[] defaultMean,
+        double[] defaultStd,
+        boolean convertsToRgb,
         PixelPipeline pipeline) {
       this.pipeline = pipeline;
       this.className = className;
@@ -104,7 +174,10 @@ public final class PreprocessConfigLoader {
       this.convertsToRgb = convertsToRgb;
     }
 
-    /** The class for a name like "BitImageProcessor", "BitImageProcessorFast" or "CLIPFeatureExtractor". */
+    /**
+     * The class for a name like "BitImageProcessor", "BitImageProcessorFast" or
+     * "CLIPFeatureExtractor".
+     */
     static HfProcessor fromClassName(String name) {
       String base = name.replace("FeatureExtractor", "ImageProcessor");
       for (String suffix : new String[] {"Fast", "Pil"}) {
@@ -132,14 +205,17 @@ public final class PreprocessConfigLoader {
     }
   }
 
-  /** Resolves the preprocessing of the model in {@code modelDir}; see the class comment for the order. */
+  /**
+   * Resolves the preprocessing of the model in {@code modelDir}; see the class comment for the
+   * order.
+   */
   public static PreprocessConfig fromModelFolder(Path modelDir) throws PreprocessConfigException {
     return fromModelFolder(modelDir, null);
   }
 
   /**
-   * As {@link #fromModelFolder(Path)}; {@code familyIfUndetermined} (may be null) is used only when the
-   * folder itself does not tell the processor or family.
+   * As {@link #fromModelFolder(Path)}; {@code familyIfUndetermined} (may be null) is used only when
+   * the folder itself does not tell the processor or family.
    */
   public static PreprocessConfig fromModelFolder(Path modelDir, ModelFamily familyIfUndetermined)
       throws PreprocessConfigException {
@@ -155,29 +231,49 @@ public final class PreprocessConfigLoader {
       }
       ModelFamily family = familyOfModelType(root, modelConfig);
       if (family != null) {
-        return forFamily(family, "no " + HF_CONFIG_FILE + " in " + modelDir.getFileName()
-            + "; family from model_type in " + MODEL_CONFIG_FILE);
+        return forFamily(
+            family,
+            "no "
+                + HF_CONFIG_FILE
+                + " in "
+                + modelDir.getFileName()
+                + "; family from model_type in "
+                + MODEL_CONFIG_FILE);
       }
     }
     if (familyIfUndetermined != null) {
-      return forFamily(familyIfUndetermined, "no " + HF_CONFIG_FILE + " or timm " + MODEL_CONFIG_FILE
-          + " in " + modelDir.getFileName() + "; family given by the caller");
+      return forFamily(
+          familyIfUndetermined,
+          "no "
+              + HF_CONFIG_FILE
+              + " or timm "
+              + MODEL_CONFIG_FILE
+              + " in "
+              + modelDir.getFileName()
+              + "; family given by the caller");
     }
-    throw new PreprocessConfigException(modelDir + ": neither " + HF_CONFIG_FILE + " nor a " + MODEL_CONFIG_FILE
-        + " with pretrained_cfg or a known model_type; cannot tell how images are preprocessed");
+    throw new PreprocessConfigException(
+        modelDir
+            + ": neither "
+            + HF_CONFIG_FILE
+            + " nor a "
+            + MODEL_CONFIG_FILE
+            + " with pretrained_cfg or a known model_type; cannot tell how images are preprocessed");
   }
 
   /** Reads a transformers {@code preprocessor_config.json}. */
-  public static PreprocessConfig fromHfPreprocessorConfig(Path file) throws PreprocessConfigException {
+  public static PreprocessConfig fromHfPreprocessorConfig(Path file)
+      throws PreprocessConfigException {
     return fromHfPreprocessorConfig(file, null);
   }
 
   /**
    * Reads a transformers {@code preprocessor_config.json}; the processor class comes from the file,
-   * else from {@code model_type} in a {@code config.json} beside it, else from {@code familyIfUndetermined}.
+   * else from {@code model_type} in a {@code config.json} beside it, else from {@code
+   * familyIfUndetermined}.
    */
-  public static PreprocessConfig fromHfPreprocessorConfig(Path file, ModelFamily familyIfUndetermined)
-      throws PreprocessConfigException {
+  public static PreprocessConfig fromHfPreprocessorConfig(
+      Path file, ModelFamily familyIfUndetermined) throws PreprocessConfigException {
     String name = file.toString();
     JsonNode root = readObject(file);
     List<String> notes = new ArrayList<>();
@@ -201,7 +297,8 @@ public final class PreprocessConfigLoader {
       defaulted.add("resample");
     } else {
       if (!resampleNode.isIntegralNumber()) {
-        throw PreprocessConfigException.forKey(name, "resample", "expected a Pillow filter id 0..5, got " + resampleNode);
+        throw PreprocessConfigException.forKey(
+            name, "resample", "expected a Pillow filter id 0..5, got " + resampleNode);
       }
       try {
         resample = ResampleFilter.fromPilId(resampleNode.intValue());
@@ -222,42 +319,62 @@ public final class PreprocessConfigLoader {
         }
       }
     } else if (root.path("do_center_crop").asBoolean(false)) {
-      notes.add(processor.className + " has no centre crop; do_center_crop is ignored as transformers ignores it");
+      notes.add(
+          processor.className
+              + " has no centre crop; do_center_crop is ignored as transformers ignores it");
     }
     boolean doRescale = bool(root, "do_rescale", true, name, defaulted);
     double rescaleFactor = number(root, "rescale_factor", RESCALE_1_255, name, defaulted);
     boolean doNormalize = bool(root, "do_normalize", true, name, defaulted);
     double[] mean = triple(root, "image_mean", processor.defaultMean, name, defaulted);
     double[] std = triple(root, "image_std", processor.defaultStd, name, defaulted);
-    boolean convertRgb = processor.convertsToRgb && bool(root, "do_convert_rgb", true, name, defaulted);
+    boolean convertRgb =
+        processor.convertsToRgb && bool(root, "do_convert_rgb", true, name, defaulted);
     if (!defaulted.isEmpty()) {
       notes.add(processor.className + " class defaults used for " + String.join(", ", defaulted));
     }
     try {
       if (processor.pipeline == PixelPipeline.TORCH_FLOAT && resample != ResampleFilter.BILINEAR) {
-        throw PreprocessConfigException.forKey(name, "resample", processor.className + " resizes with torch; only "
-            + "bilinear (2) is implemented for it, got " + resample.pilId());
+        throw PreprocessConfigException.forKey(
+            name,
+            "resample",
+            processor.className
+                + " resizes with torch; only "
+                + "bilinear (2) is implemented for it, got "
+                + resample.pilId());
       }
-      return new PreprocessConfig(HF_CONFIG_FILE + " (" + processor.className + ")", String.join("; ", notes),
-          resize, resample, crop, doRescale, rescaleFactor, rescaleArithmetic(processor), doNormalize,
-          mean, std, convertRgb, processor.pipeline);
+      return new PreprocessConfig(
+          HF_CONFIG_FILE + " (" + processor.className + ")",
+          String.join("; ", notes),
+          resize,
+          resample,
+          crop,
+          doRescale,
+          rescaleFactor,
+          rescaleArithmetic(processor),
+          doNormalize,
+          mean,
+          std,
+          convertRgb,
+          processor.pipeline);
     } catch (IllegalArgumentException e) {
       throw new PreprocessConfigException(name + ": " + e.getMessage(), e);
     }
   }
 
   /**
-   * Reads timm's eval preprocessing from {@code config.json} ({@code pretrained_cfg}, or the file itself
-   * when it is a bare pretrained_cfg): {@code resolve_data_config} + {@code create_transform(is_training=False)}.
-   * Scale size {@code floor(input_size / crop_pct)}, short-side resize, torchvision centre crop
-   * (round half to even), float32 {@code / 255}.
+   * Reads timm's eval preprocessing from {@code config.json} ({@code pretrained_cfg}, or the file
+   * itself when it is a bare pretrained_cfg): {@code resolve_data_config} + {@code
+   * create_transform(is_training=False)}. Scale size {@code floor(input_size / crop_pct)},
+   * short-side resize, torchvision centre crop (round half to even), float32 {@code / 255}.
    */
   public static PreprocessConfig fromTimmConfig(Path configJson) throws PreprocessConfigException {
     String name = configJson.toString();
     JsonNode root = readObject(configJson);
     JsonNode cfg = root.has("pretrained_cfg") ? root.get("pretrained_cfg") : root;
     if (!cfg.isObject() || (!root.has("pretrained_cfg") && !cfg.has("input_size"))) {
-      throw PreprocessConfigException.forKey(name, "pretrained_cfg", "missing: not a timm model config");
+      throw PreprocessConfigException.forKey(
+          name, "pretrained_cfg", "missing: not a timm model config");
     }
     List<String> defaulted = new ArrayList<>();
     int height = 224;
@@ -267,10 +384,12 @@ public final class PreprocessConfigLoader {
       defaulted.add("input_size");
     } else {
       if (!inputSize.isArray() || inputSize.size() != 3 || !allInts(inputSize)) {
-        throw PreprocessConfigException.forKey(name, "input_size", "expected [channels, height, width], got " + inputSize);
+        throw PreprocessConfigException.forKey(
+            name, "input_size", "expected [channels, height, width], got " + inputSize);
       }
       if (inputSize.get(0).intValue() != 3) {
-        throw PreprocessConfigException.forKey(name, "input_size", "expected 3 channels, got " + inputSize.get(0));
+        throw PreprocessConfigException.forKey(
+            name, "input_size", "expected 3 channels, got " + inputSize.get(0));
       }
       height = side(inputSize.get(1), name, "input_size");
       width = side(inputSize.get(2), name, "input_size");
@@ -281,7 +400,8 @@ public final class PreprocessConfigLoader {
       defaulted.add("interpolation");
     } else {
       if (!interpolation.isTextual()) {
-        throw PreprocessConfigException.forKey(name, "interpolation", "expected a name such as \"bicubic\", got " + interpolation);
+        throw PreprocessConfigException.forKey(
+            name, "interpolation", "expected a name such as \"bicubic\", got " + interpolation);
       }
       try {
         resample = ResampleFilter.fromTimmName(interpolation.asText());
@@ -304,8 +424,15 @@ public final class PreprocessConfigLoader {
     double[] std = triple(cfg, "std", IMAGENET_DEFAULT_STD, name, defaulted);
 
     if (Math.max(height, width) / cropPct > MAX_SIDE) {
-      throw PreprocessConfigException.forKey(name, "crop_pct", cropPct + " would resize to "
-          + (long) Math.floor(Math.max(height, width) / cropPct) + " pixels; at most " + MAX_SIDE + " are supported");
+      throw PreprocessConfigException.forKey(
+          name,
+          "crop_pct",
+          cropPct
+              + " would resize to "
+              + (long) Math.floor(Math.max(height, width) / cropPct)
+              + " pixels; at most "
+              + MAX_SIDE
+              + " are supported");
     }
     int scaleHeight = (int) Math.floor(height / cropPct);
     int scaleWidth = (int) Math.floor(width / cropPct);
@@ -314,29 +441,53 @@ public final class PreprocessConfigLoader {
     switch (cropMode) {
       case "center" -> {
         if (scaleHeight != scaleWidth) {
-          throw PreprocessConfigException.forKey(name, "input_size", "a non-square input with crop_mode 'center'"
-              + " (timm's ResizeKeepRatio) is not supported, got " + height + " x " + width);
+          throw PreprocessConfigException.forKey(
+              name,
+              "input_size",
+              "a non-square input with crop_mode 'center'"
+                  + " (timm's ResizeKeepRatio) is not supported, got "
+                  + height
+                  + " x "
+                  + width);
         }
         resize = new ResizeSpec.ShortestEdge(scaleHeight);
       }
       case "squash" -> resize = new ResizeSpec.Exact(scaleWidth, scaleHeight);
-      case "border" -> throw PreprocessConfigException.forKey(name, "crop_mode",
-          "'border' (letterboxing) is not supported; supported: center, squash");
-      default -> throw PreprocessConfigException.forKey(name, "crop_mode",
-          "unknown value '" + cropModeNode.asText() + "' (expected center, squash or border)");
+      case "border" ->
+          throw PreprocessConfigException.forKey(
+              name,
+              "crop_mode",
+              "'border' (letterboxing) is not supported; supported: center, squash");
+      default ->
+          throw PreprocessConfigException.forKey(
+              name,
+              "crop_mode",
+              "unknown value '" + cropModeNode.asText() + "' (expected center, squash or border)");
     }
-    String notes = defaulted.isEmpty() ? "" : "timm defaults used for " + String.join(", ", defaulted);
+    String notes =
+        defaulted.isEmpty() ? "" : "timm defaults used for " + String.join(", ", defaulted);
     try {
-      return new PreprocessConfig("timm pretrained_cfg in " + MODEL_CONFIG_FILE, notes, resize, resample, crop,
-          true, RESCALE_1_255, RescaleArithmetic.FLOAT32_DIVIDE, true, mean, std, false);
+      return new PreprocessConfig(
+          "timm pretrained_cfg in " + MODEL_CONFIG_FILE,
+          notes,
+          resize,
+          resample,
+          crop,
+          true,
+          RESCALE_1_255,
+          RescaleArithmetic.FLOAT32_DIVIDE,
+          true,
+          mean,
+          std,
+          false);
     } catch (IllegalArgumentException e) {
       throw new PreprocessConfigException(name + ": " + e.getMessage(), e);
     }
   }
 
   /**
-   * The preprocessing of the family's reference hub checkpoint, for a model folder without a config;
-   * {@code why} is kept in the notes together with what was assumed.
+   * The preprocessing of the family's reference hub checkpoint, for a model folder without a
+   * config; {@code why} is kept in the notes together with what was assumed.
    */
   public static PreprocessConfig forFamily(ModelFamily family, String why) {
     String hub;
@@ -397,30 +548,54 @@ public final class PreprocessConfigLoader {
       default -> throw new IllegalArgumentException("no defaults for " + family);
     }
     HfProcessor processor = HfProcessor.forFamily(family);
-    String notes = why + "; assumed the " + hub + " " + HF_CONFIG_FILE + " values (" + processor.className
-        + "), not the class defaults";
-    return new PreprocessConfig(family.displayName() + " defaults (" + hub + ")", notes, resize, resample, crop,
-        true, RESCALE_1_255, rescaleArithmetic(processor), true, mean, std, processor.convertsToRgb,
+    String notes =
+        why
+            + "; assumed the "
+            + hub
+            + " "
+            + HF_CONFIG_FILE
+            + " values ("
+            + processor.className
+            + "), not the class defaults";
+    return new PreprocessConfig(
+        family.displayName() + " defaults (" + hub + ")",
+        notes,
+        resize,
+        resample,
+        crop,
+        true,
+        RESCALE_1_255,
+        rescaleArithmetic(processor),
+        true,
+        mean,
+        std,
+        processor.convertsToRgb,
         processor.pipeline);
   }
 
   /** numpy's float64 multiply for the PIL processors; a float32 multiply on torch tensors. */
   private static RescaleArithmetic rescaleArithmetic(HfProcessor processor) {
     return processor.pipeline == PixelPipeline.TORCH_FLOAT
-        ? RescaleArithmetic.FLOAT32_MULTIPLY : RescaleArithmetic.FLOAT64_MULTIPLY;
+        ? RescaleArithmetic.FLOAT32_MULTIPLY
+        : RescaleArithmetic.FLOAT64_MULTIPLY;
   }
 
-  private static HfProcessor resolveProcessor(JsonNode root, Path file, ModelFamily familyIfUndetermined,
-      List<String> notes) throws PreprocessConfigException {
+  private static HfProcessor resolveProcessor(
+      JsonNode root, Path file, ModelFamily familyIfUndetermined, List<String> notes)
+      throws PreprocessConfigException {
     String name = file.toString();
     for (String key : new String[] {"image_processor_type", "feature_extractor_type"}) {
       JsonNode type = root.get(key);
       if (type != null && !type.isNull()) {
         HfProcessor p = HfProcessor.fromClassName(type.asText());
         if (p == null) {
-          throw PreprocessConfigException.forKey(name, key, "unsupported image processor '" + type.asText()
-              + "' (supported: BitImageProcessor, ViTImageProcessor, CLIPImageProcessor, DeiTImageProcessor, "
-              + "SiglipImageProcessor, DINOv3ViTImageProcessor)");
+          throw PreprocessConfigException.forKey(
+              name,
+              key,
+              "unsupported image processor '"
+                  + type.asText()
+                  + "' (supported: BitImageProcessor, ViTImageProcessor, CLIPImageProcessor, DeiTImageProcessor, "
+                  + "SiglipImageProcessor, DINOv3ViTImageProcessor)");
         }
         return p;
       }
@@ -435,16 +610,26 @@ public final class PreprocessConfigLoader {
     }
     if (familyIfUndetermined != null) {
       HfProcessor p = HfProcessor.forFamily(familyIfUndetermined);
-      notes.add("the file names no processor class; used " + p.className + " for the "
-          + familyIfUndetermined.displayName() + " family given by the caller");
+      notes.add(
+          "the file names no processor class; used "
+              + p.className
+              + " for the "
+              + familyIfUndetermined.displayName()
+              + " family given by the caller");
       return p;
     }
-    throw PreprocessConfigException.forKey(name, "image_processor_type", "missing, as are feature_extractor_type"
-        + " and a model_type in " + MODEL_CONFIG_FILE + "; cannot tell which image processor applies");
+    throw PreprocessConfigException.forKey(
+        name,
+        "image_processor_type",
+        "missing, as are feature_extractor_type"
+            + " and a model_type in "
+            + MODEL_CONFIG_FILE
+            + "; cannot tell which image processor applies");
   }
 
   /** The family a transformers {@code model_type} belongs to, or null when the key is absent. */
-  private static ModelFamily familyOfModelType(JsonNode root, Path file) throws PreprocessConfigException {
+  private static ModelFamily familyOfModelType(JsonNode root, Path file)
+      throws PreprocessConfigException {
     JsonNode type = root.get("model_type");
     if (type == null || type.isNull()) {
       return null;
@@ -456,9 +641,14 @@ public final class PreprocessConfigLoader {
       case "clip", "clip_vision_model" -> ModelFamily.CLIP;
       case "siglip", "siglip_vision_model" -> ModelFamily.SIGLIP;
       case "dinov3_vit" -> ModelFamily.DINOV3;
-      default -> throw PreprocessConfigException.forKey(file.toString(), "model_type", "unsupported model type '"
-          + type.asText() + "' (supported: dinov2, dinov2_with_registers, dinov3_vit, vit, deit, clip, "
-          + "clip_vision_model, siglip, siglip_vision_model)");
+      default ->
+          throw PreprocessConfigException.forKey(
+              file.toString(),
+              "model_type",
+              "unsupported model type '"
+                  + type.asText()
+                  + "' (supported: dinov2, dinov2_with_registers, dinov3_vit, vit, deit, clip, "
+                  + "clip_vision_model, siglip, siglip_vision_model)");
     };
   }
 
@@ -466,11 +656,12 @@ public final class PreprocessConfigLoader {
       throws PreprocessConfigException {
     if (size.isIntegralNumber()) {
       int s = side(size, file, "size");
-      return processor.intSizeIsSquare ? new ResizeSpec.Exact(s, s) : new ResizeSpec.ShortestEdge(s);
+      return processor.intSizeIsSquare
+          ? new ResizeSpec.Exact(s, s)
+          : new ResizeSpec.ShortestEdge(s);
     }
     if (size.isArray() && size.size() == 2 && allInts(size)) {
-      return new ResizeSpec.Exact(side(size.get(1), file, "size"),
-          side(size.get(0), file, "size"));
+      return new ResizeSpec.Exact(side(size.get(1), file, "size"), side(size.get(0), file, "size"));
     }
     if (size.isObject()) {
       List<String> keys = new ArrayList<>();
@@ -481,16 +672,24 @@ public final class PreprocessConfigLoader {
         }
       }
       if (keys.equals(List.of("shortest_edge")) && size.get("shortest_edge").isIntegralNumber()) {
-        return new ResizeSpec.ShortestEdge(side(size.get("shortest_edge"), file, "size.shortest_edge"));
+        return new ResizeSpec.ShortestEdge(
+            side(size.get("shortest_edge"), file, "size.shortest_edge"));
       }
-      if (keys.size() == 2 && keys.containsAll(List.of("height", "width"))
-          && size.get("height").isIntegralNumber() && size.get("width").isIntegralNumber()) {
-        return new ResizeSpec.Exact(side(size.get("width"), file, "size.width"),
+      if (keys.size() == 2
+          && keys.containsAll(List.of("height", "width"))
+          && size.get("height").isIntegralNumber()
+          && size.get("width").isIntegralNumber()) {
+        return new ResizeSpec.Exact(
+            side(size.get("width"), file, "size.width"),
             side(size.get("height"), file, "size.height"));
       }
     }
-    throw PreprocessConfigException.forKey(file, "size", "expected an integer, {\"shortest_edge\": n} or"
-        + " {\"height\": h, \"width\": w}, got " + size);
+    throw PreprocessConfigException.forKey(
+        file,
+        "size",
+        "expected an integer, {\"shortest_edge\": n} or"
+            + " {\"height\": h, \"width\": w}, got "
+            + size);
   }
 
   /** crop_size as {width, height}. */
@@ -500,24 +699,33 @@ public final class PreprocessConfigLoader {
       return new int[] {s, s};
     }
     if (crop.isArray() && crop.size() == 2 && allInts(crop)) {
-      return new int[] {side(crop.get(1), file, "crop_size"),
-          side(crop.get(0), file, "crop_size")};
+      return new int[] {side(crop.get(1), file, "crop_size"), side(crop.get(0), file, "crop_size")};
     }
-    if (crop.isObject() && crop.size() == 2 && crop.path("height").isIntegralNumber()
+    if (crop.isObject()
+        && crop.size() == 2
+        && crop.path("height").isIntegralNumber()
         && crop.path("width").isIntegralNumber()) {
-      return new int[] {side(crop.get("width"), file, "crop_size.width"),
-          side(crop.get("height"), file, "crop_size.height")};
+      return new int[] {
+        side(crop.get("width"), file, "crop_size.width"),
+        side(crop.get("height"), file, "crop_size.height")
+      };
     }
-    throw PreprocessConfigException.forKey(file, "crop_size", "expected an integer or {\"height\": h, \"width\": w}, got " + crop);
+    throw PreprocessConfigException.forKey(
+        file, "crop_size", "expected an integer or {\"height\": h, \"width\": w}, got " + crop);
   }
 
-  /** An image side in pixels: 1..{@link #MAX_SIDE}, and not a long that {@code intValue()} would wrap. */
+  /**
+   * An image side in pixels: 1..{@link #MAX_SIDE}, and not a long that {@code intValue()} would
+   * wrap.
+   */
   private static int side(JsonNode v, String file, String key) throws PreprocessConfigException {
     if (!v.canConvertToInt() || v.intValue() <= 0) {
-      throw PreprocessConfigException.forKey(file, key, "must be a positive number of pixels, got " + v);
+      throw PreprocessConfigException.forKey(
+          file, key, "must be a positive number of pixels, got " + v);
     }
     if (v.intValue() > MAX_SIDE) {
-      throw PreprocessConfigException.forKey(file, key, "is " + v + " pixels; at most " + MAX_SIDE + " are supported");
+      throw PreprocessConfigException.forKey(
+          file, key, "is " + v + " pixels; at most " + MAX_SIDE + " are supported");
     }
     return v.intValue();
   }
@@ -531,7 +739,8 @@ public final class PreprocessConfigLoader {
     return true;
   }
 
-  private static boolean bool(JsonNode obj, String key, boolean fallback, String file, List<String> defaulted)
+  private static boolean bool(
+      JsonNode obj, String key, boolean fallback, String file, List<String> defaulted)
       throws PreprocessConfigException {
     JsonNode n = obj.get(key);
     if (n == null || n.isNull()) {
@@ -544,7 +753,8 @@ public final class PreprocessConfigLoader {
     return n.booleanValue();
   }
 
-  private static double number(JsonNode obj, String key, double fallback, String file, List<String> defaulted)
+  private static double number(
+      JsonNode obj, String key, double fallback, String file, List<String> defaulted)
       throws PreprocessConfigException {
     JsonNode n = obj.get(key);
     if (n == null || n.isNull()) {
@@ -557,8 +767,11 @@ public final class PreprocessConfigLoader {
     return n.doubleValue();
   }
 
-  /** Three per-channel numbers; a single number applies to all channels, as numpy broadcasting does. */
-  private static double[] triple(JsonNode obj, String key, double[] fallback, String file, List<String> defaulted)
+  /**
+   * Three per-channel numbers; a single number applies to all channels, as numpy broadcasting does.
+   */
+  private static double[] triple(
+      JsonNode obj, String key, double[] fallback, String file, List<String> defaulted)
       throws PreprocessConfigException {
     JsonNode n = obj.get(key);
     if (n == null || n.isNull()) {
@@ -582,7 +795,8 @@ public final class PreprocessConfigLoader {
     if (key.contains("std")) {
       for (double v : out) {
         if (!(v > 0)) {
-          throw PreprocessConfigException.forKey(file, key, "standard deviations must be positive, got " + n);
+          throw PreprocessConfigException.forKey(
+              file, key, "standard deviations must be positive, got " + n);
         }
       }
     }
@@ -593,12 +807,18 @@ public final class PreprocessConfigLoader {
     String text;
     try {
       if (!Files.isRegularFile(file)) {
-        throw new PreprocessConfigException(file + ": " + (Files.exists(file) ? "not a regular file" : "missing"));
+        throw new PreprocessConfigException(
+            file + ": " + (Files.exists(file) ? "not a regular file" : "missing"));
       }
       long size = Files.size(file);
       if (size > MAX_CONFIG_BYTES) {
-        throw new PreprocessConfigException(file + ": is " + size + " bytes; a preprocessing config is at most "
-            + MAX_CONFIG_BYTES + " bytes");
+        throw new PreprocessConfigException(
+            file
+                + ": is "
+                + size
+                + " bytes; a preprocessing config is at most "
+                + MAX_CONFIG_BYTES
+                + " bytes");
       }
       text = Files.readString(file);
     } catch (IOException e) {
@@ -611,7 +831,8 @@ public final class PreprocessConfigLoader {
       }
       return root;
     } catch (JsonProcessingException e) {
-      throw new PreprocessConfigException(file + ": not valid JSON (" + e.getOriginalMessage() + ")", e);
+      throw new PreprocessConfigException(
+          file + ": not valid JSON (" + e.getOriginalMessage() + ")", e);
     }
   }
 }

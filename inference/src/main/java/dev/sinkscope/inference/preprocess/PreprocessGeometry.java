@@ -1,14 +1,14 @@
 package dev.sinkscope.inference.preprocess;
 
 /**
- * Where {@code pixel_values} came from in the decoded photo: the photo ({@code original*}, after EXIF
- * orientation) was resized to {@code resized*}, and the output is the window
- * ({@code cropLeft}, {@code cropTop}, {@code cropWidth}, {@code cropHeight}) of the resized image. The
- * window may reach outside the resized image (negative offsets, or beyond its size) where the output
- * was padded with black.
+ * Where {@code pixel_values} came from in the decoded photo: the photo ({@code original*}, after
+ * EXIF orientation) was resized to {@code resized*}, and the output is the window ({@code
+ * cropLeft}, {@code cropTop}, {@code cropWidth}, {@code cropHeight}) of the resized image. The
+ * window may reach outside the resized image (negative offsets, or beyond its size) where the
+ * output was padded with black.
  *
- * <p>Coordinates are continuous with pixel edges at integers: pixel (0, 0) covers [0, 1) x [0, 1). The
- * resize maps edges proportionally (Pillow's resampler samples output pixel {@code i} at input
+ * <p>Coordinates are continuous with pixel edges at integers: pixel (0, 0) covers [0, 1) x [0, 1).
+ * The resize maps edges proportionally (Pillow's resampler samples output pixel {@code i} at input
  * {@code (i + 0.5) * scale}), so mapping back is a scale and an offset.
  */
 public record PreprocessGeometry(
@@ -21,12 +21,18 @@ public record PreprocessGeometry(
     int cropWidth,
     int cropHeight) {
 
-  /** A rectangle in original-image pixels; may extend past the photo where the output was padded. */
+  /**
+   * A rectangle in original-image pixels; may extend past the photo where the output was padded.
+   */
   public record Region(double x, double y, double width, double height) {}
 
   public PreprocessGeometry {
-    if (originalWidth <= 0 || originalHeight <= 0 || resizedWidth <= 0 || resizedHeight <= 0
-        || cropWidth <= 0 || cropHeight <= 0) {
+    if (originalWidth <= 0
+        || originalHeight <= 0
+        || resizedWidth <= 0
+        || resizedHeight <= 0
+        || cropWidth <= 0
+        || cropHeight <= 0) {
       throw new IllegalArgumentException("sizes must be positive");
     }
   }
@@ -63,7 +69,10 @@ public record PreprocessGeometry(
     return toOriginal(0, 0, cropWidth, cropHeight);
   }
 
-  /** Patch ({@code row}, {@code col}) of a {@code patchSize} grid over the output, in original-image pixels. */
+  /**
+   * Patch ({@code row}, {@code col}) of a {@code patchSize} grid over the output, in original-image
+   * pixels.
+   */
   public Region patchInOriginal(int row, int col, int patchSize) {
     if (patchSize <= 0) {
       throw new IllegalArgumentException("patch size must be positive, got " + patchSize);
@@ -73,7 +82,9 @@ public record PreprocessGeometry(
 
   /** Whether the output shows only photo pixels (no padding). */
   public boolean insideImage() {
-    return cropLeft >= 0 && cropTop >= 0 && cropLeft + cropWidth <= resizedWidth
+    return cropLeft >= 0
+        && cropTop >= 0
+        && cropLeft + cropWidth <= resizedWidth
         && cropTop + cropHeight <= resizedHeight;
   }
 }

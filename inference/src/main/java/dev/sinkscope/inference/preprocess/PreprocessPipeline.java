@@ -23,14 +23,17 @@ public record PreprocessPipeline(ImageDecoder decoder, PreprocessConfig config) 
 
   /** The folder's preprocessing (see {@link PreprocessConfigLoader}) with a default decoder. */
   public static PreprocessPipeline forModelFolder(Path modelDir) throws PreprocessConfigException {
-    return new PreprocessPipeline(new ImageDecoder(), PreprocessConfigLoader.fromModelFolder(modelDir));
+    return new PreprocessPipeline(
+        new ImageDecoder(), PreprocessConfigLoader.fromModelFolder(modelDir));
   }
 
-  /** As {@link #forModelFolder(Path)}, with a family to fall back on when the folder does not tell. */
+  /**
+   * As {@link #forModelFolder(Path)}, with a family to fall back on when the folder does not tell.
+   */
   public static PreprocessPipeline forModelFolder(Path modelDir, ModelFamily familyIfUndetermined)
       throws PreprocessConfigException {
-    return new PreprocessPipeline(new ImageDecoder(),
-        PreprocessConfigLoader.fromModelFolder(modelDir, familyIfUndetermined));
+    return new PreprocessPipeline(
+        new ImageDecoder(), PreprocessConfigLoader.fromModelFolder(modelDir, familyIfUndetermined));
   }
 
   /** Decodes {@code imageFile} and preprocesses it as the model's reference processor does. */
@@ -44,11 +47,12 @@ public record PreprocessPipeline(ImageDecoder decoder, PreprocessConfig config) 
   }
 
   /**
-   * Decodes {@code imageFile} and runs it at its own resolution, patch-aligned by {@code fit}; an image
-   * that {@code fit} cannot align (smaller than a patch, or not a multiple when one is required) is an
-   * {@link ImageLoadException} naming the file.
+   * Decodes {@code imageFile} and runs it at its own resolution, patch-aligned by {@code fit}; an
+   * image that {@code fit} cannot align (smaller than a patch, or not a multiple when one is
+   * required) is an {@link ImageLoadException} naming the file.
    */
-  public Preprocessed processAtNativeSize(Path imageFile, int patchSize, PatchFit fit) throws ImageLoadException {
+  public Preprocessed processAtNativeSize(Path imageFile, int patchSize, PatchFit fit)
+      throws ImageLoadException {
     RgbImage image = decoder.decode(imageFile);
     try {
       return Preprocessor.preprocessAtNativeSize(image, config, patchSize, fit);

@@ -20,23 +20,36 @@ public final class Preprocessor {
   /**
    * Resize, crop, rescale and normalise as {@code config} says.
    *
-   * @throws IllegalArgumentException when the resized image would exceed {@link #MAX_RESIZED_PIXELS}
-   *     (an extreme aspect ratio under a shortest-edge resize, or an absurd configured size)
+   * @throws IllegalArgumentException when the resized image would exceed {@link
+   *     #MAX_RESIZED_PIXELS} (an extreme aspect ratio under a shortest-edge resize, or an absurd
+   *     configured size)
    */
   public static Preprocessed preprocess(RgbImage image, PreprocessConfig config) {
     int[] size = config.resize().targetSize(image.width(), image.height());
     long resizedPixels = (long) size[0] * size[1];
     if (resizedPixels > MAX_RESIZED_PIXELS) {
-      throw new IllegalArgumentException("resizing " + image.width() + " x " + image.height() + " to " + size[0]
-          + " x " + size[1] + " would make " + resizedPixels + " pixels, more than the limit of " + MAX_RESIZED_PIXELS
-          + " (the aspect ratio is too extreme for this model's preprocessing)");
+      throw new IllegalArgumentException(
+          "resizing "
+              + image.width()
+              + " x "
+              + image.height()
+              + " to "
+              + size[0]
+              + " x "
+              + size[1]
+              + " would make "
+              + resizedPixels
+              + " pixels, more than the limit of "
+              + MAX_RESIZED_PIXELS
+              + " (the aspect ratio is too extreme for this model's preprocessing)");
     }
     if (config.pipeline() == PixelPipeline.TORCH_FLOAT) {
       return preprocessOnFloats(image, config, size);
     }
-    RgbImage resized = size[0] == image.width() && size[1] == image.height()
-        ? image
-        : PillowResampler.resize(image, size[0], size[1], config.resample());
+    RgbImage resized =
+        size[0] == image.width() && size[1] == image.height()
+            ? image
+            : PillowResampler.resize(image, size[0], size[1], config.resample());
     int left = 0;
     int top = 0;
     int width = resized.width();
@@ -49,13 +62,25 @@ public final class Preprocessor {
       height = c.height();
       window = resized.crop(left, top, width, height);
     }
-    PreprocessGeometry geometry = new PreprocessGeometry(image.width(), image.height(), resized.width(),
-        resized.height(), left, top, width, height);
+    PreprocessGeometry geometry =
+        new PreprocessGeometry(
+            image.width(),
+            image.height(),
+            resized.width(),
+            resized.height(),
+            left,
+            top,
+            width,
+            height);
     return new Preprocessed(toPixelValues(window, config), geometry);
   }
 
-  /** The torchvision-backed processors: rescale to float32, torch's antialiased resize, crop, normalise. */
-  private static Preprocessed preprocessOnFloats(RgbImage image, PreprocessConfig config, int[] size) {
+  /**
+   * The torchvision-backed processors: rescale to float32, torch's antialiased resize, crop,
+   * normalise.
+   */
+  private static Preprocessed preprocessOnFloats(
+      RgbImage image, PreprocessConfig config, int[] size) {
     int w = image.width();
     int h = image.height();
     int plane = w * h;
@@ -69,7 +94,10 @@ public final class Preprocessor {
     }
     int outW = size[0];
     int outH = size[1];
-    float[] resized = outW == w && outH == h ? planes : TorchAntialiasResampler.resize(planes, 3, w, h, outW, outH);
+    float[] resized =
+        outW == w && outH == h
+            ? planes
+            : TorchAntialiasResampler.resize(planes, 3, w, h, outW, outH);
     int left = 0;
     int top = 0;
     int cropW = outW;
@@ -91,7 +119,10 @@ public final class Preprocessor {
           int sy = y + top;
           int sx = x + left;
           // a crop window larger than the image is padded with black (0 before normalisation)
-          float v = sy >= 0 && sy < outH && sx >= 0 && sx < outW ? resized[(c * outH + sy) * outW + sx] : 0f;
+          float v =
+              sy >= 0 && sy < outH && sx >= 0 && sx < outW
+                  ? resized[(c * outH + sy) * outW + sx]
+                  : 0f;
           out[(c * cropH + y) * cropW + x] = config.doNormalize() ? (v - m) / s : v;
         }
       }
@@ -110,11 +141,12 @@ public final class Preprocessor {
         if (!config.doRescale()) {
           lut[c][v] = v;
         } else {
-          lut[c][v] = switch (config.rescaleArithmetic()) {
-            case FLOAT64_MULTIPLY -> (float) (v * config.rescaleFactor());
-            case FLOAT32_MULTIPLY -> (float) v * factor;
-            case FLOAT32_DIVIDE -> (float) v / divisor;
-          };
+          lut[c][v] =
+              switch (config.rescaleArithmetic()) {
+                case FLOAT64_MULTIPLY -> (float) (v * config.rescaleFactor());
+                case FLOAT32_MULTIPLY -> (float) v * factor;
+                case FLOAT32_DIVIDE -> (float) v / divisor;
+              };
         }
       }
     }
@@ -122,31 +154,41 @@ public final class Preprocessor {
   }
 
   /**
-   * The image at its own resolution, made patch-aligned by {@code fit}, then rescaled and normalised as
-   * {@code config} says (its resize and crop are not used). Any size that is a multiple of the patch
-   * size works with position-embedding interpolation.
+   * The image at its own resolution, made patch-aligned by {@code fit}, then rescaled and
+   * normalised as {@code config} says (its resize and crop are not used). Any size that is a
+   * multiple of the patch size works with position-embedding interpolation.
    *
-   * @throws IllegalArgumentException when {@code fit} is REQUIRE_MULTIPLE and the size is not a multiple,
-   *     or when cropping would leave less than one patch
+   * @throws IllegalArgumentException when {@code fit} is REQUIRE_MULTIPLE and the size is not a
+   *     multiple, or when cropping would leave less than one patch
    */
-  public static Preprocessed preprocessAtNativeSize(RgbImage image, PreprocessConfig config, int patchSize,
-      PatchFit fit) {
+  public static Preprocessed preprocessAtNativeSize(
+      RgbImage image, PreprocessConfig config, int patchSize, PatchFit fit) {
     PreprocessGeometry geometry = patchAlignedWindow(image.width(), image.height(), patchSize, fit);
-    RgbImage window = geometry.insideImage() && geometry.cropWidth() == image.width()
-        && geometry.cropHeight() == image.height()
-        ? image
-        : image.crop(geometry.cropLeft(), geometry.cropTop(), geometry.cropWidth(), geometry.cropHeight());
+    RgbImage window =
+        geometry.insideImage()
+                && geometry.cropWidth() == image.width()
+                && geometry.cropHeight() == image.height()
+            ? image
+            : image.crop(
+                geometry.cropLeft(),
+                geometry.cropTop(),
+                geometry.cropWidth(),
+                geometry.cropHeight());
     return new Preprocessed(toPixelValues(window, config), geometry);
   }
 
-  /** {@code image} cropped or padded to whole patches by {@code fit}, e.g. DINO's "crop to a multiple of P". */
+  /**
+   * {@code image} cropped or padded to whole patches by {@code fit}, e.g. DINO's "crop to a
+   * multiple of P".
+   */
   public static RgbImage alignToPatches(RgbImage image, int patchSize, PatchFit fit) {
     PreprocessGeometry g = patchAlignedWindow(image.width(), image.height(), patchSize, fit);
     return image.crop(g.cropLeft(), g.cropTop(), g.cropWidth(), g.cropHeight());
   }
 
   /** The patch-aligned window {@code fit} chooses in a {@code width x height} image (no resize). */
-  public static PreprocessGeometry patchAlignedWindow(int width, int height, int patchSize, PatchFit fit) {
+  public static PreprocessGeometry patchAlignedWindow(
+      int width, int height, int patchSize, PatchFit fit) {
     if (patchSize <= 0) {
       throw new IllegalArgumentException("patch size must be positive, got " + patchSize);
     }
@@ -159,11 +201,16 @@ public final class Preprocessor {
     switch (fit) {
       case REQUIRE_MULTIPLE -> {
         if (remX != 0 || remY != 0) {
-          throw new IllegalArgumentException("image size " + width + " x " + height
-              + " is not a multiple of the patch size " + patchSize);
+          throw new IllegalArgumentException(
+              "image size "
+                  + width
+                  + " x "
+                  + height
+                  + " is not a multiple of the patch size "
+                  + patchSize);
         }
       }
-      case CROP_TOP_LEFT -> { }
+      case CROP_TOP_LEFT -> {}
       case CROP_CENTER -> {
         left = remX / 2;
         top = remY / 2;
@@ -175,16 +222,22 @@ public final class Preprocessor {
       default -> throw new IllegalStateException(fit.name());
     }
     if (w == 0 || h == 0) {
-      throw new IllegalArgumentException("image size " + width + " x " + height
-          + " is smaller than one patch of " + patchSize + "; cropping leaves nothing");
+      throw new IllegalArgumentException(
+          "image size "
+              + width
+              + " x "
+              + height
+              + " is smaller than one patch of "
+              + patchSize
+              + "; cropping leaves nothing");
     }
     return new PreprocessGeometry(width, height, width, height, left, top, w, h);
   }
 
   /**
-   * Rescale and normalise {@code image} into float32 {@code [1, 3, H, W]}. The arithmetic follows the
-   * reference exactly (see {@link RescaleArithmetic}; normalisation in float32), so every uint8 value
-   * maps to one float per channel and a lookup table gives identical results.
+   * Rescale and normalise {@code image} into float32 {@code [1, 3, H, W]}. The arithmetic follows
+   * the reference exactly (see {@link RescaleArithmetic}; normalisation in float32), so every uint8
+   * value maps to one float per channel and a lookup table gives identical results.
    */
   public static FloatTensor toPixelValues(RgbImage image, PreprocessConfig config) {
     float[][] lut = valueTable(config);

@@ -4,7 +4,9 @@ package dev.sinkscope.inference.preprocess;
 public enum RescaleArithmetic {
   /** transformers: {@code x.astype(float64) * rescale_factor}, then float32. */
   FLOAT64_MULTIPLY,
-  /** transformers' torchvision backend: {@code uint8 tensor * float32(rescale_factor)} in float32. */
+  /**
+   * transformers' torchvision backend: {@code uint8 tensor * float32(rescale_factor)} in float32.
+   */
   FLOAT32_MULTIPLY,
   /** torchvision {@code ToTensor} (timm): {@code x.float32 / 255} in float32. */
   FLOAT32_DIVIDE

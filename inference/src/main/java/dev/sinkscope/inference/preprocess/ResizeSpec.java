@@ -15,8 +15,9 @@ public sealed interface ResizeSpec {
   }
 
   /**
-   * Short side to {@code size}, long side to {@code int(size * long / short)}: truncated, not rounded,
-   * as transformers' {@code get_resize_output_image_size} and torchvision's {@code Resize(int)} do.
+   * Short side to {@code size}, long side to {@code int(size * long / short)}: truncated, not
+   * rounded, as transformers' {@code get_resize_output_image_size} and torchvision's {@code
+   * Resize(int)} do.
    */
   record ShortestEdge(int size) implements ResizeSpec {
     public ShortestEdge {
@@ -38,7 +39,8 @@ public sealed interface ResizeSpec {
   record Exact(int width, int height) implements ResizeSpec {
     public Exact {
       if (width <= 0 || height <= 0) {
-        throw new IllegalArgumentException("resize size must be positive, got " + width + " x " + height);
+        throw new IllegalArgumentException(
+            "resize size must be positive, got " + width + " x " + height);
       }
     }
 

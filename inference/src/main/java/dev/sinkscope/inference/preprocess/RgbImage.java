@@ -18,13 +18,17 @@ public final class RgbImage {
     this.rgb = rgb;
   }
 
-  /** An image over a copy of {@code rgb}, which must hold exactly {@code width * height * 3} bytes. */
+  /**
+   * An image over a copy of {@code rgb}, which must hold exactly {@code width * height * 3} bytes.
+   */
   public static RgbImage of(int width, int height, byte[] rgb) {
     checkSize(width, height, rgb.length);
     return new RgbImage(width, height, rgb.clone());
   }
 
-  /** Takes ownership of {@code rgb} without copying; for decoders and resamplers in this package. */
+  /**
+   * Takes ownership of {@code rgb} without copying; for decoders and resamplers in this package.
+   */
   static RgbImage wrap(int width, int height, byte[] rgb) {
     checkSize(width, height, rgb.length);
     return new RgbImage(width, height, rgb);
@@ -32,11 +36,18 @@ public final class RgbImage {
 
   private static void checkSize(int width, int height, int length) {
     if (width <= 0 || height <= 0) {
-      throw new IllegalArgumentException("image size must be positive, got " + width + " x " + height);
+      throw new IllegalArgumentException(
+          "image size must be positive, got " + width + " x " + height);
     }
     if ((long) width * height * 3 != length) {
       throw new IllegalArgumentException(
-          width + " x " + height + " RGB needs " + ((long) width * height * 3) + " bytes, got " + length);
+          width
+              + " x "
+              + height
+              + " RGB needs "
+              + ((long) width * height * 3)
+              + " bytes, got "
+              + length);
     }
   }
 
@@ -73,12 +84,14 @@ public final class RgbImage {
   }
 
   /**
-   * The {@code cropWidth x cropHeight} window whose top-left corner is at ({@code left}, {@code top});
-   * the window may reach outside the image, where it is black (0, 0, 0), as the processors pad.
+   * The {@code cropWidth x cropHeight} window whose top-left corner is at ({@code left}, {@code
+   * top}); the window may reach outside the image, where it is black (0, 0, 0), as the processors
+   * pad.
    */
   public RgbImage crop(int left, int top, int cropWidth, int cropHeight) {
     if (cropWidth <= 0 || cropHeight <= 0) {
-      throw new IllegalArgumentException("crop size must be positive, got " + cropWidth + " x " + cropHeight);
+      throw new IllegalArgumentException(
+          "crop size must be positive, got " + cropWidth + " x " + cropHeight);
     }
     byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(cropWidth, cropHeight), 3)];
     int x0 = Math.max(left, 0);
@@ -88,7 +101,8 @@ public final class RgbImage {
     if (x0 < x1) {
       int rowBytes = (x1 - x0) * 3;
       for (int y = y0; y < y1; y++) {
-        System.arraycopy(rgb, (y * width + x0) * 3, out, ((y - top) * cropWidth + (x0 - left)) * 3, rowBytes);
+        System.arraycopy(
+            rgb, (y * width + x0) * 3, out, ((y - top) * cropWidth + (x0 - left)) * 3, rowBytes);
       }
     }
     return new RgbImage(cropWidth, cropHeight, out);
@@ -96,7 +110,10 @@ public final class RgbImage {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RgbImage i && i.width == width && i.height == height && Arrays.equals(i.rgb, rgb);
+    return o instanceof RgbImage i
+        && i.width == width
+        && i.height == height
+        && Arrays.equals(i.rgb, rgb);
   }
 
   @Override

@@ -4,21 +4,25 @@ package dev.sinkscope.inference.preprocess;
  * torch's antialiased bilinear resize on float images ({@code F.interpolate(mode="bilinear",
  * align_corners=False, antialias=True)}, CPU kernel {@code _upsample_bilinear2d_aa}), which
  * transformers' torchvision-backed processors (DINOv3) apply after rescaling: separable, a width
- * pass then a height pass, Pillow's BILINEAR coefficients computed in float32 as torch's kernel does,
- * with no rounding or clamping between or after the passes.
+ * pass then a height pass, Pillow's BILINEAR coefficients computed in float32 as torch's kernel
+ * does, with no rounding or clamping between or after the passes.
  */
 public final class TorchAntialiasResampler {
   private TorchAntialiasResampler() {}
 
   /**
-   * Resizes {@code planes} {@code [C, height, width]} (row-major) to {@code [C, outHeight, outWidth]}.
+   * Resizes {@code planes} {@code [C, height, width]} (row-major) to {@code [C, outHeight,
+   * outWidth]}.
    */
-  public static float[] resize(float[] planes, int channels, int width, int height, int outWidth, int outHeight) {
+  public static float[] resize(
+      float[] planes, int channels, int width, int height, int outWidth, int outHeight) {
     if (planes.length != channels * width * height) {
-      throw new IllegalArgumentException("expected " + channels + " x " + height + " x " + width + " values");
+      throw new IllegalArgumentException(
+          "expected " + channels + " x " + height + " x " + width + " values");
     }
     if (outWidth <= 0 || outHeight <= 0) {
-      throw new IllegalArgumentException("output size must be positive, got " + outWidth + " x " + outHeight);
+      throw new IllegalArgumentException(
+          "output size must be positive, got " + outWidth + " x " + outHeight);
     }
     Taps horizontal = taps(width, outWidth);
     float[] wide = new float[channels * height * outWidth];

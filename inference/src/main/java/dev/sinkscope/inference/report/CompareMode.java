@@ -5,11 +5,17 @@ import java.util.Locale;
 
 /** What a session compares its pass with: nothing, the unmitigated pass, or another model. */
 public enum CompareMode {
-  @JsonProperty("none") NONE("none"),
+  @JsonProperty("none")
+  NONE("none"),
   /** The model without mitigations ("before") against the mitigated pass ("after"). */
-  @JsonProperty("before-after") BEFORE_AFTER("before-after"),
-  /** Model B (the session's {@code modelB}, without mitigations) against the session's model on the same photo. */
-  @JsonProperty("other-model") OTHER_MODEL("other-model");
+  @JsonProperty("before-after")
+  BEFORE_AFTER("before-after"),
+  /**
+   * Model B (the session's {@code modelB}, without mitigations) against the session's model on the
+   * same photo.
+   */
+  @JsonProperty("other-model")
+  OTHER_MODEL("other-model");
 
   private final String key;
 
@@ -28,7 +34,8 @@ public enum CompareMode {
         return m;
       }
     }
-    throw new IllegalArgumentException("unknown compare mode '" + text + "' (known: none, before-after, other-model)");
+    throw new IllegalArgumentException(
+        "unknown compare mode '" + text + "' (known: none, before-after, other-model)");
   }
 
   @Override

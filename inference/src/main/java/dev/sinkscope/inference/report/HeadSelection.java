@@ -13,14 +13,19 @@ import java.util.Locale;
  */
 public record HeadSelection(Mode mode, int head) {
 
-  public enum Mode { MEAN, MAX, SINGLE }
+  public enum Mode {
+    MEAN,
+    MAX,
+    SINGLE
+  }
 
   public static final HeadSelection MEAN = new HeadSelection(Mode.MEAN, -1);
   public static final HeadSelection MAX = new HeadSelection(Mode.MAX, -1);
 
   public HeadSelection {
     if (mode == null || (mode == Mode.SINGLE) != (head >= 0)) {
-      throw new IllegalArgumentException("a head number (0-based) is needed exactly for a single head");
+      throw new IllegalArgumentException(
+          "a head number (0-based) is needed exactly for a single head");
     }
   }
 
@@ -45,14 +50,21 @@ public record HeadSelection(Mode mode, int head) {
     } catch (NumberFormatException e) {
       // fall through to the message
     }
-    throw new IllegalArgumentException("head must be mean, max or a 0-based head number, got '" + text + "'");
+    throw new IllegalArgumentException(
+        "head must be mean, max or a 0-based head number, got '" + text + "'");
   }
 
   /** Throws when a single head does not exist in a model with {@code heads} heads. */
   public void validate(int heads) {
     if (mode == Mode.SINGLE && head >= heads) {
-      throw new IllegalArgumentException("head " + head + " does not exist (the model has " + heads
-          + " heads, numbered 0-" + (heads - 1) + ")");
+      throw new IllegalArgumentException(
+          "head "
+              + head
+              + " does not exist (the model has "
+              + heads
+              + " heads, numbered 0-"
+              + (heads - 1)
+              + ")");
     }
   }
 

@@ -15,7 +15,8 @@ import java.util.Map;
  * @param delta {@code after − before} for every numeric column (null where either side is null),
  *     keyed by column name in {@link LayerMetrics#COLUMNS} order
  */
-public record LayerComparison(int block, LayerMetrics before, LayerMetrics after, Map<String, Double> delta) {
+public record LayerComparison(
+    int block, LayerMetrics before, LayerMetrics after, Map<String, Double> delta) {
 
   public LayerComparison {
     delta = Collections.unmodifiableMap(new LinkedHashMap<>(delta));
@@ -23,7 +24,8 @@ public record LayerComparison(int block, LayerMetrics before, LayerMetrics after
 
   public static LayerComparison of(LayerMetrics before, LayerMetrics after) {
     if (before.block() != after.block()) {
-      throw new IllegalArgumentException("block " + before.block() + " compared with block " + after.block());
+      throw new IllegalArgumentException(
+          "block " + before.block() + " compared with block " + after.block());
     }
     Map<String, Double> delta = new LinkedHashMap<>();
     for (LayerMetrics.Column c : LayerMetrics.COLUMNS) {
@@ -39,7 +41,8 @@ public record LayerComparison(int block, LayerMetrics before, LayerMetrics after
   /** Pairs rows block by block. */
   public static List<LayerComparison> of(List<LayerMetrics> before, List<LayerMetrics> after) {
     if (before.size() != after.size()) {
-      throw new IllegalArgumentException(before.size() + " blocks before, " + after.size() + " after");
+      throw new IllegalArgumentException(
+          before.size() + " blocks before, " + after.size() + " after");
     }
     List<LayerComparison> rows = new ArrayList<>();
     for (int i = 0; i < before.size(); i++) {

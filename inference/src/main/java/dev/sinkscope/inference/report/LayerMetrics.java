@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The per-block metrics the CLI writes as JSON and CSV, taken from the analysis' {@link LayerSummary}
- * rows. A metric whose input was not captured (attention, CLS token) is null, never NaN, so the JSON
- * stays standard. JSON keys and CSV column names are the record component names ({@link #COLUMNS}).
+ * The per-block metrics the CLI writes as JSON and CSV, taken from the analysis' {@link
+ * LayerSummary} rows. A metric whose input was not captured (attention, CLS token) is null, never
+ * NaN, so the JSON stays standard. JSON keys and CSV column names are the record component names
+ * ({@link #COLUMNS}).
  *
  * @param block 1-based block number
  * @param patchNormMin smallest patch-token L2 norm (CLS and registers excluded)
@@ -18,13 +19,16 @@ import java.util.function.Function;
  * @param patchNormMax largest patch norm
  * @param maxOverMedian {@code patchNormMax / patchNormMedian}
  * @param artifactRule detection rule that decided (ABSOLUTE, MEDIAN_RATIO, ROBUST_Z, BIMODAL_SPLIT)
- * @param artifactVerdict its verdict (ARTIFACTS_FOUND, NO_ARTIFACTS, UNIMODAL_NO_ARTIFACTS, NO_THRESHOLD)
+ * @param artifactVerdict its verdict (ARTIFACTS_FOUND, NO_ARTIFACTS, UNIMODAL_NO_ARTIFACTS,
+ *     NO_THRESHOLD)
  * @param artifactThreshold its cut in norm units (strict {@code >}); null without one
  * @param artifactCount artifact patches
  * @param artifactFraction artifact patches / patches
- * @param sinkMassOnArtifacts share of the head-mean received attention that lands on the artifact patches
+ * @param sinkMassOnArtifacts share of the head-mean received attention that lands on the artifact
+ *     patches
  * @param clsCaptureOnArtifacts share of the head-mean CLS attention row on the artifact patches
- * @param clsCaptureOnRegisters share of the head-mean CLS attention row on trained and test-time registers
+ * @param clsCaptureOnRegisters share of the head-mean CLS attention row on trained and test-time
+ *     registers
  * @param topSinkToken token receiving the most attention (sequence index)
  * @param topSinkKind what that token is (CLS, REGISTER, PATCH, TEST_TIME_REGISTER, DISTILLATION)
  * @param topSinkRatio its {@code T · received} (1 = uniform attention)
@@ -59,24 +63,25 @@ public record LayerMetrics(
   public record Column(String name, Function<LayerMetrics, Object> value, boolean numeric) {}
 
   /** All columns in output order. */
-  public static final List<Column> COLUMNS = List.of(
-      new Column("block", LayerMetrics::block, false),
-      new Column("patchNormMin", LayerMetrics::patchNormMin, true),
-      new Column("patchNormMedian", LayerMetrics::patchNormMedian, true),
-      new Column("patchNormMax", LayerMetrics::patchNormMax, true),
-      new Column("maxOverMedian", LayerMetrics::maxOverMedian, true),
-      new Column("artifactRule", LayerMetrics::artifactRule, false),
-      new Column("artifactVerdict", LayerMetrics::artifactVerdict, false),
-      new Column("artifactThreshold", LayerMetrics::artifactThreshold, true),
-      new Column("artifactCount", LayerMetrics::artifactCount, true),
-      new Column("artifactFraction", LayerMetrics::artifactFraction, true),
-      new Column("sinkMassOnArtifacts", LayerMetrics::sinkMassOnArtifacts, true),
-      new Column("clsCaptureOnArtifacts", LayerMetrics::clsCaptureOnArtifacts, true),
-      new Column("clsCaptureOnRegisters", LayerMetrics::clsCaptureOnRegisters, true),
-      new Column("topSinkToken", LayerMetrics::topSinkToken, false),
-      new Column("topSinkKind", LayerMetrics::topSinkKind, false),
-      new Column("topSinkRatio", LayerMetrics::topSinkRatio, true),
-      new Column("massiveActivationCount", LayerMetrics::massiveActivationCount, true));
+  public static final List<Column> COLUMNS =
+      List.of(
+          new Column("block", LayerMetrics::block, false),
+          new Column("patchNormMin", LayerMetrics::patchNormMin, true),
+          new Column("patchNormMedian", LayerMetrics::patchNormMedian, true),
+          new Column("patchNormMax", LayerMetrics::patchNormMax, true),
+          new Column("maxOverMedian", LayerMetrics::maxOverMedian, true),
+          new Column("artifactRule", LayerMetrics::artifactRule, false),
+          new Column("artifactVerdict", LayerMetrics::artifactVerdict, false),
+          new Column("artifactThreshold", LayerMetrics::artifactThreshold, true),
+          new Column("artifactCount", LayerMetrics::artifactCount, true),
+          new Column("artifactFraction", LayerMetrics::artifactFraction, true),
+          new Column("sinkMassOnArtifacts", LayerMetrics::sinkMassOnArtifacts, true),
+          new Column("clsCaptureOnArtifacts", LayerMetrics::clsCaptureOnArtifacts, true),
+          new Column("clsCaptureOnRegisters", LayerMetrics::clsCaptureOnRegisters, true),
+          new Column("topSinkToken", LayerMetrics::topSinkToken, false),
+          new Column("topSinkKind", LayerMetrics::topSinkKind, false),
+          new Column("topSinkRatio", LayerMetrics::topSinkRatio, true),
+          new Column("massiveActivationCount", LayerMetrics::massiveActivationCount, true));
 
   /** One row per block of {@code report}, block 1 first. */
   public static List<LayerMetrics> of(AnalysisReport report) {

@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * CSV for metric rows: comma-separated, a header line, {@code \n} line ends, numbers as Java
- * prints doubles ({@code 0.25}, {@code 1.0E-5}), empty fields for missing values, text quoted
- * only when it holds a comma, quote or line break.
+ * CSV for metric rows: comma-separated, a header line, {@code \n} line ends, numbers as Java prints
+ * doubles ({@code 0.25}, {@code 1.0E-5}), empty fields for missing values, text quoted only when it
+ * holds a comma, quote or line break.
  */
 public final class MetricsCsv {
   private MetricsCsv() {}
@@ -78,7 +78,10 @@ public final class MetricsCsv {
       return "";
     }
     String text = value.toString();
-    if (text.indexOf(',') >= 0 || text.indexOf('"') >= 0 || text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
+    if (text.indexOf(',') >= 0
+        || text.indexOf('"') >= 0
+        || text.indexOf('\n') >= 0
+        || text.indexOf('\r') >= 0) {
       return '"' + text.replace("\"", "\"\"") + '"';
     }
     return text;

@@ -15,13 +15,17 @@ import java.util.Objects;
  * @param weights content hash of the weight files
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ModelReference(Source source, String id, String revision, String path, WeightsFingerprint weights) {
+public record ModelReference(
+    Source source, String id, String revision, String path, WeightsFingerprint weights) {
 
   /** Where a model comes from. */
   public enum Source {
-    @JsonProperty("hub") HUB,
-    @JsonProperty("folder") FOLDER,
-    @JsonProperty("bundled") BUNDLED
+    @JsonProperty("hub")
+    HUB,
+    @JsonProperty("folder")
+    FOLDER,
+    @JsonProperty("bundled")
+    BUNDLED
   }
 
   public ModelReference {
@@ -30,10 +34,14 @@ public record ModelReference(Source source, String id, String revision, String p
     }
     Objects.requireNonNull(weights, "model.weights is required");
     switch (source) {
-      case HUB -> require(id != null && id.contains("/") && revision != null && path == null,
-          "a hub model needs id (org/name) and revision, and no path");
-      case FOLDER -> require(path != null && id == null && revision == null, "a folder model needs path only");
-      case BUNDLED -> require(id != null && revision == null && path == null, "a bundled model needs id only");
+      case HUB ->
+          require(
+              id != null && id.contains("/") && revision != null && path == null,
+              "a hub model needs id (org/name) and revision, and no path");
+      case FOLDER ->
+          require(path != null && id == null && revision == null, "a folder model needs path only");
+      case BUNDLED ->
+          require(id != null && revision == null && path == null, "a bundled model needs id only");
       default -> throw new IllegalStateException();
     }
   }

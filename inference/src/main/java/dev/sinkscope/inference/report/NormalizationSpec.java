@@ -14,9 +14,15 @@ import java.util.Locale;
  */
 public record NormalizationSpec(Kind kind, double low, double high) {
 
-  public enum Kind { MIN_MAX, PERCENTILE, LOG, FIXED }
+  public enum Kind {
+    MIN_MAX,
+    PERCENTILE,
+    LOG,
+    FIXED
+  }
 
-  public static final NormalizationSpec MIN_MAX = new NormalizationSpec(Kind.MIN_MAX, Double.NaN, Double.NaN);
+  public static final NormalizationSpec MIN_MAX =
+      new NormalizationSpec(Kind.MIN_MAX, Double.NaN, Double.NaN);
 
   public NormalizationSpec {
     if (kind == null) {
@@ -24,11 +30,17 @@ public record NormalizationSpec(Kind kind, double low, double high) {
     }
     boolean ranged = kind == Kind.PERCENTILE || kind == Kind.FIXED;
     if (ranged && !(low < high)) {
-      throw new IllegalArgumentException("normalisation " + kind.name().toLowerCase(Locale.ROOT)
-          + " needs LO < HI, got " + low + ", " + high);
+      throw new IllegalArgumentException(
+          "normalisation "
+              + kind.name().toLowerCase(Locale.ROOT)
+              + " needs LO < HI, got "
+              + low
+              + ", "
+              + high);
     }
     if (kind == Kind.PERCENTILE && !(low >= 0 && high <= 100)) {
-      throw new IllegalArgumentException("percentiles must lie in 0..100, got " + low + ", " + high);
+      throw new IllegalArgumentException(
+          "percentiles must lie in 0..100, got " + low + ", " + high);
     }
     if (!ranged) {
       low = Double.NaN;
@@ -57,12 +69,14 @@ public record NormalizationSpec(Kind kind, double low, double high) {
             return new NormalizationSpec(Kind.PERCENTILE, 1, 99);
           }
           if (parts.length == 3) {
-            return new NormalizationSpec(Kind.PERCENTILE, Double.parseDouble(parts[1]), Double.parseDouble(parts[2]));
+            return new NormalizationSpec(
+                Kind.PERCENTILE, Double.parseDouble(parts[1]), Double.parseDouble(parts[2]));
           }
           break;
         case "fixed":
           if (parts.length == 3) {
-            return new NormalizationSpec(Kind.FIXED, Double.parseDouble(parts[1]), Double.parseDouble(parts[2]));
+            return new NormalizationSpec(
+                Kind.FIXED, Double.parseDouble(parts[1]), Double.parseDouble(parts[2]));
           }
           break;
         default:

@@ -11,15 +11,28 @@ public record SelectedPatch(int row, int col) {
 
   public SelectedPatch {
     if (row < 0 || col < 0) {
-      throw new IllegalArgumentException("view.patch row and col count from 0, got (" + row + ", " + col + ")");
+      throw new IllegalArgumentException(
+          "view.patch row and col count from 0, got (" + row + ", " + col + ")");
     }
   }
 
   /** Throws when the patch lies outside a {@code rows x cols} grid. */
   public void validate(int rows, int cols) {
     if (row >= rows || col >= cols) {
-      throw new IllegalArgumentException("patch (" + row + ", " + col + ") does not exist: the patch grid is "
-          + rows + "x" + cols + " (rows 0-" + (rows - 1) + ", columns 0-" + (cols - 1) + ")");
+      throw new IllegalArgumentException(
+          "patch ("
+              + row
+              + ", "
+              + col
+              + ") does not exist: the patch grid is "
+              + rows
+              + "x"
+              + cols
+              + " (rows 0-"
+              + (rows - 1)
+              + ", columns 0-"
+              + (cols - 1)
+              + ")");
     }
   }
 

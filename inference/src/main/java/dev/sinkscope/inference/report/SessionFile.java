@@ -42,37 +42,65 @@ import java.util.Objects;
  * folder of the session file, so a session moves together with its photo.
  *
  * @param format always {@link #FORMAT}
- * @param schemaVersion 1 or {@link #SCHEMA_VERSION}, at least the version the content needs; files of a
- *     newer version are refused
+ * @param schemaVersion 1 or {@link #SCHEMA_VERSION}, at least the version the content needs; files
+ *     of a newer version are refused
  * @param model the model and its weights hash
  * @param image the photo and its hash
  * @param view what the main picture shows
  * @param mitigations mitigation SPEC strings, applied in order (see {@code MitigationSpecs})
  * @param neurons register-neuron map for a {@code ttr} SPEC that names none; may be null
  * @param compare whether to compare with the unmitigated pass or with {@code modelB}
- * @param modelB the second model of an {@code other-model} comparison (run without mitigations); else null
+ * @param modelB the second model of an {@code other-model} comparison (run without mitigations);
+ *     else null
  */
-@JsonPropertyOrder({"format", "schemaVersion", "model", "image", "view", "mitigations", "neurons", "compare",
-    "modelB"})
+@JsonPropertyOrder({
+  "format",
+  "schemaVersion",
+  "model",
+  "image",
+  "view",
+  "mitigations",
+  "neurons",
+  "compare",
+  "modelB"
+})
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record SessionFile(String format, int schemaVersion, ModelReference model, ImageReference image,
-    ViewSettings view, List<String> mitigations, String neurons, CompareMode compare, ModelReference modelB) {
+public record SessionFile(
+    String format,
+    int schemaVersion,
+    ModelReference model,
+    ImageReference image,
+    ViewSettings view,
+    List<String> mitigations,
+    String neurons,
+    CompareMode compare,
+    ModelReference modelB) {
 
   public static final String FORMAT = "sinkscope-session";
+
   /** The newest schema version this build reads and writes. */
   public static final int SCHEMA_VERSION = 2;
+
   /** The oldest one it reads. */
   public static final int OLDEST_SCHEMA_VERSION = 1;
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public SessionFile {
     if (!FORMAT.equals(format)) {
-      throw new IllegalArgumentException("not a Sinkscope session (format must be \"" + FORMAT + "\")");
+      throw new IllegalArgumentException(
+          "not a Sinkscope session (format must be \"" + FORMAT + "\")");
     }
     if (schemaVersion < OLDEST_SCHEMA_VERSION || schemaVersion > SCHEMA_VERSION) {
-      throw new IllegalArgumentException("schemaVersion " + schemaVersion + " is not supported (this version reads "
-          + OLDEST_SCHEMA_VERSION + "-" + SCHEMA_VERSION + ")");
+      throw new IllegalArgumentException(
+          "schemaVersion "
+              + schemaVersion
+              + " is not supported (this version reads "
+              + OLDEST_SCHEMA_VERSION
+              + "-"
+              + SCHEMA_VERSION
+              + ")");
     }
     Objects.requireNonNull(model, "model is required");
     Objects.requireNonNull(image, "image is required");
@@ -87,23 +115,42 @@ public record SessionFile(String format, int schemaVersion, ModelReference model
     }
     int needed = neededVersion(view, compare);
     if (schemaVersion < needed) {
-      throw new IllegalArgumentException("this session uses fields of schemaVersion " + needed + " (quantity "
-          + view.quantity() + (view.patch() != null ? ", view.patch" : "") + ", compare " + compare
-          + ") but says schemaVersion " + schemaVersion);
+      throw new IllegalArgumentException(
+          "this session uses fields of schemaVersion "
+              + needed
+              + " (quantity "
+              + view.quantity()
+              + (view.patch() != null ? ", view.patch" : "")
+              + ", compare "
+              + compare
+              + ") but says schemaVersion "
+              + schemaVersion);
     }
   }
 
-  public static SessionFile of(ModelReference model, ImageReference image, ViewSettings view,
-      List<String> mitigations, String neurons, CompareMode compare) {
+  public static SessionFile of(
+      ModelReference model,
+      ImageReference image,
+      ViewSettings view,
+      List<String> mitigations,
+      String neurons,
+      CompareMode compare) {
     return of(model, image, view, mitigations, neurons, compare, null);
   }
 
   /** A session with the lowest schema version that holds it. */
-  public static SessionFile of(ModelReference model, ImageReference image, ViewSettings view,
-      List<String> mitigations, String neurons, CompareMode compare, ModelReference modelB) {
+  public static SessionFile of(
+      ModelReference model,
+      ImageReference image,
+      ViewSettings view,
+      List<String> mitigations,
+      String neurons,
+      CompareMode compare,
+      ModelReference modelB) {
     ViewSettings v = view == null ? ViewSettings.DEFAULT : view;
     CompareMode c = compare == null ? CompareMode.NONE : compare;
-    return new SessionFile(FORMAT, neededVersion(v, c), model, image, v, mitigations, neurons, c, modelB);
+    return new SessionFile(
+        FORMAT, neededVersion(v, c), model, image, v, mitigations, neurons, c, modelB);
   }
 
   private static int neededVersion(ViewSettings view, CompareMode compare) {
@@ -123,9 +170,16 @@ public record SessionFile(String format, int schemaVersion, ModelReference model
     }
     int version = root.path("schemaVersion").asInt(-1);
     if (version < OLDEST_SCHEMA_VERSION || version > SCHEMA_VERSION) {
-      throw new IOException(file + ": schemaVersion " + root.path("schemaVersion") + " is not supported (this version"
-          + " reads " + OLDEST_SCHEMA_VERSION + "-" + SCHEMA_VERSION + (version > SCHEMA_VERSION
-          ? "; update Sinkscope)" : ")"));
+      throw new IOException(
+          file
+              + ": schemaVersion "
+              + root.path("schemaVersion")
+              + " is not supported (this version"
+              + " reads "
+              + OLDEST_SCHEMA_VERSION
+              + "-"
+              + SCHEMA_VERSION
+              + (version > SCHEMA_VERSION ? "; update Sinkscope)" : ")"));
     }
     try {
       return JSON.treeToValue(root, SessionFile.class);
@@ -220,8 +274,14 @@ public record SessionFile(String format, int schemaVersion, ModelReference model
     }
     String now = Sha256.ofFile(file);
     if (!now.equals(image.sha256())) {
-      throw new IOException("the session's image " + file + " changed since the session was saved (sha256 " + now
-          + ", recorded " + image.sha256() + ")");
+      throw new IOException(
+          "the session's image "
+              + file
+              + " changed since the session was saved (sha256 "
+              + now
+              + ", recorded "
+              + image.sha256()
+              + ")");
     }
   }
 

@@ -18,12 +18,13 @@ import java.util.stream.Stream;
  * <p>Weight files are {@code model.safetensors}; else the shards named in {@code
  * model.safetensors.index.json}; else the folder's only {@code .safetensors} file (the same rule as
  * the checkpoint reader). In a hub cache snapshot a weight file is a link to {@code
- * blobs/<sha256>}, a name the download already verified, so the hash is read from the name instead of
- * rereading gigabytes.
+ * blobs/<sha256>}, a name the download already verified, so the hash is read from the name instead
+ * of rereading gigabytes.
  *
  * @param method always {@link #METHOD}
  * @param sha256 for one file its SHA-256 (the hash the hub shows for the file); for shards the
- *     SHA-256 of the lines {@code "<sha256>  <name>\n"} in name order, as {@code sha256sum} prints them
+ *     SHA-256 of the lines {@code "<sha256> <name>\n"} in name order, as {@code sha256sum} prints
+ *     them
  * @param files each weight file with its size and hash
  */
 public record WeightsFingerprint(String method, String sha256, List<WeightFile> files) {
@@ -35,14 +36,16 @@ public record WeightsFingerprint(String method, String sha256, List<WeightFile> 
     public WeightFile {
       Objects.requireNonNull(name, "name");
       if (!Sha256.isHex(sha256)) {
-        throw new IllegalArgumentException("weight file " + name + ": sha256 must be 64 lower-case hex digits");
+        throw new IllegalArgumentException(
+            "weight file " + name + ": sha256 must be 64 lower-case hex digits");
       }
     }
   }
 
   public WeightsFingerprint {
     if (!METHOD.equals(method)) {
-      throw new IllegalArgumentException("unknown weights hash method '" + method + "' (known: " + METHOD + ")");
+      throw new IllegalArgumentException(
+          "unknown weights hash method '" + method + "' (known: " + METHOD + ")");
     }
     files = List.copyOf(files);
     if (files.isEmpty()) {
@@ -68,7 +71,8 @@ public record WeightsFingerprint(String method, String sha256, List<WeightFile> 
       return files.get(0).sha256();
     }
     StringBuilder lines = new StringBuilder();
-    files.stream().sorted((a, b) -> a.name().compareTo(b.name()))
+    files.stream()
+        .sorted((a, b) -> a.name().compareTo(b.name()))
         .forEach(f -> lines.append(f.sha256()).append("  ").append(f.name()).append('\n'));
     return Sha256.ofText(lines.toString());
   }
@@ -78,7 +82,9 @@ public record WeightsFingerprint(String method, String sha256, List<WeightFile> 
       Path target = file.toRealPath();
       Path parent = target.getParent();
       String name = target.getFileName().toString();
-      if (parent != null && parent.getFileName() != null && parent.getFileName().toString().equals("blobs")
+      if (parent != null
+          && parent.getFileName() != null
+          && parent.getFileName().toString().equals("blobs")
           && Sha256.isHex(name)) {
         return name;
       }
@@ -102,12 +108,18 @@ public record WeightsFingerprint(String method, String sha256, List<WeightFile> 
     }
     List<String> safetensors;
     try (Stream<Path> list = Files.list(folder)) {
-      safetensors = list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".safetensors")).sorted()
-          .toList();
+      safetensors =
+          list.map(p -> p.getFileName().toString())
+              .filter(n -> n.endsWith(".safetensors"))
+              .sorted()
+              .toList();
     }
     if (safetensors.size() != 1) {
-      throw new IOException(folder + ": expected model.safetensors, a shard index or exactly one .safetensors file, "
-          + "found " + safetensors.size());
+      throw new IOException(
+          folder
+              + ": expected model.safetensors, a shard index or exactly one .safetensors file, "
+              + "found "
+              + safetensors.size());
     }
     return safetensors;
   }

@@ -7,10 +7,10 @@ import java.util.Optional;
 
 /**
  * What the views need from one block's attention {@code A [H, T, T]} (rows are queries), small
- * enough to keep for every block of ViT-L at 518 px (ADR 0010). A summary-mode pass reduces the map on
- * the device and keeps it as {@link LayerCapture#summary()}; {@link #of(ForwardResult, int)} reads it,
- * or summarises a full map when the pass kept one, so a reader never cares which was kept. A dump
- * names these vectors {@code attention_summary.<block>.*} ({@link #dumpTensors}).
+ * enough to keep for every block of ViT-L at 518 px (ADR 0010). A summary-mode pass reduces the map
+ * on the device and keeps it as {@link LayerCapture#summary()}; {@link #of(ForwardResult, int)}
+ * reads it, or summarises a full map when the pass kept one, so a reader never cares which was
+ * kept. A dump names these vectors {@code attention_summary.<block>.*} ({@link #dumpTensors}).
  *
  * @param block 1-based block number
  * @param layout token order of the pass
@@ -19,11 +19,20 @@ import java.util.Optional;
  * @param patchColumnSums {@code [H, T]}: the same over patch queries only
  * @param self {@code [H, T]}: the diagonal {@code A[h, j, j]}
  * @param clsRow {@code [H, T]}: {@code A[h, 0, :]}; null without a CLS token
- * @param rowSums {@code [H, T]}: {@code Σ_j A[h, i, j]} (1 for softmax; substituted normalisers differ)
+ * @param rowSums {@code [H, T]}: {@code Σ_j A[h, i, j]} (1 for softmax; substituted normalisers
+ *     differ)
  * @param headMean {@code [T, T]}: {@code mean_h A[h]}; null when not kept
  */
-public record AttentionSummary(int block, TokenLayout layout, int heads, float[] columnSums,
-    float[] patchColumnSums, float[] self, float[] clsRow, float[] rowSums, float[] headMean) {
+public record AttentionSummary(
+    int block,
+    TokenLayout layout,
+    int heads,
+    float[] columnSums,
+    float[] patchColumnSums,
+    float[] self,
+    float[] clsRow,
+    float[] rowSums,
+    float[] headMean) {
 
   public static final String PREFIX = "attention_summary.";
   static final String COLUMN_SUMS = "column_sums";
@@ -37,7 +46,8 @@ public record AttentionSummary(int block, TokenLayout layout, int heads, float[]
     int ht = heads * layout.totalTokens();
     for (float[] v : new float[][] {columnSums, patchColumnSums, self, rowSums}) {
       if (v == null || v.length != ht) {
-        throw new IllegalArgumentException("summary vectors must be [H, T] = [" + heads + ", " + tokens(layout) + "]");
+        throw new IllegalArgumentException(
+            "summary vectors must be [H, T] = [" + heads + ", " + tokens(layout) + "]");
       }
     }
     if (clsRow != null && clsRow.length != ht) {
@@ -57,11 +67,13 @@ public record AttentionSummary(int block, TokenLayout layout, int heads, float[]
   }
 
   /** Summarises a full map {@code [H, T, T]} on the host (sums in double). */
-  public static AttentionSummary fromMap(int block, FloatTensor attention, TokenLayout layout, boolean keepHeadMean) {
+  public static AttentionSummary fromMap(
+      int block, FloatTensor attention, TokenLayout layout, boolean keepHeadMean) {
     int heads = attention.dim(0);
     int t = attention.dim(1);
     if (attention.rank() != 3 || attention.dim(2) != t || t != layout.totalTokens()) {
-      throw new IllegalArgumentException("attention must be [H, T, T] with T = " + layout.totalTokens() + ", got " + attention);
+      throw new IllegalArgumentException(
+          "attention must be [H, T, T] with T = " + layout.totalTokens() + ", got " + attention);
     }
     float[] a = attention.data();
     float[] columnSums = new float[heads * t];
@@ -111,7 +123,8 @@ public record AttentionSummary(int block, TokenLayout layout, int heads, float[]
         headMean[k] /= heads;
       }
     }
-    return new AttentionSummary(block, layout, heads, columnSums, patchColumnSums, self, clsRow, rowSums, headMean);
+    return new AttentionSummary(
+        block, layout, heads, columnSums, patchColumnSums, self, clsRow, rowSums, headMean);
   }
 
   /**
@@ -173,7 +186,10 @@ public record AttentionSummary(int block, TokenLayout layout, int heads, float[]
     return divide(patchColumnSums, layout.patchCount());
   }
 
-  /** Received attention {@code [H, T]} over all queries but the key itself: (sums − diagonal) / (T − 1). */
+  /**
+   * Received attention {@code [H, T]} over all queries but the key itself: (sums − diagonal) / (T −
+   * 1).
+   */
   public float[] receivedExcludingSelf() {
     int t = tokens();
     float[] out = new float[heads * t];

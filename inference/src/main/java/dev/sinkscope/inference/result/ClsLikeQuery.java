@@ -1,10 +1,11 @@
 package dev.sinkscope.inference.result;
 
 /**
- * Which query stands for "CLS attention" in a pass, and where its attention row is. With a CLS token
- * it is token 0's row of every block's attention. A model without CLS that pools with a learned probe
- * (SigLIP's attention-pooling head) has the probe's attention over the last block's normed tokens
- * instead: one row, after the last block. Analysis and views ask this instead of assuming token 0.
+ * Which query stands for "CLS attention" in a pass, and where its attention row is. With a CLS
+ * token it is token 0's row of every block's attention. A model without CLS that pools with a
+ * learned probe (SigLIP's attention-pooling head) has the probe's attention over the last block's
+ * normed tokens instead: one row, after the last block. Analysis and views ask this instead of
+ * assuming token 0.
  */
 public final class ClsLikeQuery {
 
@@ -57,7 +58,9 @@ public final class ClsLikeQuery {
     return kind == Kind.POOLING_PROBE ? "probe" : "CLS";
   }
 
-  /** Sequence index of the query token in the blocks' attention, or -1 (the probe is not a token). */
+  /**
+   * Sequence index of the query token in the blocks' attention, or -1 (the probe is not a token).
+   */
   public int token() {
     return kind == Kind.CLS_TOKEN ? 0 : -1;
   }
@@ -77,8 +80,8 @@ public final class ClsLikeQuery {
   }
 
   /**
-   * The query's attention {@code [H, T]} at 1-based {@code block}: CLS's row of the captured map, or
-   * the probe's softmax at the last block; null where there is none (not captured, other block).
+   * The query's attention {@code [H, T]} at 1-based {@code block}: CLS's row of the captured map,
+   * or the probe's softmax at the last block; null where there is none (not captured, other block).
    */
   public float[] rows(int block) {
     if (!availableAt(block)) {

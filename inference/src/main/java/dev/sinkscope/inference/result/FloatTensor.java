@@ -53,7 +53,8 @@ public record FloatTensor(int[] shape, float[] data) implements FloatData {
   /** Row {@code i} of a rank-2 tensor, copied. */
   public float[] row(int i) {
     if (shape.length != 2) {
-      throw new IllegalStateException("row() needs a rank-2 tensor, shape is " + Arrays.toString(shape));
+      throw new IllegalStateException(
+          "row() needs a rank-2 tensor, shape is " + Arrays.toString(shape));
     }
     int cols = shape[1];
     return Arrays.copyOfRange(data, i * cols, (i + 1) * cols);
@@ -62,7 +63,8 @@ public record FloatTensor(int[] shape, float[] data) implements FloatData {
   /** L2 norm of every row of a rank-2 tensor [rows, cols]; accumulated in double. */
   public float[] rowNorms() {
     if (shape.length != 2) {
-      throw new IllegalStateException("rowNorms() needs a rank-2 tensor, shape is " + Arrays.toString(shape));
+      throw new IllegalStateException(
+          "rowNorms() needs a rank-2 tensor, shape is " + Arrays.toString(shape));
     }
     int rows = shape[0];
     int cols = shape[1];
@@ -81,7 +83,9 @@ public record FloatTensor(int[] shape, float[] data) implements FloatData {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof FloatTensor t && Arrays.equals(shape, t.shape) && Arrays.equals(data, t.data);
+    return o instanceof FloatTensor t
+        && Arrays.equals(shape, t.shape)
+        && Arrays.equals(data, t.data);
   }
 
   @Override

@@ -14,7 +14,8 @@ import java.util.Map;
  * @param layers one capture per block, block 1 first
  * @param lastHiddenState {@code [T, D]} as the reference returns it (normed or not, per family)
  * @param pooled {@code [D]}, or {@code null} when the family has no pooler
- * @param debug extra named tensors for diagnosis (e.g. interpolated position table, intervention values)
+ * @param debug extra named tensors for diagnosis (e.g. interpolated position table, intervention
+ *     values)
  * @param device the device the pass ran on, e.g. "cpu()" or "gpu(0)"
  */
 public record ForwardResult(
@@ -42,7 +43,9 @@ public record ForwardResult(
     return layers.size();
   }
 
-  /** Which query row is the CLS-like one (CLS token, or the pooling probe of a model without CLS). */
+  /**
+   * Which query row is the CLS-like one (CLS token, or the pooling probe of a model without CLS).
+   */
   public ClsLikeQuery clsLikeQuery() {
     return new ClsLikeQuery(this);
   }

@@ -5,20 +5,25 @@ package dev.sinkscope.inference.result;
  *
  * <p>Tensors are checked in the order the pass computes them: the input, the embeddings, then per
  * block the attention probabilities, the MLP activations (when captured) and the block output, and
- * last the final hidden state and pooled output. A non-finite value spreads into everything computed
- * after it, so the first place is the one worth reporting. Callers must not draw heatmaps or run
- * analyses on a result that is not {@link #ok()}: NaN compares false with everything and would
- * silently turn into "no sink".
+ * last the final hidden state and pooled output. A non-finite value spreads into everything
+ * computed after it, so the first place is the one worth reporting. Callers must not draw heatmaps
+ * or run analyses on a result that is not {@link #ok()}: NaN compares false with everything and
+ * would silently turn into "no sink".
  *
- * @param block 0 for the input and the embeddings ({@code hidden_states.0}), 1..L for a block, L + 1
- *     for the tensors after the last block; -1 when OK
+ * @param block 0 for the input and the embeddings ({@code hidden_states.0}), 1..L for a block, L +
+ *     1 for the tensors after the last block; -1 when OK
  * @param tensor the first tensor with a non-finite value; {@code null} when OK
  * @param firstIndex flat (row-major) index of the first non-finite value in that tensor; -1 when OK
  * @param firstValue that value (NaN, +Inf or -Inf); 0 when OK
  * @param nonFiniteValues how many values of that tensor are non-finite; 0 when OK
  * @param tensorSize how many values that tensor has; 0 when OK
  */
-public record NumericalHealth(int block, Tensor tensor, int firstIndex, float firstValue, long nonFiniteValues,
+public record NumericalHealth(
+    int block,
+    Tensor tensor,
+    int firstIndex,
+    float firstValue,
+    long nonFiniteValues,
     long tensorSize) {
 
   /** The kinds of tensor a forward result holds, in the order a pass computes them. */
@@ -56,7 +61,11 @@ public record NumericalHealth(int block, Tensor tensor, int firstIndex, float fi
       found = scan(c.attention(), c.block(), Tensor.ATTENTION);
       if (found == null && c.summary() != null) {
         // a summary pass keeps no map; its CLS row and row sums carry any non-finite probability
-        found = scan(FloatTensor.of(c.summary().rowSums(), c.summary().rowSums().length), c.block(), Tensor.ATTENTION);
+        found =
+            scan(
+                FloatTensor.of(c.summary().rowSums(), c.summary().rowSums().length),
+                c.block(),
+                Tensor.ATTENTION);
       }
       if (found == null) {
         found = scan(c.mlpActivation(), c.block(), Tensor.MLP_ACTIVATION);
@@ -100,8 +109,8 @@ public record NumericalHealth(int block, Tensor tensor, int firstIndex, float fi
   }
 
   /**
-   * The tensor's name as {@link ResultDump} writes it, e.g. {@code attentions.2} (MLP activations, which
-   * it does not write, are {@code mlp_activations.N}); {@code null} when OK.
+   * The tensor's name as {@link ResultDump} writes it, e.g. {@code attentions.2} (MLP activations,
+   * which it does not write, are {@code mlp_activations.N}); {@code null} when OK.
    */
   public String tensorName() {
     if (tensor == null) {
@@ -118,14 +127,31 @@ public record NumericalHealth(int block, Tensor tensor, int firstIndex, float fi
     };
   }
 
-  /** One line for the user, e.g. "NaN or infinity first in block 2 (attentions.2): 68 of 1156 values, first NaN at index 17". */
+  /**
+   * One line for the user, e.g. "NaN or infinity first in block 2 (attentions.2): 68 of 1156
+   * values, first NaN at index 17".
+   */
   public String describe() {
     if (ok()) {
       return "OK: no NaN or infinity in the forward pass";
     }
-    String where = block == 0 ? "before block 1" : tensor == Tensor.LAST_HIDDEN_STATE || tensor == Tensor.POOLED
-        ? "after the last block" : "in block " + block;
-    return "NaN or infinity first " + where + " (" + tensorName() + "): " + nonFiniteValues + " of " + tensorSize
-        + " values, first " + firstValue + " at index " + firstIndex;
+    String where =
+        block == 0
+            ? "before block 1"
+            : tensor == Tensor.LAST_HIDDEN_STATE || tensor == Tensor.POOLED
+                ? "after the last block"
+                : "in block " + block;
+    return "NaN or infinity first "
+        + where
+        + " ("
+        + tensorName()
+        + "): "
+        + nonFiniteValues
+        + " of "
+        + tensorSize
+        + " values, first "
+        + firstValue
+        + " at index "
+        + firstIndex;
   }
 }

@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Names a forward result's tensors as transformers' {@code output_hidden_states} /
- * {@code output_attentions} do (and as the golden fixtures store them), with the batch axis.
+ * Names a forward result's tensors as transformers' {@code output_hidden_states} / {@code
+ * output_attentions} do (and as the golden fixtures store them), with the batch axis.
  */
 public final class ResultDump {
   private ResultDump() {}
@@ -13,8 +13,8 @@ public final class ResultDump {
   /**
    * {@code pixel_values [1,3,H,W]}, {@code hidden_states.0..L [1,T,D]}, {@code attentions.1..L
    * [1,H,T,T]} (when captured), {@code last_hidden_state [1,T,D]}, {@code pooler_output [1,D]}
-   * (when the family has one), {@code attention_summary.<block>.*} where a block kept summaries instead
-   * of full maps, then any {@code debug.*} tensors.
+   * (when the family has one), {@code attention_summary.<block>.*} where a block kept summaries
+   * instead of full maps, then any {@code debug.*} tensors.
    */
   public static Map<String, FloatTensor> tensors(ForwardResult result) {
     Map<String, FloatTensor> out = new LinkedHashMap<>();

@@ -23,7 +23,8 @@ public record TokenLayout(
       throw new IllegalArgumentException("register counts must be >= 0");
     }
     if (gridRows <= 0 || gridCols <= 0) {
-      throw new IllegalArgumentException("patch grid must be at least 1x1, got " + gridRows + "x" + gridCols);
+      throw new IllegalArgumentException(
+          "patch grid must be at least 1x1, got " + gridRows + "x" + gridCols);
     }
   }
 
@@ -47,7 +48,8 @@ public record TokenLayout(
   /** Token index of patch (row, col). */
   public int patchToken(int row, int col) {
     if (row < 0 || row >= gridRows || col < 0 || col >= gridCols) {
-      throw new IndexOutOfBoundsException("patch (" + row + ", " + col + ") outside " + gridRows + "x" + gridCols);
+      throw new IndexOutOfBoundsException(
+          "patch (" + row + ", " + col + ") outside " + gridRows + "x" + gridCols);
     }
     return firstPatchIndex() + row * gridCols + col;
   }
@@ -106,12 +108,18 @@ public record TokenLayout(
   }
 
   /**
-   * The layout of {@code spec} for an input of {@code height x width} pixels (multiples of the patch
-   * size), before any test-time register. Lives here, not on the spec, so the model description does
-   * not depend on the pass results (no package cycle).
+   * The layout of {@code spec} for an input of {@code height x width} pixels (multiples of the
+   * patch size), before any test-time register. Lives here, not on the spec, so the model
+   * description does not depend on the pass results (no package cycle).
    */
-  public static TokenLayout of(dev.sinkscope.inference.model.ModelSpec spec, int height, int width) {
-    return new TokenLayout(spec.hasCls(), spec.hasDistillation(), spec.registers(), height / spec.patchSize(),
-        width / spec.patchSize(), 0);
+  public static TokenLayout of(
+      dev.sinkscope.inference.model.ModelSpec spec, int height, int width) {
+    return new TokenLayout(
+        spec.hasCls(),
+        spec.hasDistillation(),
+        spec.registers(),
+        height / spec.patchSize(),
+        width / spec.patchSize(),
+        0);
   }
 }

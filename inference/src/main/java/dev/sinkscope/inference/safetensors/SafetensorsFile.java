@@ -41,10 +41,11 @@ public final class SafetensorsFile implements AutoCloseable {
 
   // Strict like the reference parser: duplicate names and anything after the header object but
   // whitespace (the spec's padding) are errors, not silently dropped.
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   private static final int SCAN_CHUNK = 1 << 14;
 
@@ -55,8 +56,13 @@ public final class SafetensorsFile implements AutoCloseable {
   private final Map<String, TensorInfo> tensors;
   private final Map<String, String> metadata;
 
-  private SafetensorsFile(Path path, FileChannel channel, long dataStart, long dataLength,
-      Map<String, TensorInfo> tensors, Map<String, String> metadata) {
+  private SafetensorsFile(
+      Path path,
+      FileChannel channel,
+      long dataStart,
+      long dataLength,
+      Map<String, TensorInfo> tensors,
+      Map<String, String> metadata) {
     this.path = path;
     this.channel = channel;
     this.dataStart = dataStart;
@@ -83,18 +89,31 @@ public final class SafetensorsFile implements AutoCloseable {
   private static SafetensorsFile parse(Path path, FileChannel channel) throws IOException {
     long fileSize = channel.size();
     if (fileSize < 8) {
-      throw new SafetensorsFormatException(path, "file is " + fileSize + " bytes, too short for a safetensors header");
+      throw new SafetensorsFormatException(
+          path, "file is " + fileSize + " bytes, too short for a safetensors header");
     }
     ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
     readFully(channel, lengthBytes, 0, path);
     long headerLength = lengthBytes.getLong(0);
     if (headerLength <= 0 || headerLength > MAX_HEADER_BYTES) {
-      throw new SafetensorsFormatException(path, "header length " + Long.toUnsignedString(headerLength)
-          + " is outside 1.." + MAX_HEADER_BYTES + " bytes (" + whatItIs(lengthBytes.array()) + ")");
+      throw new SafetensorsFormatException(
+          path,
+          "header length "
+              + Long.toUnsignedString(headerLength)
+              + " is outside 1.."
+              + MAX_HEADER_BYTES
+              + " bytes ("
+              + whatItIs(lengthBytes.array())
+              + ")");
     }
     if (8 + headerLength > fileSize) {
-      throw new SafetensorsFormatException(path, "header length " + headerLength + " runs past the end of the "
-          + fileSize + "-byte file (truncated download?)");
+      throw new SafetensorsFormatException(
+          path,
+          "header length "
+              + headerLength
+              + " runs past the end of the "
+              + fileSize
+              + "-byte file (truncated download?)");
     }
     ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
     readFully(channel, headerBytes, 8, path);
@@ -102,7 +121,8 @@ public final class SafetensorsFile implements AutoCloseable {
     try {
       header = JSON.readTree(headerBytes.array());
     } catch (JsonProcessingException e) {
-      throw new SafetensorsFormatException(path, "header is not valid JSON: " + e.getOriginalMessage());
+      throw new SafetensorsFormatException(
+          path, "header is not valid JSON: " + e.getOriginalMessage());
     }
     if (header == null || !header.isObject()) {
       throw new SafetensorsFormatException(path, "header is not a JSON object");
@@ -117,14 +137,21 @@ public final class SafetensorsFile implements AutoCloseable {
         if (!e.getValue().isObject()) {
           throw new SafetensorsFormatException(path, "__metadata__ must be an object of strings");
         }
-        e.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+        e.getValue()
+            .fields()
+            .forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
         continue;
       }
       tensors.put(e.getKey(), parseEntry(path, e.getKey(), e.getValue(), dataLength));
     }
     checkCoverage(path, tensors, dataLength);
-    return new SafetensorsFile(path, channel, dataStart, dataLength,
-        Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
+    return new SafetensorsFile(
+        path,
+        channel,
+        dataStart,
+        dataLength,
+        Collections.unmodifiableMap(tensors),
+        Collections.unmodifiableMap(metadata));
   }
 
   /** A guess at what a file with an impossible header length really is, from its first 8 bytes. */
@@ -146,7 +173,9 @@ public final class SafetensorsFile implements AutoCloseable {
       printable &= b == '\n' || b == '\r' || b == '\t' || (b >= 0x20 && b < 0x7f);
     }
     if (printable) {
-      return "it starts with text ('" + text.strip() + "'), not a binary length: an error page or pointer file "
+      return "it starts with text ('"
+          + text.strip()
+          + "'), not a binary length: an error page or pointer file "
           + "saved in place of the weights?";
     }
     return "not a safetensors file, or corrupt";
@@ -160,13 +189,20 @@ public final class SafetensorsFile implements AutoCloseable {
     JsonNode dtypeNode = node.get("dtype");
     JsonNode shapeNode = node.get("shape");
     JsonNode offsetsNode = node.get("data_offsets");
-    if (dtypeNode == null || !dtypeNode.isTextual() || shapeNode == null || !shapeNode.isArray()
-        || offsetsNode == null || !offsetsNode.isArray() || offsetsNode.size() != 2) {
-      throw new SafetensorsFormatException(path, "tensor '" + name + "': needs dtype, shape and two data_offsets");
+    if (dtypeNode == null
+        || !dtypeNode.isTextual()
+        || shapeNode == null
+        || !shapeNode.isArray()
+        || offsetsNode == null
+        || !offsetsNode.isArray()
+        || offsetsNode.size() != 2) {
+      throw new SafetensorsFormatException(
+          path, "tensor '" + name + "': needs dtype, shape and two data_offsets");
     }
     Dtype dtype = Dtype.parse(dtypeNode.asText());
     if (dtype == null) {
-      throw new SafetensorsFormatException(path, "tensor '" + name + "': unsupported dtype " + dtypeNode.asText());
+      throw new SafetensorsFormatException(
+          path, "tensor '" + name + "': unsupported dtype " + dtypeNode.asText());
     }
     long[] shape = new long[shapeNode.size()];
     long elements = 1;
@@ -179,20 +215,34 @@ public final class SafetensorsFile implements AutoCloseable {
       try {
         elements = Math.multiplyExact(elements, shape[i]);
       } catch (ArithmeticException overflow) {
-        throw new SafetensorsFormatException(path, "tensor '" + name + "': shape " + shapeNode + " overflows");
+        throw new SafetensorsFormatException(
+            path, "tensor '" + name + "': shape " + shapeNode + " overflows");
       }
     }
     JsonNode b = offsetsNode.get(0);
     JsonNode en = offsetsNode.get(1);
-    if (!b.isIntegralNumber() || !en.isIntegralNumber() || !b.canConvertToLong() || !en.canConvertToLong()) {
-      throw new SafetensorsFormatException(path, "tensor '" + name + "': bad data_offsets " + offsetsNode);
+    if (!b.isIntegralNumber()
+        || !en.isIntegralNumber()
+        || !b.canConvertToLong()
+        || !en.canConvertToLong()) {
+      throw new SafetensorsFormatException(
+          path, "tensor '" + name + "': bad data_offsets " + offsetsNode);
     }
     long begin = b.asLong();
     long end = en.asLong();
     if (begin < 0 || end < begin || end > dataLength) {
-      throw new SafetensorsFormatException(path, "tensor '" + name + "': data_offsets [" + begin + ", " + end
-          + "] lie outside the " + dataLength + "-byte data section"
-          + (begin >= 0 && end >= begin ? " (truncated file?)" : " (not a range)"));
+      throw new SafetensorsFormatException(
+          path,
+          "tensor '"
+              + name
+              + "': data_offsets ["
+              + begin
+              + ", "
+              + end
+              + "] lie outside the "
+              + dataLength
+              + "-byte data section"
+              + (begin >= 0 && end >= begin ? " (truncated file?)" : " (not a range)"));
     }
     long expectedBytes;
     try {
@@ -201,8 +251,18 @@ public final class SafetensorsFile implements AutoCloseable {
       throw new SafetensorsFormatException(path, "tensor '" + name + "': byte count overflows");
     }
     if (end - begin != expectedBytes) {
-      throw new SafetensorsFormatException(path, "tensor '" + name + "': shape " + shapeNode + " of " + dtype
-          + " needs " + expectedBytes + " bytes but data_offsets give " + (end - begin));
+      throw new SafetensorsFormatException(
+          path,
+          "tensor '"
+              + name
+              + "': shape "
+              + shapeNode
+              + " of "
+              + dtype
+              + " needs "
+              + expectedBytes
+              + " bytes but data_offsets give "
+              + (end - begin));
     }
     return new TensorInfo(name, dtype, shape, begin, end);
   }
@@ -214,17 +274,28 @@ public final class SafetensorsFile implements AutoCloseable {
     long cursor = 0;
     for (TensorInfo t : sorted) {
       if (t.begin() < cursor) {
-        throw new SafetensorsFormatException(path, "tensor '" + t.name() + "' overlaps the tensor before it");
+        throw new SafetensorsFormatException(
+            path, "tensor '" + t.name() + "' overlaps the tensor before it");
       }
       if (t.begin() > cursor) {
-        throw new SafetensorsFormatException(path, "gap of " + (t.begin() - cursor) + " bytes before tensor '"
-            + t.name() + "' (corrupt header)");
+        throw new SafetensorsFormatException(
+            path,
+            "gap of "
+                + (t.begin() - cursor)
+                + " bytes before tensor '"
+                + t.name()
+                + "' (corrupt header)");
       }
       cursor = t.end();
     }
     if (cursor != dataLength) {
-      throw new SafetensorsFormatException(path, "data section has " + dataLength + " bytes but the tensors cover "
-          + cursor + (cursor < dataLength ? " (trailing garbage)" : ""));
+      throw new SafetensorsFormatException(
+          path,
+          "data section has "
+              + dataLength
+              + " bytes but the tensors cover "
+              + cursor
+              + (cursor < dataLength ? " (trailing garbage)" : ""));
     }
   }
 
@@ -274,7 +345,8 @@ public final class SafetensorsFile implements AutoCloseable {
     if (info.byteLength() > Integer.MAX_VALUE) {
       throw new SafetensorsFormatException(path, "tensor '" + name + "' is larger than 2 GiB");
     }
-    return channel.map(FileChannel.MapMode.READ_ONLY, dataStart + info.begin(), info.byteLength())
+    return channel
+        .map(FileChannel.MapMode.READ_ONLY, dataStart + info.begin(), info.byteLength())
         .order(ByteOrder.LITTLE_ENDIAN);
   }
 
@@ -290,8 +362,13 @@ public final class SafetensorsFile implements AutoCloseable {
       return src;
     }
     if (n > Integer.MAX_VALUE / 4) {
-      throw new SafetensorsFormatException(path, "tensor '" + name + "' has " + n
-          + " values, too many to widen to float32 in one buffer (2 GiB)");
+      throw new SafetensorsFormatException(
+          path,
+          "tensor '"
+              + name
+              + "' has "
+              + n
+              + " values, too many to widen to float32 in one buffer (2 GiB)");
     }
     ByteBuffer out = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.nativeOrder());
     FloatBuffer f = out.asFloatBuffer();
@@ -347,9 +424,9 @@ public final class SafetensorsFile implements AutoCloseable {
   }
 
   /**
-   * How many values of a floating-point tensor are NaN or infinite (0 for integer dtypes). Reads the
-   * bit patterns of the mapping in bulk, without widening: an exponent of all ones is NaN or infinity
-   * in every IEEE format, so this costs about one pass over the tensor's bytes.
+   * How many values of a floating-point tensor are NaN or infinite (0 for integer dtypes). Reads
+   * the bit patterns of the mapping in bulk, without widening: an exponent of all ones is NaN or
+   * infinity in every IEEE format, so this costs about one pass over the tensor's bytes.
    */
   public long nonFiniteCount(String name) throws IOException {
     TensorInfo info = info(name);

@@ -23,13 +23,20 @@ public final class SafetensorsWriter {
    *
    * @param metadata string pairs stored under {@code __metadata__}; may be empty
    */
-  public static void write(Path file, Map<String, ? extends FloatData> tensors, Map<String, String> metadata)
+  public static void write(
+      Path file, Map<String, ? extends FloatData> tensors, Map<String, String> metadata)
       throws IOException {
     write(file, tensors, metadata, Dtype.F32);
   }
 
-  /** Writes {@code tensors} as {@code dtype}, which must be F32 or F16 (rounded to nearest even). */
-  public static void write(Path file, Map<String, ? extends FloatData> tensors, Map<String, String> metadata, Dtype dtype)
+  /**
+   * Writes {@code tensors} as {@code dtype}, which must be F32 or F16 (rounded to nearest even).
+   */
+  public static void write(
+      Path file,
+      Map<String, ? extends FloatData> tensors,
+      Map<String, String> metadata,
+      Dtype dtype)
       throws IOException {
     if (dtype != Dtype.F32 && dtype != Dtype.F16) {
       throw new IllegalArgumentException("can write F32 or F16, not " + dtype);
@@ -86,11 +93,11 @@ public final class SafetensorsWriter {
     }
     try {
       // temp files are created owner-only; a written model or dump is an ordinary readable file
-      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      Files.setPosixFilePermissions(
+          tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     } catch (UnsupportedOperationException notPosix) {
       // other file systems keep their defaults
     }
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
-
 }

@@ -27,8 +27,12 @@ public final class IncrementalRunner {
   }
 
   /** The forward result of {@code pixelValues} under {@code stack}. */
-  public ForwardResult run(FloatTensor pixelValues, MitigationStack stack, CaptureOptions capture,
-      CancellationToken cancel, ProgressListener progress) {
+  public ForwardResult run(
+      FloatTensor pixelValues,
+      MitigationStack stack,
+      CaptureOptions capture,
+      CancellationToken cancel,
+      ProgressListener progress) {
     ModelSpec spec = session.spec();
     stack.validate(spec);
     if (pixels == null || !pixels.equals(pixelValues)) {
@@ -37,7 +41,11 @@ public final class IncrementalRunner {
       latest = null;
     }
     int[] ps = pixelValues.shape();
-    var layout = stack.hooks(spec).layoutAfterEmbeddings(dev.sinkscope.inference.result.TokenLayout.of(spec, ps[2], ps[3]));
+    var layout =
+        stack
+            .hooks(spec)
+            .layoutAfterEmbeddings(
+                dev.sinkscope.inference.result.TokenLayout.of(spec, ps[2], ps[3]));
     Cached best = null;
     int bestStart = 0;
     for (Cached c : new Cached[] {baseline, latest}) {
@@ -57,8 +65,17 @@ public final class IncrementalRunner {
       result = best.result();
     } else {
       int start = best == null ? 0 : bestStart;
-      result = session.forward().run(pixelValues, stack.hooks(spec), capture, cancel, progress,
-          best == null ? null : best.result(), start);
+      result =
+          session
+              .forward()
+              .run(
+                  pixelValues,
+                  stack.hooks(spec),
+                  capture,
+                  cancel,
+                  progress,
+                  best == null ? null : best.result(),
+                  start);
       lastStartBlock = result.blocks() == spec.numLayers() && best != null ? start : 0;
     }
     Cached now = new Cached(stack, capture, result);
@@ -82,6 +99,7 @@ public final class IncrementalRunner {
   }
 
   private static boolean covers(CaptureOptions have, CaptureOptions want) {
-    return (have.attentionMaps() || !want.attentionMaps()) && (have.mlpActivations() || !want.mlpActivations());
+    return (have.attentionMaps() || !want.attentionMaps())
+        && (have.mlpActivations() || !want.mlpActivations());
   }
 }

@@ -80,7 +80,10 @@ public final class ModelSession implements AutoCloseable {
   }
 
   /** A plain pass without interventions. */
-  public ForwardResult run(FloatTensor pixelValues, CaptureOptions capture, CancellationToken cancel,
+  public ForwardResult run(
+      FloatTensor pixelValues,
+      CaptureOptions capture,
+      CancellationToken cancel,
       ProgressListener progress) {
     return forward.run(pixelValues, ForwardHooks.NONE, capture, cancel, progress);
   }

@@ -3,14 +3,21 @@ package dev.sinkscope.inference.work;
 import java.util.Objects;
 
 /**
- * Announces the start of work that must never run on a UI thread: opening a model, decoding an image,
- * a forward pass, the analysis of a pass, writing an export. An observer learns the kind of work and
- * runs on the calling thread, so it can check which thread that is (the app's window tests assert that
- * none of it runs on the JavaFX thread). Without an observer this costs one volatile read.
+ * Announces the start of work that must never run on a UI thread: opening a model, decoding an
+ * image, a forward pass, the analysis of a pass, writing an export. An observer learns the kind of
+ * work and runs on the calling thread, so it can check which thread that is (the app's window tests
+ * assert that none of it runs on the JavaFX thread). Without an observer this costs one volatile
+ * read.
  */
 public final class HeavyWork {
   /** What started. */
-  public enum Kind { MODEL_OPEN, IMAGE_LOAD, FORWARD, ANALYSIS, EXPORT }
+  public enum Kind {
+    MODEL_OPEN,
+    IMAGE_LOAD,
+    FORWARD,
+    ANALYSIS,
+    EXPORT
+  }
 
   /** Called on the thread that does the work, as it starts. */
   @FunctionalInterface
@@ -18,7 +25,7 @@ public final class HeavyWork {
     void started(Kind kind);
   }
 
-  private static final Observer NONE = kind -> { };
+  private static final Observer NONE = kind -> {};
   private static volatile Observer observer = NONE;
 
   private HeavyWork() {}

@@ -11,12 +11,16 @@ class AnalysisPackageDependencyTest {
 
   @Test
   void analysisIsPureJavaOnArrays() {
-    JavaClasses classes = new ClassFileImporter()
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("dev.sinkscope.inference.analysis");
+    JavaClasses classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.sinkscope.inference.analysis");
     noClasses()
-        .that().resideInAPackage("dev.sinkscope.inference.analysis..")
-        .should().dependOnClassesThat().resideInAnyPackage("ai.djl..", "javafx..", "com.fasterxml.jackson..")
+        .that()
+        .resideInAPackage("dev.sinkscope.inference.analysis..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("ai.djl..", "javafx..", "com.fasterxml.jackson..")
         .check(classes);
   }
 }

@@ -27,7 +27,10 @@ class AnalyzerTest {
   // artifact patches (1, 1) and (4, 2): patch 7 -> token 12, patch 26 -> token 31
   private static final int[] ARTIFACT_TOKENS = {12, 31};
 
-  /** Blocks 1–2: CLS is the sink, no artifacts. Blocks 3–4: two high-norm patches that are also the sinks. */
+  /**
+   * Blocks 1–2: CLS is the sink, no artifacts. Blocks 3–4: two high-norm patches that are also the
+   * sinks.
+   */
   private static ForwardResult pass(boolean withAttention) {
     List<LayerCapture> layers = new ArrayList<>();
     for (int block = 1; block <= 4; block++) {
@@ -41,11 +44,15 @@ class AnalyzerTest {
         norms[12] = 80;
         norms[31] = 85;
       }
-      FloatTensor attention = late
-          ? SyntheticCaptures.sinkAttention(2, T, ARTIFACT_TOKENS, 0.7)
-          : SyntheticCaptures.sinkAttention(2, T, new int[] {0}, 0.5);
-      layers.add(SyntheticCaptures.capture(block, SyntheticCaptures.hiddenWithNorms(norms, 16, block),
-          withAttention ? attention : null));
+      FloatTensor attention =
+          late
+              ? SyntheticCaptures.sinkAttention(2, T, ARTIFACT_TOKENS, 0.7)
+              : SyntheticCaptures.sinkAttention(2, T, new int[] {0}, 0.5);
+      layers.add(
+          SyntheticCaptures.capture(
+              block,
+              SyntheticCaptures.hiddenWithNorms(norms, 16, block),
+              withAttention ? attention : null));
     }
     return SyntheticCaptures.result(SPEC, LAYOUT, layers);
   }
@@ -53,7 +60,9 @@ class AnalyzerTest {
   private static List<LayerAttentionSummary> summaries(boolean keepHeadMean) {
     List<LayerAttentionSummary> list = new ArrayList<>();
     for (LayerCapture c : pass(true).layers()) {
-      list.add(LayerAttentionSummary.fromAttention(c.block(), c.attention(), LAYOUT, QuerySet.ALL, keepHeadMean));
+      list.add(
+          LayerAttentionSummary.fromAttention(
+              c.block(), c.attention(), LAYOUT, QuerySet.ALL, keepHeadMean));
     }
     return list;
   }
@@ -68,7 +77,9 @@ class AnalyzerTest {
     assertEquals(0, early.artifactCount());
     assertEquals(DetectionVerdict.ARTIFACTS_FOUND, late.verdict());
     assertEquals(2, late.artifactCount());
-    assertEquals(List.of(new GridPosition(1, 1), new GridPosition(4, 2)), report.norms().get(2).artifacts().positions());
+    assertEquals(
+        List.of(new GridPosition(1, 1), new GridPosition(4, 2)),
+        report.norms().get(2).artifacts().positions());
     assertTrue(late.maxOverMedian() > 7);
     assertEquals(3, report.emergence().block());
 
@@ -103,7 +114,8 @@ class AnalyzerTest {
   @Test
   void precomputedSummariesGiveTheSameSinkMetricsAsFullMaps() {
     AnalysisReport full = Analyzer.analyze(pass(true));
-    AnalysisReport summarised = Analyzer.analyze(pass(false), AnalysisOptions.defaults(), summaries(true));
+    AnalysisReport summarised =
+        Analyzer.analyze(pass(false), AnalysisOptions.defaults(), summaries(true));
     assertArrayEquals(full.sinks().score(), summarised.sinks().score(), 1e-7f);
     assertArrayEquals(full.sinks().guPercent(), summarised.sinks().guPercent());
     assertArrayEquals(full.clsAttention().headMean(), summarised.clsAttention().headMean());
@@ -115,7 +127,8 @@ class AnalyzerTest {
 
   @Test
   void summariesWithoutHeadMeansSkipRolloutOnly() {
-    AnalysisReport report = Analyzer.analyze(pass(false), AnalysisOptions.defaults(), summaries(false));
+    AnalysisReport report =
+        Analyzer.analyze(pass(false), AnalysisOptions.defaults(), summaries(false));
     assertNotNull(report.sinks());
     assertNull(report.rollout());
     assertTrue(report.notes().stream().anyMatch(n -> n.contains("rollout")));
@@ -123,7 +136,9 @@ class AnalyzerTest {
 
   @Test
   void clsOnlyQuerySetIsDerivedFromClsRows() {
-    AnalysisOptions options = AnalysisOptions.defaults().withSinks(SinkOptions.defaults().withQuerySet(QuerySet.CLS_ONLY));
+    AnalysisOptions options =
+        AnalysisOptions.defaults()
+            .withSinks(SinkOptions.defaults().withQuerySet(QuerySet.CLS_ONLY));
     AnalysisReport full = Analyzer.analyze(pass(true), options);
     AnalysisReport summarised = Analyzer.analyze(pass(false), options, summaries(false));
     assertArrayEquals(full.sinks().score(), summarised.sinks().score(), 1e-7f);
@@ -135,7 +150,8 @@ class AnalyzerTest {
   @Test
   void mismatchedQuerySetIsExplainedNotGuessed() {
     AnalysisOptions options =
-        AnalysisOptions.defaults().withSinks(SinkOptions.defaults().withQuerySet(QuerySet.EXCLUDE_SELF));
+        AnalysisOptions.defaults()
+            .withSinks(SinkOptions.defaults().withQuerySet(QuerySet.EXCLUDE_SELF));
     AnalysisReport report = Analyzer.analyze(pass(false), options, summaries(false));
     assertNull(report.sinks());
     assertTrue(report.notes().stream().anyMatch(n -> n.contains("EXCLUDE_SELF")));
@@ -159,13 +175,17 @@ class AnalyzerTest {
     ModelSpec large = SyntheticCaptures.spec(ModelFamily.DINOV2, 1024, 24, 16, 14, 0);
     ForwardResult pass = pass(true);
     ForwardResult relabelled = SyntheticCaptures.result(large, LAYOUT, pass.layers());
-    AnalysisReport report = Analyzer.analyze(relabelled, DetectionOptions.defaults().withRule(DetectionRule.ABSOLUTE));
+    AnalysisReport report =
+        Analyzer.analyze(relabelled, DetectionOptions.defaults().withRule(DetectionRule.ABSOLUTE));
     assertEquals(150, report.absoluteThreshold());
     assertEquals(23, report.thresholdPreset().referenceBlock());
-    assertEquals(DetectionVerdict.NO_ARTIFACTS, report.summaries().get(3).verdict()); // 85 is below 150
+    assertEquals(
+        DetectionVerdict.NO_ARTIFACTS, report.summaries().get(3).verdict()); // 85 is below 150
 
-    AnalysisReport explicit = Analyzer.analyze(relabelled,
-        DetectionOptions.defaults().withRule(DetectionRule.ABSOLUTE).withAbsoluteThreshold(50));
+    AnalysisReport explicit =
+        Analyzer.analyze(
+            relabelled,
+            DetectionOptions.defaults().withRule(DetectionRule.ABSOLUTE).withAbsoluteThreshold(50));
     assertEquals(2, explicit.summaries().get(3).artifactCount());
   }
 
@@ -183,10 +203,12 @@ class AnalyzerTest {
     assertTrue(row.has("clsCaptureOnRegisters"));
     assertEquals(3, json.get("emergence").get("block").asInt());
     assertEquals(T, json.get("sinks").get("guPercent").size());
-    assertEquals(1, json.get("norms").get(2).get("artifacts").get("positions").get(0).get("row").asInt());
+    assertEquals(
+        1, json.get("norms").get(2).get("artifacts").get("positions").get(0).get("row").asInt());
     assertEquals("BIMODAL_SPLIT", json.get("options").get("detection").get("rule").asText());
     // the options read back, NaN ("use the preset") included
-    DetectionOptions back = mapper.treeToValue(json.get("options").get("detection"), DetectionOptions.class);
+    DetectionOptions back =
+        mapper.treeToValue(json.get("options").get("detection"), DetectionOptions.class);
     assertEquals(DetectionOptions.defaults(), back);
     assertTrue(Double.isNaN(back.absoluteThreshold()));
     // undefined metrics are written as the string "NaN"

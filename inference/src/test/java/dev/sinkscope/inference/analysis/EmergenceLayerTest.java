@@ -27,7 +27,8 @@ class EmergenceLayerTest {
 
   @Test
   void persistenceIsCutShortByTheLastBlock() {
-    EmergenceLayer e = EmergenceLayer.find(new double[] {1, 1, 8}, new boolean[] {false, false, true}, 3, 2);
+    EmergenceLayer e =
+        EmergenceLayer.find(new double[] {1, 1, 8}, new boolean[] {false, false, true}, 3, 2);
     assertEquals(3, e.block());
   }
 
@@ -55,7 +56,8 @@ class EmergenceLayerTest {
       for (int p = 0; p < 64; p++) {
         all[1 + p] = (float) patches[p];
       }
-      norms.add(PatchNormAnalyzer.analyze(block, all, layout, DetectionOptions.defaults(), Double.NaN));
+      norms.add(
+          PatchNormAnalyzer.analyze(block, all, layout, DetectionOptions.defaults(), Double.NaN));
     }
     EmergenceLayer e = EmergenceLayer.fromNorms(norms, DetectionOptions.defaults());
     assertEquals(4, e.block());

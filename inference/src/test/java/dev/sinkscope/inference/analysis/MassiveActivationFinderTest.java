@@ -28,10 +28,12 @@ class MassiveActivationFinderTest {
     x[1 * DIMS + 17] = 500; // register, dim 17
     x[0 * DIMS + 5] = -300; // CLS, dim 5, negative
     x[6 * DIMS + 2] = 90; // below the absolute cut of 100
-    LayerMassiveActivations found = MassiveActivationFinder.find(4, FloatTensor.of(x, 10, DIMS), LAYOUT,
-        MassiveActivationOptions.defaults());
+    LayerMassiveActivations found =
+        MassiveActivationFinder.find(
+            4, FloatTensor.of(x, 10, DIMS), LAYOUT, MassiveActivationOptions.defaults());
     assertEquals(2, found.count());
-    assertEquals(new MassiveActivation(1, TokenKind.REGISTER, 17, 500, 500, 500 / found.medianMagnitude()),
+    assertEquals(
+        new MassiveActivation(1, TokenKind.REGISTER, 17, 500, 500, 500 / found.medianMagnitude()),
         found.entries().get(0));
     MassiveActivation second = found.entries().get(1);
     assertEquals(0, second.token());
@@ -50,12 +52,14 @@ class MassiveActivationFinderTest {
   void bothCutsMustPass() {
     float[] x = background(1.0); // median |x| ~ 0.67, so 1000x median ~ 670
     x[3 * DIMS + 9] = 200; // > 100 but only ~300x the median
-    LayerMassiveActivations found = MassiveActivationFinder.find(1, FloatTensor.of(x, 10, DIMS), LAYOUT,
-        MassiveActivationOptions.defaults());
+    LayerMassiveActivations found =
+        MassiveActivationFinder.find(
+            1, FloatTensor.of(x, 10, DIMS), LAYOUT, MassiveActivationOptions.defaults());
     assertEquals(0, found.count());
     assertEquals(200, found.top3().get(0).magnitude(), 1e-4);
-    LayerMassiveActivations relaxed = MassiveActivationFinder.find(1, FloatTensor.of(x, 10, DIMS), LAYOUT,
-        new MassiveActivationOptions(100, 100, 64));
+    LayerMassiveActivations relaxed =
+        MassiveActivationFinder.find(
+            1, FloatTensor.of(x, 10, DIMS), LAYOUT, new MassiveActivationOptions(100, 100, 64));
     assertEquals(1, relaxed.count());
   }
 
@@ -65,8 +69,9 @@ class MassiveActivationFinderTest {
     for (int d = 0; d < 20; d++) {
       x[2 * DIMS + d] = 1000 + d;
     }
-    LayerMassiveActivations found = MassiveActivationFinder.find(1, FloatTensor.of(x, 10, DIMS), LAYOUT,
-        new MassiveActivationOptions(100, 1000, 5));
+    LayerMassiveActivations found =
+        MassiveActivationFinder.find(
+            1, FloatTensor.of(x, 10, DIMS), LAYOUT, new MassiveActivationOptions(100, 1000, 5));
     assertEquals(20, found.count());
     assertEquals(5, found.entries().size());
     assertEquals(19, found.entries().get(0).dim());

@@ -43,18 +43,22 @@ class NormOutlierDetectorTest {
     assertEquals(rule, split.appliedRule());
     assertFalse(split.fellBack());
     // the cut lies between the normal tokens and the planted ones
-    assertTrue(split.threshold() > 13 && split.threshold() < 60, rule + " threshold " + split.threshold());
+    assertTrue(
+        split.threshold() > 13 && split.threshold() < 60, rule + " threshold " + split.threshold());
   }
 
   @Test
   void unimodalNormsGiveNoArtifacts() {
     double[] norms = SyntheticCaptures.gaussian(64, 10, 1, 42);
-    OutlierSplit d = NormOutlierDetector.detect(DetectionRule.BIMODAL_SPLIT, norms, OPTIONS, Double.NaN);
+    OutlierSplit d =
+        NormOutlierDetector.detect(DetectionRule.BIMODAL_SPLIT, norms, OPTIONS, Double.NaN);
     assertEquals(DetectionVerdict.UNIMODAL_NO_ARTIFACTS, d.verdict());
     assertTrue(d.note().startsWith("unimodal: no artifacts"), d.note());
     assertEquals(0, d.count());
-    assertEquals(DetectionVerdict.NO_ARTIFACTS, NormOutlierDetector.medianRatio(norms, 3).verdict());
-    assertEquals(DetectionVerdict.NO_ARTIFACTS, NormOutlierDetector.robustZ(norms, 3.5, 3).verdict());
+    assertEquals(
+        DetectionVerdict.NO_ARTIFACTS, NormOutlierDetector.medianRatio(norms, 3).verdict());
+    assertEquals(
+        DetectionVerdict.NO_ARTIFACTS, NormOutlierDetector.robustZ(norms, 3.5, 3).verdict());
   }
 
   @Test
@@ -80,7 +84,8 @@ class NormOutlierDetectorTest {
   @Test
   void robustZUsesTheIglewiczHoaglinScore() {
     double[] norms = {9, 10, 10, 11, 12, 30};
-    // median 10.5, |x - m| = 1.5 .5 .5 .5 1.5 19.5 -> MAD 1; z(30) = 0.6745 * 19.5 = 13.2; z(12) = 1.01
+    // median 10.5, |x - m| = 1.5 .5 .5 .5 1.5 19.5 -> MAD 1; z(30) = 0.6745 * 19.5 = 13.2; z(12) =
+    // 1.01
     OutlierSplit c = NormOutlierDetector.robustZ(norms, 3.5, 3);
     assertArrayEquals(new int[] {5}, c.outlierIndices());
     assertEquals(10.5 + 3.5 / 0.6745, c.threshold(), 1e-12);
@@ -132,7 +137,8 @@ class NormOutlierDetectorTest {
     OutlierSplit asRule = NormOutlierDetector.toOutlierSplit(split);
     assertEquals(DetectionVerdict.UNIMODAL_NO_ARTIFACTS, asRule.verdict());
     assertTrue(Double.isNaN(asRule.threshold()), "no cut was applied");
-    assertTrue(split.threshold() > 10.2 && split.threshold() < 50, "the candidate cut stays in the split");
+    assertTrue(
+        split.threshold() > 10.2 && split.threshold() < 50, "the candidate cut stays in the split");
   }
 
   @Test
@@ -151,6 +157,8 @@ class NormOutlierDetectorTest {
   void otsuOnConstantNormsIsUnimodal() {
     BimodalSplit split = NormOutlierDetector.bimodal(new double[] {7, 7, 7, 7}, 256, 0.2, 2);
     assertFalse(split.accepted());
-    assertEquals(DetectionVerdict.UNIMODAL_NO_ARTIFACTS, NormOutlierDetector.toOutlierSplit(split).verdict());
+    assertEquals(
+        DetectionVerdict.UNIMODAL_NO_ARTIFACTS,
+        NormOutlierDetector.toOutlierSplit(split).verdict());
   }
 }

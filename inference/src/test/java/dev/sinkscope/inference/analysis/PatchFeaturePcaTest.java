@@ -25,8 +25,8 @@ class PatchFeaturePcaTest {
   }
 
   /**
-   * Features: object patches sit at {@code +sign·3·u}, background at {@code −sign·u} along a direction u,
-   * plus noise; prefix tokens are huge and must not matter.
+   * Features: object patches sit at {@code +sign·3·u}, background at {@code −sign·u} along a
+   * direction u, plus noise; prefix tokens are huge and must not matter.
    */
   private static FloatTensor features(double sign) {
     Random random = new Random(17);
@@ -54,7 +54,8 @@ class PatchFeaturePcaTest {
   @ParameterizedTest
   @ValueSource(doubles = {1, -1})
   void foregroundIsTheMinoritySideWhicheverWayTheFeaturesPoint(double sign) {
-    PatchPca pca = PatchFeaturePca.compute(features(sign), LAYOUT, PcaFeatures.BLOCK_OUTPUT, 12, true, true);
+    PatchPca pca =
+        PatchFeaturePca.compute(features(sign), LAYOUT, PcaFeatures.BLOCK_OUTPUT, 12, true, true);
     assertEquals(16, pca.foregroundCount());
     assertEquals(0.25, pca.foregroundFraction(), 1e-12);
     for (int p = 0; p < 64; p++) {
@@ -64,7 +65,8 @@ class PatchFeaturePcaTest {
     assertTrue(pca.converged());
     for (int p = 0; p < 64; p++) {
       if (!isObject(p)) {
-        assertArrayEquals(new float[3], Arrays.copyOfRange(pca.rgb(), 3 * p, 3 * p + 3), "background " + p);
+        assertArrayEquals(
+            new float[3], Arrays.copyOfRange(pca.rgb(), 3 * p, 3 * p + 3), "background " + p);
       }
     }
   }
@@ -72,7 +74,8 @@ class PatchFeaturePcaTest {
   @ParameterizedTest
   @ValueSource(booleans = {true, false})
   void componentsAreMinMaxScaledOverAllPatches(boolean refit) {
-    PatchPca pca = PatchFeaturePca.compute(features(1), LAYOUT, PcaFeatures.BLOCK_OUTPUT, 12, refit, false);
+    PatchPca pca =
+        PatchFeaturePca.compute(features(1), LAYOUT, PcaFeatures.BLOCK_OUTPUT, 12, refit, false);
     assertEquals(refit, pca.refitOnForeground());
     for (int c = 0; c < 3; c++) {
       float min = Float.POSITIVE_INFINITY;
@@ -91,7 +94,8 @@ class PatchFeaturePcaTest {
   @ParameterizedTest
   @ValueSource(doubles = {1, -1})
   void firstComponentPositiveExactlyOnForeground(double sign) {
-    PatchPca pca = PatchFeaturePca.compute(features(sign), LAYOUT, PcaFeatures.BLOCK_OUTPUT, 12, false, false);
+    PatchPca pca =
+        PatchFeaturePca.compute(features(sign), LAYOUT, PcaFeatures.BLOCK_OUTPUT, 12, false, false);
     for (int p = 0; p < 64; p++) {
       assertEquals(pca.foreground()[p], pca.firstComponent()[p] > 0);
     }

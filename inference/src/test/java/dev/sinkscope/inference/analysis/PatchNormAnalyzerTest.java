@@ -33,11 +33,15 @@ class PatchNormAnalyzerTest {
 
   @Test
   void nonPatchTokensAreExcludedFromStatisticsAndReportedApart() {
-    LayerNormAnalysis layer = PatchNormAnalyzer.analyze(7, norms(), LAYOUT, DetectionOptions.defaults(), Double.NaN);
+    LayerNormAnalysis layer =
+        PatchNormAnalyzer.analyze(7, norms(), LAYOUT, DetectionOptions.defaults(), Double.NaN);
     assertEquals(64, layer.patchNorms().patchCount());
     assertEquals(60.0, layer.patchNorms().max(), 1e-4);
     assertTrue(layer.patchNorms().median() > 9 && layer.patchNorms().median() < 11);
-    assertEquals(layer.patchNorms().max() / layer.patchNorms().median(), layer.patchNorms().maxOverMedian(), 1e-12);
+    assertEquals(
+        layer.patchNorms().max() / layer.patchNorms().median(),
+        layer.patchNorms().maxOverMedian(),
+        1e-12);
     List<TokenNorm> others = layer.nonPatchTokens();
     assertEquals(6, others.size());
     assertEquals(new TokenNorm(0, TokenKind.CLS, 40), others.get(0));
@@ -50,7 +54,8 @@ class PatchNormAnalyzerTest {
   void everyRuleReportsGridPositionsAndTokenIndices() {
     DetectionOptions options = DetectionOptions.defaults().withAbsoluteThreshold(30);
     LayerNormAnalysis layer = PatchNormAnalyzer.analyze(7, norms(), LAYOUT, options, 30);
-    List<GridPosition> expected = List.of(new GridPosition(2, 3), new GridPosition(5, 0), new GridPosition(7, 7));
+    List<GridPosition> expected =
+        List.of(new GridPosition(2, 3), new GridPosition(5, 0), new GridPosition(7, 7));
     assertEquals(4, layer.allRules().size());
     for (ArtifactDetection detection : layer.allRules()) {
       assertEquals(expected, detection.positions(), detection.requestedRule().name());

@@ -10,15 +10,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PrincipalComponentsTest {
 
   /**
-   * Tokens {@code a·u1 + b·u2 + c·u3 + offset + noise} with a, b, c exactly uncorrelated over the sample,
-   * sample sd 5, 3, 1.5, and noise sd 0.05: the three leading axes must be ±u1, ±u2, ±u3 in that order.
+   * Tokens {@code a·u1 + b·u2 + c·u3 + offset + noise} with a, b, c exactly uncorrelated over the
+   * sample, sample sd 5, 3, 1.5, and noise sd 0.05: the three leading axes must be ±u1, ±u2, ±u3 in
+   * that order.
    */
   @ParameterizedTest(name = "{0} tokens x {1} dims")
   @CsvSource({
-      "90, 120", // Gram route, subspace iteration
-      "40, 48", // Gram route, Jacobi
-      "300, 80", // covariance route, subspace iteration
-      "200, 16" // covariance route, Jacobi
+    "90, 120", // Gram route, subspace iteration
+    "40, 48", // Gram route, Jacobi
+    "300, 80", // covariance route, subspace iteration
+    "200, 16" // covariance route, Jacobi
   })
   void recoversAPlantedThreeDimensionalStructure(int tokens, int dims) {
     double[] basis = SymmetricEigenTest.randomOrthonormal(dims, 21);
@@ -63,7 +64,10 @@ class PrincipalComponentsTest {
     }
   }
 
-  /** Centred, mutually orthogonal coefficient vectors with exactly the given sample standard deviations. */
+  /**
+   * Centred, mutually orthogonal coefficient vectors with exactly the given sample standard
+   * deviations.
+   */
   private static double[][] uncorrelatedCoefficients(int n, double[] sd, long seed) {
     Random random = new Random(seed);
     double[][] c = new double[sd.length][n];
@@ -121,13 +125,18 @@ class PrincipalComponentsTest {
     for (int t = 0; t < tokens; t++) {
       for (int a = 0; a < dims; a++) {
         for (int b = 0; b < dims; b++) {
-          covariance[a * dims + b] += (data[t * dims + a] - mean[a]) * (data[t * dims + b] - mean[b]) / (tokens - 1);
+          covariance[a * dims + b] +=
+              (data[t * dims + a] - mean[a]) * (data[t * dims + b] - mean[b]) / (tokens - 1);
         }
       }
     }
     EigenDecomposition reference = SymmetricEigen.jacobi(covariance, dims);
     for (int k = 0; k < 3; k++) {
-      assertEquals(reference.values()[k], fit.eigenvalues()[k], 1e-9 * reference.values()[0], "eigenvalue " + k);
+      assertEquals(
+          reference.values()[k],
+          fit.eigenvalues()[k],
+          1e-9 * reference.values()[0],
+          "eigenvalue " + k);
       double dot = 0;
       for (int d = 0; d < dims; d++) {
         dot += reference.vector(k, d) * fit.axes()[k * dims + d];

@@ -26,9 +26,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A model without CLS (SigLIP): every CLS-attention quantity comes from the attention-pooling probe's
- * row, the one transformers computes ({@code debug.head_attention} of the fixture); a model with CLS
- * (DINOv3) keeps token 0.
+ * A model without CLS (SigLIP): every CLS-attention quantity comes from the attention-pooling
+ * probe's row, the one transformers computes ({@code debug.head_attention} of the fixture); a model
+ * with CLS (DINOv3) keeps token 0.
  */
 class ProbeAsClsQueryTest {
   private static final Path FIXTURES = Path.of("..", "testdata", "fixtures");
@@ -38,15 +38,22 @@ class ProbeAsClsQueryTest {
     try (Checkpoint checkpoint = CheckpointReader.open(dir);
         VitModel model = VitModel.load(checkpoint, Device.cpu());
         SafetensorsFile in = SafetensorsFile.open(dir.resolve(input))) {
-      FloatTensor pixels = new FloatTensor(in.info("pixel_values").intShape(), in.readFloats("pixel_values"));
-      return new VitForward(model).run(pixels, ForwardHooks.NONE, CaptureOptions.DEFAULT, CancellationToken.NONE,
-          ProgressListener.NONE);
+      FloatTensor pixels =
+          new FloatTensor(in.info("pixel_values").intShape(), in.readFloats("pixel_values"));
+      return new VitForward(model)
+          .run(
+              pixels,
+              ForwardHooks.NONE,
+              CaptureOptions.DEFAULT,
+              CancellationToken.NONE,
+              ProgressListener.NONE);
     }
   }
 
   private static float[] expectedProbe(String input) throws Exception {
     String expected = input.replace("input", "expected");
-    try (SafetensorsFile want = SafetensorsFile.open(FIXTURES.resolve("siglip-vision-hf").resolve(expected))) {
+    try (SafetensorsFile want =
+        SafetensorsFile.open(FIXTURES.resolve("siglip-vision-hf").resolve(expected))) {
       return want.readFloats("debug.head_attention"); // [1, H, 1, T]
     }
   }
@@ -75,8 +82,7 @@ class ProbeAsClsQueryTest {
     int t = layout.totalTokens();
     int heads = result.spec().numHeads();
     float[] probe = expectedProbe("input.safetensors"); // [H, T]
-    AnalysisOptions options = AnalysisOptions.defaults()
-        .withRollout(RolloutOptions.paper());
+    AnalysisOptions options = AnalysisOptions.defaults().withRollout(RolloutOptions.paper());
 
     AnalysisReport report = Analyzer.analyze(result, options);
 
@@ -110,8 +116,12 @@ class ProbeAsClsQueryTest {
     }
     assertEquals(maxOnPatches, last.maxClsOnPatches(), 1e-6);
     assertNull(report.sinkLayers().get(2).clsCapture());
-    assertTrue(Double.isNaN(report.sinkLayers().get(0).clsCaptureOnArtifacts()), "no CLS-like row before block 4");
-    assertTrue(report.notes().stream().anyMatch(n -> n.contains("pooling-probe attention")), report.notes().toString());
+    assertTrue(
+        Double.isNaN(report.sinkLayers().get(0).clsCaptureOnArtifacts()),
+        "no CLS-like row before block 4");
+    assertTrue(
+        report.notes().stream().anyMatch(n -> n.contains("pooling-probe attention")),
+        report.notes().toString());
 
     // rollout: probe head mean times the paper matrices of blocks 4..1
     double[] v = new double[t];
@@ -122,8 +132,9 @@ class ProbeAsClsQueryTest {
     }
     List<double[]> matrices = new ArrayList<>();
     for (int b = 1; b <= 4; b++) {
-      matrices.add(AttentionRollout.paperLayerMatrix(
-          AttentionRollout.fuseHeads(result.block(b).attention(), HeadFusion.MEAN), t));
+      matrices.add(
+          AttentionRollout.paperLayerMatrix(
+              AttentionRollout.fuseHeads(result.block(b).attention(), HeadFusion.MEAN), t));
     }
     for (int l = 3; l >= 0; l--) {
       double[] next = new double[t];

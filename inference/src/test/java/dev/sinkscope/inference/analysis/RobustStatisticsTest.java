@@ -45,28 +45,38 @@ class RobustStatisticsTest {
   void medianAbsoluteDeviation() {
     double[] values = {1, 1, 2, 2, 4, 6, 9};
     // median 2; |x - 2| = 1 1 0 0 2 4 7 -> median 1
-    assertEquals(1.0, RobustStatistics.medianAbsoluteDeviation(values, RobustStatistics.median(values)));
+    assertEquals(
+        1.0, RobustStatistics.medianAbsoluteDeviation(values, RobustStatistics.median(values)));
   }
 
   @Test
   void averageRanksShareTies() {
-    assertArrayEquals(new double[] {1, 2.5, 2.5, 4}, RobustStatistics.averageRanks(new double[] {1, 2, 2, 3}));
-    assertArrayEquals(new double[] {2, 2, 2}, RobustStatistics.averageRanks(new double[] {5, 5, 5}));
-    assertArrayEquals(new double[] {3, 1, 2}, RobustStatistics.averageRanks(new double[] {0.9, 0.1, 0.5}));
+    assertArrayEquals(
+        new double[] {1, 2.5, 2.5, 4}, RobustStatistics.averageRanks(new double[] {1, 2, 2, 3}));
+    assertArrayEquals(
+        new double[] {2, 2, 2}, RobustStatistics.averageRanks(new double[] {5, 5, 5}));
+    assertArrayEquals(
+        new double[] {3, 1, 2}, RobustStatistics.averageRanks(new double[] {0.9, 0.1, 0.5}));
   }
 
   @Test
   void spearmanWithoutTiesMatchesTheClassicFormula() {
     // d = -1 1 -1 1 0, sum d^2 = 4, rho = 1 - 6*4 / (5*24) = 0.8
-    assertEquals(0.8, RobustStatistics.spearman(new double[] {1, 2, 3, 4, 5}, new double[] {2, 1, 4, 3, 5}), 1e-12);
-    assertEquals(-1.0, RobustStatistics.spearman(new double[] {1, 2, 3}, new double[] {30, 20, 10}), 1e-12);
+    assertEquals(
+        0.8,
+        RobustStatistics.spearman(new double[] {1, 2, 3, 4, 5}, new double[] {2, 1, 4, 3, 5}),
+        1e-12);
+    assertEquals(
+        -1.0, RobustStatistics.spearman(new double[] {1, 2, 3}, new double[] {30, 20, 10}), 1e-12);
   }
 
   @Test
   void spearmanWithTiesUsesAverageRanks() {
     // ranks x = 1 2.5 2.5 4, ranks y = 1 2 3 4: Pearson = 4.5 / sqrt(4.5 * 5) = 3 / sqrt(10)
-    assertEquals(3 / Math.sqrt(10),
-        RobustStatistics.spearman(new double[] {1, 2, 2, 3}, new double[] {10, 20, 30, 40}), 1e-12);
+    assertEquals(
+        3 / Math.sqrt(10),
+        RobustStatistics.spearman(new double[] {1, 2, 2, 3}, new double[] {10, 20, 30, 40}),
+        1e-12);
   }
 
   @Test
@@ -79,6 +89,7 @@ class RobustStatisticsTest {
 
   @Test
   void correlationOfAConstantIsUndefined() {
-    assertTrue(Double.isNaN(RobustStatistics.spearman(new double[] {1, 1, 1}, new double[] {1, 2, 3})));
+    assertTrue(
+        Double.isNaN(RobustStatistics.spearman(new double[] {1, 1, 1}, new double[] {1, 2, 3})));
   }
 }

@@ -17,10 +17,17 @@ class SinkAnalyzerTest {
 
   private static final TokenLayout LAYOUT = LayerAttentionSummaryTest.LAYOUT;
 
-  /** Norm analysis of a 3-token pass whose patch (0, 1) = token 2 is an artifact under rule A at τ = 50. */
+  /**
+   * Norm analysis of a 3-token pass whose patch (0, 1) = token 2 is an artifact under rule A at τ =
+   * 50.
+   */
   private static LayerNormAnalysis norms(int block) {
-    return PatchNormAnalyzer.analyze(block, new float[] {20, 10, 80}, LAYOUT,
-        DetectionOptions.defaults().withRule(DetectionRule.ABSOLUTE), 50);
+    return PatchNormAnalyzer.analyze(
+        block,
+        new float[] {20, 10, 80},
+        LAYOUT,
+        DetectionOptions.defaults().withRule(DetectionRule.ABSOLUTE),
+        50);
   }
 
   private static LayerAttentionSummary summary(int block, FloatTensor attention) {
@@ -30,7 +37,9 @@ class SinkAnalyzerTest {
   @Test
   void handBuiltThreeTokenTwoHeadPass() {
     LayerAttentionSummary s = summary(1, LayerAttentionSummaryTest.ATTENTION);
-    SinkAnalysis result = SinkAnalyzer.analyze(LAYOUT, List.of(s), List.of(s), List.of(norms(1)), SinkOptions.defaults());
+    SinkAnalysis result =
+        SinkAnalyzer.analyze(
+            LAYOUT, List.of(s), List.of(s), List.of(norms(1)), SinkOptions.defaults());
     SinkScores scores = result.scores();
     // s = mean over heads of [0.6 0.2 0.2] and [0.2 0.2 0.6]
     assertArrayEquals(new float[] {0.4f, 0.2f, 0.4f}, scores.score(), 1e-6f);
@@ -47,24 +56,38 @@ class SinkAnalyzerTest {
     assertTrue(Double.isNaN(layer.maxClsOnTestTimeRegisters()));
     assertEquals(0, layer.topSinkToken()); // ties go to the earlier token
     // norms [20, 10, 80] vs received [0.4, 0.2, 0.4]: ranks [2, 1, 3] vs [2.5, 1, 2.5]
-    assertEquals(RobustStatistics.pearson(new double[] {2, 1, 3}, new double[] {2.5, 1, 2.5}),
-        layer.spearmanNormVsLayerSink(), 1e-9);
+    assertEquals(
+        RobustStatistics.pearson(new double[] {2, 1, 3}, new double[] {2.5, 1, 2.5}),
+        layer.spearmanNormVsLayerSink(),
+        1e-9);
   }
 
   @Test
   void headSelectionAndGuFractionOverBlocks() {
     // block 2: head 0 uniform, head 1 all queries on token 1
-    FloatTensor second = SyntheticCaptures.attention(new double[][] {
-        {1 / 3.0, 1 / 3.0, 1 / 3.0, 1 / 3.0, 1 / 3.0, 1 / 3.0, 1 / 3.0, 1 / 3.0, 1 / 3.0},
-        {0, 1, 0, 0, 1, 0, 0, 1, 0}}, 3);
-    List<LayerAttentionSummary> summaries = List.of(summary(1, LayerAttentionSummaryTest.ATTENTION), summary(2, second));
-    SinkAnalysis all = SinkAnalyzer.analyze(LAYOUT, summaries, summaries, List.of(norms(1), norms(2)),
-        SinkOptions.defaults());
-    // 4 (block, head) pairs: token 0 > 0.3 in (1,0) and (2,0); token 1 in (2,0), (2,1); token 2 in (1,1), (2,0)
+    FloatTensor second =
+        SyntheticCaptures.attention(
+            new double[][] {
+              {1 / 3.0, 1 / 3.0, 1 / 3.0, 1 / 3.0, 1 / 3.0, 1 / 3.0, 1 / 3.0, 1 / 3.0, 1 / 3.0},
+              {0, 1, 0, 0, 1, 0, 0, 1, 0}
+            },
+            3);
+    List<LayerAttentionSummary> summaries =
+        List.of(summary(1, LayerAttentionSummaryTest.ATTENTION), summary(2, second));
+    SinkAnalysis all =
+        SinkAnalyzer.analyze(
+            LAYOUT, summaries, summaries, List.of(norms(1), norms(2)), SinkOptions.defaults());
+    // 4 (block, head) pairs: token 0 > 0.3 in (1,0) and (2,0); token 1 in (2,0), (2,1); token 2 in
+    // (1,1), (2,0)
     assertArrayEquals(new float[] {50f, 50f, 50f}, all.scores().guPercent(), 1e-6f);
 
-    SinkAnalysis head1 = SinkAnalyzer.analyze(LAYOUT, summaries, summaries, List.of(norms(1), norms(2)),
-        SinkOptions.defaults().withHeads(1).withBlocks(2));
+    SinkAnalysis head1 =
+        SinkAnalyzer.analyze(
+            LAYOUT,
+            summaries,
+            summaries,
+            List.of(norms(1), norms(2)),
+            SinkOptions.defaults().withHeads(1).withBlocks(2));
     assertArrayEquals(new float[] {0f, 1f, 0f}, head1.scores().score(), 1e-6f);
     assertArrayEquals(new float[] {0f, 100f, 0f}, head1.scores().guPercent(), 1e-6f);
     assertArrayEquals(new int[] {2}, head1.scores().blocks());
@@ -93,12 +116,16 @@ class SinkAnalyzerTest {
     for (int i = 0; i < t; i++) {
       System.arraycopy(row, 0, head, i * t, t);
     }
-    LayerAttentionSummary s = LayerAttentionSummary.fromAttention(1, SyntheticCaptures.attention(new double[][] {head}, t),
-        layout, QuerySet.ALL, false);
+    LayerAttentionSummary s =
+        LayerAttentionSummary.fromAttention(
+            1, SyntheticCaptures.attention(new double[][] {head}, t), layout, QuerySet.ALL, false);
     float[] tokenNorms = new float[t];
     Arrays.fill(tokenNorms, 10);
-    LayerNormAnalysis n = PatchNormAnalyzer.analyze(1, tokenNorms, layout, DetectionOptions.defaults(), Double.NaN);
-    SinkScores scores = SinkAnalyzer.analyze(layout, List.of(s), List.of(s), List.of(n), SinkOptions.defaults()).scores();
+    LayerNormAnalysis n =
+        PatchNormAnalyzer.analyze(1, tokenNorms, layout, DetectionOptions.defaults(), Double.NaN);
+    SinkScores scores =
+        SinkAnalyzer.analyze(layout, List.of(s), List.of(s), List.of(n), SinkOptions.defaults())
+            .scores();
     assertArrayEquals(new int[] {0, 7}, scores.flaggedTokens());
     assertFalse(scores.flagFellBack());
     assertEquals(0.3 * t, scores.ratio()[0], 1e-4);
@@ -114,11 +141,14 @@ class SinkAnalyzerTest {
   void uniformAttentionFallsBackAndFlagsNothing() {
     TokenLayout layout = SyntheticCaptures.layout(true, 0, 3, 3, 0);
     FloatTensor uniform = SyntheticCaptures.sinkAttention(2, 10, new int[0], 0);
-    LayerAttentionSummary s = LayerAttentionSummary.fromAttention(1, uniform, layout, QuerySet.ALL, false);
+    LayerAttentionSummary s =
+        LayerAttentionSummary.fromAttention(1, uniform, layout, QuerySet.ALL, false);
     float[] tokenNorms = new float[10];
     Arrays.fill(tokenNorms, 1);
-    LayerNormAnalysis n = PatchNormAnalyzer.analyze(1, tokenNorms, layout, DetectionOptions.defaults(), Double.NaN);
-    SinkScores scores = SinkAnalyzer.analyze(layout, List.of(s), null, List.of(n), SinkOptions.defaults()).scores();
+    LayerNormAnalysis n =
+        PatchNormAnalyzer.analyze(1, tokenNorms, layout, DetectionOptions.defaults(), Double.NaN);
+    SinkScores scores =
+        SinkAnalyzer.analyze(layout, List.of(s), null, List.of(n), SinkOptions.defaults()).scores();
     assertTrue(scores.flagFellBack());
     assertEquals(0, scores.flaggedTokens().length);
     assertArrayEquals(new float[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, scores.ratio(), 1e-5f);
@@ -137,11 +167,15 @@ class SinkAnalyzerTest {
       }
     }
     FloatTensor attention = SyntheticCaptures.attention(new double[][] {head}, t);
-    LayerAttentionSummary s = LayerAttentionSummary.fromAttention(3, attention, layout, QuerySet.ALL, false);
+    LayerAttentionSummary s =
+        LayerAttentionSummary.fromAttention(3, attention, layout, QuerySet.ALL, false);
     float[] tokenNorms = {5, 50, 5, 5, 5, 5, 40};
-    LayerNormAnalysis n = PatchNormAnalyzer.analyze(3, tokenNorms, layout, DetectionOptions.defaults(), Double.NaN);
-    LayerSinkAnalysis layer = SinkAnalyzer.analyze(layout, List.of(s), List.of(s), List.of(n), SinkOptions.defaults())
-        .layers().get(0);
+    LayerNormAnalysis n =
+        PatchNormAnalyzer.analyze(3, tokenNorms, layout, DetectionOptions.defaults(), Double.NaN);
+    LayerSinkAnalysis layer =
+        SinkAnalyzer.analyze(layout, List.of(s), List.of(s), List.of(n), SinkOptions.defaults())
+            .layers()
+            .get(0);
     assertEquals(0.5, layer.sinkMassOnRegisters(), 1e-6);
     assertEquals(0.3, layer.sinkMassOnTestTimeRegisters(), 1e-6);
     assertEquals(0.5, layer.clsCaptureOnRegisters(), 1e-6);

@@ -85,7 +85,8 @@ class SymmetricEigenTest {
         for (int j = 0; j < n; j++) {
           av += a[i * n + j] * e.vector(k, j);
         }
-        assertEquals(e.values()[k] * e.vector(k, i), av, tolerance * Math.max(1, Math.abs(e.values()[0])));
+        assertEquals(
+            e.values()[k] * e.vector(k, i), av, tolerance * Math.max(1, Math.abs(e.values()[0])));
       }
     }
   }

@@ -19,10 +19,35 @@ final class SyntheticCaptures {
 
   private SyntheticCaptures() {}
 
-  static ModelSpec spec(ModelFamily family, int hiddenSize, int numLayers, int numHeads, int patchSize, int registers) {
-    return new ModelSpec("synthetic " + family.displayName(), family, CheckpointLayout.HF_DINOV2, hiddenSize, numLayers,
-        numHeads, 4 * hiddenSize, patchSize, patchSize * 8, 1e-6, MlpActivation.GELU, false, false, true, true, false,
-        registers, true, PositionInterpolation.BICUBIC, true, Pooling.NONE);
+  static ModelSpec spec(
+      ModelFamily family,
+      int hiddenSize,
+      int numLayers,
+      int numHeads,
+      int patchSize,
+      int registers) {
+    return new ModelSpec(
+        "synthetic " + family.displayName(),
+        family,
+        CheckpointLayout.HF_DINOV2,
+        hiddenSize,
+        numLayers,
+        numHeads,
+        4 * hiddenSize,
+        patchSize,
+        patchSize * 8,
+        1e-6,
+        MlpActivation.GELU,
+        false,
+        false,
+        true,
+        true,
+        false,
+        registers,
+        true,
+        PositionInterpolation.BICUBIC,
+        true,
+        Pooling.NONE);
   }
 
   static TokenLayout layout(boolean cls, int registers, int rows, int cols, int testTimeRegisters) {
@@ -60,8 +85,8 @@ final class SyntheticCaptures {
   }
 
   /**
-   * Softmax-like attention {@code [H, T, T]}: every query puts {@code sinkShare} of its mass evenly on the
-   * sink tokens and the rest evenly on all tokens.
+   * Softmax-like attention {@code [H, T, T]}: every query puts {@code sinkShare} of its mass evenly
+   * on the sink tokens and the rest evenly on all tokens.
    */
   static FloatTensor sinkAttention(int heads, int tokens, int[] sinks, double sinkShare) {
     float[] data = new float[heads * tokens * tokens];

@@ -22,9 +22,9 @@ import dev.sinkscope.inference.model.Checkpoint;
 import dev.sinkscope.inference.model.CheckpointLayout;
 import dev.sinkscope.inference.model.CheckpointReader;
 import dev.sinkscope.inference.model.PositionInterpolation;
+import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.safetensors.SafetensorsFile;
 import dev.sinkscope.inference.session.ModelSession;
-import dev.sinkscope.inference.result.FloatTensor;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +51,9 @@ class DistillOtherLayoutsTest {
     Path trace = distill(fixture, out);
     JsonNode config = new ObjectMapper().readTree(out.resolve("config.json").toFile());
     assertEquals(4, config.get("model_args").get("reg_tokens").asInt());
-    assertTrue(config.get("model_args").get("no_embed_class").asBoolean(), "the CLS position moves into cls_token");
+    assertTrue(
+        config.get("model_args").get("no_embed_class").asBoolean(),
+        "the CLS position moves into cls_token");
     try (SafetensorsFile model = SafetensorsFile.open(out.resolve("model.safetensors"))) {
       assertArrayEquals(new long[] {1, 4, 64}, model.info("reg_token").shape());
       assertArrayEquals(new long[] {1, 64, 64}, model.info("pos_embed").shape());
@@ -85,19 +87,30 @@ class DistillOtherLayoutsTest {
 
   Path distill(Path fixture, Path out) throws Exception {
     Path trace = out.resolveSibling(out.getFileName() + "-trace.safetensors");
-    DistillSettings settings = DistillSettings.defaults().withRegisters(4).withSteps(2).withBatch(2).withLr(1e-3);
-    Distiller.run(new Distiller.Request(fixture, fixture.getFileName().toString(),
-        List.of(PHOTOS.resolve("coffee.png"), PHOTOS.resolve("rocket.jpg")), out, settings, "cpu", null, trace),
-        CancellationToken.NONE, Distiller.Listener.NONE);
+    DistillSettings settings =
+        DistillSettings.defaults().withRegisters(4).withSteps(2).withBatch(2).withLr(1e-3);
+    Distiller.run(
+        new Distiller.Request(
+            fixture,
+            fixture.getFileName().toString(),
+            List.of(PHOTOS.resolve("coffee.png"), PHOTOS.resolve("rocket.jpg")),
+            out,
+            settings,
+            "cpu",
+            null,
+            trace),
+        CancellationToken.NONE,
+        Distiller.Listener.NONE);
     return trace;
   }
 
   /**
    * Every {@code final.<name>} of the trace is the output's tensor {@code <name>} exactly, and the
-   * reloaded folder's forward equals the trainer's training pass with those tensors (mapped back
-   * to the input's names; timm's position table gets its CLS row back from cls_token).
+   * reloaded folder's forward equals the trainer's training pass with those tensors (mapped back to
+   * the input's names; timm's position table gets its CLS row back from cls_token).
    */
-  static void assertReloadsWithTheTrainedNumbers(Path fixture, Path out, Path trace, int side) throws Exception {
+  static void assertReloadsWithTheTrainedNumbers(Path fixture, Path out, Path trace, int side)
+      throws Exception {
     float[] pixels;
     try (SafetensorsFile in = SafetensorsFile.open(fixture.resolve("input.safetensors"))) {
       pixels = in.readFloats("pixel_values");
@@ -116,11 +129,19 @@ class DistillOtherLayoutsTest {
     }
     float[] reloaded;
     try (ModelSession s = ModelSession.open(out, "cpu")) {
-      reloaded = s.run(FloatTensor.of(pixels, 1, 3, side, side), CaptureOptions.RESIDUAL_ONLY, CancellationToken.NONE,
-          ProgressListener.NONE).lastHiddenState().data();
+      reloaded =
+          s.run(
+                  FloatTensor.of(pixels, 1, 3, side, side),
+                  CaptureOptions.RESIDUAL_ONLY,
+                  CancellationToken.NONE,
+                  ProgressListener.NONE)
+              .lastHiddenState()
+              .data();
     }
-    try (Checkpoint ckpt = CheckpointReader.open(fixture); VitModel model = VitModel.load(ckpt, Device.cpu());
-        SafetensorsFile t = SafetensorsFile.open(trace); NDManager m = NDManager.newBaseManager(Device.cpu())) {
+    try (Checkpoint ckpt = CheckpointReader.open(fixture);
+        VitModel model = VitModel.load(ckpt, Device.cpu());
+        SafetensorsFile t = SafetensorsFile.open(trace);
+        NDManager m = NDManager.newBaseManager(Device.cpu())) {
       boolean timm = ckpt.spec().layout() == CheckpointLayout.TIMM;
       Map<String, NDArray> canonical = new LinkedHashMap<>();
       for (String name : Student.trainableNames(ckpt)) {
@@ -148,8 +169,13 @@ class DistillOtherLayoutsTest {
       }
       String regKey = timm ? "final.reg_token" : "final.embeddings.register_tokens";
       NDArray registers = m.create(t.readFloats(regKey), new Shape(t.info(regKey).shape()));
-      float[] trained = new VitForward(model).trainingPass(m, m.create(pixels, new Shape(1, 3, side, side)),
-          new TrainableWeights(canonical, registers, PositionInterpolation.BICUBIC)).toFloatArray();
+      float[] trained =
+          new VitForward(model)
+              .trainingPass(
+                  m,
+                  m.create(pixels, new Shape(1, 3, side, side)),
+                  new TrainableWeights(canonical, registers, PositionInterpolation.BICUBIC))
+              .toFloatArray();
       assertEquals(trained.length, reloaded.length);
       double worst = 0;
       for (int i = 0; i < trained.length; i++) {

@@ -29,13 +29,15 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The student folder: exactly Dinov2WithRegistersModel's names and config, reloads with the trained numbers. */
+/**
+ * The student folder: exactly Dinov2WithRegistersModel's names and config, reloads with the trained
+ * numbers.
+ */
 class DistillOutputTest {
   static final Path FIXTURES = Path.of("..", "testdata", "fixtures");
   static final Path PHOTOS = DistillPhantomTest.ASSETS.resolve("images");
@@ -48,24 +50,44 @@ class DistillOutputTest {
   static void distill() throws Exception {
     out = tmp.resolve("student");
     trace = tmp.resolve("trace.safetensors");
-    DistillSettings settings = DistillSettings.defaults().withRegisters(4).withSteps(2).withBatch(2).withLr(1e-3);
-    Distiller.run(new Distiller.Request(FIXTURES.resolve("dinov2-hf"), "dinov2-hf",
-        List.of(PHOTOS.resolve("coffee.png"), PHOTOS.resolve("rocket.jpg")), out, settings, "cpu", null, trace),
-        CancellationToken.NONE, Distiller.Listener.NONE);
+    DistillSettings settings =
+        DistillSettings.defaults().withRegisters(4).withSteps(2).withBatch(2).withLr(1e-3);
+    Distiller.run(
+        new Distiller.Request(
+            FIXTURES.resolve("dinov2-hf"),
+            "dinov2-hf",
+            List.of(PHOTOS.resolve("coffee.png"), PHOTOS.resolve("rocket.jpg")),
+            out,
+            settings,
+            "cpu",
+            null,
+            trace),
+        CancellationToken.NONE,
+        Distiller.Listener.NONE);
   }
 
   @Test
   void configAndTensorNamesAreDinov2WithRegistersModels() throws Exception {
     ObjectMapper json = new ObjectMapper();
     JsonNode got = json.readTree(out.resolve("config.json").toFile());
-    JsonNode want = json.readTree(FIXTURES.resolve("dinov2-reg-hf").resolve("config.json").toFile());
+    JsonNode want =
+        json.readTree(FIXTURES.resolve("dinov2-reg-hf").resolve("config.json").toFile());
     assertEquals(keys(want), keys(got));
-    for (String k : List.of("model_type", "architectures", "num_register_tokens", "interpolate_antialias",
-        "out_features", "out_indices", "stage_names", "hidden_size")) {
+    for (String k :
+        List.of(
+            "model_type",
+            "architectures",
+            "num_register_tokens",
+            "interpolate_antialias",
+            "out_features",
+            "out_indices",
+            "stage_names",
+            "hidden_size")) {
       assertEquals(want.get(k), got.get(k), k);
     }
     try (SafetensorsFile a = SafetensorsFile.open(out.resolve("model.safetensors"));
-        SafetensorsFile b = SafetensorsFile.open(FIXTURES.resolve("dinov2-reg-hf").resolve("model.safetensors"))) {
+        SafetensorsFile b =
+            SafetensorsFile.open(FIXTURES.resolve("dinov2-reg-hf").resolve("model.safetensors"))) {
       assertEquals(new TreeSet<>(b.tensors().keySet()), new TreeSet<>(a.tensors().keySet()));
       for (Map.Entry<String, TensorInfo> e : b.tensors().entrySet()) {
         assertArrayEquals(e.getValue().shape(), a.info(e.getKey()).shape(), e.getKey());
@@ -105,27 +127,47 @@ class DistillOutputTest {
     }
     float[] reloaded;
     try (ModelSession s = ModelSession.open(out, "cpu")) {
-      reloaded = s.run(FloatTensor.of(pixels, 1, 3, 112, 112), CaptureOptions.RESIDUAL_ONLY, CancellationToken.NONE,
-          ProgressListener.NONE).lastHiddenState().data();
+      reloaded =
+          s.run(
+                  FloatTensor.of(pixels, 1, 3, 112, 112),
+                  CaptureOptions.RESIDUAL_ONLY,
+                  CancellationToken.NONE,
+                  ProgressListener.NONE)
+              .lastHiddenState()
+              .data();
     }
-    try (Checkpoint ckpt = CheckpointReader.open(fixture); VitModel model = VitModel.load(ckpt, Device.cpu());
-        SafetensorsFile t = SafetensorsFile.open(trace); NDManager m = NDManager.newBaseManager(Device.cpu())) {
+    try (Checkpoint ckpt = CheckpointReader.open(fixture);
+        VitModel model = VitModel.load(ckpt, Device.cpu());
+        SafetensorsFile t = SafetensorsFile.open(trace);
+        NDManager m = NDManager.newBaseManager(Device.cpu())) {
       Map<String, NDArray> canonical = new LinkedHashMap<>();
       for (String name : Student.trainableNames(ckpt)) {
         String key = "final." + ckpt.weight(name).key();
         canonical.put(name, m.create(t.readFloats(key), new Shape(t.info(key).shape())));
       }
-      NDArray registers = m.create(t.readFloats("final.embeddings.register_tokens"), new Shape(1, 4, 64));
-      float[] trained = new VitForward(model).trainingPass(m, m.create(pixels, new Shape(1, 3, 112, 112)),
-          new TrainableWeights(canonical, registers, PositionInterpolation.BICUBIC_ANTIALIAS)).toFloatArray();
+      NDArray registers =
+          m.create(t.readFloats("final.embeddings.register_tokens"), new Shape(1, 4, 64));
+      float[] trained =
+          new VitForward(model)
+              .trainingPass(
+                  m,
+                  m.create(pixels, new Shape(1, 3, 112, 112)),
+                  new TrainableWeights(
+                      canonical, registers, PositionInterpolation.BICUBIC_ANTIALIAS))
+              .toFloatArray();
       assertEquals(trained.length, reloaded.length);
       double worst = 0;
       for (int i = 0; i < trained.length; i++) {
         worst = Math.max(worst, Math.abs(trained[i] - reloaded[i]));
       }
       assertTrue(worst <= 1e-5, "reloaded vs trained: " + worst);
-      float[] before = new VitForward(model).trainingPass(m, m.create(pixels, new Shape(1, 3, 112, 112)),
-          new TrainableWeights(Map.of(), null, PositionInterpolation.BICUBIC)).toFloatArray();
+      float[] before =
+          new VitForward(model)
+              .trainingPass(
+                  m,
+                  m.create(pixels, new Shape(1, 3, 112, 112)),
+                  new TrainableWeights(Map.of(), null, PositionInterpolation.BICUBIC))
+              .toFloatArray();
       assertTrue(before.length < trained.length, "the student has 4 more tokens");
     }
   }

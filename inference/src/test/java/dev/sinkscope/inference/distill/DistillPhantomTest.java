@@ -1,6 +1,5 @@
 package dev.sinkscope.inference.distill;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,13 +25,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sink phantom distilled on the bundled photos (CPU, reference settings, a few steps): on a photo
- * it never saw, the student's single-pass final patch features match the teacher's denoised ones on
- * the planted artifact patches much better than the phantom's own, and the other patches keep them.
- * Prints the mean cosines before and after.
+ * The sink phantom distilled on the bundled photos (CPU, reference settings, a few steps): on a
+ * photo it never saw, the student's single-pass final patch features match the teacher's denoised
+ * ones on the planted artifact patches much better than the phantom's own, and the other patches
+ * keep them. Prints the mean cosines before and after.
  */
 class DistillPhantomTest {
-  static final Path ASSETS = Path.of("..", "assets", "src", "main", "resources", "dev", "sinkscope", "assets");
+  static final Path ASSETS =
+      Path.of("..", "assets", "src", "main", "resources", "dev", "sinkscope", "assets");
   static final Path PHANTOM = ASSETS.resolve("models").resolve("sink-phantom");
   static final Path UNSEEN = Path.of("..", "testdata", "images", "chelsea.png");
 
@@ -45,17 +45,31 @@ class DistillPhantomTest {
   static void distill() throws Exception {
     List<Path> photos;
     try (Stream<Path> list = Files.list(ASSETS.resolve("images"))) {
-      photos = list.filter(p -> p.toString().endsWith(".png") || p.toString().endsWith(".jpg")).sorted().toList();
+      photos =
+          list.filter(p -> p.toString().endsWith(".png") || p.toString().endsWith(".jpg"))
+              .sorted()
+              .toList();
     }
     student = tmp.resolve("student");
     DistillSettings settings = DistillSettings.defaults().withEpochs(STEPS).withLr(LR);
-    result = Distiller.run(new Distiller.Request(PHANTOM, "phantom", photos, student, settings, "cpu",
-        tmp.resolve("teacher-cache"), null), CancellationToken.NONE, new Distiller.Listener() {
-          @Override
-          public void stepDone(Distiller.StepReport r) {
-            reports.add(r);
-          }
-        });
+    result =
+        Distiller.run(
+            new Distiller.Request(
+                PHANTOM,
+                "phantom",
+                photos,
+                student,
+                settings,
+                "cpu",
+                tmp.resolve("teacher-cache"),
+                null),
+            CancellationToken.NONE,
+            new Distiller.Listener() {
+              @Override
+              public void stepDone(Distiller.StepReport r) {
+                reports.add(r);
+              }
+            });
   }
 
   static final int STEPS = Integer.getInteger("distill.steps", 10);
@@ -68,21 +82,32 @@ class DistillPhantomTest {
     FloatTensor plain;
     FloatTensor denoised;
     try (ModelSession teacher = ModelSession.open(PHANTOM, "cpu")) {
-      ForwardResult r = teacher.run(pixels, CaptureOptions.RESIDUAL_ONLY, CancellationToken.NONE, ProgressListener.NONE);
+      ForwardResult r =
+          teacher.run(
+              pixels, CaptureOptions.RESIDUAL_ONLY, CancellationToken.NONE, ProgressListener.NONE);
       planted = flagged(r);
       plain = patches(r);
       int rows = r.layout().gridRows();
       int cols = r.layout().gridCols();
-      denoised = ShiftFlipDenoiser.denoise(ShiftFlipDenoiser.finalNormedPatches(teacher.forward(), CancellationToken.NONE),
-          pixels, 14, TrainingImages.whiteFill(PreprocessPipeline.forModelFolder(PHANTOM).config()),
-          ShiftFlipDenoiser.views(rows, cols, 10, 7), CancellationToken.NONE, ProgressListener.NONE).features();
+      denoised =
+          ShiftFlipDenoiser.denoise(
+                  ShiftFlipDenoiser.finalNormedPatches(teacher.forward(), CancellationToken.NONE),
+                  pixels,
+                  14,
+                  TrainingImages.whiteFill(PreprocessPipeline.forModelFolder(PHANTOM).config()),
+                  ShiftFlipDenoiser.views(rows, cols, 10, 7),
+                  CancellationToken.NONE,
+                  ProgressListener.NONE)
+              .features();
     }
     FloatTensor after;
     boolean[] studentFlags;
     try (ModelSession s = ModelSession.open(student, "cpu")) {
       assertEquals(CheckpointLayout.HF_DINOV2_WITH_REGISTERS, s.spec().layout());
       assertEquals(16, s.spec().registers());
-      ForwardResult r = s.run(pixels, CaptureOptions.RESIDUAL_ONLY, CancellationToken.NONE, ProgressListener.NONE);
+      ForwardResult r =
+          s.run(
+              pixels, CaptureOptions.RESIDUAL_ONLY, CancellationToken.NONE, ProgressListener.NONE);
       after = patches(r);
       studentFlags = flagged(r);
     }
@@ -90,8 +115,13 @@ class DistillPhantomTest {
       if (planted[i] || studentFlags[i]) {
         boolean[] one = new boolean[planted.length];
         one[i] = true;
-        System.out.printf("distill phantom: patch %d planted %b, student flags it %b; cosine to the teacher %.4f -> %.4f%n",
-            i, planted[i], studentFlags[i], meanCosine(plain, denoised, one, true), meanCosine(after, denoised, one, true));
+        System.out.printf(
+            "distill phantom: patch %d planted %b, student flags it %b; cosine to the teacher %.4f -> %.4f%n",
+            i,
+            planted[i],
+            studentFlags[i],
+            meanCosine(plain, denoised, one, true),
+            meanCosine(after, denoised, one, true));
       }
     }
     int count = 0;
@@ -103,11 +133,21 @@ class DistillPhantomTest {
     double afterArtifacts = meanCosine(after, denoised, planted, true);
     double beforeElsewhere = meanCosine(plain, denoised, planted, false);
     double afterElsewhere = meanCosine(after, denoised, planted, false);
-    System.out.printf("distill phantom: %d planted patches; cosine to the teacher on them %.4f -> %.4f, elsewhere"
-        + " %.4f -> %.4f; loss %.4f -> %.4f in %d steps, %.1f s%n", count, beforeArtifacts, afterArtifacts,
-        beforeElsewhere, afterElsewhere, result.stepLosses().get(0), result.stepLosses().get(result.steps() - 1),
-        result.steps(), result.seconds());
-    assertTrue(afterArtifacts > beforeArtifacts + 0.15, "artifact patches " + beforeArtifacts + " -> " + afterArtifacts);
+    System.out.printf(
+        "distill phantom: %d planted patches; cosine to the teacher on them %.4f -> %.4f, elsewhere"
+            + " %.4f -> %.4f; loss %.4f -> %.4f in %d steps, %.1f s%n",
+        count,
+        beforeArtifacts,
+        afterArtifacts,
+        beforeElsewhere,
+        afterElsewhere,
+        result.stepLosses().get(0),
+        result.stepLosses().get(result.steps() - 1),
+        result.steps(),
+        result.seconds());
+    assertTrue(
+        afterArtifacts > beforeArtifacts + 0.15,
+        "artifact patches " + beforeArtifacts + " -> " + afterArtifacts);
     assertTrue(afterElsewhere >= 0.95, "other patches after: " + afterElsewhere);
   }
 
@@ -118,7 +158,9 @@ class DistillPhantomTest {
     assertEquals(STEPS, last.step());
     assertEquals(0, last.etaSeconds(), 1e-9);
     assertTrue(last.imagesPerSecond() > 0);
-    assertTrue(result.stepLosses().stream().allMatch(l -> l > 0 && l < 2), "losses " + result.stepLosses());
+    assertTrue(
+        result.stepLosses().stream().allMatch(l -> l > 0 && l < 2),
+        "losses " + result.stepLosses());
     JsonNode report = new ObjectMapper().readTree(student.resolve("distill.json").toFile());
     assertEquals(5, report.get("images").size());
     assertEquals(STEPS, report.get("epoch_losses").size());
@@ -130,19 +172,32 @@ class DistillPhantomTest {
   void rerunReadsTheTeacherTargetsFromTheCache() throws Exception {
     List<Path> photos = List.of(ASSETS.resolve("images").resolve("coffee.png"));
     List<Boolean> cached = new ArrayList<>();
-    Distiller.Result again = Distiller.run(new Distiller.Request(PHANTOM, "phantom", photos, tmp.resolve("again"),
-        DistillSettings.defaults().withSteps(1), "cpu", tmp.resolve("teacher-cache"), null), CancellationToken.NONE,
-        new Distiller.Listener() {
-          @Override
-          public void teacherImageDone(int done, int total, boolean c) {
-            cached.add(c);
-          }
-        });
+    Distiller.Result again =
+        Distiller.run(
+            new Distiller.Request(
+                PHANTOM,
+                "phantom",
+                photos,
+                tmp.resolve("again"),
+                DistillSettings.defaults().withSteps(1),
+                "cpu",
+                tmp.resolve("teacher-cache"),
+                null),
+            CancellationToken.NONE,
+            new Distiller.Listener() {
+              @Override
+              public void teacherImageDone(int done, int total, boolean c) {
+                cached.add(c);
+              }
+            });
     assertEquals(List.of(true), cached);
     assertEquals(1, again.cachedTargets());
   }
 
-  /** Planted artifacts: the phantom's flag dimension after its flag block (as phantom.json defines them). */
+  /**
+   * Planted artifacts: the phantom's flag dimension after its flag block (as phantom.json defines
+   * them).
+   */
   static boolean[] flagged(ForwardResult result) {
     TokenLayout layout = result.layout();
     FloatTensor hidden = result.block(3).hidden();
@@ -160,8 +215,11 @@ class DistillPhantomTest {
   static FloatTensor patches(ForwardResult r) {
     TokenLayout layout = r.layout();
     int d = r.lastHiddenState().dim(1);
-    float[] p = java.util.Arrays.copyOfRange(r.lastHiddenState().data(), layout.firstPatchIndex() * d,
-        (layout.firstPatchIndex() + layout.patchCount()) * d);
+    float[] p =
+        java.util.Arrays.copyOfRange(
+            r.lastHiddenState().data(),
+            layout.firstPatchIndex() * d,
+            (layout.firstPatchIndex() + layout.patchCount()) * d);
     return FloatTensor.of(p, layout.patchCount(), d);
   }
 

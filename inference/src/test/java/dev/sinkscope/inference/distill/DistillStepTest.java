@@ -24,26 +24,31 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One and two training steps on the golden {@code dinov2-hf} fixture against an independent,
- * hand-written reference: the loss recomputed in double from the pass's features, gradients
- * against central finite differences of that loss, and torch's AdamW written out in double.
+ * hand-written reference: the loss recomputed in double from the pass's features, gradients against
+ * central finite differences of that loss, and torch's AdamW written out in double.
  */
 class DistillStepTest {
   static final Path FIXTURE = Path.of("..", "testdata", "fixtures", "dinov2-hf");
 
   @Test
   void trainingPassWithUntouchedWeightsIsTheGoldenForward() throws Exception {
-    try (Checkpoint ckpt = CheckpointReader.open(FIXTURE); VitModel model = VitModel.load(ckpt, Device.cpu());
+    try (Checkpoint ckpt = CheckpointReader.open(FIXTURE);
+        VitModel model = VitModel.load(ckpt, Device.cpu());
         SafetensorsFile input = SafetensorsFile.open(FIXTURE.resolve("input.safetensors"));
         SafetensorsFile expected = SafetensorsFile.open(FIXTURE.resolve("expected.safetensors"));
         NDManager m = NDManager.newBaseManager(Device.cpu())) {
       Map<String, NDArray> canonical = new LinkedHashMap<>();
       for (String name : Student.trainableNames(ckpt)) {
         var ref = ckpt.weight(name);
-        canonical.put(name, m.create(ref.file().readFloats(ref.key()), new Shape(ref.info().shape())));
+        canonical.put(
+            name, m.create(ref.file().readFloats(ref.key()), new Shape(ref.info().shape())));
       }
-      NDArray pixels = m.create(input.readFloats("pixel_values"), new Shape(input.info("pixel_values").shape()));
-      NDArray out = new VitForward(model).trainingPass(m, pixels,
-          new TrainableWeights(canonical, null, PositionInterpolation.BICUBIC));
+      NDArray pixels =
+          m.create(input.readFloats("pixel_values"), new Shape(input.info("pixel_values").shape()));
+      NDArray out =
+          new VitForward(model)
+              .trainingPass(
+                  m, pixels, new TrainableWeights(canonical, null, PositionInterpolation.BICUBIC));
       float[] got = out.toFloatArray();
       float[] want = expected.readFloats("last_hidden_state");
       assertEquals(want.length, got.length);
@@ -61,7 +66,8 @@ class DistillStepTest {
     int patches = 64;
     double lr = 1e-3;
     double wd = 1e-2;
-    try (Checkpoint ckpt = CheckpointReader.open(FIXTURE); VitModel model = VitModel.load(ckpt, Device.cpu());
+    try (Checkpoint ckpt = CheckpointReader.open(FIXTURE);
+        VitModel model = VitModel.load(ckpt, Device.cpu());
         SafetensorsFile input = SafetensorsFile.open(FIXTURE.resolve("input.safetensors"));
         NDManager root = NDManager.newBaseManager(Device.cpu())) {
       VitForward forward = new VitForward(model);
@@ -82,23 +88,59 @@ class DistillStepTest {
       AdamW adamW = AdamW.torchDefaults(wd);
 
       // step 1: loss against the hand-written formula on the same features
-      double handLoss = handLoss(forward, root, student.hostValues(), pixels, targets, batch, res, patches, d, null, 0, 0);
+      double handLoss =
+          handLoss(
+              forward,
+              root,
+              student.hostValues(),
+              pixels,
+              targets,
+              batch,
+              res,
+              patches,
+              d,
+              null,
+              0,
+              0);
       Map<String, FloatTensor> grads1 = new LinkedHashMap<>();
-      double loss1 = Distiller.step(forward, student, adamW, PositionInterpolation.BICUBIC_ANTIALIAS, root, pixels,
-          targets, batch, res, patches, lr, 1, 1.0, grads1);
+      double loss1 =
+          Distiller.step(
+              forward,
+              student,
+              adamW,
+              PositionInterpolation.BICUBIC_ANTIALIAS,
+              root,
+              pixels,
+              targets,
+              batch,
+              res,
+              patches,
+              lr,
+              1,
+              1.0,
+              grads1);
       assertEquals(handLoss, loss1, 1e-5);
 
-      // gradients: central differences of the hand loss at the largest-gradient coordinate of some tensors
-      for (String name : List.of("registers.new", "position", "patch.bias", "blocks.3.fc2.weight", "blocks.3.q.weight",
-          "blocks.3.ls1")) {
+      // gradients: central differences of the hand loss at the largest-gradient coordinate of some
+      // tensors
+      for (String name :
+          List.of(
+              "registers.new",
+              "position",
+              "patch.bias",
+              "blocks.3.fc2.weight",
+              "blocks.3.q.weight",
+              "blocks.3.ls1")) {
         float[] g = grads1.get(name).data();
         int at = 0;
         for (int i = 1; i < g.length; i++) {
           at = Math.abs(g[i]) > Math.abs(g[at]) ? i : at;
         }
         double h = 1e-2;
-        double plus = handLoss(forward, root, start, pixels, targets, batch, res, patches, d, name, at, h);
-        double minus = handLoss(forward, root, start, pixels, targets, batch, res, patches, d, name, at, -h);
+        double plus =
+            handLoss(forward, root, start, pixels, targets, batch, res, patches, d, name, at, h);
+        double minus =
+            handLoss(forward, root, start, pixels, targets, batch, res, patches, d, name, at, -h);
         double numeric = (plus - minus) / (2 * h);
         assertEquals(numeric, g[at], 2e-2 * Math.abs(numeric) + 2e-4, name + "[" + at + "]");
       }
@@ -107,22 +149,36 @@ class DistillStepTest {
       Map<String, double[]> p = new LinkedHashMap<>();
       Map<String, double[]> mom = new LinkedHashMap<>();
       Map<String, double[]> vel = new LinkedHashMap<>();
-      start.forEach((k, v) -> {
-        double[] a = new double[v.size()];
-        for (int i = 0; i < a.length; i++) {
-          a[i] = v.data()[i];
-        }
-        p.put(k, a);
-        mom.put(k, new double[a.length]);
-        vel.put(k, new double[a.length]);
-      });
+      start.forEach(
+          (k, v) -> {
+            double[] a = new double[v.size()];
+            for (int i = 0; i < a.length; i++) {
+              a[i] = v.data()[i];
+            }
+            p.put(k, a);
+            mom.put(k, new double[a.length]);
+            vel.put(k, new double[a.length]);
+          });
       handAdamW(p, mom, vel, grads1, lr, wd, 1);
       assertClose(p, student.hostValues(), 1e-6);
 
       Map<String, FloatTensor> grads2 = new LinkedHashMap<>();
       double lr2 = 5e-4;
-      Distiller.step(forward, student, adamW, PositionInterpolation.BICUBIC_ANTIALIAS, root, pixels, targets, batch, res,
-          patches, lr2, 2, 1.0, grads2);
+      Distiller.step(
+          forward,
+          student,
+          adamW,
+          PositionInterpolation.BICUBIC_ANTIALIAS,
+          root,
+          pixels,
+          targets,
+          batch,
+          res,
+          patches,
+          lr2,
+          2,
+          1.0,
+          grads2);
       handAdamW(p, mom, vel, grads2, lr2, wd, 2);
       assertClose(p, student.hostValues(), 1e-6);
       student.close();
@@ -130,8 +186,14 @@ class DistillStepTest {
   }
 
   /** torch.optim.AdamW's update, element by element, in double. */
-  static void handAdamW(Map<String, double[]> p, Map<String, double[]> m, Map<String, double[]> v,
-      Map<String, FloatTensor> grads, double lr, double wd, int t) {
+  static void handAdamW(
+      Map<String, double[]> p,
+      Map<String, double[]> m,
+      Map<String, double[]> v,
+      Map<String, FloatTensor> grads,
+      double lr,
+      double wd,
+      int t) {
     for (String k : p.keySet()) {
       double[] x = p.get(k);
       double[] mk = m.get(k);
@@ -164,8 +226,19 @@ class DistillStepTest {
    * {@code 1 − mean cos + mean (a − t)²} in double over the student's patch features for {@code
    * values}, optionally with one element of one tensor moved by {@code h}.
    */
-  static double handLoss(VitForward forward, NDManager root, Map<String, FloatTensor> values, float[] pixels,
-      float[] targets, int batch, int res, int patches, int d, String nudged, int index, double h) {
+  static double handLoss(
+      VitForward forward,
+      NDManager root,
+      Map<String, FloatTensor> values,
+      float[] pixels,
+      float[] targets,
+      int batch,
+      int res,
+      int patches,
+      int d,
+      String nudged,
+      int index,
+      double h) {
     try (NDManager m = root.newSubManager()) {
       Map<String, NDArray> canonical = new LinkedHashMap<>();
       NDArray registers = null;
@@ -185,8 +258,12 @@ class DistillStepTest {
           canonical.put(e.getKey(), a);
         }
       }
-      TrainableWeights w = new TrainableWeights(canonical, registers, PositionInterpolation.BICUBIC_ANTIALIAS);
-      float[] out = forward.trainingPass(m, m.create(pixels, new Shape(batch, 3, res, res)), w).toFloatArray();
+      TrainableWeights w =
+          new TrainableWeights(canonical, registers, PositionInterpolation.BICUBIC_ANTIALIAS);
+      float[] out =
+          forward
+              .trainingPass(m, m.create(pixels, new Shape(batch, 3, res, res)), w)
+              .toFloatArray();
       int tokens = out.length / batch / d;
       int first = tokens - patches;
       double cos = 0;

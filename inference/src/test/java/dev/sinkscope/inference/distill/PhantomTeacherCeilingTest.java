@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-
 /**
  * Why the phantom's student cannot reach a cosine of 0.9 to the teacher on every planted patch of
  * chelsea.png: the teacher's own views keep some artifacts. The phantom flags the flattest patches,
@@ -30,23 +29,33 @@ class PhantomTeacherCeilingTest {
     var pp = PreprocessPipeline.forModelFolder(DistillPhantomTest.PHANTOM);
     FloatTensor pixels = pp.process(DistillPhantomTest.UNSEEN).pixelValues();
     try (ModelSession teacher = ModelSession.open(DistillPhantomTest.PHANTOM, "cpu")) {
-      ForwardResult r0 = teacher.run(pixels, CaptureOptions.RESIDUAL_ONLY, CancellationToken.NONE, ProgressListener.NONE);
+      ForwardResult r0 =
+          teacher.run(
+              pixels, CaptureOptions.RESIDUAL_ONLY, CancellationToken.NONE, ProgressListener.NONE);
       boolean[] planted = DistillPhantomTest.flagged(r0);
       int rows = r0.layout().gridRows();
       int cols = r0.layout().gridCols();
       List<ShiftFlipDenoiser.View> views = ShiftFlipDenoiser.views(rows, cols, 10, 7);
       List<boolean[]> viewFlags = new ArrayList<>();
       List<FloatTensor> feats = new ArrayList<>();
-      ShiftFlipDenoiser.PatchFeatures wrapped = px -> {
-        ForwardResult r = teacher.run(px, CaptureOptions.RESIDUAL_ONLY, CancellationToken.NONE, ProgressListener.NONE);
-        viewFlags.add(DistillPhantomTest.flagged(r));
-        FloatTensor pf = DistillPhantomTest.patches(r);
-        feats.add(pf);
-        return pf;
-      };
+      ShiftFlipDenoiser.PatchFeatures wrapped =
+          px -> {
+            ForwardResult r =
+                teacher.run(
+                    px,
+                    CaptureOptions.RESIDUAL_ONLY,
+                    CancellationToken.NONE,
+                    ProgressListener.NONE);
+            viewFlags.add(DistillPhantomTest.flagged(r));
+            FloatTensor pf = DistillPhantomTest.patches(r);
+            feats.add(pf);
+            return pf;
+          };
       float[] fill = TrainingImages.whiteFill(pp.config());
-      FloatTensor target = ShiftFlipDenoiser.denoise(wrapped, pixels, 14, fill, views, CancellationToken.NONE,
-          ProgressListener.NONE).features();
+      FloatTensor target =
+          ShiftFlipDenoiser.denoise(
+                  wrapped, pixels, 14, fill, views, CancellationToken.NONE, ProgressListener.NONE)
+              .features();
       double oracle = 0;
       double cleanOr = 0;
       boolean everyView = false;
@@ -99,16 +108,20 @@ class PhantomTeacherCeilingTest {
         oracle += Double.isNaN(cc) ? cp : Math.max(cp, cc);
         cleanOr += Double.isNaN(cc) ? cp : cc;
         np++;
-        System.out.printf("teacher on chelsea.png: planted (%d,%d): seen in %d views, artifact in %d; cos(clean views, target) %.4f; cos(plain, target) %.4f%n",
+        System.out.printf(
+            "teacher on chelsea.png: planted (%d,%d): seen in %d views, artifact in %d; cos(clean views, target) %.4f; cos(plain, target) %.4f%n",
             r, c, seen, art, cc, cp);
       }
-      // NaN-averaged clean target: recompute manually with per-cell mean excluding NaN is not possible via
+      // NaN-averaged clean target: recompute manually with per-cell mean excluding NaN is not
+      // possible via
       // denoise; instead report cosine of plain and target per planted cell
-      System.out.printf("teacher on chelsea.png: cos(plain, target) on planted %.4f%n",
+      System.out.printf(
+          "teacher on chelsea.png: cos(plain, target) on planted %.4f%n",
           DistillPhantomTest.meanCosine(DistillPhantomTest.patches(r0), target, planted, true));
       System.out.println("teacher views " + views);
       assertTrue(everyView, "a planted patch that is an artifact in every teacher view");
-      System.out.printf("teacher on chelsea.png: best of clean/plain per patch, mean %.4f%n", oracle / np);
+      System.out.printf(
+          "teacher on chelsea.png: best of clean/plain per patch, mean %.4f%n", oracle / np);
     }
   }
 }

@@ -11,10 +11,13 @@ class CaptureOptionsTest {
   @Test
   void defaultKeepsFullMapsUpToViTLargeAt224AndSummariesAt518() {
     // T = 257 at 224 px and 1370 at 518 px (patch 14, CLS)
-    assertEquals(AttentionCapture.FULL, CaptureOptions.DEFAULT.resolve(12, 6, 257));   // ViT-S: 19 MB
-    assertEquals(AttentionCapture.FULL, CaptureOptions.DEFAULT.resolve(24, 16, 257));  // ViT-L: 101 MB
-    assertEquals(AttentionCapture.SUMMARY, CaptureOptions.DEFAULT.resolve(12, 6, 1370)); // ViT-S: 541 MB
-    assertEquals(AttentionCapture.SUMMARY, CaptureOptions.DEFAULT.resolve(24, 16, 1370)); // ViT-L: 2.9 GB
+    assertEquals(AttentionCapture.FULL, CaptureOptions.DEFAULT.resolve(12, 6, 257)); // ViT-S: 19 MB
+    assertEquals(
+        AttentionCapture.FULL, CaptureOptions.DEFAULT.resolve(24, 16, 257)); // ViT-L: 101 MB
+    assertEquals(
+        AttentionCapture.SUMMARY, CaptureOptions.DEFAULT.resolve(12, 6, 1370)); // ViT-S: 541 MB
+    assertEquals(
+        AttentionCapture.SUMMARY, CaptureOptions.DEFAULT.resolve(24, 16, 1370)); // ViT-L: 2.9 GB
   }
 
   @Test

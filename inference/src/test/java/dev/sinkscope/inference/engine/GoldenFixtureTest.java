@@ -18,10 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Tag;
 
 /**
  * Every case of every golden fixture (what transformers / timm compute for small random ViTs in the
@@ -46,12 +46,25 @@ class GoldenFixtureTest {
   static Stream<Arguments> cases() throws Exception {
     List<Arguments> cases = new ArrayList<>();
     for (Device device : devices()) {
-      for (String fixture : List.of("dinov2-hf", "dinov2-reg-hf", "vit-hf", "clip-vision-hf", "dinov2-timm", "dinov3-hf",
-          "siglip-vision-hf")) {
-        JsonNode json = new ObjectMapper().readTree(FIXTURES.resolve(fixture).resolve("fixture.json").toFile());
+      for (String fixture :
+          List.of(
+              "dinov2-hf",
+              "dinov2-reg-hf",
+              "vit-hf",
+              "clip-vision-hf",
+              "dinov2-timm",
+              "dinov3-hf",
+              "siglip-vision-hf")) {
+        JsonNode json =
+            new ObjectMapper().readTree(FIXTURES.resolve(fixture).resolve("fixture.json").toFile());
         for (JsonNode c : json.get("cases")) {
-          cases.add(Arguments.of(fixture, c.get("label").asText(), c.get("input").asText(), c.get("expected").asText(),
-              device));
+          cases.add(
+              Arguments.of(
+                  fixture,
+                  c.get("label").asText(),
+                  c.get("input").asText(),
+                  c.get("expected").asText(),
+                  device));
         }
       }
     }
@@ -60,16 +73,23 @@ class GoldenFixtureTest {
 
   @ParameterizedTest(name = "{0} {1} on {4}")
   @MethodSource("cases")
-  void matchesReferenceAtEveryLayer(String fixture, String label, String input, String expected, Device device)
-      throws Exception {
+  void matchesReferenceAtEveryLayer(
+      String fixture, String label, String input, String expected, Device device) throws Exception {
     Path dir = FIXTURES.resolve(fixture);
     try (Checkpoint checkpoint = CheckpointReader.open(dir);
         VitModel model = VitModel.load(checkpoint, device);
         SafetensorsFile in = SafetensorsFile.open(dir.resolve(input));
         SafetensorsFile want = SafetensorsFile.open(dir.resolve(expected))) {
-      FloatTensor pixels = new FloatTensor(in.info("pixel_values").intShape(), in.readFloats("pixel_values"));
-      ForwardResult result = new VitForward(model).run(pixels, ForwardHooks.NONE, CaptureOptions.DEFAULT,
-          CancellationToken.NONE, ProgressListener.NONE);
+      FloatTensor pixels =
+          new FloatTensor(in.info("pixel_values").intShape(), in.readFloats("pixel_values"));
+      ForwardResult result =
+          new VitForward(model)
+              .run(
+                  pixels,
+                  ForwardHooks.NONE,
+                  CaptureOptions.DEFAULT,
+                  CancellationToken.NONE,
+                  ProgressListener.NONE);
       Map<String, FloatTensor> got = ResultDump.tensors(result);
       int compared = 0;
       for (String name : want.tensors().keySet()) {
@@ -81,7 +101,8 @@ class GoldenFixtureTest {
         for (int i = 0; i < w.length; i++) {
           worst = Math.max(worst, Math.abs(w[i] - actual.data()[i]));
         }
-        assertTrue(worst <= TOLERANCE, fixture + " " + label + " " + name + ": max |diff| " + worst);
+        assertTrue(
+            worst <= TOLERANCE, fixture + " " + label + " " + name + ": max |diff| " + worst);
         compared++;
       }
       assertTrue(compared >= 11, "compared " + compared + " tensors");
@@ -89,5 +110,4 @@ class GoldenFixtureTest {
       assertEquals(device.toString(), result.device(), "the pass ran where it was asked to");
     }
   }
-
 }

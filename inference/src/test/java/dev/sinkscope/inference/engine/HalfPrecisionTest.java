@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 @Tag("cross-machine")
 class HalfPrecisionTest {
   private static final Path FIXTURES = Path.of("..", "testdata", "fixtures");
+
   /** fp16 has an 11-bit significand; values here are O(1) after 4 blocks. */
   private static final double TOLERANCE = 2e-2;
 
@@ -47,16 +48,32 @@ class HalfPrecisionTest {
         VitModel fp32 = VitModel.load(checkpoint, Device.cpu(), Precision.FP32);
         VitModel fp16 = VitModel.load(checkpoint, device, Precision.FP16)) {
       assertEquals(Precision.FP16, fp16.precision());
-      for (ForwardHooks hooks : new ForwardHooks[] {
-          ForwardHooks.NONE, MitigationStack.of(TestTimeRegisters.reference(neurons)).hooks(fp32.spec())}) {
-        ForwardResult want = new VitForward(fp32).run(pixels, hooks, CaptureOptions.DEFAULT, CancellationToken.NONE,
-            ProgressListener.NONE);
-        ForwardResult got = new VitForward(fp16).run(pixels, hooks, CaptureOptions.DEFAULT, CancellationToken.NONE,
-            ProgressListener.NONE);
+      for (ForwardHooks hooks :
+          new ForwardHooks[] {
+            ForwardHooks.NONE,
+            MitigationStack.of(TestTimeRegisters.reference(neurons)).hooks(fp32.spec())
+          }) {
+        ForwardResult want =
+            new VitForward(fp32)
+                .run(
+                    pixels,
+                    hooks,
+                    CaptureOptions.DEFAULT,
+                    CancellationToken.NONE,
+                    ProgressListener.NONE);
+        ForwardResult got =
+            new VitForward(fp16)
+                .run(
+                    pixels,
+                    hooks,
+                    CaptureOptions.DEFAULT,
+                    CancellationToken.NONE,
+                    ProgressListener.NONE);
         Map<String, FloatTensor> w = ResultDump.tensors(want);
         Map<String, FloatTensor> g = ResultDump.tensors(got);
         assertEquals(w.keySet(), g.keySet());
-        assertNotEquals(w.get("last_hidden_state"), g.get("last_hidden_state"), "the products ran in fp16");
+        assertNotEquals(
+            w.get("last_hidden_state"), g.get("last_hidden_state"), "the products ran in fp16");
         for (String name : w.keySet()) {
           float[] a = w.get(name).data();
           float[] b = g.get(name).data();

@@ -31,19 +31,40 @@ class NativeMemoryTest {
         VitModel model = VitModel.load(checkpoint, Device.cpu());
         SafetensorsFile in = SafetensorsFile.open(dir.resolve("input-interp.safetensors"))) {
       // the interpolated input also exercises the resized position-table cache
-      FloatTensor pixels = new FloatTensor(in.info("pixel_values").intShape(), in.readFloats("pixel_values"));
+      FloatTensor pixels =
+          new FloatTensor(in.info("pixel_values").intShape(), in.readFloats("pixel_values"));
       VitForward forward = new VitForward(model);
-      ForwardHooks ttr = MitigationStack.of(TestTimeRegisters.reference(neurons)).hooks(model.spec());
-      ForwardHooks sigmoid = MitigationStack.of(AttentionNormalizer.sigmoid(new BlockRange(2, 3))).hooks(model.spec());
+      ForwardHooks ttr =
+          MitigationStack.of(TestTimeRegisters.reference(neurons)).hooks(model.spec());
+      ForwardHooks sigmoid =
+          MitigationStack.of(AttentionNormalizer.sigmoid(new BlockRange(2, 3))).hooks(model.spec());
       CaptureOptions summary = CaptureOptions.DEFAULT.withAttention(AttentionCapture.SUMMARY);
 
-      ForwardResult first = forward.run(pixels, ForwardHooks.NONE, CaptureOptions.DEFAULT, CancellationToken.NONE,
-          ProgressListener.NONE);
+      ForwardResult first =
+          forward.run(
+              pixels,
+              ForwardHooks.NONE,
+              CaptureOptions.DEFAULT,
+              CancellationToken.NONE,
+              ProgressListener.NONE);
       int before = model.managedArrayCount();
       for (int i = 0; i < PASSES; i++) {
-        forward.run(pixels, ForwardHooks.NONE, CaptureOptions.DEFAULT, CancellationToken.NONE, ProgressListener.NONE);
-        ForwardResult s = forward.run(pixels, ttr, summary, CancellationToken.NONE, ProgressListener.NONE);
-        forward.run(pixels, sigmoid, CaptureOptions.EVERYTHING, CancellationToken.NONE, ProgressListener.NONE, first, 2);
+        forward.run(
+            pixels,
+            ForwardHooks.NONE,
+            CaptureOptions.DEFAULT,
+            CancellationToken.NONE,
+            ProgressListener.NONE);
+        ForwardResult s =
+            forward.run(pixels, ttr, summary, CancellationToken.NONE, ProgressListener.NONE);
+        forward.run(
+            pixels,
+            sigmoid,
+            CaptureOptions.EVERYTHING,
+            CancellationToken.NONE,
+            ProgressListener.NONE,
+            first,
+            2);
         forward.recomputeAttention(s, ttr, 1 + i % s.blocks());
         forward.recomputeAttention(s, ttr, 1, 0);
         assertEquals(before, model.managedArrayCount(), "native arrays after pass " + (i + 1));

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import dev.sinkscope.inference.analysis.AnalysisOptions;
@@ -24,9 +23,9 @@ import dev.sinkscope.inference.result.LayerCapture;
 import dev.sinkscope.inference.safetensors.SafetensorsFile;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Tag;
 
 /**
  * A summary-mode pass keeps the same numbers the views would compute from full maps, and any full
@@ -37,14 +36,18 @@ import org.junit.jupiter.api.Tag;
 class SummaryCaptureTest {
   private static final Path FIXTURES = Path.of("..", "testdata", "fixtures");
   private static final float SUM_TOLERANCE = 1e-6f;
-  private static final CaptureOptions FULL = CaptureOptions.DEFAULT.withAttention(AttentionCapture.FULL);
-  private static final CaptureOptions SUMMARY = CaptureOptions.DEFAULT.withAttention(AttentionCapture.SUMMARY);
+  private static final CaptureOptions FULL =
+      CaptureOptions.DEFAULT.withAttention(AttentionCapture.FULL);
+  private static final CaptureOptions SUMMARY =
+      CaptureOptions.DEFAULT.withAttention(AttentionCapture.SUMMARY);
 
   private record Pair(ForwardResult full, ForwardResult summary, VitForward forward) {}
 
-  private static Pair run(String fixture, ForwardHooks hooks, Checkpoint checkpoint, VitModel model) throws Exception {
+  private static Pair run(String fixture, ForwardHooks hooks, Checkpoint checkpoint, VitModel model)
+      throws Exception {
     FloatTensor pixels;
-    try (SafetensorsFile in = SafetensorsFile.open(FIXTURES.resolve(fixture).resolve("input.safetensors"))) {
+    try (SafetensorsFile in =
+        SafetensorsFile.open(FIXTURES.resolve(fixture).resolve("input.safetensors"))) {
       pixels = new FloatTensor(in.info("pixel_values").intShape(), in.readFloats("pixel_values"));
     }
     VitForward forward = new VitForward(model);
@@ -68,27 +71,37 @@ class SummaryCaptureTest {
         AttentionSummary onDevice = AttentionSummary.of(p.summary(), b).orElseThrow();
         AttentionSummary onHost = AttentionSummary.fromMap(b, map, p.full().layout(), true);
         assertRelativelyClose(onHost.columnSums(), onDevice.columnSums(), "column sums");
-        assertRelativelyClose(onHost.patchColumnSums(), onDevice.patchColumnSums(), "patch column sums");
+        assertRelativelyClose(
+            onHost.patchColumnSums(), onDevice.patchColumnSums(), "patch column sums");
         assertArrayEquals(onHost.self(), onDevice.self(), "diagonal");
         assertArrayEquals(onHost.clsRow(), onDevice.clsRow(), "CLS rows");
         assertArrayEquals(onHost.rowSums(), onDevice.rowSums(), SUM_TOLERANCE, "row sums");
         assertArrayEquals(onHost.headMean(), onDevice.headMean(), SUM_TOLERANCE, "head mean");
         for (QuerySet querySet : QuerySet.values()) {
-          LayerAttentionSummary want = LayerAttentionSummary.fromAttention(b, map, p.full().layout(), querySet, true);
+          LayerAttentionSummary want =
+              LayerAttentionSummary.fromAttention(b, map, p.full().layout(), querySet, true);
           LayerAttentionSummary got = LayerAttentionSummary.fromSummary(onDevice, querySet);
-          assertArrayEquals(want.received(), got.received(), SUM_TOLERANCE, querySet + " received, block " + b);
+          assertArrayEquals(
+              want.received(), got.received(), SUM_TOLERANCE, querySet + " received, block " + b);
           assertArrayEquals(want.clsRow(), got.clsRow(), querySet + " CLS row, block " + b);
-          assertArrayEquals(want.headMean(), got.headMean(), SUM_TOLERANCE, "head mean, block " + b);
+          assertArrayEquals(
+              want.headMean(), got.headMean(), SUM_TOLERANCE, "head mean, block " + b);
         }
       }
     }
   }
 
-  /** Sums of up to T float32 terms: a few ulps of the sum apart (device float vs host double order). */
+  /**
+   * Sums of up to T float32 terms: a few ulps of the sum apart (device float vs host double order).
+   */
   private static void assertRelativelyClose(float[] expected, float[] actual, String what) {
     assertEquals(expected.length, actual.length, what);
     for (int i = 0; i < expected.length; i++) {
-      assertEquals(expected[i], actual[i], SUM_TOLERANCE * Math.max(1f, Math.abs(expected[i])), what + " [" + i + "]");
+      assertEquals(
+          expected[i],
+          actual[i],
+          SUM_TOLERANCE * Math.max(1f, Math.abs(expected[i])),
+          what + " [" + i + "]");
     }
   }
 
@@ -106,8 +119,10 @@ class SummaryCaptureTest {
           assertEquals(map, p.forward().recomputeAttention(p.summary(), hooks, b), "block " + b);
           int heads = map.dim(0);
           int t = map.dim(1);
-          float[] lastHead = java.util.Arrays.copyOfRange(map.data(), (heads - 1) * t * t, heads * t * t);
-          assertArrayEquals(lastHead, p.forward().recomputeAttention(p.summary(), hooks, b, heads - 1).data());
+          float[] lastHead =
+              java.util.Arrays.copyOfRange(map.data(), (heads - 1) * t * t, heads * t * t);
+          assertArrayEquals(
+              lastHead, p.forward().recomputeAttention(p.summary(), hooks, b, heads - 1).data());
         }
       }
     }
@@ -127,8 +142,13 @@ class SummaryCaptureTest {
       assertNotNull(fromSummaries.clsAttention(), "CLS maps from CLS rows");
       assertEquals(fromMaps.summaries().size(), fromSummaries.summaries().size());
       for (int i = 0; i < fromMaps.summaries().size(); i++) {
-        assertEquals(fromMaps.summaries().get(i).topSinkToken(), fromSummaries.summaries().get(i).topSinkToken());
-        assertEquals(fromMaps.summaries().get(i).topSinkRatio(), fromSummaries.summaries().get(i).topSinkRatio(), 1e-4);
+        assertEquals(
+            fromMaps.summaries().get(i).topSinkToken(),
+            fromSummaries.summaries().get(i).topSinkToken());
+        assertEquals(
+            fromMaps.summaries().get(i).topSinkRatio(),
+            fromSummaries.summaries().get(i).topSinkRatio(),
+            1e-4);
       }
     }
   }
@@ -138,15 +158,27 @@ class SummaryCaptureTest {
   void autoKeepsFullMapsWithinTheBudgetAndSummariesAbove(String fixture) throws Exception {
     try (Checkpoint checkpoint = CheckpointReader.open(FIXTURES.resolve(fixture));
         VitModel model = VitModel.load(checkpoint, Device.cpu());
-        SafetensorsFile in = SafetensorsFile.open(FIXTURES.resolve(fixture).resolve("input.safetensors"))) {
-      FloatTensor pixels = new FloatTensor(in.info("pixel_values").intShape(), in.readFloats("pixel_values"));
+        SafetensorsFile in =
+            SafetensorsFile.open(FIXTURES.resolve(fixture).resolve("input.safetensors"))) {
+      FloatTensor pixels =
+          new FloatTensor(in.info("pixel_values").intShape(), in.readFloats("pixel_values"));
       VitForward forward = new VitForward(model);
-      ForwardResult small = forward.run(pixels, ForwardHooks.NONE, CaptureOptions.DEFAULT, CancellationToken.NONE,
-          ProgressListener.NONE);
+      ForwardResult small =
+          forward.run(
+              pixels,
+              ForwardHooks.NONE,
+              CaptureOptions.DEFAULT,
+              CancellationToken.NONE,
+              ProgressListener.NONE);
       assertNotNull(small.block(1).attention(), "DEFAULT keeps full maps of a small model");
       assertNull(small.block(1).summary(), "and no summaries, so dumps stay as they were");
-      ForwardResult overBudget = forward.run(pixels, ForwardHooks.NONE, CaptureOptions.DEFAULT.withFullMapBudget(1024),
-          CancellationToken.NONE, ProgressListener.NONE);
+      ForwardResult overBudget =
+          forward.run(
+              pixels,
+              ForwardHooks.NONE,
+              CaptureOptions.DEFAULT.withFullMapBudget(1024),
+              CancellationToken.NONE,
+              ProgressListener.NONE);
       assertNull(overBudget.block(1).attention());
       assertEquals(model.spec().numLayers(), AttentionSummary.all(overBudget).size());
     }
@@ -154,16 +186,28 @@ class SummaryCaptureTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"dinov2-hf"})
-  void resumingASummaryPassEqualsAFreshOneAndMismatchedPriorsAreNotReused(String fixture) throws Exception {
+  void resumingASummaryPassEqualsAFreshOneAndMismatchedPriorsAreNotReused(String fixture)
+      throws Exception {
     try (Checkpoint checkpoint = CheckpointReader.open(FIXTURES.resolve(fixture));
         VitModel model = VitModel.load(checkpoint, Device.cpu())) {
-      ForwardHooks sigmoid = MitigationStack.of(AttentionNormalizer.sigmoid(new BlockRange(2, 3))).hooks(model.spec());
+      ForwardHooks sigmoid =
+          MitigationStack.of(AttentionNormalizer.sigmoid(new BlockRange(2, 3))).hooks(model.spec());
       Pair base = run(fixture, ForwardHooks.NONE, checkpoint, model);
       FloatTensor pixels = base.full().pixelValues();
-      ForwardResult fresh = base.forward().run(pixels, sigmoid, SUMMARY, CancellationToken.NONE, ProgressListener.NONE);
+      ForwardResult fresh =
+          base.forward()
+              .run(pixels, sigmoid, SUMMARY, CancellationToken.NONE, ProgressListener.NONE);
       for (ForwardResult prior : List.of(base.summary(), base.full())) {
-        ForwardResult resumed = base.forward().run(pixels, sigmoid, SUMMARY, CancellationToken.NONE,
-            ProgressListener.NONE, prior, 2);
+        ForwardResult resumed =
+            base.forward()
+                .run(
+                    pixels,
+                    sigmoid,
+                    SUMMARY,
+                    CancellationToken.NONE,
+                    ProgressListener.NONE,
+                    prior,
+                    2);
         assertEquals(fresh.debug().keySet(), resumed.debug().keySet());
         fresh.debug().forEach((name, t) -> assertEquals(t, resumed.debug().get(name), name));
         for (int b = 1; b <= fresh.blocks(); b++) {

@@ -36,7 +36,9 @@ class TrainedAttentionGateTest {
 
   @TempDir Path tmp;
 
-  /** Copies the fixture and adds gate tensors {@code [rows, 64]} to {@code blocks} of its 4 blocks. */
+  /**
+   * Copies the fixture and adds gate tensors {@code [rows, 64]} to {@code blocks} of its 4 blocks.
+   */
   private Path gated(int rows, int blocks) throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("gated-" + rows + "-" + blocks));
     Files.copy(FIXTURE.resolve("config.json"), dir.resolve("config.json"));
@@ -49,7 +51,9 @@ class TrainedAttentionGateTest {
     for (int i = 0; i < blocks; i++) {
       float[] bias = new float[rows];
       java.util.Arrays.fill(bias, BIAS);
-      tensors.put("encoder.layer." + i + ".attention.gate.weight", FloatTensor.of(new float[rows * 64], rows, 64));
+      tensors.put(
+          "encoder.layer." + i + ".attention.gate.weight",
+          FloatTensor.of(new float[rows * 64], rows, 64));
       tensors.put("encoder.layer." + i + ".attention.gate.bias", FloatTensor.of(bias, rows));
     }
     SafetensorsWriter.write(dir.resolve("model.safetensors"), tensors, Map.of());
@@ -63,8 +67,13 @@ class TrainedAttentionGateTest {
   }
 
   private static ForwardResult run(ModelSession s, MitigationStack stack) throws Exception {
-    return s.forward().run(pixels(), stack.hooks(s.spec()), CaptureOptions.DEFAULT, CancellationToken.NONE,
-        ProgressListener.NONE);
+    return s.forward()
+        .run(
+            pixels(),
+            stack.hooks(s.spec()),
+            CaptureOptions.DEFAULT,
+            CancellationToken.NONE,
+            ProgressListener.NONE);
   }
 
   private static double maxDiff(FloatTensor a, FloatTensor b) {
@@ -86,11 +95,17 @@ class TrainedAttentionGateTest {
     }
     for (int rows : new int[] {4, 64}) {
       try (ModelSession gated = ModelSession.open(gated(rows, 4), "cpu")) {
-        assertEquals(rows == 4 ? AttentionGate.HEADWISE : AttentionGate.ELEMENTWISE, gated.spec().attentionGate());
+        assertEquals(
+            rows == 4 ? AttentionGate.HEADWISE : AttentionGate.ELEMENTWISE,
+            gated.spec().attentionGate());
         ForwardResult result = run(gated, MitigationStack.NONE);
         double diff = maxDiff(reference.lastHiddenState(), result.lastHiddenState());
-        assertTrue(diff < 1e-5, rows + " rows: gated model vs constant head gate, max |diff| " + diff);
-        assertNotEquals(ungated.lastHiddenState(), result.lastHiddenState(), "the gate is applied, not skipped");
+        assertTrue(
+            diff < 1e-5, rows + " rows: gated model vs constant head gate, max |diff| " + diff);
+        assertNotEquals(
+            ungated.lastHiddenState(),
+            result.lastHiddenState(),
+            "the gate is applied, not skipped");
       }
     }
   }
@@ -108,7 +123,8 @@ class TrainedAttentionGateTest {
       }
     }
     SafetensorsWriter.write(dir.resolve("model.safetensors"), tensors, Map.of());
-    ModelLoadException e = assertThrows(ModelLoadException.class, () -> ModelSession.open(dir, "cpu"));
+    ModelLoadException e =
+        assertThrows(ModelLoadException.class, () -> ModelSession.open(dir, "cpu"));
     assertTrue(e.getMessage().contains("encoder.layer.1.attention.gate.weight"), e.getMessage());
   }
 }

@@ -16,17 +16,21 @@ class ContentHashTest {
   @Test
   void gitBlobSha1MatchesGitHashObject() throws Exception {
     // Values from `git hash-object`.
-    assertEquals("ce013625030ba8dba906f756967f9e9ca394464a",
+    assertEquals(
+        "ce013625030ba8dba906f756967f9e9ca394464a",
         ContentHash.gitBlobSha1(Files.writeString(dir.resolve("hello"), "hello\n")));
-    assertEquals("e69de29bb2d1d6434b8b29ae775ad8c2e48c5391",
+    assertEquals(
+        "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391",
         ContentHash.gitBlobSha1(Files.writeString(dir.resolve("empty"), "")));
   }
 
   @Test
   void etagShapeSelectsTheHash() {
-    assertEquals(ContentHash.SHA256,
+    assertEquals(
+        ContentHash.SHA256,
         ContentHash.forEtag("5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"));
-    assertEquals(ContentHash.GIT_BLOB_SHA1, ContentHash.forEtag("ce013625030ba8dba906f756967f9e9ca394464a"));
+    assertEquals(
+        ContentHash.GIT_BLOB_SHA1, ContentHash.forEtag("ce013625030ba8dba906f756967f9e9ca394464a"));
     assertEquals(ContentHash.UNVERIFIABLE, ContentHash.forEtag("abc-123"));
   }
 
@@ -46,7 +50,8 @@ class ContentHashTest {
   @Test
   void originIncludesSchemeHostAndPort() {
     URI hub = URI.create("https://huggingface.co");
-    assertTrue(HubClient.sameOrigin(URI.create("https://huggingface.co:443/x/resolve/main/a"), hub));
+    assertTrue(
+        HubClient.sameOrigin(URI.create("https://huggingface.co:443/x/resolve/main/a"), hub));
     assertFalse(HubClient.sameOrigin(URI.create("https://cdn-lfs.huggingface.co/x"), hub));
     assertFalse(HubClient.sameOrigin(URI.create("http://huggingface.co/x"), hub));
     assertFalse(HubClient.sameOrigin(URI.create("https://huggingface.co:8443/x"), hub));

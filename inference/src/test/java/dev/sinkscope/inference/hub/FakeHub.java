@@ -28,10 +28,10 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Two local HTTP servers that play the Hugging Face hub: the hub itself (listing API, resolve
- * URLs with the hub's headers, tokens) and a CDN on another port that serves LFS files, with
- * Range support and injectable faults. Both bind 127.0.0.1 on ephemeral ports; every wait in a
- * handler ends when the hub is closed or after a fixed bound.
+ * Two local HTTP servers that play the Hugging Face hub: the hub itself (listing API, resolve URLs
+ * with the hub's headers, tokens) and a CDN on another port that serves LFS files, with Range
+ * support and injectable faults. Both bind 127.0.0.1 on ephemeral ports; every wait in a handler
+ * ends when the hub is closed or after a fixed bound.
  */
 final class FakeHub implements AutoCloseable {
 
@@ -85,7 +85,10 @@ final class FakeHub implements AutoCloseable {
       return this;
     }
 
-    /** A gated repo whose licence the token's account has not accepted: 403 GatedRepo, as the hub answers. */
+    /**
+     * A gated repo whose licence the token's account has not accepted: 403 GatedRepo, as the hub
+     * answers.
+     */
     Repo licenceNotAccepted() {
       licenceAccepted = false;
       return this;
@@ -106,15 +109,18 @@ final class FakeHub implements AutoCloseable {
   private final Semaphore stallsReached = new Semaphore(0);
   volatile boolean apiEnabled = true;
   volatile boolean cdnIgnoresRange;
+
   /** Delay before every CDN response, to make concurrent downloads overlap. */
   volatile long cdnDelayMillis;
 
   FakeHub() throws IOException {
-    executor = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "fake-hub");
-      t.setDaemon(true);
-      return t;
-    });
+    executor =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "fake-hub");
+              t.setDaemon(true);
+              return t;
+            });
     InetAddress loopback = InetAddress.getByName("127.0.0.1");
     hub = HttpServer.create(new InetSocketAddress(loopback, 0), 0);
     cdn = HttpServer.create(new InetSocketAddress(loopback, 0), 0);
@@ -216,8 +222,13 @@ final class FakeHub implements AutoCloseable {
   private void handle(String server, HttpExchange exchange) throws IOException {
     Headers in = exchange.getRequestHeaders();
     String path = exchange.getRequestURI().getRawPath();
-    requests.add(new Request(server, exchange.getRequestMethod(), path, in.getFirst("Range"),
-        in.getFirst("Authorization")));
+    requests.add(
+        new Request(
+            server,
+            exchange.getRequestMethod(),
+            path,
+            in.getFirst("Range"),
+            in.getFirst("Authorization")));
     try (exchange) {
       if (server.equals("cdn")) {
         serveCdn(exchange, path);
@@ -236,10 +247,12 @@ final class FakeHub implements AutoCloseable {
     }
     int at = rest.indexOf("/revision/");
     Repo repo = at < 0 ? null : repos.get(rest.substring(0, at));
-    if (!checkRepo(exchange, repo, at < 0 ? "" : decode(rest.substring(at + "/revision/".length())))) {
+    if (!checkRepo(
+        exchange, repo, at < 0 ? "" : decode(rest.substring(at + "/revision/".length())))) {
       return;
     }
-    StringBuilder json = new StringBuilder("{\"id\":\"" + repo.id + "\",\"sha\":\"" + repo.commit + "\",");
+    StringBuilder json =
+        new StringBuilder("{\"id\":\"" + repo.id + "\",\"sha\":\"" + repo.commit + "\",");
     json.append("\"siblings\":[");
     int i = 0;
     for (String name : repo.files.keySet()) {
@@ -280,7 +293,8 @@ final class FakeHub implements AutoCloseable {
       blobsBySha256.put(sha, content);
       headers.set("X-Linked-Etag", "\"" + sha + "\"");
       headers.set("X-Linked-Size", Long.toString(content.length));
-      headers.set("ETag", "\"" + gitBlobSha1(("pointer " + sha).getBytes(StandardCharsets.UTF_8)) + "\"");
+      headers.set(
+          "ETag", "\"" + gitBlobSha1(("pointer " + sha).getBytes(StandardCharsets.UTF_8)) + "\"");
       headers.set("Location", cdnBase() + "/blobs/" + sha + "?signature=test");
       respond(exchange, 302, "", headers);
       return;
@@ -303,7 +317,10 @@ final class FakeHub implements AutoCloseable {
     }
     if (!repo.licenceAccepted) {
       headers.set("X-Error-Code", "GatedRepo");
-      respond(exchange, 403, "Access to model " + repo.id + " is restricted and you are not in the authorized list",
+      respond(
+          exchange,
+          403,
+          "Access to model " + repo.id + " is restricted and you are not in the authorized list",
           headers);
       return false;
     }
@@ -392,7 +409,8 @@ final class FakeHub implements AutoCloseable {
     }
   }
 
-  private static void respond(HttpExchange exchange, int status, String body, Headers headers) throws IOException {
+  private static void respond(HttpExchange exchange, int status, String body, Headers headers)
+      throws IOException {
     respondBytes(exchange, status, body.getBytes(StandardCharsets.UTF_8), headers);
   }
 

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** DINOv3 repos are gated: what the user is told without a token, before accepting the licence, and after. */
+/**
+ * DINOv3 repos are gated: what the user is told without a token, before accepting the licence, and
+ * after.
+ */
 @Timeout(30)
 class GatedDinov3DownloadTest {
   private static final String REPO = "facebook/dinov3-vits16-pretrain-lvd1689m";
@@ -30,11 +33,14 @@ class GatedDinov3DownloadTest {
   @BeforeEach
   void startHub() throws IOException {
     hub = new FakeHub();
-    repo = hub.repo(REPO)
-        .file("config.json", Files.readAllBytes(FIXTURE.resolve("config.json")))
-        .file("preprocessor_config.json", Files.readAllBytes(FIXTURE.resolve("preprocessor_config.json")))
-        .file("model.safetensors", Files.readAllBytes(FIXTURE.resolve("model.safetensors")))
-        .requireToken("hf_secret");
+    repo =
+        hub.repo(REPO)
+            .file("config.json", Files.readAllBytes(FIXTURE.resolve("config.json")))
+            .file(
+                "preprocessor_config.json",
+                Files.readAllBytes(FIXTURE.resolve("preprocessor_config.json")))
+            .file("model.safetensors", Files.readAllBytes(FIXTURE.resolve("model.safetensors")))
+            .requireToken("hf_secret");
   }
 
   @AfterEach
@@ -54,7 +60,9 @@ class GatedDinov3DownloadTest {
 
     assertEquals(Kind.UNAUTHORIZED, e.kind());
     assertTrue(e.getMessage().contains("401"), e.getMessage());
-    assertTrue(e.getMessage().contains("accept its licence at " + hub.endpoint() + "/" + REPO), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("accept its licence at " + hub.endpoint() + "/" + REPO),
+        e.getMessage());
     assertTrue(e.getMessage().contains("set HF_TOKEN"), e.getMessage());
   }
 
@@ -62,11 +70,15 @@ class GatedDinov3DownloadTest {
   void licenceNotAcceptedSaysWhereToAcceptIt() {
     repo.licenceNotAccepted();
 
-    HubException e = assertThrows(HubException.class, () -> client("HF_TOKEN", "hf_secret").download(REPO, "main"));
+    HubException e =
+        assertThrows(
+            HubException.class, () -> client("HF_TOKEN", "hf_secret").download(REPO, "main"));
 
     assertEquals(Kind.FORBIDDEN, e.kind());
     assertTrue(e.getMessage().contains("403, GatedRepo"), e.getMessage());
-    assertTrue(e.getMessage().contains("accept its licence at " + hub.endpoint() + "/" + REPO), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("accept its licence at " + hub.endpoint() + "/" + REPO),
+        e.getMessage());
     assertTrue(e.getMessage().contains("HF_TOKEN"), e.getMessage());
   }
 

@@ -20,47 +20,61 @@ class HubCacheTest {
 
   @Test
   void repoFolderNamesMatchPython() {
-    assertEquals("models--facebook--dinov2-small", HubCache.repoFolderName("facebook/dinov2-small"));
+    assertEquals(
+        "models--facebook--dinov2-small", HubCache.repoFolderName("facebook/dinov2-small"));
     assertEquals(root.resolve("models--gpt2"), new HubCache(root).repoDir("gpt2"));
   }
 
   @Test
   void resolvesBranchesNestedRefsAndCommitHashes() throws Exception {
-    new PythonCacheFixture(root, "acme/vit").file(COMMIT_A, "config.json", "{}").file(COMMIT_B, "config.json", "{}")
-        .ref("main", COMMIT_A).ref("refs/pr/1", COMMIT_B);
+    new PythonCacheFixture(root, "acme/vit")
+        .file(COMMIT_A, "config.json", "{}")
+        .file(COMMIT_B, "config.json", "{}")
+        .ref("main", COMMIT_A)
+        .ref("refs/pr/1", COMMIT_B);
     HubCache cache = new HubCache(root);
     Path snapshots = root.resolve("models--acme--vit").resolve("snapshots");
 
     assertEquals(Optional.of(snapshots.resolve(COMMIT_A)), cache.resolveLocal("acme/vit", "main"));
-    assertEquals(Optional.of(snapshots.resolve(COMMIT_B)), cache.resolveLocal("acme/vit", "refs/pr/1"));
-    assertEquals(Optional.of(snapshots.resolve(COMMIT_B)), cache.resolveLocal("acme/vit", COMMIT_B));
+    assertEquals(
+        Optional.of(snapshots.resolve(COMMIT_B)), cache.resolveLocal("acme/vit", "refs/pr/1"));
+    assertEquals(
+        Optional.of(snapshots.resolve(COMMIT_B)), cache.resolveLocal("acme/vit", COMMIT_B));
     assertEquals(Optional.empty(), cache.resolveLocal("acme/vit", "v2"));
     assertEquals(Optional.empty(), cache.resolveLocal("acme/other", "main"));
   }
 
   @Test
   void danglingSymlinkCountsAsMissing() throws Exception {
-    PythonCacheFixture fixture = new PythonCacheFixture(root, "acme/vit")
-        .file(COMMIT_A, "config.json", "{}").file(COMMIT_A, "model.safetensors", new byte[] {1, 2, 3})
-        .ref("main", COMMIT_A);
+    PythonCacheFixture fixture =
+        new PythonCacheFixture(root, "acme/vit")
+            .file(COMMIT_A, "config.json", "{}")
+            .file(COMMIT_A, "model.safetensors", new byte[] {1, 2, 3})
+            .ref("main", COMMIT_A);
     HubCache cache = new HubCache(root);
     assertTrue(cache.cachedFile("acme/vit", "main", "model.safetensors").isPresent());
 
     Files.delete(fixture.repoDir().resolve("blobs").resolve(FakeHub.sha256(new byte[] {1, 2, 3})));
 
     assertEquals(Optional.empty(), cache.cachedFile("acme/vit", "main", "model.safetensors"));
-    assertEquals(List.of("model.safetensors"), RepoFiles.missingForModel(cache.resolveLocal("acme/vit", "main").get()));
+    assertEquals(
+        List.of("model.safetensors"),
+        RepoFiles.missingForModel(cache.resolveLocal("acme/vit", "main").get()));
     assertEquals(Optional.empty(), cache.completeSnapshot("acme/vit", "main"));
   }
 
   @Test
   void aSnapshotWithConfigAndWeightsIsComplete() throws Exception {
-    new PythonCacheFixture(root, "acme/vit").file(COMMIT_A, "config.json", "{}")
-        .file(COMMIT_A, "model.safetensors", new byte[] {1, 2, 3}).file(COMMIT_B, "config.json", "{}")
-        .ref("main", COMMIT_A).ref("v2", COMMIT_B);
+    new PythonCacheFixture(root, "acme/vit")
+        .file(COMMIT_A, "config.json", "{}")
+        .file(COMMIT_A, "model.safetensors", new byte[] {1, 2, 3})
+        .file(COMMIT_B, "config.json", "{}")
+        .ref("main", COMMIT_A)
+        .ref("v2", COMMIT_B);
     HubCache cache = new HubCache(root);
 
-    assertEquals(Optional.of(root.resolve("models--acme--vit/snapshots").resolve(COMMIT_A)),
+    assertEquals(
+        Optional.of(root.resolve("models--acme--vit/snapshots").resolve(COMMIT_A)),
         cache.completeSnapshot("acme/vit", "main"));
     assertEquals(Optional.empty(), cache.completeSnapshot("acme/vit", "v2"), "config only");
     assertEquals(Optional.empty(), cache.completeSnapshot("acme/other", "main"));
@@ -71,10 +85,13 @@ class HubCacheTest {
     byte[] weights = FakeHub.payload(5000, 9);
     String hfConfig = "{\"model_type\": \"dinov2\", \"architectures\": [\"Dinov2Model\"]}";
     new PythonCacheFixture(root, "facebook/dinov2-small")
-        .file(COMMIT_A, "config.json", hfConfig).file(COMMIT_A, "model.safetensors", weights).ref("main", COMMIT_A);
+        .file(COMMIT_A, "config.json", hfConfig)
+        .file(COMMIT_A, "model.safetensors", weights)
+        .ref("main", COMMIT_A);
     String timmConfig = "{\"architecture\": \"vit_small_patch14_dinov2\", \"num_classes\": 0}";
     new PythonCacheFixture(root, "timm/vit_small_patch14_dinov2.lvd142m")
-        .file(COMMIT_B, "config.json", timmConfig).partial("c".repeat(64), new byte[1234]);
+        .file(COMMIT_B, "config.json", timmConfig)
+        .partial("c".repeat(64), new byte[1234]);
     Files.createDirectories(root.resolve("datasets--acme--images").resolve("blobs"));
 
     List<CachedModel> models = new HubCache(root).listCached();
@@ -122,7 +139,8 @@ class HubCacheTest {
   @Test
   void linksNestedFilesRelativelyOrCopiesWithoutSymlinks() throws Exception {
     HubCache cache = new HubCache(root);
-    Path blob = Files.createDirectories(cache.repoDir("acme/vit").resolve("blobs")).resolve("e".repeat(64));
+    Path blob =
+        Files.createDirectories(cache.repoDir("acme/vit").resolve("blobs")).resolve("e".repeat(64));
     Files.write(blob, new byte[] {4, 5, 6});
 
     Path nested = cache.pointerPath("acme/vit", COMMIT_A, "onnx/model.safetensors");

@@ -69,7 +69,8 @@ class HubClientDownloadTest {
   void followsRedirectToCdnOnAnotherHostAndKeepsTheTokenOnTheHub() throws Exception {
     FakeHub.Repo repo = standardRepo().requireToken("hf_secret");
 
-    Path snapshot = client("HF_TOKEN", "hf_secret").download(REPO, "main", events, CancelToken.create());
+    Path snapshot =
+        client("HF_TOKEN", "hf_secret").download(REPO, "main", events, CancelToken.create());
 
     assertEquals(repoDir().resolve("snapshots").resolve(repo.commit), snapshot);
     assertArrayEquals(WEIGHTS, Files.readAllBytes(snapshot.resolve("model.safetensors")));
@@ -78,10 +79,16 @@ class HubClientDownloadTest {
 
     List<FakeHub.Request> cdnGets = hub.requests("cdn", "GET");
     assertEquals(1, cdnGets.size());
-    assertTrue(hub.requests().stream().filter(r -> r.server().equals("cdn")).allMatch(r -> r.authorization() == null),
+    assertTrue(
+        hub.requests().stream()
+            .filter(r -> r.server().equals("cdn"))
+            .allMatch(r -> r.authorization() == null),
         "the token must not be sent to the CDN host");
-    assertTrue(hub.requests().stream().filter(r -> r.server().equals("hub"))
-        .allMatch(r -> "Bearer hf_secret".equals(r.authorization())), "every hub request carries the token");
+    assertTrue(
+        hub.requests().stream()
+            .filter(r -> r.server().equals("hub"))
+            .allMatch(r -> "Bearer hf_secret".equals(r.authorization())),
+        "every hub request carries the token");
   }
 
   @Test
@@ -94,7 +101,8 @@ class HubClientDownloadTest {
     Path weights = snapshot.resolve("model.safetensors");
     assertTrue(Files.isSymbolicLink(weights));
     assertEquals(Path.of("..", "..", "blobs", sha256), Files.readSymbolicLink(weights));
-    assertEquals(Path.of("..", "..", "blobs", FakeHub.gitBlobSha1(CONFIG.getBytes(StandardCharsets.UTF_8))),
+    assertEquals(
+        Path.of("..", "..", "blobs", FakeHub.gitBlobSha1(CONFIG.getBytes(StandardCharsets.UTF_8))),
         Files.readSymbolicLink(snapshot.resolve("config.json")));
     assertArrayEquals(WEIGHTS, Files.readAllBytes(repoDir().resolve("blobs").resolve(sha256)));
     assertEquals(repo.commit, Files.readString(repoDir().resolve("refs").resolve("main")));
@@ -103,7 +111,8 @@ class HubClientDownloadTest {
 
   @Test
   void unknownRepoFailsWithNotFoundNamingIt() {
-    HubException e = assertThrows(HubException.class, () -> client().download("nobody/nothing", "main"));
+    HubException e =
+        assertThrows(HubException.class, () -> client().download("nobody/nothing", "main"));
 
     assertEquals(Kind.NOT_FOUND, e.kind());
     assertTrue(e.getMessage().contains("nobody/nothing"), e.getMessage());
@@ -128,7 +137,8 @@ class HubClientDownloadTest {
 
     assertEquals(Kind.NOT_FOUND, e.kind());
     assertEquals("config.json", e.filename().orElseThrow());
-    assertTrue(e.getMessage().contains(REPO) && e.getMessage().contains("config.json"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains(REPO) && e.getMessage().contains("config.json"), e.getMessage());
   }
 
   @Test
@@ -140,7 +150,9 @@ class HubClientDownloadTest {
     assertEquals(Kind.UNAUTHORIZED, e.kind());
     assertTrue(e.getMessage().contains("401"), e.getMessage());
     assertTrue(e.getMessage().contains("HF_TOKEN"), e.getMessage());
-    assertTrue(e.getMessage().contains(hub.endpoint() + "/" + REPO), "links the licence page: " + e.getMessage());
+    assertTrue(
+        e.getMessage().contains(hub.endpoint() + "/" + REPO),
+        "links the licence page: " + e.getMessage());
     assertTrue(e.getMessage().contains("No token was sent"), e.getMessage());
   }
 
@@ -148,8 +160,9 @@ class HubClientDownloadTest {
   void rejectedTokenIsReportedAsSent() {
     standardRepo().requireToken("hf_secret");
 
-    HubException e = assertThrows(HubException.class,
-        () -> client("HF_TOKEN", "hf_wrong").download(REPO, "main"));
+    HubException e =
+        assertThrows(
+            HubException.class, () -> client("HF_TOKEN", "hf_wrong").download(REPO, "main"));
 
     assertEquals(Kind.UNAUTHORIZED, e.kind());
     assertTrue(e.getMessage().contains("token from HF_TOKEN was sent"), e.getMessage());
@@ -170,7 +183,8 @@ class HubClientDownloadTest {
     assertEquals(2, cdnGets.size());
     assertNull(cdnGets.get(0).range());
     assertEquals("bytes=100000-", cdnGets.get(1).range());
-    assertTrue(events.notices.stream().anyMatch(n -> n.contains("interrupted") && n.contains("resuming")),
+    assertTrue(
+        events.notices.stream().anyMatch(n -> n.contains("interrupted") && n.contains("resuming")),
         events.notices.toString());
   }
 
@@ -183,8 +197,10 @@ class HubClientDownloadTest {
     Path snapshot = client().download(REPO, "main", events, CancelToken.create());
 
     assertArrayEquals(WEIGHTS, Files.readAllBytes(snapshot.resolve("model.safetensors")));
-    assertEquals("bytes=100000-", hub.requests("cdn", "GET").get(1).range(), "a resume was attempted");
-    assertTrue(events.notices.stream().anyMatch(n -> n.contains("ignored the resume request")),
+    assertEquals(
+        "bytes=100000-", hub.requests("cdn", "GET").get(1).range(), "a resume was attempted");
+    assertTrue(
+        events.notices.stream().anyMatch(n -> n.contains("ignored the resume request")),
         events.notices.toString());
   }
 
@@ -199,7 +215,9 @@ class HubClientDownloadTest {
     List<FakeHub.Request> cdnGets = hub.requests("cdn", "GET");
     assertEquals(2, cdnGets.size());
     assertNull(cdnGets.get(1).range(), "the re-fetch starts from scratch");
-    assertTrue(events.notices.stream().anyMatch(n -> n.contains("integrity check")), events.notices.toString());
+    assertTrue(
+        events.notices.stream().anyMatch(n -> n.contains("integrity check")),
+        events.notices.toString());
   }
 
   @Test
@@ -224,16 +242,20 @@ class HubClientDownloadTest {
     // Headers, then silence, on every allowed attempt (1 try + 1 retry).
     hub.failNextCdnResponse(new Fault(FaultType.STALL, 0));
     hub.failNextCdnResponse(new Fault(FaultType.STALL, 0));
-    HubSettings settings = TestSettings.forHub(hub.endpoint(), dir)
-        .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(300))
-        .withRetries(1, Duration.ofMillis(10));
+    HubSettings settings =
+        TestSettings.forHub(hub.endpoint(), dir)
+            .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(300))
+            .withRetries(1, Duration.ofMillis(10));
 
     long start = System.nanoTime();
-    HubException e = assertThrows(HubException.class, () -> new HubClient(settings).download(REPO, "main"));
+    HubException e =
+        assertThrows(HubException.class, () -> new HubClient(settings).download(REPO, "main"));
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
     assertEquals(Kind.TIMEOUT, e.kind());
-    assertTrue(e.getMessage().contains("model.safetensors") && e.getMessage().contains("HF_HUB_DOWNLOAD_TIMEOUT"),
+    assertTrue(
+        e.getMessage().contains("model.safetensors")
+            && e.getMessage().contains("HF_HUB_DOWNLOAD_TIMEOUT"),
         e.getMessage());
     assertTookTheConfiguredTimeouts(took);
     assertEquals(2, hub.requests("cdn", "GET").size());
@@ -244,12 +266,14 @@ class HubClientDownloadTest {
     standardRepo();
     hub.failNextCdnResponse(Fault.of(FaultType.SILENT));
     hub.failNextCdnResponse(Fault.of(FaultType.SILENT));
-    HubSettings settings = TestSettings.forHub(hub.endpoint(), dir)
-        .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(300))
-        .withRetries(1, Duration.ofMillis(10));
+    HubSettings settings =
+        TestSettings.forHub(hub.endpoint(), dir)
+            .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(300))
+            .withRetries(1, Duration.ofMillis(10));
 
     long start = System.nanoTime();
-    HubException e = assertThrows(HubException.class, () -> new HubClient(settings).download(REPO, "main"));
+    HubException e =
+        assertThrows(HubException.class, () -> new HubClient(settings).download(REPO, "main"));
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
     assertEquals(Kind.TIMEOUT, e.kind());
@@ -264,7 +288,8 @@ class HubClientDownloadTest {
     Path snapshot = client().download(REPO, "main");
 
     assertEquals(CONFIG, Files.readString(snapshot.resolve("config.json")));
-    long configHeads = hub.requests("hub", "HEAD").stream().filter(r -> r.path().endsWith("/config.json")).count();
+    long configHeads =
+        hub.requests("hub", "HEAD").stream().filter(r -> r.path().endsWith("/config.json")).count();
     assertEquals(2, configHeads, "one failed HEAD, one retry");
   }
 
@@ -275,11 +300,13 @@ class HubClientDownloadTest {
       hub.failNextHubResponse(Fault.of(FaultType.SERVER_ERROR));
     }
 
-    assertThrows(HubException.class, () -> client().download(REPO, "main", events, CancelToken.create()));
+    assertThrows(
+        HubException.class, () -> client().download(REPO, "main", events, CancelToken.create()));
 
     for (int retry = 1; retry <= 3; retry++) {
       String count = "retry " + retry + " of 3";
-      assertTrue(events.notices.stream().anyMatch(n -> n.contains(count) && n.contains("HTTP 500")),
+      assertTrue(
+          events.notices.stream().anyMatch(n -> n.contains(count) && n.contains("HTTP 500")),
           count + " in " + events.notices);
     }
   }
@@ -294,25 +321,33 @@ class HubClientDownloadTest {
     HubException e = assertThrows(HubException.class, () -> client().download(REPO, "main"));
 
     assertEquals(Kind.SERVER_ERROR, e.kind());
-    assertTrue(e.getMessage().contains("HTTP 500") && e.getMessage().contains("4 attempts"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("HTTP 500") && e.getMessage().contains("4 attempts"),
+        e.getMessage());
   }
 
   @Test
   void shardedCheckpointFetchesIndexAndEveryShard() throws Exception {
     byte[] shard1 = FakeHub.payload(200_000, 2);
     byte[] shard2 = FakeHub.payload(150_000, 3);
-    String index = "{\"metadata\": {\"total_size\": 350000}, \"weight_map\": {"
-        + "\"embeddings.patch\": \"model-00001-of-00002.safetensors\","
-        + "\"encoder.layer.0\": \"model-00001-of-00002.safetensors\","
-        + "\"encoder.layer.1\": \"model-00002-of-00002.safetensors\"}}";
-    hub.repo(REPO).file("config.json", CONFIG).file("model.safetensors.index.json", index)
-        .file("model-00001-of-00002.safetensors", shard1).file("model-00002-of-00002.safetensors", shard2);
+    String index =
+        "{\"metadata\": {\"total_size\": 350000}, \"weight_map\": {"
+            + "\"embeddings.patch\": \"model-00001-of-00002.safetensors\","
+            + "\"encoder.layer.0\": \"model-00001-of-00002.safetensors\","
+            + "\"encoder.layer.1\": \"model-00002-of-00002.safetensors\"}}";
+    hub.repo(REPO)
+        .file("config.json", CONFIG)
+        .file("model.safetensors.index.json", index)
+        .file("model-00001-of-00002.safetensors", shard1)
+        .file("model-00002-of-00002.safetensors", shard2);
 
     Path snapshot = client().download(REPO, "main", events, CancelToken.create());
 
     assertEquals(index, Files.readString(snapshot.resolve("model.safetensors.index.json")));
-    assertArrayEquals(shard1, Files.readAllBytes(snapshot.resolve("model-00001-of-00002.safetensors")));
-    assertArrayEquals(shard2, Files.readAllBytes(snapshot.resolve("model-00002-of-00002.safetensors")));
+    assertArrayEquals(
+        shard1, Files.readAllBytes(snapshot.resolve("model-00001-of-00002.safetensors")));
+    assertArrayEquals(
+        shard2, Files.readAllBytes(snapshot.resolve("model-00002-of-00002.safetensors")));
     DownloadProgress last = events.progress.get(events.progress.size() - 1);
     assertEquals(350_000, last.overallBytesTotal());
     assertEquals(350_000, last.overallBytesDone());
@@ -338,7 +373,9 @@ class HubClientDownloadTest {
     HubException e = assertThrows(HubException.class, () -> client().download(REPO, "main"));
 
     assertEquals(Kind.PICKLE_ONLY, e.kind());
-    assertTrue(e.getMessage().contains("has only pickle weights (pytorch_model.bin); Sinkscope never unpickles"),
+    assertTrue(
+        e.getMessage()
+            .contains("has only pickle weights (pytorch_model.bin); Sinkscope never unpickles"),
         e.getMessage());
     assertTrue(e.getMessage().contains("model.safetensors"), e.getMessage());
     assertEquals(List.of(), hub.requests("cdn", "GET"), "nothing was downloaded");
@@ -359,21 +396,27 @@ class HubClientDownloadTest {
     FakeHub.Repo repo = standardRepo();
     hub.failNextCdnResponse(new Fault(FaultType.STALL, 120_000));
     CancelToken cancel = CancelToken.create();
-    DownloadListener cancelOnFirstWeightBytes = new DownloadListener() {
-      @Override
-      public void onProgress(DownloadProgress p) {
-        if (p.filename().equals("model.safetensors") && p.fileBytesDone() > 0) {
-          cancel.cancel();
-        }
-      }
-    };
+    DownloadListener cancelOnFirstWeightBytes =
+        new DownloadListener() {
+          @Override
+          public void onProgress(DownloadProgress p) {
+            if (p.filename().equals("model.safetensors") && p.fileBytesDone() > 0) {
+              cancel.cancel();
+            }
+          }
+        };
 
-    HubException e = assertThrows(HubException.class,
-        () -> client().download(REPO, "main", cancelOnFirstWeightBytes, cancel));
+    HubException e =
+        assertThrows(
+            HubException.class,
+            () -> client().download(REPO, "main", cancelOnFirstWeightBytes, cancel));
 
     assertEquals(Kind.CANCELLED, e.kind());
-    assertEquals(List.of(), snapshotFilesNamed("model.safetensors"), "nothing half-done in snapshots");
-    assertFalse(Files.exists(repoDir().resolve("refs").resolve("main")), "the ref moves only when complete");
+    assertEquals(
+        List.of(), snapshotFilesNamed("model.safetensors"), "nothing half-done in snapshots");
+    assertFalse(
+        Files.exists(repoDir().resolve("refs").resolve("main")),
+        "the ref moves only when complete");
     List<Path> partials = incompleteFiles();
     assertEquals(1, partials.size());
     long partialSize = Files.size(partials.get(0));
@@ -396,10 +439,14 @@ class HubClientDownloadTest {
     client().download(REPO, "main", events, CancelToken.create());
 
     assertEquals(1, cdnGetsAfterFirst);
-    assertEquals(2, resolveGetsAfterFirst, "config and preprocessor config come from the hub itself");
+    assertEquals(
+        2, resolveGetsAfterFirst, "config and preprocessor config come from the hub itself");
     assertEquals(1, hub.requests("cdn", "GET").size(), "no second body download");
     assertEquals(2, resolveGets(), "no second download of the small files");
-    assertEquals(3, events.readyFromCache.size(), "config, preprocessor config and weights: " + events.readyFromCache);
+    assertEquals(
+        3,
+        events.readyFromCache.size(),
+        "config, preprocessor config and weights: " + events.readyFromCache);
   }
 
   @Test
@@ -426,7 +473,8 @@ class HubClientDownloadTest {
 
   @Test
   void mirrorWithoutListingApiIsProbedForKnownFiles() throws Exception {
-    FakeHub.Repo repo = hub.repo(REPO).file("config.json", CONFIG).file("model.safetensors", WEIGHTS);
+    FakeHub.Repo repo =
+        hub.repo(REPO).file("config.json", CONFIG).file("model.safetensors", WEIGHTS);
     hub.apiEnabled = false;
 
     Path snapshot = client().download(REPO, "main");
@@ -434,7 +482,12 @@ class HubClientDownloadTest {
     assertArrayEquals(WEIGHTS, Files.readAllBytes(snapshot.resolve("model.safetensors")));
     assertFalse(Files.exists(snapshot.resolve("preprocessor_config.json")));
     // The probe's 404 is remembered the way Python records it.
-    assertTrue(Files.exists(repoDir().resolve(".no_exist").resolve(repo.commit).resolve("preprocessor_config.json")));
+    assertTrue(
+        Files.exists(
+            repoDir()
+                .resolve(".no_exist")
+                .resolve(repo.commit)
+                .resolve("preprocessor_config.json")));
   }
 
   @Test
@@ -443,8 +496,8 @@ class HubClientDownloadTest {
 
     client().download(REPO, "main", events, CancelToken.create());
 
-    List<DownloadProgress> weights = events.progress.stream()
-        .filter(p -> p.filename().equals("model.safetensors")).toList();
+    List<DownloadProgress> weights =
+        events.progress.stream().filter(p -> p.filename().equals("model.safetensors")).toList();
     assertFalse(weights.isEmpty());
     long previous = -1;
     for (DownloadProgress p : weights) {
@@ -469,21 +522,26 @@ class HubClientDownloadTest {
     Path weights = snapshot.resolve("model.safetensors");
     assertFalse(Files.isSymbolicLink(weights));
     assertArrayEquals(WEIGHTS, Files.readAllBytes(weights));
-    assertTrue(events.notices.stream().anyMatch(n -> n.contains("Symbolic links are not available")));
+    assertTrue(
+        events.notices.stream().anyMatch(n -> n.contains("Symbolic links are not available")));
   }
 
   @Test
   void unreachableHubFallsBackToACompleteCachedSnapshot() throws Exception {
     String commit = "0123456789abcdef0123456789abcdef01234567";
-    new PythonCacheFixture(TestSettings.cacheOf(dir), REPO).file(commit, "config.json", CONFIG)
-        .file(commit, "model.safetensors", WEIGHTS).ref("main", commit);
+    new PythonCacheFixture(TestSettings.cacheOf(dir), REPO)
+        .file(commit, "config.json", CONFIG)
+        .file(commit, "model.safetensors", WEIGHTS)
+        .ref("main", commit);
     HubClient client = client();
     hub.close(); // nothing listens there any more
 
     Path snapshot = client.download(REPO, "main", events, CancelToken.create());
 
     assertEquals(repoDir().resolve("snapshots").resolve(commit), snapshot);
-    assertTrue(events.notices.stream().anyMatch(n -> n.contains("using the cached copy")), events.notices.toString());
+    assertTrue(
+        events.notices.stream().anyMatch(n -> n.contains("using the cached copy")),
+        events.notices.toString());
   }
 
   @Test
@@ -494,12 +552,14 @@ class HubClientDownloadTest {
     HubException e = assertThrows(HubException.class, () -> client.download(REPO, "main"));
 
     assertEquals(Kind.NETWORK, e.kind());
-    assertTrue(e.getMessage().contains(REPO) && e.getMessage().contains("HF_HUB_OFFLINE"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains(REPO) && e.getMessage().contains("HF_HUB_OFFLINE"), e.getMessage());
   }
 
   @Test
   void invalidRepoIdIsRejectedBeforeAnyRequest() {
-    HubException e = assertThrows(HubException.class, () -> client().download("../etc/passwd", "main"));
+    HubException e =
+        assertThrows(HubException.class, () -> client().download("../etc/passwd", "main"));
 
     assertEquals(Kind.INVALID_ARGUMENT, e.kind());
     assertEquals(List.of(), hub.requests());
@@ -554,13 +614,17 @@ class HubClientDownloadTest {
   }
 
   /**
-   * Both attempts waited out the configured 300 ms read timeout, not the 10 s default: at least 2 x 300 ms
-   * (a lower bound a busy machine cannot break) and less than one default timeout (a 16x margin over
-   * what it needs, so load alone does not fail it; a hang is caught by the class's @Timeout).
+   * Both attempts waited out the configured 300 ms read timeout, not the 10 s default: at least 2 x
+   * 300 ms (a lower bound a busy machine cannot break) and less than one default timeout (a 16x
+   * margin over what it needs, so load alone does not fail it; a hang is caught by the
+   * class's @Timeout).
    */
   private static void assertTookTheConfiguredTimeouts(Duration took) {
-    assertTrue(took.compareTo(Duration.ofMillis(2 * 300)) >= 0, "took " + took + ", less than two read timeouts");
-    assertTrue(took.compareTo(HubSettings.DEFAULT_READ_TIMEOUT) < 0, "took " + took
-        + ": the configured 300 ms read timeout was not used");
+    assertTrue(
+        took.compareTo(Duration.ofMillis(2 * 300)) >= 0,
+        "took " + took + ", less than two read timeouts");
+    assertTrue(
+        took.compareTo(HubSettings.DEFAULT_READ_TIMEOUT) < 0,
+        "took " + took + ": the configured 300 ms read timeout was not used");
   }
 }

@@ -45,8 +45,12 @@ class HubSettingsTest {
 
     String xdg = home.resolve("xdg").toString();
     assertEquals(home.resolve("xdg/huggingface/hub"), from("XDG_CACHE_HOME", xdg).cacheDir());
-    assertEquals(hfHome.resolve("hub"), from("HF_HOME", hfHome.toString(), "XDG_CACHE_HOME", xdg).cacheDir());
-    assertEquals(hubCache, from("HF_HUB_CACHE", hubCache.toString(), "HF_HOME", hfHome.toString()).cacheDir());
+    assertEquals(
+        hfHome.resolve("hub"),
+        from("HF_HOME", hfHome.toString(), "XDG_CACHE_HOME", xdg).cacheDir());
+    assertEquals(
+        hubCache,
+        from("HF_HUB_CACHE", hubCache.toString(), "HF_HOME", hfHome.toString()).cacheDir());
     assertEquals(hubCache, from("HUGGINGFACE_HUB_CACHE", hubCache.toString()).cacheDir());
     assertEquals(home.resolve("models/hub"), from("HF_HOME", "~/models").cacheDir());
   }
@@ -87,7 +91,8 @@ class HubSettingsTest {
 
   @Test
   void endpointAndTimeoutFromVariables() {
-    HubSettings settings = from("HF_ENDPOINT", "https://mirror.example.org/", "HF_HUB_DOWNLOAD_TIMEOUT", "2.5");
+    HubSettings settings =
+        from("HF_ENDPOINT", "https://mirror.example.org/", "HF_HUB_DOWNLOAD_TIMEOUT", "2.5");
 
     assertEquals(URI.create("https://mirror.example.org"), settings.endpoint());
     assertEquals(Duration.ofMillis(2500), settings.readTimeout());

@@ -37,7 +37,8 @@ class ModelLocatorTest {
   }
 
   private ModelLocator locator(boolean allowDownload, String... env) {
-    return new ModelLocator(new HubClient(TestSettings.forHub(hub.endpoint(), dir, env)), allowDownload);
+    return new ModelLocator(
+        new HubClient(TestSettings.forHub(hub.endpoint(), dir, env)), allowDownload);
   }
 
   private PythonCacheFixture pythonCache() {
@@ -46,8 +47,11 @@ class ModelLocatorTest {
 
   @Test
   void modelCachedByPythonOpensOfflineWithoutNetwork() throws Exception {
-    PythonCacheFixture cache = pythonCache().file(COMMIT, "config.json", CONFIG)
-        .file(COMMIT, "model.safetensors", WEIGHTS).ref("main", COMMIT);
+    PythonCacheFixture cache =
+        pythonCache()
+            .file(COMMIT, "config.json", CONFIG)
+            .file(COMMIT, "model.safetensors", WEIGHTS)
+            .ref("main", COMMIT);
 
     Path folder = locator(true, "HF_HUB_OFFLINE", "1").locate(REPO);
 
@@ -58,7 +62,10 @@ class ModelLocatorTest {
 
   @Test
   void modelCachedByPythonOpensOnlineWithoutAnyRequest() throws Exception {
-    pythonCache().file(COMMIT, "config.json", CONFIG).file(COMMIT, "model.safetensors", WEIGHTS).ref("main", COMMIT);
+    pythonCache()
+        .file(COMMIT, "config.json", CONFIG)
+        .file(COMMIT, "model.safetensors", WEIGHTS)
+        .ref("main", COMMIT);
 
     Path byBranch = locator(true).locate(REPO);
     Path byCommit = locator(true).locate(REPO + "@" + COMMIT);
@@ -69,11 +76,15 @@ class ModelLocatorTest {
 
   @Test
   void shardedModelCachedByPythonIsComplete() throws Exception {
-    String index = "{\"weight_map\": {\"a\": \"model-00001-of-00002.safetensors\", "
-        + "\"b\": \"model-00002-of-00002.safetensors\"}}";
-    pythonCache().file(COMMIT, "config.json", CONFIG).file(COMMIT, "model.safetensors.index.json", index)
+    String index =
+        "{\"weight_map\": {\"a\": \"model-00001-of-00002.safetensors\", "
+            + "\"b\": \"model-00002-of-00002.safetensors\"}}";
+    pythonCache()
+        .file(COMMIT, "config.json", CONFIG)
+        .file(COMMIT, "model.safetensors.index.json", index)
         .file(COMMIT, "model-00001-of-00002.safetensors", FakeHub.payload(1000, 1))
-        .file(COMMIT, "model-00002-of-00002.safetensors", FakeHub.payload(1000, 2)).ref("main", COMMIT);
+        .file(COMMIT, "model-00002-of-00002.safetensors", FakeHub.payload(1000, 2))
+        .ref("main", COMMIT);
 
     Path folder = locator(true, "HF_HUB_OFFLINE", "true").locate(REPO);
 
@@ -84,18 +95,22 @@ class ModelLocatorTest {
   void offlineWithMissingWeightsNamesWhatIsMissing() throws Exception {
     pythonCache().file(COMMIT, "config.json", CONFIG).ref("main", COMMIT);
 
-    HubException e = assertThrows(HubException.class, () -> locator(true, "HF_HUB_OFFLINE", "1").locate(REPO));
+    HubException e =
+        assertThrows(HubException.class, () -> locator(true, "HF_HUB_OFFLINE", "1").locate(REPO));
 
     assertEquals(Kind.NOT_CACHED, e.kind());
-    assertTrue(e.getMessage().contains("model.safetensors") && e.getMessage().contains("HF_HUB_OFFLINE"),
+    assertTrue(
+        e.getMessage().contains("model.safetensors") && e.getMessage().contains("HF_HUB_OFFLINE"),
         e.getMessage());
     assertEquals(List.of(), hub.requests());
   }
 
   @Test
   void offlineWithUncachedRepoSaysWhereItLooked() {
-    HubException e = assertThrows(HubException.class,
-        () -> locator(true, "HF_HUB_OFFLINE", "1").locate("acme/never-downloaded"));
+    HubException e =
+        assertThrows(
+            HubException.class,
+            () -> locator(true, "HF_HUB_OFFLINE", "1").locate("acme/never-downloaded"));
 
     assertEquals(Kind.NOT_CACHED, e.kind());
     assertTrue(e.getMessage().contains("acme/never-downloaded"), e.getMessage());
@@ -107,8 +122,9 @@ class ModelLocatorTest {
   void offlineOptionOfTheSettingsWorksLikeTheVariable() throws Exception {
     HubSettings settings = TestSettings.forHub(hub.endpoint(), dir).withOffline(true);
 
-    HubException e = assertThrows(HubException.class,
-        () -> new ModelLocator(new HubClient(settings), true).locate(REPO));
+    HubException e =
+        assertThrows(
+            HubException.class, () -> new ModelLocator(new HubClient(settings), true).locate(REPO));
 
     assertEquals(Kind.NOT_CACHED, e.kind());
     assertEquals(List.of(), hub.requests());
@@ -116,7 +132,8 @@ class ModelLocatorTest {
 
   @Test
   void missingModelIsDownloadedWhenAllowed() throws Exception {
-    FakeHub.Repo repo = hub.repo(REPO).file("config.json", CONFIG).file("model.safetensors", WEIGHTS);
+    FakeHub.Repo repo =
+        hub.repo(REPO).file("config.json", CONFIG).file("model.safetensors", WEIGHTS);
 
     Path folder = locator(true).locate(REPO);
 
@@ -126,7 +143,8 @@ class ModelLocatorTest {
 
   @Test
   void incompleteCachedSnapshotIsCompletedByDownload() throws Exception {
-    FakeHub.Repo repo = hub.repo(REPO).file("config.json", CONFIG).file("model.safetensors", WEIGHTS);
+    FakeHub.Repo repo =
+        hub.repo(REPO).file("config.json", CONFIG).file("model.safetensors", WEIGHTS);
     pythonCache().file(repo.commit, "config.json", CONFIG).ref("main", repo.commit);
 
     Path folder = locator(true).locate(REPO);
@@ -177,7 +195,8 @@ class ModelLocatorTest {
     HubException e = assertThrows(HubException.class, () -> locator(true).locate("models/my-vit"));
 
     assertEquals(Kind.NOT_FOUND, e.kind());
-    assertTrue(e.getMessage().contains("models/my-vit") && e.getMessage().contains("no local folder"),
+    assertTrue(
+        e.getMessage().contains("models/my-vit") && e.getMessage().contains("no local folder"),
         e.getMessage());
   }
 }

@@ -21,7 +21,10 @@ class AttentionNormalizerTest {
 
   @Test
   void softmax1OfTwoZerosIsOneThirdEach() {
-    assertArrayEquals(new float[] {1f / 3, 1f / 3}, apply(AttentionNormalizer.softmax1(BlockRange.ALL), 0, 0), 1e-6f);
+    assertArrayEquals(
+        new float[] {1f / 3, 1f / 3},
+        apply(AttentionNormalizer.softmax1(BlockRange.ALL), 0, 0),
+        1e-6f);
   }
 
   @Test
@@ -46,31 +49,38 @@ class AttentionNormalizerTest {
 
   @Test
   void clippedSoftmaxZeroesSmallWeights() {
-    AttentionNormalizer clipped = new AttentionNormalizer(AttentionNormalizer.Kind.CLIPPED_SOFTMAX, -0.025, 1,
-        BlockRange.ALL, HeadSet.ALL);
+    AttentionNormalizer clipped =
+        new AttentionNormalizer(
+            AttentionNormalizer.Kind.CLIPPED_SOFTMAX, -0.025, 1, BlockRange.ALL, HeadSet.ALL);
     float[] p = apply(clipped, (float) Math.log(0.02), (float) Math.log(0.98));
     assertArrayEquals(new float[] {0f, 0.9795f}, p, 1e-4f);
   }
 
   @Test
   void virtualSinkAtZeroEqualsSoftmax1() {
-    AttentionNormalizer sink = new AttentionNormalizer(AttentionNormalizer.Kind.VIRTUAL_SINK, 0, 1, BlockRange.ALL,
-        HeadSet.ALL);
+    AttentionNormalizer sink =
+        new AttentionNormalizer(
+            AttentionNormalizer.Kind.VIRTUAL_SINK, 0, 1, BlockRange.ALL, HeadSet.ALL);
     float[] logits = {0.3f, -1.2f, 2.0f};
-    assertArrayEquals(apply(AttentionNormalizer.softmax1(BlockRange.ALL), logits), apply(sink, logits), 1e-6f);
+    assertArrayEquals(
+        apply(AttentionNormalizer.softmax1(BlockRange.ALL), logits), apply(sink, logits), 1e-6f);
   }
 
   @Test
   void veryNegativeVirtualSinkIsPlainSoftmax() {
-    AttentionNormalizer sink = new AttentionNormalizer(AttentionNormalizer.Kind.VIRTUAL_SINK, -80, 1, BlockRange.ALL,
-        HeadSet.ALL);
+    AttentionNormalizer sink =
+        new AttentionNormalizer(
+            AttentionNormalizer.Kind.VIRTUAL_SINK, -80, 1, BlockRange.ALL, HeadSet.ALL);
     float[] p = apply(sink, 0f, (float) Math.log(3));
     assertArrayEquals(new float[] {0.25f, 0.75f}, p, 1e-6f);
   }
 
   @Test
   void clippedSoftmaxRejectsPositiveGamma() {
-    assertThrows(IllegalArgumentException.class, () -> new AttentionNormalizer(
-        AttentionNormalizer.Kind.CLIPPED_SOFTMAX, 0.1, 1, BlockRange.ALL, HeadSet.ALL));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new AttentionNormalizer(
+                AttentionNormalizer.Kind.CLIPPED_SOFTMAX, 0.1, 1, BlockRange.ALL, HeadSet.ALL));
   }
 }

@@ -33,10 +33,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The mitigations on DINOv3 (RoPE, registers, plain and gated MLP) and SigLIP (no CLS, probe pooling):
- * registers off equals a checkpoint built without registers, test-time registers edit the hidden units
- * (for the gated MLP the silu(gate)·up product), normaliser swaps change only their blocks, and 16-bit
- * weights are widened.
+ * The mitigations on DINOv3 (RoPE, registers, plain and gated MLP) and SigLIP (no CLS, probe
+ * pooling): registers off equals a checkpoint built without registers, test-time registers edit the
+ * hidden units (for the gated MLP the silu(gate)·up product), normaliser swaps change only their
+ * blocks, and 16-bit weights are widened.
  */
 @Tag("cross-machine")
 class Dinov3SiglipMitigationsTest {
@@ -50,21 +50,30 @@ class Dinov3SiglipMitigationsTest {
     }
   }
 
-  private static ForwardResult run(Path dir, FloatTensor pixels, Function<VitModel, ForwardHooks> hooks,
-      CaptureOptions capture) throws Exception {
+  private static ForwardResult run(
+      Path dir, FloatTensor pixels, Function<VitModel, ForwardHooks> hooks, CaptureOptions capture)
+      throws Exception {
     try (Checkpoint checkpoint = CheckpointReader.open(dir);
         VitModel model = VitModel.load(checkpoint, Device.cpu())) {
-      return new VitForward(model).run(pixels, hooks.apply(model), capture, CancellationToken.NONE,
-          ProgressListener.NONE);
+      return new VitForward(model)
+          .run(pixels, hooks.apply(model), capture, CancellationToken.NONE, ProgressListener.NONE);
     }
   }
 
-  /** A copy of {@code fixture} with its config edited and its tensors rewritten by {@code tensors}. */
-  private Path variant(String fixture, String name, Function<String, String> config,
-      java.util.function.Consumer<Map<String, FloatTensor>> tensors, Dtype dtype) throws Exception {
+  /**
+   * A copy of {@code fixture} with its config edited and its tensors rewritten by {@code tensors}.
+   */
+  private Path variant(
+      String fixture,
+      String name,
+      Function<String, String> config,
+      java.util.function.Consumer<Map<String, FloatTensor>> tensors,
+      Dtype dtype)
+      throws Exception {
     Path src = FIXTURES.resolve(fixture);
     Path dir = Files.createDirectories(tmp.resolve(name));
-    Files.writeString(dir.resolve("config.json"), config.apply(Files.readString(src.resolve("config.json"))));
+    Files.writeString(
+        dir.resolve("config.json"), config.apply(Files.readString(src.resolve("config.json"))));
     Files.copy(src.resolve("preprocessor_config.json"), dir.resolve("preprocessor_config.json"));
     Map<String, FloatTensor> all = new LinkedHashMap<>();
     try (SafetensorsFile f = SafetensorsFile.open(src.resolve("model.safetensors"))) {
@@ -89,31 +98,47 @@ class Dinov3SiglipMitigationsTest {
   @Test
   void dinov3RegistersOffEqualsACheckpointWithoutRegisters() throws Exception {
     FloatTensor pixels = pixels("dinov3-hf", "input-nonsquare.safetensors");
-    Path noRegisters = variant("dinov3-hf", "no-registers",
-        c -> c.replace("\"num_register_tokens\": 4", "\"num_register_tokens\": 0"),
-        t -> t.remove("embeddings.register_tokens"), Dtype.F32);
+    Path noRegisters =
+        variant(
+            "dinov3-hf",
+            "no-registers",
+            c -> c.replace("\"num_register_tokens\": 4", "\"num_register_tokens\": 0"),
+            t -> t.remove("embeddings.register_tokens"),
+            Dtype.F32);
 
-    ForwardResult ablated = run(FIXTURES.resolve("dinov3-hf"), pixels,
-        m -> new RegisterAblation().hooks(m.spec()), CaptureOptions.DEFAULT);
-    ForwardResult without = run(noRegisters, pixels, m -> ForwardHooks.NONE, CaptureOptions.DEFAULT);
-    ForwardResult with = run(FIXTURES.resolve("dinov3-hf"), pixels, m -> ForwardHooks.NONE, CaptureOptions.DEFAULT);
+    ForwardResult ablated =
+        run(
+            FIXTURES.resolve("dinov3-hf"),
+            pixels,
+            m -> new RegisterAblation().hooks(m.spec()),
+            CaptureOptions.DEFAULT);
+    ForwardResult without =
+        run(noRegisters, pixels, m -> ForwardHooks.NONE, CaptureOptions.DEFAULT);
+    ForwardResult with =
+        run(FIXTURES.resolve("dinov3-hf"), pixels, m -> ForwardHooks.NONE, CaptureOptions.DEFAULT);
 
     assertEquals(25, ablated.layout().totalTokens(), "CLS + 4x6 patches");
     assertEquals(0, without.spec().registers());
     for (int b = 1; b <= 4; b++) {
-      assertTrue(maxDiff(without.block(b).hidden().data(), ablated.block(b).hidden().data()) < 1e-5, "block " + b);
-      assertTrue(maxDiff(without.block(b).attention().data(), ablated.block(b).attention().data()) < 1e-5);
+      assertTrue(
+          maxDiff(without.block(b).hidden().data(), ablated.block(b).hidden().data()) < 1e-5,
+          "block " + b);
+      assertTrue(
+          maxDiff(without.block(b).attention().data(), ablated.block(b).attention().data()) < 1e-5);
     }
     // the registers did something, so the ablation is not a no-op
-    float[] patchWith = java.util.Arrays.copyOfRange(with.lastHiddenState().data(), 5 * 64, 29 * 64);
-    float[] patchWithout = java.util.Arrays.copyOfRange(ablated.lastHiddenState().data(), 64, 25 * 64);
+    float[] patchWith =
+        java.util.Arrays.copyOfRange(with.lastHiddenState().data(), 5 * 64, 29 * 64);
+    float[] patchWithout =
+        java.util.Arrays.copyOfRange(ablated.lastHiddenState().data(), 64, 25 * 64);
     assertTrue(maxDiff(patchWith, patchWithout) > 1e-2);
   }
 
   @Test
   void siglipRefusesRegistersOff() throws Exception {
     try (Checkpoint checkpoint = CheckpointReader.open(FIXTURES.resolve("siglip-vision-hf"))) {
-      assertThrows(IllegalArgumentException.class, () -> new RegisterAblation().validate(checkpoint.spec()));
+      assertThrows(
+          IllegalArgumentException.class, () -> new RegisterAblation().validate(checkpoint.spec()));
     }
   }
 
@@ -121,25 +146,31 @@ class Dinov3SiglipMitigationsTest {
   void gatedMlpHiddenUnitsAreTheSiluGateTimesUpProductAndTtrEditsThem() throws Exception {
     Random random = new Random(7);
     Map<String, FloatTensor> gates = new LinkedHashMap<>();
-    Path gated = variant("dinov3-hf", "gated",
-        c -> c.replace("\"use_gated_mlp\": false", "\"use_gated_mlp\": true").replace("\"gelu\"", "\"silu\""),
-        t -> {
-          for (int i = 0; i < 4; i++) {
-            float[] w = new float[256 * 64];
-            float[] b = new float[256];
-            for (int k = 0; k < w.length; k++) {
-              w[k] = (float) (random.nextGaussian() * 0.1);
-            }
-            for (int k = 0; k < b.length; k++) {
-              b[k] = (float) (random.nextGaussian() * 0.1);
-            }
-            FloatTensor gw = FloatTensor.of(w, 256, 64);
-            t.put("layer." + i + ".mlp.gate_proj.weight", gw);
-            t.put("layer." + i + ".mlp.gate_proj.bias", FloatTensor.of(b, 256));
-            gates.put("w" + i, gw);
-            gates.put("b" + i, FloatTensor.of(b, 256));
-          }
-        }, Dtype.F32);
+    Path gated =
+        variant(
+            "dinov3-hf",
+            "gated",
+            c ->
+                c.replace("\"use_gated_mlp\": false", "\"use_gated_mlp\": true")
+                    .replace("\"gelu\"", "\"silu\""),
+            t -> {
+              for (int i = 0; i < 4; i++) {
+                float[] w = new float[256 * 64];
+                float[] b = new float[256];
+                for (int k = 0; k < w.length; k++) {
+                  w[k] = (float) (random.nextGaussian() * 0.1);
+                }
+                for (int k = 0; k < b.length; k++) {
+                  b[k] = (float) (random.nextGaussian() * 0.1);
+                }
+                FloatTensor gw = FloatTensor.of(w, 256, 64);
+                t.put("layer." + i + ".mlp.gate_proj.weight", gw);
+                t.put("layer." + i + ".mlp.gate_proj.bias", FloatTensor.of(b, 256));
+                gates.put("w" + i, gw);
+                gates.put("b" + i, FloatTensor.of(b, 256));
+              }
+            },
+            Dtype.F32);
     FloatTensor pixels = pixels("dinov3-hf", "input.safetensors");
     ForwardResult plain = run(gated, pixels, m -> ForwardHooks.NONE, CaptureOptions.EVERYTHING);
     assertEquals(MlpActivation.SWIGLU, plain.spec().activation());
@@ -147,7 +178,7 @@ class Dinov3SiglipMitigationsTest {
     // block 1's hidden units recomputed in plain Java from its residual after attention
     float[] units = plain.block(1).mlpActivation().data(); // [T, M]
     assertEquals(41 * 256, units.length);
-    float[] afterAttention = afterAttention(gated, pixels);   // [T, D] of block 1
+    float[] afterAttention = afterAttention(gated, pixels); // [T, D] of block 1
     float[] normed = layerNorm(afterAttention, normWeight(gated, "layer.0.norm2"), 41, 64, 1e-5);
     float[][] up = linear(normed, gated, "layer.0.mlp.up_proj", 41, 64, 256);
     float[] gw = gates.get("w0").data();
@@ -166,14 +197,17 @@ class Dinov3SiglipMitigationsTest {
     assertTrue(worst < 1e-4, "silu(gate) * up: max |diff| " + worst);
 
     // test-time register on two of those hidden units of block 1 (0-based 0)
-    NeuronMap neurons = new NeuronMap(List.of(new NeuronMap.RegisterNeuron(0, 17), new NeuronMap.RegisterNeuron(0, 99)),
-        "test");
+    NeuronMap neurons =
+        new NeuronMap(
+            List.of(new NeuronMap.RegisterNeuron(0, 17), new NeuronMap.RegisterNeuron(0, 99)),
+            "test");
     TestTimeRegisters ttr = TestTimeRegisters.reference(neurons);
     ForwardResult edited = run(gated, pixels, m -> ttr.hooks(m.spec()), CaptureOptions.EVERYTHING);
     assertEquals(42, edited.layout().totalTokens());
     assertEquals(TokenKind.TEST_TIME_REGISTER, edited.layout().kindOf(41));
     float[] e = edited.block(1).mlpActivation().data();
-    float value = edited.debug().get("debug.ttr_register_value.layer0").data()[0]; // 0-based block 0
+    float value =
+        edited.debug().get("debug.ttr_register_value.layer0").data()[0]; // 0-based block 0
     for (int tok = 1; tok < 41; tok++) {
       assertEquals(0f, e[tok * 256 + 17], "patch/register token " + tok + " loses the unit");
       assertEquals(0f, e[tok * 256 + 99]);
@@ -186,14 +220,22 @@ class Dinov3SiglipMitigationsTest {
   @Test
   void siglipTestTimeRegisterIsSeenByThePoolingProbe() throws Exception {
     FloatTensor pixels = pixels("siglip-vision-hf", "input.safetensors");
-    TestTimeRegisters ttr = TestTimeRegisters.reference(new NeuronMap(
-        List.of(new NeuronMap.RegisterNeuron(1, 5), new NeuronMap.RegisterNeuron(2, 200)), "test"));
-    ForwardResult edited = run(FIXTURES.resolve("siglip-vision-hf"), pixels, m -> ttr.hooks(m.spec()),
-        CaptureOptions.EVERYTHING);
+    TestTimeRegisters ttr =
+        TestTimeRegisters.reference(
+            new NeuronMap(
+                List.of(new NeuronMap.RegisterNeuron(1, 5), new NeuronMap.RegisterNeuron(2, 200)),
+                "test"));
+    ForwardResult edited =
+        run(
+            FIXTURES.resolve("siglip-vision-hf"),
+            pixels,
+            m -> ttr.hooks(m.spec()),
+            CaptureOptions.EVERYTHING);
 
     assertEquals(37, edited.layout().totalTokens(), "36 patches + 1 test-time register, no CLS");
     float[] units = edited.block(2).mlpActivation().data(); // [T, M]
-    float value = edited.debug().get("debug.ttr_register_value.layer1").data()[0]; // 0-based block 1
+    float value =
+        edited.debug().get("debug.ttr_register_value.layer1").data()[0]; // 0-based block 1
     for (int tok = 0; tok < 36; tok++) {
       assertEquals(0f, units[tok * 256 + 5], "token 0 is a patch here and loses the unit too");
     }
@@ -216,35 +258,50 @@ class Dinov3SiglipMitigationsTest {
     for (String fixture : List.of("dinov3-hf", "siglip-vision-hf")) {
       FloatTensor pixels = pixels(fixture, "input.safetensors");
       Mitigation sigmoid = MitigationSpecs.parse("attn:kind=sigmoid,layers=2", null);
-      ForwardResult plain = run(FIXTURES.resolve(fixture), pixels, m -> ForwardHooks.NONE, CaptureOptions.DEFAULT);
-      ForwardResult swapped = run(FIXTURES.resolve(fixture), pixels, m -> sigmoid.hooks(m.spec()),
-          CaptureOptions.DEFAULT);
-      assertEquals(0, maxDiff(plain.block(1).attention().data(), swapped.block(1).attention().data()), fixture);
+      ForwardResult plain =
+          run(FIXTURES.resolve(fixture), pixels, m -> ForwardHooks.NONE, CaptureOptions.DEFAULT);
+      ForwardResult swapped =
+          run(
+              FIXTURES.resolve(fixture),
+              pixels,
+              m -> sigmoid.hooks(m.spec()),
+              CaptureOptions.DEFAULT);
+      assertEquals(
+          0,
+          maxDiff(plain.block(1).attention().data(), swapped.block(1).attention().data()),
+          fixture);
       // layers count from 0: layers=2 is block 3
-      assertEquals(0, maxDiff(plain.block(2).hidden().data(), swapped.block(2).hidden().data()), fixture);
-      assertTrue(maxDiff(plain.block(3).hidden().data(), swapped.block(3).hidden().data()) > 1e-3, fixture);
+      assertEquals(
+          0, maxDiff(plain.block(2).hidden().data(), swapped.block(2).hidden().data()), fixture);
+      assertTrue(
+          maxDiff(plain.block(3).hidden().data(), swapped.block(3).hidden().data()) > 1e-3,
+          fixture);
       float[] a = swapped.block(3).attention().data();
       int t = plain.layout().totalTokens();
       double rowSum = 0;
       for (int j = 0; j < t; j++) {
         rowSum += a[j];
       }
-      assertTrue(Math.abs(rowSum - 1) > 1e-3, fixture + ": sigmoid rows do not sum to 1, got " + rowSum);
+      assertTrue(
+          Math.abs(rowSum - 1) > 1e-3, fixture + ": sigmoid rows do not sum to 1, got " + rowSum);
     }
   }
 
   @Test
   void sixteenBitWeightsAreWidened() throws Exception {
     for (String fixture : List.of("dinov3-hf", "siglip-vision-hf")) {
-      Path f16 = variant(fixture, fixture + "-f16", c -> c, t -> { }, Dtype.F16);
+      Path f16 = variant(fixture, fixture + "-f16", c -> c, t -> {}, Dtype.F16);
       FloatTensor pixels = pixels(fixture, "input.safetensors");
       try (Checkpoint checkpoint = CheckpointReader.open(f16)) {
-        assertTrue(checkpoint.warnings().stream().anyMatch(w -> w.contains("F16") && w.contains("widened")),
+        assertTrue(
+            checkpoint.warnings().stream()
+                .anyMatch(w -> w.contains("F16") && w.contains("widened")),
             checkpoint.warnings().toString());
       }
       // BF16 goes through the same widening (see WeightVariantsTest); the writer makes F16 only
       ForwardResult narrow = run(f16, pixels, m -> ForwardHooks.NONE, CaptureOptions.DEFAULT);
-      ForwardResult full = run(FIXTURES.resolve(fixture), pixels, m -> ForwardHooks.NONE, CaptureOptions.DEFAULT);
+      ForwardResult full =
+          run(FIXTURES.resolve(fixture), pixels, m -> ForwardHooks.NONE, CaptureOptions.DEFAULT);
       double diff = maxDiff(full.lastHiddenState().data(), narrow.lastHiddenState().data());
       assertTrue(diff > 0 && diff < 0.5, fixture + ": f16 rounding only, max |diff| " + diff);
     }
@@ -252,9 +309,12 @@ class Dinov3SiglipMitigationsTest {
 
   // ---- plain-Java pieces for the gated-MLP check
 
-  /** Block 1's residual after attention: its output minus its MLP branch is not kept, so recompute. */
+  /**
+   * Block 1's residual after attention: its output minus its MLP branch is not kept, so recompute.
+   */
   private float[] afterAttention(Path dir, FloatTensor pixels) throws Exception {
-    // run a one-block variant whose MLP output is zero (down_proj = 0, bias 0): its block-1 output is x + attn
+    // run a one-block variant whose MLP output is zero (down_proj = 0, bias 0): its block-1 output
+    // is x + attn
     Path zeroMlp = Files.createDirectories(tmp.resolve("zero-mlp"));
     Files.writeString(zeroMlp.resolve("config.json"), Files.readString(dir.resolve("config.json")));
     Map<String, FloatTensor> all = new LinkedHashMap<>();
@@ -268,7 +328,10 @@ class Dinov3SiglipMitigationsTest {
       }
     }
     SafetensorsWriter.write(zeroMlp.resolve("model.safetensors"), all, Map.of("format", "pt"));
-    return run(zeroMlp, pixels, m -> ForwardHooks.NONE, CaptureOptions.DEFAULT).block(1).hidden().data();
+    return run(zeroMlp, pixels, m -> ForwardHooks.NONE, CaptureOptions.DEFAULT)
+        .block(1)
+        .hidden()
+        .data();
   }
 
   private static float[][] normWeight(Path dir, String module) throws Exception {
@@ -291,13 +354,15 @@ class Dinov3SiglipMitigationsTest {
       }
       var /= d;
       for (int k = 0; k < d; k++) {
-        out[r * d + k] = (float) ((x[r * d + k] - mean) / Math.sqrt(var + eps) * wb[0][k] + wb[1][k]);
+        out[r * d + k] =
+            (float) ((x[r * d + k] - mean) / Math.sqrt(var + eps) * wb[0][k] + wb[1][k]);
       }
     }
     return out;
   }
 
-  private static float[][] linear(float[] x, Path dir, String module, int rows, int in, int out) throws Exception {
+  private static float[][] linear(float[] x, Path dir, String module, int rows, int in, int out)
+      throws Exception {
     float[] w;
     float[] b;
     try (SafetensorsFile f = SafetensorsFile.open(dir.resolve("model.safetensors"))) {

@@ -70,9 +70,19 @@ class ShiftFlipDenoiserTest {
     FloatTensor px = FloatTensor.of(data, 1, 3, h, w);
     List<ShiftFlipDenoiser.View> views = ShiftFlipDenoiser.views(16, 12, 10, 7);
     assertTrue(views.stream().anyMatch(ShiftFlipDenoiser.View::flipped), "some views are mirrored");
-    ShiftFlipDenoiser.Result result = ShiftFlipDenoiser.denoise(ShiftFlipDenoiserTest::patchMeans, px, P,
-        new float[] {9f, 9f, 9f}, views, CancellationToken.NONE, ProgressListener.NONE);
-    assertArrayEquals(patchMeans(px).data(), result.features().data(), 1e-5f,
+    ShiftFlipDenoiser.Result result =
+        ShiftFlipDenoiser.denoise(
+            ShiftFlipDenoiserTest::patchMeans,
+            px,
+            P,
+            new float[] {9f, 9f, 9f},
+            views,
+            CancellationToken.NONE,
+            ProgressListener.NONE);
+    assertArrayEquals(
+        patchMeans(px).data(),
+        result.features().data(),
+        1e-5f,
         "every view's features land back on the cell they came from; fill never counts");
     for (int count : result.counts()) {
       assertTrue(count >= 1 && count <= views.size());
@@ -85,14 +95,22 @@ class ShiftFlipDenoiserTest {
     int w = 16 * P;
     FloatTensor px = FloatTensor.of(new float[3 * h * w], 1, 3, h, w);
     // a model that always puts a spike at grid cell (5, 5), wherever the content is
-    ShiftFlipDenoiser.PatchFeatures artifactModel = in -> {
-      FloatTensor f = patchMeans(in);
-      float[] d = f.data().clone();
-      d[(5 * 16 + 5) * 3] += 100f;
-      return FloatTensor.of(d, 256, 3);
-    };
-    ShiftFlipDenoiser.Result result = ShiftFlipDenoiser.denoise(artifactModel, px, P, new float[] {0f, 0f, 0f},
-        ShiftFlipDenoiser.views(16, 16, 10, 3), CancellationToken.NONE, ProgressListener.NONE);
+    ShiftFlipDenoiser.PatchFeatures artifactModel =
+        in -> {
+          FloatTensor f = patchMeans(in);
+          float[] d = f.data().clone();
+          d[(5 * 16 + 5) * 3] += 100f;
+          return FloatTensor.of(d, 256, 3);
+        };
+    ShiftFlipDenoiser.Result result =
+        ShiftFlipDenoiser.denoise(
+            artifactModel,
+            px,
+            P,
+            new float[] {0f, 0f, 0f},
+            ShiftFlipDenoiser.views(16, 16, 10, 3),
+            CancellationToken.NONE,
+            ProgressListener.NONE);
     float spike = result.features().data()[(5 * 16 + 5) * 3];
     assertTrue(spike < 100f / 3, "spike shrinks from 100 to " + spike);
     assertFalse(Float.isNaN(spike));

@@ -37,9 +37,16 @@ class TestTimeRegistersFixtureTest {
         VitModel model = VitModel.load(checkpoint, Device.cpu());
         SafetensorsFile in = SafetensorsFile.open(DIR.resolve("input.safetensors"));
         SafetensorsFile want = SafetensorsFile.open(DIR.resolve("expected.safetensors"))) {
-      FloatTensor pixels = new FloatTensor(in.info("pixel_values").intShape(), in.readFloats("pixel_values"));
-      ForwardResult result = new VitForward(model).run(pixels, ttr.hooks(model.spec()), CaptureOptions.DEFAULT,
-          CancellationToken.NONE, ProgressListener.NONE);
+      FloatTensor pixels =
+          new FloatTensor(in.info("pixel_values").intShape(), in.readFloats("pixel_values"));
+      ForwardResult result =
+          new VitForward(model)
+              .run(
+                  pixels,
+                  ttr.hooks(model.spec()),
+                  CaptureOptions.DEFAULT,
+                  CancellationToken.NONE,
+                  ProgressListener.NONE);
       assertEquals(66, result.layout().totalTokens());
       assertEquals(TokenKind.TEST_TIME_REGISTER, result.layout().kindOf(65));
       Map<String, FloatTensor> got = ResultDump.tensors(result);

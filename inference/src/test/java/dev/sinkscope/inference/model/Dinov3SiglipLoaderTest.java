@@ -22,7 +22,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** How the DINOv3 and SigLIP layouts are recognised, and what a user is told when a folder does not fit. */
+/**
+ * How the DINOv3 and SigLIP layouts are recognised, and what a user is told when a folder does not
+ * fit.
+ */
 class Dinov3SiglipLoaderTest {
   private static final Path FIXTURES = Path.of("..", "testdata", "fixtures");
 
@@ -30,7 +33,8 @@ class Dinov3SiglipLoaderTest {
 
   private static Map<String, FloatTensor> tensors(String fixture) throws Exception {
     Map<String, FloatTensor> all = new LinkedHashMap<>();
-    try (SafetensorsFile f = SafetensorsFile.open(FIXTURES.resolve(fixture).resolve("model.safetensors"))) {
+    try (SafetensorsFile f =
+        SafetensorsFile.open(FIXTURES.resolve(fixture).resolve("model.safetensors"))) {
       for (String key : f.tensors().keySet()) {
         all.put(key, new FloatTensor(f.info(key).intShape(), f.readFloats(key)));
       }
@@ -38,7 +42,8 @@ class Dinov3SiglipLoaderTest {
     return all;
   }
 
-  private Path folder(String name, String config, Map<String, FloatTensor> weights) throws Exception {
+  private Path folder(String name, String config, Map<String, FloatTensor> weights)
+      throws Exception {
     Path dir = Files.createDirectories(tmp.resolve(name));
     Files.writeString(dir.resolve("config.json"), config);
     SafetensorsWriter.write(dir.resolve("model.safetensors"), weights, Map.of("format", "pt"));
@@ -56,7 +61,9 @@ class Dinov3SiglipLoaderTest {
       assertEquals(100.0, d.rope().theta());
       assertEquals(1e-5, d.layerNormEps());
       assertTrue(!dinov3.has(CanonicalWeights.block(0, "k.bias")), "k_proj has no bias");
-      assertTrue(dinov3.warnings().isEmpty(), "mask_token is expected, not reported: " + dinov3.warnings());
+      assertTrue(
+          dinov3.warnings().isEmpty(),
+          "mask_token is expected, not reported: " + dinov3.warnings());
       ModelSpec s = siglip.spec();
       assertEquals(ModelFamily.SIGLIP, s.family());
       assertTrue(!s.hasCls() && s.poolsWithProbe() && s.hasPositionTable());
@@ -67,23 +74,38 @@ class Dinov3SiglipLoaderTest {
 
   @Test
   void visionHalfOfAFullSiglipModelLoadsAndSkipsTheTextTower() throws Exception {
-    Map<String, FloatTensor> full = new LinkedHashMap<>(tensors("siglip-vision-hf")); // keys under vision_model.
+    Map<String, FloatTensor> full =
+        new LinkedHashMap<>(tensors("siglip-vision-hf")); // keys under vision_model.
     assertTrue(full.keySet().stream().allMatch(k -> k.startsWith("vision_model.")));
-    full.put("text_model.embeddings.token_embedding.weight", FloatTensor.of(new float[64 * 10], 10, 64));
+    full.put(
+        "text_model.embeddings.token_embedding.weight", FloatTensor.of(new float[64 * 10], 10, 64));
     full.put("logit_scale", FloatTensor.of(new float[] {2.3f}, 1));
     String vision = Files.readString(FIXTURES.resolve("siglip-vision-hf/config.json"));
-    Path dir = folder("siglip-full", "{\"model_type\": \"siglip\", \"text_config\": {}, \"vision_config\": "
-        + vision + "}", full);
+    Path dir =
+        folder(
+            "siglip-full",
+            "{\"model_type\": \"siglip\", \"text_config\": {}, \"vision_config\": " + vision + "}",
+            full);
 
     try (Checkpoint checkpoint = CheckpointReader.open(dir);
         VitModel model = VitModel.load(checkpoint, Device.cpu());
-        SafetensorsFile in = SafetensorsFile.open(FIXTURES.resolve("siglip-vision-hf/input.safetensors"));
-        SafetensorsFile want = SafetensorsFile.open(FIXTURES.resolve("siglip-vision-hf/expected.safetensors"))) {
-      assertTrue(checkpoint.warnings().stream().anyMatch(w -> w.startsWith("2 tensors not used")),
+        SafetensorsFile in =
+            SafetensorsFile.open(FIXTURES.resolve("siglip-vision-hf/input.safetensors"));
+        SafetensorsFile want =
+            SafetensorsFile.open(FIXTURES.resolve("siglip-vision-hf/expected.safetensors"))) {
+      assertTrue(
+          checkpoint.warnings().stream().anyMatch(w -> w.startsWith("2 tensors not used")),
           checkpoint.warnings().toString());
-      FloatTensor pixels = new FloatTensor(in.info("pixel_values").intShape(), in.readFloats("pixel_values"));
-      ForwardResult result = new VitForward(model).run(pixels, ForwardHooks.NONE, CaptureOptions.DEFAULT,
-          CancellationToken.NONE, ProgressListener.NONE);
+      FloatTensor pixels =
+          new FloatTensor(in.info("pixel_values").intShape(), in.readFloats("pixel_values"));
+      ForwardResult result =
+          new VitForward(model)
+              .run(
+                  pixels,
+                  ForwardHooks.NONE,
+                  CaptureOptions.DEFAULT,
+                  CancellationToken.NONE,
+                  ProgressListener.NONE);
       float[] pooled = want.readFloats("pooler_output");
       for (int i = 0; i < pooled.length; i++) {
         assertEquals(pooled[i], result.pooled().data()[i], 1e-4);
@@ -94,21 +116,32 @@ class Dinov3SiglipLoaderTest {
   @Test
   void unprefixedKeysAsSiglipVisionModelSavesThemLoadToo() throws Exception {
     Map<String, FloatTensor> bare = new LinkedHashMap<>();
-    tensors("siglip-vision-hf").forEach((k, v) -> bare.put(k.substring("vision_model.".length()), v));
-    Path dir = folder("siglip-bare", Files.readString(FIXTURES.resolve("siglip-vision-hf/config.json")), bare);
+    tensors("siglip-vision-hf")
+        .forEach((k, v) -> bare.put(k.substring("vision_model.".length()), v));
+    Path dir =
+        folder(
+            "siglip-bare",
+            Files.readString(FIXTURES.resolve("siglip-vision-hf/config.json")),
+            bare);
 
     try (Checkpoint checkpoint = CheckpointReader.open(dir)) {
       assertEquals(ModelFamily.SIGLIP, checkpoint.spec().family());
-      assertEquals("embeddings.position_embedding.weight", checkpoint.weight(CanonicalWeights.POSITION).key());
+      assertEquals(
+          "embeddings.position_embedding.weight",
+          checkpoint.weight(CanonicalWeights.POSITION).key());
       assertTrue(checkpoint.warnings().isEmpty(), checkpoint.warnings().toString());
     }
   }
 
   @Test
   void nestedSiglipConfigFallsBackOnTheClassDefaults() throws Exception {
-    // the hub's vision_config leaves out what equals SiglipVisionConfig's defaults; the shapes must then agree
-    Path dir = folder("siglip-defaults", "{\"model_type\": \"siglip\", \"vision_config\": {\"image_size\": 96}}",
-        tensors("siglip-vision-hf"));
+    // the hub's vision_config leaves out what equals SiglipVisionConfig's defaults; the shapes must
+    // then agree
+    Path dir =
+        folder(
+            "siglip-defaults",
+            "{\"model_type\": \"siglip\", \"vision_config\": {\"image_size\": 96}}",
+            tensors("siglip-vision-hf"));
 
     ModelLoadException e = assertThrows(ModelLoadException.class, () -> CheckpointReader.open(dir));
 
@@ -117,40 +150,49 @@ class Dinov3SiglipLoaderTest {
 
   @Test
   void siglip2NaflexIsRefusedByName() throws Exception {
-    Path dir = folder("naflex", "{\"model_type\": \"siglip2_vision_model\"}", tensors("siglip-vision-hf"));
+    Path dir =
+        folder("naflex", "{\"model_type\": \"siglip2_vision_model\"}", tensors("siglip-vision-hf"));
 
     ModelLoadException e = assertThrows(ModelLoadException.class, () -> CheckpointReader.open(dir));
 
-    assertTrue(e.getMessage().contains("NaFlex") && e.getMessage().contains("google/siglip2-base-patch16-224"),
+    assertTrue(
+        e.getMessage().contains("NaFlex")
+            && e.getMessage().contains("google/siglip2-base-patch16-224"),
         e.getMessage());
   }
 
   @Test
   void gatedConfigWithoutGateWeightsNamesTheKey() throws Exception {
-    String config = Files.readString(FIXTURES.resolve("dinov3-hf/config.json"))
-        .replace("\"use_gated_mlp\": false", "\"use_gated_mlp\": true").replace("\"gelu\"", "\"silu\"");
+    String config =
+        Files.readString(FIXTURES.resolve("dinov3-hf/config.json"))
+            .replace("\"use_gated_mlp\": false", "\"use_gated_mlp\": true")
+            .replace("\"gelu\"", "\"silu\"");
     Path dir = folder("gated-missing", config, tensors("dinov3-hf"));
 
     ModelLoadException e = assertThrows(ModelLoadException.class, () -> CheckpointReader.open(dir));
 
-    assertTrue(e.getMessage().contains("missing key 'layer.0.mlp.gate_proj.weight'"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("missing key 'layer.0.mlp.gate_proj.weight'"), e.getMessage());
   }
 
   @Test
   void gatedMlpWithGeluIsRefused() throws Exception {
-    String config = Files.readString(FIXTURES.resolve("dinov3-hf/config.json"))
-        .replace("\"use_gated_mlp\": false", "\"use_gated_mlp\": true");
+    String config =
+        Files.readString(FIXTURES.resolve("dinov3-hf/config.json"))
+            .replace("\"use_gated_mlp\": false", "\"use_gated_mlp\": true");
     Path dir = folder("geglu", config, tensors("dinov3-hf"));
 
     ModelLoadException e = assertThrows(ModelLoadException.class, () -> CheckpointReader.open(dir));
 
-    assertTrue(e.getMessage().contains("config.json") && e.getMessage().contains("silu"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("config.json") && e.getMessage().contains("silu"), e.getMessage());
   }
 
   @Test
   void registerTokensWithoutTheirCountAreRefused() throws Exception {
-    String config = Files.readString(FIXTURES.resolve("dinov3-hf/config.json"))
-        .replace("\"num_register_tokens\": 4,", "");
+    String config =
+        Files.readString(FIXTURES.resolve("dinov3-hf/config.json"))
+            .replace("\"num_register_tokens\": 4,", "");
     Path dir = folder("registers-uncounted", config, tensors("dinov3-hf"));
 
     ModelLoadException e = assertThrows(ModelLoadException.class, () -> CheckpointReader.open(dir));

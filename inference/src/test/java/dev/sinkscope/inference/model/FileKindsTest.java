@@ -24,7 +24,8 @@ class FileKindsTest {
   }
 
   private static String refusal(Path folder) {
-    ModelLoadException e = assertThrows(ModelLoadException.class, () -> CheckpointReader.open(folder));
+    ModelLoadException e =
+        assertThrows(ModelLoadException.class, () -> CheckpointReader.open(folder));
     return e.getMessage();
   }
 
@@ -42,7 +43,8 @@ class FileKindsTest {
     Files.createSymbolicLink(folder.resolve("model.safetensors"), tmp.resolve("gone.safetensors"));
     String message = refusal(folder);
     assertTrue(message.contains("model.safetensors: is a broken symbolic link (to "), message);
-    assertTrue(message.contains("gone.safetensors, which does not exist), not a regular file"), message);
+    assertTrue(
+        message.contains("gone.safetensors, which does not exist), not a regular file"), message);
   }
 
   @Test
@@ -57,14 +59,17 @@ class FileKindsTest {
     }
     assumeTrue(made, "mkfifo is not available");
     String message = refusal(folder);
-    assertTrue(message.endsWith("model.safetensors: is a named pipe (FIFO), not a regular file"), message);
+    assertTrue(
+        message.endsWith("model.safetensors: is a named pipe (FIFO), not a regular file"), message);
   }
 
   @Test
   void aCharacterDeviceAsConfig() throws Exception {
     Path devNull = Path.of("/dev/null");
     assumeTrue(Files.exists(devNull), "no /dev/null here");
-    assertEquals(Optional.of("is a character device, not a regular file"), FileKinds.notARegularFile(devNull));
+    assertEquals(
+        Optional.of("is a character device, not a regular file"),
+        FileKinds.notARegularFile(devNull));
     Path folder = Files.createDirectories(tmp.resolve("linked"));
     Files.createSymbolicLink(folder.resolve("config.json"), devNull);
     String message = refusal(folder);

@@ -42,7 +42,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** The sink phantom's documented answer holds: detectors, discovery and every mitigation find and fix what was planted. */
+/**
+ * The sink phantom's documented answer holds: detectors, discovery and every mitigation find and
+ * fix what was planted.
+ */
 @Tag("cross-machine")
 @Tag("slow")
 class PhantomAcceptanceTest {
@@ -70,8 +73,13 @@ class PhantomAcceptanceTest {
   }
 
   private static ForwardResult run(ModelSession s, FloatTensor px, MitigationStack stack) {
-    return s.forward().run(px, stack.hooks(s.spec()), CaptureOptions.DEFAULT, CancellationToken.NONE,
-        ProgressListener.NONE);
+    return s.forward()
+        .run(
+            px,
+            stack.hooks(s.spec()),
+            CaptureOptions.DEFAULT,
+            CancellationToken.NONE,
+            ProgressListener.NONE);
   }
 
   private static Set<String> planted(String photo) {
@@ -107,7 +115,8 @@ class PhantomAcceptanceTest {
       ForwardResult result = run(phantom, PIXELS.get(photo), MitigationStack.NONE);
       Set<String> expected = planted(photo);
       for (DetectionRule rule : DetectionRule.values()) {
-        DetectionOptions options = DetectionOptions.defaults().withRule(rule).withAbsoluteThreshold(tau);
+        DetectionOptions options =
+            DetectionOptions.defaults().withRule(rule).withAbsoluteThreshold(tau);
         AnalysisReport report = Analyzer.analyze(result, options);
         // every block from emergence on (1-based block 4) must show the planted artifacts
         for (LayerNormAnalysis layer : report.norms()) {
@@ -119,7 +128,16 @@ class PhantomAcceptanceTest {
           hit.retainAll(expected);
           double precision = got.isEmpty() ? 0 : (double) hit.size() / got.size();
           double recall = (double) hit.size() / expected.size();
-          String where = photo + " rule " + rule + " block " + layer.block() + ": found " + got + " planted " + expected;
+          String where =
+              photo
+                  + " rule "
+                  + rule
+                  + " block "
+                  + layer.block()
+                  + ": found "
+                  + got
+                  + " planted "
+                  + expected;
           assertTrue(precision >= 0.9, where);
           assertTrue(recall >= 0.9, where);
         }
@@ -130,27 +148,44 @@ class PhantomAcceptanceTest {
   @Test
   void neuronDiscoveryRanksThePlantedNeuronsFirst() {
     JsonNode preset = truth.get("discovery_preset");
-    NeuronDiscovery.Settings settings = new NeuronDiscovery.Settings(preset.get("detect_layer").asInt(),
-        preset.get("threshold").asDouble(), 100, true, preset.get("highest_layer").asInt(), 0,
-        preset.get("top_k").asInt(), 7);
+    NeuronDiscovery.Settings settings =
+        new NeuronDiscovery.Settings(
+            preset.get("detect_layer").asInt(),
+            preset.get("threshold").asDouble(),
+            100,
+            true,
+            preset.get("highest_layer").asInt(),
+            0,
+            preset.get("top_k").asInt(),
+            7);
     List<FloatTensor> images = new ArrayList<>(PIXELS.values());
-    NeuronDiscovery.Result result = NeuronDiscovery.discover(phantom.forward(), images::get, images.size(), settings,
-        CancellationToken.NONE, ProgressListener.NONE);
+    NeuronDiscovery.Result result =
+        NeuronDiscovery.discover(
+            phantom.forward(),
+            images::get,
+            images.size(),
+            settings,
+            CancellationToken.NONE,
+            ProgressListener.NONE);
     assertEquals(images.size(), result.imagesWithOutliers());
-    Set<NeuronMap.RegisterNeuron> expected = new HashSet<>(PhantomBuilder.plantedNeurons().neurons());
+    Set<NeuronMap.RegisterNeuron> expected =
+        new HashSet<>(PhantomBuilder.plantedNeurons().neurons());
     assertEquals(expected, new HashSet<>(result.selected().neurons()));
-    assertTrue(result.ranking().get(2).score() > 4 * result.ranking().get(3).score(),
+    assertTrue(
+        result.ranking().get(2).score() > 4 * result.ranking().get(3).score(),
         "planted neurons stand out: " + result.ranking().subList(0, 5));
   }
 
   @Test
   void testTimeRegistersRemoveTheArtifactsAndMoveTheSinkOntoTheRegister() {
-    MitigationStack ttr = MitigationStack.of(TestTimeRegisters.reference(PhantomBuilder.plantedNeurons()));
+    MitigationStack ttr =
+        MitigationStack.of(TestTimeRegisters.reference(PhantomBuilder.plantedNeurons()));
     for (String photo : PhantomBuilder.PHOTOS) {
       ForwardResult base = run(phantom, PIXELS.get(photo), MitigationStack.NONE);
       ForwardResult fixed = run(phantom, PIXELS.get(photo), ttr);
-      assertTrue(PhantomBuilder.worstMaxOverMedian(fixed) < 2, photo + ": max/median with TTR "
-          + PhantomBuilder.worstMaxOverMedian(fixed));
+      assertTrue(
+          PhantomBuilder.worstMaxOverMedian(fixed) < 2,
+          photo + ": max/median with TTR " + PhantomBuilder.worstMaxOverMedian(fixed));
       assertTrue(PhantomBuilder.worstMaxOverMedian(base) > 4, photo + ": baseline has artifacts");
       TokenLayout layout = fixed.layout();
       boolean[] register = new boolean[layout.totalTokens()];
@@ -158,7 +193,8 @@ class PhantomAcceptanceTest {
       boolean[] baseRegisterless = new boolean[base.layout().totalTokens()];
       for (String rc : planted(photo)) {
         String[] p = rc.split(",");
-        baseRegisterless[base.layout().patchToken(Integer.parseInt(p[0]), Integer.parseInt(p[1]))] = true;
+        baseRegisterless[base.layout().patchToken(Integer.parseInt(p[0]), Integer.parseInt(p[1]))] =
+            true;
       }
       double before = PhantomBuilder.mass(base.block(base.blocks()), baseRegisterless, false);
       double onRegister = PhantomBuilder.mass(fixed.block(fixed.blocks()), register, false);
@@ -171,12 +207,26 @@ class PhantomAcceptanceTest {
   void switchingTestTimeRegistersOffIsBitIdenticalToTheBaseline() {
     FloatTensor px = PIXELS.get("coffee.png");
     IncrementalRunner runner = new IncrementalRunner(phantom);
-    ForwardResult base = runner.run(px, MitigationStack.NONE, CaptureOptions.DEFAULT, CancellationToken.NONE,
+    ForwardResult base =
+        runner.run(
+            px,
+            MitigationStack.NONE,
+            CaptureOptions.DEFAULT,
+            CancellationToken.NONE,
+            ProgressListener.NONE);
+    runner.run(
+        px,
+        MitigationStack.of(TestTimeRegisters.reference(PhantomBuilder.plantedNeurons())),
+        CaptureOptions.DEFAULT,
+        CancellationToken.NONE,
         ProgressListener.NONE);
-    runner.run(px, MitigationStack.of(TestTimeRegisters.reference(PhantomBuilder.plantedNeurons())),
-        CaptureOptions.DEFAULT, CancellationToken.NONE, ProgressListener.NONE);
-    ForwardResult off = runner.run(px, MitigationStack.NONE, CaptureOptions.DEFAULT, CancellationToken.NONE,
-        ProgressListener.NONE);
+    ForwardResult off =
+        runner.run(
+            px,
+            MitigationStack.NONE,
+            CaptureOptions.DEFAULT,
+            CancellationToken.NONE,
+            ProgressListener.NONE);
     assertSame(base, off);
     ForwardResult fresh = run(phantom, px, MitigationStack.NONE);
     assertEquals(base.lastHiddenState(), fresh.lastHiddenState());
@@ -193,14 +243,22 @@ class PhantomAcceptanceTest {
       for (String photo : PhantomBuilder.PHOTOS) {
         FloatTensor px = PIXELS.get(photo);
         ForwardResult withRegisters = run(twin, px, MitigationStack.NONE);
-        assertTrue(PhantomBuilder.worstMaxOverMedian(withRegisters) < 2, photo + ": patches clean with registers");
+        assertTrue(
+            PhantomBuilder.worstMaxOverMedian(withRegisters) < 2,
+            photo + ": patches clean with registers");
         float[] norms = withRegisters.block(withRegisters.blocks()).tokenNorms();
         float register0 = norms[withRegisters.layout().firstRegisterIndex()];
-        assertTrue(register0 > 4 * norms[withRegisters.layout().firstPatchIndex()], photo + ": register 0 high-norm");
+        assertTrue(
+            register0 > 4 * norms[withRegisters.layout().firstPatchIndex()],
+            photo + ": register 0 high-norm");
 
         ForwardResult ablated = run(twin, px, MitigationStack.of(new RegisterAblation()));
-        ArtifactDetection detection = Analyzer.analyze(ablated,
-            DetectionOptions.defaults().withRule(DetectionRule.MEDIAN_RATIO)).norms().get(ablated.blocks() - 1).artifacts();
+        ArtifactDetection detection =
+            Analyzer.analyze(
+                    ablated, DetectionOptions.defaults().withRule(DetectionRule.MEDIAN_RATIO))
+                .norms()
+                .get(ablated.blocks() - 1)
+                .artifacts();
         assertEquals(planted(photo), found(detection), photo + ": artifacts back in the patches");
       }
     }
@@ -217,15 +275,32 @@ class PhantomAcceptanceTest {
     }
     double baseMass = PhantomBuilder.mass(base.block(base.blocks()), artifacts, false);
     BlockRange sinkBlocks = new BlockRange(4, 7);
-    double sigmoid = PhantomBuilder.mass(run(phantom, px, MitigationStack.of(AttentionNormalizer.sigmoid(sinkBlocks)))
-        .block(base.blocks()), artifacts, false);
-    double softmax1 = PhantomBuilder.mass(run(phantom, px,
-        MitigationStack.of(AttentionNormalizer.softmax1(sinkBlocks))).block(base.blocks()), artifacts, false);
-    double everywhere = PhantomBuilder.mass(run(phantom, px,
-        MitigationStack.of(AttentionNormalizer.sigmoid(BlockRange.ALL))).block(base.blocks()), artifacts, false);
+    double sigmoid =
+        PhantomBuilder.mass(
+            run(phantom, px, MitigationStack.of(AttentionNormalizer.sigmoid(sinkBlocks)))
+                .block(base.blocks()),
+            artifacts,
+            false);
+    double softmax1 =
+        PhantomBuilder.mass(
+            run(phantom, px, MitigationStack.of(AttentionNormalizer.softmax1(sinkBlocks)))
+                .block(base.blocks()),
+            artifacts,
+            false);
+    double everywhere =
+        PhantomBuilder.mass(
+            run(phantom, px, MitigationStack.of(AttentionNormalizer.sigmoid(BlockRange.ALL)))
+                .block(base.blocks()),
+            artifacts,
+            false);
     assertTrue(sigmoid < baseMass - 0.05, "sigmoid share " + sigmoid + " vs softmax " + baseMass);
-    assertTrue(everywhere < baseMass / 4, "sigmoid in every block breaks the flat-token detector: " + everywhere);
-    assertNotEquals(baseMass, softmax1, "softmax1 changes the mass (slightly: logits to the sinks are well above 0)");
+    assertTrue(
+        everywhere < baseMass / 4,
+        "sigmoid in every block breaks the flat-token detector: " + everywhere);
+    assertNotEquals(
+        baseMass,
+        softmax1,
+        "softmax1 changes the mass (slightly: logits to the sinks are well above 0)");
     assertTrue(softmax1 <= baseMass, "softmax1 can only remove mass");
   }
 }

@@ -32,19 +32,32 @@ class CapturedAttentionTest {
     try (Checkpoint checkpoint = CheckpointReader.open(DIR);
         VitModel model = VitModel.load(checkpoint, Device.cpu());
         SafetensorsFile in = SafetensorsFile.open(DIR.resolve("input.safetensors"))) {
-      FloatTensor pixels = new FloatTensor(in.info("pixel_values").intShape(), in.readFloats("pixel_values"));
+      FloatTensor pixels =
+          new FloatTensor(in.info("pixel_values").intShape(), in.readFloats("pixel_values"));
       VitForward forward = new VitForward(model);
-      ForwardResult full = forward.run(pixels, ForwardHooks.NONE,
-          CaptureOptions.DEFAULT.withAttention(AttentionCapture.FULL), CancellationToken.NONE, ProgressListener.NONE);
-      ForwardResult summary = forward.run(pixels, ForwardHooks.NONE,
-          CaptureOptions.DEFAULT.withAttention(AttentionCapture.SUMMARY), CancellationToken.NONE, ProgressListener.NONE);
+      ForwardResult full =
+          forward.run(
+              pixels,
+              ForwardHooks.NONE,
+              CaptureOptions.DEFAULT.withAttention(AttentionCapture.FULL),
+              CancellationToken.NONE,
+              ProgressListener.NONE);
+      ForwardResult summary =
+          forward.run(
+              pixels,
+              ForwardHooks.NONE,
+              CaptureOptions.DEFAULT.withAttention(AttentionCapture.SUMMARY),
+              CancellationToken.NONE,
+              ProgressListener.NONE);
       CapturedAttention want = new CapturedAttention(forward, full, ForwardHooks.NONE);
       CapturedAttention got = new CapturedAttention(forward, summary, ForwardHooks.NONE);
       assertFalse(got.hasFullMap(3));
       int t = full.layout().totalTokens();
       for (int head = 0; head < model.spec().numHeads(); head++) {
         assertArrayEquals(want.clsRow(3, head), got.clsRow(3, head));
-        assertArrayEquals(want.received(3, head, QuerySet.PATCHES_ONLY), got.received(3, head, QuerySet.PATCHES_ONLY),
+        assertArrayEquals(
+            want.received(3, head, QuerySet.PATCHES_ONLY),
+            got.received(3, head, QuerySet.PATCHES_ONLY),
             1e-6f);
         assertArrayEquals(want.rowSums(3, head), got.rowSums(3, head), 1e-6f);
         assertArrayEquals(want.queryRow(3, head, t - 1), got.queryRow(3, head, t - 1));

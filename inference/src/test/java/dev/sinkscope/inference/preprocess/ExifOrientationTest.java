@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** Every orientation applied to a 3 x 2 image whose pixels are A B C / D E F, expected layouts by hand. */
+/**
+ * Every orientation applied to a 3 x 2 image whose pixels are A B C / D E F, expected layouts by
+ * hand.
+ */
 class ExifOrientationTest {
 
   private static final RgbImage STORED = image(3, 2, 'A', 'B', 'C', 'D', 'E', 'F');

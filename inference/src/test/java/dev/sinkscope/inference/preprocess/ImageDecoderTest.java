@@ -27,11 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ImageDecoderTest {
   /**
-   * Stops a refusal that hangs or decodes a bomb; not a speed goal (a busy machine must not fail it).
-   * What is refused early is shown by the message and, where measured, the bytes allocated.
+   * Stops a refusal that hangs or decodes a bomb; not a speed goal (a busy machine must not fail
+   * it). What is refused early is shown by the message and, where measured, the bytes allocated.
    */
   static final Duration HANG_GUARD = Duration.ofSeconds(60);
-
 
   private final ImageDecoder decoder = new ImageDecoder();
 
@@ -51,7 +50,8 @@ class ImageDecoderTest {
     for (int shift = 16; shift >= 0; shift -= 8) {
       int e = expectedRgb >> shift & 0xFF;
       int a = actualRgb >> shift & 0xFF;
-      assertTrue(Math.abs(e - a) <= tolerance,
+      assertTrue(
+          Math.abs(e - a) <= tolerance,
           String.format("expected #%06X within %d, got #%06X", expectedRgb, tolerance, actualRgb));
     }
   }
@@ -78,25 +78,33 @@ class ImageDecoderTest {
 
   @Test
   void grayAlphaPngDropsAlpha() throws Exception {
-    ComponentColorModel cm = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY), true, false,
-        Transparency.TRANSLUCENT, DataBuffer.TYPE_BYTE);
+    ComponentColorModel cm =
+        new ComponentColorModel(
+            ColorSpace.getInstance(ColorSpace.CS_GRAY),
+            true,
+            false,
+            Transparency.TRANSLUCENT,
+            DataBuffer.TYPE_BYTE);
     WritableRaster raster = cm.createCompatibleWritableRaster(2, 1);
     raster.setPixels(0, 0, 2, 1, new int[] {90, 0, 200, 255});
     byte[] png = TestImages.encode(new BufferedImage(cm, raster, false, null), "png");
     assertEquals(4, pngColourType(png));
 
-    assertArrayEquals(new int[] {0x5A5A5A, 0xC8C8C8}, pixels(decoder.decode(png, "gray-alpha.png")));
+    assertArrayEquals(
+        new int[] {0x5A5A5A, 0xC8C8C8}, pixels(decoder.decode(png, "gray-alpha.png")));
   }
 
   @Test
   void rgbaPngDropsAlphaWithoutCompositing() throws Exception {
     BufferedImage rgba = new BufferedImage(3, 1, BufferedImage.TYPE_4BYTE_ABGR);
-    rgba.getRaster().setPixels(0, 0, 3, 1, new int[] {200, 100, 50, 0, 10, 20, 30, 128, 1, 2, 3, 255});
+    rgba.getRaster()
+        .setPixels(0, 0, 3, 1, new int[] {200, 100, 50, 0, 10, 20, 30, 128, 1, 2, 3, 255});
     byte[] png = TestImages.encode(rgba, "png");
     assertEquals(6, pngColourType(png));
 
     // A fully transparent pixel keeps its stored colour, as PIL's convert("RGB") does.
-    assertArrayEquals(new int[] {0xC86432, 0x0A141E, 0x010203}, pixels(decoder.decode(png, "rgba.png")));
+    assertArrayEquals(
+        new int[] {0xC86432, 0x0A141E, 0x010203}, pixels(decoder.decode(png, "rgba.png")));
   }
 
   @Test
@@ -110,7 +118,9 @@ class ImageDecoderTest {
     byte[] png = TestImages.encode(indexed, "png");
     assertEquals(3, pngColourType(png));
 
-    assertArrayEquals(new int[] {0x0C2238, 0x0000FF, 0x00FF00, 0xFF0000}, pixels(decoder.decode(png, "palette.png")));
+    assertArrayEquals(
+        new int[] {0x0C2238, 0x0000FF, 0x00FF00, 0xFF0000},
+        pixels(decoder.decode(png, "palette.png")));
   }
 
   @Test
@@ -121,14 +131,20 @@ class ImageDecoderTest {
     byte[] png = TestImages.encode(gray16, "png");
     assertEquals(16, pngBitDepth(png));
 
-    assertArrayEquals(new int[] {0x000000, 0x646464, 0x646464, 0xFFFFFF, 0x000000},
+    assertArrayEquals(
+        new int[] {0x000000, 0x646464, 0x646464, 0xFFFFFF, 0x000000},
         pixels(decoder.decode(png, "gray16.png")));
   }
 
   @Test
   void sixteenBitRgbPngKeepsTheHighByteAsPillowDoes() throws Exception {
-    ComponentColorModel cm = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), false, false,
-        Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
+    ComponentColorModel cm =
+        new ComponentColorModel(
+            ColorSpace.getInstance(ColorSpace.CS_sRGB),
+            false,
+            false,
+            Transparency.OPAQUE,
+            DataBuffer.TYPE_USHORT);
     WritableRaster raster = cm.createCompatibleWritableRaster(2, 1);
     raster.setPixels(0, 0, 2, 1, new int[] {0xFF00, 0x80FF, 0x0001, 0x1234, 0xABCD, 0xFFFF});
     byte[] png = TestImages.encode(new BufferedImage(cm, raster, false, null), "png");
@@ -142,7 +158,8 @@ class ImageDecoderTest {
   void bmpAndGifDecodeExactly() throws Exception {
     BufferedImage rgb = new BufferedImage(2, 2, BufferedImage.TYPE_3BYTE_BGR);
     rgb.getRaster().setPixels(0, 0, 2, 2, new int[] {1, 2, 3, 250, 128, 0, 0, 0, 0, 255, 255, 255});
-    assertArrayEquals(new int[] {0x010203, 0xFA8000, 0x000000, 0xFFFFFF},
+    assertArrayEquals(
+        new int[] {0x010203, 0xFA8000, 0x000000, 0xFFFFFF},
         pixels(decoder.decode(TestImages.encode(rgb, "bmp"), "rgb.bmp")));
 
     // A full 256-entry palette, so both writers store 8-bit indices.
@@ -154,12 +171,15 @@ class ImageDecoderTest {
     b[0] = 30;
     r[255] = (byte) 200;
     g[255] = 100;
-    BufferedImage indexed = new BufferedImage(3, 1, BufferedImage.TYPE_BYTE_INDEXED,
-        new IndexColorModel(8, 256, r, g, b));
+    BufferedImage indexed =
+        new BufferedImage(
+            3, 1, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(8, 256, r, g, b));
     indexed.getRaster().setPixels(0, 0, 3, 1, new int[] {255, 0, 255});
     int[] expected = {0xC86400, 0x0A141E, 0xC86400};
-    assertArrayEquals(expected, pixels(decoder.decode(TestImages.encode(indexed, "gif"), "palette.gif")));
-    assertArrayEquals(expected, pixels(decoder.decode(TestImages.encode(indexed, "bmp"), "palette.bmp")));
+    assertArrayEquals(
+        expected, pixels(decoder.decode(TestImages.encode(indexed, "gif"), "palette.gif")));
+    assertArrayEquals(
+        expected, pixels(decoder.decode(TestImages.encode(indexed, "bmp"), "palette.bmp")));
   }
 
   @Test
@@ -197,7 +217,8 @@ class ImageDecoderTest {
 
   @Test
   void cmykJpegFollowsPillowWithAndWithoutAdobeMarker() throws Exception {
-    // Pillow reads every 4-channel JPEG as inverted CMYK, marker or not: stored (255, 0, 255, 255) is
+    // Pillow reads every 4-channel JPEG as inverted CMYK, marker or not: stored (255, 0, 255, 255)
+    // is
     // C=0, M=255, Y=0, K=0, i.e. magenta; read as plain CMYK it would be green.
     byte[] plain = flatFourChannelJpeg(255, 0, 255, 255);
     byte[] adobe = TestImages.insertAfterSoi(plain, TestImages.adobeSegment(0));
@@ -208,9 +229,12 @@ class ImageDecoderTest {
 
   @Test
   void ycckJpegIsConvertedThroughCmyk() throws Exception {
-    // Stored Y=Cb=Cr=128 is RGB 128, i.e. C=M=Y=127 after libjpeg's YCC->CMY (255 - RGB); stored K=255.
+    // Stored Y=Cb=Cr=128 is RGB 128, i.e. C=M=Y=127 after libjpeg's YCC->CMY (255 - RGB); stored
+    // K=255.
     // Pillow inverts: C=M=Y=128, K=0, then R = 255 - round(128 * 255 / 255) = 127.
-    byte[] ycck = TestImages.insertAfterSoi(flatFourChannelJpeg(128, 128, 128, 255), TestImages.adobeSegment(2));
+    byte[] ycck =
+        TestImages.insertAfterSoi(
+            flatFourChannelJpeg(128, 128, 128, 255), TestImages.adobeSegment(2));
 
     assertColourNear(0x7F7F7F, decoder.decode(ycck, "ycck.jpg").rgbAt(8, 8), 2);
   }
@@ -225,8 +249,9 @@ class ImageDecoderTest {
     }
     byte[] plain = TestImages.encode(rgb, "jpeg");
     byte[] profile = ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData();
-    byte[] iccPayload = TestImages.concat("ICC_PROFILE\0".getBytes(StandardCharsets.ISO_8859_1),
-        new byte[] {1, 1}, profile);
+    byte[] iccPayload =
+        TestImages.concat(
+            "ICC_PROFILE\0".getBytes(StandardCharsets.ISO_8859_1), new byte[] {1, 1}, profile);
     byte[] tagged = TestImages.insertAfterSoi(plain, TestImages.jpegSegment(0xE2, iccPayload));
 
     // ImageIO on its own would convert linear RGB (100, 150, 50) to sRGB, about (168, 202, 122).
@@ -235,6 +260,7 @@ class ImageDecoderTest {
 
   /** 3 x 2 image: row 0 = A B C, row 1 = D E F. */
   private static final int A = 0x100000;
+
   private static final int B = 0x200000;
   private static final int C = 0x300000;
   private static final int D = 0x400000;
@@ -252,11 +278,13 @@ class ImageDecoderTest {
 
   @Test
   void pngExifOrientationIsAppliedByDefaultAndCanBeIgnored() throws Exception {
-    byte[] png = TestImages.insertPngChunk(threeByTwoPng(), "eXIf", TestImages.tiffWithOrientation(6, true));
+    byte[] png =
+        TestImages.insertPngChunk(threeByTwoPng(), "eXIf", TestImages.tiffWithOrientation(6, true));
 
     RgbImage upright = decoder.decode(png, "rotated.png");
-    RgbImage stored = new ImageDecoder(DecodeOptions.defaults().withExifOrientation(ExifOrientationPolicy.IGNORE))
-        .decode(png, "rotated.png");
+    RgbImage stored =
+        new ImageDecoder(DecodeOptions.defaults().withExifOrientation(ExifOrientationPolicy.IGNORE))
+            .decode(png, "rotated.png");
 
     // Orientation 6: a quarter turn clockwise makes it upright.
     assertEquals(2, upright.width());
@@ -273,8 +301,10 @@ class ImageDecoderTest {
         image.getRaster().setPixel(x, y, x < 16 ? new int[] {255, 0, 0} : new int[] {0, 0, 255});
       }
     }
-    byte[] jpeg = TestImages.insertAfterSoi(TestImages.encode(image, "jpeg"),
-        TestImages.exifSegment(TestImages.tiffWithOrientation(8, false)));
+    byte[] jpeg =
+        TestImages.insertAfterSoi(
+            TestImages.encode(image, "jpeg"),
+            TestImages.exifSegment(TestImages.tiffWithOrientation(8, false)));
 
     RgbImage upright = decoder.decode(jpeg, "phone.jpg");
 
@@ -289,29 +319,41 @@ class ImageDecoderTest {
   void declaredSizeAboveTheLimitIsRefusedBeforeDecoding() {
     byte[] bomb = TestImages.pngHeaderOnly(30000, 30000);
 
-    ImageLoadException e = assertTimeoutPreemptively(HANG_GUARD,
-        () -> assertThrows(ImageLoadException.class, () -> decoder.decode(bomb, "bomb.png")));
+    ImageLoadException e =
+        assertTimeoutPreemptively(
+            HANG_GUARD,
+            () -> assertThrows(ImageLoadException.class, () -> decoder.decode(bomb, "bomb.png")));
 
     assertTrue(e.getMessage().contains("bomb.png"), e.getMessage());
     assertTrue(e.getMessage().contains("30000 x 30000"), e.getMessage());
-    assertTrue(e.getMessage().contains(Long.toString(DecodeOptions.DEFAULT_MAX_PIXELS)), e.getMessage());
+    assertTrue(
+        e.getMessage().contains(Long.toString(DecodeOptions.DEFAULT_MAX_PIXELS)), e.getMessage());
   }
 
   @Test
   void pixelLimitIsConfigurable() throws Exception {
     byte[] png = TestImages.encode(new BufferedImage(20, 10, BufferedImage.TYPE_3BYTE_BGR), "png");
 
-    ImageLoadException e = assertThrows(ImageLoadException.class,
-        () -> new ImageDecoder(DecodeOptions.defaults().withMaxPixels(199)).decode(png, "small.png"));
+    ImageLoadException e =
+        assertThrows(
+            ImageLoadException.class,
+            () ->
+                new ImageDecoder(DecodeOptions.defaults().withMaxPixels(199))
+                    .decode(png, "small.png"));
     assertTrue(e.getMessage().contains("limit of 199 pixels"), e.getMessage());
-    assertEquals(20, new ImageDecoder(DecodeOptions.defaults().withMaxPixels(200)).decode(png, "small.png").width());
+    assertEquals(
+        20,
+        new ImageDecoder(DecodeOptions.defaults().withMaxPixels(200))
+            .decode(png, "small.png")
+            .width());
   }
 
   private ImageLoadException failure(String fileName, byte[] content) throws Exception {
     Path file = dir.resolve(fileName);
     Files.write(file, content);
     ImageLoadException e = assertThrows(ImageLoadException.class, () -> decoder.decode(file));
-    assertTrue(e.getMessage().contains(file.toString()), "message names the file: " + e.getMessage());
+    assertTrue(
+        e.getMessage().contains(file.toString()), "message names the file: " + e.getMessage());
     return e;
   }
 
@@ -344,15 +386,20 @@ class ImageDecoderTest {
 
   @Test
   void textFileNamedPngIsReportedAsNotAnImage() throws Exception {
-    ImageLoadException e = failure("notes.png", "just some text\n".getBytes(StandardCharsets.UTF_8));
+    ImageLoadException e =
+        failure("notes.png", "just some text\n".getBytes(StandardCharsets.UTF_8));
     assertTrue(e.getMessage().contains("not a PNG, JPEG, BMP or GIF image"), e.getMessage());
     assertTrue(e.getMessage().contains("ends in .png"), e.getMessage());
   }
 
   @Test
   void knownUnsupportedFormatIsNamed() throws Exception {
-    byte[] webp = TestImages.concat("RIFF".getBytes(StandardCharsets.ISO_8859_1), new byte[4],
-        "WEBPVP8 ".getBytes(StandardCharsets.ISO_8859_1), new byte[16]);
+    byte[] webp =
+        TestImages.concat(
+            "RIFF".getBytes(StandardCharsets.ISO_8859_1),
+            new byte[4],
+            "WEBPVP8 ".getBytes(StandardCharsets.ISO_8859_1),
+            new byte[16]);
     ImageLoadException e = failure("photo.webp", webp);
     assertTrue(e.getMessage().contains("WebP"), e.getMessage());
   }
@@ -361,17 +408,22 @@ class ImageDecoderTest {
   void missingFileIsReported() {
     Path missing = dir.resolve("nowhere.png");
     ImageLoadException e = assertThrows(ImageLoadException.class, () -> decoder.decode(missing));
-    assertTrue(e.getMessage().contains(missing.toString()) && e.getMessage().contains("no such file"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains(missing.toString()) && e.getMessage().contains("no such file"),
+        e.getMessage());
   }
 
   @Test
   void streamsDecodeLikeFilesAndErrorsUseTheGivenName() throws Exception {
     byte[] coffee = Files.readAllBytes(TestResources.coffee());
-    assertEquals(decoder.decode(TestResources.coffee()),
+    assertEquals(
+        decoder.decode(TestResources.coffee()),
         decoder.decode(new ByteArrayInputStream(coffee), "clipboard image"));
 
-    ImageLoadException e = assertThrows(ImageLoadException.class,
-        () -> decoder.decode(new ByteArrayInputStream(new byte[] {1, 2, 3}), "dropped item"));
+    ImageLoadException e =
+        assertThrows(
+            ImageLoadException.class,
+            () -> decoder.decode(new ByteArrayInputStream(new byte[] {1, 2, 3}), "dropped item"));
     assertTrue(e.getMessage().contains("'dropped item'"), e.getMessage());
   }
 }

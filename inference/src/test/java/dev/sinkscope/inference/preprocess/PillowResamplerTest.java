@@ -55,7 +55,10 @@ class PillowResamplerTest {
       RgbImage out = PillowResampler.resize(flat, size[0], size[1], filter);
       for (int y = 0; y < out.height(); y++) {
         for (int x = 0; x < out.width(); x++) {
-          assertEquals(0xC811FF, out.rgbAt(x, y), filter + " to " + size[0] + "x" + size[1] + " at " + x + "," + y);
+          assertEquals(
+              0xC811FF,
+              out.rgbAt(x, y),
+              filter + " to " + size[0] + "x" + size[1] + " at " + x + "," + y);
         }
       }
     }
@@ -65,16 +68,23 @@ class PillowResamplerTest {
   void bilinearTwoToOneIsTheAverageRoundedHalfUp() {
     // Scale 2 widens the support to 2 input pixels; both inputs get weight 0.75, i.e. 1/2 after
     // normalising, and the fixed-point sum adds half a unit before the shift, so x.5 rounds up.
-    assertArrayEquals(new int[] {20}, redRow(PillowResampler.resize(row(10, 30), 1, 1, ResampleFilter.BILINEAR)));
-    assertArrayEquals(new int[] {21}, redRow(PillowResampler.resize(row(10, 31), 1, 1, ResampleFilter.BILINEAR)));
-    assertArrayEquals(new int[] {128}, redRow(PillowResampler.resize(row(0, 255), 1, 1, ResampleFilter.BILINEAR)));
+    assertArrayEquals(
+        new int[] {20}, redRow(PillowResampler.resize(row(10, 30), 1, 1, ResampleFilter.BILINEAR)));
+    assertArrayEquals(
+        new int[] {21}, redRow(PillowResampler.resize(row(10, 31), 1, 1, ResampleFilter.BILINEAR)));
+    assertArrayEquals(
+        new int[] {128},
+        redRow(PillowResampler.resize(row(0, 255), 1, 1, ResampleFilter.BILINEAR)));
   }
 
   @Test
   void bilinearShrinkReachesTheNextNeighbourToAntialias() {
-    // Output 0 (centre 1.0) reads inputs 0..2 with weights 0.75, 0.75, 0.25: (7.5 + 22.5 + 2.5) / 1.75 = 18.6;
-    // output 1 (centre 3.0) reads inputs 1..3 with 0.25, 0.75, 0.75: (7.5 + 7.5 + 23.25) / 1.75 = 21.9.
-    assertArrayEquals(new int[] {19, 22},
+    // Output 0 (centre 1.0) reads inputs 0..2 with weights 0.75, 0.75, 0.25: (7.5 + 22.5 + 2.5) /
+    // 1.75 = 18.6;
+    // output 1 (centre 3.0) reads inputs 1..3 with 0.25, 0.75, 0.75: (7.5 + 7.5 + 23.25) / 1.75 =
+    // 21.9.
+    assertArrayEquals(
+        new int[] {19, 22},
         redRow(PillowResampler.resize(row(10, 30, 10, 31), 2, 1, ResampleFilter.BILINEAR)));
   }
 
@@ -83,20 +93,24 @@ class PillowResamplerTest {
     // Output centres 0.25, 0.75, 1.25, 1.75; Keys a=-0.5 weights normalised over the two inputs:
     // 0.25 -> (1.0882, -0.0882): -22.5 clamps to 0; 0.75 -> (0.7929, 0.2071): 52.8 -> 53;
     // mirrored for the other two: 202 and 277.5 clamped to 255.
-    assertArrayEquals(new int[] {0, 53, 202, 255},
+    assertArrayEquals(
+        new int[] {0, 53, 202, 255},
         redRow(PillowResampler.resize(row(0, 255), 4, 1, ResampleFilter.BICUBIC)));
   }
 
   @Test
   void boxShrinkByThreeIsTheMeanOfEachTriple() {
-    assertArrayEquals(new int[] {2, 60},
+    assertArrayEquals(
+        new int[] {2, 60},
         redRow(PillowResampler.resize(row(1, 2, 3, 50, 60, 70), 2, 1, ResampleFilter.BOX)));
   }
 
   @Test
   void nearestPicksTheSourcePixelUnderEachOutputCentre() {
     // Scale 3/2: centres 0.75 and 2.25 fall in pixels 0 and 2.
-    assertArrayEquals(new int[] {10, 30}, redRow(PillowResampler.resize(row(10, 20, 30), 2, 1, ResampleFilter.NEAREST)));
+    assertArrayEquals(
+        new int[] {10, 30},
+        redRow(PillowResampler.resize(row(10, 20, 30), 2, 1, ResampleFilter.NEAREST)));
   }
 
   @Test
@@ -115,7 +129,8 @@ class PillowResamplerTest {
 
   @Test
   void rejectsEmptyTargets() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> PillowResampler.resize(noise(4, 4, 3), 0, 4, ResampleFilter.BICUBIC));
   }
 

@@ -24,17 +24,23 @@ class PreprocessConfigLoaderTest {
 
   private PreprocessConfigException failure(String json) throws Exception {
     Path file = write("preprocessor_config.json", json);
-    PreprocessConfigException e = assertThrows(PreprocessConfigException.class,
-        () -> PreprocessConfigLoader.fromModelFolder(dir));
+    PreprocessConfigException e =
+        assertThrows(
+            PreprocessConfigException.class, () -> PreprocessConfigLoader.fromModelFolder(dir));
     assertTrue(e.getMessage().contains(file.toString()), "names the file: " + e.getMessage());
     return e;
   }
 
   private PreprocessConfigException timmFailure(String pretrainedCfg) throws Exception {
-    Path file = write("config.json", "{\"architecture\": \"vit_small_patch14_dinov2\", \"pretrained_cfg\": "
-        + pretrainedCfg + "}");
-    PreprocessConfigException e = assertThrows(PreprocessConfigException.class,
-        () -> PreprocessConfigLoader.fromModelFolder(dir));
+    Path file =
+        write(
+            "config.json",
+            "{\"architecture\": \"vit_small_patch14_dinov2\", \"pretrained_cfg\": "
+                + pretrainedCfg
+                + "}");
+    PreprocessConfigException e =
+        assertThrows(
+            PreprocessConfigException.class, () -> PreprocessConfigLoader.fromModelFolder(dir));
     assertTrue(e.getMessage().contains(file.toString()), "names the file: " + e.getMessage());
     return e;
   }
@@ -56,7 +62,8 @@ class PreprocessConfigLoaderTest {
 
   @Test
   void clipFeatureExtractorFormatExpandsIntegerSizes() throws Exception {
-    PreprocessConfig c = PreprocessConfigLoader.fromModelFolder(TestResources.path("clip-vision-hf"));
+    PreprocessConfig c =
+        PreprocessConfigLoader.fromModelFolder(TestResources.path("clip-vision-hf"));
 
     assertEquals(new ResizeSpec.ShortestEdge(224), c.resize());
     assertEquals(new CropSpec.Center(224, 224, CropRounding.FLOOR), c.crop());
@@ -88,14 +95,18 @@ class PreprocessConfigLoaderTest {
 
   @Test
   void timmScaleSizeIsInputSizeOverCropPctFloored() throws Exception {
-    write("config.json", "{\"pretrained_cfg\": {\"input_size\": [3, 224, 224], \"interpolation\": \"bilinear\","
-        + " \"crop_pct\": 0.9, \"crop_mode\": \"center\", \"mean\": [0.5, 0.5, 0.5], \"std\": [0.5, 0.5, 0.5]}}");
+    write(
+        "config.json",
+        "{\"pretrained_cfg\": {\"input_size\": [3, 224, 224], \"interpolation\": \"bilinear\","
+            + " \"crop_pct\": 0.9, \"crop_mode\": \"center\", \"mean\": [0.5, 0.5, 0.5], \"std\": [0.5, 0.5, 0.5]}}");
     PreprocessConfig c = PreprocessConfigLoader.fromModelFolder(dir);
     // 224 / 0.9 = 248.9 -> 248
     assertEquals(new ResizeSpec.ShortestEdge(248), c.resize());
     assertEquals(ResampleFilter.BILINEAR, c.resample());
 
-    write("config.json", "{\"pretrained_cfg\": {\"input_size\": [3, 224, 224], \"crop_mode\": \"squash\"}}");
+    write(
+        "config.json",
+        "{\"pretrained_cfg\": {\"input_size\": [3, 224, 224], \"crop_mode\": \"squash\"}}");
     PreprocessConfig squash = PreprocessConfigLoader.fromModelFolder(dir);
     // timm's default crop_pct 0.875: 224 / 0.875 = 256, both sides, aspect not kept
     assertEquals(new ResizeSpec.Exact(256, 256), squash.resize());
@@ -110,7 +121,9 @@ class PreprocessConfigLoaderTest {
     // BitImageProcessor's own defaults: not what the DINOv2 hub file says.
     assertEquals(new ResizeSpec.ShortestEdge(224), c.resize());
     assertArrayEquals(new double[] {0.48145466, 0.4578275, 0.40821073}, c.mean());
-    assertTrue(c.notes().contains("class defaults used for") && c.notes().contains("image_mean"), c.notes());
+    assertTrue(
+        c.notes().contains("class defaults used for") && c.notes().contains("image_mean"),
+        c.notes());
   }
 
   @Test
@@ -130,52 +143,80 @@ class PreprocessConfigLoaderTest {
     assertEquals(new ResizeSpec.ShortestEdge(224), c.resize());
     assertTrue(c.notes().contains("given by the caller"), c.notes());
 
-    PreprocessConfig fromFolder = PreprocessConfigLoader.fromModelFolder(TestResources.path("vit-hf"), ModelFamily.CLIP);
+    PreprocessConfig fromFolder =
+        PreprocessConfigLoader.fromModelFolder(TestResources.path("vit-hf"), ModelFamily.CLIP);
     assertEquals(new ResizeSpec.Exact(224, 224), fromFolder.resize());
   }
 
   @Test
   void emptyFolderWithoutFamilyIsAnError() {
-    PreprocessConfigException e = assertThrows(PreprocessConfigException.class,
-        () -> PreprocessConfigLoader.fromModelFolder(dir));
+    PreprocessConfigException e =
+        assertThrows(
+            PreprocessConfigException.class, () -> PreprocessConfigLoader.fromModelFolder(dir));
     assertTrue(e.getMessage().contains(dir.toString()), e.getMessage());
   }
 
   @Test
   void invalidValuesNameTheKey() throws Exception {
-    assertTrue(failure("{\"image_processor_type\": \"BitImageProcessor\", \"resample\": 9}")
-        .getMessage().contains("'resample'"));
-    assertTrue(failure("{\"image_processor_type\": \"CLIPImageProcessor\", \"size\": {\"longest_edge\": 500}}")
-        .getMessage().contains("'size'"));
-    assertTrue(failure("{\"image_processor_type\": \"CLIPImageProcessor\", \"crop_size\": \"big\"}")
-        .getMessage().contains("'crop_size'"));
-    assertTrue(failure("{\"image_processor_type\": \"ViTImageProcessor\", \"image_mean\": [0.5, 0.5]}")
-        .getMessage().contains("'image_mean'"));
-    assertTrue(failure("{\"image_processor_type\": \"ViTImageProcessor\", \"image_std\": [0.5, 0, 0.5]}")
-        .getMessage().contains("'image_std'"));
-    assertTrue(failure("{\"image_processor_type\": \"ViTImageProcessor\", \"do_resize\": \"yes\"}")
-        .getMessage().contains("'do_resize'"));
-    assertTrue(failure("{\"image_processor_type\": \"Siglip2ImageProcessor\"}")
-        .getMessage().contains("'image_processor_type'"));
+    assertTrue(
+        failure("{\"image_processor_type\": \"BitImageProcessor\", \"resample\": 9}")
+            .getMessage()
+            .contains("'resample'"));
+    assertTrue(
+        failure(
+                "{\"image_processor_type\": \"CLIPImageProcessor\", \"size\": {\"longest_edge\": 500}}")
+            .getMessage()
+            .contains("'size'"));
+    assertTrue(
+        failure("{\"image_processor_type\": \"CLIPImageProcessor\", \"crop_size\": \"big\"}")
+            .getMessage()
+            .contains("'crop_size'"));
+    assertTrue(
+        failure("{\"image_processor_type\": \"ViTImageProcessor\", \"image_mean\": [0.5, 0.5]}")
+            .getMessage()
+            .contains("'image_mean'"));
+    assertTrue(
+        failure("{\"image_processor_type\": \"ViTImageProcessor\", \"image_std\": [0.5, 0, 0.5]}")
+            .getMessage()
+            .contains("'image_std'"));
+    assertTrue(
+        failure("{\"image_processor_type\": \"ViTImageProcessor\", \"do_resize\": \"yes\"}")
+            .getMessage()
+            .contains("'do_resize'"));
+    assertTrue(
+        failure("{\"image_processor_type\": \"Siglip2ImageProcessor\"}")
+            .getMessage()
+            .contains("'image_processor_type'"));
     assertTrue(failure("{\"do_resize\": true}").getMessage().contains("'image_processor_type'"));
     assertTrue(failure("{\"size\": 224,").getMessage().contains("not valid JSON"));
   }
 
   @Test
   void invalidTimmValuesNameTheKey() throws Exception {
-    assertTrue(timmFailure("{\"input_size\": [3, 224, 224], \"crop_mode\": \"border\"}").getMessage().contains("'crop_mode'"));
-    assertTrue(timmFailure("{\"input_size\": [3, 224, 224], \"interpolation\": \"random\"}").getMessage()
-        .contains("'interpolation'"));
+    assertTrue(
+        timmFailure("{\"input_size\": [3, 224, 224], \"crop_mode\": \"border\"}")
+            .getMessage()
+            .contains("'crop_mode'"));
+    assertTrue(
+        timmFailure("{\"input_size\": [3, 224, 224], \"interpolation\": \"random\"}")
+            .getMessage()
+            .contains("'interpolation'"));
     assertTrue(timmFailure("{\"input_size\": [224, 224]}").getMessage().contains("'input_size'"));
-    assertTrue(timmFailure("{\"input_size\": [3, 224, 224], \"crop_pct\": 0}").getMessage().contains("'crop_pct'"));
-    assertTrue(timmFailure("{\"input_size\": [3, 224, 320]}").getMessage().contains("'input_size'"));
+    assertTrue(
+        timmFailure("{\"input_size\": [3, 224, 224], \"crop_pct\": 0}")
+            .getMessage()
+            .contains("'crop_pct'"));
+    assertTrue(
+        timmFailure("{\"input_size\": [3, 224, 320]}").getMessage().contains("'input_size'"));
   }
 
   @Test
   void unknownModelTypeIsAnError() throws Exception {
     write("config.json", "{\"model_type\": \"swin\"}");
-    PreprocessConfigException e = assertThrows(PreprocessConfigException.class,
-        () -> PreprocessConfigLoader.fromModelFolder(dir));
-    assertTrue(e.getMessage().contains("'model_type'") && e.getMessage().contains("swin"), e.getMessage());
+    PreprocessConfigException e =
+        assertThrows(
+            PreprocessConfigException.class, () -> PreprocessConfigLoader.fromModelFolder(dir));
+    assertTrue(
+        e.getMessage().contains("'model_type'") && e.getMessage().contains("swin"), e.getMessage());
   }
 }

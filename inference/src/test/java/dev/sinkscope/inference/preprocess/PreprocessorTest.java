@@ -12,8 +12,19 @@ class PreprocessorTest {
 
   /** ViT-style normalisation: x / 255 mapped to [-1, 1]; no resize, no crop unless given. */
   private static PreprocessConfig config(ResizeSpec resize, CropSpec crop) {
-    return new PreprocessConfig("test", "", resize, ResampleFilter.BICUBIC, crop, true, 1 / 255.0,
-        RescaleArithmetic.FLOAT64_MULTIPLY, true, new double[] {0.5, 0.5, 0.5}, new double[] {0.5, 0.5, 0.5}, false);
+    return new PreprocessConfig(
+        "test",
+        "",
+        resize,
+        ResampleFilter.BICUBIC,
+        crop,
+        true,
+        1 / 255.0,
+        RescaleArithmetic.FLOAT64_MULTIPLY,
+        true,
+        new double[] {0.5, 0.5, 0.5},
+        new double[] {0.5, 0.5, 0.5},
+        false);
   }
 
   private static RgbImage flat(int w, int h, int r, int g, int b) {
@@ -52,7 +63,9 @@ class PreprocessorTest {
   @Test
   void normalisationMapsTheRangeOntoMinusOneToOne() {
     RgbImage image = RgbImage.of(3, 1, new byte[] {0, (byte) 255, 51, 0, 0, 0, 0, 0, 0});
-    FloatTensor t = Preprocessor.preprocess(image, config(new ResizeSpec.Unchanged(), new CropSpec.None())).pixelValues();
+    FloatTensor t =
+        Preprocessor.preprocess(image, config(new ResizeSpec.Unchanged(), new CropSpec.None()))
+            .pixelValues();
 
     assertArrayEquals(new int[] {1, 3, 1, 3}, t.shape());
     assertEquals(-1.0f, at(t, 0, 0, 0));
@@ -62,8 +75,10 @@ class PreprocessorTest {
 
   @Test
   void cropLargerThanTheImageIsPaddedWithBlack() {
-    Preprocessed out = Preprocessor.preprocess(flat(100, 50, 255, 255, 255),
-        config(new ResizeSpec.Unchanged(), new CropSpec.Center(60, 60, CropRounding.FLOOR)));
+    Preprocessed out =
+        Preprocessor.preprocess(
+            flat(100, 50, 255, 255, 255),
+            config(new ResizeSpec.Unchanged(), new CropSpec.Center(60, 60, CropRounding.FLOOR)));
 
     PreprocessGeometry g = out.geometry();
     assertEquals(20, g.cropLeft());
@@ -78,7 +93,8 @@ class PreprocessorTest {
 
   @Test
   void geometryMapsPatchesBackOntoThePhoto() {
-    // DINOv2 on coffee.png: 600 x 400 -> 384 x 256, crop 224 at (80, 16); the scale back is 600/384 = 1.5625.
+    // DINOv2 on coffee.png: 600 x 400 -> 384 x 256, crop 224 at (80, 16); the scale back is 600/384
+    // = 1.5625.
     PreprocessGeometry g = new PreprocessGeometry(600, 400, 384, 256, 80, 16, 224, 224);
 
     PreprocessGeometry.Region first = g.patchInOriginal(0, 0, 14);
@@ -94,9 +110,13 @@ class PreprocessorTest {
   @Test
   void nativeSizeUsesTheImageUnresizedWhenItIsAMultiple() {
     RgbImage image = flat(28, 42, 255, 0, 255);
-    Preprocessed out = Preprocessor.preprocessAtNativeSize(image,
-        config(new ResizeSpec.Exact(224, 224), new CropSpec.Center(224, 224, CropRounding.FLOOR)), 14,
-        PatchFit.REQUIRE_MULTIPLE);
+    Preprocessed out =
+        Preprocessor.preprocessAtNativeSize(
+            image,
+            config(
+                new ResizeSpec.Exact(224, 224), new CropSpec.Center(224, 224, CropRounding.FLOOR)),
+            14,
+            PatchFit.REQUIRE_MULTIPLE);
 
     assertArrayEquals(new int[] {1, 3, 42, 28}, out.pixelValues().shape());
     assertEquals(1.0f, at(out.pixelValues(), 0, 41, 27));
@@ -107,17 +127,25 @@ class PreprocessorTest {
   @Test
   void nativeSizeRejectsOrAlignsOtherSizes() {
     PreprocessConfig c = config(new ResizeSpec.Unchanged(), new CropSpec.None());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Preprocessor.preprocessAtNativeSize(flat(30, 28, 0, 0, 0), c, 14, PatchFit.REQUIRE_MULTIPLE));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Preprocessor.preprocessAtNativeSize(
+                    flat(30, 28, 0, 0, 0), c, 14, PatchFit.REQUIRE_MULTIPLE));
     assertTrue(e.getMessage().contains("30 x 28") && e.getMessage().contains("14"), e.getMessage());
 
-    assertEquals(new PreprocessGeometry(31, 29, 31, 29, 0, 0, 28, 28),
+    assertEquals(
+        new PreprocessGeometry(31, 29, 31, 29, 0, 0, 28, 28),
         Preprocessor.patchAlignedWindow(31, 29, 14, PatchFit.CROP_TOP_LEFT));
-    assertEquals(new PreprocessGeometry(31, 29, 31, 29, 1, 0, 28, 28),
+    assertEquals(
+        new PreprocessGeometry(31, 29, 31, 29, 1, 0, 28, 28),
         Preprocessor.patchAlignedWindow(31, 29, 14, PatchFit.CROP_CENTER));
-    assertEquals(new PreprocessGeometry(31, 29, 31, 29, 0, 0, 42, 42),
+    assertEquals(
+        new PreprocessGeometry(31, 29, 31, 29, 0, 0, 42, 42),
         Preprocessor.patchAlignedWindow(31, 29, 14, PatchFit.PAD_BOTTOM_RIGHT));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Preprocessor.patchAlignedWindow(13, 40, 14, PatchFit.CROP_TOP_LEFT));
   }
 
@@ -141,9 +169,20 @@ class PreprocessorTest {
 
   @Test
   void timmRescaleDividesInFloat32() {
-    PreprocessConfig timmLike = new PreprocessConfig("test", "", new ResizeSpec.Unchanged(), ResampleFilter.BICUBIC,
-        new CropSpec.None(), true, 1 / 255.0, RescaleArithmetic.FLOAT32_DIVIDE, false, new double[] {0, 0, 0},
-        new double[] {1, 1, 1}, false);
+    PreprocessConfig timmLike =
+        new PreprocessConfig(
+            "test",
+            "",
+            new ResizeSpec.Unchanged(),
+            ResampleFilter.BICUBIC,
+            new CropSpec.None(),
+            true,
+            1 / 255.0,
+            RescaleArithmetic.FLOAT32_DIVIDE,
+            false,
+            new double[] {0, 0, 0},
+            new double[] {1, 1, 1},
+            false);
     FloatTensor t = Preprocessor.toPixelValues(flat(1, 1, 1, 128, 255), timmLike);
     assertEquals(1f / 255f, t.data()[0]);
     assertEquals(128f / 255f, t.data()[1]);

@@ -17,8 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The tensors the real processors (transformers PIL backend, timm) made of coffee.png, reproduced from
- * the copied model folders. Expected sizes, crop boxes and hashes come from each fixture.json.
+ * The tensors the real processors (transformers PIL backend, timm) made of coffee.png, reproduced
+ * from the copied model folders. Expected sizes, crop boxes and hashes come from each fixture.json.
  */
 class ReferenceFixtureParityTest {
 
@@ -26,14 +26,18 @@ class ReferenceFixtureParityTest {
   private static final double ATOL = 1e-6;
 
   private static JsonNode coffeeCase(String fixture) throws Exception {
-    JsonNode root = new ObjectMapper().readTree(Files.readString(TestResources.path(fixture + "/fixture.json")));
+    JsonNode root =
+        new ObjectMapper()
+            .readTree(Files.readString(TestResources.path(fixture + "/fixture.json")));
     JsonNode c = root.path("preprocessing").path("cases").get(0);
     assertEquals("shared/images/coffee.png", c.path("image").asText());
     return c;
   }
 
-  private static float[] referencePixelValues(String fixture, int[] expectedShape) throws Exception {
-    try (SafetensorsFile f = SafetensorsFile.open(TestResources.path(fixture + "/preprocess-coffee.safetensors"))) {
+  private static float[] referencePixelValues(String fixture, int[] expectedShape)
+      throws Exception {
+    try (SafetensorsFile f =
+        SafetensorsFile.open(TestResources.path(fixture + "/preprocess-coffee.safetensors"))) {
       assertArrayEquals(expectedShape, f.info("pixel_values").intShape());
       return f.readFloats("pixel_values");
     }
@@ -55,7 +59,8 @@ class ReferenceFixtureParityTest {
     JsonNode c = coffeeCase(fixture);
     assertEquals(c.path("image_wh").get(0).asInt(), image.width());
     assertEquals(c.path("image_wh").get(1).asInt(), image.height());
-    String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(image.toRgbBytes()));
+    String sha =
+        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(image.toRgbBytes()));
     assertEquals(c.path("decoded_rgb_sha256").asText(), sha);
   }
 
@@ -77,8 +82,10 @@ class ReferenceFixtureParityTest {
   @ValueSource(strings = {"dinov2-hf", "dinov2-reg-hf", "vit-hf", "clip-vision-hf", "dinov2-timm"})
   void geometryMatchesTheReferenceResizeAndCrop(String fixture) throws Exception {
     JsonNode c = coffeeCase(fixture);
-    PreprocessGeometry g = PreprocessPipeline.forModelFolder(TestResources.path(fixture))
-        .process(TestResources.coffee()).geometry();
+    PreprocessGeometry g =
+        PreprocessPipeline.forModelFolder(TestResources.path(fixture))
+            .process(TestResources.coffee())
+            .geometry();
 
     assertEquals(600, g.originalWidth());
     assertEquals(400, g.originalHeight());
@@ -105,20 +112,24 @@ class ReferenceFixtureParityTest {
 
     float[] ours = Preprocessor.preprocess(coffee, fallback).pixelValues().data();
 
-    assertTrue(maxAbsDiff(referencePixelValues("dinov2-hf", new int[] {1, 3, 224, 224}), ours) <= ATOL);
+    assertTrue(
+        maxAbsDiff(referencePixelValues("dinov2-hf", new int[] {1, 3, 224, 224}), ours) <= ATOL);
     assertTrue(fallback.notes().contains("facebook/dinov2-small"), fallback.notes());
   }
 
   @Test
-  void bitProcessorClassDefaultsWouldGiveADifferentTensor(@org.junit.jupiter.api.io.TempDir Path dir)
-      throws Exception {
+  void bitProcessorClassDefaultsWouldGiveADifferentTensor(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     // What a loader that falls back on BitImageProcessor's class defaults would use for DINOv2.
-    Files.writeString(dir.resolve("preprocessor_config.json"), "{\"image_processor_type\": \"BitImageProcessor\"}");
+    Files.writeString(
+        dir.resolve("preprocessor_config.json"),
+        "{\"image_processor_type\": \"BitImageProcessor\"}");
     PreprocessConfig classDefaults = PreprocessConfigLoader.fromModelFolder(dir);
     RgbImage coffee = new ImageDecoder().decode(TestResources.coffee());
 
     float[] wrong = Preprocessor.preprocess(coffee, classDefaults).pixelValues().data();
 
-    assertTrue(maxAbsDiff(referencePixelValues("dinov2-hf", new int[] {1, 3, 224, 224}), wrong) > 0.1);
+    assertTrue(
+        maxAbsDiff(referencePixelValues("dinov2-hf", new int[] {1, 3, 224, 224}), wrong) > 0.1);
   }
 }

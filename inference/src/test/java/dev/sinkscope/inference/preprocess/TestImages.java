@@ -26,7 +26,8 @@ final class TestImages {
       if (format.equals("jpeg")) {
         writeJpeg(new IIOImage(image, null, null), out);
       } else if (!ImageIO.write(image, format, out)) {
-        throw new IllegalStateException("no " + format + " writer for image type " + image.getType());
+        throw new IllegalStateException(
+            "no " + format + " writer for image type " + image.getType());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -88,11 +89,17 @@ final class TestImages {
 
   /** A minimal TIFF structure whose IFD0 holds only the orientation tag. */
   static byte[] tiffWithOrientation(int orientation, boolean littleEndian) {
-    ByteBuffer b = ByteBuffer.allocate(26).order(littleEndian ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(26)
+            .order(littleEndian ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
     b.put(littleEndian ? (byte) 'I' : (byte) 'M').put(littleEndian ? (byte) 'I' : (byte) 'M');
     b.putShort((short) 42).putInt(8); // magic, offset of IFD0
     b.putShort((short) 1); // one entry
-    b.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
+    b.putShort((short) 0x0112)
+        .putShort((short) 3)
+        .putInt(1)
+        .putShort((short) orientation)
+        .putShort((short) 0);
     b.putInt(0); // no next IFD
     return b.array();
   }
@@ -107,15 +114,29 @@ final class TestImages {
     CRC32 crc = new CRC32();
     crc.update(typeBytes);
     crc.update(data);
-    return ByteBuffer.allocate(12 + data.length).putInt(data.length).put(typeBytes).put(data)
-        .putInt((int) crc.getValue()).array();
+    return ByteBuffer.allocate(12 + data.length)
+        .putInt(data.length)
+        .put(typeBytes)
+        .put(data)
+        .putInt((int) crc.getValue())
+        .array();
   }
 
   /** A PNG that declares {@code width x height} RGB pixels and carries no image data. */
   static byte[] pngHeaderOnly(int width, int height) {
-    byte[] ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 2)
-        .put((byte) 0).put((byte) 0).put((byte) 0).array();
-    return concat(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}, pngChunk("IHDR", ihdr),
+    byte[] ihdr =
+        ByteBuffer.allocate(13)
+            .putInt(width)
+            .putInt(height)
+            .put((byte) 8)
+            .put((byte) 2)
+            .put((byte) 0)
+            .put((byte) 0)
+            .put((byte) 0)
+            .array();
+    return concat(
+        new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'},
+        pngChunk("IHDR", ihdr),
         pngChunk("IEND", new byte[0]));
   }
 

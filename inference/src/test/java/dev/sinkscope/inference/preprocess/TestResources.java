@@ -7,7 +7,9 @@ import java.nio.file.Path;
 /** Paths of the copied reference fixtures under {@code src/test/resources/preprocess}. */
 final class TestResources {
 
-  static final String[] FIXTURES = {"dinov2-hf", "dinov2-reg-hf", "vit-hf", "clip-vision-hf", "dinov2-timm"};
+  static final String[] FIXTURES = {
+    "dinov2-hf", "dinov2-reg-hf", "vit-hf", "clip-vision-hf", "dinov2-timm"
+  };
 
   private TestResources() {}
 

@@ -12,8 +12,24 @@ import org.junit.jupiter.api.Test;
 @Tag("cross-machine")
 class MetricsCsvTest {
   private static LayerMetrics row(int block, double max, Double sinkMass, int count) {
-    return new LayerMetrics(block, 1.0, 2.0, max, max / 2.0, "BIMODAL_SPLIT", "ARTIFACTS_FOUND", 5.0, count,
-        count / 256.0, sinkMass, null, 0.5, 0, "CLS", 3.0, 0);
+    return new LayerMetrics(
+        block,
+        1.0,
+        2.0,
+        max,
+        max / 2.0,
+        "BIMODAL_SPLIT",
+        "ARTIFACTS_FOUND",
+        5.0,
+        count,
+        count / 256.0,
+        sinkMass,
+        null,
+        0.5,
+        0,
+        "CLS",
+        3.0,
+        0);
   }
 
   @Test
@@ -25,9 +41,12 @@ class MetricsCsvTest {
     String[] lines = out.toString().split("\n");
     assertEquals(3, lines.length);
     assertEquals(LayerMetrics.COLUMNS.size(), lines[0].split(",", -1).length);
-    assertEquals("block,patchNormMin,patchNormMedian,patchNormMax,maxOverMedian", String.join(",",
-        Arrays.copyOf(lines[0].split(","), 5)));
-    assertEquals("2,1.0,2.0,8.0,4.0,BIMODAL_SPLIT,ARTIFACTS_FOUND,5.0,3,0.01171875,,,0.5,0,CLS,3.0,0", lines[2]);
+    assertEquals(
+        "block,patchNormMin,patchNormMedian,patchNormMax,maxOverMedian",
+        String.join(",", Arrays.copyOf(lines[0].split(","), 5)));
+    assertEquals(
+        "2,1.0,2.0,8.0,4.0,BIMODAL_SPLIT,ARTIFACTS_FOUND,5.0,3,0.01171875,,,0.5,0,CLS,3.0,0",
+        lines[2]);
   }
 
   @Test
@@ -50,6 +69,8 @@ class MetricsCsvTest {
 
   @Test
   void textWithCommasOrQuotesIsQuoted() {
-    assertEquals("a,\"b,c\",\"say \"\"hi\"\"\",\n", MetricsCsv.line(Arrays.asList("a", "b,c", "say \"hi\"", null)));
+    assertEquals(
+        "a,\"b,c\",\"say \"\"hi\"\"\",\n",
+        MetricsCsv.line(Arrays.asList("a", "b,c", "say \"hi\"", null)));
   }
 }

@@ -29,7 +29,10 @@ class WeightsFingerprintTest {
     WeightsFingerprint f = WeightsFingerprint.of(dir);
 
     assertEquals(sha256(weights), f.sha256());
-    assertEquals(List.of(new WeightsFingerprint.WeightFile("model.safetensors", weights.length, sha256(weights))),
+    assertEquals(
+        List.of(
+            new WeightsFingerprint.WeightFile(
+                "model.safetensors", weights.length, sha256(weights))),
         f.files());
   }
 
@@ -39,22 +42,30 @@ class WeightsFingerprintTest {
     byte[] b = {4, 5};
     Files.write(dir.resolve("model-00001-of-00002.safetensors"), a);
     Files.write(dir.resolve("model-00002-of-00002.safetensors"), b);
-    Files.writeString(dir.resolve("model.safetensors.index.json"), "{\"weight_map\": {\"x\": "
-        + "\"model-00002-of-00002.safetensors\", \"y\": \"model-00001-of-00002.safetensors\"}}");
+    Files.writeString(
+        dir.resolve("model.safetensors.index.json"),
+        "{\"weight_map\": {\"x\": "
+            + "\"model-00002-of-00002.safetensors\", \"y\": \"model-00001-of-00002.safetensors\"}}");
 
     WeightsFingerprint f = WeightsFingerprint.of(dir);
 
-    String lines = sha256(a) + "  model-00001-of-00002.safetensors\n" + sha256(b) + "  model-00002-of-00002.safetensors\n";
+    String lines =
+        sha256(a)
+            + "  model-00001-of-00002.safetensors\n"
+            + sha256(b)
+            + "  model-00002-of-00002.safetensors\n";
     assertEquals(sha256(lines.getBytes(StandardCharsets.UTF_8)), f.sha256());
   }
 
   @Test
   void hubCacheLinkIsHashedByItsBlobName() throws Exception {
-    String blobName = "f".repeat(64); // not the content's hash: proves the name is used, not the bytes
+    String blobName =
+        "f".repeat(64); // not the content's hash: proves the name is used, not the bytes
     Path blob = Files.createDirectories(dir.resolve("blobs")).resolve(blobName);
     Files.write(blob, new byte[] {9, 9, 9});
     Path snapshot = Files.createDirectories(dir.resolve("snapshots").resolve("c".repeat(40)));
-    Files.createSymbolicLink(snapshot.resolve("model.safetensors"), Path.of("../../blobs/" + blobName));
+    Files.createSymbolicLink(
+        snapshot.resolve("model.safetensors"), Path.of("../../blobs/" + blobName));
 
     assertEquals(blobName, WeightsFingerprint.of(snapshot).sha256());
   }
@@ -77,7 +88,13 @@ class WeightsFingerprintTest {
 
   @Test
   void inconsistentCombinedHashIsRejected() {
-    assertThrows(IllegalArgumentException.class, () -> new WeightsFingerprint(WeightsFingerprint.METHOD,
-        "0".repeat(64), List.of(new WeightsFingerprint.WeightFile("model.safetensors", 1, "1".repeat(64)))));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new WeightsFingerprint(
+                WeightsFingerprint.METHOD,
+                "0".repeat(64),
+                List.of(
+                    new WeightsFingerprint.WeightFile("model.safetensors", 1, "1".repeat(64)))));
   }
 }

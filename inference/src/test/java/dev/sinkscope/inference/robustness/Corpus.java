@@ -151,7 +151,9 @@ final class Corpus {
     return s.getBytes(StandardCharsets.ISO_8859_1);
   }
 
-  /** Copies a fixture's model files (config, weights, preprocessing) into a new folder {@code into}. */
+  /**
+   * Copies a fixture's model files (config, weights, preprocessing) into a new folder {@code into}.
+   */
   static Path copyModel(String fixture, Path into) throws IOException {
     Files.createDirectories(into);
     for (String name : List.of("config.json", "model.safetensors", "preprocessor_config.json")) {
@@ -168,18 +170,23 @@ final class Corpus {
   }
 
   static void writeConfig(Path folder, ObjectNode config) throws IOException {
-    Files.writeString(folder.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
+    Files.writeString(
+        folder.resolve("config.json"),
+        JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
   }
 
   /**
    * A protocol-2 pickle (how legacy {@code torch.save} files start) that, when unpickled, calls
-   * {@code builtins.open(marker, "w")} and so creates {@code marker}:
-   * {@code python3 -c "import pickle; pickle.load(open(f, 'rb'))"} does exactly that.
+   * {@code builtins.open(marker, "w")} and so creates {@code marker}: {@code python3 -c "import
+   * pickle; pickle.load(open(f, 'rb'))"} does exactly that.
    */
   static byte[] pickleCreating(Path marker) {
     String path = marker.toAbsolutePath().toString();
-    assertFalse(path.contains("'") || path.contains("\\") || path.contains("\n"), "marker path must be plain: " + path);
-    return concat(new byte[] {(byte) 0x80, 2}, ascii("cbuiltins\nopen\n(S'" + path + "'\nS'w'\ntR."));
+    assertFalse(
+        path.contains("'") || path.contains("\\") || path.contains("\n"),
+        "marker path must be plain: " + path);
+    return concat(
+        new byte[] {(byte) 0x80, 2}, ascii("cbuiltins\nopen\n(S'" + path + "'\nS'w'\ntR."));
   }
 
   /** The zip layout {@code torch.save} writes, with the same payload as its {@code data.pkl}. */
@@ -211,11 +218,13 @@ final class Corpus {
 
   /** The message names {@code file} and contains every keyword (case-insensitive). */
   static void assertNames(String message, Path file, String... keywords) {
-    assertTrue(message != null && message.contains(file.getFileName().toString()),
+    assertTrue(
+        message != null && message.contains(file.getFileName().toString()),
         "message names " + file.getFileName() + ": " + message);
     String lower = message.toLowerCase(Locale.ROOT);
     for (String k : keywords) {
-      assertTrue(lower.contains(k.toLowerCase(Locale.ROOT)), "message contains '" + k + "': " + message);
+      assertTrue(
+          lower.contains(k.toLowerCase(Locale.ROOT)), "message contains '" + k + "': " + message);
     }
   }
 }

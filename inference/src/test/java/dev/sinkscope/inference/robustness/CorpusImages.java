@@ -56,7 +56,8 @@ final class CorpusImages {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       if (!ImageIO.write(image, format, out)) {
-        throw new IllegalStateException("no " + format + " writer for image type " + image.getType());
+        throw new IllegalStateException(
+            "no " + format + " writer for image type " + image.getType());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -66,8 +67,13 @@ final class CorpusImages {
 
   /** 16-bit RGB, every pixel {@code (r, g, b)} given as 16-bit samples. */
   static BufferedImage rgb16(int width, int height, int r, int g, int b) {
-    ComponentColorModel cm = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), false, false,
-        Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
+    ComponentColorModel cm =
+        new ComponentColorModel(
+            ColorSpace.getInstance(ColorSpace.CS_sRGB),
+            false,
+            false,
+            Transparency.OPAQUE,
+            DataBuffer.TYPE_USHORT);
     WritableRaster raster = cm.createCompatibleWritableRaster(width, height);
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) {
@@ -92,7 +98,10 @@ final class CorpusImages {
     return image;
   }
 
-  /** A 4-channel JPEG of stored samples {@code (c0, c1, c2, c3)}, with an Adobe marker of {@code transform} or none (-1). */
+  /**
+   * A 4-channel JPEG of stored samples {@code (c0, c1, c2, c3)}, with an Adobe marker of {@code
+   * transform} or none (-1).
+   */
   static byte[] fourChannelJpeg(int c0, int c1, int c2, int c3, int transform) {
     WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 16, 16, 4, null);
     for (int y = 0; y < 16; y++) {
@@ -117,16 +126,24 @@ final class CorpusImages {
     if (transform < 0) {
       return jpeg;
     }
-    byte[] adobe = segment(0xEE, new byte[] {'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, (byte) transform});
-    return concat(java.util.Arrays.copyOf(jpeg, 2), adobe, java.util.Arrays.copyOfRange(jpeg, 2, jpeg.length));
+    byte[] adobe =
+        segment(0xEE, new byte[] {'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, (byte) transform});
+    return concat(
+        java.util.Arrays.copyOf(jpeg, 2),
+        adobe,
+        java.util.Arrays.copyOfRange(jpeg, 2, jpeg.length));
   }
 
   private static byte[] segment(int marker, byte[] payload) {
     int length = payload.length + 2;
-    return concat(new byte[] {(byte) 0xFF, (byte) marker, (byte) (length >> 8), (byte) length}, payload);
+    return concat(
+        new byte[] {(byte) 0xFF, (byte) marker, (byte) (length >> 8), (byte) length}, payload);
   }
 
-  /** {@code frames} 8x8 frames, frame {@code i} filled with grey level {@code i % 256}; frame 0 is red. */
+  /**
+   * {@code frames} 8x8 frames, frame {@code i} filled with grey level {@code i % 256}; frame 0 is
+   * red.
+   */
   static byte[] animatedGif(int frames) throws IOException {
     ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -134,8 +151,10 @@ final class CorpusImages {
       writer.setOutput(ios);
       writer.prepareWriteSequence(null);
       for (int i = 0; i < frames; i++) {
-        BufferedImage frame = filled(8, 8, BufferedImage.TYPE_INT_RGB, i == 0 ? 0xFF0000 : (i % 256) * 0x010101);
-        IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(frame), null);
+        BufferedImage frame =
+            filled(8, 8, BufferedImage.TYPE_INT_RGB, i == 0 ? 0xFF0000 : (i % 256) * 0x010101);
+        IIOMetadata meta =
+            writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(frame), null);
         writer.writeToSequence(new IIOImage(frame, null, meta), null);
       }
       writer.endWriteSequence();
@@ -147,9 +166,19 @@ final class CorpusImages {
 
   /** A PNG that declares {@code width x height} RGB pixels and carries no image data. */
   static byte[] pngHeaderOnly(int width, int height) {
-    byte[] ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 2)
-        .put((byte) 0).put((byte) 0).put((byte) 0).array();
-    return concat(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}, pngChunk("IHDR", ihdr),
+    byte[] ihdr =
+        ByteBuffer.allocate(13)
+            .putInt(width)
+            .putInt(height)
+            .put((byte) 8)
+            .put((byte) 2)
+            .put((byte) 0)
+            .put((byte) 0)
+            .put((byte) 0)
+            .array();
+    return concat(
+        new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'},
+        pngChunk("IHDR", ihdr),
         pngChunk("IEND", new byte[0]));
   }
 
@@ -157,8 +186,12 @@ final class CorpusImages {
     CRC32 crc = new CRC32();
     crc.update(ascii(type));
     crc.update(data);
-    return ByteBuffer.allocate(12 + data.length).putInt(data.length).put(ascii(type)).put(data)
-        .putInt((int) crc.getValue()).array();
+    return ByteBuffer.allocate(12 + data.length)
+        .putInt(data.length)
+        .put(ascii(type))
+        .put(data)
+        .putInt((int) crc.getValue())
+        .array();
   }
 
   /** {@code jpeg} with the size in its first SOF0/SOF2 frame header replaced. */
@@ -184,12 +217,24 @@ final class CorpusImages {
   /** A GIF whose screen and only frame declare {@code width x height}, with a one-pixel body. */
   static byte[] gifDeclaring(int width, int height) {
     ByteBuffer b = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
-    b.put(ascii("GIF89a")).putShort((short) width).putShort((short) height)
-        .put((byte) 0x80).put((byte) 0).put((byte) 0) // global colour table of 2 entries
-        .put(new byte[] {0, 0, 0, (byte) 255, (byte) 255, (byte) 255})
-        .put((byte) 0x2C).putShort((short) 0).putShort((short) 0).putShort((short) width).putShort((short) height)
+    b.put(ascii("GIF89a"))
+        .putShort((short) width)
+        .putShort((short) height)
+        .put((byte) 0x80)
         .put((byte) 0)
-        .put((byte) 2).put((byte) 2).put((byte) 0x44).put((byte) 0x01).put((byte) 0) // LZW: clear, 0, end
+        .put((byte) 0) // global colour table of 2 entries
+        .put(new byte[] {0, 0, 0, (byte) 255, (byte) 255, (byte) 255})
+        .put((byte) 0x2C)
+        .putShort((short) 0)
+        .putShort((short) 0)
+        .putShort((short) width)
+        .putShort((short) height)
+        .put((byte) 0)
+        .put((byte) 2)
+        .put((byte) 2)
+        .put((byte) 0x44)
+        .put((byte) 0x01)
+        .put((byte) 0) // LZW: clear, 0, end
         .put((byte) 0x3B);
     byte[] out = new byte[b.position()];
     b.flip().get(out);

@@ -34,12 +34,14 @@ final class LiveSession implements AutoCloseable {
   }
 
   static LiveSession open() throws Exception {
-    return new LiveSession(ModelSession.open(Corpus.FIXTURES.resolve("vit-hf"), "cpu"), fixturePixels());
+    return new LiveSession(
+        ModelSession.open(Corpus.FIXTURES.resolve("vit-hf"), "cpu"), fixturePixels());
   }
 
   /** The vit-hf fixture's input, {@code [1, 3, 64, 64]}. */
   static FloatTensor fixturePixels() throws IOException {
-    try (SafetensorsFile in = SafetensorsFile.open(Corpus.FIXTURES.resolve("vit-hf").resolve("input.safetensors"))) {
+    try (SafetensorsFile in =
+        SafetensorsFile.open(Corpus.FIXTURES.resolve("vit-hf").resolve("input.safetensors"))) {
       return new FloatTensor(in.info("pixel_values").intShape(), in.readFloats("pixel_values"));
     }
   }
@@ -57,21 +59,26 @@ final class LiveSession implements AutoCloseable {
   }
 
   ForwardResult run() {
-    return session.run(pixels, CaptureOptions.DEFAULT, CancellationToken.NONE, ProgressListener.NONE);
+    return session.run(
+        pixels, CaptureOptions.DEFAULT, CancellationToken.NONE, ProgressListener.NONE);
   }
 
   void assertStillWorks() {
     ForwardResult now = run();
-    assertEquals(first.lastHiddenState(), now.lastHiddenState(), "the open session gives the same answer");
-    assertEquals(first.block(first.blocks()).attention(), now.block(now.blocks()).attention(),
+    assertEquals(
+        first.lastHiddenState(), now.lastHiddenState(), "the open session gives the same answer");
+    assertEquals(
+        first.block(first.blocks()).attention(),
+        now.block(now.blocks()).attention(),
         "the open session gives the same attention");
-    assertEquals(arrays, session.managedArrayCount(), "the open session holds the same native arrays");
+    assertEquals(
+        arrays, session.managedArrayCount(), "the open session holds the same native arrays");
   }
 
   /**
    * Files under {@code dir} this JVM still holds open, read from {@code /proc/self/fd}; empty where
-   * the platform has no such listing. Counting all descriptors instead would be flaky: the JVM opens
-   * and closes its own in the background.
+   * the platform has no such listing. Counting all descriptors instead would be flaky: the JVM
+   * opens and closes its own in the background.
    */
   static List<Path> openFilesUnder(Path dir) throws IOException {
     Path fds = Path.of("/proc/self/fd");

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class NonFiniteWeightsTest {
 
   /** vit-hf with {@code values} written into the given positions of tensor {@code key}. */
-  private static Path poisoned(Path dir, String key, int[] positions, float value) throws Exception {
+  private static Path poisoned(Path dir, String key, int[] positions, float value)
+      throws Exception {
     Path folder = Corpus.copyModel("vit-hf", dir.resolve("model"));
     Path file = folder.resolve("model.safetensors");
     Map<String, Corpus.Raw> all = Corpus.read(file);
@@ -41,19 +42,30 @@ class NonFiniteWeightsTest {
   }
 
   private static ForwardResult run(ModelSession session, CaptureOptions capture) throws Exception {
-    return session.run(LiveSession.fixturePixels(), capture, CancellationToken.NONE, ProgressListener.NONE);
+    return session.run(
+        LiveSession.fixturePixels(), capture, CancellationToken.NONE, ProgressListener.NONE);
   }
 
   @Test
-  void nanInBlockTwoMlpLoadsWithAWarningAndIsFoundInBlockTwoOutput(@TempDir Path dir) throws Exception {
+  void nanInBlockTwoMlpLoadsWithAWarningAndIsFoundInBlockTwoOutput(@TempDir Path dir)
+      throws Exception {
     // encoder.layer.1 is block 2 (blocks are 1-based, as hidden_states.N / attentions.N)
-    Path folder = poisoned(dir, "encoder.layer.1.output.dense.weight", new int[] {0, 700, 9000}, Float.NaN);
+    Path folder =
+        poisoned(dir, "encoder.layer.1.output.dense.weight", new int[] {0, 700, 9000}, Float.NaN);
     try (ModelSession session = ModelSession.open(folder, "cpu")) {
       List<String> warnings = session.warnings();
-      assertTrue(warnings.stream().anyMatch(w -> w.contains("model.safetensors")
-          && w.contains("'encoder.layer.1.output.dense.weight'") && w.contains("3 NaN or infinite values")),
+      assertTrue(
+          warnings.stream()
+              .anyMatch(
+                  w ->
+                      w.contains("model.safetensors")
+                          && w.contains("'encoder.layer.1.output.dense.weight'")
+                          && w.contains("3 NaN or infinite values")),
           warnings.toString());
-      assertEquals(1, warnings.stream().filter(w -> w.contains("NaN")).count(), "only the bad tensor is named");
+      assertEquals(
+          1,
+          warnings.stream().filter(w -> w.contains("NaN")).count(),
+          "only the bad tensor is named");
 
       NumericalHealth health = NumericalHealth.check(run(session, CaptureOptions.DEFAULT));
       assertFalse(health.ok());
@@ -66,17 +78,28 @@ class NonFiniteWeightsTest {
 
   @Test
   void infinityInBlockTwoQueryIsFoundInBlockTwoAttention(@TempDir Path dir) throws Exception {
-    Path folder = poisoned(dir, "encoder.layer.1.attention.attention.query.weight", new int[] {5}, Float.POSITIVE_INFINITY);
+    Path folder =
+        poisoned(
+            dir,
+            "encoder.layer.1.attention.attention.query.weight",
+            new int[] {5},
+            Float.POSITIVE_INFINITY);
     try (ModelSession session = ModelSession.open(folder, "cpu")) {
-      assertTrue(session.warnings().stream().anyMatch(w -> w.contains("'encoder.layer.1.attention.attention.query.weight'")
-          && w.contains("1 NaN or infinite value")), session.warnings().toString());
+      assertTrue(
+          session.warnings().stream()
+              .anyMatch(
+                  w ->
+                      w.contains("'encoder.layer.1.attention.attention.query.weight'")
+                          && w.contains("1 NaN or infinite value")),
+          session.warnings().toString());
 
       NumericalHealth withMaps = NumericalHealth.check(run(session, CaptureOptions.DEFAULT));
       assertEquals(2, withMaps.block(), withMaps.describe());
       assertEquals(NumericalHealth.Tensor.ATTENTION, withMaps.tensor(), withMaps.describe());
 
       // Without attention maps the same pass is still caught, at the block output.
-      NumericalHealth residualOnly = NumericalHealth.check(run(session, CaptureOptions.RESIDUAL_ONLY));
+      NumericalHealth residualOnly =
+          NumericalHealth.check(run(session, CaptureOptions.RESIDUAL_ONLY));
       assertEquals(2, residualOnly.block(), residualOnly.describe());
       assertEquals(NumericalHealth.Tensor.HIDDEN, residualOnly.tensor(), residualOnly.describe());
     }

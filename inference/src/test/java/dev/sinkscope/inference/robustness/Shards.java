@@ -24,7 +24,9 @@ final class Shards {
     Map<String, Corpus.Raw> first = new LinkedHashMap<>();
     Map<String, Corpus.Raw> second = new LinkedHashMap<>();
     ObjectNode index = Corpus.JSON.createObjectNode();
-    index.putObject("metadata").put("total_size", all.values().stream().mapToLong(r -> r.bytes().length).sum());
+    index
+        .putObject("metadata")
+        .put("total_size", all.values().stream().mapToLong(r -> r.bytes().length).sum());
     ObjectNode map = index.putObject("weight_map");
     for (int i = 0; i < names.size(); i++) {
       boolean early = i < names.size() / 2;

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Unusual but valid checkpoints load and give the float32 answer: 16-bit storage (widened in Java,
- * so BF16 never reaches the engine, where it would abort the JVM), shards, and a pickle lying next to
- * the safetensors weights, which is never opened.
+ * so BF16 never reaches the engine, where it would abort the JVM), shards, and a pickle lying next
+ * to the safetensors weights, which is never opened.
  */
 @Tag("cross-machine")
 @Tag("slow")
@@ -44,16 +44,19 @@ class WeightVariantsTest {
     reference.close();
   }
 
-  private static Path converted(String fixture, Path dir, UnaryOperator<Corpus.Raw> convert) throws Exception {
+  private static Path converted(String fixture, Path dir, UnaryOperator<Corpus.Raw> convert)
+      throws Exception {
     Path folder = Corpus.copyModel(fixture, dir.resolve(fixture));
     Map<String, Corpus.Raw> out = new LinkedHashMap<>();
-    Corpus.read(folder.resolve("model.safetensors")).forEach((k, v) -> out.put(k, convert.apply(v)));
+    Corpus.read(folder.resolve("model.safetensors"))
+        .forEach((k, v) -> out.put(k, convert.apply(v)));
     Corpus.write(folder.resolve("model.safetensors"), out);
     return folder;
   }
 
   private static ForwardResult run(ModelSession session, FloatTensor pixels) {
-    return session.run(pixels, CaptureOptions.DEFAULT, CancellationToken.NONE, ProgressListener.NONE);
+    return session.run(
+        pixels, CaptureOptions.DEFAULT, CancellationToken.NONE, ProgressListener.NONE);
   }
 
   private static ForwardResult run(ModelSession session) {
@@ -67,7 +70,8 @@ class WeightVariantsTest {
   }
 
   private static FloatTensor input(String fixture) throws Exception {
-    try (SafetensorsFile in = SafetensorsFile.open(Corpus.FIXTURES.resolve(fixture).resolve("input.safetensors"))) {
+    try (SafetensorsFile in =
+        SafetensorsFile.open(Corpus.FIXTURES.resolve(fixture).resolve("input.safetensors"))) {
       return new FloatTensor(in.info("pixel_values").intShape(), in.readFloats("pixel_values"));
     }
   }
@@ -102,12 +106,15 @@ class WeightVariantsTest {
 
   @Test
   void bf16IsWidenedExactlyInJava(@TempDir Path dir) throws Exception {
-    // The same values once stored as BF16 and once as F32: any widening error would show as a difference.
+    // The same values once stored as BF16 and once as F32: any widening error would show as a
+    // difference.
     Path bf16 = converted("dinov2-hf", dir.resolve("bf16"), Corpus.Raw::toBf16);
     Path f32 = converted("dinov2-hf", dir.resolve("f32"), r -> r.toBf16().bf16ToF32());
     FloatTensor pixels = input("dinov2-hf");
-    try (ModelSession stored16 = ModelSession.open(bf16, "cpu"); ModelSession stored32 = ModelSession.open(f32, "cpu")) {
-      assertTrue(stored16.warnings().stream().anyMatch(w -> w.contains("[BF16]") && w.contains("widened")),
+    try (ModelSession stored16 = ModelSession.open(bf16, "cpu");
+        ModelSession stored32 = ModelSession.open(f32, "cpu")) {
+      assertTrue(
+          stored16.warnings().stream().anyMatch(w -> w.contains("[BF16]") && w.contains("widened")),
           stored16.warnings().toString());
       assertEquals(0.0, worstDifference(run(stored32, pixels), run(stored16, pixels)));
     }
@@ -117,11 +124,13 @@ class WeightVariantsTest {
   void bf16CheckpointMatchesTheFloat32ModelWithin1e2(@TempDir Path dir) throws Exception {
     FloatTensor pixels = input("dinov2-hf");
     ForwardResult f32 = runFixture("dinov2-hf", pixels);
-    try (ModelSession bf16 = ModelSession.open(converted("dinov2-hf", dir, Corpus.Raw::toBf16), "cpu")) {
+    try (ModelSession bf16 =
+        ModelSession.open(converted("dinov2-hf", dir, Corpus.Raw::toBf16), "cpu")) {
       ForwardResult result = run(bf16, pixels);
       assertTrue(NumericalHealth.check(result).ok());
       assertTrue(worstDifference(f32, result) > 0, "the weights really were rounded to BF16");
-      // BF16 keeps 8 significant bits, so single values move by up to ~1% of their size; the error of
+      // BF16 keeps 8 significant bits, so single values move by up to ~1% of their size; the error
+      // of
       // the outputs as a whole is what stays within 1e-2 (measured: 0.0062 and 0.0088).
       double last = relativeError(f32.lastHiddenState(), result.lastHiddenState());
       double pooled = relativeError(f32.pooled(), result.pooled());
@@ -134,12 +143,14 @@ class WeightVariantsTest {
   @Test
   void f16CheckpointMatchesTheFloat32ModelWithin1e2(@TempDir Path dir) throws Exception {
     try (ModelSession f16 = ModelSession.open(converted("vit-hf", dir, Corpus.Raw::toF16), "cpu")) {
-      assertTrue(f16.warnings().stream().anyMatch(w -> w.contains("[F16]") && w.contains("widened")),
+      assertTrue(
+          f16.warnings().stream().anyMatch(w -> w.contains("[F16]") && w.contains("widened")),
           f16.warnings().toString());
       ForwardResult result = run(f16);
       double worst = worstDifference(reference.firstResult(), result);
       assertTrue(worst > 0, "the weights really were rounded to F16");
-      double last = relativeError(reference.firstResult().lastHiddenState(), result.lastHiddenState());
+      double last =
+          relativeError(reference.firstResult().lastHiddenState(), result.lastHiddenState());
       assertTrue(last < 1e-2, "last_hidden_state relative error " + last);
     }
   }
@@ -149,7 +160,8 @@ class WeightVariantsTest {
     Path folder = Corpus.copyModel("vit-hf", dir.resolve("model"));
     Shards.split(folder);
     try (ModelSession sharded = ModelSession.open(folder, "cpu")) {
-      // Exact on purpose: both sides come from this machine's engine with the same settings (ADR 0019).
+      // Exact on purpose: both sides come from this machine's engine with the same settings (ADR
+      // 0019).
       assertEquals(0.0, worstDifference(reference.firstResult(), run(sharded)));
       assertEquals(reference.session().warnings(), sharded.warnings());
     }
@@ -169,7 +181,9 @@ class WeightVariantsTest {
 
   @Test
   void float32CheckpointHasNoWeightWarnings() {
-    assertTrue(reference.session().warnings().stream().noneMatch(w -> w.contains("NaN") || w.contains("widened")),
+    assertTrue(
+        reference.session().warnings().stream()
+            .noneMatch(w -> w.contains("NaN") || w.contains("widened")),
         reference.session().warnings().toString());
   }
 }

@@ -25,7 +25,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** Incremental recompute equals a full pass, and switching mitigations off restores the baseline bit for bit. */
+/**
+ * Incremental recompute equals a full pass, and switching mitigations off restores the baseline bit
+ * for bit.
+ */
 @Tag("cross-machine")
 class IncrementalRunnerTest {
   private static final Path FIXTURES = Path.of("..", "testdata", "fixtures");
@@ -37,8 +40,14 @@ class IncrementalRunnerTest {
   }
 
   private static ForwardResult fresh(ModelSession session, FloatTensor px, MitigationStack stack) {
-    return session.forward().run(px, stack.hooks(session.spec()), CaptureOptions.DEFAULT, CancellationToken.NONE,
-        ProgressListener.NONE);
+    return session
+        .forward()
+        .run(
+            px,
+            stack.hooks(session.spec()),
+            CaptureOptions.DEFAULT,
+            CancellationToken.NONE,
+            ProgressListener.NONE);
   }
 
   private static void assertBitIdentical(ForwardResult expected, ForwardResult actual) {
@@ -54,16 +63,27 @@ class IncrementalRunnerTest {
     try (ModelSession session = ModelSession.open(dir, "cpu")) {
       FloatTensor px = pixels(dir);
       IncrementalRunner runner = new IncrementalRunner(session);
-      ForwardResult base = runner.run(px, MitigationStack.NONE, CaptureOptions.DEFAULT, CancellationToken.NONE,
-          ProgressListener.NONE);
+      ForwardResult base =
+          runner.run(
+              px,
+              MitigationStack.NONE,
+              CaptureOptions.DEFAULT,
+              CancellationToken.NONE,
+              ProgressListener.NONE);
       assertEquals(0, runner.lastStartBlock());
-      MitigationStack sigmoid = MitigationStack.of(AttentionNormalizer.sigmoid(new BlockRange(2, 3)));
-      ForwardResult incremental = runner.run(px, sigmoid, CaptureOptions.DEFAULT, CancellationToken.NONE,
-          ProgressListener.NONE);
+      MitigationStack sigmoid =
+          MitigationStack.of(AttentionNormalizer.sigmoid(new BlockRange(2, 3)));
+      ForwardResult incremental =
+          runner.run(
+              px, sigmoid, CaptureOptions.DEFAULT, CancellationToken.NONE, ProgressListener.NONE);
       assertEquals(2, runner.lastStartBlock());
-      assertSame(base.block(2), incremental.block(2), "blocks before the change are reused, not recomputed");
+      assertSame(
+          base.block(2),
+          incremental.block(2),
+          "blocks before the change are reused, not recomputed");
       assertBitIdentical(fresh(session, px, sigmoid), incremental);
-      assertNotEquals(base.block(3).hidden(), incremental.block(3).hidden(), "the swap changes block 3");
+      assertNotEquals(
+          base.block(3).hidden(), incremental.block(3).hidden(), "the swap changes block 3");
     }
   }
 
@@ -74,16 +94,30 @@ class IncrementalRunnerTest {
     try (ModelSession session = ModelSession.open(dir, "cpu")) {
       FloatTensor px = pixels(dir);
       IncrementalRunner runner = new IncrementalRunner(session);
-      ForwardResult base = runner.run(px, MitigationStack.NONE, CaptureOptions.DEFAULT, CancellationToken.NONE,
-          ProgressListener.NONE);
-      for (MitigationStack stack : List.of(
-          MitigationStack.of(TestTimeRegisters.reference(map)),
-          MitigationStack.of(new HeadGate(0f, new BlockRange(1, 1), HeadSet.parse("0;2"))),
-          MitigationStack.of(AttentionNormalizer.softmax1(BlockRange.ALL)))) {
-        ForwardResult on = runner.run(px, stack, CaptureOptions.DEFAULT, CancellationToken.NONE, ProgressListener.NONE);
-        assertNotEquals(base.lastHiddenState(), on.lastHiddenState(), stack.spec() + " has an effect");
-        ForwardResult off = runner.run(px, MitigationStack.NONE, CaptureOptions.DEFAULT, CancellationToken.NONE,
-            ProgressListener.NONE);
+      ForwardResult base =
+          runner.run(
+              px,
+              MitigationStack.NONE,
+              CaptureOptions.DEFAULT,
+              CancellationToken.NONE,
+              ProgressListener.NONE);
+      for (MitigationStack stack :
+          List.of(
+              MitigationStack.of(TestTimeRegisters.reference(map)),
+              MitigationStack.of(new HeadGate(0f, new BlockRange(1, 1), HeadSet.parse("0;2"))),
+              MitigationStack.of(AttentionNormalizer.softmax1(BlockRange.ALL)))) {
+        ForwardResult on =
+            runner.run(
+                px, stack, CaptureOptions.DEFAULT, CancellationToken.NONE, ProgressListener.NONE);
+        assertNotEquals(
+            base.lastHiddenState(), on.lastHiddenState(), stack.spec() + " has an effect");
+        ForwardResult off =
+            runner.run(
+                px,
+                MitigationStack.NONE,
+                CaptureOptions.DEFAULT,
+                CancellationToken.NONE,
+                ProgressListener.NONE);
         assertEquals(session.spec().numLayers(), runner.lastStartBlock(), "no block recomputed");
         assertSame(base, off);
       }
@@ -95,7 +129,8 @@ class IncrementalRunnerTest {
   void registerAblationDropsTheRegisterTokens() throws Exception {
     Path dir = FIXTURES.resolve("dinov2-reg-hf");
     try (ModelSession session = ModelSession.open(dir, "cpu")) {
-      ForwardResult ablated = fresh(session, pixels(dir), MitigationStack.of(new RegisterAblation()));
+      ForwardResult ablated =
+          fresh(session, pixels(dir), MitigationStack.of(new RegisterAblation()));
       assertEquals(0, ablated.layout().registers());
       assertEquals(65, ablated.layout().totalTokens());
       assertEquals(65, ablated.lastHiddenState().dim(0));

@@ -1,14 +1,14 @@
 package dev.sinkscope.app.gui.animation;
 
-import dev.sinkscope.app.gui.export.Exporter;
-import dev.sinkscope.app.gui.main.MainViewModel;
-import dev.sinkscope.app.gui.common.UserError;
 import dev.sinkscope.app.gui.canvas.HeadChoice;
 import dev.sinkscope.app.gui.canvas.LayerMap;
 import dev.sinkscope.app.gui.canvas.LayerMaps;
 import dev.sinkscope.app.gui.canvas.Quantity;
 import dev.sinkscope.app.gui.canvas.RenderedView;
 import dev.sinkscope.app.gui.canvas.ViewerViewModel;
+import dev.sinkscope.app.gui.common.UserError;
+import dev.sinkscope.app.gui.export.Exporter;
+import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.session.AnalyzedPass;
 import dev.sinkscope.render.GifAnimation;
 import dev.sinkscope.render.LegendRenderer;
@@ -22,20 +22,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * "Watch the artifacts emerge": the current quantity block by block as an animated GIF, one frame per
- * block, each frame exactly the view export of that block (caption with the block number, colorbar),
- * or, while a comparison is on, left and right side by side on one colour scale per block. Frames are
- * composed on the calling (FX) thread, a few milliseconds each, as the canvas does; quantising and
- * encoding run on the I/O thread.
+ * "Watch the artifacts emerge": the current quantity block by block as an animated GIF, one frame
+ * per block, each frame exactly the view export of that block (caption with the block number,
+ * colorbar), or, while a comparison is on, left and right side by side on one colour scale per
+ * block. Frames are composed on the calling (FX) thread, a few milliseconds each, as the canvas
+ * does; quantising and encoding run on the I/O thread.
  */
 public final class AnimationExport {
   /** The style of the view export (File > Export view), so a frame equals that PNG. */
   public static final LegendStyle STYLE = LegendStyle.LIGHT.withFontSize(13);
+
   public static final int DELAY_MS = 700;
 
   private AnimationExport() {}
 
-  /** Writes the animation of what is on screen to {@code file}; reports problems through {@code vm}. */
+  /**
+   * Writes the animation of what is on screen to {@code file}; reports problems through {@code vm}.
+   */
   public static void export(MainViewModel vm, Path file) {
     ViewerViewModel viewer = vm.viewer();
     AnalyzedPass pass = viewer.pass();
@@ -46,25 +49,39 @@ public final class AnimationExport {
     }
     Quantity q = viewer.quantityProperty().get();
     if (!q.perBlock()) {
-      vm.reportError(UserError.simple("Nothing to animate", q.label() + " spans every block, so it does not change"
-          + " from block to block. Choose a per-block quantity such as patch norm (1)."));
+      vm.reportError(
+          UserError.simple(
+              "Nothing to animate",
+              q.label()
+                  + " spans every block, so it does not change"
+                  + " from block to block. Choose a per-block quantity such as patch norm (1)."));
       return;
     }
     AnalyzedPass left = vm.compare().leftPass();
     AnalyzedPass right = vm.compare().rightPass();
     boolean sideBySide = vm.compare().activeProperty().get() && left != null && right != null;
     Raster photo = outcome.image().photo();
-    List<Raster> frames = sideBySide ? sideBySideFrames(viewer, left, right, photo) : blockFrames(viewer, pass, photo);
+    List<Raster> frames =
+        sideBySide
+            ? sideBySideFrames(viewer, left, right, photo)
+            : blockFrames(viewer, pass, photo);
     vm.showMessage("Writing " + file.getFileName() + " (" + frames.size() + " frames)…");
-    vm.ioExecutor().execute(() -> {
-      try {
-        dev.sinkscope.inference.work.HeavyWork.starts(dev.sinkscope.inference.work.HeavyWork.Kind.EXPORT);
-        GifAnimation.write(frames, DELAY_MS, true, file);
-        vm.uiExecutor().execute(() -> vm.showMessage("Exported " + file + " (" + frames.size() + " frames)"));
-      } catch (IOException | RuntimeException e) {
-        vm.uiExecutor().execute(() -> vm.reportError(UserError.of(e, "animation export to " + file)));
-      }
-    });
+    vm.ioExecutor()
+        .execute(
+            () -> {
+              try {
+                dev.sinkscope.inference.work.HeavyWork.starts(
+                    dev.sinkscope.inference.work.HeavyWork.Kind.EXPORT);
+                GifAnimation.write(frames, DELAY_MS, true, file);
+                vm.uiExecutor()
+                    .execute(
+                        () ->
+                            vm.showMessage("Exported " + file + " (" + frames.size() + " frames)"));
+              } catch (IOException | RuntimeException e) {
+                vm.uiExecutor()
+                    .execute(() -> vm.reportError(UserError.of(e, "animation export to " + file)));
+              }
+            });
   }
 
   /** One frame per block: the view export of that block with the current settings. */
@@ -80,11 +97,11 @@ public final class AnimationExport {
   }
 
   /**
-   * One frame per block: left and right on one colour scale (as the comparison tab resolves it), their
-   * labels above, one colorbar; blocks beyond the shorter pass show its last block.
+   * One frame per block: left and right on one colour scale (as the comparison tab resolves it),
+   * their labels above, one colorbar; blocks beyond the shorter pass show its last block.
    */
-  public static List<Raster> sideBySideFrames(ViewerViewModel viewer, AnalyzedPass left, AnalyzedPass right,
-      Raster photo) {
+  public static List<Raster> sideBySideFrames(
+      ViewerViewModel viewer, AnalyzedPass left, AnalyzedPass right, Raster photo) {
     Quantity q = viewer.quantityProperty().get();
     HeadChoice head = viewer.headProperty().get();
     int blocks = Math.max(left.blocks(), right.blocks());
@@ -99,19 +116,45 @@ public final class AnimationExport {
         if (viewer.scaleAcrossBlocksProperty().get()) {
           Scale sa = viewer.scaleFor(left, mapA);
           Scale sb = viewer.scaleFor(right, mapB);
-          scale = new Scale(Math.min(sa.lo(), sb.lo()), Math.max(sa.hi(), sb.hi()), sa.kind(),
-              sa.method() + ", both passes");
+          scale =
+              new Scale(
+                  Math.min(sa.lo(), sb.lo()),
+                  Math.max(sa.hi(), sb.hi()),
+                  sa.kind(),
+                  sa.method() + ", both passes");
         } else {
-          scale = viewer.normalizationProperty().get().normalization().resolve(mapA.grid(), mapB.grid());
+          scale =
+              viewer
+                  .normalizationProperty()
+                  .get()
+                  .normalization()
+                  .resolve(mapA.grid(), mapB.grid());
         }
       }
       RenderedView a = viewer.render(left, photo, left.geometry(), q, bl, head, scale, false, true);
-      RenderedView c = viewer.render(right, photo, right.geometry(), q, br, head, scale, false, true);
-      Raster legend = scale == null ? null : LegendRenderer.colorbar(viewer.colormap(), scale, q.label(), q.symbol(),
-          LegendRenderer.Orientation.VERTICAL, 220, ViewerViewModel.LEGEND_STYLE).raster();
-      frames.add(SmallMultiples.arrange(q.label() + " · block " + b + " of " + blocks,
-          List.of(new SmallMultiples.Panel(left.label(), a.picture()), new SmallMultiples.Panel(right.label(),
-              c.picture())), 2, legend, STYLE));
+      RenderedView c =
+          viewer.render(right, photo, right.geometry(), q, br, head, scale, false, true);
+      Raster legend =
+          scale == null
+              ? null
+              : LegendRenderer.colorbar(
+                      viewer.colormap(),
+                      scale,
+                      q.label(),
+                      q.symbol(),
+                      LegendRenderer.Orientation.VERTICAL,
+                      220,
+                      ViewerViewModel.LEGEND_STYLE)
+                  .raster();
+      frames.add(
+          SmallMultiples.arrange(
+              q.label() + " · block " + b + " of " + blocks,
+              List.of(
+                  new SmallMultiples.Panel(left.label(), a.picture()),
+                  new SmallMultiples.Panel(right.label(), c.picture())),
+              2,
+              legend,
+              STYLE));
     }
     return GifAnimation.padToOneSize(frames, STYLE.backgroundArgb());
   }

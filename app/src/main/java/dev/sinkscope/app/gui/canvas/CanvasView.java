@@ -18,15 +18,19 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 
-/** The photo with its overlay, the colorbar, the marker key and the non-patch token strip. Binds only. */
+/**
+ * The photo with its overlay, the colorbar, the marker key and the non-patch token strip. Binds
+ * only.
+ */
 public final class CanvasView extends BorderPane {
   private final ViewerViewModel vm;
   private final ZoomPane zoomPane;
   private final ImageView legend = new ImageView();
   private final Label caption = new Label();
   private final Label note = new Label();
-  private final Label placeholder = new Label(
-      "Open an image (Ctrl+I), drop one here, paste one (Ctrl+V), or pick a bundled photo on the left.");
+  private final Label placeholder =
+      new Label(
+          "Open an image (Ctrl+I), drop one here, paste one (Ctrl+V), or pick a bundled photo on the left.");
   private final FlowPane tokenStrip = new FlowPane(8, 6);
   private WritableImage picture;
 
@@ -55,12 +59,19 @@ public final class CanvasView extends BorderPane {
     stage.getStyleClass().add("canvas-stage");
     setCenter(stage);
 
-    ImageView key = new ImageView(FxImages.toImage(
-        LegendRenderer.markerKey(List.of(Marker.Kind.ARTIFACT, Marker.Kind.SINK), ViewerViewModel.LEGEND_STYLE)));
+    ImageView key =
+        new ImageView(
+            FxImages.toImage(
+                LegendRenderer.markerKey(
+                    List.of(Marker.Kind.ARTIFACT, Marker.Kind.SINK),
+                    ViewerViewModel.LEGEND_STYLE)));
     key.setId("markerKey");
-    Tooltip.install(key, new Tooltip("Red ring: high-norm artifact at this block (chosen rule).\n"
-        + "Yellow double ring: one of the 8 strongest sink patches at this block (at least twice the uniform"
-        + " share of attention, and above the whole-pass sink cut); numbers rank the top 3."));
+    Tooltip.install(
+        key,
+        new Tooltip(
+            "Red ring: high-norm artifact at this block (chosen rule).\n"
+                + "Yellow double ring: one of the 8 strongest sink patches at this block (at least twice the uniform"
+                + " share of attention, and above the whole-pass sink cut); numbers rank the top 3."));
     VBox side = new VBox(10, legend, key);
     side.getStyleClass().add("legend-column");
     side.setPadding(new Insets(8));
@@ -72,13 +83,16 @@ public final class CanvasView extends BorderPane {
     tokenStrip.setPadding(new Insets(6, 10, 8, 10));
     setBottom(tokenStrip);
 
-    zoomPane.setOnHover((p, e) -> vm.hoveredPatchProperty().set(
-        p == null ? null : vm.patchAt(p.getX(), p.getY()).orElse(null)));
-    zoomPane.setOnPictureClicked((p, e) -> {
-      if (p != null) {
-        vm.patchAt(p.getX(), p.getY()).ifPresent(vm::togglePatchSelection);
-      }
-    });
+    zoomPane.setOnHover(
+        (p, e) ->
+            vm.hoveredPatchProperty()
+                .set(p == null ? null : vm.patchAt(p.getX(), p.getY()).orElse(null)));
+    zoomPane.setOnPictureClicked(
+        (p, e) -> {
+          if (p != null) {
+            vm.patchAt(p.getX(), p.getY()).ifPresent(vm::togglePatchSelection);
+          }
+        });
     vm.renderedProperty().addListener((obs, old, now) -> show(now));
     show(vm.renderedProperty().get());
   }
@@ -113,7 +127,10 @@ public final class CanvasView extends BorderPane {
     tokenStrip.getChildren().setAll(chipNodes(chips));
   }
 
-  /** The "Tokens off the grid" title and one chip per CLS, register or test-time register; empty without any. */
+  /**
+   * The "Tokens off the grid" title and one chip per CLS, register or test-time register; empty
+   * without any.
+   */
   public static List<javafx.scene.Node> chipNodes(List<TokenChip> chips) {
     List<javafx.scene.Node> out = new java.util.ArrayList<>();
     if (chips.isEmpty()) {
@@ -130,12 +147,19 @@ public final class CanvasView extends BorderPane {
       } else if (chip.kind() == TokenKind.TEST_TIME_REGISTER) {
         swatch.getStyleClass().add("test-time-register");
       }
-      swatch.setStyle(String.format(Locale.ROOT, "-fx-background-color: #%06x;", chip.argb() & 0xFFFFFF));
+      swatch.setStyle(
+          String.format(Locale.ROOT, "-fx-background-color: #%06x;", chip.argb() & 0xFFFFFF));
       Label label = new Label(chip.name() + "  " + Format.number(chip.value()), swatch);
       label.getStyleClass().add("token-chip");
-      label.setTooltip(new Tooltip(chip.name() + " (" + chip.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ')
-          + "): " + Format.number(chip.value()) + ". Registers and test-time registers have no place on the photo;"
-          + " their colour uses the same scale (the top colour means beyond the range)."));
+      label.setTooltip(
+          new Tooltip(
+              chip.name()
+                  + " ("
+                  + chip.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                  + "): "
+                  + Format.number(chip.value())
+                  + ". Registers and test-time registers have no place on the photo;"
+                  + " their colour uses the same scale (the top colour means beyond the range)."));
       out.add(label);
     }
     return out;

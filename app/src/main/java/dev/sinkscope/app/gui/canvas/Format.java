@@ -12,8 +12,8 @@ public final class Format {
   }
 
   /**
-   * {@code v} with as many decimals as {@link #number} gives {@code reference}, e.g. a difference of
-   * two values written like the values: 6.93e-08 beside 0.00389 is "0.0000".
+   * {@code v} with as many decimals as {@link #number} gives {@code reference}, e.g. a difference
+   * of two values written like the values: 6.93e-08 beside 0.00389 is "0.0000".
    */
   public static String atPrecisionOf(double v, double reference) {
     if (!Double.isFinite(v) || !Double.isFinite(reference)) {
@@ -33,6 +33,8 @@ public final class Format {
   }
 
   public static String millis(double ms) {
-    return ms >= 1000 ? String.format(Locale.ROOT, "%.2f s", ms / 1000) : String.format(Locale.ROOT, "%.0f ms", ms);
+    return ms >= 1000
+        ? String.format(Locale.ROOT, "%.2f s", ms / 1000)
+        : String.format(Locale.ROOT, "%.0f ms", ms);
   }
 }

@@ -8,7 +8,11 @@ package dev.sinkscope.app.gui.canvas;
  */
 public record HeadChoice(Mode mode, int head) {
 
-  public enum Mode { MEAN, MAX, SINGLE }
+  public enum Mode {
+    MEAN,
+    MAX,
+    SINGLE
+  }
 
   public static final HeadChoice MEAN = new HeadChoice(Mode.MEAN, -1);
   public static final HeadChoice MAX = new HeadChoice(Mode.MAX, -1);

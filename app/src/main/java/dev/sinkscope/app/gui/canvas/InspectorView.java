@@ -14,10 +14,12 @@ import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
 import javafx.scene.image.ImageView;
 import javafx.scene.layout.GridPane;
-import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
-/** The right-hand panel: the patch under the mouse, the selected patch's attention, and this block's numbers. */
+/**
+ * The right-hand panel: the patch under the mouse, the selected patch's attention, and this block's
+ * numbers.
+ */
 public final class InspectorView extends VBox {
   private final ViewerViewModel vm;
   private final Label hover = new Label("Hover over the photo.");
@@ -57,23 +59,45 @@ public final class InspectorView extends VBox {
     Label attendedByTitle = small("It is attended by");
     attendsToTitle.visibleProperty().bind(attendsTo.imageProperty().isNotNull());
     attendedByTitle.visibleProperty().bind(attendedBy.imageProperty().isNotNull());
-    Tooltip.install(attendsTo, new Tooltip("The selected patch's attention row at this block (heads as chosen)."));
-    Tooltip.install(attendedBy, new Tooltip("Attention every token pays to the selected patch at this block."));
+    Tooltip.install(
+        attendsTo,
+        new Tooltip("The selected patch's attention row at this block (heads as chosen)."));
+    Tooltip.install(
+        attendedBy, new Tooltip("Attention every token pays to the selected patch at this block."));
 
-    getChildren().addAll(header("Under the mouse"), hover, header("Selected patch"), selection, attendsToTitle,
-        attendsTo, attendedByTitle, attendedBy, blockHeader, blockSource, metrics, notes);
+    getChildren()
+        .addAll(
+            header("Under the mouse"),
+            hover,
+            header("Selected patch"),
+            selection,
+            attendsToTitle,
+            attendsTo,
+            attendedByTitle,
+            attendedBy,
+            blockHeader,
+            blockSource,
+            metrics,
+            notes);
 
-    vm.hoverInfoProperty().addListener((obs, old, now) -> hover.setText(now == null ? "Hover over the photo."
-        : now.summary()));
-    vm.selectionInfoProperty().addListener((obs, old, now) -> selection.setText(now == null
-        ? "Click a patch to select it." : now.summary()));
+    vm.hoverInfoProperty()
+        .addListener(
+            (obs, old, now) ->
+                hover.setText(now == null ? "Hover over the photo." : now.summary()));
+    vm.selectionInfoProperty()
+        .addListener(
+            (obs, old, now) ->
+                selection.setText(now == null ? "Click a patch to select it." : now.summary()));
     vm.blockSummaryProperty().addListener((obs, old, now) -> showMetrics(now));
     // The same block numbers can come from another pass (denoising switched on reuses the forward).
-    vm.renderedProperty().addListener((obs, old, now) -> {
-      LayerSummary s = vm.blockSummaryProperty().get();
-      AnalyzedPass pass = vm.pass();
-      blockSource.setText(s == null || pass == null ? "" : ViewerViewModel.blockSource(pass, s.block()));
-    });
+    vm.renderedProperty()
+        .addListener(
+            (obs, old, now) -> {
+              LayerSummary s = vm.blockSummaryProperty().get();
+              AnalyzedPass pass = vm.pass();
+              blockSource.setText(
+                  s == null || pass == null ? "" : ViewerViewModel.blockSource(pass, s.block()));
+            });
   }
 
   private void showMetrics(LayerSummary s) {
@@ -92,9 +116,16 @@ public final class InspectorView extends VBox {
     row = metric(row, "Patch norm median", Format.number(s.patchNormMedian()));
     row = metric(row, "Patch norm max", Format.number(s.patchNormMax()));
     row = metric(row, "Max / median", Format.number(s.maxOverMedian()));
-    row = metric(row, "Artifacts (rule " + s.appliedRule().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")",
-        s.artifactCount() + (Double.isNaN(s.artifactThreshold()) ? "" : " above " + Format.number(
-            s.artifactThreshold())));
+    row =
+        metric(
+            row,
+            "Artifacts (rule "
+                + s.appliedRule().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                + ")",
+            s.artifactCount()
+                + (Double.isNaN(s.artifactThreshold())
+                    ? ""
+                    : " above " + Format.number(s.artifactThreshold())));
     row = metric(row, "Verdict", s.verdict().name().toLowerCase(Locale.ROOT).replace('_', ' '));
     row = metric(row, "Sink mass on artifacts", Format.percent(s.sinkMassOnArtifacts()));
     String capture = LayerMaps.captureMetricName(layout);
@@ -104,10 +135,15 @@ public final class InspectorView extends VBox {
     if (top != null) {
       row = metric(row, "Top sink", top.describe(layout));
     }
-    row = metric(row, "Attention row sum (mean)", Format.number(RowSums.mean(pass.report(), s.block())));
+    row =
+        metric(
+            row, "Attention row sum (mean)", Format.number(RowSums.mean(pass.report(), s.block())));
     row = metric(row, "Massive activations", Integer.toString(s.massiveActivationCount()));
     var emergence = pass.report().emergence();
-    metric(row, "Emergence block", emergence.found() ? Integer.toString(emergence.block()) : "none found");
+    metric(
+        row,
+        "Emergence block",
+        emergence.found() ? Integer.toString(emergence.block()) : "none found");
     notes.setText(String.join("\n", ViewerViewModel.notesFor(pass.report())));
     showRows();
   }
@@ -148,13 +184,13 @@ public final class InspectorView extends VBox {
     return row + 1;
   }
 
-
   private static ImageView preview(String id, ReadOnlyObjectProperty<Raster> raster) {
     ImageView view = new ImageView();
     view.setId(id);
     view.setPreserveRatio(true);
     view.setFitWidth(ViewerViewModel.PREVIEW_WIDTH);
-    raster.addListener((obs, old, now) -> view.setImage(now == null ? null : FxImages.toImage(now)));
+    raster.addListener(
+        (obs, old, now) -> view.setImage(now == null ? null : FxImages.toImage(now)));
     return view;
   }
 

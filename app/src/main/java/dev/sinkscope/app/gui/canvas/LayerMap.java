@@ -15,7 +15,12 @@ import dev.sinkscope.render.ScalarGrid;
  *     quantity exists for patches only
  * @param rgb PCA colours, else null
  */
-public record LayerMap(Quantity quantity, int block, HeadChoice head, ScalarGrid grid, float[] tokenValues,
+public record LayerMap(
+    Quantity quantity,
+    int block,
+    HeadChoice head,
+    ScalarGrid grid,
+    float[] tokenValues,
     RgbGrid rgb) {
 
   public boolean isRgb() {

@@ -9,7 +9,6 @@ import dev.sinkscope.inference.analysis.LayerSinkAnalysis;
 import dev.sinkscope.inference.analysis.PatchPca;
 import dev.sinkscope.inference.analysis.RolloutMap;
 import dev.sinkscope.inference.result.ClsLikeQuery;
-import dev.sinkscope.inference.result.LayerCapture;
 import dev.sinkscope.inference.result.TokenKind;
 import dev.sinkscope.inference.result.TokenLayout;
 import dev.sinkscope.render.Marker;
@@ -32,116 +31,158 @@ public final class LayerMaps {
    *
    * @param selectedToken sequence index of the selected patch, or -1
    */
-  public static LayerMap map(AnalyzedPass pass, Quantity quantity, int block, HeadChoice head, int selectedToken) {
+  public static LayerMap map(
+      AnalyzedPass pass, Quantity quantity, int block, HeadChoice head, int selectedToken) {
     TokenLayout layout = pass.result().layout();
     int b = Math.max(1, Math.min(pass.blocks(), block));
     switch (quantity) {
-      case PATCH_NORM: {
-        float[] norms = showsFinalFeatures(pass, quantity, b) ? pass.finalFeatures().tokenNorms()
-            : norms(pass.report(), b).tokenNorms();
-        return scalar(quantity, b, HeadChoice.MEAN, layout, norms);
-      }
-      case ATTENTION_RECEIVED: {
-        LayerSinkAnalysis sinks = sinkLayer(pass.report(), b);
-        if (sinks == null) {
-          return null;
+      case PATCH_NORM:
+        {
+          float[] norms =
+              showsFinalFeatures(pass, quantity, b)
+                  ? pass.finalFeatures().tokenNorms()
+                  : norms(pass.report(), b).tokenNorms();
+          return scalar(quantity, b, HeadChoice.MEAN, layout, norms);
         }
-        return scalar(quantity, b, head, layout, combineHeads(sinks.receivedPerHead(), sinks.heads(),
-            layout.totalTokens(), head, sinks.received()));
-      }
-      case CLS_ATTENTION: {
-        ClsLikeQuery query = pass.result().clsLikeQuery();
-        if (query.isProbe()) {
-          return probeMap(query, quantity, b, head, layout);
+      case ATTENTION_RECEIVED:
+        {
+          LayerSinkAnalysis sinks = sinkLayer(pass.report(), b);
+          if (sinks == null) {
+            return null;
+          }
+          return scalar(
+              quantity,
+              b,
+              head,
+              layout,
+              combineHeads(
+                  sinks.receivedPerHead(),
+                  sinks.heads(),
+                  layout.totalTokens(),
+                  head,
+                  sinks.received()));
         }
-        if (!query.exists()) {
-          return null;
+      case CLS_ATTENTION:
+        {
+          ClsLikeQuery query = pass.result().clsLikeQuery();
+          if (query.isProbe()) {
+            return probeMap(query, quantity, b, head, layout);
+          }
+          if (!query.exists()) {
+            return null;
+          }
+          float[] values = attentionRow(pass, b, query.token(), head);
+          return values == null ? null : scalar(quantity, b, head, layout, values);
         }
-        float[] values = attentionRow(pass, b, query.token(), head);
-        return values == null ? null : scalar(quantity, b, head, layout, values);
-      }
-      case ROLLOUT: {
-        RolloutMap rollout = pass.report().rollout();
-        if (rollout == null) {
-          return null;
+      case ROLLOUT:
+        {
+          RolloutMap rollout = pass.report().rollout();
+          if (rollout == null) {
+            return null;
+          }
+          ScalarGrid grid =
+              new ScalarGrid(rollout.gridRows(), rollout.gridCols(), rollout.raw().clone());
+          return new LayerMap(quantity, pass.blocks(), HeadChoice.MEAN, grid, null, null);
         }
-        ScalarGrid grid = new ScalarGrid(rollout.gridRows(), rollout.gridCols(), rollout.raw().clone());
-        return new LayerMap(quantity, pass.blocks(), HeadChoice.MEAN, grid, null, null);
-      }
-      case PCA_RGB: {
-        PatchPca pca = showsFinalFeatures(pass, quantity, b) ? pass.finalFeatures().pca()
-            : b - 1 < pass.pcaByBlock().size() ? pass.pcaByBlock().get(b - 1) : null;
-        if (pca == null) {
-          return null;
+      case PCA_RGB:
+        {
+          PatchPca pca =
+              showsFinalFeatures(pass, quantity, b)
+                  ? pass.finalFeatures().pca()
+                  : b - 1 < pass.pcaByBlock().size() ? pass.pcaByBlock().get(b - 1) : null;
+          if (pca == null) {
+            return null;
+          }
+          return new LayerMap(
+              quantity,
+              b,
+              HeadChoice.MEAN,
+              null,
+              null,
+              new RgbGrid(pca.gridRows(), pca.gridCols(), pca.rgb().clone()));
         }
-        return new LayerMap(quantity, b, HeadChoice.MEAN, null, null,
-            new RgbGrid(pca.gridRows(), pca.gridCols(), pca.rgb().clone()));
-      }
-      case ATTENDS_TO: {
-        if (selectedToken < 0) {
-          return null;
+      case ATTENDS_TO:
+        {
+          if (selectedToken < 0) {
+            return null;
+          }
+          float[] values = attentionRow(pass, b, selectedToken, head);
+          return values == null ? null : scalar(quantity, b, head, layout, values);
         }
-        float[] values = attentionRow(pass, b, selectedToken, head);
-        return values == null ? null : scalar(quantity, b, head, layout, values);
-      }
-      case ATTENDED_BY: {
-        if (selectedToken < 0) {
-          return null;
+      case ATTENDED_BY:
+        {
+          if (selectedToken < 0) {
+            return null;
+          }
+          float[] values = attentionColumn(pass, b, selectedToken, head);
+          return values == null ? null : scalar(quantity, b, head, layout, values);
         }
-        float[] values = attentionColumn(pass, b, selectedToken, head);
-        return values == null ? null : scalar(quantity, b, head, layout, values);
-      }
       default:
         throw new IllegalStateException("unhandled quantity " + quantity);
     }
   }
 
   /**
-   * Whether the map of {@code quantity} at {@code block} comes from the pass's final features (shift/flip
-   * denoising on): the patch norm and PCA of the last block. Every other map is the single pass's.
+   * Whether the map of {@code quantity} at {@code block} comes from the pass's final features
+   * (shift/flip denoising on): the patch norm and PCA of the last block. Every other map is the
+   * single pass's.
    */
   public static boolean showsFinalFeatures(AnalyzedPass pass, Quantity quantity, int block) {
-    return pass.finalFeatures() != null && block >= pass.blocks()
+    return pass.finalFeatures() != null
+        && block >= pass.blocks()
         && (quantity == Quantity.PATCH_NORM || quantity == Quantity.PCA_RGB);
   }
 
   // ---- models without CLS: the pooling probe stands in for CLS (see ClsLikeQuery)
 
   /** The pooling probe's attention at {@code block} (only the last block has it), or null. */
-  private static LayerMap probeMap(ClsLikeQuery query, Quantity quantity, int block, HeadChoice head,
-      TokenLayout layout) {
+  private static LayerMap probeMap(
+      ClsLikeQuery query, Quantity quantity, int block, HeadChoice head, TokenLayout layout) {
     float[] rows = query.rows(block); // [H, T]
     if (rows == null) {
       return null;
     }
     int t = layout.totalTokens();
-    return scalar(quantity, block, head, layout, combineHeads(rows, rows.length / t, t, head, null));
+    return scalar(
+        quantity, block, head, layout, combineHeads(rows, rows.length / t, t, head, null));
   }
 
   /**
-   * What to call {@code quantity} for this pass: "Pooling-probe attention" for the CLS-attention view of
-   * a model without CLS that pools with a probe; otherwise the quantity's own label.
+   * What to call {@code quantity} for this pass: "Pooling-probe attention" for the CLS-attention
+   * view of a model without CLS that pools with a probe; otherwise the quantity's own label.
    */
   public static String label(AnalyzedPass pass, Quantity quantity) {
-    if (quantity == Quantity.CLS_ATTENTION && pass != null && pass.result().clsLikeQuery().isProbe()) {
+    if (quantity == Quantity.CLS_ATTENTION
+        && pass != null
+        && pass.result().clsLikeQuery().isProbe()) {
       return "Pooling-probe attention";
     }
     return quantity.label();
   }
 
-  /** The quantity's symbol for this pass: {@code A[probe, j]} / {@code R[probe, j]} for a model whose CLS-like query is the probe. */
+  /**
+   * The quantity's symbol for this pass: {@code A[probe, j]} / {@code R[probe, j]} for a model
+   * whose CLS-like query is the probe.
+   */
   public static String symbol(AnalyzedPass pass, Quantity quantity) {
-    return pass != null && pass.result().clsLikeQuery().isProbe() ? quantity.symbol().replace("CLS", "probe")
+    return pass != null && pass.result().clsLikeQuery().isProbe()
+        ? quantity.symbol().replace("CLS", "probe")
         : quantity.symbol();
   }
 
-  /** "CLS capture" or, for a model without CLS (whose CLS-like row is the pooling probe), "Pooling-probe capture". */
+  /**
+   * "CLS capture" or, for a model without CLS (whose CLS-like row is the pooling probe),
+   * "Pooling-probe capture".
+   */
   public static String captureMetricName(TokenLayout layout) {
     return layout.hasCls() ? "CLS capture" : "Pooling-probe capture";
   }
 
-  /** Every block's map of {@code quantity} (for a scale shared across layers and the layer strip). */
-  public static List<LayerMap> allBlocks(AnalyzedPass pass, Quantity quantity, HeadChoice head, int selectedToken) {
+  /**
+   * Every block's map of {@code quantity} (for a scale shared across layers and the layer strip).
+   */
+  public static List<LayerMap> allBlocks(
+      AnalyzedPass pass, Quantity quantity, HeadChoice head, int selectedToken) {
     List<LayerMap> maps = new ArrayList<>();
     for (int b = 1; b <= pass.blocks(); b++) {
       maps.add(map(pass, quantity, b, head, selectedToken));
@@ -173,7 +214,8 @@ public final class LayerMaps {
   }
 
   /** Artifacts found at {@code block} by the chosen rule, and the patches acting as sinks there. */
-  public static List<Marker> markers(AnalyzedPass pass, int block, boolean artifacts, boolean sinks) {
+  public static List<Marker> markers(
+      AnalyzedPass pass, int block, boolean artifacts, boolean sinks) {
     List<Marker> markers = new ArrayList<>();
     TokenLayout layout = pass.result().layout();
     if (artifacts) {
@@ -189,6 +231,7 @@ public final class LayerMaps {
 
   /** At most this many sink markers per block: the strongest ones. */
   public static final int MAX_SINK_MARKERS = StrongestSink.MAX_SINK_MARKERS;
+
   /** A marked sink receives at least this many times the uniform share. */
   public static final double MIN_SINK_RATIO = StrongestSink.MIN_SINK_RATIO;
 
@@ -203,7 +246,9 @@ public final class LayerMaps {
     float[] norms = norms(pass.report(), block).tokenNorms();
     float mine = norms[token];
     int rank = 1;
-    for (int j = layout.firstPatchIndex(); j < layout.firstPatchIndex() + layout.patchCount(); j++) {
+    for (int j = layout.firstPatchIndex();
+        j < layout.firstPatchIndex() + layout.patchCount();
+        j++) {
       if (norms[j] > mine) {
         rank++;
       }
@@ -228,15 +273,23 @@ public final class LayerMaps {
     return out;
   }
 
-  private static LayerMap scalar(Quantity quantity, int block, HeadChoice head, TokenLayout layout, float[] tokens) {
-    float[] patches = Arrays.copyOfRange(tokens, layout.firstPatchIndex(),
-        layout.firstPatchIndex() + layout.patchCount());
-    return new LayerMap(quantity, block, head, new ScalarGrid(layout.gridRows(), layout.gridCols(), patches), tokens,
+  private static LayerMap scalar(
+      Quantity quantity, int block, HeadChoice head, TokenLayout layout, float[] tokens) {
+    float[] patches =
+        Arrays.copyOfRange(
+            tokens, layout.firstPatchIndex(), layout.firstPatchIndex() + layout.patchCount());
+    return new LayerMap(
+        quantity,
+        block,
+        head,
+        new ScalarGrid(layout.gridRows(), layout.gridCols(), patches),
+        tokens,
         null);
   }
 
   /** {@code [T]} from per-head rows {@code [H, T]}: the given mean, the maximum, or one row. */
-  static float[] combineHeads(float[] perHead, int heads, int tokens, HeadChoice head, float[] mean) {
+  static float[] combineHeads(
+      float[] perHead, int heads, int tokens, HeadChoice head, float[] mean) {
     switch (head.mode()) {
       case MEAN:
         if (mean != null) {
@@ -264,18 +317,25 @@ public final class LayerMaps {
   }
 
   /**
-   * Attention of query {@code query} on every key at {@code block}, heads combined: from the kept map,
-   * the summary's CLS row, or the exact recompute for the selected patch; null while that has not run.
+   * Attention of query {@code query} on every key at {@code block}, heads combined: from the kept
+   * map, the summary's CLS row, or the exact recompute for the selected patch; null while that has
+   * not run.
    */
   static float[] attentionRow(AnalyzedPass pass, int block, int query, HeadChoice head) {
     float[] rows = pass.attention().queryRows(block, query); // [H, T]
-    return rows == null ? null : combineHeads(rows, pass.heads(), pass.result().layout().totalTokens(), head, null);
+    return rows == null
+        ? null
+        : combineHeads(rows, pass.heads(), pass.result().layout().totalTokens(), head, null);
   }
 
-  /** Attention every query pays to key {@code key} at {@code block}, heads combined; null while not recomputed. */
+  /**
+   * Attention every query pays to key {@code key} at {@code block}, heads combined; null while not
+   * recomputed.
+   */
   static float[] attentionColumn(AnalyzedPass pass, int block, int key, HeadChoice head) {
     float[] columns = pass.attention().keyColumns(block, key); // [H, T]
-    return columns == null ? null
+    return columns == null
+        ? null
         : combineHeads(columns, pass.heads(), pass.result().layout().totalTokens(), head, null);
   }
 }

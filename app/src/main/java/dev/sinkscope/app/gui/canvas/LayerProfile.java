@@ -14,8 +14,13 @@ import java.util.List;
  * @param artifactCount artifact patches by the chosen rule
  * @param emergenceBlock 1-based emergence block, or -1
  */
-public record LayerProfile(double[] maxOverMedian, double[] topSinkShare, double[] sinkMassOnArtifacts,
-    double[] clsOnRegisters, double[] artifactCount, int emergenceBlock) {
+public record LayerProfile(
+    double[] maxOverMedian,
+    double[] topSinkShare,
+    double[] sinkMassOnArtifacts,
+    double[] clsOnRegisters,
+    double[] artifactCount,
+    int emergenceBlock) {
 
   public static LayerProfile of(AnalysisReport report) {
     List<LayerSummary> rows = report.summaries();
@@ -34,7 +39,12 @@ public record LayerProfile(double[] maxOverMedian, double[] topSinkShare, double
       clsRegisters[i] = s.clsCaptureOnRegisters();
       artifacts[i] = s.artifactCount();
     }
-    return new LayerProfile(ratio, top, onArtifacts, clsRegisters, artifacts,
+    return new LayerProfile(
+        ratio,
+        top,
+        onArtifacts,
+        clsRegisters,
+        artifacts,
         report.emergence().found() ? report.emergence().block() : -1);
   }
 

@@ -2,18 +2,47 @@ package dev.sinkscope.app.gui.canvas;
 
 /** What the overlay shows. */
 public enum Quantity {
-  PATCH_NORM("Patch norm", "L2 norm of the block output (residual stream, before the final norm)", "‖x‖", false,
+  PATCH_NORM(
+      "Patch norm",
+      "L2 norm of the block output (residual stream, before the final norm)",
+      "‖x‖",
+      false,
       true),
-  ATTENTION_RECEIVED("Attention received (sinks)",
-      "Mean attention each token receives from all queries at this block: sinks light up", "mean A[·, j]", true, true),
-  CLS_ATTENTION("CLS attention", "Attention of the CLS query on each patch at this block", "A[CLS, j]", true, true),
-  ROLLOUT("Attention rollout", "Rollout of head-mean attention through all blocks (Abnar & Zuidema): CLS row",
-      "R[CLS, j]", false, false),
-  PCA_RGB("PCA of features (RGB)", "First three principal components of the patch features at this block", "", false,
+  ATTENTION_RECEIVED(
+      "Attention received (sinks)",
+      "Mean attention each token receives from all queries at this block: sinks light up",
+      "mean A[·, j]",
+      true,
       true),
-  ATTENDS_TO("Selected patch attends to", "Row of the selected patch: where its attention goes", "A[sel, j]", true,
+  CLS_ATTENTION(
+      "CLS attention",
+      "Attention of the CLS query on each patch at this block",
+      "A[CLS, j]",
+      true,
       true),
-  ATTENDED_BY("Selected patch is attended by", "Column of the selected patch: who attends to it", "A[i, sel]", true,
+  ROLLOUT(
+      "Attention rollout",
+      "Rollout of head-mean attention through all blocks (Abnar & Zuidema): CLS row",
+      "R[CLS, j]",
+      false,
+      false),
+  PCA_RGB(
+      "PCA of features (RGB)",
+      "First three principal components of the patch features at this block",
+      "",
+      false,
+      true),
+  ATTENDS_TO(
+      "Selected patch attends to",
+      "Row of the selected patch: where its attention goes",
+      "A[sel, j]",
+      true,
+      true),
+  ATTENDED_BY(
+      "Selected patch is attended by",
+      "Column of the selected patch: who attends to it",
+      "A[i, sel]",
+      true,
       true);
 
   private final String label;

@@ -16,8 +16,14 @@ import java.util.List;
  * @param note why nothing is overlaid, or empty
  * @param chips non-patch tokens in the same colours
  */
-public record RenderedView(Raster picture, LegendRenderer.Legend legend, Scale scale, LayerMap map, String caption,
-    String note, List<TokenChip> chips) {
+public record RenderedView(
+    Raster picture,
+    LegendRenderer.Legend legend,
+    Scale scale,
+    LayerMap map,
+    String caption,
+    String note,
+    List<TokenChip> chips) {
 
   public RenderedView {
     chips = List.copyOf(chips);

@@ -3,8 +3,8 @@ package dev.sinkscope.app.gui.canvas;
 import dev.sinkscope.inference.result.TokenKind;
 
 /**
- * A non-patch token (CLS, register, test-time register) shown beside the canvas in the same colours,
- * since it has no place on the photo.
+ * A non-patch token (CLS, register, test-time register) shown beside the canvas in the same
+ * colours, since it has no place on the photo.
  *
  * @param name e.g. "reg 2"
  * @param kind token kind

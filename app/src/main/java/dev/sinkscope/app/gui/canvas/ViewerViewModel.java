@@ -15,8 +15,8 @@ import dev.sinkscope.render.OverlayLayer;
 import dev.sinkscope.render.PatchPosition;
 import dev.sinkscope.render.PreprocessGeometry;
 import dev.sinkscope.render.Raster;
-import dev.sinkscope.render.Scale;
 import dev.sinkscope.render.ScalarGrid;
+import dev.sinkscope.render.Scale;
 import dev.sinkscope.render.Upsampling;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +50,7 @@ import javafx.collections.ObservableList;
 public final class ViewerViewModel {
   /** Colorbar text size and colours: light text on the dark canvas background. */
   public static final LegendStyle LEGEND_STYLE = new LegendStyle(0xFF1E1E1E, 0xFFE6E6E6, 13f);
+
   static final int LEGEND_BAR_LENGTH = 260;
   static final int PREVIEW_WIDTH = 220;
   public static final String DEFAULT_COLORMAP = "viridis";
@@ -57,37 +58,53 @@ public final class ViewerViewModel {
 
   // ------------------------------------------------------------------ inputs
   private final ObjectProperty<ViewOutcome> outcome = new SimpleObjectProperty<>(this, "outcome");
-  private final ObjectProperty<Quantity> quantity = new SimpleObjectProperty<>(this, "quantity", Quantity.PATCH_NORM);
+  private final ObjectProperty<Quantity> quantity =
+      new SimpleObjectProperty<>(this, "quantity", Quantity.PATCH_NORM);
   private final IntegerProperty block = new SimpleIntegerProperty(this, "block", 1);
-  private final ObjectProperty<HeadChoice> head = new SimpleObjectProperty<>(this, "head", HeadChoice.MEAN);
-  private final StringProperty colormap = new SimpleStringProperty(this, "colormap", DEFAULT_COLORMAP);
+  private final ObjectProperty<HeadChoice> head =
+      new SimpleObjectProperty<>(this, "head", HeadChoice.MEAN);
+  private final StringProperty colormap =
+      new SimpleStringProperty(this, "colormap", DEFAULT_COLORMAP);
   private final DoubleProperty opacity = new SimpleDoubleProperty(this, "opacity", DEFAULT_OPACITY);
   private final ObjectProperty<NormalizationChoice> normalization =
       new SimpleObjectProperty<>(this, "normalization", NormalizationChoice.MIN_MAX);
-  private final BooleanProperty scaleAcrossBlocks = new SimpleBooleanProperty(this, "scaleAcrossBlocks", false);
-  private final BooleanProperty showArtifacts = new SimpleBooleanProperty(this, "showArtifacts", true);
+  private final BooleanProperty scaleAcrossBlocks =
+      new SimpleBooleanProperty(this, "scaleAcrossBlocks", false);
+  private final BooleanProperty showArtifacts =
+      new SimpleBooleanProperty(this, "showArtifacts", true);
   private final BooleanProperty showSinks = new SimpleBooleanProperty(this, "showSinks", true);
   private final BooleanProperty showGrid = new SimpleBooleanProperty(this, "showGrid", false);
   private final BooleanProperty smooth = new SimpleBooleanProperty(this, "smooth", false);
-  private final ObjectProperty<PatchPosition> selectedPatch = new SimpleObjectProperty<>(this, "selectedPatch");
-  private final ObjectProperty<PatchPosition> hoveredPatch = new SimpleObjectProperty<>(this, "hoveredPatch");
+  private final ObjectProperty<PatchPosition> selectedPatch =
+      new SimpleObjectProperty<>(this, "selectedPatch");
+  private final ObjectProperty<PatchPosition> hoveredPatch =
+      new SimpleObjectProperty<>(this, "hoveredPatch");
 
   // ------------------------------------------------------------------ outputs
-  private final ReadOnlyObjectWrapper<RenderedView> rendered = new ReadOnlyObjectWrapper<>(this, "rendered");
-  private final ReadOnlyObjectWrapper<PatchInfo> hoverInfo = new ReadOnlyObjectWrapper<>(this, "hoverInfo");
-  private final ReadOnlyObjectWrapper<PatchInfo> selectionInfo = new ReadOnlyObjectWrapper<>(this, "selectionInfo");
-  private final ReadOnlyObjectWrapper<Raster> attendsToPreview = new ReadOnlyObjectWrapper<>(this, "attendsTo");
-  private final ReadOnlyObjectWrapper<Raster> attendedByPreview = new ReadOnlyObjectWrapper<>(this, "attendedBy");
-  private final ReadOnlyIntegerWrapper blockCount = new ReadOnlyIntegerWrapper(this, "blockCount", 1);
-  private final ReadOnlyObjectWrapper<LayerProfile> profile = new ReadOnlyObjectWrapper<>(this, "profile");
-  private final ReadOnlyObjectWrapper<LayerSummary> blockSummary = new ReadOnlyObjectWrapper<>(this, "blockSummary");
-  private final ReadOnlyDoubleWrapper renderMillis = new ReadOnlyDoubleWrapper(this, "renderMillis");
-  private final ObservableList<HeadChoice> headChoices = FXCollections.observableArrayList(HeadChoice.MEAN,
-      HeadChoice.MAX);
+  private final ReadOnlyObjectWrapper<RenderedView> rendered =
+      new ReadOnlyObjectWrapper<>(this, "rendered");
+  private final ReadOnlyObjectWrapper<PatchInfo> hoverInfo =
+      new ReadOnlyObjectWrapper<>(this, "hoverInfo");
+  private final ReadOnlyObjectWrapper<PatchInfo> selectionInfo =
+      new ReadOnlyObjectWrapper<>(this, "selectionInfo");
+  private final ReadOnlyObjectWrapper<Raster> attendsToPreview =
+      new ReadOnlyObjectWrapper<>(this, "attendsTo");
+  private final ReadOnlyObjectWrapper<Raster> attendedByPreview =
+      new ReadOnlyObjectWrapper<>(this, "attendedBy");
+  private final ReadOnlyIntegerWrapper blockCount =
+      new ReadOnlyIntegerWrapper(this, "blockCount", 1);
+  private final ReadOnlyObjectWrapper<LayerProfile> profile =
+      new ReadOnlyObjectWrapper<>(this, "profile");
+  private final ReadOnlyObjectWrapper<LayerSummary> blockSummary =
+      new ReadOnlyObjectWrapper<>(this, "blockSummary");
+  private final ReadOnlyDoubleWrapper renderMillis =
+      new ReadOnlyDoubleWrapper(this, "renderMillis");
+  private final ObservableList<HeadChoice> headChoices =
+      FXCollections.observableArrayList(HeadChoice.MEAN, HeadChoice.MAX);
 
   private boolean applyingOutcome;
   private Raster previewPhoto;
-  private AttentionRequester attentionRequester = (pass, token) -> { };
+  private AttentionRequester attentionRequester = (pass, token) -> {};
   // which (pass, token) rows were asked for already: passes by identity, cleared with each outcome
   private final java.util.Map<AnalyzedPass, Integer> requested = new java.util.IdentityHashMap<>();
 
@@ -101,18 +118,25 @@ public final class ViewerViewModel {
     void request(AnalyzedPass pass, int token);
   }
 
-  /** Who recomputes a selected patch's attention where the pass dropped its maps (the inference service). */
+  /**
+   * Who recomputes a selected patch's attention where the pass dropped its maps (the inference
+   * service).
+   */
   public void setAttentionRequester(AttentionRequester requester) {
-    this.attentionRequester = requester == null ? (pass, token) -> { } : requester;
+    this.attentionRequester = requester == null ? (pass, token) -> {} : requester;
   }
 
-  /** Requests the selected patch's rows once per pass and patch when they are not on the host yet. */
+  /**
+   * Requests the selected patch's rows once per pass and patch when they are not on the host yet.
+   */
   private void requestSelectedAttention(AnalyzedPass pass) {
     if (pass == null) {
       return;
     }
     int token = selectedToken(pass);
-    if (token < 0 || pass.attention().ready(token) || Integer.valueOf(token).equals(requested.get(pass))) {
+    if (token < 0
+        || pass.attention().ready(token)
+        || Integer.valueOf(token).equals(requested.get(pass))) {
       return;
     }
     requested.put(pass, token);
@@ -121,13 +145,26 @@ public final class ViewerViewModel {
 
   public ViewerViewModel() {
     outcome.addListener((obs, old, now) -> applyOutcome(old, now));
-    for (Observable o : List.of(quantity, block, head, colormap, opacity, normalization, scaleAcrossBlocks,
-        showArtifacts, showSinks, showGrid, smooth, selectedPatch)) {
-      o.addListener(x -> {
-        if (!applyingOutcome) {
-          refresh();
-        }
-      });
+    for (Observable o :
+        List.of(
+            quantity,
+            block,
+            head,
+            colormap,
+            opacity,
+            normalization,
+            scaleAcrossBlocks,
+            showArtifacts,
+            showSinks,
+            showGrid,
+            smooth,
+            selectedPatch)) {
+      o.addListener(
+          x -> {
+            if (!applyingOutcome) {
+              refresh();
+            }
+          });
     }
     hoveredPatch.addListener(x -> hoverInfo.set(infoAt(hoveredPatch.get())));
   }
@@ -270,7 +307,10 @@ public final class ViewerViewModel {
     return Colormaps.byName(colormap.get());
   }
 
-  /** The quantity as the menu names it for the current model: a model without CLS shows its pooling probe. */
+  /**
+   * The quantity as the menu names it for the current model: a model without CLS shows its pooling
+   * probe.
+   */
   public String quantityName(Quantity quantity) {
     return LayerMaps.label(pass(), quantity);
   }
@@ -291,8 +331,10 @@ public final class ViewerViewModel {
       AnalyzedPass before = old == null ? null : old.primary();
       if (pass != null) {
         int blocks = pass.blocks();
-        boolean newModel = before == null || !before.model().location().equals(pass.model().location())
-            || before.blocks() != blocks;
+        boolean newModel =
+            before == null
+                || !before.model().location().equals(pass.model().location())
+                || before.blocks() != blocks;
         blockCount.set(blocks);
         if (newModel) {
           block.set(blocks);
@@ -308,13 +350,16 @@ public final class ViewerViewModel {
         }
         PatchPosition selected = selectedPatch.get();
         TokenLayout layout = pass.result().layout();
-        if (selected != null && (newModel || selected.row() >= layout.gridRows()
-            || selected.col() >= layout.gridCols())) {
+        if (selected != null
+            && (newModel
+                || selected.row() >= layout.gridRows()
+                || selected.col() >= layout.gridCols())) {
           selectedPatch.set(null);
         }
         profile.set(LayerProfile.of(pass.report()));
         Raster photo = now.image().photo();
-        int h = Math.max(1, (int) Math.round((double) photo.height() * PREVIEW_WIDTH / photo.width()));
+        int h =
+            Math.max(1, (int) Math.round((double) photo.height() * PREVIEW_WIDTH / photo.width()));
         previewPhoto = photo.width() > PREVIEW_WIDTH ? photo.resized(PREVIEW_WIDTH, h) : photo;
       } else {
         profile.set(null);
@@ -334,8 +379,17 @@ public final class ViewerViewModel {
     if (pass == null) {
       boolean nonFinite = shown != null && shown.nonFinite() != null && shown.image() != null;
       // The photo alone with the reason: a heatmap of NaN would look like "no sink".
-      rendered.set(nonFinite ? new RenderedView(shown.image().photo(), null, null, null, "No heatmap: the activations"
-          + " are not finite", shown.nonFinite(), List.of()) : null);
+      rendered.set(
+          nonFinite
+              ? new RenderedView(
+                  shown.image().photo(),
+                  null,
+                  null,
+                  null,
+                  "No heatmap: the activations" + " are not finite",
+                  shown.nonFinite(),
+                  List.of())
+              : null);
       blockSummary.set(null);
       selectionInfo.set(null);
       attendsToPreview.set(null);
@@ -347,16 +401,28 @@ public final class ViewerViewModel {
     requestSelectedAttention(pass);
     requestSelectedAttention(shown.comparison()); // the comparison panels show the same patch
     blockSummary.set(pass.report().summaries().get(b - 1));
-    rendered.set(render(pass, outcome.get().image().photo(), pass.geometry(), quantity.get(), b, head.get(), null,
-        true, true));
+    rendered.set(
+        render(
+            pass,
+            outcome.get().image().photo(),
+            pass.geometry(),
+            quantity.get(),
+            b,
+            head.get(),
+            null,
+            true,
+            true));
     PatchInfo selected = infoAt(selectedPatch.get());
     selectionInfo.set(selected);
     if (selected != null && previewPhoto != null) {
-      PreprocessGeometry small = pass.geometry().forDisplay(previewPhoto.width(), previewPhoto.height());
-      attendsToPreview.set(render(pass, previewPhoto, small, Quantity.ATTENDS_TO, b, head.get(), null, false, false)
-          .picture());
-      attendedByPreview.set(render(pass, previewPhoto, small, Quantity.ATTENDED_BY, b, head.get(), null, false, false)
-          .picture());
+      PreprocessGeometry small =
+          pass.geometry().forDisplay(previewPhoto.width(), previewPhoto.height());
+      attendsToPreview.set(
+          render(pass, previewPhoto, small, Quantity.ATTENDS_TO, b, head.get(), null, false, false)
+              .picture());
+      attendedByPreview.set(
+          render(pass, previewPhoto, small, Quantity.ATTENDED_BY, b, head.get(), null, false, false)
+              .picture());
     } else {
       attendsToPreview.set(null);
       attendedByPreview.set(null);
@@ -372,8 +438,16 @@ public final class ViewerViewModel {
    * @param withLegend whether to draw the colorbar
    * @param withMarkers whether to draw the artifact and sink markers (when switched on)
    */
-  public RenderedView render(AnalyzedPass pass, Raster photo, PreprocessGeometry geometry, Quantity what, int atBlock,
-      HeadChoice heads, Scale sharedScale, boolean withLegend, boolean withMarkers) {
+  public RenderedView render(
+      AnalyzedPass pass,
+      Raster photo,
+      PreprocessGeometry geometry,
+      Quantity what,
+      int atBlock,
+      HeadChoice heads,
+      Scale sharedScale,
+      boolean withLegend,
+      boolean withMarkers) {
     int b = Math.max(1, Math.min(pass.blocks(), atBlock));
     int selectedToken = selectedToken(pass);
     LayerMap map = LayerMaps.map(pass, what, b, heads, selectedToken);
@@ -384,8 +458,11 @@ public final class ViewerViewModel {
     String note = "";
     Upsampling upsampling = smooth.get() ? Upsampling.BILINEAR : Upsampling.NEAREST;
     if (map == null) {
-      note = selectedToken >= 0 && what.needsSelection() ? "Recomputing the selected patch's attention for this"
-          + " block (the pass kept summaries only)…" : unavailableNote(what, pass);
+      note =
+          selectedToken >= 0 && what.needsSelection()
+              ? "Recomputing the selected patch's attention for this"
+                  + " block (the pass kept summaries only)…"
+              : unavailableNote(what, pass);
     } else if (pass.finalFeatures() != null) {
       note = denoisingNote(pass, LayerMaps.showsFinalFeatures(pass, what, b));
     }
@@ -400,39 +477,65 @@ public final class ViewerViewModel {
       layers.add(new OverlayLayer.Heatmap(map.grid(), cmap, scale, upsampling, opacity.get()));
     }
     if (showGrid.get()) {
-      layers.add(new OverlayLayer.GridLines(layout.gridRows(), layout.gridCols(), OverlayLayer.GridLines.DEFAULT_ARGB));
+      layers.add(
+          new OverlayLayer.GridLines(
+              layout.gridRows(), layout.gridCols(), OverlayLayer.GridLines.DEFAULT_ARGB));
     }
-    List<Marker> markers = !withMarkers ? List.of() : LayerMaps.markers(pass, what.perBlock() ? b : pass.blocks(),
-        showArtifacts.get(), showSinks.get());
+    List<Marker> markers =
+        !withMarkers
+            ? List.of()
+            : LayerMaps.markers(
+                pass, what.perBlock() ? b : pass.blocks(), showArtifacts.get(), showSinks.get());
     if (!markers.isEmpty()) {
       layers.add(new OverlayLayer.Markers(layout.gridRows(), layout.gridCols(), markers));
     }
     PatchPosition selected = selectedPatch.get();
-    if (selected != null && selected.row() < layout.gridRows() && selected.col() < layout.gridCols()) {
-      layers.add(new OverlayLayer.SelectedPatch(layout.gridRows(), layout.gridCols(), selected.row(), selected.col(),
-          OverlayLayer.SelectedPatch.DEFAULT_ARGB));
+    if (selected != null
+        && selected.row() < layout.gridRows()
+        && selected.col() < layout.gridCols()) {
+      layers.add(
+          new OverlayLayer.SelectedPatch(
+              layout.gridRows(),
+              layout.gridCols(),
+              selected.row(),
+              selected.col(),
+              OverlayLayer.SelectedPatch.DEFAULT_ARGB));
     }
     Raster picture = OverlayCompositor.compose(photo, geometry, layers);
     LegendRenderer.Legend legend = null;
     if (withLegend && scale != null) {
-      legend = LegendRenderer.colorbar(cmap, scale, LayerMaps.label(pass, what), LayerMaps.symbol(pass, what), LegendRenderer.Orientation.VERTICAL,
-          LEGEND_BAR_LENGTH, LEGEND_STYLE);
+      legend =
+          LegendRenderer.colorbar(
+              cmap,
+              scale,
+              LayerMaps.label(pass, what),
+              LayerMaps.symbol(pass, what),
+              LegendRenderer.Orientation.VERTICAL,
+              LEGEND_BAR_LENGTH,
+              LEGEND_STYLE);
     }
     List<TokenChip> chips = new ArrayList<>();
     if (map != null && map.tokenValues() != null && scale != null) {
       for (int t : LayerMaps.nonPatchTokens(layout)) {
         double v = map.tokenValues()[t];
-        chips.add(new TokenChip(LayerMaps.tokenName(layout, t), layout.kindOf(t), v, cmap.argb(scale.normalize(v))));
+        chips.add(
+            new TokenChip(
+                LayerMaps.tokenName(layout, t),
+                layout.kindOf(t),
+                v,
+                cmap.argb(scale.normalize(v))));
       }
     }
-    return new RenderedView(picture, legend, scale, map, caption(what, b, heads, pass), note, chips);
+    return new RenderedView(
+        picture, legend, scale, map, caption(what, b, heads, pass), note, chips);
   }
 
   /** The colour scale for {@code map}: over this block, or over every block when asked to. */
   public Scale scaleFor(AnalyzedPass pass, LayerMap map) {
     if (scaleAcrossBlocks.get() && map.quantity().perBlock()) {
       List<ScalarGrid> grids = new ArrayList<>();
-      for (LayerMap m : LayerMaps.allBlocks(pass, map.quantity(), map.head(), selectedToken(pass))) {
+      for (LayerMap m :
+          LayerMaps.allBlocks(pass, map.quantity(), map.head(), selectedToken(pass))) {
         if (m != null && m.grid() != null) {
           grids.add(m.grid());
         }
@@ -470,15 +573,28 @@ public final class ViewerViewModel {
     if (view != null && view.map() != null && view.map().grid() != null) {
       value = view.map().grid().get(p.row(), p.col());
     }
-    double wholePass = pass.report().sinks() == null ? Double.NaN : pass.report().sinks().ratio()[token];
+    double wholePass =
+        pass.report().sinks() == null ? Double.NaN : pass.report().sinks().ratio()[token];
     LayerSinkAnalysis sinks = LayerMaps.sinkLayer(pass.report(), b);
-    double here = sinks == null ? Double.NaN : (double) layout.totalTokens() * sinks.received()[token];
+    double here =
+        sinks == null ? Double.NaN : (double) layout.totalTokens() * sinks.received()[token];
     boolean artifact = false;
     for (var pos : LayerMaps.norms(pass.report(), b).artifacts().positions()) {
       artifact |= pos.row() == p.row() && pos.col() == p.col();
     }
-    return new PatchInfo(p.row(), p.col(), token, norm, LayerMaps.normRank(pass, b, token), layout.patchCount(), value,
-        quantity.get(), wholePass, here, artifact, LayerMaps.label(pass, quantity.get()));
+    return new PatchInfo(
+        p.row(),
+        p.col(),
+        token,
+        norm,
+        LayerMaps.normRank(pass, b, token),
+        layout.patchCount(),
+        value,
+        quantity.get(),
+        wholePass,
+        here,
+        artifact,
+        LayerMaps.label(pass, quantity.get()));
   }
 
   /**
@@ -492,8 +608,11 @@ public final class ViewerViewModel {
           + " this map is the single unshifted pass.";
     }
     if (pass.finalFeatures().averaged()) {
-      return "Final features averaged over " + pass.finalFeatures().views() + " shifted and mirrored views ("
-          + pass.finalFeatures().views() + " forward passes); rings mark the single pass's artifacts.";
+      return "Final features averaged over "
+          + pass.finalFeatures().views()
+          + " shifted and mirrored views ("
+          + pass.finalFeatures().views()
+          + " forward passes); rings mark the single pass's artifacts.";
     }
     return "Final features of the single pass, for comparison with the shift/flip average.";
   }
@@ -501,7 +620,10 @@ public final class ViewerViewModel {
   private static String caption(Quantity what, int b, HeadChoice heads, AnalyzedPass pass) {
     StringBuilder s = new StringBuilder(LayerMaps.label(pass, what));
     if (LayerMaps.showsFinalFeatures(pass, what, b)) {
-      return s.append(" · ").append(pass.finalFeatures().describe()).append(" · after block ").append(pass.blocks())
+      return s.append(" · ")
+          .append(pass.finalFeatures().describe())
+          .append(" · after block ")
+          .append(pass.blocks())
           .toString();
     }
     if (what.perBlock()) {
@@ -520,14 +642,18 @@ public final class ViewerViewModel {
       case ATTENDS_TO:
       case ATTENDED_BY:
         return "Click a patch to see its attention.";
-      case CLS_ATTENTION: {
-        var query = pass.result().clsLikeQuery();
-        if (query.isProbe()) {
-          return "This model has no CLS token; its pooling probe reads only the last block's output: see block "
-              + query.probeBlock() + ".";
+      case CLS_ATTENTION:
+        {
+          var query = pass.result().clsLikeQuery();
+          if (query.isProbe()) {
+            return "This model has no CLS token; its pooling probe reads only the last block's output: see block "
+                + query.probeBlock()
+                + ".";
+          }
+          return query.exists()
+              ? "No attention maps were captured."
+              : "This model has no CLS token.";
         }
-        return query.exists() ? "No attention maps were captured." : "This model has no CLS token.";
-      }
       case PCA_RGB:
         return "PCA is computed for the last block only on a model this large.";
       case ROLLOUT:
@@ -538,11 +664,14 @@ public final class ViewerViewModel {
   }
 
   /**
-   * The analysis notes worth showing: those about rule A (its τ or missing preset) only while rule A
-   * is the chosen rule.
+   * The analysis notes worth showing: those about rule A (its τ or missing preset) only while rule
+   * A is the chosen rule.
    */
-  public static java.util.List<String> notesFor(dev.sinkscope.inference.analysis.AnalysisReport report) {
-    boolean ruleA = report.options().detection().rule() == dev.sinkscope.inference.analysis.DetectionRule.ABSOLUTE;
+  public static java.util.List<String> notesFor(
+      dev.sinkscope.inference.analysis.AnalysisReport report) {
+    boolean ruleA =
+        report.options().detection().rule()
+            == dev.sinkscope.inference.analysis.DetectionRule.ABSOLUTE;
     return report.notes().stream().filter(n -> ruleA || !n.startsWith("rule A")).toList();
   }
 
@@ -551,10 +680,17 @@ public final class ViewerViewModel {
    * picture's when the picture shows something else (the shift/flip average of the final features).
    */
   public static String blockSource(AnalyzedPass pass, int block) {
-    String tensor = "block " + block + " output of the " + (pass.mitigations().isEmpty() ? "" : "mitigated ")
-        + "single pass";
+    String tensor =
+        "block "
+            + block
+            + " output of the "
+            + (pass.mitigations().isEmpty() ? "" : "mitigated ")
+            + "single pass";
     if (pass.denoised() && block == pass.blocks()) {
-      return "Numbers: " + tensor + " — not the shift/flip average of " + pass.finalFeatures().views()
+      return "Numbers: "
+          + tensor
+          + " — not the shift/flip average of "
+          + pass.finalFeatures().views()
           + " views the picture shows.";
     }
     return "Numbers: " + tensor + ".";
@@ -570,12 +706,17 @@ public final class ViewerViewModel {
       return "";
     }
     java.awt.Rectangle seen = g.visibleOriginalPixels();
-    double share = (double) seen.width * seen.height / ((double) g.originalWidth() * g.originalHeight());
+    double share =
+        (double) seen.width * seen.height / ((double) g.originalWidth() * g.originalHeight());
     if (share >= 0.5) {
       return "";
     }
-    return String.format(java.util.Locale.ROOT, "The model sees only the centre %.0f %% of this %d x %d photo"
-        + " (its preprocessing crops it); the rest is not analysed.", 100 * share, g.originalWidth(),
+    return String.format(
+        java.util.Locale.ROOT,
+        "The model sees only the centre %.0f %% of this %d x %d photo"
+            + " (its preprocessing crops it); the rest is not analysed.",
+        100 * share,
+        g.originalWidth(),
         g.originalHeight());
   }
 }

@@ -5,8 +5,8 @@ import javafx.beans.property.SimpleDoubleProperty;
 
 /**
  * Zoom and pan of a picture, independent of its pixel size: the point of the picture at the centre
- * of the view (as a fraction of its width and height) and a zoom factor over "fit to view". Two panes
- * sharing one viewport stay aligned, which links the panels of a comparison.
+ * of the view (as a fraction of its width and height) and a zoom factor over "fit to view". Two
+ * panes sharing one viewport stay aligned, which links the panels of a comparison.
  */
 public final class Viewport {
   public static final double MIN_ZOOM = 1;
@@ -36,8 +36,8 @@ public final class Viewport {
   }
 
   /**
-   * Zooms by {@code factor} keeping the picture point ({@code fx}, {@code fy}) (fractions) where it is
-   * on screen.
+   * Zooms by {@code factor} keeping the picture point ({@code fx}, {@code fy}) (fractions) where it
+   * is on screen.
    */
   public void zoomAt(double factor, double fx, double fy) {
     double old = zoom.get();

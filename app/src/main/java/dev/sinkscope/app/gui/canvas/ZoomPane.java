@@ -14,8 +14,8 @@ import javafx.scene.layout.Region;
 import javafx.scene.shape.Rectangle;
 
 /**
- * Shows one picture fitted to the pane, zoomed and panned through a (possibly shared)
- * {@link Viewport}: the wheel zooms around the cursor, dragging pans, a double click fits again. Mouse
+ * Shows one picture fitted to the pane, zoomed and panned through a (possibly shared) {@link
+ * Viewport}: the wheel zooms around the cursor, dragging pans, a double click fits again. Mouse
  * positions are reported in picture pixels. Pixels stay crisp (no smoothing), so patches remain
  * blocks when zoomed in.
  */
@@ -25,8 +25,8 @@ public final class ZoomPane extends Region {
   private final ImageView view = new ImageView();
   private final Viewport viewport;
   private final ObjectProperty<Image> image = new SimpleObjectProperty<>(this, "image");
-  private BiConsumer<Point2D, MouseEvent> onHover = (p, e) -> { };
-  private BiConsumer<Point2D, MouseEvent> onClick = (p, e) -> { };
+  private BiConsumer<Point2D, MouseEvent> onHover = (p, e) -> {};
+  private BiConsumer<Point2D, MouseEvent> onClick = (p, e) -> {};
   private double pressX;
   private double pressY;
   private double lastX;
@@ -53,23 +53,27 @@ public final class ZoomPane extends Region {
     addEventHandler(ScrollEvent.SCROLL, this::onScroll);
     addEventHandler(MouseEvent.MOUSE_MOVED, e -> onHover.accept(toPicture(e.getX(), e.getY()), e));
     addEventHandler(MouseEvent.MOUSE_EXITED, e -> onHover.accept(null, e));
-    addEventHandler(MouseEvent.MOUSE_PRESSED, e -> {
-      pressX = lastX = e.getX();
-      pressY = lastY = e.getY();
-      dragging = false;
-    });
+    addEventHandler(
+        MouseEvent.MOUSE_PRESSED,
+        e -> {
+          pressX = lastX = e.getX();
+          pressY = lastY = e.getY();
+          dragging = false;
+        });
     addEventHandler(MouseEvent.MOUSE_DRAGGED, this::onDrag);
     addEventHandler(MouseEvent.MOUSE_RELEASED, e -> setCursor(Cursor.DEFAULT));
-    addEventHandler(MouseEvent.MOUSE_CLICKED, e -> {
-      if (e.getButton() != MouseButton.PRIMARY || dragging) {
-        return;
-      }
-      if (e.getClickCount() == 2) {
-        viewport.reset();
-      } else {
-        onClick.accept(toPicture(e.getX(), e.getY()), e);
-      }
-    });
+    addEventHandler(
+        MouseEvent.MOUSE_CLICKED,
+        e -> {
+          if (e.getButton() != MouseButton.PRIMARY || dragging) {
+            return;
+          }
+          if (e.getClickCount() == 2) {
+            viewport.reset();
+          } else {
+            onClick.accept(toPicture(e.getX(), e.getY()), e);
+          }
+        });
   }
 
   public ObjectProperty<Image> imageProperty() {
@@ -159,7 +163,8 @@ public final class ZoomPane extends Region {
     double s = scale();
     double fx = (e.getX() - view.getLayoutX()) / (img.getWidth() * s);
     double fy = (e.getY() - view.getLayoutY()) / (img.getHeight() * s);
-    viewport.zoomAt(e.getDeltaY() > 0 ? 1.25 : 0.8, Math.max(0, Math.min(1, fx)), Math.max(0, Math.min(1, fy)));
+    viewport.zoomAt(
+        e.getDeltaY() > 0 ? 1.25 : 0.8, Math.max(0, Math.min(1, fx)), Math.max(0, Math.min(1, fy)));
     e.consume();
   }
 
@@ -174,7 +179,8 @@ public final class ZoomPane extends Region {
     dragging = true;
     setCursor(Cursor.MOVE);
     double s = scale();
-    viewport.panBy(-(e.getX() - lastX) / (img.getWidth() * s), -(e.getY() - lastY) / (img.getHeight() * s));
+    viewport.panBy(
+        -(e.getX() - lastX) / (img.getWidth() * s), -(e.getY() - lastY) / (img.getHeight() * s));
     lastX = e.getX();
     lastY = e.getY();
   }

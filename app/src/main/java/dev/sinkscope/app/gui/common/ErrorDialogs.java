@@ -9,8 +9,8 @@ import javafx.stage.Window;
 
 /**
  * The one place failures reach the user: an owned dialog with a title, a plain message naming the
- * file and cause, and the technical details folded under "Show Details". One dialog at a time: a new
- * failure replaces the open one.
+ * file and cause, and the technical details folded under "Show Details". One dialog at a time: a
+ * new failure replaces the open one.
  */
 public final class ErrorDialogs {
   private final Window owner;
@@ -49,11 +49,12 @@ public final class ErrorDialogs {
       alert.getDialogPane().setExpanded(false);
     }
     alert.setResizable(true);
-    alert.setOnHidden(e -> {
-      if (open == alert) {
-        open = null;
-      }
-    });
+    alert.setOnHidden(
+        e -> {
+          if (open == alert) {
+            open = null;
+          }
+        });
     open = alert;
     alert.show();
   }

@@ -13,13 +13,19 @@ public interface FileDialogs {
 
   Optional<Path> chooseFolder(Window owner, String title, Optional<Path> start);
 
-  Optional<Path> openFile(Window owner, String title, Optional<Path> start, List<FileChooser.ExtensionFilter> filters);
+  Optional<Path> openFile(
+      Window owner, String title, Optional<Path> start, List<FileChooser.ExtensionFilter> filters);
 
-  Optional<Path> saveFile(Window owner, String title, Optional<Path> start, String suggestedName,
+  Optional<Path> saveFile(
+      Window owner,
+      String title,
+      Optional<Path> start,
+      String suggestedName,
       List<FileChooser.ExtensionFilter> filters);
 
-  FileChooser.ExtensionFilter IMAGES = new FileChooser.ExtensionFilter("Photos", "*.png", "*.jpg", "*.jpeg", "*.bmp",
-      "*.gif", "*.PNG", "*.JPG", "*.JPEG");
+  FileChooser.ExtensionFilter IMAGES =
+      new FileChooser.ExtensionFilter(
+          "Photos", "*.png", "*.jpg", "*.jpeg", "*.bmp", "*.gif", "*.PNG", "*.JPG", "*.JPEG");
   FileChooser.ExtensionFilter PNG = new FileChooser.ExtensionFilter("PNG image", "*.png");
   FileChooser.ExtensionFilter JSON = new FileChooser.ExtensionFilter("JSON", "*.json");
   FileChooser.ExtensionFilter CSV = new FileChooser.ExtensionFilter("CSV", "*.csv");
@@ -35,21 +41,29 @@ public interface FileDialogs {
     }
 
     @Override
-    public Optional<Path> openFile(Window owner, String title, Optional<Path> start,
+    public Optional<Path> openFile(
+        Window owner,
+        String title,
+        Optional<Path> start,
         List<FileChooser.ExtensionFilter> filters) {
       FileChooser chooser = chooser(title, start, filters);
       return Optional.ofNullable(chooser.showOpenDialog(owner)).map(File::toPath);
     }
 
     @Override
-    public Optional<Path> saveFile(Window owner, String title, Optional<Path> start, String suggestedName,
+    public Optional<Path> saveFile(
+        Window owner,
+        String title,
+        Optional<Path> start,
+        String suggestedName,
         List<FileChooser.ExtensionFilter> filters) {
       FileChooser chooser = chooser(title, start, filters);
       chooser.setInitialFileName(suggestedName);
       return Optional.ofNullable(chooser.showSaveDialog(owner)).map(File::toPath);
     }
 
-    private static FileChooser chooser(String title, Optional<Path> start, List<FileChooser.ExtensionFilter> filters) {
+    private static FileChooser chooser(
+        String title, Optional<Path> start, List<FileChooser.ExtensionFilter> filters) {
       FileChooser chooser = new FileChooser();
       chooser.setTitle(title);
       chooser.getExtensionFilters().setAll(filters);

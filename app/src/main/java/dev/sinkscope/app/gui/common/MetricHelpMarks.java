@@ -14,16 +14,18 @@ import javafx.util.Callback;
 import javafx.util.Duration;
 
 /**
- * The "?" beside every number: a small mark whose tooltip gives the definition, formula, the value that
- * means "no artifact" and the method, from the catalogue {@link MetricHelp} (one data file). One call
- * per row attaches it.
+ * The "?" beside every number: a small mark whose tooltip gives the definition, formula, the value
+ * that means "no artifact" and the method, from the catalogue {@link MetricHelp} (one data file).
+ * One call per row attaches it.
  */
 public final class MetricHelpMarks {
   public static final String STYLE_CLASS = "metric-help";
 
   private MetricHelpMarks() {}
 
-  /** Puts a "?" after {@code name} explaining the metric its text names; nothing when none matches. */
+  /**
+   * Puts a "?" after {@code name} explaining the metric its text names; nothing when none matches.
+   */
   public static void attach(Label name) {
     attach(name, MetricHelp.forLabel(name.getText()).stream().toList());
   }
@@ -47,7 +49,8 @@ public final class MetricHelpMarks {
   public static Label mark(List<MetricHelp.Entry> entries) {
     Label mark = new Label("?");
     mark.getStyleClass().add(STYLE_CLASS);
-    Tooltip tip = new Tooltip(String.join("\n\n", entries.stream().map(MetricHelp.Entry::text).toList()));
+    Tooltip tip =
+        new Tooltip(String.join("\n\n", entries.stream().map(MetricHelp.Entry::text).toList()));
     tip.setWrapText(true);
     tip.setMaxWidth(460);
     tip.setShowDelay(Duration.millis(120));
@@ -64,27 +67,28 @@ public final class MetricHelpMarks {
 
   /** Cells for a table's metric-name column: the name with its "?". */
   public static <S> Callback<TableColumn<S, String>, TableCell<S, String>> nameCells() {
-    return column -> new TableCell<>() {
-      private String shown;
+    return column ->
+        new TableCell<>() {
+          private String shown;
 
-      @Override
-      protected void updateItem(String item, boolean empty) {
-        super.updateItem(item, empty);
-        if (empty || item == null) {
-          setText(null);
-          setGraphic(null);
-          shown = null;
-          return;
-        }
-        setText(item);
-        if (!Objects.equals(item, shown)) {
-          shown = item;
-          List<MetricHelp.Entry> e = MetricHelp.forLabel(item).stream().toList();
-          setGraphic(e.isEmpty() ? null : mark(e));
-          setContentDisplay(ContentDisplay.RIGHT);
-          setGraphicTextGap(4);
-        }
-      }
-    };
+          @Override
+          protected void updateItem(String item, boolean empty) {
+            super.updateItem(item, empty);
+            if (empty || item == null) {
+              setText(null);
+              setGraphic(null);
+              shown = null;
+              return;
+            }
+            setText(item);
+            if (!Objects.equals(item, shown)) {
+              shown = item;
+              List<MetricHelp.Entry> e = MetricHelp.forLabel(item).stream().toList();
+              setGraphic(e.isEmpty() ? null : mark(e));
+              setContentDisplay(ContentDisplay.RIGHT);
+              setGraphicTextGap(4);
+            }
+          }
+        };
   }
 }

@@ -18,7 +18,10 @@ import java.nio.file.NoSuchFileException;
  */
 public record UserError(String title, String message, String details) {
 
-  /** Describes {@code error}; {@code what} names the thing being worked on, e.g. "model broken-model". */
+  /**
+   * Describes {@code error}; {@code what} names the thing being worked on, e.g. "model
+   * broken-model".
+   */
   public static UserError of(Throwable error, String what) {
     String title;
     String message;
@@ -37,7 +40,8 @@ public record UserError(String title, String message, String details) {
     } else if (error instanceof IOException) {
       title = "Cannot read or write a file";
       message = error.getMessage() == null ? error.toString() : error.getMessage();
-    } else if (error instanceof IllegalArgumentException || error instanceof IllegalStateException) {
+    } else if (error instanceof IllegalArgumentException
+        || error instanceof IllegalStateException) {
       title = "Cannot run this setting";
       message = error.getMessage();
     } else if (error instanceof OutOfMemoryError) {

@@ -8,8 +8,8 @@ import javafx.stage.Screen;
 import javafx.stage.Window;
 
 /**
- * Keeps dialogs and secondary windows readable and on the screen they open on: a dialog gets a fixed
- * preferred width so its header and texts wrap instead of stretching it, and every window is
+ * Keeps dialogs and secondary windows readable and on the screen they open on: a dialog gets a
+ * fixed preferred width so its header and texts wrap instead of stretching it, and every window is
  * shrunk to the screen's visual bounds and moved inside them whenever it is shown or resized.
  */
 public final class WindowFit {
@@ -18,18 +18,24 @@ public final class WindowFit {
 
   private WindowFit() {}
 
-  /** Wraps the dialog's texts at {@code width} (or the screen, when narrower) and keeps it on screen. */
+  /**
+   * Wraps the dialog's texts at {@code width} (or the screen, when narrower) and keeps it on
+   * screen.
+   */
   public static void dialog(Dialog<?> dialog, double width) {
     DialogPane pane = dialog.getDialogPane();
     pane.setPrefWidth(width);
     pane.setMaxWidth(width);
     pane.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
     dialog.setResizable(true);
-    dialog.showingProperty().addListener((obs, was, now) -> {
-      if (now && pane.getScene() != null) {
-        keepOnScreen(pane.getScene().getWindow());
-      }
-    });
+    dialog
+        .showingProperty()
+        .addListener(
+            (obs, was, now) -> {
+              if (now && pane.getScene() != null) {
+                keepOnScreen(pane.getScene().getWindow());
+              }
+            });
   }
 
   /** The same at {@link #DIALOG_WIDTH}. */
@@ -37,7 +43,9 @@ public final class WindowFit {
     dialog(dialog, DIALOG_WIDTH);
   }
 
-  /** Keeps a window inside the screen it is on, now and after every move or resize that leaves it. */
+  /**
+   * Keeps a window inside the screen it is on, now and after every move or resize that leaves it.
+   */
   public static void keepOnScreen(Window window) {
     if (window.getProperties().putIfAbsent(WindowFit.class, Boolean.TRUE) == null) {
       window.widthProperty().addListener(x -> clamp(window));
@@ -48,7 +56,10 @@ public final class WindowFit {
     clamp(window);
   }
 
-  /** The visual bounds of the screen showing most of the window (its owner's screen, else the primary). */
+  /**
+   * The visual bounds of the screen showing most of the window (its owner's screen, else the
+   * primary).
+   */
   public static Rectangle2D screenOf(Window window) {
     Window probe = window;
     if (Double.isNaN(window.getX()) || window.getWidth() <= 0) {
@@ -77,8 +88,9 @@ public final class WindowFit {
   }
 
   private static void clamp(Window window) {
-    if (!window.isShowing() || Double.isNaN(window.getX()) || Boolean.TRUE.equals(window.getProperties()
-        .get(CLAMPING))) {
+    if (!window.isShowing()
+        || Double.isNaN(window.getX())
+        || Boolean.TRUE.equals(window.getProperties().get(CLAMPING))) {
       return;
     }
     window.getProperties().put(CLAMPING, Boolean.TRUE);
@@ -90,8 +102,11 @@ public final class WindowFit {
       if (window.getHeight() > screen.getHeight()) {
         window.setHeight(screen.getHeight());
       }
-      double x = Math.max(screen.getMinX(), Math.min(window.getX(), screen.getMaxX() - window.getWidth()));
-      double y = Math.max(screen.getMinY(), Math.min(window.getY(), screen.getMaxY() - window.getHeight()));
+      double x =
+          Math.max(screen.getMinX(), Math.min(window.getX(), screen.getMaxX() - window.getWidth()));
+      double y =
+          Math.max(
+              screen.getMinY(), Math.min(window.getY(), screen.getMaxY() - window.getHeight()));
       if (x != window.getX()) {
         window.setX(x);
       }

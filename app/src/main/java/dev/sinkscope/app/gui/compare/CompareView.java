@@ -34,7 +34,10 @@ import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
 
-/** The comparison tab: two linked panels (or a wipe, or the difference), the metrics table and per-block charts. */
+/**
+ * The comparison tab: two linked panels (or a wipe, or the difference), the metrics table and
+ * per-block charts.
+ */
 public final class CompareView extends BorderPane {
 
   /** What the buttons ask the application to do. */
@@ -79,7 +82,8 @@ public final class CompareView extends BorderPane {
     javafx.scene.layout.Pane metrics = metrics();
     VBox column = new VBox(panels, metrics);
     VBox.setVgrow(panels, Priority.ALWAYS);
-    // What cannot shrink scrolls: in a small window the pictures keep a usable size and the table and
+    // What cannot shrink scrolls: in a small window the pictures keep a usable size and the table
+    // and
     // charts stay reachable below them instead of being pushed off the window.
     javafx.scene.control.ScrollPane scroll = new javafx.scene.control.ScrollPane(column);
     scroll.setId("compareScroll");
@@ -94,7 +98,8 @@ public final class CompareView extends BorderPane {
     vm.differenceProperty().addListener(x -> showPanels());
     vm.displayProperty().addListener(x -> showPanels());
     vm.sharedLegendProperty().addListener(x -> legend.setImage(image(vm.sharedLegendProperty())));
-    vm.differenceLegendProperty().addListener(x -> differenceLegend.setImage(image(vm.differenceLegendProperty())));
+    vm.differenceLegendProperty()
+        .addListener(x -> differenceLegend.setImage(image(vm.differenceLegendProperty())));
     vm.leftProfileProperty().addListener(x -> showCharts());
     vm.rightProfileProperty().addListener(x -> showCharts());
   }
@@ -107,25 +112,35 @@ public final class CompareView extends BorderPane {
     ComboBox<CompareTarget.Kind> mode = new ComboBox<>();
     mode.setId("compareMode");
     mode.getItems().setAll(CompareTarget.Kind.values());
-    mode.setConverter(converter(k -> {
-      switch (k) {
-        case BEFORE_AFTER:
-          return "Before / after the mitigations";
-        case OTHER_MODEL:
-          return "Model A / model B";
-        default:
-          return "Off";
-      }
-    }));
+    mode.setConverter(
+        converter(
+            k -> {
+              switch (k) {
+                case BEFORE_AFTER:
+                  return "Before / after the mitigations";
+                case OTHER_MODEL:
+                  return "Model A / model B";
+                default:
+                  return "Off";
+              }
+            }));
     mode.valueProperty().bindBidirectional(vm.modeProperty());
     Button chooseB = new Button("Model B…");
     chooseB.setId("chooseModelB");
     chooseB.setOnAction(e -> actions.chooseModelB());
-    chooseB.setTooltip(new Tooltip("Choose model B's folder; it runs without mitigations on the same photo."));
+    chooseB.setTooltip(
+        new Tooltip("Choose model B's folder; it runs without mitigations on the same photo."));
     Label modelB = new Label();
     modelB.setId("modelBLabel");
-    modelB.textProperty().bind(Bindings.createStringBinding(() -> vm.otherModelProperty().get() == null
-        ? "no model B" : "B: " + vm.otherModelProperty().get().displayName(), vm.otherModelProperty()));
+    modelB
+        .textProperty()
+        .bind(
+            Bindings.createStringBinding(
+                () ->
+                    vm.otherModelProperty().get() == null
+                        ? "no model B"
+                        : "B: " + vm.otherModelProperty().get().displayName(),
+                vm.otherModelProperty()));
     HBox modelRow = new HBox(8, chooseB, modelB);
     modelRow.setAlignment(Pos.CENTER_LEFT);
     Runnable twin = actions.phantomTwin();
@@ -133,7 +148,8 @@ public final class CompareView extends BorderPane {
       Button phantom = new Button("Phantom with registers");
       phantom.setId("phantomTwin");
       phantom.setOnAction(e -> twin.run());
-      phantom.setTooltip(new Tooltip("Model B = the bundled phantom twin trained-style with 4 registers."));
+      phantom.setTooltip(
+          new Tooltip("Model B = the bundled phantom twin trained-style with 4 registers."));
       modelRow.getChildren().add(1, phantom);
     }
     modelRow.visibleProperty().bind(vm.modeProperty().isEqualTo(CompareTarget.Kind.OTHER_MODEL));
@@ -155,8 +171,9 @@ public final class CompareView extends BorderPane {
     note.getStyleClass().add("compare-note");
     note.textProperty().bind(vm.noteProperty());
 
-    javafx.scene.layout.FlowPane bar = new javafx.scene.layout.FlowPane(12, 6, new Label("Compare"), mode, modelRow,
-        new Label("Show"), display, wipe, note);
+    javafx.scene.layout.FlowPane bar =
+        new javafx.scene.layout.FlowPane(
+            12, 6, new Label("Compare"), mode, modelRow, new Label("Show"), display, wipe, note);
     bar.setAlignment(Pos.CENTER_LEFT);
     bar.setPadding(new Insets(6, 10, 6, 10));
     bar.getStyleClass().add("view-controls");
@@ -170,7 +187,8 @@ public final class CompareView extends BorderPane {
       chips.getStyleClass().add("token-strip");
       chips.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
     }
-    // The off-grid tokens (CLS, registers, test-time registers) under each side: a register that takes
+    // The off-grid tokens (CLS, registers, test-time registers) under each side: a register that
+    // takes
     // most of the attention has no place on the photo and would be invisible otherwise.
     VBox leftBox = new VBox(4, leftTitle, leftPane, leftChips);
     VBox rightBox = new VBox(4, rightTitle, rightPane, rightChips);
@@ -186,13 +204,16 @@ public final class CompareView extends BorderPane {
     }
     leftTitle.setMinWidth(0);
     rightTitle.setMinWidth(0);
-    leftTitle.setWrapText(true); // half a small window is narrower than "after · Patch norm · block 8 of 8"
+    leftTitle.setWrapText(
+        true); // half a small window is narrower than "after · Patch norm · block 8 of 8"
     rightTitle.setWrapText(true);
     leftTitle.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
     rightTitle.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
     HBox sideBySide = new HBox(8, leftBox, rightBox);
     sideBySide.setId("sideBySide");
-    sideBySide.visibleProperty().bind(vm.displayProperty().isEqualTo(CompareViewModel.Display.SIDE_BY_SIDE));
+    sideBySide
+        .visibleProperty()
+        .bind(vm.displayProperty().isEqualTo(CompareViewModel.Display.SIDE_BY_SIDE));
     singlePane.visibleProperty().bind(sideBySide.visibleProperty().not());
     // The wipe: labels name each side, and dragging on it moves the divider (it does not pan).
     Label wipeLeft = new Label();
@@ -201,32 +222,38 @@ public final class CompareView extends BorderPane {
     wipeRight.setId("wipeRightLabel");
     for (Label l : List.of(wipeLeft, wipeRight)) {
       l.getStyleClass().add("wipe-label");
-      l.setStyle("-fx-background-color: rgba(0,0,0,0.65); -fx-text-fill: white; -fx-padding: 2 6 2 6;");
-      l.visibleProperty().bind(vm.displayProperty().isEqualTo(CompareViewModel.Display.WIPE)
-          .and(vm.wipedProperty().isNotNull()));
+      l.setStyle(
+          "-fx-background-color: rgba(0,0,0,0.65); -fx-text-fill: white; -fx-padding: 2 6 2 6;");
+      l.visibleProperty()
+          .bind(
+              vm.displayProperty()
+                  .isEqualTo(CompareViewModel.Display.WIPE)
+                  .and(vm.wipedProperty().isNotNull()));
       l.setMouseTransparent(true);
     }
     StackPane.setAlignment(wipeLeft, javafx.geometry.Pos.TOP_LEFT);
     StackPane.setAlignment(wipeRight, javafx.geometry.Pos.TOP_RIGHT);
     StackPane.setMargin(wipeLeft, new Insets(6));
     StackPane.setMargin(wipeRight, new Insets(6));
-    Runnable labelWipe = () -> {
-      String[] names = vm.wipeLabels();
-      wipeLeft.setText("◀ " + names[0]);
-      wipeRight.setText(names[1] + " ▶");
-    };
+    Runnable labelWipe =
+        () -> {
+          String[] names = vm.wipeLabels();
+          wipeLeft.setText("◀ " + names[0]);
+          wipeRight.setText(names[1] + " ▶");
+        };
     vm.wipedProperty().addListener(x -> labelWipe.run());
     labelWipe.run();
-    javafx.event.EventHandler<javafx.scene.input.MouseEvent> moveDivider = e -> {
-      if (vm.displayProperty().get() == CompareViewModel.Display.WIPE
-          && e.getButton() == javafx.scene.input.MouseButton.PRIMARY) {
-        javafx.geometry.Point2D at = singlePane.toPicture(e.getX(), e.getY());
-        if (at != null) {
-          vm.wipeAt(at.getX());
-        }
-        e.consume(); // no panning while the divider moves
-      }
-    };
+    javafx.event.EventHandler<javafx.scene.input.MouseEvent> moveDivider =
+        e -> {
+          if (vm.displayProperty().get() == CompareViewModel.Display.WIPE
+              && e.getButton() == javafx.scene.input.MouseButton.PRIMARY) {
+            javafx.geometry.Point2D at = singlePane.toPicture(e.getX(), e.getY());
+            if (at != null) {
+              vm.wipeAt(at.getX());
+            }
+            e.consume(); // no panning while the divider moves
+          }
+        };
     singlePane.addEventFilter(javafx.scene.input.MouseEvent.MOUSE_PRESSED, moveDivider);
     singlePane.addEventFilter(javafx.scene.input.MouseEvent.MOUSE_DRAGGED, moveDivider);
     StackPane stack = new StackPane(sideBySide, singlePane, wipeLeft, wipeRight);
@@ -236,7 +263,9 @@ public final class CompareView extends BorderPane {
     VBox legends = new VBox(10, legend, differenceLegend);
     legends.setPadding(new Insets(8));
     legends.getStyleClass().add("legend-column");
-    differenceLegend.visibleProperty().bind(vm.displayProperty().isEqualTo(CompareViewModel.Display.DIFFERENCE));
+    differenceLegend
+        .visibleProperty()
+        .bind(vm.displayProperty().isEqualTo(CompareViewModel.Display.DIFFERENCE));
     legend.visibleProperty().bind(differenceLegend.visibleProperty().not());
     differenceLegend.managedProperty().bind(differenceLegend.visibleProperty());
     legend.managedProperty().bind(legend.visibleProperty());
@@ -244,16 +273,21 @@ public final class CompareView extends BorderPane {
     return center;
   }
 
-  /** The table and the two charts: side by side when there is room, else the charts below the table. */
+  /**
+   * The table and the two charts: side by side when there is room, else the charts below the table.
+   */
   private javafx.scene.layout.Pane metrics() {
     TableView<MetricRow> table = new TableView<>(vm.metrics());
     table.setId("metricsTable");
     table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-    table.getColumns().add(column("Metric", MetricRow::metric, 320)); // room for the longest name and its "?"
+    table
+        .getColumns()
+        .add(column("Metric", MetricRow::metric, 320)); // room for the longest name and its "?"
     table.getColumns().add(column("Left", MetricRow::beforeText, 80));
     table.getColumns().add(column("Right", MetricRow::afterText, 80));
     table.getColumns().add(column("Δ (right − left)", MetricRow::deltaText, 120));
-    dev.sinkscope.app.gui.common.MetricHelpMarks.markNames(table.getColumns().get(0)); // "?" per metric
+    dev.sinkscope.app.gui.common.MetricHelpMarks.markNames(
+        table.getColumns().get(0)); // "?" per metric
     table.setPrefHeight(240);
     table.setMinHeight(240);
     table.setPrefWidth(610);
@@ -269,23 +303,27 @@ public final class CompareView extends BorderPane {
     VBox box = new VBox(6);
     box.setPadding(new Insets(6, 10, 6, 10));
     HBox wide = new HBox(8);
-    Runnable arrange = () -> {
-      boolean roomy = box.getWidth() <= 0 || box.getWidth() >= 1000;
-      wide.getChildren().clear();
-      charts.getChildren().clear();
-      if (roomy) {
-        wide.getChildren().addAll(table, ratioChart, sinkChart);
-        box.getChildren().setAll(wide);
-      } else {
-        charts.getChildren().addAll(ratioChart, sinkChart);
-        box.getChildren().setAll(table, charts);
-      }
-    };
-    box.widthProperty().addListener((obs, old, now) -> {
-      if ((old.doubleValue() >= 1000) != (now.doubleValue() >= 1000) || old.doubleValue() <= 0) {
-        arrange.run();
-      }
-    });
+    Runnable arrange =
+        () -> {
+          boolean roomy = box.getWidth() <= 0 || box.getWidth() >= 1000;
+          wide.getChildren().clear();
+          charts.getChildren().clear();
+          if (roomy) {
+            wide.getChildren().addAll(table, ratioChart, sinkChart);
+            box.getChildren().setAll(wide);
+          } else {
+            charts.getChildren().addAll(ratioChart, sinkChart);
+            box.getChildren().setAll(table, charts);
+          }
+        };
+    box.widthProperty()
+        .addListener(
+            (obs, old, now) -> {
+              if ((old.doubleValue() >= 1000) != (now.doubleValue() >= 1000)
+                  || old.doubleValue() <= 0) {
+                arrange.run();
+              }
+            });
     arrange.run();
     return box;
   }
@@ -299,17 +337,32 @@ public final class CompareView extends BorderPane {
     rightTitle.setText(b == null ? "" : b.caption());
     leftChips.getChildren().setAll(a == null ? List.of() : CanvasView.chipNodes(a.chips()));
     rightChips.getChildren().setAll(b == null ? List.of() : CanvasView.chipNodes(b.chips()));
-    Raster single = vm.displayProperty().get() == CompareViewModel.Display.WIPE ? vm.wipedProperty().get()
-        : vm.displayProperty().get() == CompareViewModel.Display.DIFFERENCE ? vm.differenceProperty().get() : null;
+    Raster single =
+        vm.displayProperty().get() == CompareViewModel.Display.WIPE
+            ? vm.wipedProperty().get()
+            : vm.displayProperty().get() == CompareViewModel.Display.DIFFERENCE
+                ? vm.differenceProperty().get()
+                : null;
     singlePane.imageProperty().set(single == null ? null : FxImages.toImage(single));
   }
 
   private void showCharts() {
-    fill(ratioChart, vm.leftProfileProperty().get(), vm.rightProfileProperty().get(), LayerProfile::maxOverMedian);
-    fill(sinkChart, vm.leftProfileProperty().get(), vm.rightProfileProperty().get(), LayerProfile::topSinkShare);
+    fill(
+        ratioChart,
+        vm.leftProfileProperty().get(),
+        vm.rightProfileProperty().get(),
+        LayerProfile::maxOverMedian);
+    fill(
+        sinkChart,
+        vm.leftProfileProperty().get(),
+        vm.rightProfileProperty().get(),
+        LayerProfile::topSinkShare);
   }
 
-  private void fill(LineChart<Number, Number> chart, LayerProfile left, LayerProfile right,
+  private void fill(
+      LineChart<Number, Number> chart,
+      LayerProfile left,
+      LayerProfile right,
       Function<LayerProfile, double[]> curve) {
     chart.getData().clear();
     // No empty chart with a made-up block axis before there is anything to compare.
@@ -367,15 +420,17 @@ public final class CompareView extends BorderPane {
     return legend == null ? null : legend.raster();
   }
 
-  private static javafx.scene.image.Image image(ReadOnlyObjectProperty<LegendRenderer.Legend> legend) {
+  private static javafx.scene.image.Image image(
+      ReadOnlyObjectProperty<LegendRenderer.Legend> legend) {
     Raster r = raster(legend.get());
     return r == null ? null : FxImages.toImage(r);
   }
 
-  private static <T> TableColumn<MetricRow, String> column(String title, Function<MetricRow, String> value,
-      double width) {
+  private static <T> TableColumn<MetricRow, String> column(
+      String title, Function<MetricRow, String> value, double width) {
     TableColumn<MetricRow, String> c = new TableColumn<>(title);
-    c.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())).getReadOnlyProperty());
+    c.setCellValueFactory(
+        cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())).getReadOnlyProperty());
     c.setPrefWidth(width);
     c.setSortable(false);
     return c;

@@ -3,8 +3,8 @@ package dev.sinkscope.app.gui.compare;
 import dev.sinkscope.app.gui.canvas.LayerMap;
 import dev.sinkscope.app.gui.canvas.LayerMaps;
 import dev.sinkscope.app.gui.canvas.LayerProfile;
-import dev.sinkscope.app.gui.canvas.RowSums;
 import dev.sinkscope.app.gui.canvas.RenderedView;
+import dev.sinkscope.app.gui.canvas.RowSums;
 import dev.sinkscope.app.gui.canvas.ViewerViewModel;
 import dev.sinkscope.app.gui.session.AnalyzedPass;
 import dev.sinkscope.app.gui.session.CompareTarget;
@@ -16,8 +16,8 @@ import dev.sinkscope.render.Comparison;
 import dev.sinkscope.render.LegendRenderer;
 import dev.sinkscope.render.OverlayCompositor;
 import dev.sinkscope.render.Raster;
-import dev.sinkscope.render.Scale;
 import dev.sinkscope.render.ScalarGrid;
+import dev.sinkscope.render.Scale;
 import dev.sinkscope.render.Upsampling;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,44 +66,59 @@ public final class CompareViewModel {
   private final ViewerViewModel viewer;
   private final ObjectProperty<CompareTarget.Kind> mode =
       new SimpleObjectProperty<>(this, "mode", CompareTarget.Kind.NONE);
-  private final ObjectProperty<ModelLocation> otherModel = new SimpleObjectProperty<>(this, "otherModel");
-  private final ObjectProperty<Display> display = new SimpleObjectProperty<>(this, "display", Display.SIDE_BY_SIDE);
+  private final ObjectProperty<ModelLocation> otherModel =
+      new SimpleObjectProperty<>(this, "otherModel");
+  private final ObjectProperty<Display> display =
+      new SimpleObjectProperty<>(this, "display", Display.SIDE_BY_SIDE);
   private final DoubleProperty wipe = new SimpleDoubleProperty(this, "wipe", 0.5);
   private final BooleanProperty active = new SimpleBooleanProperty(this, "active", false);
 
-  private final ReadOnlyObjectWrapper<RenderedView> left = new ReadOnlyObjectWrapper<>(this, "left");
-  private final ReadOnlyObjectWrapper<RenderedView> right = new ReadOnlyObjectWrapper<>(this, "right");
+  private final ReadOnlyObjectWrapper<RenderedView> left =
+      new ReadOnlyObjectWrapper<>(this, "left");
+  private final ReadOnlyObjectWrapper<RenderedView> right =
+      new ReadOnlyObjectWrapper<>(this, "right");
   private final ReadOnlyObjectWrapper<Raster> wiped = new ReadOnlyObjectWrapper<>(this, "wiped");
-  private final ReadOnlyObjectWrapper<Raster> difference = new ReadOnlyObjectWrapper<>(this, "difference");
+  private final ReadOnlyObjectWrapper<Raster> difference =
+      new ReadOnlyObjectWrapper<>(this, "difference");
   private final ReadOnlyObjectWrapper<LegendRenderer.Legend> sharedLegend =
       new ReadOnlyObjectWrapper<>(this, "sharedLegend");
   private final ReadOnlyObjectWrapper<LegendRenderer.Legend> differenceLegend =
       new ReadOnlyObjectWrapper<>(this, "differenceLegend");
-  private final ReadOnlyObjectWrapper<Scale> sharedScale = new ReadOnlyObjectWrapper<>(this, "sharedScale");
+  private final ReadOnlyObjectWrapper<Scale> sharedScale =
+      new ReadOnlyObjectWrapper<>(this, "sharedScale");
   private final ReadOnlyStringWrapper note = new ReadOnlyStringWrapper(this, "note", "");
   private final ObservableList<MetricRow> metrics = FXCollections.observableArrayList();
-  private final ReadOnlyObjectWrapper<LayerProfile> leftProfile = new ReadOnlyObjectWrapper<>(this, "leftProfile");
-  private final ReadOnlyObjectWrapper<LayerProfile> rightProfile = new ReadOnlyObjectWrapper<>(this, "rightProfile");
+  private final ReadOnlyObjectWrapper<LayerProfile> leftProfile =
+      new ReadOnlyObjectWrapper<>(this, "leftProfile");
+  private final ReadOnlyObjectWrapper<LayerProfile> rightProfile =
+      new ReadOnlyObjectWrapper<>(this, "rightProfile");
   private final ObjectBinding<CompareTarget> target;
 
   public CompareViewModel(ViewerViewModel viewer) {
     this.viewer = viewer;
-    target = Bindings.createObjectBinding(() -> {
-      switch (mode.get()) {
-        case BEFORE_AFTER:
-          return CompareTarget.BEFORE_AFTER;
-        case OTHER_MODEL:
-          return otherModel.get() == null ? CompareTarget.NONE : CompareTarget.otherModel(otherModel.get());
-        default:
-          return CompareTarget.NONE;
-      }
-    }, mode, otherModel);
+    target =
+        Bindings.createObjectBinding(
+            () -> {
+              switch (mode.get()) {
+                case BEFORE_AFTER:
+                  return CompareTarget.BEFORE_AFTER;
+                case OTHER_MODEL:
+                  return otherModel.get() == null
+                      ? CompareTarget.NONE
+                      : CompareTarget.otherModel(otherModel.get());
+                default:
+                  return CompareTarget.NONE;
+              }
+            },
+            mode,
+            otherModel);
     for (Observable o : List.of(viewer.renderedProperty(), display, active)) {
-      o.addListener(x -> {
-        if (active.get()) {
-          refresh();
-        }
-      });
+      o.addListener(
+          x -> {
+            if (active.get()) {
+              refresh();
+            }
+          });
     }
     wipe.addListener(x -> refreshWipe());
   }
@@ -189,7 +204,9 @@ public final class CompareViewModel {
     if (o == null || o.comparison() == null) {
       return null;
     }
-    return o.request().compare().kind() == CompareTarget.Kind.BEFORE_AFTER ? o.comparison() : o.primary();
+    return o.request().compare().kind() == CompareTarget.Kind.BEFORE_AFTER
+        ? o.comparison()
+        : o.primary();
   }
 
   /** The right pass: "after", or model B. */
@@ -198,7 +215,9 @@ public final class CompareViewModel {
     if (o == null || o.comparison() == null) {
       return null;
     }
-    return o.request().compare().kind() == CompareTarget.Kind.BEFORE_AFTER ? o.primary() : o.comparison();
+    return o.request().compare().kind() == CompareTarget.Kind.BEFORE_AFTER
+        ? o.primary()
+        : o.comparison();
   }
 
   // ------------------------------------------------------------------ computation
@@ -213,9 +232,12 @@ public final class CompareViewModel {
       return;
     }
     if (a == null || b == null) {
-      clear(mode.get() == CompareTarget.Kind.NONE ? "Choose what to compare."
-          : mode.get() == CompareTarget.Kind.OTHER_MODEL && otherModel.get() == null ? "Choose model B."
-          : "Waiting for the comparison to finish…");
+      clear(
+          mode.get() == CompareTarget.Kind.NONE
+              ? "Choose what to compare."
+              : mode.get() == CompareTarget.Kind.OTHER_MODEL && otherModel.get() == null
+                  ? "Choose model B."
+                  : "Waiting for the comparison to finish…");
       return;
     }
     Raster photo = viewer.outcomeProperty().get().image().photo();
@@ -229,21 +251,51 @@ public final class CompareViewModel {
       if (viewer.scaleAcrossBlocksProperty().get()) {
         Scale sa = viewer.scaleFor(a, mapA);
         Scale sb = viewer.scaleFor(b, mapB);
-        scale = new Scale(Math.min(sa.lo(), sb.lo()), Math.max(sa.hi(), sb.hi()), sa.kind(),
-            sa.method() + ", both passes");
+        scale =
+            new Scale(
+                Math.min(sa.lo(), sb.lo()),
+                Math.max(sa.hi(), sb.hi()),
+                sa.kind(),
+                sa.method() + ", both passes");
       } else {
-        scale = viewer.normalizationProperty().get().normalization().resolve(mapA.grid(), mapB.grid());
+        scale =
+            viewer.normalizationProperty().get().normalization().resolve(mapA.grid(), mapB.grid());
       }
     }
-    RenderedView viewA = viewer.render(a, photo, a.geometry(), quantity, block, head, scale, false, true);
-    RenderedView viewB = viewer.render(b, photo, b.geometry(), quantity, block, head, scale, false, true);
-    left.set(new RenderedView(viewA.picture(), null, scale, viewA.map(), a.label() + " · " + viewA.caption(),
-        viewA.note(), viewA.chips()));
-    right.set(new RenderedView(viewB.picture(), null, scale, viewB.map(), b.label() + " · " + viewB.caption(),
-        viewB.note(), viewB.chips()));
+    RenderedView viewA =
+        viewer.render(a, photo, a.geometry(), quantity, block, head, scale, false, true);
+    RenderedView viewB =
+        viewer.render(b, photo, b.geometry(), quantity, block, head, scale, false, true);
+    left.set(
+        new RenderedView(
+            viewA.picture(),
+            null,
+            scale,
+            viewA.map(),
+            a.label() + " · " + viewA.caption(),
+            viewA.note(),
+            viewA.chips()));
+    right.set(
+        new RenderedView(
+            viewB.picture(),
+            null,
+            scale,
+            viewB.map(),
+            b.label() + " · " + viewB.caption(),
+            viewB.note(),
+            viewB.chips()));
     sharedScale.set(scale);
-    sharedLegend.set(scale == null ? null : LegendRenderer.colorbar(viewer.colormap(), scale, quantity.label(),
-        quantity.symbol(), LegendRenderer.Orientation.VERTICAL, 220, ViewerViewModel.LEGEND_STYLE));
+    sharedLegend.set(
+        scale == null
+            ? null
+            : LegendRenderer.colorbar(
+                viewer.colormap(),
+                scale,
+                quantity.label(),
+                quantity.symbol(),
+                LegendRenderer.Orientation.VERTICAL,
+                220,
+                ViewerViewModel.LEGEND_STYLE));
     note.set(samePassNote(shown, b));
     refreshDifference(a, b, mapA, mapB, photo);
     refreshWipe();
@@ -256,14 +308,20 @@ public final class CompareViewModel {
     rightProfile.set(LayerProfile.of(b.report()));
   }
 
-  /** Before/after with nothing switched on shows one pass twice: say so rather than show two equal pictures. */
+  /**
+   * Before/after with nothing switched on shows one pass twice: say so rather than show two equal
+   * pictures.
+   */
   static String samePassNote(ViewOutcome shown, AnalyzedPass after) {
-    boolean beforeAfter = shown != null && shown.request().compare().kind() == CompareTarget.Kind.BEFORE_AFTER;
+    boolean beforeAfter =
+        shown != null && shown.request().compare().kind() == CompareTarget.Kind.BEFORE_AFTER;
     return beforeAfter && after.mitigations().isEmpty() && !after.denoised()
-        ? "No mitigation is on, so before and after are the same pass. Switch one on in the left panel." : "";
+        ? "No mitigation is on, so before and after are the same pass. Switch one on in the left panel."
+        : "";
   }
 
-  private void refreshDifference(AnalyzedPass a, AnalyzedPass b, LayerMap mapA, LayerMap mapB, Raster photo) {
+  private void refreshDifference(
+      AnalyzedPass a, AnalyzedPass b, LayerMap mapA, LayerMap mapB, Raster photo) {
     if (mapA == null || mapB == null || mapA.grid() == null || mapB.grid() == null) {
       difference.set(null);
       differenceLegend.set(null);
@@ -279,10 +337,20 @@ public final class CompareViewModel {
     }
     Comparison.Difference d = Comparison.difference(ga, gb);
     Upsampling up = viewer.smoothProperty().get() ? Upsampling.BILINEAR : Upsampling.NEAREST;
-    difference.set(OverlayCompositor.compose(photo, b.geometry(), List.of(d.asLayer(up,
-        Math.max(0.75, viewer.opacityProperty().get())))));
-    differenceLegend.set(LegendRenderer.colorbar(d.colormap(), d.scale(), "change in " + mapA.quantity().label(),
-        "", LegendRenderer.Orientation.VERTICAL, 220, ViewerViewModel.LEGEND_STYLE));
+    difference.set(
+        OverlayCompositor.compose(
+            photo,
+            b.geometry(),
+            List.of(d.asLayer(up, Math.max(0.75, viewer.opacityProperty().get())))));
+    differenceLegend.set(
+        LegendRenderer.colorbar(
+            d.colormap(),
+            d.scale(),
+            "change in " + mapA.quantity().label(),
+            "",
+            LegendRenderer.Orientation.VERTICAL,
+            220,
+            ViewerViewModel.LEGEND_STYLE));
   }
 
   /**
@@ -301,7 +369,9 @@ public final class CompareViewModel {
   public String[] wipeLabels() {
     RenderedView a = left.get();
     RenderedView b = right.get();
-    return new String[] {a == null ? "left" : shortName(a.caption()), b == null ? "right" : shortName(b.caption())};
+    return new String[] {
+      a == null ? "left" : shortName(a.caption()), b == null ? "right" : shortName(b.caption())
+    };
   }
 
   private static String shortName(String caption) {
@@ -312,7 +382,9 @@ public final class CompareViewModel {
   private void refreshWipe() {
     RenderedView a = left.get();
     RenderedView b = right.get();
-    if (a == null || b == null || a.picture().width() != b.picture().width()
+    if (a == null
+        || b == null
+        || a.picture().width() != b.picture().width()
         || a.picture().height() != b.picture().height()) {
       wiped.set(null);
       return;
@@ -342,35 +414,70 @@ public final class CompareViewModel {
     LayerSummary sb = summary(b, block);
     String at = " (block " + block + ")";
     rows.add(new MetricRow("Artifact patches" + at, sa.artifactCount(), sb.artifactCount(), false));
-    rows.add(new MetricRow("Max / median patch norm" + at, sa.maxOverMedian(), sb.maxOverMedian(), false));
+    rows.add(
+        new MetricRow(
+            "Max / median patch norm" + at, sa.maxOverMedian(), sb.maxOverMedian(), false));
     rows.add(new MetricRow("Emergence block", emergence(a), emergence(b), false));
-    rows.add(new MetricRow("Sink mass on artifacts" + at, sa.sinkMassOnArtifacts(), sb.sinkMassOnArtifacts(), true));
-    String capture = a.layout().hasCls() == b.layout().hasCls()
-        ? dev.sinkscope.app.gui.canvas.LayerMaps.captureMetricName(a.layout()) : "CLS / pooling-probe capture";
-    rows.add(new MetricRow(capture + " on artifacts" + at, sa.clsCaptureOnArtifacts(), sb.clsCaptureOnArtifacts(),
-        true));
-    rows.add(new MetricRow(capture + " on registers" + at, sa.clsCaptureOnRegisters(), sb.clsCaptureOnRegisters(),
-        true));
-    rows.add(new MetricRow("Top sink, × uniform" + at, sa.topSinkRatio(), sb.topSinkRatio(), false));
-    rows.add(new MetricRow("Attention row sum, mean" + at, RowSums.mean(a, block), RowSums.mean(b, block), false));
-    rows.add(new MetricRow("Sink mass on artifacts (all blocks)", wholePassSinkMass(a), wholePassSinkMass(b), true));
+    rows.add(
+        new MetricRow(
+            "Sink mass on artifacts" + at,
+            sa.sinkMassOnArtifacts(),
+            sb.sinkMassOnArtifacts(),
+            true));
+    String capture =
+        a.layout().hasCls() == b.layout().hasCls()
+            ? dev.sinkscope.app.gui.canvas.LayerMaps.captureMetricName(a.layout())
+            : "CLS / pooling-probe capture";
+    rows.add(
+        new MetricRow(
+            capture + " on artifacts" + at,
+            sa.clsCaptureOnArtifacts(),
+            sb.clsCaptureOnArtifacts(),
+            true));
+    rows.add(
+        new MetricRow(
+            capture + " on registers" + at,
+            sa.clsCaptureOnRegisters(),
+            sb.clsCaptureOnRegisters(),
+            true));
+    rows.add(
+        new MetricRow("Top sink, × uniform" + at, sa.topSinkRatio(), sb.topSinkRatio(), false));
+    rows.add(
+        new MetricRow(
+            "Attention row sum, mean" + at, RowSums.mean(a, block), RowSums.mean(b, block), false));
+    rows.add(
+        new MetricRow(
+            "Sink mass on artifacts (all blocks)",
+            wholePassSinkMass(a),
+            wholePassSinkMass(b),
+            true));
     return rows;
   }
 
   /**
-   * Rows for the final features that shift/flip denoising averages: the norm contrast over all patches
-   * and on the pass's own last-block artifacts against the rest (NaN for a pass without them).
+   * Rows for the final features that shift/flip denoising averages: the norm contrast over all
+   * patches and on the pass's own last-block artifacts against the rest (NaN for a pass without
+   * them).
    */
   public static List<MetricRow> finalFeatureRows(AnalyzedPass a, AnalyzedPass b) {
     return List.of(
-        new MetricRow("Final features: max / median patch norm", finalMaxOverMedian(a), finalMaxOverMedian(b), false),
-        new MetricRow("Final features: norm on artifacts / elsewhere", finalArtifactContrast(a),
-            finalArtifactContrast(b), false));
+        new MetricRow(
+            "Final features: max / median patch norm",
+            finalMaxOverMedian(a),
+            finalMaxOverMedian(b),
+            false),
+        new MetricRow(
+            "Final features: norm on artifacts / elsewhere",
+            finalArtifactContrast(a),
+            finalArtifactContrast(b),
+            false));
   }
 
   private static float[] finalPatchNorms(AnalyzedPass pass) {
     var layout = pass.result().layout();
-    return java.util.Arrays.copyOfRange(pass.finalFeatures().tokenNorms(), layout.firstPatchIndex(),
+    return java.util.Arrays.copyOfRange(
+        pass.finalFeatures().tokenNorms(),
+        layout.firstPatchIndex(),
         layout.firstPatchIndex() + layout.patchCount());
   }
 
@@ -390,7 +497,9 @@ public final class CompareViewModel {
     float[] norms = finalPatchNorms(pass);
     int cols = pass.result().layout().gridCols();
     boolean[] artifact = new boolean[norms.length];
-    LayerMaps.norms(pass.report(), pass.blocks()).artifacts().positions()
+    LayerMaps.norms(pass.report(), pass.blocks())
+        .artifacts()
+        .positions()
         .forEach(p -> artifact[p.row() * cols + p.col()] = true);
     double on = 0;
     double off = 0;

@@ -29,11 +29,15 @@ public record MetricRow(String metric, double before, double after, boolean perc
     if (Double.isNaN(d)) {
       return "–";
     }
-    // A change is printed at the precision of the values it compares (ADR 0018): a change below their
+    // A change is printed at the precision of the values it compares (ADR 0018): a change below
+    // their
     // last shown digit is "0", not "+6.93e-08" beside "0.00389".
-    String magnitude = percent ? String.format(java.util.Locale.ROOT, "%.1f pp", 100 * d)
-        : before == Math.rint(before) && after == Math.rint(after) ? Format.number(d) // counts, blocks
-        : Format.atPrecisionOf(d, Math.max(Math.abs(before), Math.abs(after)));
+    String magnitude =
+        percent
+            ? String.format(java.util.Locale.ROOT, "%.1f pp", 100 * d)
+            : before == Math.rint(before) && after == Math.rint(after)
+                ? Format.number(d) // counts, blocks
+                : Format.atPrecisionOf(d, Math.max(Math.abs(before), Math.abs(after)));
     if (magnitude.matches("-?0(\\.0+)?( pp)?")) {
       return percent ? "0.0 pp" : "0";
     }

@@ -23,18 +23,26 @@ import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 
-/** A thin window over {@link DistillViewModel}: settings, live loss chart, progress, ETA, Cancel. */
+/**
+ * A thin window over {@link DistillViewModel}: settings, live loss chart, progress, ETA, Cancel.
+ */
 public final class DistillDialog {
   private DistillDialog() {}
 
-  public static Stage show(Window owner, DistillViewModel vm, Supplier<Optional<Path>> browseImages,
-      Supplier<Optional<Path>> browseOutput, Consumer<Distiller.Result> done) {
+  public static Stage show(
+      Window owner,
+      DistillViewModel vm,
+      Supplier<Optional<Path>> browseImages,
+      Supplier<Optional<Path>> browseOutput,
+      Consumer<Distiller.Result> done) {
     Stage stage = new Stage();
     stage.initOwner(owner);
     stage.setTitle("Distill registers (PH-Reg student)");
-    Label header = new Label("Adds new register tokens and fine-tunes them with the position table, patch projection"
-        + " and last block, so one pass gives the shift/flip-denoised features. This is a fine-tune: the weights"
-        + " change. The student is written as a new model folder and opens as model B.");
+    Label header =
+        new Label(
+            "Adds new register tokens and fine-tunes them with the position table, patch projection"
+                + " and last block, so one pass gives the shift/flip-denoised features. This is a fine-tune: the weights"
+                + " change. The student is written as a new model folder and opens as model B.");
     header.setWrapText(true);
     header.setMaxWidth(520);
     header.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE); // wrapped in full, never elided
@@ -42,7 +50,8 @@ public final class DistillDialog {
     images.setId("distillImages");
     images.textProperty().bindBidirectional(vm.imageFolderProperty());
     Button pickImages = new Button("Browse…");
-    pickImages.setOnAction(e -> browseImages.get().ifPresent(p -> vm.imageFolderProperty().set(p.toString())));
+    pickImages.setOnAction(
+        e -> browseImages.get().ifPresent(p -> vm.imageFolderProperty().set(p.toString())));
     Button bundled = new Button("Bundled photos");
     bundled.setOnAction(e -> vm.imageFolderProperty().set(DistillViewModel.BUNDLED));
     Spinner<Integer> registers = spinner("distillRegisters", 1, 256, vm.registersProperty());
@@ -52,9 +61,14 @@ public final class DistillDialog {
     device.setId("distillDevice");
     device.getItems().addAll("auto", "cpu", "gpu");
     device.valueProperty().bindBidirectional(vm.deviceProperty());
-    TextField output = new TextField(vm.outputProperty().get() == null ? "" : vm.outputProperty().get().toString());
+    TextField output =
+        new TextField(
+            vm.outputProperty().get() == null ? "" : vm.outputProperty().get().toString());
     output.setId("distillOutput");
-    output.textProperty().addListener((obs, old, now) -> vm.outputProperty().set(now.isBlank() ? null : Path.of(now.trim())));
+    output
+        .textProperty()
+        .addListener(
+            (obs, old, now) -> vm.outputProperty().set(now.isBlank() ? null : Path.of(now.trim())));
     Button pickOutput = new Button("Browse…");
     pickOutput.setOnAction(e -> browseOutput.get().ifPresent(p -> output.setText(p.toString())));
     GridPane grid = new GridPane();
@@ -81,18 +95,21 @@ public final class DistillDialog {
     chart.setPrefHeight(220);
     XYChart.Series<Number, Number> series = new XYChart.Series<>();
     chart.getData().add(series);
-    vm.losses().addListener((ListChangeListener<Double>) c -> {
-      if (vm.losses().isEmpty()) {
-        series.getData().clear();
-      }
-      while (c.next()) {
-        if (c.wasAdded()) {
-          for (int i = c.getFrom(); i < c.getTo(); i++) {
-            series.getData().add(new XYChart.Data<>(i + 1, vm.losses().get(i)));
-          }
-        }
-      }
-    });
+    vm.losses()
+        .addListener(
+            (ListChangeListener<Double>)
+                c -> {
+                  if (vm.losses().isEmpty()) {
+                    series.getData().clear();
+                  }
+                  while (c.next()) {
+                    if (c.wasAdded()) {
+                      for (int i = c.getFrom(); i < c.getTo(); i++) {
+                        series.getData().add(new XYChart.Data<>(i + 1, vm.losses().get(i)));
+                      }
+                    }
+                  }
+                });
 
     ProgressBar bar = new ProgressBar();
     bar.setId("distillProgress");
@@ -123,12 +140,22 @@ public final class DistillDialog {
     cancel.disableProperty().bind(vm.runningProperty().not());
     cancel.setOnAction(e -> vm.cancel());
     Button close = new Button("Close");
-    close.setOnAction(e -> {
-      vm.cancel();
-      stage.close();
-    });
+    close.setOnAction(
+        e -> {
+          vm.cancel();
+          stage.close();
+        });
     grid.disableProperty().bind(vm.runningProperty());
-    VBox root = new VBox(10, header, grid, chart, bar, new HBox(12, status, eta), problem, new HBox(8, start, cancel, close));
+    VBox root =
+        new VBox(
+            10,
+            header,
+            grid,
+            chart,
+            bar,
+            new HBox(12, status, eta),
+            problem,
+            new HBox(8, start, cancel, close));
     root.setPadding(new Insets(12));
     stage.setScene(new Scene(root));
     stage.setOnHidden(e -> vm.cancel());
@@ -136,7 +163,8 @@ public final class DistillDialog {
     return stage;
   }
 
-  private static Spinner<Integer> spinner(String id, int min, int max, javafx.beans.property.IntegerProperty property) {
+  private static Spinner<Integer> spinner(
+      String id, int min, int max, javafx.beans.property.IntegerProperty property) {
     Spinner<Integer> spinner = new Spinner<>(min, max, property.get());
     spinner.setId(id);
     spinner.setEditable(true);

@@ -31,13 +31,14 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * The "Distill…" dialog's state: settings, a background run of {@link Distiller} with per-step loss,
- * progress and ETA, cancellation, and the finished student. Setters and listeners on the FX thread;
- * the run happens on its own thread and reports through {@code ui}.
+ * The "Distill…" dialog's state: settings, a background run of {@link Distiller} with per-step
+ * loss, progress and ETA, cancellation, and the finished student. Setters and listeners on the FX
+ * thread; the run happens on its own thread and reports through {@code ui}.
  */
 public final class DistillViewModel {
   /** {@code imageFolder} value for the photos inside the app. */
   public static final String BUNDLED = "bundled";
+
   private static final Set<String> IMAGE_EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif");
 
   /** Where the bundled photos are extracted to, asked only when they are used. */
@@ -52,7 +53,8 @@ public final class DistillViewModel {
   private final String modelName;
   private final Path teacherCache;
   private final StringProperty imageFolder = new SimpleStringProperty(BUNDLED);
-  private final IntegerProperty registers = new SimpleIntegerProperty(DistillSettings.DEFAULT_REGISTERS);
+  private final IntegerProperty registers =
+      new SimpleIntegerProperty(DistillSettings.DEFAULT_REGISTERS);
   private final IntegerProperty epochs = new SimpleIntegerProperty(DistillSettings.DEFAULT_EPOCHS);
   private final IntegerProperty resolution = new SimpleIntegerProperty(0);
   private final StringProperty device = new SimpleStringProperty("auto");
@@ -65,7 +67,12 @@ public final class DistillViewModel {
   private final ObservableList<Double> losses = FXCollections.observableArrayList();
   private final AtomicBoolean cancelled = new AtomicBoolean();
 
-  public DistillViewModel(Executor ui, PhotoFolder bundledPhotos, Path model, String modelName, Path defaultOutput,
+  public DistillViewModel(
+      Executor ui,
+      PhotoFolder bundledPhotos,
+      Path model,
+      String modelName,
+      Path defaultOutput,
       Path teacherCache) {
     this.ui = ui;
     this.bundledPhotos = bundledPhotos;
@@ -134,11 +141,13 @@ public final class DistillViewModel {
     if (output.get().toAbsolutePath().normalize().equals(model.toAbsolutePath().normalize())) {
       return "The output folder must differ from the model's own folder.";
     }
-    if (!BUNDLED.equals(imageFolder.get()) && !Files.isDirectory(Path.of(imageFolder.get().trim()))) {
+    if (!BUNDLED.equals(imageFolder.get())
+        && !Files.isDirectory(Path.of(imageFolder.get().trim()))) {
       return "The image folder does not exist: " + imageFolder.get();
     }
     try {
-      new DistillSettings(registers.get(), epochs.get(), 0, 8, resolution.get(), 1e-4, 5e-6, 1e-2, 10, 0.15, 1, 0);
+      new DistillSettings(
+          registers.get(), epochs.get(), 0, 8, resolution.get(), 1e-4, 5e-6, 1e-2, 10, 0.15, 1, 0);
     } catch (IllegalArgumentException e) {
       return e.getMessage().replace("--", "");
     }
@@ -158,8 +167,11 @@ public final class DistillViewModel {
     progress.set(0);
     eta.set("");
     status.set("Preparing…");
-    DistillSettings settings = DistillSettings.defaults().withRegisters(registers.get()).withEpochs(epochs.get())
-        .withResolution(resolution.get());
+    DistillSettings settings =
+        DistillSettings.defaults()
+            .withRegisters(registers.get())
+            .withEpochs(epochs.get())
+            .withResolution(resolution.get());
     String folder = imageFolder.get().trim();
     Path out = output.get();
     String dev = device.get();
@@ -175,60 +187,96 @@ public final class DistillViewModel {
     }
   }
 
-  private void run(String folder, DistillSettings settings, Path out, String dev, Consumer<Distiller.Result> done) {
+  private void run(
+      String folder,
+      DistillSettings settings,
+      Path out,
+      String dev,
+      Consumer<Distiller.Result> done) {
     try {
       List<Path> images = images(BUNDLED.equals(folder) ? bundledPhotos.get() : Path.of(folder));
       CancellationToken token = cancelled::get;
-      Distiller.Result result = Distiller.run(new Distiller.Request(model, modelName, images, out, settings, dev,
-          teacherCache, null), token, new Distiller.Listener() {
-            @Override
-            public void teacherImageDone(int doneCount, int total, boolean cached) {
-              ui.execute(() -> {
-                status.set("Teacher targets " + doneCount + " / " + total + (cached ? " (cached)" : ""));
-                progress.set(0.1 * doneCount / total);
-              });
-            }
+      Distiller.Result result =
+          Distiller.run(
+              new Distiller.Request(
+                  model, modelName, images, out, settings, dev, teacherCache, null),
+              token,
+              new Distiller.Listener() {
+                @Override
+                public void teacherImageDone(int doneCount, int total, boolean cached) {
+                  ui.execute(
+                      () -> {
+                        status.set(
+                            "Teacher targets "
+                                + doneCount
+                                + " / "
+                                + total
+                                + (cached ? " (cached)" : ""));
+                        progress.set(0.1 * doneCount / total);
+                      });
+                }
 
-            @Override
-            public void stepDone(Distiller.StepReport r) {
-              ui.execute(() -> {
-                losses.add(r.loss());
-                progress.set(0.1 + 0.9 * r.step() / r.totalSteps());
-                status.set(String.format(Locale.ROOT, "Step %d / %d, epoch %d / %d, loss %.5f, lr %.2g, %.1f images/s",
-                    r.step(), r.totalSteps(), r.epoch(), r.epochs(), r.loss(), r.lr(), r.imagesPerSecond()));
-                eta.set("ETA " + eta(r.etaSeconds()));
+                @Override
+                public void stepDone(Distiller.StepReport r) {
+                  ui.execute(
+                      () -> {
+                        losses.add(r.loss());
+                        progress.set(0.1 + 0.9 * r.step() / r.totalSteps());
+                        status.set(
+                            String.format(
+                                Locale.ROOT,
+                                "Step %d / %d, epoch %d / %d, loss %.5f, lr %.2g, %.1f images/s",
+                                r.step(),
+                                r.totalSteps(),
+                                r.epoch(),
+                                r.epochs(),
+                                r.loss(),
+                                r.lr(),
+                                r.imagesPerSecond()));
+                        eta.set("ETA " + eta(r.etaSeconds()));
+                      });
+                }
               });
-            }
+      ui.execute(
+          () -> {
+            running.set(false);
+            progress.set(1);
+            eta.set("");
+            status.set(summary(result));
+            done.accept(result);
           });
-      ui.execute(() -> {
-        running.set(false);
-        progress.set(1);
-        eta.set("");
-        status.set(summary(result));
-        done.accept(result);
-      });
     } catch (CancellationException e) {
-      ui.execute(() -> {
-        running.set(false);
-        status.set("Cancelled; nothing was written.");
-        eta.set("");
-      });
+      ui.execute(
+          () -> {
+            running.set(false);
+            status.set("Cancelled; nothing was written.");
+            eta.set("");
+          });
     } catch (Exception | OutOfMemoryError e) {
-      ui.execute(() -> {
-        running.set(false);
-        eta.set("");
-        status.set("");
-        problem.set(e.getMessage() == null ? e.toString() : e.getMessage());
-      });
+      ui.execute(
+          () -> {
+            running.set(false);
+            eta.set("");
+            status.set("");
+            problem.set(e.getMessage() == null ? e.toString() : e.getMessage());
+          });
     }
   }
 
   /** What the card says about a finished run: a fine-tune, and how much it saw. */
   public static String summary(Distiller.Result r) {
-    return String.format(Locale.ROOT, "Fine-tuned (weights changed): %s, %s of batch %d over %s,"
-        + " loss %.4f → %.4f, %.0f s. Saved to %s.", count(r.images(), "image"), count(r.steps(), "step"),
-        r.batch(), count(r.epochs(), "epoch"), r.stepLosses().get(0),
-        r.stepLosses().get(r.stepLosses().size() - 1), r.seconds(), r.output());
+    return String.format(
+        Locale.ROOT,
+        "Fine-tuned (weights changed): %s, %s of batch %d over %s,"
+            + " loss %.4f → %.4f, %.0f s. Saved to %s.",
+        count(r.images(), "image"),
+        count(r.steps(), "step"),
+        r.batch(),
+        count(r.epochs(), "epoch"),
+        r.stepLosses().get(0),
+        r.stepLosses().get(r.stepLosses().size() - 1),
+        r.seconds(),
+        r.output());
   }
 
   private static String count(int n, String noun) {
@@ -238,11 +286,18 @@ public final class DistillViewModel {
   static List<Path> images(Path folder) throws IOException {
     List<Path> files;
     try (Stream<Path> list = Files.list(folder)) {
-      files = list.filter(Files::isRegularFile).filter(p -> {
-        String name = p.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return dot > 0 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
-      }).sorted().toList();
+      files =
+          list.filter(Files::isRegularFile)
+              .filter(
+                  p -> {
+                    String name = p.getFileName().toString();
+                    int dot = name.lastIndexOf('.');
+                    return dot > 0
+                        && IMAGE_EXTENSIONS.contains(
+                            name.substring(dot + 1).toLowerCase(Locale.ROOT));
+                  })
+              .sorted()
+              .toList();
     }
     if (files.isEmpty()) {
       throw new IOException(folder + " holds no photos (.png, .jpg, .jpeg, .bmp, .gif)");
@@ -252,7 +307,8 @@ public final class DistillViewModel {
 
   static String eta(double seconds) {
     long s = Math.round(seconds);
-    return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60)
+    return s >= 3600
+        ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60)
         : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
   }
 }

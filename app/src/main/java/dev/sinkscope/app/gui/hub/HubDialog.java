@@ -38,19 +38,27 @@ public final class HubDialog {
     Label cache = new Label();
     cache.setId("hubCacheFolder");
     cache.setWrapText(true);
-    cache.textProperty().bind(Bindings.concat("Cache: ", model.cacheFolderProperty(),
-        "  (HF_HUB_CACHE, else HF_HOME/hub; shared with Python)"));
+    cache
+        .textProperty()
+        .bind(
+            Bindings.concat(
+                "Cache: ",
+                model.cacheFolderProperty(),
+                "  (HF_HUB_CACHE, else HF_HOME/hub; shared with Python)"));
 
     TableView<HubDialogModel.Entry> table = new TableView<>(model.entries());
     table.setId("hubModels");
     TableColumn<HubDialogModel.Entry, String> title = new TableColumn<>("Model");
-    title.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().model().title()));
+    title.setCellValueFactory(
+        c -> new javafx.beans.property.SimpleStringProperty(c.getValue().model().title()));
     title.setPrefWidth(280);
     TableColumn<HubDialogModel.Entry, String> repo = new TableColumn<>("Repo");
-    repo.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().model().repoId()));
+    repo.setCellValueFactory(
+        c -> new javafx.beans.property.SimpleStringProperty(c.getValue().model().repoId()));
     repo.setPrefWidth(290);
     TableColumn<HubDialogModel.Entry, String> size = new TableColumn<>("Download");
-    size.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().sizeLabel()));
+    size.setCellValueFactory(
+        c -> new javafx.beans.property.SimpleStringProperty(c.getValue().sizeLabel()));
     size.setPrefWidth(130);
     table.getColumns().setAll(java.util.List.of(title, repo, size));
     // Long titles and repo ids wrap in their cell instead of ending in "…".
@@ -59,20 +67,27 @@ public final class HubDialog {
     size.setCellFactory(c -> wrappingCell());
     table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
     table.setPrefHeight(360);
-    table.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> {
-      if (now != null) {
-        model.selectedProperty().set(now);
-      }
-    });
-    table.setRowFactory(t -> {
-      javafx.scene.control.TableRow<HubDialogModel.Entry> row = new javafx.scene.control.TableRow<>();
-      row.setOnMouseClicked(e -> {
-        if (e.getClickCount() == 2 && !row.isEmpty()) {
-          model.download();
-        }
-      });
-      return row;
-    });
+    table
+        .getSelectionModel()
+        .selectedItemProperty()
+        .addListener(
+            (obs, old, now) -> {
+              if (now != null) {
+                model.selectedProperty().set(now);
+              }
+            });
+    table.setRowFactory(
+        t -> {
+          javafx.scene.control.TableRow<HubDialogModel.Entry> row =
+              new javafx.scene.control.TableRow<>();
+          row.setOnMouseClicked(
+              e -> {
+                if (e.getClickCount() == 2 && !row.isEmpty()) {
+                  model.download();
+                }
+              });
+          return row;
+        });
 
     TextField id = new TextField();
     id.setId("hubRepoId");
@@ -129,38 +144,45 @@ public final class HubDialog {
     }
     stage.setScene(scene);
 
-    model.errorProperty().addListener((obs, old, now) -> {
-      if (now != null) {
-        errors.show(now);
-      }
-    });
-    model.stateProperty().addListener((obs, old, now) -> {
-      if (now == HubDialogModel.State.DONE) {
-        stage.close();
-      }
-    });
+    model
+        .errorProperty()
+        .addListener(
+            (obs, old, now) -> {
+              if (now != null) {
+                errors.show(now);
+              }
+            });
+    model
+        .stateProperty()
+        .addListener(
+            (obs, old, now) -> {
+              if (now == HubDialogModel.State.DONE) {
+                stage.close();
+              }
+            });
     stage.setOnHidden(e -> model.cancel());
     stage.setOnShown(e -> dev.sinkscope.app.gui.common.WindowFit.keepOnScreen(stage));
   }
 
   private static javafx.scene.control.TableCell<HubDialogModel.Entry, String> wrappingCell() {
-    javafx.scene.control.TableCell<HubDialogModel.Entry, String> cell = new javafx.scene.control.TableCell<>() {
-      private final javafx.scene.text.Text text = new javafx.scene.text.Text();
+    javafx.scene.control.TableCell<HubDialogModel.Entry, String> cell =
+        new javafx.scene.control.TableCell<>() {
+          private final javafx.scene.text.Text text = new javafx.scene.text.Text();
 
-      {
-        text.wrappingWidthProperty().bind(widthProperty().subtract(12));
-        text.getStyleClass().add("wrapping-cell-text");
-        setPrefHeight(USE_COMPUTED_SIZE);
-      }
+          {
+            text.wrappingWidthProperty().bind(widthProperty().subtract(12));
+            text.getStyleClass().add("wrapping-cell-text");
+            setPrefHeight(USE_COMPUTED_SIZE);
+          }
 
-      @Override
-      protected void updateItem(String item, boolean empty) {
-        super.updateItem(item, empty);
-        text.setText(empty || item == null ? "" : item);
-        setGraphic(empty || item == null ? null : text);
-        setText(null);
-      }
-    };
+          @Override
+          protected void updateItem(String item, boolean empty) {
+            super.updateItem(item, empty);
+            text.setText(empty || item == null ? "" : item);
+            setGraphic(empty || item == null ? null : text);
+            setText(null);
+          }
+        };
     return cell;
   }
 

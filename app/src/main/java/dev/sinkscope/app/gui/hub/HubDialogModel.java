@@ -80,14 +80,18 @@ public final class HubDialogModel {
   private final ObjectProperty<Entry> selected = new SimpleObjectProperty<>(this, "selected");
   private final StringProperty repoId = new SimpleStringProperty(this, "repoId", "");
   private final StringProperty revision = new SimpleStringProperty(this, "revision", "");
-  private final ReadOnlyObjectWrapper<State> state = new ReadOnlyObjectWrapper<>(this, "state", State.IDLE);
+  private final ReadOnlyObjectWrapper<State> state =
+      new ReadOnlyObjectWrapper<>(this, "state", State.IDLE);
   private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running");
   private final ReadOnlyDoubleWrapper fraction = new ReadOnlyDoubleWrapper(this, "fraction", 0);
-  private final ReadOnlyStringWrapper progressText = new ReadOnlyStringWrapper(this, "progressText", "");
+  private final ReadOnlyStringWrapper progressText =
+      new ReadOnlyStringWrapper(this, "progressText", "");
   private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
-  private final ReadOnlyStringWrapper cacheFolder = new ReadOnlyStringWrapper(this, "cacheFolder", "");
+  private final ReadOnlyStringWrapper cacheFolder =
+      new ReadOnlyStringWrapper(this, "cacheFolder", "");
   private final ReadOnlyObjectWrapper<UserError> error = new ReadOnlyObjectWrapper<>(this, "error");
-  private final ReadOnlyObjectWrapper<HubModelLocation> opened = new ReadOnlyObjectWrapper<>(this, "opened");
+  private final ReadOnlyObjectWrapper<HubModelLocation> opened =
+      new ReadOnlyObjectWrapper<>(this, "opened");
   private final ReadOnlyObjectWrapper<DownloadProgress> lastProgress =
       new ReadOnlyObjectWrapper<>(this, "lastProgress");
 
@@ -101,7 +105,10 @@ public final class HubDialogModel {
    * @param ui the UI thread
    * @param open receives a model once it is complete in the cache
    */
-  public HubDialogModel(Supplier<HubSettings> settings, Executor background, Executor ui,
+  public HubDialogModel(
+      Supplier<HubSettings> settings,
+      Executor background,
+      Executor ui,
       Consumer<HubModelLocation> open) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.background = Objects.requireNonNull(background, "background");
@@ -110,12 +117,13 @@ public final class HubDialogModel {
     for (CuratedModel m : CuratedModels.all()) {
       entries.add(new Entry(m, false));
     }
-    selected.addListener((obs, old, now) -> {
-      if (now != null) {
-        repoId.set(now.model().repoId());
-        revision.set("");
-      }
-    });
+    selected.addListener(
+        (obs, old, now) -> {
+          if (now != null) {
+            repoId.set(now.model().repoId());
+            revision.set("");
+          }
+        });
     state.addListener((obs, old, now) -> running.set(now == State.DOWNLOADING));
   }
 
@@ -189,28 +197,36 @@ public final class HubDialogModel {
 
   /** Looks up which curated repos the cache holds (no network). */
   public void refresh() {
-    background.execute(() -> {
-      HubSettings s;
-      List<Entry> now = new ArrayList<>();
-      try {
-        s = settings.get();
-        HubCache cache = new HubCache(s.cacheDir());
-        for (CuratedModel m : CuratedModels.all()) {
-          now.add(new Entry(m, cache.completeSnapshot(m.repoId(), HubModelId.DEFAULT_REVISION).isPresent()));
-        }
-      } catch (RuntimeException e) {
-        ui.execute(() -> error.set(UserError.of(e, "the Hugging Face cache")));
-        return;
-      }
-      ui.execute(() -> {
-        cacheFolder.set(s.cacheDir().toString());
-        Entry chosen = selected.get();
-        entries.setAll(now);
-        if (chosen != null) {
-          now.stream().filter(e -> e.model().equals(chosen.model())).findFirst().ifPresent(selected::set);
-        }
-      });
-    });
+    background.execute(
+        () -> {
+          HubSettings s;
+          List<Entry> now = new ArrayList<>();
+          try {
+            s = settings.get();
+            HubCache cache = new HubCache(s.cacheDir());
+            for (CuratedModel m : CuratedModels.all()) {
+              now.add(
+                  new Entry(
+                      m,
+                      cache.completeSnapshot(m.repoId(), HubModelId.DEFAULT_REVISION).isPresent()));
+            }
+          } catch (RuntimeException e) {
+            ui.execute(() -> error.set(UserError.of(e, "the Hugging Face cache")));
+            return;
+          }
+          ui.execute(
+              () -> {
+                cacheFolder.set(s.cacheDir().toString());
+                Entry chosen = selected.get();
+                entries.setAll(now);
+                if (chosen != null) {
+                  now.stream()
+                      .filter(e -> e.model().equals(chosen.model()))
+                      .findFirst()
+                      .ifPresent(selected::set);
+                }
+              });
+        });
   }
 
   /**
@@ -251,12 +267,16 @@ public final class HubDialogModel {
   HubModelId modelId() {
     String text = repoId.get() == null ? "" : repoId.get().strip();
     if (text.isEmpty()) {
-      throw new IllegalArgumentException("Choose a model from the list or type a repo id such as facebook/dinov2-small");
+      throw new IllegalArgumentException(
+          "Choose a model from the list or type a repo id such as facebook/dinov2-small");
     }
     String rev = revision.get() == null ? "" : revision.get().strip();
     if (!HubModelId.isHubIdWithOrg(text)) {
-      throw new IllegalArgumentException("'" + text + "' is not a hub repo id of the form org/name (for example "
-          + "facebook/dinov2-small)");
+      throw new IllegalArgumentException(
+          "'"
+              + text
+              + "' is not a hub repo id of the form org/name (for example "
+              + "facebook/dinov2-small)");
     }
     HubModelId parsed = HubModelId.parse(text);
     return rev.isEmpty() ? parsed : new HubModelId(parsed.repoId(), rev);
@@ -271,36 +291,48 @@ public final class HubDialogModel {
       Optional<Path> cached = client.cache().completeSnapshot(id.repoId(), id.revision());
       if (cached.isPresent()) {
         Path folder = cached.get();
-        ui.execute(() -> finish(mine, HubModelLocation.ofSnapshot(id.repoId(), folder),
-            id + " is in the cache (" + folder + "); opened without the network."));
+        ui.execute(
+            () ->
+                finish(
+                    mine,
+                    HubModelLocation.ofSnapshot(id.repoId(), folder),
+                    id + " is in the cache (" + folder + "); opened without the network."));
         return;
       }
-      ui.execute(() -> {
-        if (mine == generation) {
-          message.set("Downloading " + id + " from " + s.endpoint() + " into " + s.cacheDir() + "…");
-        }
-      });
+      ui.execute(
+          () -> {
+            if (mine == generation) {
+              message.set(
+                  "Downloading " + id + " from " + s.endpoint() + " into " + s.cacheDir() + "…");
+            }
+          });
       Path folder = client.download(id.repoId(), id.revision(), new Listener(mine), token);
-      ui.execute(() -> finish(mine, HubModelLocation.ofSnapshot(id.repoId(), folder), "Downloaded " + id + " to "
-          + folder + "."));
+      ui.execute(
+          () ->
+              finish(
+                  mine,
+                  HubModelLocation.ofSnapshot(id.repoId(), folder),
+                  "Downloaded " + id + " to " + folder + "."));
     } catch (HubException e) {
-      ui.execute(() -> {
-        if (mine != generation) {
-          return;
-        }
-        if (e.kind() == HubException.Kind.CANCELLED) {
-          state.set(State.CANCELLED);
-          message.set(e.getMessage());
-        } else {
-          fail(describe(e));
-        }
-      });
+      ui.execute(
+          () -> {
+            if (mine != generation) {
+              return;
+            }
+            if (e.kind() == HubException.Kind.CANCELLED) {
+              state.set(State.CANCELLED);
+              message.set(e.getMessage());
+            } else {
+              fail(describe(e));
+            }
+          });
     } catch (RuntimeException e) {
-      ui.execute(() -> {
-        if (mine == generation) {
-          fail(UserError.of(e, "the download of " + id));
-        }
-      });
+      ui.execute(
+          () -> {
+            if (mine == generation) {
+              fail(UserError.of(e, "the download of " + id));
+            }
+          });
     }
   }
 
@@ -340,11 +372,12 @@ public final class HubDialogModel {
 
     @Override
     public void onNotice(String notice) {
-      ui.execute(() -> {
-        if (mine == generation && running.get()) {
-          message.set(notice);
-        }
-      });
+      ui.execute(
+          () -> {
+            if (mine == generation && running.get()) {
+              message.set(notice);
+            }
+          });
     }
 
     private void show(DownloadProgress p) {
@@ -390,7 +423,10 @@ public final class HubDialogModel {
     return String.format(Locale.ROOT, "%d:%02d h", seconds / 3600, (seconds % 3600) / 60);
   }
 
-  /** A hub failure as the error dialog shows it: the hub client's message already names repo, file and cause. */
+  /**
+   * A hub failure as the error dialog shows it: the hub client's message already names repo, file
+   * and cause.
+   */
   public static UserError describe(HubException e) {
     String title;
     switch (e.kind()) {

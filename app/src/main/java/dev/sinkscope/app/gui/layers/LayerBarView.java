@@ -48,9 +48,12 @@ public final class LayerBarView extends HBox {
     sparkline.setId("sparkline");
     sparkline.profileProperty().bind(vm.profileProperty());
     sparkline.currentProperty().bind(vm.blockProperty());
-    Tooltip.install(sparkline, new Tooltip("Orange: patch-norm max / median per block.\n"
-        + "Cyan: share of attention taken by the strongest sink token.\n"
-        + "Dashed red: the emergence block of high-norm artifacts."));
+    Tooltip.install(
+        sparkline,
+        new Tooltip(
+            "Orange: patch-norm max / median per block.\n"
+                + "Cyan: share of attention taken by the strongest sink token.\n"
+                + "Dashed red: the emergence block of high-norm artifacts."));
     VBox track = new VBox(0, sparkline, slider);
     HBox.setHgrow(track, Priority.ALWAYS);
 
@@ -58,41 +61,67 @@ public final class LayerBarView extends HBox {
     blockLabel.setId("blockLabel");
     blockLabel.getStyleClass().add("block-label");
     blockLabel.setMinWidth(110);
-    blockLabel.textProperty().bind(Bindings.createStringBinding(() -> "Block " + vm.blockProperty().get() + " of "
-        + vm.blockCountProperty().get(), vm.blockProperty(), vm.blockCountProperty()));
+    blockLabel
+        .textProperty()
+        .bind(
+            Bindings.createStringBinding(
+                () -> "Block " + vm.blockProperty().get() + " of " + vm.blockCountProperty().get(),
+                vm.blockProperty(),
+                vm.blockCountProperty()));
 
     Label profileLabel = new Label();
     profileLabel.setId("blockProfile");
     profileLabel.getStyleClass().add("block-profile");
     profileLabel.setMinWidth(Region.USE_PREF_SIZE);
-    dev.sinkscope.app.gui.common.MetricHelpMarks.attach(profileLabel, "sparklineMaxOverMedian", "sparklineTopSink",
+    dev.sinkscope.app.gui.common.MetricHelpMarks.attach(
+        profileLabel,
+        "sparklineMaxOverMedian",
+        "sparklineTopSink",
         "emergenceBlock"); // "?" explaining the sparkline's lines
-    profileLabel.textProperty().bind(Bindings.createStringBinding(() -> {
-      LayerProfile p = vm.profileProperty().get();
-      int b = vm.blockProperty().get();
-      if (p == null || b < 1 || b > p.blocks()) {
-        return "";
-      }
-      return profileText(p, b);
-    }, vm.profileProperty(), vm.blockProperty()));
+    profileLabel
+        .textProperty()
+        .bind(
+            Bindings.createStringBinding(
+                () -> {
+                  LayerProfile p = vm.profileProperty().get();
+                  int b = vm.blockProperty().get();
+                  if (p == null || b < 1 || b > p.blocks()) {
+                    return "";
+                  }
+                  return profileText(p, b);
+                },
+                vm.profileProperty(),
+                vm.blockProperty()));
 
     ComboBox<HeadChoice> heads = new ComboBox<>(vm.headChoices());
     heads.setId("headChoice");
     heads.valueProperty().bindBidirectional(vm.headProperty());
-    heads.disableProperty().bind(Bindings.createBooleanBinding(() -> !vm.quantityProperty().get().perHead(),
-        vm.quantityProperty()));
-    heads.setTooltip(new Tooltip("Heads (↑ / ↓): mean, max, or one head. Norms, rollout and PCA do not depend on it."));
+    heads
+        .disableProperty()
+        .bind(
+            Bindings.createBooleanBinding(
+                () -> !vm.quantityProperty().get().perHead(), vm.quantityProperty()));
+    heads.setTooltip(
+        new Tooltip(
+            "Heads (↑ / ↓): mean, max, or one head. Norms, rollout and PCA do not depend on it."));
 
     getChildren().addAll(play, blockLabel, track, profileLabel, new Label("Heads"), heads);
   }
 
   /**
-   * The values at block {@code b} with each curve's range over the blocks, so the sparkline's height is
-   * never read as an absolute (e.g. "max/median 1.330 (1.300–1.330)").
+   * The values at block {@code b} with each curve's range over the blocks, so the sparkline's
+   * height is never read as an absolute (e.g. "max/median 1.330 (1.300–1.330)").
    */
   static String profileText(LayerProfile p, int b) {
-    return "max/median " + Format.number(p.maxOverMedian()[b - 1]) + "  (" + range(p.maxOverMedian(), false)
-        + ")\ntop sink " + Format.percent(p.topSinkShare()[b - 1]) + "  (" + range(p.topSinkShare(), true) + ")";
+    return "max/median "
+        + Format.number(p.maxOverMedian()[b - 1])
+        + "  ("
+        + range(p.maxOverMedian(), false)
+        + ")\ntop sink "
+        + Format.percent(p.topSinkShare()[b - 1])
+        + "  ("
+        + range(p.topSinkShare(), true)
+        + ")";
   }
 
   private static String range(double[] values, boolean percent) {
@@ -107,6 +136,8 @@ public final class LayerBarView extends HBox {
     if (lo > hi) {
       return "–";
     }
-    return percent ? Format.percent(lo) + "–" + Format.percent(hi) : Format.number(lo) + "–" + Format.number(hi);
+    return percent
+        ? Format.percent(lo) + "–" + Format.percent(hi)
+        : Format.number(lo) + "–" + Format.number(hi);
   }
 }

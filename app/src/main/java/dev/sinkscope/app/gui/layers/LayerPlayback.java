@@ -8,7 +8,10 @@ import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.util.Duration;
 
-/** Plays through the blocks, one step per tick, wrapping at the end; stopping leaves the block where it is. */
+/**
+ * Plays through the blocks, one step per tick, wrapping at the end; stopping leaves the block where
+ * it is.
+ */
 public final class LayerPlayback {
   static final Duration STEP = Duration.millis(700);
 
@@ -18,13 +21,14 @@ public final class LayerPlayback {
   public LayerPlayback(ViewerViewModel vm) {
     timeline = new Timeline(new KeyFrame(STEP, e -> vm.advanceBlockWrapping()));
     timeline.setCycleCount(Animation.INDEFINITE);
-    playing.addListener((obs, was, now) -> {
-      if (now) {
-        timeline.play();
-      } else {
-        timeline.stop();
-      }
-    });
+    playing.addListener(
+        (obs, was, now) -> {
+          if (now) {
+            timeline.play();
+          } else {
+            timeline.stop();
+          }
+        });
   }
 
   public BooleanProperty playingProperty() {

@@ -8,8 +8,8 @@ import dev.sinkscope.app.gui.canvas.Quantity;
 import dev.sinkscope.app.gui.canvas.ViewerViewModel;
 import dev.sinkscope.app.gui.session.AnalyzedPass;
 import dev.sinkscope.render.Raster;
-import dev.sinkscope.render.Scale;
 import dev.sinkscope.render.ScalarGrid;
+import dev.sinkscope.render.Scale;
 import dev.sinkscope.render.SmallMultiples;
 import dev.sinkscope.render.Upsampling;
 import java.util.ArrayList;
@@ -27,12 +27,15 @@ import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 
 /**
- * All heads of the current block, or all blocks of the current quantity, as one grid of heatmaps with
- * one shared colour scale. Drawn only while visible.
+ * All heads of the current block, or all blocks of the current quantity, as one grid of heatmaps
+ * with one shared colour scale. Drawn only while visible.
  */
 public final class SmallMultiplesView extends ScrollPane {
   /** Which set of panels. */
-  public enum Kind { HEADS, BLOCKS }
+  public enum Kind {
+    HEADS,
+    BLOCKS
+  }
 
   private final ViewerViewModel vm;
   private final Kind kind;
@@ -89,14 +92,18 @@ public final class SmallMultiplesView extends ScrollPane {
     List<String> titles = new ArrayList<>();
     if (kind == Kind.HEADS) {
       if (!quantity.perHead()) {
-        note.setText(quantity.label() + " does not depend on the head. Choose attention received, CLS attention"
-            + " or a selected patch's attention to compare heads.");
+        note.setText(
+            quantity.label()
+                + " does not depend on the head. Choose attention received, CLS attention"
+                + " or a selected patch's attention to compare heads.");
         return null;
       }
       for (int h = 0; h < pass.heads(); h++) {
         LayerMap map = LayerMaps.map(pass, quantity, block, HeadChoice.single(h), selected);
         if (map == null || map.grid() == null) {
-          note.setText("Not available: " + (quantity.needsSelection() ? "click a patch first." : "no attention maps."));
+          note.setText(
+              "Not available: "
+                  + (quantity.needsSelection() ? "click a patch first." : "no attention maps."));
           return null;
         }
         grids.add(map.grid());
@@ -109,24 +116,40 @@ public final class SmallMultiplesView extends ScrollPane {
       }
       for (LayerMap map : LayerMaps.allBlocks(pass, quantity, vm.headProperty().get(), selected)) {
         if (map == null || map.grid() == null) {
-          note.setText(quantity == Quantity.PCA_RGB ? "PCA colours have no shared scale; scrub the slider instead."
-              : "Not available: " + (quantity.needsSelection() ? "click a patch first." : "no attention maps."));
+          note.setText(
+              quantity == Quantity.PCA_RGB
+                  ? "PCA colours have no shared scale; scrub the slider instead."
+                  : "Not available: "
+                      + (quantity.needsSelection()
+                          ? "click a patch first."
+                          : "no attention maps."));
           return null;
         }
         grids.add(map.grid());
         titles.add("block " + map.block());
       }
     }
-    Scale scale = vm.normalizationProperty().get().normalization().resolve(grids.toArray(ScalarGrid[]::new));
+    Scale scale =
+        vm.normalizationProperty().get().normalization().resolve(grids.toArray(ScalarGrid[]::new));
     // A roughly 3:2 grid of panels, sized to fill the width left of the colorbar (about 260 px).
     int columns = Math.min(grids.size(), (int) Math.ceil(Math.sqrt(grids.size() * 1.5)));
     int panel = (int) Math.max(80, Math.min(200, (getWidth() - 300) / columns - 10));
-    SmallMultiples.Layout layout = new SmallMultiples.Layout(panel, panel * pass.result().layout().gridRows()
-        / pass.result().layout().gridCols(), columns, vm.smoothProperty().get() ? Upsampling.BILINEAR
-        : Upsampling.NEAREST, ViewerViewModel.LEGEND_STYLE);
-    String heading = quantity.label() + (kind == Kind.HEADS ? " · block " + block + ", every head"
-        : " · every block" + (quantity.perHead() ? ", " + vm.headProperty().get().toString().toLowerCase(Locale.ROOT) : ""));
-    return SmallMultiples.ofGrids(heading, titles, grids, vm.colormap(), scale, quantity.label(), quantity.symbol(),
-        layout);
+    SmallMultiples.Layout layout =
+        new SmallMultiples.Layout(
+            panel,
+            panel * pass.result().layout().gridRows() / pass.result().layout().gridCols(),
+            columns,
+            vm.smoothProperty().get() ? Upsampling.BILINEAR : Upsampling.NEAREST,
+            ViewerViewModel.LEGEND_STYLE);
+    String heading =
+        quantity.label()
+            + (kind == Kind.HEADS
+                ? " · block " + block + ", every head"
+                : " · every block"
+                    + (quantity.perHead()
+                        ? ", " + vm.headProperty().get().toString().toLowerCase(Locale.ROOT)
+                        : ""));
+    return SmallMultiples.ofGrids(
+        heading, titles, grids, vm.colormap(), scale, quantity.label(), quantity.symbol(), layout);
   }
 }

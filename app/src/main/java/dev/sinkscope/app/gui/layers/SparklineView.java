@@ -11,13 +11,14 @@ import javafx.scene.layout.Pane;
 import javafx.scene.paint.Color;
 
 /**
- * Two per-block curves over the layer slider, each on its own axis (ratio from 1, share from 0): the patch-norm
- * max/median ratio (orange) and the share of attention taken by the strongest sink (cyan). A dashed
- * line marks the emergence block; a white bar marks the current block.
+ * Two per-block curves over the layer slider, each on its own axis (ratio from 1, share from 0):
+ * the patch-norm max/median ratio (orange) and the share of attention taken by the strongest sink
+ * (cyan). A dashed line marks the emergence block; a white bar marks the current block.
  */
 public final class SparklineView extends Pane {
   static final Color RATIO = Color.web("#ff9f43");
   static final Color SINK = Color.web("#48dbfb");
+
   /** Horizontal inset matching the slider thumb, so points sit above their ticks. */
   static final double INSET = 9;
 
@@ -72,16 +73,24 @@ public final class SparklineView extends Pane {
     double cx = xOf(current.get() - 1, n, w);
     g.setFill(Color.rgb(255, 255, 255, 0.18));
     g.fillRect(cx - Math.max(3, (w - 2 * INSET) / n / 2), 0, Math.max(6, (w - 2 * INSET) / n), h);
-    curve(g, p.maxOverMedian(), RATIO, w, h, RATIO_FLOOR, Math.max(RATIO_FLOOR + 1, max(p.maxOverMedian())));
+    curve(
+        g,
+        p.maxOverMedian(),
+        RATIO,
+        w,
+        h,
+        RATIO_FLOOR,
+        Math.max(RATIO_FLOOR + 1, max(p.maxOverMedian())));
     curve(g, p.topSinkShare(), SINK, w, h, 0, Math.max(MIN_SHARE_TOP, max(p.topSinkShare())));
   }
 
   /**
-   * The ratio axis starts at 1 (no contrast) and reaches at least 2, so a flat 1.33 after a fix sits
-   * low instead of at the top; the share axis reaches at least 5 %. The printed ranges beside the
-   * sparkline give the numbers.
+   * The ratio axis starts at 1 (no contrast) and reaches at least 2, so a flat 1.33 after a fix
+   * sits low instead of at the top; the share axis reaches at least 5 %. The printed ranges beside
+   * the sparkline give the numbers.
    */
   static final double RATIO_FLOOR = 1;
+
   static final double MIN_SHARE_TOP = 0.05;
 
   static double max(double[] values) {
@@ -99,8 +108,8 @@ public final class SparklineView extends Pane {
     return hi <= lo ? 0 : Math.max(0, Math.min(1, (v - lo) / (hi - lo)));
   }
 
-  private static void curve(GraphicsContext g, double[] values, Color color, double w, double h, double lo,
-      double hi) {
+  private static void curve(
+      GraphicsContext g, double[] values, Color color, double w, double h, double lo, double hi) {
     if (!(max(values) > Double.NEGATIVE_INFINITY)) {
       return;
     }

@@ -11,8 +11,9 @@ import java.util.List;
 
 /**
  * A course as data: steps, each with the app state it talks about and text with placeholders such
- * as {@code {artifactCount}} that the current run fills in. Teachers write their own as JSON (format
- * in the bundled {@value #BUNDLED}) and open them with Help > Lessons > "Open lesson file…".
+ * as {@code {artifactCount}} that the current run fills in. Teachers write their own as JSON
+ * (format in the bundled {@value #BUNDLED}) and open them with Help > Lessons > "Open lesson
+ * file…".
  *
  * @param title the course title
  * @param intro one paragraph before the first step
@@ -21,8 +22,8 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Lesson(String title, String intro, List<Step> steps) {
   public static final String BUNDLED = "attention-sinks.lesson.json";
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
   public Lesson {
     if (title == null || title.isBlank()) {
@@ -55,9 +56,9 @@ public record Lesson(String title, String intro, List<Step> steps) {
 
   /**
    * A paragraph. With {@code when}, {@code text} shows only when the condition holds and {@code
-   * otherwise} (if any) when it does not. A condition compares a placeholder with a number or another
-   * placeholder ({@code "{artifactCount} > 0"}, operators {@code > >= < <= == !=}), or names a feature
-   * ({@code "feature:distill"}) that this build of the app may or may not offer.
+   * otherwise} (if any) when it does not. A condition compares a placeholder with a number or
+   * another placeholder ({@code "{artifactCount} > 0"}, operators {@code > >= < <= == !=}), or
+   * names a feature ({@code "feature:distill"}) that this build of the app may or may not offer.
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Paragraph(String text, String when, String otherwise) {
@@ -73,17 +74,27 @@ public record Lesson(String title, String intro, List<Step> steps) {
    * @param photo a bundled photo's file name
    * @param block {@code last}, {@code emergence}, {@code first} or a 1-based block number
    * @param head {@code mean}, {@code max} or a 0-based head number
-   * @param quantity a quantity name, e.g. {@code PATCH_NORM}, {@code ATTENTION_RECEIVED}, {@code CLS_ATTENTION}
-   * @param mitigations what is switched on (all others off): {@code ttr}, {@code registers-off}, {@code
-   *     denoise}, {@code normalizer:KIND[:BLOCKS]} (e.g. {@code normalizer:softmax1:4-8}); null leaves them
+   * @param quantity a quantity name, e.g. {@code PATCH_NORM}, {@code ATTENTION_RECEIVED}, {@code
+   *     CLS_ATTENTION}
+   * @param mitigations what is switched on (all others off): {@code ttr}, {@code registers-off},
+   *     {@code denoise}, {@code normalizer:KIND[:BLOCKS]} (e.g. {@code normalizer:softmax1:4-8});
+   *     null leaves them
    * @param compare {@code none}, {@code before-after} or {@code other-model:NAME}
-   * @param discoverNeurons true to run "Discover…" on the bundled photos first (once per model); its
-   *     neuron map is then the one test-time registers use
+   * @param discoverNeurons true to run "Discover…" on the bundled photos first (once per model);
+   *     its neuron map is then the one test-time registers use
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record StepState(String model, String photo, String block, String head, String quantity,
-      List<String> mitigations, String compare, Boolean discoverNeurons) {
-    public static final StepState UNCHANGED = new StepState(null, null, null, null, null, null, null, null);
+  public record StepState(
+      String model,
+      String photo,
+      String block,
+      String head,
+      String quantity,
+      List<String> mitigations,
+      String compare,
+      Boolean discoverNeurons) {
+    public static final StepState UNCHANGED =
+        new StepState(null, null, null, null, null, null, null, null);
   }
 
   /** The course shipped with the app. */
@@ -104,8 +115,10 @@ public record Lesson(String title, String intro, List<Step> steps) {
       return JSON.readValue(Files.readAllBytes(file), Lesson.class);
     } catch (IOException | IllegalArgumentException e) {
       Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
-      String problem = cause.getMessage() == null ? cause.toString() : cause.getMessage().lines().findFirst()
-          .orElse("");
+      String problem =
+          cause.getMessage() == null
+              ? cause.toString()
+              : cause.getMessage().lines().findFirst().orElse("");
       throw new IOException(file.getFileName() + " is not a Sinkscope lesson: " + problem, e);
     }
   }

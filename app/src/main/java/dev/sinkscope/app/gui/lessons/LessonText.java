@@ -10,17 +10,21 @@ import java.util.regex.Pattern;
 /** Fills a step's placeholders with the run's values and picks its conditional paragraphs. */
 public final class LessonText {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9]*)}");
-  private static final Pattern COMPARISON = Pattern.compile("\\s*(\\S+)\\s*(>=|<=|==|!=|>|<)\\s*(\\S+)\\s*");
+  private static final Pattern COMPARISON =
+      Pattern.compile("\\s*(\\S+)\\s*(>=|<=|==|!=|>|<)\\s*(\\S+)\\s*");
+
   /** What an unknown placeholder becomes, so a typo in a lesson file shows instead of vanishing. */
   public static final String UNKNOWN = "[?]";
 
   private LessonText() {}
 
   /** The paragraphs to show, filled in. */
-  public static List<String> paragraphs(Lesson.Step step, Map<String, String> values, Set<String> features) {
+  public static List<String> paragraphs(
+      Lesson.Step step, Map<String, String> values, Set<String> features) {
     List<String> out = new ArrayList<>();
     for (Lesson.Paragraph p : step.text()) {
-      String chosen = p.when() == null || holds(p.when(), values, features) ? p.text() : p.otherwise();
+      String chosen =
+          p.when() == null || holds(p.when(), values, features) ? p.text() : p.otherwise();
       if (chosen != null && !chosen.isBlank()) {
         out.add(fill(chosen, values));
       }
@@ -28,7 +32,10 @@ public final class LessonText {
     return out;
   }
 
-  /** {@code text} with every {@code {name}} replaced by its value ({@link #UNKNOWN} when there is none). */
+  /**
+   * {@code text} with every {@code {name}} replaced by its value ({@link #UNKNOWN} when there is
+   * none).
+   */
   public static String fill(String text, Map<String, String> values) {
     Matcher m = PLACEHOLDER.matcher(text);
     StringBuilder b = new StringBuilder();
@@ -52,7 +59,8 @@ public final class LessonText {
 
   /**
    * Whether a condition holds: {@code feature:NAME}, or {@code A OP B} where A and B are numbers or
-   * placeholders. A side that is not a number (e.g. "none") makes a comparison false, except {@code !=}.
+   * placeholders. A side that is not a number (e.g. "none") makes a comparison false, except {@code
+   * !=}.
    */
   public static boolean holds(String condition, Map<String, String> values, Set<String> features) {
     String c = condition.strip();

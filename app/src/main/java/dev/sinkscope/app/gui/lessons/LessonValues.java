@@ -13,25 +13,60 @@ import java.util.Map;
 
 /**
  * The numbers a lesson's placeholders stand for, read from the run on screen. Per-block values are
- * at the step's block; {@code before…}/{@code after…} come from the comparison (left and right pass)
- * and are "n/a" without one. Names are listed in {@link #NAMES}.
+ * at the step's block; {@code before…}/{@code after…} come from the comparison (left and right
+ * pass) and are "n/a" without one. Names are listed in {@link #NAMES}.
  */
 public final class LessonValues {
   /** Every placeholder a lesson may use. */
-  public static final List<String> NAMES = List.of("model", "photo", "blocks", "block", "tokens", "patches",
-      "uniformShare", "emergenceBlock", "artifactCount", "maxOverMedian", "patchNormMedian", "patchNormMax",
-      "sinkMass", "clsCaptureArtifacts", "clsCaptureRegisters", "topSink", "topSinkRatio", "massiveActivations",
-      "rowSumMin", "rowSumMean", "rowSumMax", "firstMaxOverMedian", "lastArtifactCount", "lastMaxOverMedian",
-      "mitigations", "leftLabel", "rightLabel", "beforeArtifactCount", "afterArtifactCount", "beforeMaxOverMedian",
-      "afterMaxOverMedian", "beforeSinkMass", "afterSinkMass", "beforeClsCaptureRegisters",
-      "afterClsCaptureRegisters", "beforeRowSumMean", "afterRowSumMean", "beforeEmergenceBlock",
-      "afterEmergenceBlock");
+  public static final List<String> NAMES =
+      List.of(
+          "model",
+          "photo",
+          "blocks",
+          "block",
+          "tokens",
+          "patches",
+          "uniformShare",
+          "emergenceBlock",
+          "artifactCount",
+          "maxOverMedian",
+          "patchNormMedian",
+          "patchNormMax",
+          "sinkMass",
+          "clsCaptureArtifacts",
+          "clsCaptureRegisters",
+          "topSink",
+          "topSinkRatio",
+          "massiveActivations",
+          "rowSumMin",
+          "rowSumMean",
+          "rowSumMax",
+          "firstMaxOverMedian",
+          "lastArtifactCount",
+          "lastMaxOverMedian",
+          "mitigations",
+          "leftLabel",
+          "rightLabel",
+          "beforeArtifactCount",
+          "afterArtifactCount",
+          "beforeMaxOverMedian",
+          "afterMaxOverMedian",
+          "beforeSinkMass",
+          "afterSinkMass",
+          "beforeClsCaptureRegisters",
+          "afterClsCaptureRegisters",
+          "beforeRowSumMean",
+          "afterRowSumMean",
+          "beforeEmergenceBlock",
+          "afterEmergenceBlock");
+
   public static final String NOT_AVAILABLE = "n/a";
 
   private LessonValues() {}
 
   /** The values for a run; {@code block} is 1-based (clamped to the model). */
-  public static Map<String, String> of(ViewOutcome outcome, AnalyzedPass left, AnalyzedPass right, int block) {
+  public static Map<String, String> of(
+      ViewOutcome outcome, AnalyzedPass left, AnalyzedPass right, int block) {
     Map<String, String> v = new LinkedHashMap<>();
     NAMES.forEach(n -> v.put(n, NOT_AVAILABLE));
     if (outcome == null || outcome.primary() == null) {
@@ -72,8 +107,12 @@ public final class LessonValues {
     LayerSummary last = report.summaries().get(pass.blocks() - 1);
     v.put("lastArtifactCount", Integer.toString(last.artifactCount()));
     v.put("lastMaxOverMedian", number(last.maxOverMedian()));
-    v.put("mitigations", pass.mitigations().isEmpty() ? "none"
-        : String.join(", ", pass.mitigations().mitigations().stream().map(m -> m.spec()).toList()));
+    v.put(
+        "mitigations",
+        pass.mitigations().isEmpty()
+            ? "none"
+            : String.join(
+                ", ", pass.mitigations().mitigations().stream().map(m -> m.spec()).toList()));
     if (left != null && right != null) {
       LayerSummary l = left.report().summaries().get(Math.min(b, left.blocks()) - 1);
       LayerSummary r = right.report().summaries().get(Math.min(b, right.blocks()) - 1);
@@ -103,7 +142,8 @@ public final class LessonValues {
 
   /**
    * Min, mean and max of the attention row sums of a block over all heads and queries (1 under
-   * softmax), or null when the block's maps were not kept. Attention {@code [H, T, T]}, rows = queries.
+   * softmax), or null when the block's maps were not kept. Attention {@code [H, T, T]}, rows =
+   * queries.
    */
   static double[] rowSums(AnalyzedPass pass, int block) {
     LayerCapture c = pass.result().layers().get(block - 1);
@@ -137,8 +177,14 @@ public final class LessonValues {
       return Long.toString((long) x);
     }
     double a = Math.abs(x);
-    String s = a >= 100 ? String.format(Locale.ROOT, "%.0f", x) : a >= 10 ? String.format(Locale.ROOT, "%.1f", x)
-        : a >= 0.01 ? String.format(Locale.ROOT, "%.3g", x) : String.format(Locale.ROOT, "%.2g", x);
+    String s =
+        a >= 100
+            ? String.format(Locale.ROOT, "%.0f", x)
+            : a >= 10
+                ? String.format(Locale.ROOT, "%.1f", x)
+                : a >= 0.01
+                    ? String.format(Locale.ROOT, "%.3g", x)
+                    : String.format(Locale.ROOT, "%.2g", x);
     // "1.00" reads as 1: a row sum of exactly one is the point of the softmax step
     return s.contains(".") && !s.contains("e") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
   }

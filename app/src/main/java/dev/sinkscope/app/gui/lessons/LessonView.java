@@ -13,7 +13,10 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
-/** The lesson side panel: the step's title and filled-in text, Back / Show me again / Next. Binds to {@link LessonViewModel}. */
+/**
+ * The lesson side panel: the step's title and filled-in text, Back / Show me again / Next. Binds to
+ * {@link LessonViewModel}.
+ */
 public final class LessonView extends VBox {
   /** What the panel's file buttons do (they need dialogs). */
   public interface Actions {
@@ -34,8 +37,12 @@ public final class LessonView extends VBox {
     course.setId("lessonTitle");
     course.getStyleClass().add("lesson-title");
     course.setWrapText(true);
-    course.textProperty().bind(Bindings.createStringBinding(() -> vm.lessonProperty().get() == null ? ""
-        : vm.lessonProperty().get().title(), vm.lessonProperty()));
+    course
+        .textProperty()
+        .bind(
+            Bindings.createStringBinding(
+                () -> vm.lessonProperty().get() == null ? "" : vm.lessonProperty().get().title(),
+                vm.lessonProperty()));
     Label position = new Label();
     position.setId("lessonPosition");
     position.getStyleClass().add("lesson-position");
@@ -56,28 +63,43 @@ public final class LessonView extends VBox {
     VBox.setVgrow(scroll, Priority.ALWAYS);
 
     Button back = button("← Back", "lessonBack", "Previous step (Page Up)", vm::back);
-    Button again = button("Show me again", "lessonAgain", "Put this step's picture back", vm::showAgain);
+    Button again =
+        button("Show me again", "lessonAgain", "Put this step's picture back", vm::showAgain);
     Button next = button("Next →", "lessonNext", "Next step (Page Down)", vm::next);
-    back.disableProperty().bind(Bindings.createBooleanBinding(() -> !vm.canGoBack(), vm.indexProperty(),
-        vm.lessonProperty()));
-    next.disableProperty().bind(Bindings.createBooleanBinding(() -> !vm.canGoNext(), vm.indexProperty(),
-        vm.lessonProperty()));
+    back.disableProperty()
+        .bind(
+            Bindings.createBooleanBinding(
+                () -> !vm.canGoBack(), vm.indexProperty(), vm.lessonProperty()));
+    next.disableProperty()
+        .bind(
+            Bindings.createBooleanBinding(
+                () -> !vm.canGoNext(), vm.indexProperty(), vm.lessonProperty()));
     next.setDefaultButton(false);
     Region gap = new Region();
     HBox.setHgrow(gap, Priority.ALWAYS);
     HBox nav = new HBox(6, back, again, gap, next);
     nav.setAlignment(Pos.CENTER_LEFT);
 
-    Button open = button("Open lesson file…", "lessonOpen", "A lesson written as JSON (see the README)",
-        actions::openLessonFile);
-    Button export = button("Export as HTML…", "lessonExport", "Walks every step and writes a page with its"
-        + " pictures", actions::exportLesson);
+    Button open =
+        button(
+            "Open lesson file…",
+            "lessonOpen",
+            "A lesson written as JSON (see the README)",
+            actions::openLessonFile);
+    Button export =
+        button(
+            "Export as HTML…",
+            "lessonExport",
+            "Walks every step and writes a page with its" + " pictures",
+            actions::exportLesson);
     Button close = button("Close", "lessonClose", "Hide the lesson", vm::close);
-    // Buttons keep their whole labels; the file row wraps in a narrow panel instead of eliding them.
+    // Buttons keep their whole labels; the file row wraps in a narrow panel instead of eliding
+    // them.
     for (Button b : new Button[] {back, again, next, open, export, close}) {
       b.setMinWidth(Region.USE_PREF_SIZE);
     }
-    javafx.scene.layout.FlowPane files = new javafx.scene.layout.FlowPane(6, 6, open, export, close);
+    javafx.scene.layout.FlowPane files =
+        new javafx.scene.layout.FlowPane(6, 6, open, export, close);
     files.setAlignment(Pos.CENTER_LEFT);
 
     Label waiting = new Label("Working…");

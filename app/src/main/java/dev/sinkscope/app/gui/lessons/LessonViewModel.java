@@ -1,12 +1,12 @@
 package dev.sinkscope.app.gui.lessons;
 
 import dev.sinkscope.app.assets.BundledAssets;
-import dev.sinkscope.app.gui.main.MainViewModel;
+import dev.sinkscope.app.gui.animation.AnimationExport;
 import dev.sinkscope.app.gui.canvas.HeadChoice;
 import dev.sinkscope.app.gui.canvas.Quantity;
 import dev.sinkscope.app.gui.canvas.RenderedView;
-import dev.sinkscope.app.gui.animation.AnimationExport;
 import dev.sinkscope.app.gui.export.Exporter;
+import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.mitigations.MitigationsViewModel;
 import dev.sinkscope.app.gui.session.CompareTarget;
 import dev.sinkscope.app.gui.session.ImageSource;
@@ -39,7 +39,9 @@ import javafx.collections.ObservableList;
  * everything; "Show me again" puts the step's state back. No toolkit calls: the view binds to this.
  */
 public final class LessonViewModel {
-  /** What the lesson needs from the window: the comparison tab, and the features this build offers. */
+  /**
+   * What the lesson needs from the window: the comparison tab, and the features this build offers.
+   */
   public interface Host {
     /** Shows the comparison (true) or the single view (false). */
     void showComparison(boolean on);
@@ -58,26 +60,34 @@ public final class LessonViewModel {
   private final ReadOnlyBooleanWrapper waiting = new ReadOnlyBooleanWrapper(this, "waiting", false);
   private final ObservableList<String> paragraphs = FXCollections.observableArrayList();
   private final Map<Integer, Raster> pictures = new HashMap<>();
+
   /** Set while a step's state is being applied: 1 = model/photo requested, 2 = the rest applied. */
   private int phase;
+
   private static final int DISCOVERING = 3;
+
   /** The label the window gives neuron maps discovered on the bundled photos' folder. */
   static final String DISCOVERED_PREFIX = "discovered on ";
+
   private int resolvedBlock = 1;
   private Runnable onReady;
 
   public LessonViewModel(MainViewModel vm, Host host) {
     this.vm = vm;
     this.host = host;
-    // The viewer's outcome: it is set after the window's, so the comparison passes are current by then.
+    // The viewer's outcome: it is set after the window's, so the comparison passes are current by
+    // then.
     vm.viewer().outcomeProperty().addListener((obs, old, now) -> onRun());
     vm.busyProperty().addListener((obs, old, now) -> onRun());
-    vm.discoveringProperty().addListener((obs, was, now) -> {
-      if (!now && phase == DISCOVERING) {
-        // after the window has added the discovered map (it does so right after this flag drops)
-        vm.uiExecutor().execute(this::applyMitigationsAndComparison);
-      }
-    });
+    vm.discoveringProperty()
+        .addListener(
+            (obs, was, now) -> {
+              if (!now && phase == DISCOVERING) {
+                // after the window has added the discovered map (it does so right after this flag
+                // drops)
+                vm.uiExecutor().execute(this::applyMitigationsAndComparison);
+              }
+            });
   }
 
   public ObjectProperty<Lesson> lessonProperty() {
@@ -183,42 +193,61 @@ public final class LessonViewModel {
     paragraphs.setAll("Getting the app ready for this step…");
     Lesson.StepState st = s.state();
     ViewOutcome o = vm.outcomeProperty().get();
-    boolean modelDiffers = st.model() != null && (o == null || !o.model().displayName().equals(st.model()));
-    boolean photoDiffers = st.photo() != null && (o == null || o.image() == null
-        || !o.image().displayName().equals(st.photo()));
+    boolean modelDiffers =
+        st.model() != null && (o == null || !o.model().displayName().equals(st.model()));
+    boolean photoDiffers =
+        st.photo() != null
+            && (o == null || o.image() == null || !o.image().displayName().equals(st.photo()));
     if (modelDiffers || photoDiffers) {
       phase = 1;
-      String model = st.model() != null ? st.model() : o == null ? BundledAssets.PHANTOM : o.model().displayName();
+      String model =
+          st.model() != null
+              ? st.model()
+              : o == null ? BundledAssets.PHANTOM : o.model().displayName();
       String photo = st.photo() != null ? st.photo() : BundledAssets.DEFAULT_PHOTO;
-      ModelLocation location = st.model() == null && o != null ? o.model().location()
-          : new ModelLocation.Bundled(model, vm.assets());
-      ImageSource image = st.photo() == null && o != null && o.image() != null ? o.image().source()
-          : new ImageSource.Bundled(photo, vm.assets());
+      ModelLocation location =
+          st.model() == null && o != null
+              ? o.model().location()
+              : new ModelLocation.Bundled(model, vm.assets());
+      ImageSource image =
+          st.photo() == null && o != null && o.image() != null
+              ? o.image().source()
+              : new ImageSource.Bundled(photo, vm.assets());
       vm.openModelAndImage(location, image, this::applyRest);
     } else {
       applyRest();
     }
   }
 
-  /** Neuron discovery when asked, mitigations and comparison (they need the model's presets), then the run. */
+  /**
+   * Neuron discovery when asked, mitigations and comparison (they need the model's presets), then
+   * the run.
+   */
   private void applyRest() {
     Lesson.StepState st = step().state();
-    boolean discovered = vm.mitigations().neuronMaps().stream()
-        .anyMatch(c -> c.label().startsWith(DISCOVERED_PREFIX));
+    boolean discovered =
+        vm.mitigations().neuronMaps().stream()
+            .anyMatch(c -> c.label().startsWith(DISCOVERED_PREFIX));
     if (Boolean.TRUE.equals(st.discoverNeurons()) && !discovered) {
       phase = DISCOVERING;
       var settings = vm.discoveryDefaults();
-      vm.ioExecutor().execute(() -> { // the photos are extracted to a folder first: file work, off the FX thread
-        try {
-          java.nio.file.Path photos = vm.assets().photosFolder();
-          vm.uiExecutor().execute(() -> vm.discoverNeurons(photos, settings));
-        } catch (java.io.IOException e) {
-          vm.uiExecutor().execute(() -> {
-            vm.reportError(dev.sinkscope.app.gui.common.UserError.of(e, "register-neuron discovery on the bundled photos"));
-            applyMitigationsAndComparison();
-          });
-        }
-      });
+      vm.ioExecutor()
+          .execute(
+              () -> { // the photos are extracted to a folder first: file work, off the FX thread
+                try {
+                  java.nio.file.Path photos = vm.assets().photosFolder();
+                  vm.uiExecutor().execute(() -> vm.discoverNeurons(photos, settings));
+                } catch (java.io.IOException e) {
+                  vm.uiExecutor()
+                      .execute(
+                          () -> {
+                            vm.reportError(
+                                dev.sinkscope.app.gui.common.UserError.of(
+                                    e, "register-neuron discovery on the bundled photos"));
+                            applyMitigationsAndComparison();
+                          });
+                }
+              });
       return;
     }
     applyMitigationsAndComparison();
@@ -228,7 +257,9 @@ public final class LessonViewModel {
     Lesson.StepState st = step().state();
     phase = 2;
     if (Boolean.TRUE.equals(st.discoverNeurons())) {
-      vm.mitigations().neuronMaps().stream().filter(c -> c.label().startsWith(DISCOVERED_PREFIX)).findFirst()
+      vm.mitigations().neuronMaps().stream()
+          .filter(c -> c.label().startsWith(DISCOVERED_PREFIX))
+          .findFirst()
           .ifPresent(c -> vm.mitigations().neuronMapProperty().set(c));
     }
     if (st.mitigations() != null) {
@@ -246,8 +277,9 @@ public final class LessonViewModel {
         vm.compare().modeProperty().set(CompareTarget.Kind.BEFORE_AFTER);
         host.showComparison(true);
       } else if (c.startsWith("other-model:")) {
-        vm.compare().otherModelProperty().set(new ModelLocation.Bundled(st.compare().strip().substring(12),
-            vm.assets()));
+        vm.compare()
+            .otherModelProperty()
+            .set(new ModelLocation.Bundled(st.compare().strip().substring(12), vm.assets()));
         vm.compare().modeProperty().set(CompareTarget.Kind.OTHER_MODEL);
         host.showComparison(true);
       } else {
@@ -270,7 +302,8 @@ public final class LessonViewModel {
         m.normalizerBlocksProperty().set(parts.length > 2 ? parts[2] : "all");
         m.normalizerOnProperty().set(true);
       }
-      default -> throw new IllegalArgumentException("unknown mitigation \"" + spec + "\" in the lesson");
+      default ->
+          throw new IllegalArgumentException("unknown mitigation \"" + spec + "\" in the lesson");
     }
   }
 
@@ -308,7 +341,8 @@ public final class LessonViewModel {
     if (st.photo() != null && (o.image() == null || !o.image().displayName().equals(st.photo()))) {
       return false;
     }
-    // the very stack the switches hold now: a run with an older one (e.g. another neuron map) is not it
+    // the very stack the switches hold now: a run with an older one (e.g. another neuron map) is
+    // not it
     if (o.request().mitigations() != vm.mitigations().stackProperty().get()) {
       return false;
     }
@@ -322,26 +356,38 @@ public final class LessonViewModel {
     if (o.comparison() == null) {
       return false;
     }
-    return c.equals("before-after") ? o.request().compare().kind() == CompareTarget.Kind.BEFORE_AFTER
+    return c.equals("before-after")
+        ? o.request().compare().kind() == CompareTarget.Kind.BEFORE_AFTER
         : o.request().compare().kind() == CompareTarget.Kind.OTHER_MODEL
-            && o.comparison().model().displayName().equalsIgnoreCase(c.substring("other-model:".length()));
+            && o.comparison()
+                .model()
+                .displayName()
+                .equalsIgnoreCase(c.substring("other-model:".length()));
   }
 
-  /** Block, head and quantity (they need the run's block count and emergence block), picture, text. */
+  /**
+   * Block, head and quantity (they need the run's block count and emergence block), picture, text.
+   */
   private void ready() {
     Lesson.StepState st = step().state();
     var pass = vm.viewer().outcomeProperty().get().primary();
     var viewer = vm.viewer();
     if (st.quantity() != null) {
-      viewer.quantityProperty().set(Quantity.valueOf(st.quantity().strip().toUpperCase(Locale.ROOT)
-          .replace('-', '_')));
+      viewer
+          .quantityProperty()
+          .set(Quantity.valueOf(st.quantity().strip().toUpperCase(Locale.ROOT).replace('-', '_')));
     }
     if (st.head() != null) {
       String h = st.head().strip().toLowerCase(Locale.ROOT);
-      viewer.headProperty().set(h.equals("mean") ? HeadChoice.MEAN : h.equals("max") ? HeadChoice.MAX
-          : HeadChoice.single(Integer.parseInt(h)));
+      viewer
+          .headProperty()
+          .set(
+              h.equals("mean")
+                  ? HeadChoice.MEAN
+                  : h.equals("max") ? HeadChoice.MAX : HeadChoice.single(Integer.parseInt(h)));
     }
-    resolvedBlock = st.block() == null ? viewer.blockProperty().get() : resolveBlock(st.block(), pass);
+    resolvedBlock =
+        st.block() == null ? viewer.blockProperty().get() : resolveBlock(st.block(), pass);
     viewer.blockProperty().set(resolvedBlock);
     waiting.set(false);
     capture();
@@ -358,7 +404,8 @@ public final class LessonViewModel {
     return switch (b) {
       case "last" -> pass.blocks();
       case "first" -> 1;
-      case "emergence" -> pass.report().emergence().found() ? pass.report().emergence().block() : pass.blocks();
+      case "emergence" ->
+          pass.report().emergence().found() ? pass.report().emergence().block() : pass.blocks();
       default -> Math.max(1, Math.min(pass.blocks(), Integer.parseInt(b)));
     };
   }
@@ -369,9 +416,13 @@ public final class LessonViewModel {
     var right = vm.compare().rightPass();
     var st = step().state();
     boolean comparing = st.compare() != null && !st.compare().strip().equalsIgnoreCase("none");
-    if (comparing && left != null && right != null && vm.viewer().quantityProperty().get().perBlock()) {
+    if (comparing
+        && left != null
+        && right != null
+        && vm.viewer().quantityProperty().get().perBlock()) {
       var o = vm.viewer().outcomeProperty().get();
-      List<Raster> frames = AnimationExport.sideBySideFrames(vm.viewer(), left, right, o.image().photo());
+      List<Raster> frames =
+          AnimationExport.sideBySideFrames(vm.viewer(), left, right, o.image().photo());
       pictures.put(index.get(), frames.get(Math.min(resolvedBlock, frames.size()) - 1));
     } else if (view != null) {
       pictures.put(index.get(), Exporter.viewRaster(view, AnimationExport.STYLE));
@@ -380,8 +431,12 @@ public final class LessonViewModel {
 
   /** The numbers this step's text uses, from the run on screen. */
   public Map<String, String> values() {
-    Map<String, String> values = LessonValues.of(vm.viewer().outcomeProperty().get(), vm.compare().leftPass(),
-        vm.compare().rightPass(), resolvedBlock);
+    Map<String, String> values =
+        LessonValues.of(
+            vm.viewer().outcomeProperty().get(),
+            vm.compare().leftPass(),
+            vm.compare().rightPass(),
+            resolvedBlock);
     var map = vm.mitigations().neuronMapProperty().get();
     values.put("neuronMap", map == null ? LessonValues.NOT_AVAILABLE : map.label());
     return values;
@@ -395,8 +450,8 @@ public final class LessonViewModel {
   }
 
   /**
-   * Walks every step (driving the app into each, waiting for its run), then writes the lesson as HTML
-   * into {@code folder} on the I/O thread and comes back to the step shown before.
+   * Walks every step (driving the app into each, waiting for its run), then writes the lesson as
+   * HTML into {@code folder} on the I/O thread and comes back to the step shown before.
    */
   public void exportHtml(java.nio.file.Path folder) {
     Lesson l = lesson.get();
@@ -406,21 +461,38 @@ public final class LessonViewModel {
     int back = index.get();
     List<LessonHtml.ShownStep> shown = new java.util.ArrayList<>();
     vm.showMessage("Walking the lesson for the export…");
-    walk(0, shown, () -> {
-      vm.showMessage("Writing the lesson to " + folder + "…");
-      vm.ioExecutor().execute(() -> {
-        try {
-          dev.sinkscope.inference.work.HeavyWork.starts(dev.sinkscope.inference.work.HeavyWork.Kind.EXPORT);
-          List<String> files = LessonHtml.write(folder, l, shown);
-          vm.uiExecutor().execute(() -> vm.showMessage("Exported the lesson to " + folder + " (" + files.size()
-              + " files)."));
-        } catch (java.io.IOException | RuntimeException e) {
-          vm.uiExecutor().execute(() -> vm.reportError(dev.sinkscope.app.gui.common.UserError.of(e, "lesson export to "
-              + folder)));
-        }
-      });
-      go(back);
-    });
+    walk(
+        0,
+        shown,
+        () -> {
+          vm.showMessage("Writing the lesson to " + folder + "…");
+          vm.ioExecutor()
+              .execute(
+                  () -> {
+                    try {
+                      dev.sinkscope.inference.work.HeavyWork.starts(
+                          dev.sinkscope.inference.work.HeavyWork.Kind.EXPORT);
+                      List<String> files = LessonHtml.write(folder, l, shown);
+                      vm.uiExecutor()
+                          .execute(
+                              () ->
+                                  vm.showMessage(
+                                      "Exported the lesson to "
+                                          + folder
+                                          + " ("
+                                          + files.size()
+                                          + " files)."));
+                    } catch (java.io.IOException | RuntimeException e) {
+                      vm.uiExecutor()
+                          .execute(
+                              () ->
+                                  vm.reportError(
+                                      dev.sinkscope.app.gui.common.UserError.of(
+                                          e, "lesson export to " + folder)));
+                    }
+                  });
+          go(back);
+        });
   }
 
   private void walk(int i, List<LessonHtml.ShownStep> shown, Runnable done) {
@@ -428,9 +500,12 @@ public final class LessonViewModel {
       done.run();
       return;
     }
-    go(i, () -> {
-      shown.add(new LessonHtml.ShownStep(step().title(), List.copyOf(paragraphs), pictures.get(i)));
-      walk(i + 1, shown, done);
-    });
+    go(
+        i,
+        () -> {
+          shown.add(
+              new LessonHtml.ShownStep(step().title(), List.copyOf(paragraphs), pictures.get(i)));
+          walk(i + 1, shown, done);
+        });
   }
 }

@@ -49,8 +49,13 @@ public final class AppPreferences {
     if (w < 200 || h < 150) {
       return Optional.empty();
     }
-    return Optional.of(new WindowBounds(node.getDouble("window.x", 0), node.getDouble("window.y", 0), w, h,
-        node.getBoolean("window.maximized", false)));
+    return Optional.of(
+        new WindowBounds(
+            node.getDouble("window.x", 0),
+            node.getDouble("window.y", 0),
+            w,
+            h,
+            node.getBoolean("window.maximized", false)));
   }
 
   public void setWindowBounds(WindowBounds bounds) {

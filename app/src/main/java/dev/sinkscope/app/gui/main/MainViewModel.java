@@ -1,11 +1,11 @@
 package dev.sinkscope.app.gui.main;
 
-import dev.sinkscope.app.gui.common.UserError;
 import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.gui.canvas.Format;
 import dev.sinkscope.app.gui.canvas.LayerMaps;
 import dev.sinkscope.app.gui.canvas.RenderedView;
 import dev.sinkscope.app.gui.canvas.ViewerViewModel;
+import dev.sinkscope.app.gui.common.UserError;
 import dev.sinkscope.app.gui.compare.CompareViewModel;
 import dev.sinkscope.app.gui.export.Exporter;
 import dev.sinkscope.app.gui.mitigations.MitigationsViewModel;
@@ -61,8 +61,9 @@ import javafx.collections.ObservableList;
 /**
  * The application-wide presentation model: which model and photo are open, what is running, what
  * failed, and the commands of the menus. It owns the feature presentation models (viewer,
- * mitigations, comparison) and the {@link InferenceService}; every state change that needs the model
- * becomes one immutable {@link ViewRequest}. Lives on the FX thread; all callbacks arrive there.
+ * mitigations, comparison) and the {@link InferenceService}; every state change that needs the
+ * model becomes one immutable {@link ViewRequest}. Lives on the FX thread; all callbacks arrive
+ * there.
  */
 public final class MainViewModel implements InferenceService.Listener, AutoCloseable {
 
@@ -89,25 +90,35 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
 
   private final ObjectProperty<DetectionRule> detectionRule =
       new SimpleObjectProperty<>(this, "detectionRule", DetectionRule.BIMODAL_SPLIT);
-  private final DoubleProperty medianRatioFactor = new SimpleDoubleProperty(this, "medianRatioFactor", 3);
+  private final DoubleProperty medianRatioFactor =
+      new SimpleDoubleProperty(this, "medianRatioFactor", 3);
   private final DoubleProperty robustZ = new SimpleDoubleProperty(this, "robustZ", 3.5);
-  private final DoubleProperty absoluteThreshold = new SimpleDoubleProperty(this, "absoluteThreshold", Double.NaN);
+  private final DoubleProperty absoluteThreshold =
+      new SimpleDoubleProperty(this, "absoluteThreshold", Double.NaN);
 
   private final ReadOnlyObjectWrapper<ModelInfo> model = new ReadOnlyObjectWrapper<>(this, "model");
-  private final ReadOnlyObjectWrapper<ViewOutcome> outcome = new ReadOnlyObjectWrapper<>(this, "outcome");
+  private final ReadOnlyObjectWrapper<ViewOutcome> outcome =
+      new ReadOnlyObjectWrapper<>(this, "outcome");
   private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
   private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(this, "progress", 0);
   private final ReadOnlyStringWrapper activity = new ReadOnlyStringWrapper(this, "activity", "");
   private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
-  /** The status message that belongs to the model on screen, if one is shown (see showModelMessage). */
+
+  /**
+   * The status message that belongs to the model on screen, if one is shown (see showModelMessage).
+   */
   private String modelMessage;
+
   private final ReadOnlyStringWrapper timings = new ReadOnlyStringWrapper(this, "timings", "");
   private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "Sinkscope");
   private final ReadOnlyObjectWrapper<UserError> error = new ReadOnlyObjectWrapper<>(this, "error");
-  private final ReadOnlyBooleanWrapper discovering = new ReadOnlyBooleanWrapper(this, "discovering");
+  private final ReadOnlyBooleanWrapper discovering =
+      new ReadOnlyBooleanWrapper(this, "discovering");
   private final ReadOnlyBooleanWrapper exporting = new ReadOnlyBooleanWrapper(this, "exporting");
+
   /** Stops the running export (a report re-runs the model), or null when none runs. */
   private Runnable exportCancel;
+
   private final ReadOnlyBooleanWrapper stale = new ReadOnlyBooleanWrapper(this, "stale");
   private final ObservableList<Path> recentModels = FXCollections.observableArrayList();
   private final ObservableList<Path> recentImages = FXCollections.observableArrayList();
@@ -117,7 +128,11 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
   private ModelLocation readyFor;
   private Runnable whenReady;
 
-  public MainViewModel(ServiceFactory services, BundledAssets assets, AppPreferences prefs, Executor io,
+  public MainViewModel(
+      ServiceFactory services,
+      BundledAssets assets,
+      AppPreferences prefs,
+      Executor io,
       Executor ui) {
     this.assets = assets;
     this.prefs = prefs;
@@ -127,27 +142,32 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     recentModels.setAll(prefs.recentModels());
     recentImages.setAll(prefs.recentImages());
     mitigations.stackProperty().addListener(x -> submit());
-    mitigations.ttrOnProperty().addListener((obs, was, on) -> {
-      if (on) {
-        dropModelMessage(); // "switch test-time registers on" is done
-      }
-    });
+    mitigations
+        .ttrOnProperty()
+        .addListener(
+            (obs, was, on) -> {
+              if (on) {
+                dropModelMessage(); // "switch test-time registers on" is done
+              }
+            });
     mitigations.denoisingProperty().addListener(x -> submit());
     compare.targetBinding().addListener(x -> submit());
     for (Observable o : List.of(detectionRule, medianRatioFactor, robustZ, absoluteThreshold)) {
       o.addListener(x -> submit());
     }
-    viewer.setAttentionRequester((pass, token) -> service.fillAttention(pass, token, viewer::refresh));
+    viewer.setAttentionRequester(
+        (pass, token) -> service.fillAttention(pass, token, viewer::refresh));
     viewer.renderedProperty().addListener(x -> updateTimings());
   }
 
   /**
-   * How a report export opens its second copy of a model: on the device the app was started with. The
-   * composition root may replace it (tests: the CPU); views never open models themselves.
+   * How a report export opens its second copy of a model: on the device the app was started with.
+   * The composition root may replace it (tests: the CPU); views never open models themselves.
    */
   public dev.sinkscope.app.report.SessionReport.ModelOpener reportOpener() {
-    return folder -> dev.sinkscope.inference.session.ModelSession.open(folder,
-        System.getProperty("sinkscope.device", "auto"));
+    return folder ->
+        dev.sinkscope.inference.session.ModelSession.open(
+            folder, System.getProperty("sinkscope.device", "auto"));
   }
 
   // ------------------------------------------------------------------ feature models and state
@@ -234,7 +254,9 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     return exporting.getReadOnlyProperty();
   }
 
-  /** A cancellable export has started (UI thread); {@code cancelAction} is called by Cancel / Esc. */
+  /**
+   * A cancellable export has started (UI thread); {@code cancelAction} is called by Cancel / Esc.
+   */
   public void exportStarted(String what, Runnable cancelAction) {
     exportCancel = cancelAction;
     exporting.set(true);
@@ -292,17 +314,24 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
 
   // ------------------------------------------------------------------ opening
 
-  /** Opens the bundled phantom (or {@code modelOverride}) on the default photo (or {@code imageOverride}). */
+  /**
+   * Opens the bundled phantom (or {@code modelOverride}) on the default photo (or {@code
+   * imageOverride}).
+   */
   public void startDefault(Path modelOverride, Path imageOverride) {
     io.execute(dev.sinkscope.app.gui.canvas.RenderWarmUp::run); // while the model loads
-    requestedModel = modelOverride != null ? new ModelLocation.Folder(modelOverride)
-        : new ModelLocation.Bundled(BundledAssets.PHANTOM, assets);
+    requestedModel =
+        modelOverride != null
+            ? new ModelLocation.Folder(modelOverride)
+            : new ModelLocation.Bundled(BundledAssets.PHANTOM, assets);
     if (imageOverride != null) {
       requestedImage = new ImageSource.FromFile(imageOverride);
     } else {
       List<String> photos = assets.photos();
-      String photo = photos.contains(BundledAssets.DEFAULT_PHOTO) ? BundledAssets.DEFAULT_PHOTO
-          : photos.isEmpty() ? null : photos.get(0);
+      String photo =
+          photos.contains(BundledAssets.DEFAULT_PHOTO)
+              ? BundledAssets.DEFAULT_PHOTO
+              : photos.isEmpty() ? null : photos.get(0);
       requestedImage = photo == null ? null : new ImageSource.Bundled(photo, assets);
     }
     submit();
@@ -310,10 +339,15 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
 
   /** Opens a model folder; a config.json (or any file) stands for its folder. */
   public void openModel(Path folderOrFile) {
-    Path folder = Files.isDirectory(folderOrFile) ? folderOrFile : folderOrFile.toAbsolutePath().getParent();
+    Path folder =
+        Files.isDirectory(folderOrFile) ? folderOrFile : folderOrFile.toAbsolutePath().getParent();
     if (folder == null || !Files.isDirectory(folder)) {
-      report(UserError.simple("Cannot open model", folderOrFile + " is not a model folder (expected a folder with"
-          + " config.json and model.safetensors)."));
+      report(
+          UserError.simple(
+              "Cannot open model",
+              folderOrFile
+                  + " is not a model folder (expected a folder with"
+                  + " config.json and model.safetensors)."));
       return;
     }
     requestedModel = new ModelLocation.Folder(folder);
@@ -394,8 +428,14 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     if (closed || requestedModel == null) {
       return;
     }
-    ViewRequest request = new ViewRequest(requestedModel, requestedImage, mitigations.stackProperty().get(),
-        analysisOptions(), compare.targetBinding().get(), mitigations.denoisingProperty().get());
+    ViewRequest request =
+        new ViewRequest(
+            requestedModel,
+            requestedImage,
+            mitigations.stackProperty().get(),
+            analysisOptions(),
+            compare.targetBinding().get(),
+            mitigations.denoisingProperty().get());
     busy.set(true);
     stale.set(false);
     progress.set(-1);
@@ -404,9 +444,12 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
   }
 
   AnalysisOptions analysisOptions() {
-    DetectionOptions detection = DetectionOptions.defaults().withRule(detectionRule.get())
-        .withMedianRatioFactor(medianRatioFactor.get()).withRobustZThreshold(robustZ.get())
-        .withAbsoluteThreshold(absoluteThreshold.get());
+    DetectionOptions detection =
+        DetectionOptions.defaults()
+            .withRule(detectionRule.get())
+            .withMedianRatioFactor(medianRatioFactor.get())
+            .withRobustZThreshold(robustZ.get())
+            .withAbsoluteThreshold(absoluteThreshold.get());
     return AnalysisOptions.defaults().withDetection(detection);
   }
 
@@ -489,8 +532,12 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     }
     UserError reported = UserError.of(failure, what);
     if (applied != null) {
-      reported = reported.withNote("Still showing " + applied.model().displayName()
-          + (applied.image() == null ? "" : " on " + applied.image().displayName()) + ".");
+      reported =
+          reported.withNote(
+              "Still showing "
+                  + applied.model().displayName()
+                  + (applied.image() == null ? "" : " on " + applied.image().displayName())
+                  + ".");
     }
     report(reported);
   }
@@ -505,10 +552,12 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
   }
 
   private String describe(ViewRequest request, Throwable failure) {
-    if (failure instanceof dev.sinkscope.inference.preprocess.ImageLoadException && request.image() != null) {
+    if (failure instanceof dev.sinkscope.inference.preprocess.ImageLoadException
+        && request.image() != null) {
       return "image " + request.image().displayName();
     }
-    if (request.compare().otherModel() != null && (applied == null || !request.compare().equals(applied.compare()))
+    if (request.compare().otherModel() != null
+        && (applied == null || !request.compare().equals(applied.compare()))
         && (applied != null && applied.model().equals(request.model()))) {
       return "model B " + request.compare().otherModel().displayName();
     }
@@ -529,24 +578,32 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     mitigations.modelProperty().set(info.spec());
     if (info.synthetic()) {
       Path folder = info.folder();
-      io.execute(() -> {
-        NeuronMapChoice planted = plantedCircuit(folder);
-        ui.execute(() -> {
-          mitigations.setModelPreset(planted);
-          modelReady(info.location());
-        });
-      });
+      io.execute(
+          () -> {
+            NeuronMapChoice planted = plantedCircuit(folder);
+            ui.execute(
+                () -> {
+                  mitigations.setModelPreset(planted);
+                  modelReady(info.location());
+                });
+          });
     } else {
       mitigations.setModelPreset(null);
     }
-    if (compare.otherModelProperty().get() == null && info.location() instanceof ModelLocation.Bundled
+    if (compare.otherModelProperty().get() == null
+        && info.location() instanceof ModelLocation.Bundled
         && info.location().displayName().equals(BundledAssets.PHANTOM)
         && assets.hasModel(BundledAssets.PHANTOM_REGISTERS)) {
-      compare.otherModelProperty().set(new ModelLocation.Bundled(BundledAssets.PHANTOM_REGISTERS, assets));
+      compare
+          .otherModelProperty()
+          .set(new ModelLocation.Bundled(BundledAssets.PHANTOM_REGISTERS, assets));
     }
   }
 
-  /** The phantom's planted register neurons: from its phantom.json when readable, else the generator's constants. */
+  /**
+   * The phantom's planted register neurons: from its phantom.json when readable, else the
+   * generator's constants.
+   */
   public static NeuronMapChoice plantedCircuit(Path folder) {
     Path card = folder.resolve("phantom.json");
     if (Files.isRegularFile(card)) {
@@ -561,8 +618,13 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     for (int n : PhantomGenerator.REGISTER_NEURONS) {
       neurons.add(new NeuronMap.RegisterNeuron(PhantomGenerator.CIRCUIT_BLOCK, n));
     }
-    return new NeuronMapChoice("planted circuit (block " + (PhantomGenerator.CIRCUIT_BLOCK + 1) + ", " + neurons.size()
-        + " neurons)", new NeuronMap(neurons, "the phantom's planted circuit"));
+    return new NeuronMapChoice(
+        "planted circuit (block "
+            + (PhantomGenerator.CIRCUIT_BLOCK + 1)
+            + ", "
+            + neurons.size()
+            + " neurons)",
+        new NeuronMap(neurons, "the phantom's planted circuit"));
   }
 
   private void remember(ViewOutcome result) {
@@ -571,10 +633,15 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
       recentModels.setAll(prefs.recentModels());
     }
     if (result.image() != null) {
-      result.image().source().file().ifPresent(f -> {
-        prefs.addRecentImage(f);
-        recentImages.setAll(prefs.recentImages());
-      });
+      result
+          .image()
+          .source()
+          .file()
+          .ifPresent(
+              f -> {
+                prefs.addRecentImage(f);
+                recentImages.setAll(prefs.recentImages());
+              });
     }
   }
 
@@ -597,26 +664,39 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     }
     AnalyzedPass p = o.primary();
     int blocks = p.blocks();
-    String forward = p.recomputedFromBlock() >= blocks ? "forward cached"
-        : "forward " + Format.millis(p.forwardMillis()) + (p.recomputedFromBlock() > 0
-            ? " (from block " + (p.recomputedFromBlock() + 1) + ")" : "");
-    timings.set(forward + " · analysis " + Format.millis(p.analysisMillis()) + " · draw "
-        + String.format(Locale.ROOT, "%.1f ms", viewer.renderMillisProperty().get()));
+    String forward =
+        p.recomputedFromBlock() >= blocks
+            ? "forward cached"
+            : "forward "
+                + Format.millis(p.forwardMillis())
+                + (p.recomputedFromBlock() > 0
+                    ? " (from block " + (p.recomputedFromBlock() + 1) + ")"
+                    : "");
+    timings.set(
+        forward
+            + " · analysis "
+            + Format.millis(p.analysisMillis())
+            + " · draw "
+            + String.format(Locale.ROOT, "%.1f ms", viewer.renderMillisProperty().get()));
   }
 
   // ------------------------------------------------------------------ register-neuron maps
 
   /** Reads a ttr.json map and selects it. */
   public void loadNeuronMap(Path file) {
-    io.execute(() -> {
-      try {
-        NeuronMap map = NeuronMap.read(file);
-        ui.execute(() -> mitigations.addNeuronMap(new NeuronMapChoice(file.getFileName() + " ("
-            + map.neurons().size() + " neurons)", map)));
-      } catch (IOException e) {
-        ui.execute(() -> report(UserError.of(e, "neuron map " + file.getFileName())));
-      }
-    });
+    io.execute(
+        () -> {
+          try {
+            NeuronMap map = NeuronMap.read(file);
+            ui.execute(
+                () ->
+                    mitigations.addNeuronMap(
+                        new NeuronMapChoice(
+                            file.getFileName() + " (" + map.neurons().size() + " neurons)", map)));
+          } catch (IOException e) {
+            ui.execute(() -> report(UserError.of(e, "neuron map " + file.getFileName())));
+          }
+        });
   }
 
   /** Writes the selected map as ttr.json. */
@@ -625,19 +705,20 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     if (choice == null) {
       return;
     }
-    io.execute(() -> {
-      try {
-        choice.map().write(file, Map.of("source", choice.map().source()));
-        ui.execute(() -> status.set("Saved the neuron map to " + file));
-      } catch (IOException e) {
-        ui.execute(() -> report(UserError.of(e, "neuron map " + file.getFileName())));
-      }
-    });
+    io.execute(
+        () -> {
+          try {
+            choice.map().write(file, Map.of("source", choice.map().source()));
+            ui.execute(() -> status.set("Saved the neuron map to " + file));
+          } catch (IOException e) {
+            ui.execute(() -> report(UserError.of(e, "neuron map " + file.getFileName())));
+          }
+        });
   }
 
   /**
-   * Discovery settings to start from: the published preset for the model when there is one, else the
-   * last block with τ halfway between the median and the largest patch norm shown now.
+   * Discovery settings to start from: the published preset for the model when there is one, else
+   * the last block with τ halfway between the median and the largest patch norm shown now.
    */
   public NeuronDiscovery.Settings discoveryDefaults() {
     ModelInfo info = model.get();
@@ -657,7 +738,10 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     return new NeuronDiscovery.Settings(-1, tau, 100, true, -1, 0, 10, 0);
   }
 
-  /** Finds register neurons from the photos in {@code folder}; the result is added to the neuron maps. */
+  /**
+   * Finds register neurons from the photos in {@code folder}; the result is added to the neuron
+   * maps.
+   */
   public void discoverNeurons(Path folder, NeuronDiscovery.Settings settings) {
     if (discovery != null) {
       return;
@@ -665,32 +749,57 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     discovering.set(true);
     activity.set("Discovering register neurons…");
     progress.set(-1);
-    io.execute(() -> {
-      List<Path> images;
-      try (Stream<Path> list = Files.list(folder)) {
-        images = list.filter(MainViewModel::looksLikeImage).sorted().toList();
-      } catch (IOException e) {
-        ui.execute(() -> discoveryFailed(e, folder));
-        return;
-      }
-      if (images.isEmpty()) {
-        ui.execute(() -> discoveryFailed(new IOException("no photos (.png, .jpg, .jpeg, .bmp, .gif) in " + folder),
-            folder));
-        return;
-      }
-      ui.execute(() -> discovery = service.discoverNeurons(images, settings, result -> {
-        discovery = null;
-        discovering.set(false);
-        activity.set("");
-        progress.set(0);
-        mitigations.addNeuronMap(new NeuronMapChoice("discovered on " + folder.getFileName() + " ("
-            + result.selected().neurons().size() + " neurons, " + result.imagesWithOutliers() + " of "
-            + result.imagesUsed() + " images had outliers)", result.selected()));
-        String found = "Register neurons found (" + result.selected().neurons().size() + ")";
-        showModelMessage(mitigations.ttrOnProperty().get() ? found + "; test-time registers now use them."
-            : found + "; switch test-time registers on to use them.");
-      }, e -> discoveryFailed(e, folder)));
-    });
+    io.execute(
+        () -> {
+          List<Path> images;
+          try (Stream<Path> list = Files.list(folder)) {
+            images = list.filter(MainViewModel::looksLikeImage).sorted().toList();
+          } catch (IOException e) {
+            ui.execute(() -> discoveryFailed(e, folder));
+            return;
+          }
+          if (images.isEmpty()) {
+            ui.execute(
+                () ->
+                    discoveryFailed(
+                        new IOException("no photos (.png, .jpg, .jpeg, .bmp, .gif) in " + folder),
+                        folder));
+            return;
+          }
+          ui.execute(
+              () ->
+                  discovery =
+                      service.discoverNeurons(
+                          images,
+                          settings,
+                          result -> {
+                            discovery = null;
+                            discovering.set(false);
+                            activity.set("");
+                            progress.set(0);
+                            mitigations.addNeuronMap(
+                                new NeuronMapChoice(
+                                    "discovered on "
+                                        + folder.getFileName()
+                                        + " ("
+                                        + result.selected().neurons().size()
+                                        + " neurons, "
+                                        + result.imagesWithOutliers()
+                                        + " of "
+                                        + result.imagesUsed()
+                                        + " images had outliers)",
+                                    result.selected()));
+                            String found =
+                                "Register neurons found ("
+                                    + result.selected().neurons().size()
+                                    + ")";
+                            showModelMessage(
+                                mitigations.ttrOnProperty().get()
+                                    ? found + "; test-time registers now use them."
+                                    : found + "; switch test-time registers on to use them.");
+                          },
+                          e -> discoveryFailed(e, folder)));
+        });
   }
 
   private void discoveryFailed(Throwable e, Path folder) {
@@ -707,8 +816,12 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
 
   static boolean looksLikeImage(Path file) {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    return Files.isRegularFile(file) && (name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg")
-        || name.endsWith(".bmp") || name.endsWith(".gif"));
+    return Files.isRegularFile(file)
+        && (name.endsWith(".png")
+            || name.endsWith(".jpg")
+            || name.endsWith(".jpeg")
+            || name.endsWith(".bmp")
+            || name.endsWith(".gif"));
   }
 
   // ------------------------------------------------------------------ export
@@ -717,10 +830,21 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
   public String suggestedFileName(String kind, String extension) {
     ViewOutcome o = outcome.get();
     String modelName = o == null ? "sinkscope" : o.model().displayName();
-    String image = o == null || o.image() == null ? "" : "_" + stripExtension(o.image().displayName());
-    String what = kind + (kind.equals("view") || kind.equals("comparison")
-        ? "_block" + viewer.blockProperty().get() + "_" + viewer.quantityProperty().get().name()
-            .toLowerCase(Locale.ROOT).replace('_', '-') : "");
+    String image =
+        o == null || o.image() == null ? "" : "_" + stripExtension(o.image().displayName());
+    String what =
+        kind
+            + (kind.equals("view") || kind.equals("comparison")
+                ? "_block"
+                    + viewer.blockProperty().get()
+                    + "_"
+                    + viewer
+                        .quantityProperty()
+                        .get()
+                        .name()
+                        .toLowerCase(Locale.ROOT)
+                        .replace('_', '-')
+                : "");
     return (modelName + image + "_" + what + "." + extension).replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
@@ -732,10 +856,16 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
       report(UserError.simple("Nothing to export", "Open a model and an image first."));
       return;
     }
-    Map<String, String> metadata = Exporter.metadata(pass, outcome.get().image().displayName(),
-        blockText(pass), headText(), viewer.quantityProperty().get().label(),
-        view.scale() == null ? "PCA components, min-max per channel"
-            : ExportMetadata.describe(viewer.colormap(), view.scale()));
+    Map<String, String> metadata =
+        Exporter.metadata(
+            pass,
+            outcome.get().image().displayName(),
+            blockText(pass),
+            headText(),
+            viewer.quantityProperty().get().label(),
+            view.scale() == null
+                ? "PCA components, min-max per channel"
+                : ExportMetadata.describe(viewer.colormap(), view.scale()));
     write(file, () -> Exporter.writeView(view, metadata, LegendStyle.LIGHT.withFontSize(13), file));
   }
 
@@ -746,26 +876,54 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     AnalyzedPass right = compare.rightPass();
     RenderedView l = compare.leftProperty().get();
     RenderedView r = compare.rightProperty().get();
-    if (left == null || right == null || l == null || r == null || l.map() == null || r.map() == null
-        || l.map().grid() == null || r.map().grid() == null) {
-      report(UserError.simple("Nothing to compare", "Switch the comparison on (C) and choose a quantity with a"
-          + " colour scale (PCA colours cannot be differenced)."));
+    if (left == null
+        || right == null
+        || l == null
+        || r == null
+        || l.map() == null
+        || r.map() == null
+        || l.map().grid() == null
+        || r.map().grid() == null) {
+      report(
+          UserError.simple(
+              "Nothing to compare",
+              "Switch the comparison on (C) and choose a quantity with a"
+                  + " colour scale (PCA colours cannot be differenced)."));
       return;
     }
-    if (l.map().grid().rows() != r.map().grid().rows() || l.map().grid().cols() != r.map().grid().cols()) {
-      report(UserError.simple("Cannot export this comparison", "The two passes have different patch grids."));
+    if (l.map().grid().rows() != r.map().grid().rows()
+        || l.map().grid().cols() != r.map().grid().cols()) {
+      report(
+          UserError.simple(
+              "Cannot export this comparison", "The two passes have different patch grids."));
       return;
     }
     Raster photo = outcome.get().image().photo();
-    Comparison.BeforeAfter spec = new Comparison.BeforeAfter(photo, right.geometry(), l.map().grid(),
-        r.map().grid(), left.label(), right.label(), viewer.quantityProperty().get().label(),
-        viewer.quantityProperty().get().symbol(), viewer.colormap(), viewer.normalizationProperty().get()
-            .normalization(), viewer.smoothProperty().get() ? Upsampling.BILINEAR : Upsampling.NEAREST,
-        viewer.opacityProperty().get(), Math.min(420, photo.width()), LegendStyle.LIGHT.withFontSize(13))
-        .withMarkers(ringsOf(left), ringsOf(right));
-    Map<String, String> metadata = Exporter.metadata(right, outcome.get().image().displayName(), blockText(right),
-        headText(), viewer.quantityProperty().get().label() + ": " + left.label() + " vs " + right.label(),
-        ExportMetadata.describe(viewer.colormap(), compare.sharedScaleProperty().get()));
+    Comparison.BeforeAfter spec =
+        new Comparison.BeforeAfter(
+                photo,
+                right.geometry(),
+                l.map().grid(),
+                r.map().grid(),
+                left.label(),
+                right.label(),
+                viewer.quantityProperty().get().label(),
+                viewer.quantityProperty().get().symbol(),
+                viewer.colormap(),
+                viewer.normalizationProperty().get().normalization(),
+                viewer.smoothProperty().get() ? Upsampling.BILINEAR : Upsampling.NEAREST,
+                viewer.opacityProperty().get(),
+                Math.min(420, photo.width()),
+                LegendStyle.LIGHT.withFontSize(13))
+            .withMarkers(ringsOf(left), ringsOf(right));
+    Map<String, String> metadata =
+        Exporter.metadata(
+            right,
+            outcome.get().image().displayName(),
+            blockText(right),
+            headText(),
+            viewer.quantityProperty().get().label() + ": " + left.label() + " vs " + right.label(),
+            ExportMetadata.describe(viewer.colormap(), compare.sharedScaleProperty().get()));
     metadata.put("Compared", left.label() + " | " + right.label());
     write(file, () -> Exporter.writePicture(Comparison.beforeAfter(spec).raster(), metadata, file));
   }
@@ -784,13 +942,15 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     }
     String image = o.image().displayName();
     boolean csv = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv");
-    write(file, () -> {
-      if (csv) {
-        Exporter.writeMetricsCsv(passes, file);
-      } else {
-        Exporter.writeMetricsJson(passes, image, file);
-      }
-    });
+    write(
+        file,
+        () -> {
+          if (csv) {
+            Exporter.writeMetricsCsv(passes, file);
+          } else {
+            Exporter.writeMetricsJson(passes, image, file);
+          }
+        });
   }
 
   @FunctionalInterface
@@ -800,33 +960,45 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
 
   private void write(Path file, FileWork work) {
     status.set("Writing " + file.getFileName() + "…");
-    io.execute(() -> {
-      try {
-        work.run();
-        ui.execute(() -> status.set("Exported " + file));
-      } catch (IOException | RuntimeException e) {
-        ui.execute(() -> report(UserError.of(e, "export to " + file)));
-      }
-    });
+    io.execute(
+        () -> {
+          try {
+            work.run();
+            ui.execute(() -> status.set("Exported " + file));
+          } catch (IOException | RuntimeException e) {
+            ui.execute(() -> report(UserError.of(e, "export to " + file)));
+          }
+        });
   }
 
-  /** The rings the window draws on {@code pass}'s panel (same block, same switches), or null for none. */
+  /**
+   * The rings the window draws on {@code pass}'s panel (same block, same switches), or null for
+   * none.
+   */
   private OverlayLayer.Markers ringsOf(AnalyzedPass pass) {
-    int block = viewer.quantityProperty().get().perBlock()
-        ? Math.max(1, Math.min(pass.blocks(), viewer.blockProperty().get())) : pass.blocks();
-    List<Marker> markers = LayerMaps.markers(pass, block, viewer.showArtifactsProperty().get(),
-        viewer.showSinksProperty().get());
+    int block =
+        viewer.quantityProperty().get().perBlock()
+            ? Math.max(1, Math.min(pass.blocks(), viewer.blockProperty().get()))
+            : pass.blocks();
+    List<Marker> markers =
+        LayerMaps.markers(
+            pass, block, viewer.showArtifactsProperty().get(), viewer.showSinksProperty().get());
     var layout = pass.result().layout();
-    return markers.isEmpty() ? null : new OverlayLayer.Markers(layout.gridRows(), layout.gridCols(), markers);
+    return markers.isEmpty()
+        ? null
+        : new OverlayLayer.Markers(layout.gridRows(), layout.gridCols(), markers);
   }
 
   private String blockText(AnalyzedPass pass) {
-    return viewer.quantityProperty().get().perBlock() ? viewer.blockProperty().get() + " of " + pass.blocks()
+    return viewer.quantityProperty().get().perBlock()
+        ? viewer.blockProperty().get() + " of " + pass.blocks()
         : "all " + pass.blocks();
   }
 
   private String headText() {
-    return viewer.quantityProperty().get().perHead() ? viewer.headProperty().get().shortName() : "n/a";
+    return viewer.quantityProperty().get().perHead()
+        ? viewer.headProperty().get().shortName()
+        : "n/a";
   }
 
   private static String stripExtension(String name) {
@@ -851,7 +1023,8 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
    * After {@link #close()}: waits until the inference thread has closed the models (releasing their
    * native memory) and ended. Only for when the window is gone (application stop) or in tests.
    */
-  public boolean awaitClosed(long timeout, java.util.concurrent.TimeUnit unit) throws InterruptedException {
+  public boolean awaitClosed(long timeout, java.util.concurrent.TimeUnit unit)
+      throws InterruptedException {
     return service.awaitTermination(timeout, unit);
   }
 

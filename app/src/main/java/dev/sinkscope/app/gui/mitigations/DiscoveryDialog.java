@@ -16,7 +16,10 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.stage.Window;
 
-/** Asks for a photo folder and the discovery settings (methods §2.1), prefilled with the model's defaults. */
+/**
+ * Asks for a photo folder and the discovery settings (methods §2.1), prefilled with the model's
+ * defaults.
+ */
 public final class DiscoveryDialog {
 
   /** What the user chose. */
@@ -24,19 +27,21 @@ public final class DiscoveryDialog {
 
   private DiscoveryDialog() {}
 
-  public static Optional<Choice> ask(Window owner, NeuronDiscovery.Settings defaults, Supplier<Optional<Path>> browse) {
+  public static Optional<Choice> ask(
+      Window owner, NeuronDiscovery.Settings defaults, Supplier<Optional<Path>> browse) {
     return create(owner, defaults, browse).showAndWait();
   }
 
   /** The dialog, not yet shown: its texts wrap and it stays on the screen it opens on. */
-  public static Dialog<Choice> create(Window owner, NeuronDiscovery.Settings defaults,
-      Supplier<Optional<Path>> browse) {
+  public static Dialog<Choice> create(
+      Window owner, NeuronDiscovery.Settings defaults, Supplier<Optional<Path>> browse) {
     Dialog<Choice> dialog = new Dialog<>();
     dialog.getDialogPane().setId("discoveryDialog");
     dialog.initOwner(owner);
     dialog.setTitle("Discover register neurons");
-    dialog.setHeaderText("Runs the model on each photo, finds tokens above τ at the detection block, and ranks MLP"
-        + " neurons by their mean |activation| on those tokens (Jiang et al. 2025, reference algorithm, seeded).");
+    dialog.setHeaderText(
+        "Runs the model on each photo, finds tokens above τ at the detection block, and ranks MLP"
+            + " neurons by their mean |activation| on those tokens (Jiang et al. 2025, reference algorithm, seeded).");
     TextField folder = new TextField();
     folder.setId("discoveryFolder");
     folder.setPrefColumnCount(28);
@@ -44,8 +49,10 @@ public final class DiscoveryDialog {
     pick.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
     pick.setOnAction(e -> browse.get().ifPresent(p -> folder.setText(p.toString())));
     // Blocks are numbered from 1 here, as on the block slider; the settings count from 0.
-    TextField detect = new TextField(Integer.toString(defaults.detectLayer() >= 0 ? defaults.detectLayer() + 1
-        : defaults.detectLayer()));
+    TextField detect =
+        new TextField(
+            Integer.toString(
+                defaults.detectLayer() >= 0 ? defaults.detectLayer() + 1 : defaults.detectLayer()));
     TextField tau = new TextField(Double.toString(defaults.threshold()));
     TextField images = new TextField(Integer.toString(defaults.maxImages()));
     TextField topK = new TextField(Integer.toString(defaults.topK()));
@@ -72,18 +79,30 @@ public final class DiscoveryDialog {
     dialog.getDialogPane().getButtonTypes().addAll(ButtonType.OK, ButtonType.CANCEL);
     Button ok = (Button) dialog.getDialogPane().lookupButton(ButtonType.OK);
     ok.setText("Discover");
-    ok.addEventFilter(javafx.event.ActionEvent.ACTION, e -> {
-      String why = check(folder.getText(), detect, tau, images, topK, highest, seed);
-      problem.setText(why);
-      if (!why.isEmpty()) {
-        e.consume();
-      }
-    });
-    dialog.setResultConverter(button -> button != ButtonType.OK ? null : new Choice(Path.of(folder.getText().trim()),
-        new NeuronDiscovery.Settings(fromOneBased(Integer.parseInt(detect.getText().trim())),
-            Double.parseDouble(tau.getText().trim()), Integer.parseInt(images.getText().trim()),
-            sparsity.isSelected(), Integer.parseInt(highest.getText().trim()) - 1, 0,
-            Integer.parseInt(topK.getText().trim()), Long.parseLong(seed.getText().trim()))));
+    ok.addEventFilter(
+        javafx.event.ActionEvent.ACTION,
+        e -> {
+          String why = check(folder.getText(), detect, tau, images, topK, highest, seed);
+          problem.setText(why);
+          if (!why.isEmpty()) {
+            e.consume();
+          }
+        });
+    dialog.setResultConverter(
+        button ->
+            button != ButtonType.OK
+                ? null
+                : new Choice(
+                    Path.of(folder.getText().trim()),
+                    new NeuronDiscovery.Settings(
+                        fromOneBased(Integer.parseInt(detect.getText().trim())),
+                        Double.parseDouble(tau.getText().trim()),
+                        Integer.parseInt(images.getText().trim()),
+                        sparsity.isSelected(),
+                        Integer.parseInt(highest.getText().trim()) - 1,
+                        0,
+                        Integer.parseInt(topK.getText().trim()),
+                        Long.parseLong(seed.getText().trim()))));
     WindowFit.dialog(dialog);
     return dialog;
   }
@@ -100,8 +119,14 @@ public final class DiscoveryDialog {
     return l;
   }
 
-  private static String check(String folder, TextField detect, TextField tau, TextField images, TextField topK,
-      TextField highest, TextField seed) {
+  private static String check(
+      String folder,
+      TextField detect,
+      TextField tau,
+      TextField images,
+      TextField topK,
+      TextField highest,
+      TextField seed) {
     if (folder.isBlank() || !Files.isDirectory(Path.of(folder.trim()))) {
       return "Choose a folder of photos.";
     }
@@ -116,7 +141,8 @@ public final class DiscoveryDialog {
       if (!(Double.parseDouble(tau.getText().trim()) > 0)) {
         return "τ must be positive.";
       }
-      if (Integer.parseInt(images.getText().trim()) < 1 || Integer.parseInt(topK.getText().trim()) < 1) {
+      if (Integer.parseInt(images.getText().trim()) < 1
+          || Integer.parseInt(topK.getText().trim()) < 1) {
         return "Photos and top k must be at least 1.";
       }
     } catch (NumberFormatException e) {

@@ -23,7 +23,10 @@ import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
 import org.controlsfx.control.ToggleSwitch;
 
-/** The four mitigation cards. Binds to {@link MitigationsViewModel}; file choosing goes to the given actions. */
+/**
+ * The four mitigation cards. Binds to {@link MitigationsViewModel}; file choosing goes to the given
+ * actions.
+ */
 public final class MitigationsView extends VBox {
 
   /** What the buttons of the test-time-register card ask the application to do. */
@@ -41,8 +44,14 @@ public final class MitigationsView extends VBox {
   public MitigationsView(MitigationsViewModel vm, Actions actions) {
     super(10);
     getStyleClass().add("mitigations");
-    getChildren().addAll(testTimeRegisters(vm, actions), registersOff(vm), normalizer(vm), gate(vm), denoising(vm),
-        distillation(vm, actions));
+    getChildren()
+        .addAll(
+            testTimeRegisters(vm, actions),
+            registersOff(vm),
+            normalizer(vm),
+            gate(vm),
+            denoising(vm),
+            distillation(vm, actions));
   }
 
   /** Not a live switch: a fine-tune that writes a new model, opened as model B. */
@@ -54,9 +63,11 @@ public final class MitigationsView extends VBox {
     Button distill = new Button("Distill…");
     distill.setId("distillButton");
     distill.setOnAction(e -> actions.distill());
-    Label text = new Label("Fine-tunes new register tokens (with the position table, patch projection and last"
-        + " block) so one pass gives the shift/flip-denoised features. A fine-tune: the weights change; the student is"
-        + " a new model folder, compared as model B.");
+    Label text =
+        new Label(
+            "Fine-tunes new register tokens (with the position table, patch projection and last"
+                + " block) so one pass gives the shift/flip-denoised features. A fine-tune: the weights change; the student is"
+                + " a new model folder, compared as model B.");
     text.getStyleClass().add("mitigation-description");
     text.setWrapText(true);
     Label last = new Label();
@@ -75,25 +86,40 @@ public final class MitigationsView extends VBox {
 
   private static VBox denoising(MitigationsViewModel vm) {
     ToggleSwitch on = toggle("denoiseSwitch", "Shift/flip denoising", vm.denoiseOnProperty());
-    Spinner<Integer> views = new Spinner<>(1, dev.sinkscope.app.gui.session.Denoising.MAX_VIEWS,
-        vm.denoiseViewsProperty().get());
+    Spinner<Integer> views =
+        new Spinner<>(
+            1, dev.sinkscope.app.gui.session.Denoising.MAX_VIEWS, vm.denoiseViewsProperty().get());
     views.setId("denoiseViews");
     views.setPrefWidth(80);
-    views.getValueFactory().valueProperty().addListener((obs, old, now) -> vm.denoiseViewsProperty().set(now));
-    vm.denoiseViewsProperty().addListener((obs, old, now) -> views.getValueFactory().setValue(now.intValue()));
-    views.setTooltip(new Tooltip("Views = forward passes; the first is the unshifted photo (reference: 10)."));
+    views
+        .getValueFactory()
+        .valueProperty()
+        .addListener((obs, old, now) -> vm.denoiseViewsProperty().set(now));
+    vm.denoiseViewsProperty()
+        .addListener((obs, old, now) -> views.getValueFactory().setValue(now.intValue()));
+    views.setTooltip(
+        new Tooltip("Views = forward passes; the first is the unshifted photo (reference: 10)."));
     Spinner<Integer> seed = new Spinner<>(0, 9999, vm.denoiseSeedProperty().get());
     seed.setId("denoiseSeed");
     seed.setPrefWidth(80);
     seed.setEditable(true);
-    seed.getValueFactory().valueProperty().addListener((obs, old, now) -> vm.denoiseSeedProperty().set(now));
-    vm.denoiseSeedProperty().addListener((obs, old, now) -> seed.getValueFactory().setValue(now.intValue()));
-    seed.setTooltip(new Tooltip("Seed of the shifts and flips (the reference draws a new one per image)."));
+    seed.getValueFactory()
+        .valueProperty()
+        .addListener((obs, old, now) -> vm.denoiseSeedProperty().set(now));
+    vm.denoiseSeedProperty()
+        .addListener((obs, old, now) -> seed.getValueFactory().setValue(now.intValue()));
+    seed.setTooltip(
+        new Tooltip("Seed of the shifts and flips (the reference draws a new one per image)."));
     GridPane grid = grid();
     grid.addRow(0, new Label("Views"), views);
     grid.addRow(1, new Label("Seed"), seed);
-    return card("denoiseCard", on, new javafx.beans.property.SimpleStringProperty(
-        MitigationsViewModel.DENOISE_DESCRIPTION), null, "denoise", grid);
+    return card(
+        "denoiseCard",
+        on,
+        new javafx.beans.property.SimpleStringProperty(MitigationsViewModel.DENOISE_DESCRIPTION),
+        null,
+        "denoise",
+        grid);
   }
 
   private static VBox testTimeRegisters(MitigationsViewModel vm, Actions actions) {
@@ -104,55 +130,70 @@ public final class MitigationsView extends VBox {
     map.valueProperty().bindBidirectional(vm.neuronMapProperty());
     map.setMaxWidth(Double.MAX_VALUE);
     map.setMinWidth(0);
-    // Map names are long ("This model: planted circuit (3 neurons)"): the shown choice wraps instead of
+    // Map names are long ("This model: planted circuit (3 neurons)"): the shown choice wraps
+    // instead of
     // being cut off in a narrow panel.
-    map.setButtonCell(new javafx.scene.control.ListCell<>() {
-      private final javafx.scene.text.Text text = new javafx.scene.text.Text();
+    map.setButtonCell(
+        new javafx.scene.control.ListCell<>() {
+          private final javafx.scene.text.Text text = new javafx.scene.text.Text();
 
-      {
-        text.wrappingWidthProperty().bind(map.widthProperty().subtract(40));
-        text.getStyleClass().add("wrapping-cell-text");
-      }
+          {
+            text.wrappingWidthProperty().bind(map.widthProperty().subtract(40));
+            text.getStyleClass().add("wrapping-cell-text");
+          }
 
-      @Override
-      protected void updateItem(NeuronMapChoice item, boolean empty) {
-        super.updateItem(item, empty);
-        setText(null);
-        text.setText(empty || item == null ? "none — discover or load one" : item.toString());
-        setGraphic(text);
-      }
-    });
-    map.setTooltip(new Tooltip("Register neurons: MLP units whose activation is moved into the extra token."));
+          @Override
+          protected void updateItem(NeuronMapChoice item, boolean empty) {
+            super.updateItem(item, empty);
+            setText(null);
+            text.setText(empty || item == null ? "none — discover or load one" : item.toString());
+            setGraphic(text);
+          }
+        });
+    map.setTooltip(
+        new Tooltip("Register neurons: MLP units whose activation is moved into the extra token."));
     Spinner<Integer> count = new Spinner<>(1, 8, vm.ttrRegistersProperty().get());
     count.setId("ttrCount");
     count.setPrefWidth(70);
-    count.getValueFactory().valueProperty().addListener((obs, old, now) -> vm.ttrRegistersProperty().set(now));
-    vm.ttrRegistersProperty().addListener((obs, old, now) -> count.getValueFactory().setValue(now.intValue()));
+    count
+        .getValueFactory()
+        .valueProperty()
+        .addListener((obs, old, now) -> vm.ttrRegistersProperty().set(now));
+    vm.ttrRegistersProperty()
+        .addListener((obs, old, now) -> count.getValueFactory().setValue(now.intValue()));
     count.setTooltip(new Tooltip("Appended registers (the reference uses 1; more is a proposal)."));
     ComboBox<TestTimeRegisters.NormalValues> normal = new ComboBox<>();
     normal.getItems().setAll(TestTimeRegisters.NormalValues.values());
     normal.valueProperty().bindBidirectional(vm.ttrNormalProperty());
     normal.setConverter(named(v -> v.spec()));
-    normal.setTooltip(new Tooltip("What the other tokens' register-neuron activations become (reference: zero)."));
+    normal.setTooltip(
+        new Tooltip(
+            "What the other tokens' register-neuron activations become (reference: zero)."));
     Button load = new Button("Load JSON…");
     load.setId("loadNeuronMap");
     load.setOnAction(e -> actions.loadNeuronMap());
-    load.setTooltip(new Tooltip("A ttr.json file: {\"register_neurons\": [[layer, neuron], ...]}, layers from 0."));
+    load.setTooltip(
+        new Tooltip(
+            "A ttr.json file: {\"register_neurons\": [[layer, neuron], ...]}, layers from 0."));
     Button discover = new Button("Discover…");
     discover.setId("discoverNeurons");
     discover.setOnAction(e -> actions.discoverNeurons());
-    discover.setTooltip(new Tooltip("Find register neurons on this model from a folder of photos (Jiang et al."
-        + " 2025, reference algorithm, seeded)."));
+    discover.setTooltip(
+        new Tooltip(
+            "Find register neurons on this model from a folder of photos (Jiang et al."
+                + " 2025, reference algorithm, seeded)."));
     Button save = new Button("Save…");
     save.setOnAction(e -> actions.saveNeuronMap());
     save.setTooltip(new Tooltip("Save the chosen map as ttr.json."));
-    javafx.scene.layout.FlowPane buttons = new javafx.scene.layout.FlowPane(6, 6, load, discover, save);
+    javafx.scene.layout.FlowPane buttons =
+        new javafx.scene.layout.FlowPane(6, 6, load, discover, save);
     GridPane grid = grid();
     grid.addRow(0, new Label("Neurons"), map);
     GridPane.setHgrow(map, javafx.scene.layout.Priority.ALWAYS);
     grid.addRow(1, new Label("Registers"), count);
     grid.addRow(2, new Label("Other tokens"), normal);
-    return card("ttrCard", on, vm.ttrDescriptionProperty(), vm.ttrProblemProperty(), "ttr", grid, buttons);
+    return card(
+        "ttrCard", on, vm.ttrDescriptionProperty(), vm.ttrProblemProperty(), "ttr", grid, buttons);
   }
 
   private static VBox registersOff(MitigationsViewModel vm) {
@@ -176,11 +217,18 @@ public final class MitigationsView extends VBox {
     kind.setConverter(named(AttentionNormalizer.Kind::spec));
     TextField parameter = field("normalizerParameter", vm.normalizerParameterProperty());
     Label parameterName = new Label();
-    parameterName.textProperty().bind(Bindings.createStringBinding(
-        () -> MitigationsViewModel.parameterName(vm.normalizerKindProperty().get()), vm.normalizerKindProperty()));
-    parameter.disableProperty().bind(vm.normalizerKindProperty().isEqualTo(AttentionNormalizer.Kind.SOFTMAX1));
+    parameterName
+        .textProperty()
+        .bind(
+            Bindings.createStringBinding(
+                () -> MitigationsViewModel.parameterName(vm.normalizerKindProperty().get()),
+                vm.normalizerKindProperty()));
+    parameter
+        .disableProperty()
+        .bind(vm.normalizerKindProperty().isEqualTo(AttentionNormalizer.Kind.SOFTMAX1));
     TextField zeta = field("normalizerZeta", vm.normalizerZetaProperty());
-    zeta.disableProperty().bind(vm.normalizerKindProperty().isNotEqualTo(AttentionNormalizer.Kind.CLIPPED_SOFTMAX));
+    zeta.disableProperty()
+        .bind(vm.normalizerKindProperty().isNotEqualTo(AttentionNormalizer.Kind.CLIPPED_SOFTMAX));
     TextField blocks = field("normalizerBlocks", vm.normalizerBlocksProperty());
     blocks.setTooltip(new Tooltip("Blocks counted from 0: all, N, or A-B."));
     TextField heads = field("normalizerHeads", vm.normalizerHeadsProperty());
@@ -191,8 +239,13 @@ public final class MitigationsView extends VBox {
     grid.addRow(2, new Label("ζ (≥ 1)"), zeta);
     grid.addRow(3, new Label("Blocks (from 0)"), blocks);
     grid.addRow(4, new Label("Heads"), heads);
-    return card("normalizerCard", on, vm.normalizerDescriptionProperty(), vm.normalizerProblemProperty(),
-        "normalizer", grid);
+    return card(
+        "normalizerCard",
+        on,
+        vm.normalizerDescriptionProperty(),
+        vm.normalizerProblemProperty(),
+        "normalizer",
+        grid);
   }
 
   private static VBox gate(MitigationsViewModel vm) {
@@ -216,11 +269,17 @@ public final class MitigationsView extends VBox {
     grid.addRow(0, new Label("Gate"), valueRow);
     grid.addRow(1, new Label("Blocks (from 0)"), blocks);
     grid.addRow(2, new Label("Heads"), heads);
-    return card("gateCard", on, vm.gateDescriptionProperty(), vm.gateProblemProperty(), "gate", grid);
+    return card(
+        "gateCard", on, vm.gateDescriptionProperty(), vm.gateProblemProperty(), "gate", grid);
   }
 
-  private static VBox card(String id, ToggleSwitch toggle, ReadOnlyStringProperty description,
-      ReadOnlyStringProperty problem, String idPrefix, Node... body) {
+  private static VBox card(
+      String id,
+      ToggleSwitch toggle,
+      ReadOnlyStringProperty description,
+      ReadOnlyStringProperty problem,
+      String idPrefix,
+      Node... body) {
     VBox card = new VBox(6);
     card.setId(id);
     card.getStyleClass().add("mitigation-card");
@@ -248,7 +307,8 @@ public final class MitigationsView extends VBox {
     return card;
   }
 
-  private static ToggleSwitch toggle(String id, String text, javafx.beans.property.BooleanProperty property) {
+  private static ToggleSwitch toggle(
+      String id, String text, javafx.beans.property.BooleanProperty property) {
     ToggleSwitch toggle = new ToggleSwitch(text);
     toggle.setId(id);
     toggle.getStyleClass().add("mitigation-switch");
@@ -265,11 +325,14 @@ public final class MitigationsView extends VBox {
     field.setText(property.get());
     property.addListener((obs, old, now) -> field.setText(now));
     field.setOnAction(e -> property.set(field.getText()));
-    field.focusedProperty().addListener((obs, was, now) -> {
-      if (!now) {
-        property.set(field.getText());
-      }
-    });
+    field
+        .focusedProperty()
+        .addListener(
+            (obs, was, now) -> {
+              if (!now) {
+                property.set(field.getText());
+              }
+            });
     return field;
   }
 

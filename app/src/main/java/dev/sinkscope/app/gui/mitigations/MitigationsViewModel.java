@@ -36,87 +36,114 @@ import javafx.collections.ObservableList;
 
 /**
  * The mitigation switches and their parameters, turned into one {@link MitigationStack}. Every
- * switch carries the honest one-line description of what it would do ({@link Mitigation#description()}
- * and its provenance) and, when its settings do not fit the model, the reason; an unfit mitigation is
- * left out of the stack rather than sent to the model.
+ * switch carries the honest one-line description of what it would do ({@link
+ * Mitigation#description()} and its provenance) and, when its settings do not fit the model, the
+ * reason; an unfit mitigation is left out of the stack rather than sent to the model.
  *
- * <p>Block ranges and head lists are typed as the mitigation SPECs read them: blocks counted from 0.
+ * <p>Block ranges and head lists are typed as the mitigation SPECs read them: blocks counted from
+ * 0.
  */
 public final class MitigationsViewModel {
   /** What the last self-distillation run did (empty before one); set by whoever ran it. */
-  private final javafx.beans.property.StringProperty distillSummary = new javafx.beans.property.SimpleStringProperty("");
+  private final javafx.beans.property.StringProperty distillSummary =
+      new javafx.beans.property.SimpleStringProperty("");
 
   public javafx.beans.property.StringProperty distillSummaryProperty() {
     return distillSummary;
   }
 
-
   /** The normaliser kinds in menu order. */
-  public static final List<AttentionNormalizer.Kind> NORMALIZER_KINDS = List.of(AttentionNormalizer.Kind.values());
+  public static final List<AttentionNormalizer.Kind> NORMALIZER_KINDS =
+      List.of(AttentionNormalizer.Kind.values());
 
   private final ObjectProperty<ModelSpec> model = new SimpleObjectProperty<>(this, "model");
 
   // Test-time registers
   private final BooleanProperty ttrOn = new SimpleBooleanProperty(this, "ttrOn");
   private final IntegerProperty ttrRegisters = new SimpleIntegerProperty(this, "ttrRegisters", 1);
-  private final ObjectProperty<NeuronMapChoice> neuronMap = new SimpleObjectProperty<>(this, "neuronMap");
+  private final ObjectProperty<NeuronMapChoice> neuronMap =
+      new SimpleObjectProperty<>(this, "neuronMap");
   private final ObjectProperty<TestTimeRegisters.NormalValues> ttrNormal =
       new SimpleObjectProperty<>(this, "ttrNormal", TestTimeRegisters.NormalValues.ZERO);
   private final ObservableList<NeuronMapChoice> neuronMaps = FXCollections.observableArrayList();
-  private final ReadOnlyStringWrapper ttrDescription = new ReadOnlyStringWrapper(this, "ttrDescription", "");
-  private final ReadOnlyStringWrapper ttrProblem = new ReadOnlyStringWrapper(this, "ttrProblem", "");
+  private final ReadOnlyStringWrapper ttrDescription =
+      new ReadOnlyStringWrapper(this, "ttrDescription", "");
+  private final ReadOnlyStringWrapper ttrProblem =
+      new ReadOnlyStringWrapper(this, "ttrProblem", "");
 
   // Trained registers off
   private final BooleanProperty registersOff = new SimpleBooleanProperty(this, "registersOff");
-  private final ReadOnlyBooleanWrapper registersAvailable = new ReadOnlyBooleanWrapper(this, "registersAvailable");
-  private final ReadOnlyStringWrapper registersDescription = new ReadOnlyStringWrapper(this, "registersDescription",
-      new RegisterAblation().description() + "\nProvenance: " + new RegisterAblation().provenance().label() + ".");
+  private final ReadOnlyBooleanWrapper registersAvailable =
+      new ReadOnlyBooleanWrapper(this, "registersAvailable");
+  private final ReadOnlyStringWrapper registersDescription =
+      new ReadOnlyStringWrapper(
+          this,
+          "registersDescription",
+          new RegisterAblation().description()
+              + "\nProvenance: "
+              + new RegisterAblation().provenance().label()
+              + ".");
 
   // Attention normaliser
   private final BooleanProperty normalizerOn = new SimpleBooleanProperty(this, "normalizerOn");
   private final ObjectProperty<AttentionNormalizer.Kind> normalizerKind =
       new SimpleObjectProperty<>(this, "normalizerKind", AttentionNormalizer.Kind.SOFTMAX1);
+
   /** Sigmoid bias (empty = −ln n), virtual-sink β, or clipped-softmax γ, depending on the kind. */
-  private final StringProperty normalizerParameter = new SimpleStringProperty(this, "normalizerParameter", "");
-  private final StringProperty normalizerZeta = new SimpleStringProperty(this, "normalizerZeta", "1");
-  private final StringProperty normalizerBlocks = new SimpleStringProperty(this, "normalizerBlocks", "all");
-  private final StringProperty normalizerHeads = new SimpleStringProperty(this, "normalizerHeads", "all");
-  private final ReadOnlyStringWrapper normalizerDescription = new ReadOnlyStringWrapper(this, "normalizerDescription",
-      "");
-  private final ReadOnlyStringWrapper normalizerProblem = new ReadOnlyStringWrapper(this, "normalizerProblem", "");
+  private final StringProperty normalizerParameter =
+      new SimpleStringProperty(this, "normalizerParameter", "");
+
+  private final StringProperty normalizerZeta =
+      new SimpleStringProperty(this, "normalizerZeta", "1");
+  private final StringProperty normalizerBlocks =
+      new SimpleStringProperty(this, "normalizerBlocks", "all");
+  private final StringProperty normalizerHeads =
+      new SimpleStringProperty(this, "normalizerHeads", "all");
+  private final ReadOnlyStringWrapper normalizerDescription =
+      new ReadOnlyStringWrapper(this, "normalizerDescription", "");
+  private final ReadOnlyStringWrapper normalizerProblem =
+      new ReadOnlyStringWrapper(this, "normalizerProblem", "");
 
   // Head gate
   private final BooleanProperty gateOn = new SimpleBooleanProperty(this, "gateOn");
   private final DoubleProperty gateValue = new SimpleDoubleProperty(this, "gateValue", 0);
   private final StringProperty gateBlocks = new SimpleStringProperty(this, "gateBlocks", "all");
   private final StringProperty gateHeads = new SimpleStringProperty(this, "gateHeads", "0");
-  private final ReadOnlyStringWrapper gateDescription = new ReadOnlyStringWrapper(this, "gateDescription", "");
-  private final ReadOnlyStringWrapper gateProblem = new ReadOnlyStringWrapper(this, "gateProblem", "");
+  private final ReadOnlyStringWrapper gateDescription =
+      new ReadOnlyStringWrapper(this, "gateDescription", "");
+  private final ReadOnlyStringWrapper gateProblem =
+      new ReadOnlyStringWrapper(this, "gateProblem", "");
 
   // Shift/flip denoising: not a forward hook, so it lives beside the stack, not in it.
   private final BooleanProperty denoiseOn = new SimpleBooleanProperty(this, "denoiseOn");
-  private final IntegerProperty denoiseViews = new SimpleIntegerProperty(this, "denoiseViews",
-      Denoising.DEFAULT_VIEWS);
+  private final IntegerProperty denoiseViews =
+      new SimpleIntegerProperty(this, "denoiseViews", Denoising.DEFAULT_VIEWS);
   private final IntegerProperty denoiseSeed = new SimpleIntegerProperty(this, "denoiseSeed", 0);
-  private final ReadOnlyObjectWrapper<Denoising> denoising = new ReadOnlyObjectWrapper<>(this, "denoising",
-      Denoising.OFF);
+  private final ReadOnlyObjectWrapper<Denoising> denoising =
+      new ReadOnlyObjectWrapper<>(this, "denoising", Denoising.OFF);
 
   /** What the switch does, in one honest line. */
-  public static final String DENOISE_DESCRIPTION = "Runs the model on N whole-patch shifted and mirrored copies of"
-      + " the photo (N forward passes) and averages the final patch features back in place; artifacts tied to"
-      + " positions average out. Changes only the last block's patch norm and PCA maps, not the attention of the"
-      + " single pass. Training-free test-time averaging (the PH-Reg teacher, Chen et al. 2025), not the trained"
-      + " denoiser of DVT (Yang et al. 2024).\nProvenance: reference-code reproduction, seeded.";
+  public static final String DENOISE_DESCRIPTION =
+      "Runs the model on N whole-patch shifted and mirrored copies of"
+          + " the photo (N forward passes) and averages the final patch features back in place; artifacts tied to"
+          + " positions average out. Changes only the last block's patch norm and PCA maps, not the attention of the"
+          + " single pass. Training-free test-time averaging (the PH-Reg teacher, Chen et al. 2025), not the trained"
+          + " denoiser of DVT (Yang et al. 2024).\nProvenance: reference-code reproduction, seeded.";
 
   private final ReadOnlyObjectWrapper<MitigationStack> stack =
       new ReadOnlyObjectWrapper<>(this, "stack", MitigationStack.NONE);
 
-  private final NeuronMapChoice published = new NeuronMapChoice("Published DINOv2 ViT-L/14 map (45 neurons)",
-      NeuronMap.dinov2LargePublished());
+  private final NeuronMapChoice published =
+      new NeuronMapChoice(
+          "Published DINOv2 ViT-L/14 map (45 neurons)", NeuronMap.dinov2LargePublished());
 
-  /** Shown in the test-time-register card while no map fits the model (nothing red: nothing went wrong). */
-  public static final String NO_MAP = "No register-neuron map fits this model yet: find one with Discover… on a"
-      + " folder of photos, or load a ttr.json with Load JSON…. The switch stays off until then.";
+  /**
+   * Shown in the test-time-register card while no map fits the model (nothing red: nothing went
+   * wrong).
+   */
+  public static final String NO_MAP =
+      "No register-neuron map fits this model yet: find one with Discover… on a"
+          + " folder of photos, or load a ttr.json with Load JSON…. The switch stays off until then.";
 
   private final javafx.beans.property.ReadOnlyBooleanWrapper ttrApplicable =
       new javafx.beans.property.ReadOnlyBooleanWrapper(this, "ttrApplicable");
@@ -126,13 +153,29 @@ public final class MitigationsViewModel {
     neuronMap.set(published);
     // A new model keeps the chosen map only if it fits; else the first that does, else none.
     model.addListener((obs, old, now) -> chooseFittingMap(now));
-    for (Observable o : List.of(model, ttrOn, ttrRegisters, neuronMap, ttrNormal, registersOff, normalizerOn,
-        normalizerKind, normalizerParameter, normalizerZeta, normalizerBlocks, normalizerHeads, gateOn, gateValue,
-        gateBlocks, gateHeads)) {
+    for (Observable o :
+        List.of(
+            model,
+            ttrOn,
+            ttrRegisters,
+            neuronMap,
+            ttrNormal,
+            registersOff,
+            normalizerOn,
+            normalizerKind,
+            normalizerParameter,
+            normalizerZeta,
+            normalizerBlocks,
+            normalizerHeads,
+            gateOn,
+            gateValue,
+            gateBlocks,
+            gateHeads)) {
       o.addListener(x -> rebuild());
     }
     normalizerKind.addListener((obs, old, now) -> normalizerParameter.set(defaultParameter(now)));
-    model.addListener((obs, old, now) -> registersAvailable.set(now != null && now.registers() > 0));
+    model.addListener(
+        (obs, old, now) -> registersAvailable.set(now != null && now.registers() > 0));
     for (Observable o : List.of(denoiseOn, denoiseViews, denoiseSeed)) {
       o.addListener(x -> rebuildDenoising());
     }
@@ -276,14 +319,16 @@ public final class MitigationsViewModel {
   }
 
   /**
-   * Offers the model's own planted circuit as a preset (for the phantom); replaces an earlier preset
-   * of that name. Null removes it.
+   * Offers the model's own planted circuit as a preset (for the phantom); replaces an earlier
+   * preset of that name. Null removes it.
    */
   public void setModelPreset(NeuronMapChoice preset) {
     neuronMaps.removeIf(c -> c.label().startsWith(MODEL_PRESET_PREFIX));
     if (preset != null) {
-      NeuronMapChoice labelled = preset.label().startsWith(MODEL_PRESET_PREFIX) ? preset
-          : new NeuronMapChoice(MODEL_PRESET_PREFIX + preset.label(), preset.map());
+      NeuronMapChoice labelled =
+          preset.label().startsWith(MODEL_PRESET_PREFIX)
+              ? preset
+              : new NeuronMapChoice(MODEL_PRESET_PREFIX + preset.label(), preset.map());
       neuronMaps.add(0, labelled);
       neuronMap.set(labelled);
     } else if (!neuronMaps.contains(neuronMap.get())) {
@@ -291,7 +336,10 @@ public final class MitigationsViewModel {
     }
   }
 
-  /** Whether test-time registers can be applied to the model with the chosen map; the switch is off otherwise. */
+  /**
+   * Whether test-time registers can be applied to the model with the chosen map; the switch is off
+   * otherwise.
+   */
   public javafx.beans.property.ReadOnlyBooleanProperty ttrApplicableProperty() {
     return ttrApplicable.getReadOnlyProperty();
   }
@@ -305,7 +353,8 @@ public final class MitigationsViewModel {
 
   private boolean fits(NeuronMapChoice choice, ModelSpec spec) {
     try {
-      new TestTimeRegisters(choice.map(), ttrRegisters.get(), ttrNormal.get(), 1f, false, null).validate(spec);
+      new TestTimeRegisters(choice.map(), ttrRegisters.get(), ttrNormal.get(), 1f, false, null)
+          .validate(spec);
       return true;
     } catch (IllegalArgumentException e) {
       return false;
@@ -351,7 +400,13 @@ public final class MitigationsViewModel {
     if (registersOff.get() && spec != null && spec.registers() > 0) {
       list.add(new RegisterAblation());
     }
-    addIfFit(list, spec, normalizerOn.get(), this::buildNormalizer, normalizerDescription, normalizerProblem);
+    addIfFit(
+        list,
+        spec,
+        normalizerOn.get(),
+        this::buildNormalizer,
+        normalizerDescription,
+        normalizerProblem);
     addIfFit(list, spec, gateOn.get(), this::buildGate, gateDescription, gateProblem);
     MitigationStack next = new MitigationStack(list);
     if (!next.equals(stack.get())) {
@@ -363,8 +418,13 @@ public final class MitigationsViewModel {
    * Describes the configured mitigation whether on or off; adds it when on and valid for the model.
    * A configuration that cannot even be built (a typo in a block range) shows its reason instead.
    */
-  private static void addIfFit(List<Mitigation> list, ModelSpec spec, boolean on, Supplier<Mitigation> build,
-      ReadOnlyStringWrapper description, ReadOnlyStringWrapper problem) {
+  private static void addIfFit(
+      List<Mitigation> list,
+      ModelSpec spec,
+      boolean on,
+      Supplier<Mitigation> build,
+      ReadOnlyStringWrapper description,
+      ReadOnlyStringWrapper problem) {
     Mitigation m;
     try {
       m = build.get();
@@ -391,7 +451,8 @@ public final class MitigationsViewModel {
     if (choice == null) {
       throw new IllegalArgumentException("choose a register-neuron map");
     }
-    return new TestTimeRegisters(choice.map(), ttrRegisters.get(), ttrNormal.get(), 1f, false, null);
+    return new TestTimeRegisters(
+        choice.map(), ttrRegisters.get(), ttrNormal.get(), 1f, false, null);
   }
 
   private Mitigation buildNormalizer() {
@@ -411,8 +472,13 @@ public final class MitigationsViewModel {
       default:
         parameter = 0;
     }
-    double zeta = kind == AttentionNormalizer.Kind.CLIPPED_SOFTMAX ? number(normalizerZeta.get(), "ζ") : 1;
-    return new AttentionNormalizer(kind, parameter, zeta, BlockRange.parse(normalizerBlocks.get()),
+    double zeta =
+        kind == AttentionNormalizer.Kind.CLIPPED_SOFTMAX ? number(normalizerZeta.get(), "ζ") : 1;
+    return new AttentionNormalizer(
+        kind,
+        parameter,
+        zeta,
+        BlockRange.parse(normalizerBlocks.get()),
         HeadSet.parse(normalizerHeads.get()));
   }
 
@@ -463,7 +529,9 @@ public final class MitigationsViewModel {
   /** "none" or the SPECs joined, for status lines. */
   public static String summary(MitigationStack stack, Denoising denoising) {
     String mitigations = summary(stack);
-    return !denoising.on() ? mitigations : stack.isEmpty() ? denoising.spec() : mitigations + " " + denoising.spec();
+    return !denoising.on()
+        ? mitigations
+        : stack.isEmpty() ? denoising.spec() : mitigations + " " + denoising.spec();
   }
 
   /** "none" or the SPECs joined, for status lines. */

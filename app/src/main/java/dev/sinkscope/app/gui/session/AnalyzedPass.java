@@ -25,14 +25,24 @@ import java.util.List;
  * @param recomputedFromBlock first 0-based block the pass computed (0 = full pass, L = reused)
  * @param forwardMillis time spent in the forward pass
  * @param analysisMillis time spent in analysis and PCA
- * @param finalFeatures what the last block's patch norm and PCA show while shift/flip denoising is on;
- *     null otherwise (then they show the block output, as every other block does)
- * @param attention rows and columns of single tokens: from kept maps or summaries, or recomputed on the
- *     inference thread for a selected patch when the pass kept summaries only
+ * @param finalFeatures what the last block's patch norm and PCA show while shift/flip denoising is
+ *     on; null otherwise (then they show the block output, as every other block does)
+ * @param attention rows and columns of single tokens: from kept maps or summaries, or recomputed on
+ *     the inference thread for a selected patch when the pass kept summaries only
  */
-public record AnalyzedPass(String label, ModelInfo model, MitigationStack mitigations, ForwardResult result,
-    AnalysisReport report, PreprocessGeometry geometry, List<PatchPca> pcaByBlock, int recomputedFromBlock,
-    double forwardMillis, double analysisMillis, FinalFeatures finalFeatures, AttentionRows attention) {
+public record AnalyzedPass(
+    String label,
+    ModelInfo model,
+    MitigationStack mitigations,
+    ForwardResult result,
+    AnalysisReport report,
+    PreprocessGeometry geometry,
+    List<PatchPca> pcaByBlock,
+    int recomputedFromBlock,
+    double forwardMillis,
+    double analysisMillis,
+    FinalFeatures finalFeatures,
+    AttentionRows attention) {
 
   public AnalyzedPass {
     pcaByBlock = Collections.unmodifiableList(new ArrayList<>(pcaByBlock));
@@ -43,24 +53,74 @@ public record AnalyzedPass(String label, ModelInfo model, MitigationStack mitiga
     }
   }
 
-  public AnalyzedPass(String label, ModelInfo model, MitigationStack mitigations, ForwardResult result,
-      AnalysisReport report, PreprocessGeometry geometry, List<PatchPca> pcaByBlock, int recomputedFromBlock,
-      double forwardMillis, double analysisMillis, FinalFeatures finalFeatures) {
-    this(label, model, mitigations, result, report, geometry, pcaByBlock, recomputedFromBlock, forwardMillis,
-        analysisMillis, finalFeatures, null);
+  public AnalyzedPass(
+      String label,
+      ModelInfo model,
+      MitigationStack mitigations,
+      ForwardResult result,
+      AnalysisReport report,
+      PreprocessGeometry geometry,
+      List<PatchPca> pcaByBlock,
+      int recomputedFromBlock,
+      double forwardMillis,
+      double analysisMillis,
+      FinalFeatures finalFeatures) {
+    this(
+        label,
+        model,
+        mitigations,
+        result,
+        report,
+        geometry,
+        pcaByBlock,
+        recomputedFromBlock,
+        forwardMillis,
+        analysisMillis,
+        finalFeatures,
+        null);
   }
 
   /** Without final features (denoising off). */
-  public AnalyzedPass(String label, ModelInfo model, MitigationStack mitigations, ForwardResult result,
-      AnalysisReport report, PreprocessGeometry geometry, List<PatchPca> pcaByBlock, int recomputedFromBlock,
-      double forwardMillis, double analysisMillis) {
-    this(label, model, mitigations, result, report, geometry, pcaByBlock, recomputedFromBlock, forwardMillis,
-        analysisMillis, null, null);
+  public AnalyzedPass(
+      String label,
+      ModelInfo model,
+      MitigationStack mitigations,
+      ForwardResult result,
+      AnalysisReport report,
+      PreprocessGeometry geometry,
+      List<PatchPca> pcaByBlock,
+      int recomputedFromBlock,
+      double forwardMillis,
+      double analysisMillis) {
+    this(
+        label,
+        model,
+        mitigations,
+        result,
+        report,
+        geometry,
+        pcaByBlock,
+        recomputedFromBlock,
+        forwardMillis,
+        analysisMillis,
+        null,
+        null);
   }
 
   public AnalyzedPass withFinalFeatures(FinalFeatures features) {
-    return new AnalyzedPass(label, model, mitigations, result, report, geometry, pcaByBlock, recomputedFromBlock,
-        forwardMillis, analysisMillis, features, attention);
+    return new AnalyzedPass(
+        label,
+        model,
+        mitigations,
+        result,
+        report,
+        geometry,
+        pcaByBlock,
+        recomputedFromBlock,
+        forwardMillis,
+        analysisMillis,
+        features,
+        attention);
   }
 
   /** Whether the last block shows shift/flip-averaged final features. */

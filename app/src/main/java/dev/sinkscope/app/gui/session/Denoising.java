@@ -12,7 +12,10 @@ public record Denoising(boolean on, int views, long seed) {
   public static final int DEFAULT_VIEWS = 8;
   public static final int MAX_VIEWS = 64;
 
-  /** Off; equal to every other "off", whatever views and seed were set, so they never cause a re-run. */
+  /**
+   * Off; equal to every other "off", whatever views and seed were set, so they never cause a
+   * re-run.
+   */
   public static final Denoising OFF = new Denoising(false, DEFAULT_VIEWS, 0);
 
   public Denoising {

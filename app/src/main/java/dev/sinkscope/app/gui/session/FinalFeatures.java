@@ -7,17 +7,20 @@ import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.result.TokenLayout;
 
 /**
- * The final-layer features ({@code last_hidden_state}: final-normed for DINOv2, ViT and timm) that a
- * pass shows at its last block while shift/flip denoising is on: averaged over views on the
+ * The final-layer features ({@code last_hidden_state}: final-normed for DINOv2, ViT and timm) that
+ * a pass shows at its last block while shift/flip denoising is on: averaged over views on the
  * denoised pass, the pass's own on the side it is compared with. Host-side only.
  *
  * @param views forward passes averaged; 1 = the single unshifted pass
  * @param seed seed of the view choice (0 for a single pass)
- * @param tokenNorms L2 norm of every token's final feature {@code [T]}; only patch rows are averaged
+ * @param tokenNorms L2 norm of every token's final feature {@code [T]}; only patch rows are
+ *     averaged
  * @param pca PCA colours of the patch features, or null when the grid is too small
- * @param change per patch (row-major), {@code ||x - x_avg||} against the single pass; null for a single pass
+ * @param change per patch (row-major), {@code ||x - x_avg||} against the single pass; null for a
+ *     single pass
  */
-public record FinalFeatures(int views, long seed, float[] tokenNorms, PatchPca pca, float[] change) {
+public record FinalFeatures(
+    int views, long seed, float[] tokenNorms, PatchPca pca, float[] change) {
 
   public boolean averaged() {
     return views > 1;
@@ -30,16 +33,18 @@ public record FinalFeatures(int views, long seed, float[] tokenNorms, PatchPca p
   }
 
   /**
-   * {@code result}'s final features with the patch rows replaced by {@code averagedPatches}
-   * ({@code [N, D]}, row-major over the grid); CLS and registers stay as the single pass had them.
+   * {@code result}'s final features with the patch rows replaced by {@code averagedPatches} ({@code
+   * [N, D]}, row-major over the grid); CLS and registers stay as the single pass had them.
    */
-  public static FinalFeatures averaged(ForwardResult result, FloatTensor averagedPatches, int views, long seed) {
+  public static FinalFeatures averaged(
+      ForwardResult result, FloatTensor averagedPatches, int views, long seed) {
     FloatTensor plain = result.lastHiddenState();
     TokenLayout layout = result.layout();
     int d = plain.dim(1);
     int n = layout.patchCount();
     if (averagedPatches.dim(0) != n || averagedPatches.dim(1) != d) {
-      throw new IllegalArgumentException("averaged patches must be [" + n + ", " + d + "], got " + averagedPatches);
+      throw new IllegalArgumentException(
+          "averaged patches must be [" + n + ", " + d + "], got " + averagedPatches);
     }
     float[] data = plain.data().clone();
     System.arraycopy(averagedPatches.data(), 0, data, layout.firstPatchIndex() * d, n * d);
@@ -63,7 +68,8 @@ public record FinalFeatures(int views, long seed, float[] tokenNorms, PatchPca p
 
   /** One line for captions, e.g. "final features, shift/flip average of 8 views". */
   public String describe() {
-    return averaged() ? "final features, shift/flip average of " + views + " views"
+    return averaged()
+        ? "final features, shift/flip average of " + views + " views"
         : "final features, single pass";
   }
 }

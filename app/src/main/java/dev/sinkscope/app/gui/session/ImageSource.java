@@ -8,7 +8,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Where a photo comes from: a file, bytes pasted or dropped, or a bundled photo. Decoded on the inference thread. */
+/**
+ * Where a photo comes from: a file, bytes pasted or dropped, or a bundled photo. Decoded on the
+ * inference thread.
+ */
 public interface ImageSource {
 
   RgbImage decode(ImageDecoder decoder) throws ImageLoadException, IOException;
@@ -23,8 +26,8 @@ public interface ImageSource {
   /**
    * A photo file.
    *
-   * @param name what the window calls it: the file name, or the photo's own name when a session keeps
-   *     a copy under another name
+   * @param name what the window calls it: the file name, or the photo's own name when a session
+   *     keeps a copy under another name
    */
   record FromFile(Path path, String name) implements ImageSource {
     public FromFile {
@@ -55,7 +58,10 @@ public interface ImageSource {
     }
   }
 
-  /** Encoded bytes (clipboard, drag-and-drop from a browser). Identity equality: each paste is a new picture. */
+  /**
+   * Encoded bytes (clipboard, drag-and-drop from a browser). Identity equality: each paste is a new
+   * picture.
+   */
   final class FromBytes implements ImageSource {
     private final String name;
     private final byte[] bytes;

@@ -122,21 +122,26 @@ public final class InferenceService implements AutoCloseable {
 
   /** Runs on its own single daemon thread. */
   public static InferenceService start(ModelOpener opener, Executor ui, Listener listener) {
-    ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, THREAD_NAME);
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService thread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, THREAD_NAME);
+              t.setDaemon(true);
+              return t;
+            });
     return new InferenceService(thread, thread, ui, opener, listener);
   }
 
-  /** With a caller-supplied worker, which must run tasks one at a time in order (tests: a direct executor). */
+  /**
+   * With a caller-supplied worker, which must run tasks one at a time in order (tests: a direct
+   * executor).
+   */
   public InferenceService(Executor worker, Executor ui, ModelOpener opener, Listener listener) {
     this(worker, null, ui, opener, listener);
   }
 
-  private InferenceService(Executor worker, ExecutorService owned, Executor ui, ModelOpener opener,
-      Listener listener) {
+  private InferenceService(
+      Executor worker, ExecutorService owned, Executor ui, ModelOpener opener, Listener listener) {
     this.worker = worker;
     this.ownedWorker = owned;
     this.ui = ui;
@@ -155,8 +160,8 @@ public final class InferenceService implements AutoCloseable {
 
   /**
    * Completes once the worker has run everything queued before this call (requests, cancelled or
-   * not, and jobs); completes at once after {@link #close()}. For tests and shutdown, never awaited on
-   * the FX thread.
+   * not, and jobs); completes at once after {@link #close()}. For tests and shutdown, never awaited
+   * on the FX thread.
    */
   public CompletableFuture<Void> idle() {
     CompletableFuture<Void> done = new CompletableFuture<>();
@@ -179,7 +184,9 @@ public final class InferenceService implements AutoCloseable {
     }
   }
 
-  /** Cancels the running request (if any) without queuing another; the last applied picture stays. */
+  /**
+   * Cancels the running request (if any) without queuing another; the last applied picture stays.
+   */
   public void cancelCurrent() {
     latest.incrementAndGet();
   }
@@ -193,57 +200,83 @@ public final class InferenceService implements AutoCloseable {
    * Finds register neurons on the current model (methods §2.1) over the photos in {@code images}.
    * Runs on the inference thread after the requests queued before it; not superseded by requests.
    */
-  public Job discoverNeurons(List<Path> images, NeuronDiscovery.Settings settings,
-      Consumer<NeuronDiscovery.Result> done, Consumer<Throwable> failed) {
+  public Job discoverNeurons(
+      List<Path> images,
+      NeuronDiscovery.Settings settings,
+      Consumer<NeuronDiscovery.Result> done,
+      Consumer<Throwable> failed) {
     Job job = new Job();
-    execute(() -> {
-      try {
-        LoadedModel model = currentModel == null ? null : models.get(currentModel);
-        if (model == null) {
-          throw new IllegalStateException("open a model before discovering register neurons");
-        }
-        CancellationToken cancel = () -> job.isCancelled() || closed.get();
-        NeuronDiscovery.Result result = NeuronDiscovery.discover(model.pipeline.session().forward(),
-            i -> pixelsOf(model, images.get(i)), images.size(), settings, cancel,
-            (n, total) -> publishProgress(new Progress(-1, "Discovering register neurons: image " + n + " of " + total,
-                n / (double) total)));
-        ui.execute(() -> done.accept(result));
-      } catch (CancellationException e) {
-        ui.execute(() -> failed.accept(e));
-      } catch (UncheckedIOException e) {
-        Throwable cause = e.getCause();
-        ui.execute(() -> failed.accept(cause));
-      } catch (Exception e) {
-        ui.execute(() -> failed.accept(e));
-      }
-    });
+    execute(
+        () -> {
+          try {
+            LoadedModel model = currentModel == null ? null : models.get(currentModel);
+            if (model == null) {
+              throw new IllegalStateException("open a model before discovering register neurons");
+            }
+            CancellationToken cancel = () -> job.isCancelled() || closed.get();
+            NeuronDiscovery.Result result =
+                NeuronDiscovery.discover(
+                    model.pipeline.session().forward(),
+                    i -> pixelsOf(model, images.get(i)),
+                    images.size(),
+                    settings,
+                    cancel,
+                    (n, total) ->
+                        publishProgress(
+                            new Progress(
+                                -1,
+                                "Discovering register neurons: image " + n + " of " + total,
+                                n / (double) total)));
+            ui.execute(() -> done.accept(result));
+          } catch (CancellationException e) {
+            ui.execute(() -> failed.accept(e));
+          } catch (UncheckedIOException e) {
+            Throwable cause = e.getCause();
+            ui.execute(() -> failed.accept(cause));
+          } catch (Exception e) {
+            ui.execute(() -> failed.accept(e));
+          }
+        });
     return job;
   }
 
   /**
    * Recomputes, block by block, the attention rows and columns of {@code token} in a pass that kept
-   * summaries only (ADR 0010: exact, one block's map at a time) and stores them in
-   * {@link AnalyzedPass#attention()}; then runs {@code done} on the UI executor. Queued after the
-   * requests before it; skipped when the pass's model has been closed since.
+   * summaries only (ADR 0010: exact, one block's map at a time) and stores them in {@link
+   * AnalyzedPass#attention()}; then runs {@code done} on the UI executor. Queued after the requests
+   * before it; skipped when the pass's model has been closed since.
    */
   public void fillAttention(AnalyzedPass pass, int token, Runnable done) {
-    execute(() -> {
-      LoadedModel model = models.get(pass.model().location());
-      if (model == null || closed.get() || pass.attention().ready(token)) {
-        ui.execute(done);
-        return;
-      }
-      try {
-        CapturedAttention source = model.pipeline.attention(pass.result(), pass.mitigations());
-        pass.attention().fill(source, token, closed::get, (n, all) -> publishProgress(new Progress(-1,
-            "Recomputing the selected patch's attention: block " + n + " of " + all, n / (double) all)));
-      } catch (CancellationException e) {
-        return;
-      } catch (RuntimeException e) {
-        // the picture keeps its note; a failed recompute must not take the window down
-      }
-      ui.execute(done);
-    });
+    execute(
+        () -> {
+          LoadedModel model = models.get(pass.model().location());
+          if (model == null || closed.get() || pass.attention().ready(token)) {
+            ui.execute(done);
+            return;
+          }
+          try {
+            CapturedAttention source = model.pipeline.attention(pass.result(), pass.mitigations());
+            pass.attention()
+                .fill(
+                    source,
+                    token,
+                    closed::get,
+                    (n, all) ->
+                        publishProgress(
+                            new Progress(
+                                -1,
+                                "Recomputing the selected patch's attention: block "
+                                    + n
+                                    + " of "
+                                    + all,
+                                n / (double) all)));
+          } catch (CancellationException e) {
+            return;
+          } catch (RuntimeException e) {
+            // the picture keeps its note; a failed recompute must not take the window down
+          }
+          ui.execute(done);
+        });
   }
 
   /**
@@ -268,8 +301,8 @@ public final class InferenceService implements AutoCloseable {
   }
 
   /**
-   * Waits until the worker thread has closed the models and ended; true when it did within the time.
-   * Always true for a caller-supplied worker (its owner ends it).
+   * Waits until the worker thread has closed the models and ended; true when it did within the
+   * time. Always true for a caller-supplied worker (its owner ends it).
    */
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
     return ownedWorker == null || ownedWorker.awaitTermination(timeout, unit);
@@ -284,19 +317,21 @@ public final class InferenceService implements AutoCloseable {
     CancellationToken cancel = () -> generation != latest.get();
     try {
       ViewOutcome outcome = compute(generation, request, cancel);
-      ui.execute(() -> {
-        if (generation == latest.get()) {
-          listener.completed(outcome);
-        }
-      });
+      ui.execute(
+          () -> {
+            if (generation == latest.get()) {
+              listener.completed(outcome);
+            }
+          });
     } catch (CancellationException e) {
       // superseded: the newer request reports
     } catch (Exception | LinkageError e) {
-      ui.execute(() -> {
-        if (generation == latest.get()) {
-          listener.failed(request, e);
-        }
-      });
+      ui.execute(
+          () -> {
+            if (generation == latest.get()) {
+              listener.failed(request, e);
+            }
+          });
     }
   }
 
@@ -308,13 +343,15 @@ public final class InferenceService implements AutoCloseable {
     if (request.compare().kind() == CompareTarget.Kind.OTHER_MODEL) {
       other = ensureModel(request.compare().otherModel(), generation);
     }
-    // A load cannot be interrupted; a request cancelled during it keeps the loaded model for a re-run
+    // A load cannot be interrupted; a request cancelled during it keeps the loaded model for a
+    // re-run
     // but must not close the model on screen nor make discovery use the new one.
     cancel.throwIfCancelled();
     currentModel = request.model();
     closeModelsOtherThan(request);
     if (request.image() == null) {
-      return new ViewOutcome(generation, request, primary.info, null, null, null, millisSince(start));
+      return new ViewOutcome(
+          generation, request, primary.info, null, null, null, millisSince(start));
     }
     LoadedImage image = ensureImage(request.image(), generation);
     Preprocessed input = primary.preprocess(request.image(), decoded);
@@ -326,51 +363,107 @@ public final class InferenceService implements AutoCloseable {
       CompareTarget.Kind kind = request.compare().kind();
       if (kind == CompareTarget.Kind.BEFORE_AFTER) {
         // The baseline first, so the runner keeps it cached and the mitigated pass resumes from it.
-        comparison = runPass(generation, primary, input, image, MitigationStack.NONE, "before", request.analysis(),
-            cancel);
+        comparison =
+            runPass(
+                generation,
+                primary,
+                input,
+                image,
+                MitigationStack.NONE,
+                "before",
+                request.analysis(),
+                cancel);
       }
-      String label = switch (kind) {
-        case BEFORE_AFTER -> "after";
-        case OTHER_MODEL -> "A: " + primary.info.displayName();
-        case NONE -> primary.info.displayName();
-      };
-      AnalyzedPass pass = runPass(generation, primary, input, image, request.mitigations(), label,
-          request.analysis(), cancel);
+      String label =
+          switch (kind) {
+            case BEFORE_AFTER -> "after";
+            case OTHER_MODEL -> "A: " + primary.info.displayName();
+            case NONE -> primary.info.displayName();
+          };
+      AnalyzedPass pass =
+          runPass(
+              generation,
+              primary,
+              input,
+              image,
+              request.mitigations(),
+              label,
+              request.analysis(),
+              cancel);
       if (kind == CompareTarget.Kind.OTHER_MODEL) {
         Preprocessed otherInput = other.preprocess(request.image(), decoded);
-        comparison = runPass(generation, other, otherInput, image, MitigationStack.NONE,
-            "B: " + other.info.displayName(), request.analysis(), cancel);
+        comparison =
+            runPass(
+                generation,
+                other,
+                otherInput,
+                image,
+                MitigationStack.NONE,
+                "B: " + other.info.displayName(),
+                request.analysis(),
+                cancel);
       }
       if (request.denoising().on()) {
-        pass = pass.withFinalFeatures(primary.denoise(request, input, pass.result(), cancel,
-            (done, all) -> publishProgress(new Progress(generation, "Shift/flip denoising: view " + done + " of "
-                + all, done / (double) all))));
+        pass =
+            pass.withFinalFeatures(
+                primary.denoise(
+                    request,
+                    input,
+                    pass.result(),
+                    cancel,
+                    (done, all) ->
+                        publishProgress(
+                            new Progress(
+                                generation,
+                                "Shift/flip denoising: view " + done + " of " + all,
+                                done / (double) all))));
         if (comparison != null) {
           // the other side shows its own final features, so both panels show the same quantity
           comparison = comparison.withFinalFeatures(FinalFeatures.single(comparison.result()));
         }
       }
-      return new ViewOutcome(generation, request, primary.info, image, pass, comparison, loadMillis);
+      return new ViewOutcome(
+          generation, request, primary.info, image, pass, comparison, loadMillis);
     } catch (NonFinitePass e) {
-      return new ViewOutcome(generation, request, primary.info, image, null, null, loadMillis, e.getMessage());
+      return new ViewOutcome(
+          generation, request, primary.info, image, null, null, loadMillis, e.getMessage());
     }
   }
 
   /** A pass produced NaN or infinity: nothing may be analysed or drawn from it. */
   private static final class NonFinitePass extends RuntimeException {
     NonFinitePass(String label, NumericalHealth health) {
-      super("No heatmaps: the pass of " + label + " is not finite. " + health.describe()
-          + ". Everything after that point is garbage; check the checkpoint's weights.");
+      super(
+          "No heatmaps: the pass of "
+              + label
+              + " is not finite. "
+              + health.describe()
+              + ". Everything after that point is garbage; check the checkpoint's weights.");
     }
   }
 
-  private AnalyzedPass runPass(long generation, LoadedModel model, Preprocessed input, LoadedImage image,
-      MitigationStack stack, String label, AnalysisOptions options, CancellationToken cancel) {
+  private AnalyzedPass runPass(
+      long generation,
+      LoadedModel model,
+      Preprocessed input,
+      LoadedImage image,
+      MitigationStack stack,
+      String label,
+      AnalysisOptions options,
+      CancellationToken cancel) {
     long start = System.nanoTime();
     int total = model.info.spec().numLayers();
-    ForwardResult result = model.pipeline.run(input.pixelValues(), stack, cancel,
-        (done, all) -> publishProgress(new Progress(generation,
-            (model.info.displayName() + ": block " + done + " of " + all), done / (double) all)));
+    ForwardResult result =
+        model.pipeline.run(
+            input.pixelValues(),
+            stack,
+            cancel,
+            (done, all) ->
+                publishProgress(
+                    new Progress(
+                        generation,
+                        (model.info.displayName() + ": block " + done + " of " + all),
+                        done / (double) all)));
     int resumedAt = model.pipeline.lastStartBlock();
     double forwardMillis = millisSince(start);
     cancel.throwIfCancelled();
@@ -380,14 +473,23 @@ public final class InferenceService implements AutoCloseable {
     }
     publishProgress(new Progress(generation, "Analysing " + model.info.displayName(), -1));
     Analysis analysis = model.analysis(result, stack, options, cancel);
-    PreprocessGeometry geometry = renderGeometry(input.geometry())
-        .forDisplay(image.photo().width(), image.photo().height());
-    return new AnalyzedPass(label, model.info, stack, result, analysis.report, geometry, analysis.pca,
-        Math.min(resumedAt, total), forwardMillis, analysis.millis);
+    PreprocessGeometry geometry =
+        renderGeometry(input.geometry()).forDisplay(image.photo().width(), image.photo().height());
+    return new AnalyzedPass(
+        label,
+        model.info,
+        stack,
+        result,
+        analysis.report,
+        geometry,
+        analysis.pca,
+        Math.min(resumedAt, total),
+        forwardMillis,
+        analysis.millis);
   }
 
-  private LoadedModel ensureModel(ModelLocation location, long generation) throws IOException, ModelLoadException,
-      PreprocessConfigException {
+  private LoadedModel ensureModel(ModelLocation location, long generation)
+      throws IOException, ModelLoadException, PreprocessConfigException {
     LoadedModel loaded = models.get(location);
     if (loaded != null) {
       return loaded;
@@ -402,9 +504,15 @@ public final class InferenceService implements AutoCloseable {
       closeQuietly(session);
       throw e;
     }
-    ModelInfo info = new ModelInfo(location, folder, session.spec(), session.deviceDescription(),
-        ModelInfo.withPreprocessingNote(session.warnings(), folder, preprocessingSource(pipeline)),
-        BundledAssets.isPhantom(folder));
+    ModelInfo info =
+        new ModelInfo(
+            location,
+            folder,
+            session.spec(),
+            session.deviceDescription(),
+            ModelInfo.withPreprocessingNote(
+                session.warnings(), folder, preprocessingSource(pipeline)),
+            BundledAssets.isPhantom(folder));
     loaded = new LoadedModel(info, pipeline);
     models.put(location, loaded);
     return loaded;
@@ -416,7 +524,8 @@ public final class InferenceService implements AutoCloseable {
     if (request.compare().otherModel() != null) {
       keep.add(request.compare().otherModel());
     }
-    for (Iterator<Map.Entry<ModelLocation, LoadedModel>> it = models.entrySet().iterator(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<ModelLocation, LoadedModel>> it = models.entrySet().iterator();
+        it.hasNext(); ) {
       Map.Entry<ModelLocation, LoadedModel> e = it.next();
       if (!keep.contains(e.getKey())) {
         e.getValue().close();
@@ -430,7 +539,8 @@ public final class InferenceService implements AutoCloseable {
     models.clear();
   }
 
-  private LoadedImage ensureImage(ImageSource source, long generation) throws ImageLoadException, IOException {
+  private LoadedImage ensureImage(ImageSource source, long generation)
+      throws ImageLoadException, IOException {
     if (source.equals(decodedSource) && loadedImage != null) {
       return loadedImage;
     }
@@ -452,12 +562,13 @@ public final class InferenceService implements AutoCloseable {
 
   private void publishProgress(Progress progress) {
     if (pendingProgress.getAndSet(progress) == null) {
-      ui.execute(() -> {
-        Progress p = pendingProgress.getAndSet(null);
-        if (p != null && (p.generation() < 0 || p.generation() == latest.get())) {
-          listener.progress(p);
-        }
-      });
+      ui.execute(
+          () -> {
+            Progress p = pendingProgress.getAndSet(null);
+            if (p != null && (p.generation() < 0 || p.generation() == latest.get())) {
+              listener.progress(p);
+            }
+          });
     }
   }
 
@@ -467,7 +578,11 @@ public final class InferenceService implements AutoCloseable {
     int[] argb = new int[w * h];
     byte[] rgb = image.toRgbBytes();
     for (int i = 0; i < argb.length; i++) {
-      argb[i] = 0xFF000000 | (rgb[3 * i] & 0xFF) << 16 | (rgb[3 * i + 1] & 0xFF) << 8 | (rgb[3 * i + 2] & 0xFF);
+      argb[i] =
+          0xFF000000
+              | (rgb[3 * i] & 0xFF) << 16
+              | (rgb[3 * i + 1] & 0xFF) << 8
+              | (rgb[3 * i + 2] & 0xFF);
     }
     Raster full = new Raster(w, h, argb);
     int longest = Math.max(w, h);
@@ -478,9 +593,17 @@ public final class InferenceService implements AutoCloseable {
     return full.resized(Math.max(1, (int) Math.round(w * s)), Math.max(1, (int) Math.round(h * s)));
   }
 
-  static PreprocessGeometry renderGeometry(dev.sinkscope.inference.preprocess.PreprocessGeometry g) {
-    return new PreprocessGeometry(g.originalWidth(), g.originalHeight(), g.resizedWidth(), g.resizedHeight(),
-        g.cropLeft(), g.cropTop(), g.cropWidth(), g.cropHeight());
+  static PreprocessGeometry renderGeometry(
+      dev.sinkscope.inference.preprocess.PreprocessGeometry g) {
+    return new PreprocessGeometry(
+        g.originalWidth(),
+        g.originalHeight(),
+        g.resizedWidth(),
+        g.resizedHeight(),
+        g.cropLeft(),
+        g.cropTop(),
+        g.cropWidth(),
+        g.cropHeight());
   }
 
   private static void closeQuietly(ModelSession session) {
@@ -495,11 +618,18 @@ public final class InferenceService implements AutoCloseable {
     return (System.nanoTime() - start) / 1e6;
   }
 
-  /** What a shift/flip average depends on; the plain pass by identity (the runner reuses unchanged ones). */
-  private record DenoiseKey(ImageSource image, MitigationStack stack, Denoising settings, ForwardResult plain) {
+  /**
+   * What a shift/flip average depends on; the plain pass by identity (the runner reuses unchanged
+   * ones).
+   */
+  private record DenoiseKey(
+      ImageSource image, MitigationStack stack, Denoising settings, ForwardResult plain) {
     @Override
     public boolean equals(Object o) {
-      return o instanceof DenoiseKey k && k.image.equals(image) && k.stack.equals(stack) && k.settings.equals(settings)
+      return o instanceof DenoiseKey k
+          && k.image.equals(image)
+          && k.stack.equals(stack)
+          && k.settings.equals(settings)
           && k.plain == plain;
     }
 
@@ -509,10 +639,17 @@ public final class InferenceService implements AutoCloseable {
     }
   }
 
-  private record Analysis(ForwardResult result, AnalysisOptions options, AnalysisReport report, List<PatchPca> pca,
+  private record Analysis(
+      ForwardResult result,
+      AnalysisOptions options,
+      AnalysisReport report,
+      List<PatchPca> pca,
       double millis) {}
 
-  /** A model with its inspection pipeline and the caches that make layer scrubbing and toggles cheap. */
+  /**
+   * A model with its inspection pipeline and the caches that make layer scrubbing and toggles
+   * cheap.
+   */
   private static final class LoadedModel {
     final ModelInfo info;
     final InspectionPipeline pipeline;
@@ -542,28 +679,44 @@ public final class InferenceService implements AutoCloseable {
      * The final features of {@code plain}'s request averaged over shifted and mirrored views, every
      * view run under the request's mitigations. Cancellable between views and between blocks.
      */
-    FinalFeatures denoise(ViewRequest request, Preprocessed input, ForwardResult plain, CancellationToken cancel,
+    FinalFeatures denoise(
+        ViewRequest request,
+        Preprocessed input,
+        ForwardResult plain,
+        CancellationToken cancel,
         dev.sinkscope.inference.engine.ProgressListener progress) {
-      DenoiseKey key = new DenoiseKey(request.image(), request.mitigations(), request.denoising(), plain);
+      DenoiseKey key =
+          new DenoiseKey(request.image(), request.mitigations(), request.denoising(), plain);
       if (key.equals(denoiseKey)) {
         return denoised;
       }
       Denoised result;
       try {
-        result = pipeline.denoise(input.pixelValues(), request.mitigations(), request.denoising().views(),
-            request.denoising().seed(), cancel, progress);
+        result =
+            pipeline.denoise(
+                input.pixelValues(),
+                request.mitigations(),
+                request.denoising().views(),
+                request.denoising().seed(),
+                cancel,
+                progress);
       } catch (PreprocessConfigException e) {
-        throw new IllegalStateException("preprocessing was read when the model opened", e); // cannot happen
+        throw new IllegalStateException(
+            "preprocessing was read when the model opened", e); // cannot happen
       }
-      FinalFeatures features = FinalFeatures.averaged(plain, result.features(), result.views().size(),
-          result.seed());
+      FinalFeatures features =
+          FinalFeatures.averaged(plain, result.features(), result.views().size(), result.seed());
       denoiseKey = key;
       denoised = features;
       return features;
     }
 
     /** Cached by result identity: the pipeline hands back the same object when nothing changed. */
-    Analysis analysis(ForwardResult result, MitigationStack stack, AnalysisOptions options, CancellationToken cancel) {
+    Analysis analysis(
+        ForwardResult result,
+        MitigationStack stack,
+        AnalysisOptions options,
+        CancellationToken cancel) {
       for (Analysis a : analyses) {
         if (a.result == result && a.options.equals(options)) {
           return a;
@@ -590,7 +743,8 @@ public final class InferenceService implements AutoCloseable {
   }
 
   /** Where the preprocessing came from, in words (its notes when it fell back to defaults). */
-  private static String preprocessingSource(InspectionPipeline pipeline) throws PreprocessConfigException {
+  private static String preprocessingSource(InspectionPipeline pipeline)
+      throws PreprocessConfigException {
     var config = pipeline.preprocessing().config();
     return config.notes() == null || config.notes().isBlank() ? config.source() : config.notes();
   }

@@ -14,7 +14,12 @@ import java.util.List;
  * @param warnings load notes from the checkpoint reader
  * @param synthetic true for the hand-wired sink phantom (not a trained model)
  */
-public record ModelInfo(ModelLocation location, Path folder, ModelSpec spec, String device, List<String> warnings,
+public record ModelInfo(
+    ModelLocation location,
+    Path folder,
+    ModelSpec spec,
+    String device,
+    List<String> warnings,
     boolean synthetic) {
 
   public ModelInfo {
@@ -30,7 +35,8 @@ public record ModelInfo(ModelLocation location, Path folder, ModelSpec spec, Str
    * saying where the preprocessing came from instead (a timm config or the family's defaults), so a
    * silent fallback is not mistaken for the model's own settings.
    */
-  public static List<String> withPreprocessingNote(List<String> warnings, Path folder, String preprocessingSource) {
+  public static List<String> withPreprocessingNote(
+      List<String> warnings, Path folder, String preprocessingSource) {
     if (java.nio.file.Files.isRegularFile(folder.resolve("preprocessor_config.json"))) {
       return warnings;
     }

@@ -10,14 +10,28 @@ package dev.sinkscope.app.gui.session;
  * @param primary the (mitigated) pass, or null without an image
  * @param comparison the second pass of a comparison, or null
  * @param loadMillis time spent opening models and decoding in this request (0 when cached)
- * @param nonFinite why there is no pass although there is a photo: where a forward pass first produced
- *     NaN or infinity ({@code NumericalHealth#describe}, with the pass named); null when the passes are finite
+ * @param nonFinite why there is no pass although there is a photo: where a forward pass first
+ *     produced NaN or infinity ({@code NumericalHealth#describe}, with the pass named); null when
+ *     the passes are finite
  */
-public record ViewOutcome(long generation, ViewRequest request, ModelInfo model, LoadedImage image,
-    AnalyzedPass primary, AnalyzedPass comparison, double loadMillis, String nonFinite) {
+public record ViewOutcome(
+    long generation,
+    ViewRequest request,
+    ModelInfo model,
+    LoadedImage image,
+    AnalyzedPass primary,
+    AnalyzedPass comparison,
+    double loadMillis,
+    String nonFinite) {
 
-  public ViewOutcome(long generation, ViewRequest request, ModelInfo model, LoadedImage image, AnalyzedPass primary,
-      AnalyzedPass comparison, double loadMillis) {
+  public ViewOutcome(
+      long generation,
+      ViewRequest request,
+      ModelInfo model,
+      LoadedImage image,
+      AnalyzedPass primary,
+      AnalyzedPass comparison,
+      double loadMillis) {
     this(generation, request, model, image, primary, comparison, loadMillis, null);
   }
 

@@ -13,10 +13,16 @@ import java.util.Objects;
  * @param mitigations applied to the primary pass
  * @param analysis analysis settings (detection rule and thresholds)
  * @param compare what a second pass compares against
- * @param denoising shift/flip averaging of the primary pass's final features ({@link Denoising#OFF}: none)
+ * @param denoising shift/flip averaging of the primary pass's final features ({@link
+ *     Denoising#OFF}: none)
  */
-public record ViewRequest(ModelLocation model, ImageSource image, MitigationStack mitigations,
-    AnalysisOptions analysis, CompareTarget compare, Denoising denoising) {
+public record ViewRequest(
+    ModelLocation model,
+    ImageSource image,
+    MitigationStack mitigations,
+    AnalysisOptions analysis,
+    CompareTarget compare,
+    Denoising denoising) {
 
   public ViewRequest {
     Objects.requireNonNull(model, "model");
@@ -27,7 +33,11 @@ public record ViewRequest(ModelLocation model, ImageSource image, MitigationStac
   }
 
   /** Without shift/flip denoising. */
-  public ViewRequest(ModelLocation model, ImageSource image, MitigationStack mitigations, AnalysisOptions analysis,
+  public ViewRequest(
+      ModelLocation model,
+      ImageSource image,
+      MitigationStack mitigations,
+      AnalysisOptions analysis,
       CompareTarget compare) {
     this(model, image, mitigations, analysis, compare, Denoising.OFF);
   }

@@ -21,13 +21,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Translates between what the app shows and the session file's vocabulary (shared with the
- * command line): quantities, heads, colour scales, bundled model names and mitigation SPECs. Pure
+ * Translates between what the app shows and the session file's vocabulary (shared with the command
+ * line): quantities, heads, colour scales, bundled model names and mitigation SPECs. Pure
  * functions, no toolkit.
  */
 public final class SessionCodec {
   /** How the bundled models are named in sessions, as {@code --model} accepts them. */
   private static final String BUNDLED_PREFIX = "sink-";
+
   /** The {@code ttr} SPEC's name for the published DINOv2 ViT-L/14 map. */
   static final String PUBLISHED_MAP = "dinov2-large";
 
@@ -114,7 +115,10 @@ public final class SessionCodec {
     }
   }
 
-  /** The app's scale for a saved one; empty for scales the app does not offer (fixed, other percentiles). */
+  /**
+   * The app's scale for a saved one; empty for scales the app does not offer (fixed, other
+   * percentiles).
+   */
   public static Optional<NormalizationChoice> normalization(NormalizationSpec saved) {
     switch (saved.kind()) {
       case MIN_MAX:
@@ -122,7 +126,9 @@ public final class SessionCodec {
       case LOG:
         return Optional.of(NormalizationChoice.LOG);
       case PERCENTILE:
-        return saved.low() == 1 && saved.high() == 99 ? Optional.of(NormalizationChoice.PERCENTILE) : Optional.empty();
+        return saved.low() == 1 && saved.high() == 99
+            ? Optional.of(NormalizationChoice.PERCENTILE)
+            : Optional.empty();
       default:
         return Optional.empty();
     }
@@ -130,7 +136,9 @@ public final class SessionCodec {
 
   /** "sink-phantom" → "phantom", the name the command line prints and accepts. */
   public static String bundledNameForSession(String assetName) {
-    return assetName.startsWith(BUNDLED_PREFIX) ? assetName.substring(BUNDLED_PREFIX.length()) : assetName;
+    return assetName.startsWith(BUNDLED_PREFIX)
+        ? assetName.substring(BUNDLED_PREFIX.length())
+        : assetName;
   }
 
   /** "phantom" (or "sink-phantom") → "sink-phantom", the bundled asset's name. */
@@ -141,8 +149,8 @@ public final class SessionCodec {
 
   /**
    * The SPEC of one mitigation as a session stores it. A test-time-registers SPEC names the
-   * published map when that is the one in use; any other map goes into the session's {@code neurons}
-   * file, which a SPEC without {@code neurons=} reads.
+   * published map when that is the one in use; any other map goes into the session's {@code
+   * neurons} file, which a SPEC without {@code neurons=} reads.
    */
   public static String spec(Mitigation m) {
     if (m instanceof TestTimeRegisters && usesPublishedMap((TestTimeRegisters) m)) {
@@ -151,37 +159,51 @@ public final class SessionCodec {
     return m.spec();
   }
 
-  /** Whether test-time registers use the published DINOv2 ViT-L/14 map (compared by neurons, not by label). */
+  /**
+   * Whether test-time registers use the published DINOv2 ViT-L/14 map (compared by neurons, not by
+   * label).
+   */
   public static boolean usesPublishedMap(TestTimeRegisters ttr) {
     return ttr.neurons().neurons().equals(NeuronMap.dinov2LargePublished().neurons());
   }
 
   /** The test-time registers of a stack, if any. */
   public static Optional<TestTimeRegisters> testTimeRegisters(MitigationStack stack) {
-    return stack.mitigations().stream().filter(m -> m instanceof TestTimeRegisters)
-        .map(m -> (TestTimeRegisters) m).findFirst();
+    return stack.mitigations().stream()
+        .filter(m -> m instanceof TestTimeRegisters)
+        .map(m -> (TestTimeRegisters) m)
+        .findFirst();
   }
 
   /**
-   * Why the app's switches cannot show {@code stack}, or empty when they can: each kind at most once,
-   * and test-time registers as the switch builds them (scale 1, one joint value, appended tokens).
+   * Why the app's switches cannot show {@code stack}, or empty when they can: each kind at most
+   * once, and test-time registers as the switch builds them (scale 1, one joint value, appended
+   * tokens).
    */
   public static Optional<String> unsupported(MitigationStack stack) {
     Set<Class<?>> seen = new HashSet<>();
     for (Mitigation m : stack.mitigations()) {
-      if (!(m instanceof TestTimeRegisters || m instanceof RegisterAblation || m instanceof AttentionNormalizer
+      if (!(m instanceof TestTimeRegisters
+          || m instanceof RegisterAblation
+          || m instanceof AttentionNormalizer
           || m instanceof HeadGate)) {
         return Optional.of("the app has no switch for " + m.spec());
       }
       if (!seen.add(m.getClass())) {
-        return Optional.of("it applies " + m.spec().replaceFirst(":.*", "") + " more than once, and the app has one "
-            + "switch per kind");
+        return Optional.of(
+            "it applies "
+                + m.spec().replaceFirst(":.*", "")
+                + " more than once, and the app has one "
+                + "switch per kind");
       }
       if (m instanceof TestTimeRegisters) {
         TestTimeRegisters t = (TestTimeRegisters) m;
         if (t.scale() != 1f || t.perNeuron() || t.shiftedPatch() != null) {
-          return Optional.of("its " + t.spec() + " uses scale, value or shifted settings the app's switch does not"
-              + " offer");
+          return Optional.of(
+              "its "
+                  + t.spec()
+                  + " uses scale, value or shifted settings the app's switch does not"
+                  + " offer");
         }
       }
     }
@@ -193,7 +215,10 @@ public final class SessionCodec {
     return stack.mitigations().stream().map(Mitigation::spec).toList();
   }
 
-  /** Whether two stacks hold the same mitigations, in any order (the app applies them in a fixed order). */
+  /**
+   * Whether two stacks hold the same mitigations, in any order (the app applies them in a fixed
+   * order).
+   */
   public static boolean sameMitigations(MitigationStack a, MitigationStack b) {
     List<Mitigation> x = a.mitigations();
     List<Mitigation> y = b.mitigations();

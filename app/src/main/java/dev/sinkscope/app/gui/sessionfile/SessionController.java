@@ -1,20 +1,20 @@
 package dev.sinkscope.app.gui.sessionfile;
 
 import dev.sinkscope.app.assets.BundledAssets;
-import dev.sinkscope.app.gui.main.MainViewModel;
-import dev.sinkscope.app.gui.common.UserError;
 import dev.sinkscope.app.gui.canvas.HeadChoice;
 import dev.sinkscope.app.gui.canvas.NormalizationChoice;
 import dev.sinkscope.app.gui.canvas.Quantity;
 import dev.sinkscope.app.gui.canvas.ViewerViewModel;
+import dev.sinkscope.app.gui.common.UserError;
 import dev.sinkscope.app.gui.hub.HubModelLocation;
+import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.mitigations.MitigationsViewModel;
 import dev.sinkscope.app.gui.mitigations.NeuronMapChoice;
 import dev.sinkscope.app.gui.session.CompareTarget;
-import dev.sinkscope.app.report.SessionReport;
 import dev.sinkscope.app.gui.session.ImageSource;
 import dev.sinkscope.app.gui.session.ModelLocation;
 import dev.sinkscope.app.gui.session.ViewOutcome;
+import dev.sinkscope.app.report.SessionReport;
 import dev.sinkscope.inference.hub.HubCache;
 import dev.sinkscope.inference.hub.HubSettings;
 import dev.sinkscope.inference.mitigation.AttentionNormalizer;
@@ -56,6 +56,7 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 public final class SessionController {
   /** Files in a model folder that carry a register-neuron map, as the command line reads them. */
   private final MainViewModel vm;
+
   private final Supplier<HubSettings> hub;
   private final Executor io;
   private final Executor ui;
@@ -82,8 +83,15 @@ public final class SessionController {
   }
 
   /** Everything read and checked off the UI thread, ready to apply. */
-  private record Prepared(Path file, SessionFile session, ModelLocation model, ModelLocation modelB,
-      ImageSource image, MitigationStack mitigations, String neuronLabel, List<String> notes) {}
+  private record Prepared(
+      Path file,
+      SessionFile session,
+      ModelLocation model,
+      ModelLocation modelB,
+      ImageSource image,
+      MitigationStack mitigations,
+      String neuronLabel,
+      List<String> notes) {}
 
   public SessionController(MainViewModel vm, Supplier<HubSettings> hub, Executor io, Executor ui) {
     this.vm = vm;
@@ -107,18 +115,26 @@ public final class SessionController {
     }
     String note = denoisingNote();
     vm.showMessage("Saving session " + file.getFileName() + "…");
-    io.execute(() -> {
-      try {
-        SessionFile session = write(file, shot.get());
-        String weights = session.model().weights().sha256();
-        ui.execute(() -> vm.showMessage("Saved session to " + file + " (weights sha256 " + weights.substring(0, 12)
-            + "…)." + note));
-      } catch (Problem e) {
-        ui.execute(() -> vm.reportError(e.error));
-      } catch (IOException | RuntimeException e) {
-        ui.execute(() -> vm.reportError(UserError.of(e, "session " + file)));
-      }
-    });
+    io.execute(
+        () -> {
+          try {
+            SessionFile session = write(file, shot.get());
+            String weights = session.model().weights().sha256();
+            ui.execute(
+                () ->
+                    vm.showMessage(
+                        "Saved session to "
+                            + file
+                            + " (weights sha256 "
+                            + weights.substring(0, 12)
+                            + "…)."
+                            + note));
+          } catch (Problem e) {
+            ui.execute(() -> vm.reportError(e.error));
+          } catch (IOException | RuntimeException e) {
+            ui.execute(() -> vm.reportError(UserError.of(e, "session " + file)));
+          }
+        });
   }
 
   /**
@@ -135,32 +151,64 @@ public final class SessionController {
     }
     String note = denoisingNote();
     vm.showMessage("Exporting report to " + folder + "…");
-    java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean cancelled =
+        new java.util.concurrent.atomic.AtomicBoolean();
     vm.exportStarted("Exporting report…", () -> cancelled.set(true));
-    io.execute(() -> {
-      try {
-        Path file = folder.resolve(SessionReport.SESSION_JSON);
-        SessionFile session = write(file, shot.get());
-        Path folderB = shot.get().modelB() == null ? null : shot.get().modelB().resolve();
-        List<String> written = SessionReport.write(session, file, shot.get().model().resolve(), folderB, folder,
-            opener, (step, fraction) -> ui.execute(() -> {
-              vm.showMessage("Exporting report: " + step + "… (" + Math.round(100 * fraction) + "%)");
-              vm.exportProgress(step + "…", fraction);
-            }), cancelled::get);
-        ui.execute(() -> vm.showMessage("Exported report to " + folder + " (" + written.size() + " files)." + note));
-      } catch (java.util.concurrent.CancellationException e) {
-        ui.execute(() -> vm.showMessage("Report export cancelled; " + folder + " may hold some of its files."));
-      } catch (Problem e) {
-        ui.execute(() -> vm.reportError(e.error));
-      } catch (IOException e) {
-        ui.execute(() -> vm.reportError(UserError.simple("Cannot export the report", "Cannot write the report into "
-            + folder + ": " + cause(e) + ".")));
-      } catch (Exception e) {
-        ui.execute(() -> vm.reportError(UserError.of(e, "report " + folder)));
-      } finally {
-        ui.execute(vm::exportEnded);
-      }
-    });
+    io.execute(
+        () -> {
+          try {
+            Path file = folder.resolve(SessionReport.SESSION_JSON);
+            SessionFile session = write(file, shot.get());
+            Path folderB = shot.get().modelB() == null ? null : shot.get().modelB().resolve();
+            List<String> written =
+                SessionReport.write(
+                    session,
+                    file,
+                    shot.get().model().resolve(),
+                    folderB,
+                    folder,
+                    opener,
+                    (step, fraction) ->
+                        ui.execute(
+                            () -> {
+                              vm.showMessage(
+                                  "Exporting report: "
+                                      + step
+                                      + "… ("
+                                      + Math.round(100 * fraction)
+                                      + "%)");
+                              vm.exportProgress(step + "…", fraction);
+                            }),
+                    cancelled::get);
+            ui.execute(
+                () ->
+                    vm.showMessage(
+                        "Exported report to "
+                            + folder
+                            + " ("
+                            + written.size()
+                            + " files)."
+                            + note));
+          } catch (java.util.concurrent.CancellationException e) {
+            ui.execute(
+                () ->
+                    vm.showMessage(
+                        "Report export cancelled; " + folder + " may hold some of its files."));
+          } catch (Problem e) {
+            ui.execute(() -> vm.reportError(e.error));
+          } catch (IOException e) {
+            ui.execute(
+                () ->
+                    vm.reportError(
+                        UserError.simple(
+                            "Cannot export the report",
+                            "Cannot write the report into " + folder + ": " + cause(e) + ".")));
+          } catch (Exception e) {
+            ui.execute(() -> vm.reportError(UserError.of(e, "report " + folder)));
+          } finally {
+            ui.execute(vm::exportEnded);
+          }
+        });
   }
 
   /** The cause of a file error in words; the JDK's messages are often just the path. */
@@ -182,8 +230,13 @@ public final class SessionController {
   }
 
   /** What a session records, read on the UI thread. */
-  private record Snapshot(ModelLocation model, ModelLocation modelB, ImageSource image, ViewSettings view,
-      MitigationStack stack, CompareMode mode) {}
+  private record Snapshot(
+      ModelLocation model,
+      ModelLocation modelB,
+      ImageSource image,
+      ViewSettings view,
+      MitigationStack stack,
+      CompareMode mode) {}
 
   /**
    * Said when saving while shift/flip denoising is on: a session does not record it, nor a
@@ -195,10 +248,15 @@ public final class SessionController {
       return "";
     }
     var features = o.primary().finalFeatures();
-    boolean comparisonDropped = o.request().compare().kind() == CompareTarget.Kind.BEFORE_AFTER
-        && o.primary().mitigations().isEmpty();
-    return " Left out of the session: shift/flip denoising (" + features.views() + " views, seed "
-        + features.seed() + ")" + (comparisonDropped ? " and the before/after comparison it made" : "")
+    boolean comparisonDropped =
+        o.request().compare().kind() == CompareTarget.Kind.BEFORE_AFTER
+            && o.primary().mitigations().isEmpty();
+    return " Left out of the session: shift/flip denoising ("
+        + features.views()
+        + " views, seed "
+        + features.seed()
+        + ")"
+        + (comparisonDropped ? " and the before/after comparison it made" : "")
         + "; reopened, and in its report, it shows the single pass without denoising.";
   }
 
@@ -213,28 +271,53 @@ public final class SessionController {
     Quantity shown = viewer.quantityProperty().get();
     PatchPosition selected = viewer.selectedPatchProperty().get();
     if (shown.needsSelection() && selected == null) {
-      vm.reportError(UserError.simple(cannot, "The view shows " + shown.label() + " but no patch is selected. "
-          + "Click a patch and " + verb + " again."));
+      vm.reportError(
+          UserError.simple(
+              cannot,
+              "The view shows "
+                  + shown.label()
+                  + " but no patch is selected. "
+                  + "Click a patch and "
+                  + verb
+                  + " again."));
       return Optional.empty();
     }
     MitigationStack stack = o.primary().mitigations();
     CompareTarget compare = vm.appliedCompareTarget();
-    ViewSettings view = new ViewSettings(viewer.blockProperty().get(), SessionCodec.head(viewer.headProperty().get()),
-        SessionCodec.quantity(shown), viewer.colormapProperty().get(), SessionCodec.normalization(
-            viewer.normalizationProperty().get()), SessionCodec.patch(selected));
-    ModelLocation modelB = compare.kind() == CompareTarget.Kind.OTHER_MODEL ? compare.otherModel() : null;
-    CompareMode mode = modelB != null ? CompareMode.OTHER_MODEL
-        : compare.kind() == CompareTarget.Kind.BEFORE_AFTER && !stack.isEmpty() ? CompareMode.BEFORE_AFTER
-        : CompareMode.NONE;
-    return Optional.of(new Snapshot(o.model().location(), modelB, o.image().source(), view, stack, mode));
+    ViewSettings view =
+        new ViewSettings(
+            viewer.blockProperty().get(),
+            SessionCodec.head(viewer.headProperty().get()),
+            SessionCodec.quantity(shown),
+            viewer.colormapProperty().get(),
+            SessionCodec.normalization(viewer.normalizationProperty().get()),
+            SessionCodec.patch(selected));
+    ModelLocation modelB =
+        compare.kind() == CompareTarget.Kind.OTHER_MODEL ? compare.otherModel() : null;
+    CompareMode mode =
+        modelB != null
+            ? CompareMode.OTHER_MODEL
+            : compare.kind() == CompareTarget.Kind.BEFORE_AFTER && !stack.isEmpty()
+                ? CompareMode.BEFORE_AFTER
+                : CompareMode.NONE;
+    return Optional.of(
+        new Snapshot(o.model().location(), modelB, o.image().source(), view, stack, mode));
   }
 
   private SessionFile write(Path file, Snapshot shot) throws IOException, Problem {
-    return write(file, shot.model(), shot.modelB(), shot.image(), shot.view(), shot.stack(), shot.mode());
+    return write(
+        file, shot.model(), shot.modelB(), shot.image(), shot.view(), shot.stack(), shot.mode());
   }
 
-  private SessionFile write(Path file, ModelLocation model, ModelLocation modelB, ImageSource image,
-      ViewSettings view, MitigationStack stack, CompareMode mode) throws IOException, Problem {
+  private SessionFile write(
+      Path file,
+      ModelLocation model,
+      ModelLocation modelB,
+      ImageSource image,
+      ViewSettings view,
+      MitigationStack stack,
+      CompareMode mode)
+      throws IOException, Problem {
     ModelReference modelRef = reference(file, model);
     ModelReference modelBRef = modelB == null ? null : reference(file, modelB);
     Path photo = photoFile(file, image);
@@ -249,8 +332,15 @@ public final class SessionController {
       ttr.get().neurons().write(map, Map.of("source", ttr.get().neurons().source()));
       neurons = SessionFile.storedPath(file, map);
     }
-    SessionFile session = SessionFile.of(modelRef, ImageReference.of(photo, SessionFile.storedPath(file, photo)), view,
-        specs, neurons, mode, modelBRef);
+    SessionFile session =
+        SessionFile.of(
+            modelRef,
+            ImageReference.of(photo, SessionFile.storedPath(file, photo)),
+            view,
+            specs,
+            neurons,
+            mode,
+            modelBRef);
     session.write(file);
     return session;
   }
@@ -263,7 +353,8 @@ public final class SessionController {
       HubModelLocation hubModel = (HubModelLocation) model;
       return ModelReference.hub(hubModel.repoId(), hubModel.commit(), weights);
     } else if (model instanceof ModelLocation.Bundled) {
-      return ModelReference.bundled(SessionCodec.bundledNameForSession(model.displayName()), weights);
+      return ModelReference.bundled(
+          SessionCodec.bundledNameForSession(model.displayName()), weights);
     }
     return ModelReference.folder(SessionFile.storedPath(file, folder), weights);
   }
@@ -284,8 +375,12 @@ public final class SessionController {
       bytes = ((ImageSource.FromBytes) image).bytes();
       name = "image" + extensionOf(bytes);
     } else {
-      throw new Problem("Cannot save this session", "The photo " + image.displayName() + " is not a file; open it "
-          + "from a file and save again.");
+      throw new Problem(
+          "Cannot save this session",
+          "The photo "
+              + image.displayName()
+              + " is not a file; open it "
+              + "from a file and save again.");
     }
     Path target = sibling(sessionFile, name);
     Files.write(target, bytes);
@@ -303,10 +398,12 @@ public final class SessionController {
     }
     String copyPrefix = sibling(sessionFile, "").getFileName().toString();
     Path folder = sessionFile.toAbsolutePath().getParent();
-    boolean besideSession = folder != null && folder.equals(photo.toAbsolutePath().normalize().getParent());
+    boolean besideSession =
+        folder != null && folder.equals(photo.toAbsolutePath().normalize().getParent());
     String name = own.toString();
     return besideSession && name.startsWith(copyPrefix) && name.length() > copyPrefix.length()
-        ? name.substring(copyPrefix.length()) : name;
+        ? name.substring(copyPrefix.length())
+        : name;
   }
 
   /** {@code session.json} + {@code suffix} → {@code session-suffix} in the same folder. */
@@ -332,19 +429,23 @@ public final class SessionController {
 
   // ------------------------------------------------------------------ open
 
-  /** Reads {@code file}, checks its photo and weights, then opens the model and photo and restores the view. */
+  /**
+   * Reads {@code file}, checks its photo and weights, then opens the model and photo and restores
+   * the view.
+   */
   public void open(Path file) {
     vm.showMessage("Opening session " + file.getFileName() + "…");
-    io.execute(() -> {
-      try {
-        Prepared p = prepare(file);
-        ui.execute(() -> vm.openModelAndImage(p.model(), p.image(), () -> apply(p)));
-      } catch (Problem e) {
-        ui.execute(() -> vm.reportError(e.error));
-      } catch (RuntimeException e) {
-        ui.execute(() -> vm.reportError(UserError.of(e, "session " + file)));
-      }
-    });
+    io.execute(
+        () -> {
+          try {
+            Prepared p = prepare(file);
+            ui.execute(() -> vm.openModelAndImage(p.model(), p.image(), () -> apply(p)));
+          } catch (Problem e) {
+            ui.execute(() -> vm.reportError(e.error));
+          } catch (RuntimeException e) {
+            ui.execute(() -> vm.reportError(UserError.of(e, "session " + file)));
+          }
+        });
   }
 
   private Prepared prepare(Path file) throws Problem {
@@ -357,8 +458,9 @@ public final class SessionController {
     try {
       session.verifyImage(file);
     } catch (IOException e) {
-      throw new Problem("The session's photo is missing or changed", "Cannot open " + file.getFileName() + ": "
-          + e.getMessage() + ".");
+      throw new Problem(
+          "The session's photo is missing or changed",
+          "Cannot open " + file.getFileName() + ": " + e.getMessage() + ".");
     }
     ModelReference ref = session.model();
     Located a = locate(file, ref, "model");
@@ -376,15 +478,28 @@ public final class SessionController {
     try {
       Colormaps.byName(session.view().colormap());
     } catch (IllegalArgumentException e) {
-      throw new Problem("Cannot open session", "Cannot open " + file.getFileName() + ": " + e.getMessage() + ".");
+      throw new Problem(
+          "Cannot open session", "Cannot open " + file.getFileName() + ": " + e.getMessage() + ".");
     }
     if (SessionCodec.normalization(session.view().normalization()).isEmpty()) {
-      notes.add("the colour scale " + session.view().normalization() + " is not offered here; min-max is shown");
+      notes.add(
+          "the colour scale "
+              + session.view().normalization()
+              + " is not offered here; min-max is shown");
     }
-    String neuronLabel = session.neurons() != null ? Path.of(session.neurons()).getFileName().toString()
-        : "session map";
-    return new Prepared(file, session, location, modelB, new ImageSource.FromFile(session.imagePath(file), photoName(file, session.imagePath(file))), stack,
-        neuronLabel, notes);
+    String neuronLabel =
+        session.neurons() != null
+            ? Path.of(session.neurons()).getFileName().toString()
+            : "session map";
+    return new Prepared(
+        file,
+        session,
+        location,
+        modelB,
+        new ImageSource.FromFile(session.imagePath(file), photoName(file, session.imagePath(file))),
+        stack,
+        neuronLabel,
+        notes);
   }
 
   /** A model a session names, found on this machine. */
@@ -398,8 +513,15 @@ public final class SessionController {
       case FOLDER:
         folder = SessionFile.resolve(file, ref.path());
         if (!Files.isDirectory(folder)) {
-          throw new Problem("The session's " + which + " is missing", "Cannot open " + file.getFileName()
-              + ": its " + which + " folder " + folder + " does not exist (moved or deleted?).");
+          throw new Problem(
+              "The session's " + which + " is missing",
+              "Cannot open "
+                  + file.getFileName()
+                  + ": its "
+                  + which
+                  + " folder "
+                  + folder
+                  + " does not exist (moved or deleted?).");
         }
         location = new ModelLocation.Folder(folder);
         break;
@@ -407,13 +529,20 @@ public final class SessionController {
         String name = SessionCodec.bundledAssetName(ref.id());
         BundledAssets assets = vm.assets();
         if (!assets.hasModel(name)) {
-          throw new Problem("The session's " + which + " is missing", "Cannot open " + file.getFileName()
-              + ": there is no bundled model '" + ref.id() + "' in this build.");
+          throw new Problem(
+              "The session's " + which + " is missing",
+              "Cannot open "
+                  + file.getFileName()
+                  + ": there is no bundled model '"
+                  + ref.id()
+                  + "' in this build.");
         }
         try {
           folder = assets.model(name);
         } catch (IOException e) {
-          throw new Problem("Cannot open session", "Cannot unpack the bundled model " + name + ": " + e.getMessage());
+          throw new Problem(
+              "Cannot open session",
+              "Cannot unpack the bundled model " + name + ": " + e.getMessage());
         }
         location = new ModelLocation.Bundled(name, assets);
         break;
@@ -422,10 +551,21 @@ public final class SessionController {
         HubCache cache = new HubCache(settings.cacheDir());
         Optional<Path> snapshot = cache.completeSnapshot(ref.id(), ref.revision());
         if (snapshot.isEmpty()) {
-          throw new Problem("The session's " + which + " is not downloaded", "Cannot open " + file.getFileName()
-              + ": " + ref.id() + " at revision " + ref.revision() + " is not in the Hugging Face cache ("
-              + cache.root() + "). Download it with File > Open from hub… (repo id " + ref.id() + ", revision "
-              + ref.revision() + ") and open the session again.");
+          throw new Problem(
+              "The session's " + which + " is not downloaded",
+              "Cannot open "
+                  + file.getFileName()
+                  + ": "
+                  + ref.id()
+                  + " at revision "
+                  + ref.revision()
+                  + " is not in the Hugging Face cache ("
+                  + cache.root()
+                  + "). Download it with File > Open from hub… (repo id "
+                  + ref.id()
+                  + ", revision "
+                  + ref.revision()
+                  + ") and open the session again.");
         }
         folder = snapshot.get();
         location = HubModelLocation.ofSnapshot(ref.id(), folder);
@@ -433,24 +573,37 @@ public final class SessionController {
     return new Located(folder, location);
   }
 
-
   private static void checkWeights(Path file, ModelReference ref, Path folder) throws Problem {
     String now;
     try {
       now = WeightsFingerprint.of(folder).sha256();
     } catch (IOException e) {
-      throw new Problem("Cannot open session", "Cannot hash the weights in " + folder + ": " + e.getMessage());
+      throw new Problem(
+          "Cannot open session", "Cannot hash the weights in " + folder + ": " + e.getMessage());
     }
     String recorded = ref.weights().sha256();
     if (!now.equals(recorded)) {
-      throw new Problem("The session does not match its model", "Cannot open " + file.getFileName() + ": the "
-          + "weights of " + ref.displayName() + " (" + folder + ") are not the ones the session was saved with "
-          + "(sha256 now " + now.substring(0, 12) + "…, recorded " + recorded.substring(0, 12) + "…), so it would "
-          + "not show the same picture. Put the original weights back or save a new session.");
+      throw new Problem(
+          "The session does not match its model",
+          "Cannot open "
+              + file.getFileName()
+              + ": the "
+              + "weights of "
+              + ref.displayName()
+              + " ("
+              + folder
+              + ") are not the ones the session was saved with "
+              + "(sha256 now "
+              + now.substring(0, 12)
+              + "…, recorded "
+              + recorded.substring(0, 12)
+              + "…), so it would "
+              + "not show the same picture. Put the original weights back or save a new session.");
     }
   }
 
-  private static MitigationStack mitigations(Path file, SessionFile session, Path modelFolder) throws Problem {
+  private static MitigationStack mitigations(Path file, SessionFile session, Path modelFolder)
+      throws Problem {
     Path neurons = session.neuronsPath(file);
     Path map = neurons != null ? neurons : modelNeuronMap(modelFolder).orElse(null);
     List<Mitigation> list = new ArrayList<>();
@@ -459,24 +612,34 @@ public final class SessionController {
         list.add(MitigationSpecs.parse(spec, () -> map == null ? null : NeuronMap.read(map)));
       }
     } catch (IOException | IllegalArgumentException e) {
-      throw new Problem("Cannot use the session's mitigations", "Cannot open " + file.getFileName() + ": "
-          + e.getMessage() + ".");
+      throw new Problem(
+          "Cannot use the session's mitigations",
+          "Cannot open " + file.getFileName() + ": " + e.getMessage() + ".");
     }
     MitigationStack stack = new MitigationStack(list);
     Optional<String> unsupported = SessionCodec.unsupported(stack);
     if (unsupported.isPresent()) {
-      throw new Problem("Cannot show the session's mitigations", "Cannot open " + file.getFileName() + " in the app: "
-          + unsupported.get() + ". 'sinkscope report --session' renders it.");
+      throw new Problem(
+          "Cannot show the session's mitigations",
+          "Cannot open "
+              + file.getFileName()
+              + " in the app: "
+              + unsupported.get()
+              + ". 'sinkscope report --session' renders it.");
     }
     return stack;
   }
 
-  /** The map a model folder ships (ttr.json, or the phantom's phantom.json), as the command line picks it. */
+  /**
+   * The map a model folder ships (ttr.json, or the phantom's phantom.json), as the command line
+   * picks it.
+   */
   static Optional<Path> modelNeuronMap(Path modelFolder) {
     return dev.sinkscope.app.report.Mitigations.modelNeuronMap(modelFolder);
   }
 
-  // ------------------------------------------------------------------ restore (UI thread, model loaded)
+  // ------------------------------------------------------------------ restore (UI thread, model
+  // loaded)
 
   private void apply(Prepared p) {
     List<String> notes = new ArrayList<>(p.notes());
@@ -485,19 +648,22 @@ public final class SessionController {
     viewer.quantityProperty().set(SessionCodec.quantity(view.quantity()));
     int blocks = viewer.blockCountProperty().get();
     if (view.layer() > blocks) {
-      notes.add("block " + view.layer() + " does not exist in this model; block " + blocks + " is shown");
+      notes.add(
+          "block " + view.layer() + " does not exist in this model; block " + blocks + " is shown");
     }
     viewer.blockProperty().set(view.layer() == 0 ? blocks : Math.min(view.layer(), blocks));
     HeadChoice head = SessionCodec.head(view.head());
     if (viewer.headChoices().contains(head)) {
       viewer.headProperty().set(head);
     } else {
-      notes.add("head " + view.head() + " does not exist in this model; the mean of heads is shown");
+      notes.add(
+          "head " + view.head() + " does not exist in this model; the mean of heads is shown");
       viewer.headProperty().set(HeadChoice.MEAN);
     }
     viewer.colormapProperty().set(view.colormap());
-    viewer.normalizationProperty().set(SessionCodec.normalization(view.normalization())
-        .orElse(NormalizationChoice.MIN_MAX));
+    viewer
+        .normalizationProperty()
+        .set(SessionCodec.normalization(view.normalization()).orElse(NormalizationChoice.MIN_MAX));
 
     MitigationsViewModel switches = vm.mitigations();
     switches.allOff();
@@ -510,26 +676,42 @@ public final class SessionController {
       vm.compare().otherModelProperty().set(p.modelB());
       vm.compare().modeProperty().set(CompareTarget.Kind.OTHER_MODEL);
     } else {
-      vm.compare().modeProperty().set(p.session().comparesBeforeAfter() ? CompareTarget.Kind.BEFORE_AFTER
-          : CompareTarget.Kind.NONE);
+      vm.compare()
+          .modeProperty()
+          .set(
+              p.session().comparesBeforeAfter()
+                  ? CompareTarget.Kind.BEFORE_AFTER
+                  : CompareTarget.Kind.NONE);
     }
     if (!SessionCodec.sameMitigations(switches.stackProperty().get(), p.mitigations())) {
-      vm.reportError(UserError.simple("The session's mitigations do not fit this model", "Opened "
-          + p.file().getFileName() + ", but " + String.join(", ", SessionCodec.specsOf(p.mitigations()))
-          + " could not all be switched on for " + vm.modelProperty().get().displayName() + ": " + problems(switches)
-          + "."));
+      vm.reportError(
+          UserError.simple(
+              "The session's mitigations do not fit this model",
+              "Opened "
+                  + p.file().getFileName()
+                  + ", but "
+                  + String.join(", ", SessionCodec.specsOf(p.mitigations()))
+                  + " could not all be switched on for "
+                  + vm.modelProperty().get().displayName()
+                  + ": "
+                  + problems(switches)
+                  + "."));
       return;
     }
-    vm.showMessage("Opened session " + p.file().getFileName() + (notes.isEmpty() ? "."
-        : "; note: " + String.join("; ", notes) + "."));
+    vm.showMessage(
+        "Opened session "
+            + p.file().getFileName()
+            + (notes.isEmpty() ? "." : "; note: " + String.join("; ", notes) + "."));
     opened.set(new Opened(p.file(), p.session(), List.copyOf(notes)));
   }
 
   private static void set(MitigationsViewModel switches, Mitigation m, String neuronLabel) {
     if (m instanceof TestTimeRegisters) {
       TestTimeRegisters t = (TestTimeRegisters) m;
-      switches.addNeuronMap(new NeuronMapChoice("session: " + neuronLabel + " (" + t.neurons().neurons().size()
-          + " neurons)", t.neurons()));
+      switches.addNeuronMap(
+          new NeuronMapChoice(
+              "session: " + neuronLabel + " (" + t.neurons().neurons().size() + " neurons)",
+              t.neurons()));
       switches.ttrRegistersProperty().set(t.registers());
       switches.ttrNormalProperty().set(t.normalValues());
       switches.ttrOnProperty().set(true);
@@ -539,7 +721,9 @@ public final class SessionController {
       AttentionNormalizer a = (AttentionNormalizer) m;
       // The kind first: choosing it resets the parameter field to the kind's default.
       switches.normalizerKindProperty().set(a.kind());
-      switches.normalizerParameterProperty().set(Double.isNaN(a.parameter()) ? "" : Double.toString(a.parameter()));
+      switches
+          .normalizerParameterProperty()
+          .set(Double.isNaN(a.parameter()) ? "" : Double.toString(a.parameter()));
       switches.normalizerZetaProperty().set(Double.toString(a.zeta()));
       switches.normalizerBlocksProperty().set(a.blocks().toString());
       switches.normalizerHeadsProperty().set(a.heads().toString());
@@ -555,8 +739,11 @@ public final class SessionController {
 
   private static String problems(MitigationsViewModel switches) {
     List<String> found = new ArrayList<>();
-    for (String p : List.of(switches.ttrProblemProperty().get(), switches.normalizerProblemProperty().get(),
-        switches.gateProblemProperty().get())) {
+    for (String p :
+        List.of(
+            switches.ttrProblemProperty().get(),
+            switches.normalizerProblemProperty().get(),
+            switches.gateProblemProperty().get())) {
       if (p != null && !p.isBlank()) {
         found.add(p);
       }

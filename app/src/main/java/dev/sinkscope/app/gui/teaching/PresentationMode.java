@@ -2,9 +2,9 @@ package dev.sinkscope.app.gui.teaching;
 
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.value.ChangeListener;
 import javafx.scene.Node;
 import javafx.scene.Parent;
-import javafx.beans.value.ChangeListener;
 import javafx.scene.image.Image;
 import javafx.scene.image.ImageView;
 import javafx.scene.input.KeyCombination;
@@ -13,18 +13,20 @@ import javafx.stage.Stage;
 import javafx.stage.Window;
 
 /**
- * Presentation mode (F11, View > Presentation): the side panels, menus, block bar and status bar step
- * aside so the canvas and its colorbar fill the screen, the window goes full screen, and text is set
- * larger (the {@value #STYLE_CLASS} style class) so it reads from the back of a room. Keys keep
- * working (they are handled on the scene); F11 or Esc leaves.
+ * Presentation mode (F11, View > Presentation): the side panels, menus, block bar and status bar
+ * step aside so the canvas and its colorbar fill the screen, the window goes full screen, and text
+ * is set larger (the {@value #STYLE_CLASS} style class) so it reads from the back of a room. Keys
+ * keep working (they are handled on the scene); F11 or Esc leaves.
  */
 public final class PresentationMode {
   public static final String STYLE_CLASS = "presentation";
+
   /** How much larger the colorbar is drawn. */
   static final double LEGEND_ZOOM = 2.0;
+
   /** The colorbars of the view and of the comparison. */
-  private static final java.util.List<String> LEGENDS = java.util.List.of("#legend", "#compareLegend",
-      "#differenceLegend");
+  private static final java.util.List<String> LEGENDS =
+      java.util.List.of("#legend", "#compareLegend", "#differenceLegend");
 
   private final BorderPane main;
   private final Parent root;
@@ -34,8 +36,10 @@ public final class PresentationMode {
   private Node left;
   private Node right;
   private Node bottom;
+
   /** The colorbars shown larger, with the listener that re-fits each when its raster is re-made. */
-  private final java.util.Map<ImageView, ChangeListener<Image>> zoomed = new java.util.LinkedHashMap<>();
+  private final java.util.Map<ImageView, ChangeListener<Image>> zoomed =
+      new java.util.LinkedHashMap<>();
 
   public PresentationMode(BorderPane main, Parent root, Window owner) {
     this.main = main;
@@ -44,12 +48,17 @@ public final class PresentationMode {
     on.addListener((obs, was, now) -> apply(now));
   }
 
-  /** A colorbar drawn up to {@link #LEGEND_ZOOM} times larger, as room allows (its raster is re-made on redraws). */
+  /**
+   * A colorbar drawn up to {@link #LEGEND_ZOOM} times larger, as room allows (its raster is re-made
+   * on redraws).
+   */
   private void zoom(ImageView legend, Image image) {
     double room = root.getScene() == null ? Double.MAX_VALUE : root.getScene().getHeight() * 0.7;
     legend.setPreserveRatio(true);
-    legend.setFitHeight(image == null ? 0 : Math.min(image.getHeight() * LEGEND_ZOOM, Math.max(image.getHeight(),
-        room)));
+    legend.setFitHeight(
+        image == null
+            ? 0
+            : Math.min(image.getHeight() * LEGEND_ZOOM, Math.max(image.getHeight(), room)));
   }
 
   public BooleanProperty onProperty() {
@@ -85,11 +94,12 @@ public final class PresentationMode {
       main.setRight(right);
       main.setBottom(bottom);
       root.getStyleClass().remove(STYLE_CLASS);
-      zoomed.forEach((legend, refit) -> {
-        legend.imageProperty().removeListener(refit);
-        legend.setFitHeight(0);
-        legend.setPreserveRatio(false);
-      });
+      zoomed.forEach(
+          (legend, refit) -> {
+            legend.imageProperty().removeListener(refit);
+            legend.setFitHeight(0);
+            legend.setPreserveRatio(false);
+          });
       zoomed.clear();
     }
     if (owner instanceof Stage stage) {

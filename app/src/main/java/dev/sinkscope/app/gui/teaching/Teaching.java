@@ -1,12 +1,12 @@
 package dev.sinkscope.app.gui.teaching;
 
-import dev.sinkscope.app.gui.common.FileDialogs;
-import dev.sinkscope.app.gui.main.MainViewModel;
-import dev.sinkscope.app.gui.common.UserError;
 import dev.sinkscope.app.gui.animation.AnimationExport;
+import dev.sinkscope.app.gui.common.FileDialogs;
+import dev.sinkscope.app.gui.common.UserError;
 import dev.sinkscope.app.gui.lessons.Lesson;
 import dev.sinkscope.app.gui.lessons.LessonView;
 import dev.sinkscope.app.gui.lessons.LessonViewModel;
+import dev.sinkscope.app.gui.main.MainViewModel;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.List;
@@ -41,7 +41,8 @@ import javafx.stage.Window;
  */
 public final class Teaching {
   public static final String STYLESHEET = "teaching.css";
-  public static final FileChooser.ExtensionFilter GIF = new FileChooser.ExtensionFilter("Animated GIF", "*.gif");
+  public static final FileChooser.ExtensionFilter GIF =
+      new FileChooser.ExtensionFilter("Animated GIF", "*.gif");
 
   private final MainViewModel vm;
   private final BorderPane main;
@@ -54,7 +55,12 @@ public final class Teaching {
   private SplitPane lessonColumn;
   private Node rightBeforeLesson;
 
-  private Teaching(MainViewModel vm, StackPane root, BorderPane main, Window owner, FileDialogs dialogs,
+  private Teaching(
+      MainViewModel vm,
+      StackPane root,
+      BorderPane main,
+      Window owner,
+      FileDialogs dialogs,
       Consumer<Boolean> showComparison) {
     this.vm = vm;
     this.main = main;
@@ -62,17 +68,20 @@ public final class Teaching {
     this.dialogs = dialogs;
     this.showComparison = showComparison;
     this.presentation = new PresentationMode(main, root, owner);
-    this.lessons = new LessonViewModel(vm, new LessonViewModel.Host() {
-      @Override
-      public void showComparison(boolean on) {
-        Teaching.this.showComparison.accept(on);
-      }
+    this.lessons =
+        new LessonViewModel(
+            vm,
+            new LessonViewModel.Host() {
+              @Override
+              public void showComparison(boolean on) {
+                Teaching.this.showComparison.accept(on);
+              }
 
-      @Override
-      public Set<String> features() {
-        return Teaching.this.features();
-      }
-    });
+              @Override
+              public Set<String> features() {
+                return Teaching.this.features();
+              }
+            });
   }
 
   /**
@@ -80,8 +89,13 @@ public final class Teaching {
    *
    * @param showComparison shows the comparison tab (true) or the single view (false)
    */
-  public static Teaching install(MainViewModel vm, StackPane root, BorderPane main, Window owner,
-      FileDialogs dialogs, Consumer<Boolean> showComparison) {
+  public static Teaching install(
+      MainViewModel vm,
+      StackPane root,
+      BorderPane main,
+      Window owner,
+      FileDialogs dialogs,
+      Consumer<Boolean> showComparison) {
     Teaching t = new Teaching(vm, root, main, owner, dialogs, showComparison);
     // Parse the metric catalogue off the FX thread before the first "?" needs it.
     vm.ioExecutor().execute(dev.sinkscope.app.report.MetricHelp::all);
@@ -92,14 +106,16 @@ public final class Teaching {
     t.addMenus();
     t.addLessonButton();
     t.lessons.showingProperty().addListener((obs, was, now) -> t.showLessonPanel(now));
-    root.sceneProperty().addListener((obs, old, scene) -> {
-      if (old != null) {
-        old.removeEventFilter(KeyEvent.KEY_PRESSED, t::onKey);
-      }
-      if (scene != null) {
-        scene.addEventFilter(KeyEvent.KEY_PRESSED, t::onKey);
-      }
-    });
+    root.sceneProperty()
+        .addListener(
+            (obs, old, scene) -> {
+              if (old != null) {
+                old.removeEventFilter(KeyEvent.KEY_PRESSED, t::onKey);
+              }
+              if (scene != null) {
+                scene.addEventFilter(KeyEvent.KEY_PRESSED, t::onKey);
+              }
+            });
     if (root.getScene() != null) {
       root.getScene().addEventFilter(KeyEvent.KEY_PRESSED, t::onKey);
     }
@@ -121,9 +137,9 @@ public final class Teaching {
 
   /**
    * Tells lessons that the app offers a feature (a lesson paragraph with {@code "when":
-   * "feature:NAME"} shows only then), e.g. {@code offer("distill")} where the self-distilled student is
-   * available. A "Distill…" button in the side panel or a menu item starting with "Distill" counts as
-   * {@code distill} too.
+   * "feature:NAME"} shows only then), e.g. {@code offer("distill")} where the self-distilled
+   * student is available. A "Distill…" button in the side panel or a menu item starting with
+   * "Distill" counts as {@code distill} too.
    */
   public void offer(String feature) {
     offered.add(feature);
@@ -139,7 +155,8 @@ public final class Teaching {
     if (bar != null) {
       for (Menu m : bar.getMenus()) {
         for (MenuItem item : m.getItems()) {
-          if (item.getText() != null && item.getText().toLowerCase(Locale.ROOT).startsWith("distill")) {
+          if (item.getText() != null
+              && item.getText().toLowerCase(Locale.ROOT).startsWith("distill")) {
             features.add("distill");
           }
         }
@@ -170,22 +187,29 @@ public final class Teaching {
   private void addMenus() {
     Menu file = menu("File");
     if (file != null) {
-      MenuItem animation = item("Export animation (GIF)…", new KeyCodeCombination(KeyCode.G,
-          KeyCombination.SHORTCUT_DOWN), this::exportAnimation);
+      MenuItem animation =
+          item(
+              "Export animation (GIF)…",
+              new KeyCodeCombination(KeyCode.G, KeyCombination.SHORTCUT_DOWN),
+              this::exportAnimation);
       animation.setId("exportAnimationItem");
       int at = indexAfter(file, "Export report");
       file.getItems().add(at, animation);
     }
     Menu view = menu("View");
     if (view != null) {
-      MenuItem present = item("Presentation", new KeyCodeCombination(KeyCode.F11), presentation::toggle);
+      MenuItem present =
+          item("Presentation", new KeyCodeCombination(KeyCode.F11), presentation::toggle);
       present.setId("presentationItem");
       view.getItems().addAll(new SeparatorMenuItem(), present);
     }
     Menu help = menu("Help");
     if (help != null) {
-      MenuItem lesson = item("Lessons", new KeyCodeCombination(KeyCode.L, KeyCombination.SHORTCUT_DOWN),
-          this::openLessons);
+      MenuItem lesson =
+          item(
+              "Lessons",
+              new KeyCodeCombination(KeyCode.L, KeyCombination.SHORTCUT_DOWN),
+              this::openLessons);
       lesson.setId("lessonsItem");
       help.getItems().add(0, lesson);
     }
@@ -210,7 +234,8 @@ public final class Teaching {
       start.setId("startLessons");
       start.getStyleClass().add("start-lessons");
       start.setMaxWidth(Double.MAX_VALUE);
-      start.setTooltip(new Tooltip("A short guided course on attention sinks (Help > Lessons, Ctrl+L)"));
+      start.setTooltip(
+          new Tooltip("A short guided course on attention sinks (Help > Lessons, Ctrl+L)"));
       start.setOnAction(e -> openLessons());
       pane.getChildren().add(0, start);
     }
@@ -218,28 +243,44 @@ public final class Teaching {
 
   private void showLessonPanel(boolean show) {
     if (show && lessonColumn == null) {
-      LessonView view = new LessonView(lessons, new LessonView.Actions() {
-        @Override
-        public void openLessonFile() {
-          dialogs.openFile(owner, "Open a lesson (JSON)", vm.preferences().lastFolder("lesson"),
-              List.of(FileDialogs.JSON)).ifPresent(p -> {
-                vm.preferences().setLastFolder("lesson", p.toAbsolutePath().getParent());
-                try {
-                  lessons.open(Lesson.read(p));
-                } catch (IOException e) {
-                  vm.reportError(UserError.simple("Cannot open the lesson", e.getMessage()));
+      LessonView view =
+          new LessonView(
+              lessons,
+              new LessonView.Actions() {
+                @Override
+                public void openLessonFile() {
+                  dialogs
+                      .openFile(
+                          owner,
+                          "Open a lesson (JSON)",
+                          vm.preferences().lastFolder("lesson"),
+                          List.of(FileDialogs.JSON))
+                      .ifPresent(
+                          p -> {
+                            vm.preferences()
+                                .setLastFolder("lesson", p.toAbsolutePath().getParent());
+                            try {
+                              lessons.open(Lesson.read(p));
+                            } catch (IOException e) {
+                              vm.reportError(
+                                  UserError.simple("Cannot open the lesson", e.getMessage()));
+                            }
+                          });
+                }
+
+                @Override
+                public void exportLesson() {
+                  dialogs
+                      .chooseFolder(
+                          owner,
+                          "Export the lesson into folder",
+                          vm.preferences().lastFolder("export"))
+                      .ifPresent(lessons::exportHtml);
                 }
               });
-        }
-
-        @Override
-        public void exportLesson() {
-          dialogs.chooseFolder(owner, "Export the lesson into folder", vm.preferences().lastFolder("export"))
-              .ifPresent(lessons::exportHtml);
-        }
-      });
       rightBeforeLesson = main.getRight();
-      lessonColumn = rightBeforeLesson == null ? new SplitPane(view) : new SplitPane(view, rightBeforeLesson);
+      lessonColumn =
+          rightBeforeLesson == null ? new SplitPane(view) : new SplitPane(view, rightBeforeLesson);
       lessonColumn.setOrientation(Orientation.VERTICAL);
       lessonColumn.setDividerPositions(0.62);
       lessonColumn.setId("lessonColumn");
@@ -253,18 +294,36 @@ public final class Teaching {
   }
 
   private void exportAnimation() {
-    dialogs.saveFile(owner, "Export animation", vm.preferences().lastFolder("export"),
-        vm.suggestedFileName("animation", "gif").replace("_animation", "_animation_" + vm.viewer()
-            .quantityProperty().get().name().toLowerCase(Locale.ROOT).replace('_', '-')), List.of(GIF))
-        .ifPresent(p -> {
-          vm.preferences().setLastFolder("export", p.toAbsolutePath().getParent());
-          AnimationExport.export(vm, p);
-        });
+    dialogs
+        .saveFile(
+            owner,
+            "Export animation",
+            vm.preferences().lastFolder("export"),
+            vm.suggestedFileName("animation", "gif")
+                .replace(
+                    "_animation",
+                    "_animation_"
+                        + vm.viewer()
+                            .quantityProperty()
+                            .get()
+                            .name()
+                            .toLowerCase(Locale.ROOT)
+                            .replace('_', '-')),
+            List.of(GIF))
+        .ifPresent(
+            p -> {
+              vm.preferences().setLastFolder("export", p.toAbsolutePath().getParent());
+              AnimationExport.export(vm, p);
+            });
   }
 
-  /** Page Down / Page Up walk the lesson; F11 or Esc leave presentation mode (its menu is hidden then). */
+  /**
+   * Page Down / Page Up walk the lesson; F11 or Esc leave presentation mode (its menu is hidden
+   * then).
+   */
   private void onKey(KeyEvent e) {
-    if (presentation.onProperty().get() && (e.getCode() == KeyCode.F11 || e.getCode() == KeyCode.ESCAPE)) {
+    if (presentation.onProperty().get()
+        && (e.getCode() == KeyCode.F11 || e.getCode() == KeyCode.ESCAPE)) {
       presentation.onProperty().set(false);
       e.consume();
       return;

@@ -12,16 +12,22 @@ class CropNoteTest {
   void aPanoramaSaysWhatShareOfItTheModelSees() {
     // 4000 x 300 resized to shortest edge 256 (3413 x 256), centre crop 224 x 224
     PreprocessGeometry panorama = new PreprocessGeometry(4000, 300, 3413, 256, 1594, 16, 224, 224);
-    assertEquals("The model sees only the centre 6 % of this 4000 x 300 photo (its preprocessing crops it);"
-        + " the rest is not analysed.", ViewerViewModel.cropNote(panorama));
+    assertEquals(
+        "The model sees only the centre 6 % of this 4000 x 300 photo (its preprocessing crops it);"
+            + " the rest is not analysed.",
+        ViewerViewModel.cropNote(panorama));
   }
 
   @Test
   void anOrdinaryPhotoGetsNoNote() {
     // coffee.png (600 x 400) under resize 256, crop 224: about half of it; a square photo: 77 %
-    assertEquals("", ViewerViewModel.cropNote(PreprocessGeometry.resizeShorterSideCenterCrop(600, 400, 256, 224,
-        224)));
-    assertEquals("", ViewerViewModel.cropNote(new PreprocessGeometry(256, 256, 256, 256, 16, 16, 224, 224)));
-    assertEquals("", ViewerViewModel.cropNote(new PreprocessGeometry(224, 224, 224, 224, 0, 0, 224, 224)));
+    assertEquals(
+        "",
+        ViewerViewModel.cropNote(
+            PreprocessGeometry.resizeShorterSideCenterCrop(600, 400, 256, 224, 224)));
+    assertEquals(
+        "", ViewerViewModel.cropNote(new PreprocessGeometry(256, 256, 256, 256, 16, 16, 224, 224)));
+    assertEquals(
+        "", ViewerViewModel.cropNote(new PreprocessGeometry(224, 224, 224, 224, 0, 0, 224, 224)));
   }
 }

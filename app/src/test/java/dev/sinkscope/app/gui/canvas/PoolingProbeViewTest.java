@@ -13,8 +13,8 @@ import dev.sinkscope.inference.result.TokenLayout;
 import org.junit.jupiter.api.Test;
 
 /**
- * The CLS-attention view of a model without CLS (SigLIP) shows the pooling probe's attention, named so,
- * at the last block only; a model with CLS (DINOv3) keeps token 0's row.
+ * The CLS-attention view of a model without CLS (SigLIP) shows the pooling probe's attention, named
+ * so, at the last block only; a model with CLS (DINOv3) keeps token 0's row.
  */
 class PoolingProbeViewTest {
 
@@ -55,9 +55,14 @@ class PoolingProbeViewTest {
       assertEquals(want[p], got[p], 1e-6);
     }
     assertEquals("A[probe, j]", LayerMaps.symbol(pass, Quantity.CLS_ATTENTION));
-    assertEquals("Pooling-probe attention", vm.quantityName(Quantity.CLS_ATTENTION), "the quantity menu's name");
+    assertEquals(
+        "Pooling-probe attention",
+        vm.quantityName(Quantity.CLS_ATTENTION),
+        "the quantity menu's name");
     assertEquals("Pooling-probe capture", LayerMaps.captureMetricName(layout));
-    assertNotNull(LayerMaps.map(pass, Quantity.ROLLOUT, 4, HeadChoice.MEAN, -1), "rollout from the probe row");
+    assertNotNull(
+        LayerMaps.map(pass, Quantity.ROLLOUT, 4, HeadChoice.MEAN, -1),
+        "rollout from the probe row");
 
     vm.blockProperty().set(2);
     RenderedView earlier = vm.renderedProperty().get();

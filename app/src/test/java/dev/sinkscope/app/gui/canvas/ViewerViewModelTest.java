@@ -40,7 +40,8 @@ class ViewerViewModelTest {
   private float[] patchNorms(int block) {
     TokenLayout layout = pass().result().layout();
     float[] norms = pass().result().block(block).tokenNorms();
-    return Arrays.copyOfRange(norms, layout.firstPatchIndex(), layout.firstPatchIndex() + layout.patchCount());
+    return Arrays.copyOfRange(
+        norms, layout.firstPatchIndex(), layout.firstPatchIndex() + layout.patchCount());
   }
 
   @Test
@@ -78,12 +79,15 @@ class ViewerViewModelTest {
 
   @Test
   void scrubbingRedrawsEachBlockFromTheCapturedPass() {
-    // How fast a redraw is belongs to bench ("views", docs/benchmarks.md): a unit test cannot know how
-    // busy the machine is. What it can check exactly: every block shown comes from the captured pass.
+    // How fast a redraw is belongs to bench ("views", docs/benchmarks.md): a unit test cannot know
+    // how
+    // busy the machine is. What it can check exactly: every block shown comes from the captured
+    // pass.
     for (int i = 0; i < 9; i++) {
       int block = 1 + i % 4;
       vm.blockProperty().set(block);
-      assertArrayEquals(patchNorms(block), vm.renderedProperty().get().map().grid().values(), "block " + block);
+      assertArrayEquals(
+          patchNorms(block), vm.renderedProperty().get().map().grid().values(), "block " + block);
     }
   }
 
@@ -104,8 +108,15 @@ class ViewerViewModelTest {
 
   @Test
   void headStepsCycleThroughMeanMaxAndEveryHead() {
-    assertEquals(List.of(HeadChoice.MEAN, HeadChoice.MAX, HeadChoice.single(0), HeadChoice.single(1),
-        HeadChoice.single(2), HeadChoice.single(3)), vm.headChoices());
+    assertEquals(
+        List.of(
+            HeadChoice.MEAN,
+            HeadChoice.MAX,
+            HeadChoice.single(0),
+            HeadChoice.single(1),
+            HeadChoice.single(2),
+            HeadChoice.single(3)),
+        vm.headChoices());
     vm.stepHead(1);
     assertEquals(HeadChoice.MAX, vm.headProperty().get());
     vm.stepHead(-2);
@@ -120,7 +131,8 @@ class ViewerViewModelTest {
     for (int i = 1; i < norms.length; i++) {
       largest = norms[i] > norms[largest] ? i : largest;
     }
-    PatchPosition patch = new PatchPosition(largest / layout.gridCols(), largest % layout.gridCols());
+    PatchPosition patch =
+        new PatchPosition(largest / layout.gridCols(), largest % layout.gridCols());
 
     vm.hoveredPatchProperty().set(patch);
     PatchInfo info = vm.hoverInfoProperty().get();
@@ -129,7 +141,9 @@ class ViewerViewModelTest {
     assertEquals(1, info.normRank());
     assertEquals(256, info.patchCount());
     assertTrue(info.blockSinkRatio() > 0);
-    assertTrue(info.summary().startsWith("patch (" + patch.row() + ", " + patch.col() + ")"), info.summary());
+    assertTrue(
+        info.summary().startsWith("patch (" + patch.row() + ", " + patch.col() + ")"),
+        info.summary());
   }
 
   @Test
@@ -137,7 +151,8 @@ class ViewerViewModelTest {
     Rectangle seen = pass().geometry().visibleOriginalPixels();
 
     assertEquals(new PatchPosition(0, 0), vm.patchAt(seen.x + 1, seen.y + 1).orElseThrow());
-    assertEquals(new PatchPosition(15, 15),
+    assertEquals(
+        new PatchPosition(15, 15),
         vm.patchAt(seen.x + seen.width - 1, seen.y + seen.height - 1).orElseThrow());
     assertTrue(vm.patchAt(seen.x - 5, seen.y + 5).isEmpty(), "outside the centre crop");
   }
@@ -226,7 +241,8 @@ class ViewerViewModelTest {
     ViewerViewModel withRegisters = new ViewerViewModel();
     withRegisters.outcomeProperty().set(Fixtures.outcome(Fixtures.DINOV2_REGISTERS));
 
-    List<String> names = withRegisters.renderedProperty().get().chips().stream().map(TokenChip::name).toList();
+    List<String> names =
+        withRegisters.renderedProperty().get().chips().stream().map(TokenChip::name).toList();
 
     assertEquals(List.of("CLS", "reg 1", "reg 2", "reg 3", "reg 4"), names);
   }

@@ -12,15 +12,24 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Distill… dialog's presentation model: checks, a background run with per-step losses, the card text. */
+/**
+ * The Distill… dialog's presentation model: checks, a background run with per-step losses, the card
+ * text.
+ */
 class DistillViewModelTest {
   static final Path FIXTURE = Path.of("..", "testdata", "fixtures", "dinov2-hf");
-  static final Path PHOTOS = Path.of("..", "assets", "src", "main", "resources", "dev", "sinkscope", "assets", "images");
+  static final Path PHOTOS =
+      Path.of("..", "assets", "src", "main", "resources", "dev", "sinkscope", "assets", "images");
 
   @TempDir Path tmp;
 
   private DistillViewModel vm(Path photos) {
-    return new DistillViewModel(Runnable::run, () -> photos, FIXTURE, "dinov2-hf", tmp.resolve("student"),
+    return new DistillViewModel(
+        Runnable::run,
+        () -> photos,
+        FIXTURE,
+        "dinov2-hf",
+        tmp.resolve("student"),
         tmp.resolve("cache"));
   }
 
@@ -59,7 +68,8 @@ class DistillViewModelTest {
     assertEquals(3, result.steps(), "2 photos, batch 2: one step per epoch");
     assertEquals(3, vm.losses().size());
     assertEquals(1.0, vm.progressProperty().get(), 1e-9);
-    assertTrue(vm.statusProperty().get().startsWith("Fine-tuned (weights changed): 2 images, 3 steps"),
+    assertTrue(
+        vm.statusProperty().get().startsWith("Fine-tuned (weights changed): 2 images, 3 steps"),
         vm.statusProperty().get());
     assertTrue(Files.isRegularFile(tmp.resolve("student").resolve("model.safetensors")));
     assertEquals("", vm.problemProperty().get());

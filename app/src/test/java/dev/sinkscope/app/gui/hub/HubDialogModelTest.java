@@ -37,14 +37,16 @@ import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The "Open from hub" presentation model against a local server that plays the hub, with the cache
- * in a temporary folder given as HF_HUB_CACHE. Its UI executor is a thread of its own; the test reads
- * the properties there.
+ * in a temporary folder given as HF_HUB_CACHE. Its UI executor is a thread of its own; the test
+ * reads the properties there.
  */
 @Timeout(120)
 class HubDialogModelTest {
   /** A curated id, served locally with the tiny DINOv2 fixture, so its "cached" mark can flip. */
   private static final String REPO = "facebook/dinov2-small";
-  private static final List<String> FILES = List.of("config.json", "preprocessor_config.json", "model.safetensors");
+
+  private static final List<String> FILES =
+      List.of("config.json", "preprocessor_config.json", "model.safetensors");
 
   @TempDir Path tmp;
   private LocalHub hub;
@@ -59,9 +61,13 @@ class HubDialogModelTest {
     hub = new LocalHub();
     hub.addRepo(REPO, Fixtures.DINOV2, FILES.toArray(String[]::new));
     cacheDir = tmp.resolve("hf-cache");
-    HubSettings settings = HubSettings.from(Map.of("HF_HUB_CACHE", cacheDir.toString(),
-        "HF_ENDPOINT", hub.endpoint().toString()), Map.of("user.home", tmp.resolve("home").toString()))
-        .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(20)).withRetries(1, Duration.ofMillis(50));
+    HubSettings settings =
+        HubSettings.from(
+                Map.of(
+                    "HF_HUB_CACHE", cacheDir.toString(), "HF_ENDPOINT", hub.endpoint().toString()),
+                Map.of("user.home", tmp.resolve("home").toString()))
+            .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(20))
+            .withRetries(1, Duration.ofMillis(50));
     background = Executors.newCachedThreadPool();
     ui = Executors.newSingleThreadExecutor(r -> new Thread(r, "fake-ui"));
     model = new HubDialogModel(() -> settings, background, ui, opened::add);
@@ -82,26 +88,36 @@ class HubDialogModelTest {
     try {
       WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> onUi(condition));
     } catch (TimeoutException e) {
-      throw new AssertionError("timed out waiting until " + what + "; message: " + onUi(
-          () -> model.messageProperty().get()), e);
+      throw new AssertionError(
+          "timed out waiting until "
+              + what
+              + "; message: "
+              + onUi(() -> model.messageProperty().get()),
+          e);
     }
   }
 
   private void download(String repoId) throws Exception {
-    onUi(() -> {
-      model.repoIdProperty().set(repoId);
-      model.download();
-      return null;
-    });
+    onUi(
+        () -> {
+          model.repoIdProperty().set(repoId);
+          model.download();
+          return null;
+        });
   }
 
   private HubDialogModel.Entry entry(String repoId) throws Exception {
-    return onUi(() -> model.entries().stream().filter(e -> e.model().repoId().equals(repoId)).findFirst()
-        .orElseThrow());
+    return onUi(
+        () ->
+            model.entries().stream()
+                .filter(e -> e.model().repoId().equals(repoId))
+                .findFirst()
+                .orElseThrow());
   }
 
   private static String sha256(Path file) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    return HexFormat.of()
+        .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }
 
   @Test
@@ -109,53 +125,80 @@ class HubDialogModelTest {
     List<String> ids = onUi(() -> model.entries().stream().map(e -> e.model().repoId()).toList());
 
     assertEquals(CuratedModels.all().size(), ids.size());
-    for (String id : List.of("facebook/dinov2-small", "facebook/dinov2-base", "facebook/dinov2-large",
-        "facebook/dinov2-giant", "facebook/dinov2-with-registers-small", "facebook/dinov2-with-registers-giant",
-        "openai/clip-vit-base-patch16", "openai/clip-vit-large-patch14", "google/vit-base-patch16-224",
-        "timm/deit3_base_patch16_224.fb_in22k_ft_in1k")) {
+    for (String id :
+        List.of(
+            "facebook/dinov2-small",
+            "facebook/dinov2-base",
+            "facebook/dinov2-large",
+            "facebook/dinov2-giant",
+            "facebook/dinov2-with-registers-small",
+            "facebook/dinov2-with-registers-giant",
+            "openai/clip-vit-base-patch16",
+            "openai/clip-vit-large-patch14",
+            "google/vit-base-patch16-224",
+            "timm/deit3_base_patch16_224.fb_in22k_ft_in1k")) {
       assertTrue(ids.contains(id), id);
     }
     model.refresh();
     waitUntil("the cache folder is known", () -> !model.cacheFolderProperty().get().isEmpty());
-    assertEquals(cacheDir.toAbsolutePath().normalize().toString(), onUi(() -> model.cacheFolderProperty().get()));
+    assertEquals(
+        cacheDir.toAbsolutePath().normalize().toString(),
+        onUi(() -> model.cacheFolderProperty().get()));
     assertFalse(entry(REPO).cached());
     assertEquals("≈ 88 MB", entry(REPO).sizeLabel());
   }
 
   @Test
   void downloadsIntoTheGivenCacheOpensTheModelAndMarksItCached() throws Exception {
-    onUi(() -> {
-      model.selectedProperty().set(model.entries().stream().filter(e -> e.model().repoId().equals(REPO))
-          .findFirst().orElseThrow());
-      return null;
-    });
+    onUi(
+        () -> {
+          model
+              .selectedProperty()
+              .set(
+                  model.entries().stream()
+                      .filter(e -> e.model().repoId().equals(REPO))
+                      .findFirst()
+                      .orElseThrow());
+          return null;
+        });
     assertEquals(REPO, onUi(() -> model.repoIdProperty().get()));
 
-    onUi(() -> {
-      model.download();
-      return null;
-    });
-    waitUntil("the model is handed over", () -> model.stateProperty().get() == HubDialogModel.State.DONE);
+    onUi(
+        () -> {
+          model.download();
+          return null;
+        });
+    waitUntil(
+        "the model is handed over", () -> model.stateProperty().get() == HubDialogModel.State.DONE);
 
     assertEquals(1, opened.size());
     HubModelLocation location = opened.get(0);
     assertEquals(REPO, location.repoId());
     assertEquals(LocalHub.commitOf(REPO), location.commit());
-    assertTrue(location.folder().startsWith(cacheDir.toAbsolutePath().normalize()), location.folder().toString());
-    assertEquals(-1L, Files.mismatch(Fixtures.DINOV2.resolve("model.safetensors"),
-        location.folder().resolve("model.safetensors")));
+    assertTrue(
+        location.folder().startsWith(cacheDir.toAbsolutePath().normalize()),
+        location.folder().toString());
+    assertEquals(
+        -1L,
+        Files.mismatch(
+            Fixtures.DINOV2.resolve("model.safetensors"),
+            location.folder().resolve("model.safetensors")));
     DownloadProgress last = onUi(() -> model.lastProgressProperty().get());
     assertNotNull(last, "progress was shown");
     assertFalse(onUi(() -> model.progressTextProperty().get()).isEmpty());
-    waitUntil("the list marks it cached", () -> model.entries().stream()
-        .anyMatch(e -> e.model().repoId().equals(REPO) && e.cached()));
+    waitUntil(
+        "the list marks it cached",
+        () ->
+            model.entries().stream().anyMatch(e -> e.model().repoId().equals(REPO) && e.cached()));
     assertEquals("≈ 88 MB · cached", entry(REPO).sizeLabel());
   }
 
   @Test
   void aCachedModelOpensWithoutTheNetwork() throws Exception {
     download(REPO);
-    waitUntil("the first download is done", () -> model.stateProperty().get() == HubDialogModel.State.DONE);
+    waitUntil(
+        "the first download is done",
+        () -> model.stateProperty().get() == HubDialogModel.State.DONE);
     int requests = hub.requests().size();
 
     download(REPO);
@@ -172,16 +215,21 @@ class HubDialogModelTest {
     hub.holdWeightsAfter(200_000, release);
 
     download(REPO);
-    waitUntil("the weights are arriving", () -> {
-      DownloadProgress p = model.lastProgressProperty().get();
-      return p != null && p.filename().equals("model.safetensors") && p.fileBytesDone() > 0;
-    });
+    waitUntil(
+        "the weights are arriving",
+        () -> {
+          DownloadProgress p = model.lastProgressProperty().get();
+          return p != null && p.filename().equals("model.safetensors") && p.fileBytesDone() > 0;
+        });
     assertTrue(onUi(() -> model.runningProperty().get()));
-    onUi(() -> {
-      model.cancel();
-      return null;
-    });
-    waitUntil("the download stopped", () -> model.stateProperty().get() == HubDialogModel.State.CANCELLED);
+    onUi(
+        () -> {
+          model.cancel();
+          return null;
+        });
+    waitUntil(
+        "the download stopped",
+        () -> model.stateProperty().get() == HubDialogModel.State.CANCELLED);
     hub.releaseHeld();
 
     assertTrue(opened.isEmpty());
@@ -190,14 +238,16 @@ class HubDialogModelTest {
     Path blobs = new HubCache(cacheDir).repoDir(REPO).resolve("blobs");
     assertFalse(Files.exists(blobs.resolve(weightsHash)), "no complete-looking weights blob");
     try (Stream<Path> files = Files.list(blobs)) {
-      for (Path blob : files.filter(f -> !f.getFileName().toString().endsWith(".incomplete")).toList()) {
+      for (Path blob :
+          files.filter(f -> !f.getFileName().toString().endsWith(".incomplete")).toList()) {
         assertTrue(Files.size(blob) < 1000, "only the small config files are complete: " + blob);
       }
     }
     assertEquals(Optional.empty(), new HubCache(cacheDir).completeSnapshot(REPO, "main"));
 
     download(REPO);
-    waitUntil("the second try finishes", () -> model.stateProperty().get() == HubDialogModel.State.DONE);
+    waitUntil(
+        "the second try finishes", () -> model.stateProperty().get() == HubDialogModel.State.DONE);
     assertEquals(weightsHash, sha256(blobs.resolve(weightsHash)));
     assertTrue(hub.requests().size() > 0);
   }
@@ -209,7 +259,9 @@ class HubDialogModelTest {
 
     UserError error = onUi(() -> model.errorProperty().get());
     assertEquals("Model not found on the hub", error.title());
-    assertTrue(error.message().contains("acme/no-such-model") && error.message().contains("404"), error.message());
+    assertTrue(
+        error.message().contains("acme/no-such-model") && error.message().contains("404"),
+        error.message());
     assertFalse(error.message().contains("\tat "), "no stack trace in the message");
     assertTrue(opened.isEmpty());
   }
@@ -223,7 +275,9 @@ class HubDialogModelTest {
 
     UserError error = onUi(() -> model.errorProperty().get());
     assertEquals("The hub refused access", error.title());
-    assertTrue(error.message().contains("acme/gated") && error.message().contains("HF_TOKEN"), error.message());
+    assertTrue(
+        error.message().contains("acme/gated") && error.message().contains("HF_TOKEN"),
+        error.message());
   }
 
   @Test
@@ -237,10 +291,12 @@ class HubDialogModelTest {
 
   @Test
   void progressReadsAsBytesRateAndTimeLeft() {
-    DownloadProgress p = new DownloadProgress(REPO, "model.safetensors", 3_100_000, 88_000_000, 3_100_000,
-        88_000_000, 5_000_000);
+    DownloadProgress p =
+        new DownloadProgress(
+            REPO, "model.safetensors", 3_100_000, 88_000_000, 3_100_000, 88_000_000, 5_000_000);
 
-    assertEquals("model.safetensors · 3.1 MB of 88.0 MB · 5.0 MB/s · 17 s left", HubDialogModel.describe(p));
+    assertEquals(
+        "model.safetensors · 3.1 MB of 88.0 MB · 5.0 MB/s · 17 s left", HubDialogModel.describe(p));
     assertEquals("2:05 min", HubDialogModel.duration(Duration.ofSeconds(125)));
   }
 }

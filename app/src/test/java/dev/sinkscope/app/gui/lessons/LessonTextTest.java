@@ -13,12 +13,23 @@ import org.junit.jupiter.api.Test;
 
 /** Placeholders, conditions and the bundled course's use of them. */
 class LessonTextTest {
-  private static final Map<String, String> RUN = Map.of("artifactCount", "9", "beforeSinkMass", "95.4 %",
-      "afterSinkMass", "88.5 %", "emergenceBlock", "none", "block", "8");
+  private static final Map<String, String> RUN =
+      Map.of(
+          "artifactCount",
+          "9",
+          "beforeSinkMass",
+          "95.4 %",
+          "afterSinkMass",
+          "88.5 %",
+          "emergenceBlock",
+          "none",
+          "block",
+          "8");
 
   @Test
   void placeholdersAreFilledAndUnknownOnesShow() {
-    assertEquals("9 patches at block 8", LessonText.fill("{artifactCount} patches at block {block}", RUN));
+    assertEquals(
+        "9 patches at block 8", LessonText.fill("{artifactCount} patches at block {block}", RUN));
     assertEquals("a " + LessonText.UNKNOWN + " b", LessonText.fill("a {typo} b", RUN));
     assertEquals("{ not a placeholder }", LessonText.fill("{ not a placeholder }", RUN));
   }
@@ -27,21 +38,35 @@ class LessonTextTest {
   void conditionsCompareTheRunsNumbersAndFeatures() {
     assertTrue(LessonText.holds("{artifactCount} > 0", RUN, Set.of()));
     assertFalse(LessonText.holds("{artifactCount} > 9", RUN, Set.of()));
-    assertTrue(LessonText.holds("{afterSinkMass} < {beforeSinkMass}", RUN, Set.of()), "percentages compare");
+    assertTrue(
+        LessonText.holds("{afterSinkMass} < {beforeSinkMass}", RUN, Set.of()),
+        "percentages compare");
     assertFalse(LessonText.holds("{emergenceBlock} > 0", RUN, Set.of()), "'none' is not a number");
     assertTrue(LessonText.holds("feature:distill", RUN, Set.of("distill")));
     assertFalse(LessonText.holds("feature:distill", RUN, Set.of()));
-    assertThrows(IllegalArgumentException.class, () -> LessonText.holds("artifactCount is big", RUN, Set.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> LessonText.holds("artifactCount is big", RUN, Set.of()));
   }
 
   @Test
   void aParagraphSaysSoWhenTheRunDisagreesWithItsClaim() {
-    Lesson.Step step = new Lesson.Step("t", null, List.of(new Lesson.Paragraph("Always.", null, null),
-        new Lesson.Paragraph("{artifactCount} artifacts.", "{artifactCount} > 100", "Only {artifactCount}, not many."),
-        new Lesson.Paragraph("Distilled too.", "feature:distill", null)));
+    Lesson.Step step =
+        new Lesson.Step(
+            "t",
+            null,
+            List.of(
+                new Lesson.Paragraph("Always.", null, null),
+                new Lesson.Paragraph(
+                    "{artifactCount} artifacts.",
+                    "{artifactCount} > 100",
+                    "Only {artifactCount}, not many."),
+                new Lesson.Paragraph("Distilled too.", "feature:distill", null)));
 
-    assertEquals(List.of("Always.", "Only 9, not many."), LessonText.paragraphs(step, RUN, Set.of()));
-    assertEquals(List.of("Always.", "Only 9, not many.", "Distilled too."),
+    assertEquals(
+        List.of("Always.", "Only 9, not many."), LessonText.paragraphs(step, RUN, Set.of()));
+    assertEquals(
+        List.of("Always.", "Only 9, not many.", "Distilled too."),
         LessonText.paragraphs(step, RUN, Set.of("distill")));
   }
 
@@ -55,7 +80,8 @@ class LessonTextTest {
       for (Lesson.Paragraph p : step.text()) {
         for (String text : new String[] {p.text(), p.otherwise(), p.when()}) {
           if (text != null) {
-            assertTrue(known.containsAll(LessonText.placeholders(text)), step.title() + ": " + text);
+            assertTrue(
+                known.containsAll(LessonText.placeholders(text)), step.title() + ": " + text);
           }
         }
         if (p.when() != null) {
@@ -63,7 +89,8 @@ class LessonTextTest {
         }
       }
     }
-    assertTrue(lesson.steps().get(6).text().stream().anyMatch(p -> "feature:distill".equals(p.when())),
+    assertTrue(
+        lesson.steps().get(6).text().stream().anyMatch(p -> "feature:distill".equals(p.when())),
         "step 7 mentions the distilled student only when the app offers it");
   }
 }

@@ -42,9 +42,12 @@ class MitigationsViewModelTest {
     vm.addNeuronMap(new NeuronMapChoice("fixture", Fixtures.ttrNeurons()));
     vm.ttrOnProperty().set(true);
 
-    TestTimeRegisters ttr = assertInstanceOf(TestTimeRegisters.class, vm.stackProperty().get().mitigations().get(0));
+    TestTimeRegisters ttr =
+        assertInstanceOf(TestTimeRegisters.class, vm.stackProperty().get().mitigations().get(0));
     assertEquals(TestTimeRegisters.reference(Fixtures.ttrNeurons()), ttr);
-    assertEquals(ttr.description() + "\nProvenance: reference-code reproduction.", vm.ttrDescriptionProperty().get());
+    assertEquals(
+        ttr.description() + "\nProvenance: reference-code reproduction.",
+        vm.ttrDescriptionProperty().get());
     assertEquals("", vm.ttrProblemProperty().get());
   }
 
@@ -71,7 +74,9 @@ class MitigationsViewModelTest {
 
     assertEquals(MitigationStack.NONE, vm.stackProperty().get());
     assertFalse(vm.ttrOnProperty().get());
-    assertTrue(vm.ttrProblemProperty().get().startsWith("Does not fit this model: "), vm.ttrProblemProperty().get());
+    assertTrue(
+        vm.ttrProblemProperty().get().startsWith("Does not fit this model: "),
+        vm.ttrProblemProperty().get());
   }
 
   @Test
@@ -79,7 +84,8 @@ class MitigationsViewModelTest {
     NeuronMapChoice fixture = new NeuronMapChoice("fixture", Fixtures.ttrNeurons());
     vm.addNeuronMap(fixture);
     vm.modelProperty().set(tinyWithRegisters);
-    assertSame(fixture, vm.neuronMapProperty().get(), "the tiny map fits its twin with registers too");
+    assertSame(
+        fixture, vm.neuronMapProperty().get(), "the tiny map fits its twin with registers too");
   }
 
   @Test
@@ -87,7 +93,10 @@ class MitigationsViewModelTest {
     vm.addNeuronMap(new NeuronMapChoice("fixture", Fixtures.ttrNeurons()));
     vm.ttrRegistersProperty().set(2);
 
-    assertTrue(vm.ttrDescriptionProperty().get().endsWith("Provenance: proposal, beyond the reference code."),
+    assertTrue(
+        vm.ttrDescriptionProperty()
+            .get()
+            .endsWith("Provenance: proposal, beyond the reference code."),
         vm.ttrDescriptionProperty().get());
   }
 
@@ -111,7 +120,8 @@ class MitigationsViewModelTest {
     vm.normalizerHeadsProperty().set("0;2");
     vm.normalizerOnProperty().set(true);
 
-    AttentionNormalizer n = assertInstanceOf(AttentionNormalizer.class, vm.stackProperty().get().mitigations().get(0));
+    AttentionNormalizer n =
+        assertInstanceOf(AttentionNormalizer.class, vm.stackProperty().get().mitigations().get(0));
     assertEquals("attn:kind=virtual-sink,beta=-2.0,layers=1-3,heads=0;2", n.spec());
     assertTrue(vm.normalizerDescriptionProperty().get().contains("inference-time substitution"));
   }
@@ -123,7 +133,9 @@ class MitigationsViewModelTest {
 
     HeadGate gate = assertInstanceOf(HeadGate.class, vm.stackProperty().get().mitigations().get(0));
     assertTrue(gate.description().contains("g = 0.55 "), gate.description());
-    assertTrue(vm.gateDescriptionProperty().get().contains("g = 0.55 "), vm.gateDescriptionProperty().get());
+    assertTrue(
+        vm.gateDescriptionProperty().get().contains("g = 0.55 "),
+        vm.gateDescriptionProperty().get());
   }
 
   @Test
@@ -132,7 +144,9 @@ class MitigationsViewModelTest {
     vm.normalizerBlocksProperty().set("3-");
 
     assertEquals(MitigationStack.NONE, vm.stackProperty().get());
-    assertTrue(vm.normalizerProblemProperty().get().contains("bad block range"), vm.normalizerProblemProperty().get());
+    assertTrue(
+        vm.normalizerProblemProperty().get().contains("bad block range"),
+        vm.normalizerProblemProperty().get());
   }
 
   @Test
@@ -141,7 +155,9 @@ class MitigationsViewModelTest {
     vm.gateOnProperty().set(true);
 
     assertEquals(MitigationStack.NONE, vm.stackProperty().get());
-    assertTrue(vm.gateProblemProperty().get().contains("past the last block 3"), vm.gateProblemProperty().get());
+    assertTrue(
+        vm.gateProblemProperty().get().contains("past the last block 3"),
+        vm.gateProblemProperty().get());
   }
 
   @Test
@@ -189,8 +205,12 @@ class MitigationsViewModelTest {
     vm.gateOnProperty().set(true);
 
     assertEquals(Denoising.of(4, 7), vm.denoisingProperty().get());
-    assertEquals(1, vm.stackProperty().get().mitigations().size(), "not a forward hook, so not in the stack");
-    String summary = MitigationsViewModel.summary(vm.stackProperty().get(), vm.denoisingProperty().get());
+    assertEquals(
+        1,
+        vm.stackProperty().get().mitigations().size(),
+        "not a forward hook, so not in the stack");
+    String summary =
+        MitigationsViewModel.summary(vm.stackProperty().get(), vm.denoisingProperty().get());
     assertTrue(summary.endsWith(" denoise:views=4,seed=7"), summary);
     assertTrue(MitigationsViewModel.DENOISE_DESCRIPTION.contains("N forward passes"));
     assertTrue(MitigationsViewModel.DENOISE_DESCRIPTION.contains("not the attention"));

@@ -24,15 +24,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The window and the {@code denoise} command average the same final features: both ask
- * {@link InspectionPipeline#denoise}, so for one model, photo, view count and seed the views, the
- * averaged features and the per-patch change agree exactly.
+ * The window and the {@code denoise} command average the same final features: both ask {@link
+ * InspectionPipeline#denoise}, so for one model, photo, view count and seed the views, the averaged
+ * features and the per-patch change agree exactly.
  */
 @Tag("cross-machine")
 @Tag("slow")
 class DenoisePathsTest {
-  private static final Path ROCKET = Path.of("..", "assets", "src", "main", "resources", "dev", "sinkscope", "assets",
-      "images", "rocket.jpg");
+  private static final Path ROCKET =
+      Path.of(
+          "..",
+          "assets",
+          "src",
+          "main",
+          "resources",
+          "dev",
+          "sinkscope",
+          "assets",
+          "images",
+          "rocket.jpg");
 
   @TempDir Path tmp;
 
@@ -42,15 +52,35 @@ class DenoisePathsTest {
 
     Path json = tmp.resolve("d.json");
     StringWriter err = new StringWriter();
-    int code = SinkscopeCommand.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
-        "denoise", "--model", model.toString(), "--image", ROCKET.toString(), "--views", "5", "--seed", "11",
-        "--json", json.toString(), "--device", "cpu");
+    int code =
+        SinkscopeCommand.execute(
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(err, true),
+            "denoise",
+            "--model",
+            model.toString(),
+            "--image",
+            ROCKET.toString(),
+            "--views",
+            "5",
+            "--seed",
+            "11",
+            "--json",
+            json.toString(),
+            "--device",
+            "cpu");
     assertEquals(0, code, err.toString());
     JsonNode cli = new ObjectMapper().readTree(json.toFile());
 
-    ViewOutcome window = Fixtures.compute(new ViewRequest(new ModelLocation.Folder(model),
-        new ImageSource.FromFile(ROCKET), MitigationStack.NONE, AnalysisOptions.defaults(), CompareTarget.NONE,
-        Denoising.of(5, 11)));
+    ViewOutcome window =
+        Fixtures.compute(
+            new ViewRequest(
+                new ModelLocation.Folder(model),
+                new ImageSource.FromFile(ROCKET),
+                MitigationStack.NONE,
+                AnalysisOptions.defaults(),
+                CompareTarget.NONE,
+                Denoising.of(5, 11)));
     FinalFeatures features = window.primary().finalFeatures();
     assertEquals(5, features.views());
 
@@ -64,13 +94,26 @@ class DenoisePathsTest {
 
     // the averaged features themselves: the window's final token norms are the pipeline's average's
     try (InspectionPipeline pipeline = InspectionPipeline.open(model, "cpu")) {
-      Denoised direct = pipeline.denoise(pipeline.preprocess(ROCKET).pixelValues(), MitigationStack.NONE, 5, 11,
-          CancellationToken.NONE, (done, all) -> { });
+      Denoised direct =
+          pipeline.denoise(
+              pipeline.preprocess(ROCKET).pixelValues(),
+              MitigationStack.NONE,
+              5,
+              11,
+              CancellationToken.NONE,
+              (done, all) -> {});
       List<String> views = new ArrayList<>();
       direct.views().forEach(v -> views.add(v.dy() + "," + v.dx() + "," + v.flipped()));
       List<String> cliViews = new ArrayList<>();
-      cli.get("views").forEach(v -> cliViews.add(v.get("dy").asInt() + "," + v.get("dx").asInt() + ","
-          + v.get("flipped").asBoolean()));
+      cli.get("views")
+          .forEach(
+              v ->
+                  cliViews.add(
+                      v.get("dy").asInt()
+                          + ","
+                          + v.get("dx").asInt()
+                          + ","
+                          + v.get("flipped").asBoolean()));
       assertEquals(views, cliViews);
       int d = direct.features().dim(1);
       int first = window.primary().result().layout().firstPatchIndex();
@@ -80,7 +123,10 @@ class DenoisePathsTest {
           double x = direct.features().data()[p * d + k];
           sum += x * x;
         }
-        assertEquals(Math.sqrt(sum), features.tokenNorms()[first + p], 1e-5 * Math.max(1, Math.sqrt(sum)),
+        assertEquals(
+            Math.sqrt(sum),
+            features.tokenNorms()[first + p],
+            1e-5 * Math.max(1, Math.sqrt(sum)),
             "final norm of patch " + p);
       }
       assertArrayEquals(direct.change(), cliChange, 1e-6f);

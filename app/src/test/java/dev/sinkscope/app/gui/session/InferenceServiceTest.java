@@ -42,8 +42,12 @@ class InferenceServiceTest {
   }
 
   private static ViewRequest request(Path model, MitigationStack stack, CompareTarget compare) {
-    return new ViewRequest(new ModelLocation.Folder(model), new ImageSource.FromFile(Fixtures.coffee()), stack,
-        AnalysisOptions.defaults(), compare);
+    return new ViewRequest(
+        new ModelLocation.Folder(model),
+        new ImageSource.FromFile(Fixtures.coffee()),
+        stack,
+        AnalysisOptions.defaults(),
+        compare);
   }
 
   private static ViewRequest request(Path model, MitigationStack stack) {
@@ -81,18 +85,19 @@ class InferenceServiceTest {
   @Test
   void cancelsARunningRequestBetweenBlocksWhenSuperseded() {
     List<String> phases = new ArrayList<>();
-    Fixtures.Recorder interrupting = new Fixtures.Recorder() {
-      boolean superseded;
+    Fixtures.Recorder interrupting =
+        new Fixtures.Recorder() {
+          boolean superseded;
 
-      @Override
-      public void progress(InferenceService.Progress p) {
-        phases.add(p.generation() + " " + p.phase());
-        if (!superseded && p.phase().contains("block 1 of 4")) {
-          superseded = true;
-          service.submit(request(Fixtures.DINOV2, SOFTMAX1_FROM_BLOCK_2));
-        }
-      }
-    };
+          @Override
+          public void progress(InferenceService.Progress p) {
+            phases.add(p.generation() + " " + p.phase());
+            if (!superseded && p.phase().contains("block 1 of 4")) {
+              superseded = true;
+              service.submit(request(Fixtures.DINOV2, SOFTMAX1_FROM_BLOCK_2));
+            }
+          }
+        };
     service.close();
     service = new InferenceService(worker, Runnable::run, Fixtures.cpu(), interrupting);
     long first = service.submit(request(Fixtures.DINOV2, MitigationStack.NONE));
@@ -100,7 +105,8 @@ class InferenceServiceTest {
 
     assertEquals(1, interrupting.outcomes.size());
     assertEquals(SOFTMAX1_FROM_BLOCK_2, interrupting.outcomes.get(0).primary().mitigations());
-    assertTrue(phases.stream().noneMatch(p -> p.startsWith(first + " ") && p.contains("block 2 of 4")),
+    assertTrue(
+        phases.stream().noneMatch(p -> p.startsWith(first + " ") && p.contains("block 2 of 4")),
         "the superseded pass stopped after block 1: " + phases);
   }
 
@@ -115,8 +121,12 @@ class InferenceServiceTest {
 
     assertEquals(0, recorder.outcomes.get(0).primary().recomputedFromBlock());
     assertEquals(2, recorder.outcomes.get(1).primary().recomputedFromBlock());
-    assertEquals(4, recorder.outcomes.get(2).primary().recomputedFromBlock(), "all off returns the cached baseline");
-    assertSame(recorder.outcomes.get(0).primary().result(), recorder.outcomes.get(2).primary().result());
+    assertEquals(
+        4,
+        recorder.outcomes.get(2).primary().recomputedFromBlock(),
+        "all off returns the cached baseline");
+    assertSame(
+        recorder.outcomes.get(0).primary().result(), recorder.outcomes.get(2).primary().result());
   }
 
   @Test
@@ -129,9 +139,12 @@ class InferenceServiceTest {
     worker.runAll();
 
     assertInstanceOf(ModelLoadException.class, recorder.failures.get(0));
-    assertTrue(recorder.failures.get(0).getMessage().contains("broken-model"), recorder.failures.get(0).getMessage());
+    assertTrue(
+        recorder.failures.get(0).getMessage().contains("broken-model"),
+        recorder.failures.get(0).getMessage());
     assertEquals(2, recorder.outcomes.size());
-    assertSame(recorder.outcomes.get(0).model(), recorder.outcomes.get(1).model(), "not loaded again");
+    assertSame(
+        recorder.outcomes.get(0).model(), recorder.outcomes.get(1).model(), "not loaded again");
     assertEquals(2, recorder.outcomes.get(1).primary().recomputedFromBlock());
   }
 
@@ -144,19 +157,24 @@ class InferenceServiceTest {
     assertEquals(MitigationStack.NONE, outcome.comparison().mitigations());
     assertEquals("before", outcome.comparison().label());
     assertEquals("after", outcome.primary().label());
-    assertEquals(2, outcome.primary().recomputedFromBlock(), "the mitigated pass resumes from the baseline");
+    assertEquals(
+        2, outcome.primary().recomputedFromBlock(), "the mitigated pass resumes from the baseline");
   }
 
   @Test
   void comparesAgainstASecondModelOnTheSamePhoto() {
-    service.submit(request(Fixtures.DINOV2, MitigationStack.NONE,
-        CompareTarget.otherModel(new ModelLocation.Folder(Fixtures.DINOV2_REGISTERS))));
+    service.submit(
+        request(
+            Fixtures.DINOV2,
+            MitigationStack.NONE,
+            CompareTarget.otherModel(new ModelLocation.Folder(Fixtures.DINOV2_REGISTERS))));
     worker.runAll();
 
     ViewOutcome outcome = recorder.outcomes.get(0);
     assertEquals(0, outcome.primary().result().layout().registers());
     assertEquals(4, outcome.comparison().result().layout().registers());
-    assertTrue(outcome.comparison().label().startsWith("B: dinov2-reg-hf"), outcome.comparison().label());
+    assertTrue(
+        outcome.comparison().label().startsWith("B: dinov2-reg-hf"), outcome.comparison().label());
   }
 
   @Test
@@ -172,8 +190,10 @@ class InferenceServiceTest {
     service.submit(request(Fixtures.DINOV2, MitigationStack.NONE));
     worker.runAll();
 
-    assertTrue(recorder.progress.stream().anyMatch(p -> p.phase().equals("dinov2-hf: block 4 of 4")
-        && p.fraction() == 1.0), recorder.progress.toString());
+    assertTrue(
+        recorder.progress.stream()
+            .anyMatch(p -> p.phase().equals("dinov2-hf: block 4 of 4") && p.fraction() == 1.0),
+        recorder.progress.toString());
   }
 
   @Test

@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
-/** The bundled sink phantom and the ground truth its {@code phantom.json} states for the bundled photos. */
+/**
+ * The bundled sink phantom and the ground truth its {@code phantom.json} states for the bundled
+ * photos.
+ */
 public final class PhantomTruth {
   private PhantomTruth() {}
 
@@ -16,9 +19,14 @@ public final class PhantomTruth {
     return new BundledAssets(PhantomTruth.class.getClassLoader(), "dev/sinkscope/assets/", cache);
   }
 
-  /** The planted artifact patches on coffee.png as a row-major mask of a {@code rows x cols} grid. */
-  public static boolean[] coffeeArtifacts(BundledAssets assets, int rows, int cols) throws IOException {
-    JsonNode card = new ObjectMapper().readTree(assets.model(BundledAssets.PHANTOM).resolve("phantom.json").toFile());
+  /**
+   * The planted artifact patches on coffee.png as a row-major mask of a {@code rows x cols} grid.
+   */
+  public static boolean[] coffeeArtifacts(BundledAssets assets, int rows, int cols)
+      throws IOException {
+    JsonNode card =
+        new ObjectMapper()
+            .readTree(assets.model(BundledAssets.PHANTOM).resolve("phantom.json").toFile());
     boolean[] mask = new boolean[rows * cols];
     for (JsonNode photo : card.get("photos")) {
       if (photo.get("photo").asText().equals("coffee.png")) {

@@ -28,9 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Shift/flip denoising through the inference thread on the bundled sink phantom and coffee.png, whose
- * planted artifacts {@code phantom.json} lists: only the last block's final features change, most on
- * the artifacts, cancellable between views, and the comparison shows both sides' final features.
+ * Shift/flip denoising through the inference thread on the bundled sink phantom and coffee.png,
+ * whose planted artifacts {@code phantom.json} lists: only the last block's final features change,
+ * most on the artifacts, cancellable between views, and the comparison shows both sides' final
+ * features.
  */
 @Tag("cross-machine")
 @Tag("slow")
@@ -49,8 +50,12 @@ class ShiftFlipDenoisingTest {
   }
 
   private ViewRequest request(CompareTarget compare, Denoising denoising) {
-    return new ViewRequest(new ModelLocation.Bundled(BundledAssets.PHANTOM, assets),
-        new ImageSource.Bundled("coffee.png", assets), MitigationStack.NONE, AnalysisOptions.defaults(), compare,
+    return new ViewRequest(
+        new ModelLocation.Bundled(BundledAssets.PHANTOM, assets),
+        new ImageSource.Bundled("coffee.png", assets),
+        MitigationStack.NONE,
+        AnalysisOptions.defaults(),
+        compare,
         denoising);
   }
 
@@ -62,25 +67,34 @@ class ShiftFlipDenoisingTest {
     AnalyzedPass pass = denoised.primary();
     assertTrue(pass.denoised());
     assertEquals(6, pass.finalFeatures().views());
-    assertNull(plain.primary().finalFeatures(), "off: the last block shows the block output as before");
+    assertNull(
+        plain.primary().finalFeatures(), "off: the last block shows the block output as before");
     boolean[] artifact = PhantomTruth.coffeeArtifacts(assets, 16, 16);
     float[] change = pass.finalFeatures().change();
     double onArtifacts = PhantomTruth.mean(change, artifact, true);
     double elsewhere = PhantomTruth.mean(change, artifact, false);
     // the CLI's denoise test sees the same effect on rocket.jpg
-    assertTrue(onArtifacts > 3 * elsewhere, "change on artifacts " + onArtifacts + " vs elsewhere " + elsewhere);
+    assertTrue(
+        onArtifacts > 3 * elsewhere,
+        "change on artifacts " + onArtifacts + " vs elsewhere " + elsewhere);
 
-    // The canvas map at the last block: averaging disagreeing views shrinks the artifacts' final norm.
+    // The canvas map at the last block: averaging disagreeing views shrinks the artifacts' final
+    // norm.
     LayerMap map = LayerMaps.map(pass, Quantity.PATCH_NORM, 8, HeadChoice.MEAN, -1);
     double normOn = PhantomTruth.mean(map.grid().values(), artifact, true);
     double normOff = PhantomTruth.mean(map.grid().values(), artifact, false);
-    assertTrue(normOn < 0.9 * normOff, "denoised final norm on artifacts " + normOn + " vs " + normOff);
+    assertTrue(
+        normOn < 0.9 * normOff, "denoised final norm on artifacts " + normOn + " vs " + normOff);
     assertNotNull(LayerMaps.map(pass, Quantity.PCA_RGB, 8, HeadChoice.MEAN, -1).rgb());
 
     // Everything else is the single pass: same tensors, same maps at earlier blocks.
-    // Exact on purpose: both sides come from this machine's engine with the same settings (ADR 0019).
-    assertArrayEquals(plain.primary().result().block(8).attention().data(), pass.result().block(8).attention().data());
-    assertArrayEquals(LayerMaps.map(plain.primary(), Quantity.PATCH_NORM, 7, HeadChoice.MEAN, -1).grid().values(),
+    // Exact on purpose: both sides come from this machine's engine with the same settings (ADR
+    // 0019).
+    assertArrayEquals(
+        plain.primary().result().block(8).attention().data(),
+        pass.result().block(8).attention().data());
+    assertArrayEquals(
+        LayerMaps.map(plain.primary(), Quantity.PATCH_NORM, 7, HeadChoice.MEAN, -1).grid().values(),
         LayerMaps.map(pass, Quantity.PATCH_NORM, 7, HeadChoice.MEAN, -1).grid().values());
   }
 
@@ -88,19 +102,21 @@ class ShiftFlipDenoisingTest {
   void reportsEveryViewAsProgressAndStopsBetweenViewsWhenSuperseded() {
     List<String> phases = new ArrayList<>();
     InferenceService[] holder = new InferenceService[1];
-    Fixtures.Recorder interrupting = new Fixtures.Recorder() {
-      boolean superseded;
+    Fixtures.Recorder interrupting =
+        new Fixtures.Recorder() {
+          boolean superseded;
 
-      @Override
-      public void progress(InferenceService.Progress p) {
-        phases.add(p.generation() + " " + p.phase());
-        if (!superseded && p.phase().equals("Shift/flip denoising: view 2 of 6")) {
-          superseded = true;
-          holder[0].submit(request(CompareTarget.NONE, Denoising.OFF));
-        }
-      }
-    };
-    InferenceService service = new InferenceService(worker, Runnable::run, Fixtures.cpu(), interrupting);
+          @Override
+          public void progress(InferenceService.Progress p) {
+            phases.add(p.generation() + " " + p.phase());
+            if (!superseded && p.phase().equals("Shift/flip denoising: view 2 of 6")) {
+              superseded = true;
+              holder[0].submit(request(CompareTarget.NONE, Denoising.OFF));
+            }
+          }
+        };
+    InferenceService service =
+        new InferenceService(worker, Runnable::run, Fixtures.cpu(), interrupting);
     try {
       holder[0] = service;
       long first = service.submit(request(CompareTarget.NONE, SIX_VIEWS));
@@ -109,7 +125,8 @@ class ShiftFlipDenoisingTest {
       assertEquals(1, interrupting.outcomes.size(), "only the newest request reports");
       assertFalse(interrupting.outcomes.get(0).primary().denoised());
       assertTrue(phases.contains(first + " Shift/flip denoising: view 1 of 6"), phases.toString());
-      assertTrue(phases.stream().noneMatch(p -> p.startsWith(first + " ") && p.contains("view 3 of 6")),
+      assertTrue(
+          phases.stream().noneMatch(p -> p.startsWith(first + " ") && p.contains("view 3 of 6")),
           "the superseded average stopped after view 2: " + phases);
     } finally {
       service.close();
@@ -119,7 +136,8 @@ class ShiftFlipDenoisingTest {
 
   @Test
   void aRepeatedRequestReusesTheAverage() {
-    InferenceService service = new InferenceService(worker, Runnable::run, Fixtures.cpu(), recorder);
+    InferenceService service =
+        new InferenceService(worker, Runnable::run, Fixtures.cpu(), recorder);
     try {
       service.submit(request(CompareTarget.NONE, SIX_VIEWS));
       worker.runAll();
@@ -127,8 +145,11 @@ class ShiftFlipDenoisingTest {
       service.submit(request(CompareTarget.NONE, SIX_VIEWS));
       worker.runAll();
 
-      assertSame(recorder.outcomes.get(0).primary().finalFeatures(), recorder.outcomes.get(1).primary().finalFeatures());
-      assertTrue(recorder.progress.stream().noneMatch(p -> p.phase().startsWith("Shift/flip")),
+      assertSame(
+          recorder.outcomes.get(0).primary().finalFeatures(),
+          recorder.outcomes.get(1).primary().finalFeatures());
+      assertTrue(
+          recorder.progress.stream().noneMatch(p -> p.phase().startsWith("Shift/flip")),
           recorder.progress.toString());
     } finally {
       service.close();
@@ -143,7 +164,8 @@ class ShiftFlipDenoisingTest {
     AnalyzedPass before = outcome.comparison();
     AnalyzedPass after = outcome.primary();
     assertEquals(1, before.finalFeatures().views());
-    assertArrayEquals(before.result().lastHiddenState().rowNorms(), before.finalFeatures().tokenNorms());
+    assertArrayEquals(
+        before.result().lastHiddenState().rowNorms(), before.finalFeatures().tokenNorms());
     List<MetricRow> rows = CompareViewModel.finalFeatureRows(before, after);
     MetricRow contrast = rows.get(1);
     assertEquals("Final features: norm on artifacts / elsewhere", contrast.metric());
@@ -155,28 +177,36 @@ class ShiftFlipDenoisingTest {
     viewer.outcomeProperty().set(outcome);
     compare.refresh();
     assertTrue(compare.metrics().stream().anyMatch(r -> r.metric().startsWith("Final features")));
-    assertTrue(compare.rightProperty().get().caption().contains("shift/flip average of 6 views"),
+    assertTrue(
+        compare.rightProperty().get().caption().contains("shift/flip average of 6 views"),
         compare.rightProperty().get().caption());
-    assertTrue(compare.leftProperty().get().caption().contains("single pass"), compare.leftProperty().get().caption());
-    assertTrue(viewer.renderedProperty().get().note().startsWith("Final features averaged over 6"),
+    assertTrue(
+        compare.leftProperty().get().caption().contains("single pass"),
+        compare.leftProperty().get().caption());
+    assertTrue(
+        viewer.renderedProperty().get().note().startsWith("Final features averaged over 6"),
         viewer.renderedProperty().get().note());
 
     Path json = tmp.resolve("metrics.json");
-    dev.sinkscope.app.gui.export.Exporter.writeMetricsJson(List.of(before, after), "coffee.png", json);
-    com.fasterxml.jackson.databind.JsonNode passes = new com.fasterxml.jackson.databind.ObjectMapper()
-        .readTree(json.toFile()).get("passes");
+    dev.sinkscope.app.gui.export.Exporter.writeMetricsJson(
+        List.of(before, after), "coffee.png", json);
+    com.fasterxml.jackson.databind.JsonNode passes =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()).get("passes");
     assertEquals(1, passes.get(0).get("finalFeatures").get("views").asInt());
     assertEquals(6, passes.get(1).get("finalFeatures").get("views").asInt());
     assertEquals(256, passes.get(1).get("finalFeatures").get("changeFromSinglePass").size());
     // The "after" pass names what made it "after", though no mitigation in the stack is on.
     assertEquals("[]", passes.get(0).get("mitigations").toString());
-    assertTrue(passes.get(1).get("mitigations").toString().contains("denoise:views=6"),
+    assertTrue(
+        passes.get(1).get("mitigations").toString().contains("denoise:views=6"),
         passes.get(1).get("mitigations").toString());
     // No number is written as a string: non-finite values are null.
-    assertFalse(java.nio.file.Files.readString(json).contains("\"NaN\""), "no \"NaN\" strings in the JSON");
+    assertFalse(
+        java.nio.file.Files.readString(json).contains("\"NaN\""), "no \"NaN\" strings in the JSON");
 
     viewer.quantityProperty().set(Quantity.ATTENTION_RECEIVED);
-    assertTrue(viewer.renderedProperty().get().note().contains("this map is the single unshifted pass"),
+    assertTrue(
+        viewer.renderedProperty().get().note().contains("this map is the single unshifted pass"),
         viewer.renderedProperty().get().note());
   }
 }
