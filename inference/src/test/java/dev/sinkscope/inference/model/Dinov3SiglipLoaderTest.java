@@ -60,7 +60,7 @@ class Dinov3SiglipLoaderTest {
       assertTrue(d.hasCls() && !d.hasPositionTable() && d.layerScale());
       assertEquals(100.0, d.rope().theta());
       assertEquals(1e-5, d.layerNormEps());
-      assertTrue(!dinov3.has(CanonicalWeights.block(0, "k.bias")), "k_proj has no bias");
+      assertTrue(!dinov3.has(CanonicalWeights.block(0, BlockWeight.K_BIAS)), "k_proj has no bias");
       assertTrue(
           dinov3.warnings().isEmpty(),
           "mask_token is expected, not reported: " + dinov3.warnings());
