@@ -49,10 +49,7 @@ final class Dinov3Layout implements LayoutReader {
     } else {
       activation = ConfigFields.activation(configFile, "hidden_act", act);
     }
-    if (channels != 3) {
-      throw new ModelLoadException(
-          configFile, "num_channels is " + channels + "; only RGB models (3) are supported");
-    }
+    ConfigFields.requireRgb(configFile, channels);
 
     KeyResolver keys =
         new KeyResolver(
@@ -173,7 +170,7 @@ final class Dinov3Layout implements LayoutReader {
     try {
       spec =
           new ModelSpec(
-              folder.getFileName() == null ? folder.toString() : folder.getFileName().toString(),
+              LayoutReader.modelName(folder),
               ModelFamily.DINOV3,
               CheckpointLayout.HF_DINOV3,
               d,

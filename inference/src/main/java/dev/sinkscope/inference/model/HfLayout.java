@@ -72,10 +72,7 @@ final class HfLayout implements LayoutReader {
       mlp = f.requiredInt("intermediate_size");
     }
     String grid = (image / patch) + "x" + (image / patch);
-    if (image % patch != 0) {
-      throw new ModelLoadException(
-          configFile, "image_size " + image + " is not a multiple of patch_size " + patch);
-    }
+    ConfigFields.requireWholeGrid(configFile, image, patch);
 
     KeyResolver keys =
         new KeyResolver(
@@ -224,7 +221,7 @@ final class HfLayout implements LayoutReader {
     try {
       spec =
           new ModelSpec(
-              folder.getFileName() == null ? folder.toString() : folder.getFileName().toString(),
+              LayoutReader.modelName(folder),
               family,
               kind,
               d,
@@ -251,10 +248,7 @@ final class HfLayout implements LayoutReader {
     } catch (IllegalArgumentException e) {
       throw new ModelLoadException(configFile, e.getMessage() + " (native grid " + grid + ")");
     }
-    if (channels != 3) {
-      throw new ModelLoadException(
-          configFile, "num_channels is " + channels + "; only RGB models (3) are supported");
-    }
+    ConfigFields.requireRgb(configFile, channels);
     return new Checkpoint(folder, spec, canon, files, warnings);
   }
 }

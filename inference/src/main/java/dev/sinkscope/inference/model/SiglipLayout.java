@@ -49,14 +49,8 @@ final class SiglipLayout implements LayoutReader {
             configFile,
             fieldPrefix + "hidden_act",
             f.optionalText("hidden_act", "gelu_pytorch_tanh"));
-    if (channels != 3) {
-      throw new ModelLoadException(
-          configFile, "num_channels is " + channels + "; only RGB models (3) are supported");
-    }
-    if (image % patch != 0) {
-      throw new ModelLoadException(
-          configFile, "image_size " + image + " is not a multiple of patch_size " + patch);
-    }
+    ConfigFields.requireRgb(configFile, channels);
+    ConfigFields.requireWholeGrid(configFile, image, patch);
     int grid = image / patch;
 
     KeyResolver keys =
@@ -146,7 +140,7 @@ final class SiglipLayout implements LayoutReader {
     try {
       spec =
           new ModelSpec(
-              folder.getFileName() == null ? folder.toString() : folder.getFileName().toString(),
+              LayoutReader.modelName(folder),
               ModelFamily.SIGLIP,
               CheckpointLayout.HF_SIGLIP_VISION,
               d,

@@ -199,4 +199,36 @@ class Dinov3SiglipLoaderTest {
 
     assertTrue(e.getMessage().contains("num_register_tokens"), e.getMessage());
   }
+
+  @Test
+  void bothLayoutsRefuseNonRgbModelsAlike() throws Exception {
+    for (String fixture : new String[] {"dinov3-hf", "siglip-vision-hf"}) {
+      String config =
+          Files.readString(FIXTURES.resolve(fixture).resolve("config.json"))
+              .replace("\"num_channels\": 3", "\"num_channels\": 1");
+      Path dir = folder(fixture + "-grey", config, tensors(fixture));
+
+      ModelLoadException e =
+          assertThrows(ModelLoadException.class, () -> CheckpointReader.open(dir));
+
+      assertTrue(
+          e.getMessage().contains("config.json")
+              && e.getMessage().contains("num_channels is 1; only RGB models (3) are supported"),
+          fixture + ": " + e.getMessage());
+    }
+  }
+
+  @Test
+  void siglipRefusesAnImageSizeOfPartialPatches() throws Exception {
+    String config =
+        Files.readString(FIXTURES.resolve("siglip-vision-hf/config.json"))
+            .replace("\"image_size\": 96", "\"image_size\": 100");
+    Path dir = folder("siglip-partial", config, tensors("siglip-vision-hf"));
+
+    ModelLoadException e = assertThrows(ModelLoadException.class, () -> CheckpointReader.open(dir));
+
+    assertTrue(
+        e.getMessage().contains("image_size 100 is not a multiple of patch_size 16"),
+        e.getMessage());
+  }
 }
