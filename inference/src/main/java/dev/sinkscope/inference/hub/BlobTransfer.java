@@ -288,7 +288,7 @@ final class BlobTransfer {
     return meta.size() >= 0 && size > meta.size() ? 0 : size;
   }
 
-  static long sizeOrZero(Path path) {
+  private static long sizeOrZero(Path path) {
     try {
       return Files.exists(path) ? Files.size(path) : 0;
     } catch (IOException e) {
