@@ -282,21 +282,48 @@ public final class SymmetricEigen {
     System.arraycopy(current, 0, out, 0, out.length);
   }
 
-  /** {@code Y = A Q} for A [n, n] and Q, Y [n, b]. */
+  /**
+   * {@code Y = A Q} for symmetric A [n, n] and Q, Y [n, b], computed as {@code Yᵀ[c, :] = Σ_j Q[j,
+   * c] A[j, :]}: long contiguous rows of A that vectorise, each read once for four columns. Every
+   * entry is summed over j in ascending order, as the row-times-block product does, so the result
+   * is the same to the bit.
+   */
   private static void multiply(double[] a, double[] q, double[] y, int n, int b) {
-    Arrays.fill(y, 0);
-    for (int i = 0; i < n; i++) {
-      int row = i * n;
-      int out = i * b;
+    double[] yt = new double[b * n]; // [b, n]
+    int c = 0;
+    for (; c + 3 < b; c += 4) {
+      int o0 = c * n;
+      int o1 = o0 + n;
+      int o2 = o1 + n;
+      int o3 = o2 + n;
       for (int j = 0; j < n; j++) {
-        double aij = a[row + j];
-        if (aij == 0) {
-          continue;
+        double q0 = q[j * b + c];
+        double q1 = q[j * b + c + 1];
+        double q2 = q[j * b + c + 2];
+        double q3 = q[j * b + c + 3];
+        int row = j * n;
+        for (int i = 0; i < n; i++) {
+          double aji = a[row + i];
+          yt[o0 + i] += aji * q0;
+          yt[o1 + i] += aji * q1;
+          yt[o2 + i] += aji * q2;
+          yt[o3 + i] += aji * q3;
         }
-        int in = j * b;
-        for (int c = 0; c < b; c++) {
-          y[out + c] += aij * q[in + c];
+      }
+    }
+    for (; c < b; c++) {
+      int o = c * n;
+      for (int j = 0; j < n; j++) {
+        double qj = q[j * b + c];
+        int row = j * n;
+        for (int i = 0; i < n; i++) {
+          yt[o + i] += a[row + i] * qj;
         }
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < b; k++) {
+        y[i * b + k] = yt[k * n + i];
       }
     }
   }
