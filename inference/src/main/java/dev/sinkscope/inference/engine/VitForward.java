@@ -865,21 +865,12 @@ public final class VitForward {
     int heads = (int) probs.getShape().get(1);
     int t = (int) probs.getShape().get(2);
     int firstPatch = layout.firstPatchIndex();
-    // Both column sums (all query rows, patch rows) in one product, which reads the map once
-    // instead of twice (ADR 0021): rows {1 at every token; 1 at the patch rows} [1, 1, 2, T].
-    float[] rows = new float[2 * t];
-    java.util.Arrays.fill(rows, 0, t, 1f);
-    java.util.Arrays.fill(rows, t + firstPatch, t + firstPatch + layout.patchCount(), 1f);
-    NDArray columnSums =
-        probs
-            .getManager()
-            .create(rows, new Shape(1, 1, 2, t))
-            .toType(probs.getDataType(), false)
-            .matMul(probs); // [1, H, 2, T]
     NDList parts =
         new NDList(
-            columnSums.get(":, :, 0, :"), // [1, H, T] column sums
-            columnSums.get(":, :, 1, :"), // [1, H, T] column sums over the patch rows
+            probs.sum(new int[] {2}), // [1, H, T] column sums
+            probs
+                .get(":, :, " + firstPatch + ":" + (firstPatch + layout.patchCount()) + ", :")
+                .sum(new int[] {2}),
             probs.reshape(1, heads, (long) t * t).get(":, :, ::" + (t + 1)), // [1, H, T] diagonal
             layout.hasCls()
                 ? probs.get(":, :, 0, :")
