@@ -266,7 +266,7 @@ public final class InspectionPipeline implements AutoCloseable {
     for (LayerCapture capture : result.layers()) {
       cancel.throwIfCancelled();
       PatchPca pca = null;
-      if (all) {
+      if (all && !(capture.block() == blocks && isLastBlockPca(report, blocks))) {
         pca = blockPca(result, capture.block());
       } else if (capture.block() == blocks && report != null && report.pca() != null) {
         pca = report.pca();
@@ -274,6 +274,21 @@ public final class InspectionPipeline implements AutoCloseable {
       out.add(pca);
     }
     return out;
+  }
+
+  /**
+   * Whether the analysis's PCA is exactly {@link #blockPca} of the last block (the default
+   * options), so {@link #pcaByBlock} takes it instead of fitting it again.
+   */
+  private static boolean isLastBlockPca(AnalysisReport report, int blocks) {
+    if (report == null || report.pca() == null) {
+      return false;
+    }
+    var options = report.options().pca();
+    return options.features() == PcaFeatures.BLOCK_OUTPUT
+        && (options.block() == 0 || options.block() == blocks)
+        && options.refitOnForeground()
+        && options.zeroBackground();
   }
 
   /**
