@@ -19,66 +19,35 @@ import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.mitigations.DiscoveryDialog;
 import dev.sinkscope.app.gui.mitigations.MitigationsView;
 import dev.sinkscope.app.gui.session.CompareTarget;
-import dev.sinkscope.app.gui.session.ModelInfo;
 import dev.sinkscope.app.gui.session.ModelLocation;
 import dev.sinkscope.app.gui.sessionfile.SessionController;
 import dev.sinkscope.app.gui.teaching.Teaching;
-import dev.sinkscope.app.report.SessionReport;
-import dev.sinkscope.inference.analysis.DetectionRule;
 import dev.sinkscope.inference.hub.HubSettings;
-import java.io.ByteArrayOutputStream;
-import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import javafx.beans.binding.Bindings;
-import javafx.embed.swing.SwingFXUtils;
 import javafx.geometry.Insets;
-import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.Parent;
-import javafx.scene.control.Button;
-import javafx.scene.control.ComboBox;
-import javafx.scene.control.ComboBoxBase;
-import javafx.scene.control.Label;
-import javafx.scene.control.ListView;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
-import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SeparatorMenuItem;
-import javafx.scene.control.Spinner;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
-import javafx.scene.control.TableView;
-import javafx.scene.control.TextInputControl;
-import javafx.scene.control.Tooltip;
-import javafx.scene.image.Image;
-import javafx.scene.image.ImageView;
-import javafx.scene.input.Clipboard;
-import javafx.scene.input.DragEvent;
-import javafx.scene.input.Dragboard;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.input.KeyEvent;
-import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
-import javafx.scene.layout.TilePane;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
-import javax.imageio.ImageIO;
 
 /**
  * The main window's content: menus, the open/model/image and mitigation panel on the left, the
@@ -101,25 +70,29 @@ public final class MainView {
   private final LayerPlayback playback;
   private final ErrorDialogs errors;
   private final CanvasView canvas;
-  private final javafx.event.EventHandler<KeyEvent> keyPressed = this::onKey;
-  private final javafx.event.EventHandler<KeyEvent> keyTyped = this::onKeyTyped;
+  private final KeyRouting keys;
+  private final Drops drops;
+  private final javafx.event.EventHandler<KeyEvent> keyPressed;
+  private final javafx.event.EventHandler<KeyEvent> keyTyped;
   private Supplier<HubSettings> hubSettings = HubSettings::fromEnvironment;
   private HubDialog hubDialog;
   private MenuBar menuBar;
-  private boolean menuJustClosed;
-  private ExecutorService hubWorker;
   private SessionController sessions;
   private final Teaching teaching;
-  private SessionReport.ModelOpener reportOpener;
 
   public MainView(MainViewModel vm, Window owner, FileDialogs dialogs) {
     this.vm = vm;
-    this.reportOpener = vm.reportOpener();
     this.owner = owner;
     this.dialogs = dialogs;
     this.playback = new LayerPlayback(vm.viewer());
     this.errors = new ErrorDialogs(owner);
     this.canvas = new CanvasView(vm.viewer(), viewport);
+    this.keys =
+        new KeyRouting(
+            vm, help, playback, viewport, this::toggleCompare, this::focusOwner, () -> menuBar);
+    this.drops = new Drops(vm);
+    this.keyPressed = keys::onKey;
+    this.keyTyped = keys::onKeyTyped;
 
     BorderPane main = new BorderPane();
     main.setId("mainPane");
@@ -148,7 +121,7 @@ public final class MainView {
     // The comparison needs the width; the inspector describes the single view.
     inspector.visibleProperty().bind(compareTab.selectedProperty().not().and(sidePanelsShown));
     inspector.managedProperty().bind(inspector.visibleProperty());
-    main.setBottom(new VBox(new LayerBarView(vm.viewer(), playback), statusBar()));
+    main.setBottom(new VBox(new LayerBarView(vm.viewer(), playback), StatusBar.create(vm)));
     root.getChildren().addAll(main, help);
     teaching =
         Teaching.install(vm, root, main, owner, dialogs, this::showComparison); // lessons, F11, GIF
@@ -167,8 +140,8 @@ public final class MainView {
                 scene.addEventFilter(KeyEvent.KEY_TYPED, keyTyped);
               }
             });
-    root.setOnDragOver(this::onDragOver);
-    root.setOnDragDropped(this::onDragDropped);
+    root.setOnDragOver(drops::onDragOver);
+    root.setOnDragDropped(drops::onDragDropped);
     vm.errorProperty()
         .addListener(
             (obs, old, now) -> {
@@ -224,33 +197,18 @@ public final class MainView {
   /** The "Open from hub…" window, created on first use. */
   public HubDialog hubDialog() {
     if (hubDialog == null) {
-      // Downloads get their own thread so exports and sessions never wait behind one.
-      hubWorker =
-          Executors.newCachedThreadPool(
-              r -> {
-                Thread t = new Thread(r, "sinkscope-hub");
-                t.setDaemon(true);
-                return t;
-              });
       HubDialogModel model =
-          new HubDialogModel(
-              () -> hubSettings.get(), hubWorker, vm.uiExecutor(), vm::openModelLocation);
+          new HubDialogModel(() -> hubSettings.get(), vm.tasks(), vm::openModelLocation);
       java.net.URL css = SinkscopeApp.class.getResource(SinkscopeApp.STYLESHEET);
       hubDialog = new HubDialog(model, owner, css == null ? null : css.toExternalForm());
     }
     return hubDialog;
   }
 
-  /** How File > "Export report…" opens the models it renders (a fresh session each time). */
-  public void setReportOpener(SessionReport.ModelOpener opener) {
-    this.reportOpener = opener;
-  }
-
   /** Saving and opening session files. */
   public SessionController sessions() {
     if (sessions == null) {
-      sessions =
-          new SessionController(vm, () -> hubSettings.get(), vm.ioExecutor(), vm.uiExecutor());
+      sessions = new SessionController(vm, () -> hubSettings.get(), vm.tasks());
     }
     return sessions;
   }
@@ -288,7 +246,7 @@ public final class MainView {
         item(
             "Paste image",
             new KeyCodeCombination(KeyCode.V, KeyCombination.SHORTCUT_DOWN),
-            this::paste);
+            drops::paste);
     Menu recentModels = new Menu("Recent models");
     Menu recentImages = new Menu("Recent images");
     vm.recentModels()
@@ -382,18 +340,7 @@ public final class MainView {
             item("Keyboard shortcuts", new KeyCodeCombination(KeyCode.F1), help::toggle),
             item("About the sink phantom", null, this::showPhantomNote));
     menuBar = new MenuBar(file, view, helpMenu);
-    for (Menu m : menuBar.getMenus()) {
-      m.showingProperty()
-          .addListener(
-              (obs, was, now) -> {
-                if (!now) {
-                  // The Esc that closed the menu may reach the window after the menu is gone: it is
-                  // still the menu's.
-                  menuJustClosed = true;
-                  javafx.application.Platform.runLater(() -> menuJustClosed = false);
-                }
-              });
-    }
+    keys.watch(menuBar);
     return menuBar;
   }
 
@@ -401,10 +348,10 @@ public final class MainView {
     VBox box =
         new VBox(
             12,
-            modelSection(),
-            imageSection(),
-            analysisSection(),
-            header("Mitigations"),
+            PanelSections.modelSection(vm, this::chooseModel),
+            PanelSections.imageSection(vm, this::chooseImage, drops::paste),
+            PanelSections.analysisSection(vm),
+            PanelSections.header("Mitigations"),
             new MitigationsView(
                 vm.mitigations(),
                 new MitigationsView.Actions() {
@@ -419,7 +366,7 @@ public final class MainView {
                         .ifPresent(
                             p -> {
                               vm.preferences().setLastFolder("neurons", p.getParent());
-                              vm.loadNeuronMap(p);
+                              vm.neuronMaps().load(p);
                             });
                   }
 
@@ -437,7 +384,7 @@ public final class MainView {
                             vm.preferences().lastFolder("neurons"),
                             "ttr.json",
                             List.of(FileDialogs.JSON))
-                        .ifPresent(vm::saveNeuronMap);
+                        .ifPresent(vm.neuronMaps()::save);
                   }
 
                   @Override
@@ -452,199 +399,6 @@ public final class MainView {
     scroll.getStyleClass().add("side-panel");
     scroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
     return scroll;
-  }
-
-  private VBox modelSection() {
-    Label name = new Label("No model");
-    name.setId("modelName");
-    name.getStyleClass().add("model-name");
-    Label badge = new Label("SYNTHETIC PHANTOM");
-    badge.setId("syntheticBadge");
-    badge.getStyleClass().add("badge");
-    badge.setTooltip(
-        new Tooltip(
-            "A small hand-wired ViT whose artifact circuit is planted on purpose, so the"
-                + " phenomenon shows on any photo. Not a trained model: open a real checkpoint to study one."));
-    badge
-        .visibleProperty()
-        .bind(
-            Bindings.createBooleanBinding(
-                () -> vm.modelProperty().get() != null && vm.modelProperty().get().synthetic(),
-                vm.modelProperty()));
-    badge.managedProperty().bind(badge.visibleProperty());
-    Label spec = new Label();
-    spec.setId("modelSpec");
-    spec.setWrapText(true);
-    spec.getStyleClass().add("model-spec");
-    vm.modelProperty()
-        .addListener(
-            (obs, old, now) -> {
-              name.setText(now == null ? "No model" : now.displayName());
-              spec.setText(
-                  now == null
-                      ? ""
-                      : now.spec().summary()
-                          + "\n"
-                          + now.device()
-                          + (now.warnings().isEmpty()
-                              ? ""
-                              : "\n" + String.join("\n", now.warnings())));
-            });
-    Button open = new Button("Open folder…");
-    open.setId("openModel");
-    open.setOnAction(e -> chooseModel());
-    open.setTooltip(
-        new Tooltip(
-            "A folder with config.json and model.safetensors (Ctrl+O), or drop it on the window."));
-    Button phantom = new Button("Phantom");
-    phantom.setOnAction(e -> vm.openBundledModel(BundledAssets.PHANTOM));
-    phantom.setTooltip(new Tooltip("The bundled synthetic sink phantom (no registers)."));
-    Button twin = new Button("+ registers");
-    twin.setOnAction(e -> vm.openBundledModel(BundledAssets.PHANTOM_REGISTERS));
-    twin.setTooltip(new Tooltip("The phantom's twin with 4 registers."));
-    // Flow panes: in a narrow panel a long model name pushes the badge, and the buttons, onto a new
-    // line
-    // instead of cutting them off.
-    javafx.scene.layout.FlowPane buttons =
-        new javafx.scene.layout.FlowPane(6, 6, open, phantom, twin);
-    name.setWrapText(true);
-    name.setMinWidth(0);
-    badge.setMinWidth(Region.USE_PREF_SIZE);
-    javafx.scene.layout.FlowPane title = new javafx.scene.layout.FlowPane(8, 4, name, badge);
-    title.setAlignment(Pos.CENTER_LEFT);
-    name.maxWidthProperty().bind(title.widthProperty());
-    return new VBox(6, header("Model"), title, spec, buttons);
-  }
-
-  private VBox imageSection() {
-    Label name = new Label("No image");
-    name.setId("imageName");
-    name.getStyleClass().add("model-name");
-    vm.outcomeProperty()
-        .addListener(
-            (obs, old, now) ->
-                name.setText(
-                    now == null || now.image() == null
-                        ? "No image"
-                        : now.image().displayName()
-                            + "  ("
-                            + now.image().originalWidth()
-                            + "×"
-                            + now.image().originalHeight()
-                            + ")"));
-    Button open = new Button("Open…");
-    open.setId("openImage");
-    open.setOnAction(e -> chooseImage());
-    Button paste = new Button("Paste");
-    paste.setId("pasteImage");
-    paste.setOnAction(e -> paste());
-    paste.setTooltip(new Tooltip("Paste an image or an image file from the clipboard (Ctrl+V)."));
-    TilePane gallery = new TilePane(6, 6);
-    gallery.setId("gallery");
-    gallery.setPrefColumns(3);
-    for (String photo : vm.assets().photos()) {
-      String url = vm.assets().photoUrl(photo);
-      ImageView thumb = new ImageView(new Image(url, 92, 64, true, true, true));
-      Button b = new Button(null, thumb);
-      b.setId("photo-" + photo.replaceAll("[^A-Za-z0-9]", "-"));
-      b.getStyleClass().add("gallery-button");
-      b.setTooltip(new Tooltip(photo));
-      b.setOnAction(e -> vm.openBundledPhoto(photo));
-      gallery.getChildren().add(b);
-    }
-    VBox box = new VBox(6, header("Image"), name, new HBox(6, open, paste));
-    if (!gallery.getChildren().isEmpty()) {
-      box.getChildren().add(gallery);
-    }
-    return box;
-  }
-
-  private VBox analysisSection() {
-    ComboBox<DetectionRule> rule = new ComboBox<>();
-    rule.setId("detectionRule");
-    rule.getItems().setAll(DetectionRule.values());
-    rule.valueProperty().bindBidirectional(vm.detectionRuleProperty());
-    rule.setConverter(
-        new javafx.util.StringConverter<>() {
-          @Override
-          public String toString(DetectionRule r) {
-            if (r == null) {
-              return "";
-            }
-            switch (r) {
-              case ABSOLUTE:
-                return "A: norm > τ (model preset)";
-              case MEDIAN_RATIO:
-                return "B: norm > k × median";
-              case ROBUST_Z:
-                return "C: robust z > 3.5";
-              default:
-                return "D: bimodal split (Otsu)";
-            }
-          }
-
-          @Override
-          public DetectionRule fromString(String s) {
-            throw new UnsupportedOperationException();
-          }
-        });
-    rule.setTooltip(
-        new Tooltip(
-            "How high-norm artifacts are flagged at each block (methods §1.3). D splits the"
-                + " log-norm histogram and accepts only a small, well separated upper mode."));
-    Spinner<Double> k = new Spinner<>(1.5, 10, vm.medianRatioFactorProperty().get(), 0.5);
-    k.setId("medianRatioK");
-    k.setPrefWidth(80);
-    k.getValueFactory()
-        .valueProperty()
-        .addListener((obs, old, now) -> vm.medianRatioFactorProperty().set(now));
-    HBox kRow = new HBox(6, new Label("k"), k);
-    kRow.setAlignment(Pos.CENTER_LEFT);
-    kRow.visibleProperty().bind(vm.detectionRuleProperty().isEqualTo(DetectionRule.MEDIAN_RATIO));
-    kRow.managedProperty().bind(kRow.visibleProperty());
-    // Rule A's τ: empty uses the model's preset (when there is one).
-    javafx.scene.control.TextField tau = new javafx.scene.control.TextField();
-    tau.setId("absoluteThreshold");
-    tau.setPrefColumnCount(7);
-    tau.setPromptText("preset");
-    tau.setTooltip(
-        new Tooltip(
-            "Rule A flags patches whose norm is above τ at every block. Empty: the model's"
-                + " preset, if it has one."));
-    double initial = vm.absoluteThresholdProperty().get();
-    tau.setText(Double.isNaN(initial) ? "" : Double.toString(initial));
-    Label tauProblem = new Label();
-    tauProblem.getStyleClass().add("mitigation-problem");
-    tauProblem.setWrapText(true);
-    Runnable applyTau =
-        () -> {
-          String text = tau.getText().trim();
-          try {
-            double v = text.isEmpty() ? Double.NaN : Double.parseDouble(text);
-            if (!Double.isNaN(v) && !(v > 0 && Double.isFinite(v))) {
-              tauProblem.setText("τ must be a positive number.");
-              return;
-            }
-            tauProblem.setText("");
-            vm.absoluteThresholdProperty().set(v);
-          } catch (NumberFormatException ex) {
-            tauProblem.setText("τ must be a number (or empty for the preset).");
-          }
-        };
-    tau.setOnAction(e -> applyTau.run());
-    tau.focusedProperty()
-        .addListener(
-            (obs, was, now) -> {
-              if (!now) {
-                applyTau.run();
-              }
-            });
-    HBox tauRow = new HBox(6, new Label("τ"), tau);
-    tauRow.setAlignment(Pos.CENTER_LEFT);
-    VBox tauBox = new VBox(4, tauRow, tauProblem);
-    tauBox.visibleProperty().bind(vm.detectionRuleProperty().isEqualTo(DetectionRule.ABSOLUTE));
-    tauBox.managedProperty().bind(tauBox.visibleProperty());
-    return new VBox(6, header("Artifact rule"), rule, kRow, tauBox);
   }
 
   private TabPane centre() {
@@ -703,163 +457,7 @@ public final class MainView {
     return tabs;
   }
 
-  private HBox statusBar() {
-    Label model = new Label();
-    model.setId("statusModel");
-    model
-        .textProperty()
-        .bind(
-            Bindings.createStringBinding(
-                () -> {
-                  ModelInfo m = vm.modelProperty().get();
-                  return m == null
-                      ? "No model"
-                      : m.displayName()
-                          + (m.synthetic() ? " (synthetic)" : "")
-                          + " · "
-                          + m.device();
-                },
-                vm.modelProperty()));
-    ProgressBar progress = new ProgressBar();
-    progress.setId("progress");
-    progress.setPrefWidth(140);
-    progress.progressProperty().bind(vm.progressProperty());
-    Label activity = new Label();
-    activity.setId("activity");
-    activity.textProperty().bind(vm.activityProperty());
-    Button cancel = new Button("Cancel");
-    cancel.setId("cancelButton");
-    cancel.setOnAction(e -> vm.cancel());
-    HBox running = new HBox(8, progress, activity, cancel);
-    running.setAlignment(Pos.CENTER_LEFT);
-    running
-        .visibleProperty()
-        .bind(vm.busyProperty().or(vm.discoveringProperty()).or(vm.exportingProperty()));
-    running.managedProperty().bind(running.visibleProperty());
-    Label timings = new Label();
-    timings.setId("timings");
-    timings.textProperty().bind(vm.timingsProperty());
-    Label message = new Label();
-    message.setId("statusMessage");
-    message.textProperty().bind(vm.statusProperty());
-    message.setMinWidth(0);
-    // Messages such as what a saved session leaves out must be read whole: they wrap, and the
-    // tooltip
-    // holds them too.
-    message.setWrapText(true);
-    Tooltip whole = new Tooltip();
-    whole.setWrapText(true);
-    whole.setMaxWidth(600);
-    whole.textProperty().bind(vm.statusProperty());
-    message
-        .tooltipProperty()
-        .bind(Bindings.when(vm.statusProperty().isEmpty()).then((Tooltip) null).otherwise(whole));
-    HBox.setHgrow(message, Priority.ALWAYS);
-    message.setMaxWidth(Double.MAX_VALUE);
-    Region gap = new Region();
-    HBox bar = new HBox(14, model, sep(), timings, sep(), running, message, gap);
-    bar.setId("statusBar");
-    bar.getStyleClass().add("status-bar");
-    bar.setAlignment(Pos.CENTER_LEFT);
-    bar.setPadding(new Insets(4, 10, 4, 10));
-    return bar;
-  }
-
   // ------------------------------------------------------------------ gestures
-
-  private void onKey(KeyEvent e) {
-    Node focus = focusOwner();
-    boolean typing = focus instanceof TextInputControl;
-    boolean listLike =
-        focus instanceof ComboBoxBase
-            || focus instanceof Spinner
-            || focus instanceof ListView
-            || focus instanceof TableView;
-    if (e.isShortcutDown() || e.isAltDown()) {
-      return; // menu accelerators
-    }
-    KeyCode code = e.getCode();
-    if (code == KeyCode.ESCAPE && (menuOpen() || menuJustClosed)) {
-      return; // Esc closes the menu and nothing else
-    }
-    if (code == KeyCode.ESCAPE) {
-      if (help.isVisible()) {
-        help.setVisible(false);
-      } else if (vm.busyProperty().get()
-          || vm.discoveringProperty().get()
-          || vm.exportingProperty().get()) {
-        vm.cancel();
-      } else {
-        vm.viewer().selectedPatchProperty().set(null);
-      }
-      e.consume();
-      return;
-    }
-    if (typing) {
-      return;
-    }
-    boolean arrows =
-        code == KeyCode.LEFT || code == KeyCode.RIGHT || code == KeyCode.UP || code == KeyCode.DOWN;
-    if (arrows && listLike) {
-      return;
-    }
-    switch (code) {
-      case LEFT:
-        vm.viewer().stepBlock(-1);
-        break;
-      case RIGHT:
-        vm.viewer().stepBlock(1);
-        break;
-      case UP:
-        vm.viewer().stepHead(-1);
-        break;
-      case DOWN:
-        vm.viewer().stepHead(1);
-        break;
-      case SPACE:
-        playback.toggle();
-        break;
-      case C:
-        toggleCompare();
-        break;
-      case DIGIT0:
-      case NUMPAD0:
-        viewport.reset();
-        break;
-      case PLUS:
-      case ADD:
-      case EQUALS:
-        viewport.zoomAt(1.25, viewport.centerXProperty().get(), viewport.centerYProperty().get());
-        break;
-      case MINUS:
-      case SUBTRACT:
-        viewport.zoomAt(0.8, viewport.centerXProperty().get(), viewport.centerYProperty().get());
-        break;
-      default:
-        if (code.isDigitKey()) {
-          int n =
-              Integer.parseInt(code.getChar().isEmpty() ? "0" : code.getChar().substring(0, 1)) - 1;
-          if (n >= 0 && n < Quantity.values().length) {
-            vm.viewer().quantityProperty().set(Quantity.values()[n]);
-            break;
-          }
-        }
-        return;
-    }
-    e.consume();
-  }
-
-  /** Whether a menu of the menu bar is open (including its submenus). */
-  boolean menuOpen() {
-    return menuBar != null && menuBar.getMenus().stream().anyMatch(Menu::isShowing);
-  }
-
-  private void onKeyTyped(KeyEvent e) {
-    if ("?".equals(e.getCharacter()) && !(focusOwner() instanceof TextInputControl)) {
-      help.toggle();
-      e.consume();
-    }
-  }
 
   /** Shows the comparison (switching it on as before/after when off), or goes back to the view. */
   public void toggleCompare() {
@@ -871,64 +469,6 @@ public final class MainView {
       vm.compare().modeProperty().set(CompareTarget.Kind.BEFORE_AFTER);
     }
     tabs.getSelectionModel().select(compareTab);
-  }
-
-  private void onDragOver(DragEvent e) {
-    Dragboard board = e.getDragboard();
-    if (board.hasFiles() || board.hasImage()) {
-      e.acceptTransferModes(TransferMode.COPY);
-    }
-    e.consume();
-  }
-
-  private void onDragDropped(DragEvent e) {
-    Dragboard board = e.getDragboard();
-    boolean done =
-        board.hasFiles()
-            ? openDropped(board.getFiles())
-            : board.hasImage() && openImage(board.getImage(), "dropped image");
-    e.setDropCompleted(done);
-    e.consume();
-  }
-
-  /** A folder or config.json opens a model; anything else is tried as a photo. */
-  private boolean openDropped(List<File> files) {
-    if (files.isEmpty()) {
-      return false;
-    }
-    Path path = files.get(0).toPath();
-    if (Files.isDirectory(path)
-        || path.getFileName().toString().equals("config.json")
-        || path.getFileName().toString().endsWith(".safetensors")) {
-      vm.openModel(path);
-    } else {
-      vm.openImage(path);
-    }
-    return true;
-  }
-
-  private void paste() {
-    Clipboard clipboard = Clipboard.getSystemClipboard();
-    if (clipboard.hasFiles()) {
-      openDropped(clipboard.getFiles());
-    } else if (clipboard.hasImage()) {
-      openImage(clipboard.getImage(), "pasted image");
-    } else {
-      vm.showMessage("The clipboard holds no image.");
-    }
-  }
-
-  /** An in-memory picture (clipboard, browser drop) goes to the decoder as PNG bytes. */
-  private boolean openImage(Image image, String name) {
-    try {
-      ByteArrayOutputStream png = new ByteArrayOutputStream();
-      ImageIO.write(SwingFXUtils.fromFXImage(image, null), "png", png);
-      vm.openImageBytes(name, png.toByteArray());
-      return true;
-    } catch (IOException e) {
-      vm.showMessage("Cannot read the " + name + ": " + e.getMessage());
-      return false;
-    }
   }
 
   private void chooseModel() {
@@ -968,7 +508,7 @@ public final class MainView {
     Path out = (parent == null ? folder : parent).resolve(folder.getFileName() + "-distilled");
     var distillVm =
         new dev.sinkscope.app.gui.distill.DistillViewModel(
-            vm.uiExecutor(),
+            vm.tasks(),
             () -> vm.assets().photosFolder(),
             folder,
             model.displayName(),
@@ -998,14 +538,14 @@ public final class MainView {
     }
     DiscoveryDialog.ask(
             owner,
-            vm.discoveryDefaults(),
+            vm.neuronMaps().defaults(),
             () ->
                 dialogs.chooseFolder(
                     owner, "Folder of photos", vm.preferences().lastFolder("discovery")))
         .ifPresent(
             choice -> {
               vm.preferences().setLastFolder("discovery", choice.folder());
-              vm.discoverNeurons(choice.folder(), choice.settings());
+              vm.neuronMaps().discover(choice.folder(), choice.settings());
             });
   }
 
@@ -1029,7 +569,7 @@ public final class MainView {
             owner,
             "Save session",
             vm.preferences().lastFolder("session"),
-            vm.suggestedFileName("session", "json"),
+            vm.exports().suggestedFileName("session", "json"),
             List.of(FileDialogs.JSON))
         .ifPresent(
             p -> {
@@ -1039,21 +579,24 @@ public final class MainView {
   }
 
   private void exportView() {
-    save("Export view", vm.suggestedFileName("view", "png"), List.of(FileDialogs.PNG))
-        .ifPresent(vm::exportView);
+    save("Export view", vm.exports().suggestedFileName("view", "png"), List.of(FileDialogs.PNG))
+        .ifPresent(vm.exports()::view);
   }
 
   private void exportComparison() {
-    save("Export comparison", vm.suggestedFileName("comparison", "png"), List.of(FileDialogs.PNG))
-        .ifPresent(vm::exportComparison);
+    save(
+            "Export comparison",
+            vm.exports().suggestedFileName("comparison", "png"),
+            List.of(FileDialogs.PNG))
+        .ifPresent(vm.exports()::comparison);
   }
 
   private void exportMetrics() {
     save(
             "Export metrics",
-            vm.suggestedFileName("metrics", "json"),
+            vm.exports().suggestedFileName("metrics", "json"),
             List.of(FileDialogs.JSON, FileDialogs.CSV))
-        .ifPresent(vm::exportMetrics);
+        .ifPresent(vm.exports()::metrics);
   }
 
   /**
@@ -1065,7 +608,7 @@ public final class MainView {
         .ifPresent(
             p -> {
               vm.preferences().setLastFolder("export", p.toAbsolutePath());
-              sessions().exportReport(p, reportOpener);
+              sessions().exportReport(p);
             });
   }
 
@@ -1138,17 +681,5 @@ public final class MainView {
     }
     item.setOnAction(e -> action.run());
     return item;
-  }
-
-  private static Label header(String text) {
-    Label l = new Label(text.toUpperCase(Locale.ROOT));
-    l.getStyleClass().add("section-header");
-    return l;
-  }
-
-  private static Label sep() {
-    Label l = new Label("│");
-    l.getStyleClass().add("status-separator");
-    return l;
   }
 }
