@@ -657,6 +657,11 @@ public final class MainView {
     return note;
   }
 
+  /** Whether a menu of the menu bar is open (including its submenus). */
+  boolean menuOpen() {
+    return keys.menuOpen();
+  }
+
   private Node focusOwner() {
     return root.getScene() == null ? null : root.getScene().getFocusOwner();
   }

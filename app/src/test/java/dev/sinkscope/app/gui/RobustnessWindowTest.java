@@ -16,6 +16,7 @@ import dev.sinkscope.app.gui.main.AppPreferences;
 import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.app.gui.session.ViewOutcome;
+import dev.sinkscope.app.gui.tasks.FxTaskExecutor;
 import dev.sinkscope.inference.mitigation.AttentionNormalizer;
 import dev.sinkscope.inference.mitigation.BlockRange;
 import dev.sinkscope.inference.mitigation.MitigationStack;
@@ -26,11 +27,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.prefs.Preferences;
-import javafx.application.Platform;
 import javafx.scene.control.Label;
 import javafx.scene.image.ImageView;
 import javafx.stage.Stage;
@@ -61,7 +59,7 @@ class RobustnessWindowTest {
   private Stage stage;
   private InferenceService service;
   private Preferences node;
-  private ExecutorService io;
+  private FxTaskExecutor tasks;
   private final GatedOpener opener = new GatedOpener();
   private final List<ViewOutcome> applied = Collections.synchronizedList(new ArrayList<>());
 
@@ -96,17 +94,17 @@ class RobustnessWindowTest {
   void start(Stage stage) {
     this.stage = stage;
     node = Preferences.userRoot().node("dev/sinkscope/test/robust-" + System.nanoTime());
-    io = Executors.newSingleThreadExecutor();
+    tasks = FxTaskExecutor.start();
     BundledAssets assets =
         new BundledAssets(
             getClass().getClassLoader(), BundledAssetsTest.ROOT, tmp.resolve("cache"));
     vm =
         new MainViewModel(
-            listener -> service = InferenceService.start(opener, Platform::runLater, listener),
+            listener ->
+                service = new InferenceService(tasks.inferenceLane(), tasks.ui(), opener, listener),
             assets,
             new AppPreferences(node),
-            io,
-            Platform::runLater);
+            tasks);
     vm.outcomeProperty().addListener((obs, old, now) -> applied.add(now));
     MainView view = new MainView(vm, stage, new MainWindowTest.AnsweringDialogs());
     stage.setScene(SinkscopeApp.createScene(view));
@@ -120,7 +118,7 @@ class RobustnessWindowTest {
   void close() throws Exception {
     opener.release.countDown();
     onFx(() -> vm.close());
-    io.shutdownNow();
+    tasks.close();
     node.removeNode();
   }
 

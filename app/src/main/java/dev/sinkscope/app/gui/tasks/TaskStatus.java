@@ -147,9 +147,10 @@ public final class TaskStatus {
 
   private void refresh() {
     Activity top = running.isEmpty() ? null : running.get(running.size() - 1);
-    busy.set(top != null);
-    message.set(top == null ? "" : top.message);
+    // the message last, so a listener on it sees the progress that goes with it
     progress.set(top == null ? 0 : top.fraction);
     cancellable.set(running.stream().anyMatch(Activity::cancellable));
+    busy.set(top != null);
+    message.set(top == null ? "" : top.message);
   }
 }
