@@ -70,7 +70,6 @@ public final class AnimationExport {
     BackgroundTask.of(
             "Exporting animation " + file.getFileName() + "…",
             context -> {
-              HeavyWork.starts(HeavyWork.Kind.EXPORT);
               context.progress(-1, "Drawing one frame per block…");
               List<Raster> frames =
                   sideBySide
@@ -89,6 +88,7 @@ public final class AnimationExport {
 
   /** One frame per block: the view export of that block with the current settings. */
   public static List<Raster> blockFrames(ViewerViewModel viewer, AnalyzedPass pass, Raster photo) {
+    HeavyWork.starts(HeavyWork.Kind.EXPORT); // every block drawn: never on the UI thread
     Quantity q = viewer.quantityProperty().get();
     HeadChoice head = viewer.headProperty().get();
     List<Raster> frames = new ArrayList<>();
@@ -105,6 +105,7 @@ public final class AnimationExport {
    */
   public static List<Raster> sideBySideFrames(
       ViewerViewModel viewer, AnalyzedPass left, AnalyzedPass right, Raster photo) {
+    HeavyWork.starts(HeavyWork.Kind.EXPORT); // every block drawn: never on the UI thread
     Quantity q = viewer.quantityProperty().get();
     HeadChoice head = viewer.headProperty().get();
     int blocks = Math.max(left.blocks(), right.blocks());
