@@ -8,7 +8,6 @@ import dev.sinkscope.app.gui.canvas.ViewControlsView;
 import dev.sinkscope.app.gui.canvas.Viewport;
 import dev.sinkscope.app.gui.common.ErrorDialogs;
 import dev.sinkscope.app.gui.common.FileDialogs;
-import dev.sinkscope.app.gui.common.WindowFit;
 import dev.sinkscope.app.gui.compare.CompareView;
 import dev.sinkscope.app.gui.hub.HubDialog;
 import dev.sinkscope.app.gui.hub.HubDialogModel;
@@ -16,7 +15,6 @@ import dev.sinkscope.app.gui.layers.LayerBarView;
 import dev.sinkscope.app.gui.layers.LayerPlayback;
 import dev.sinkscope.app.gui.layers.SmallMultiplesView;
 import dev.sinkscope.app.gui.main.MainViewModel;
-import dev.sinkscope.app.gui.mitigations.DiscoveryDialog;
 import dev.sinkscope.app.gui.mitigations.MitigationsView;
 import dev.sinkscope.app.gui.session.CompareTarget;
 import dev.sinkscope.app.gui.session.ModelLocation;
@@ -25,7 +23,6 @@ import dev.sinkscope.app.gui.teaching.Teaching;
 import dev.sinkscope.inference.hub.HubSettings;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
@@ -72,6 +69,7 @@ public final class MainView {
   private final CanvasView canvas;
   private final KeyRouting keys;
   private final Drops drops;
+  private final WindowActions actions;
   private final javafx.event.EventHandler<KeyEvent> keyPressed;
   private final javafx.event.EventHandler<KeyEvent> keyTyped;
   private Supplier<HubSettings> hubSettings = HubSettings::fromEnvironment;
@@ -91,6 +89,7 @@ public final class MainView {
         new KeyRouting(
             vm, help, playback, viewport, this::toggleCompare, this::focusOwner, () -> menuBar);
     this.drops = new Drops(vm);
+    this.actions = new WindowActions(vm, owner, dialogs, this::sessions);
     this.keyPressed = keys::onKey;
     this.keyTyped = keys::onKeyTyped;
 
@@ -221,7 +220,7 @@ public final class MainView {
         item(
             "Open model folder…",
             new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN),
-            this::chooseModel);
+            actions::chooseModel);
     MenuItem openFromHub =
         item(
             "Open from hub…",
@@ -229,19 +228,19 @@ public final class MainView {
                 KeyCode.O, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN),
             () -> hubDialog().show());
     openFromHub.setId("openFromHubItem");
-    MenuItem openSession = item("Open session…", null, this::openSession);
+    MenuItem openSession = item("Open session…", null, actions::openSession);
     openSession.setId("openSessionItem");
     MenuItem saveSession =
         item(
             "Save session…",
             new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN),
-            this::saveSession);
+            actions::saveSession);
     saveSession.setId("saveSessionItem");
     MenuItem openImage =
         item(
             "Open image…",
             new KeyCodeCombination(KeyCode.I, KeyCombination.SHORTCUT_DOWN),
-            this::chooseImage);
+            actions::chooseImage);
     MenuItem paste =
         item(
             "Paste image",
@@ -263,20 +262,20 @@ public final class MainView {
         item(
             "Export view as PNG…",
             new KeyCodeCombination(KeyCode.E, KeyCombination.SHORTCUT_DOWN),
-            this::exportView);
+            actions::exportView);
     exportView.setId("exportViewItem");
     MenuItem exportComparison =
         item(
             "Export comparison as PNG…",
             new KeyCodeCombination(
                 KeyCode.E, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN),
-            this::exportComparison);
+            actions::exportComparison);
     MenuItem exportMetrics =
         item(
             "Export metrics (JSON or CSV)…",
             new KeyCodeCombination(KeyCode.M, KeyCombination.SHORTCUT_DOWN),
-            this::exportMetrics);
-    MenuItem exportReport = item("Export report…", null, this::exportReport);
+            actions::exportMetrics);
+    MenuItem exportReport = item("Export report…", null, actions::exportReport);
     exportReport.setId("exportReportItem");
     MenuItem quit =
         item(
@@ -288,7 +287,7 @@ public final class MainView {
               }
             });
     MenuItem realCheckpoint =
-        item("How to open a real checkpoint…", null, this::showRealCheckpointHelp);
+        item("How to open a real checkpoint…", null, actions::showRealCheckpointHelp);
     realCheckpoint.setId("realCheckpointHelp");
     file.getItems()
         .addAll(
@@ -338,7 +337,7 @@ public final class MainView {
         .getItems()
         .addAll(
             item("Keyboard shortcuts", new KeyCodeCombination(KeyCode.F1), help::toggle),
-            item("About the sink phantom", null, this::showPhantomNote));
+            item("About the sink phantom", null, actions::showPhantomNote));
     menuBar = new MenuBar(file, view, helpMenu);
     keys.watch(menuBar);
     return menuBar;
@@ -348,8 +347,8 @@ public final class MainView {
     VBox box =
         new VBox(
             12,
-            PanelSections.modelSection(vm, this::chooseModel),
-            PanelSections.imageSection(vm, this::chooseImage, drops::paste),
+            PanelSections.modelSection(vm, actions::chooseModel),
+            PanelSections.imageSection(vm, actions::chooseImage, drops::paste),
             PanelSections.analysisSection(vm),
             PanelSections.header("Mitigations"),
             new MitigationsView(
@@ -372,7 +371,7 @@ public final class MainView {
 
                   @Override
                   public void discoverNeurons() {
-                    MainView.this.discoverNeurons();
+                    actions.discoverNeurons();
                   }
 
                   @Override
@@ -389,7 +388,7 @@ public final class MainView {
 
                   @Override
                   public void distill() {
-                    MainView.this.distill();
+                    actions.distill();
                   }
                 }));
     box.setPadding(new Insets(10));
@@ -471,190 +470,12 @@ public final class MainView {
     tabs.getSelectionModel().select(compareTab);
   }
 
-  private void chooseModel() {
-    dialogs
-        .chooseFolder(
-            owner,
-            "Model folder (config.json + model.safetensors)",
-            vm.preferences().lastFolder("model"))
-        .ifPresent(
-            p -> {
-              vm.preferences().setLastFolder("model", p.getParent());
-              vm.openModel(p);
-            });
-  }
-
-  private void chooseImage() {
-    dialogs
-        .openFile(
-            owner, "Open image", vm.preferences().lastFolder("image"), List.of(FileDialogs.IMAGES))
-        .ifPresent(
-            p -> {
-              vm.preferences().setLastFolder("image", p.getParent());
-              vm.openImage(p);
-            });
-  }
-
-  /**
-   * The PH-Reg student dialog; when it finishes, the student is model B and Compare shows A / B.
-   */
-  private void distill() {
-    var model = vm.modelProperty().get();
-    if (model == null) {
-      return;
-    }
-    Path folder = model.folder();
-    Path parent = folder.toAbsolutePath().getParent();
-    Path out = (parent == null ? folder : parent).resolve(folder.getFileName() + "-distilled");
-    var distillVm =
-        new dev.sinkscope.app.gui.distill.DistillViewModel(
-            vm.tasks(),
-            () -> vm.assets().photosFolder(),
-            folder,
-            model.displayName(),
-            out,
-            vm.assets().cacheDir().resolveSibling("distill-teacher-cache"));
-    dev.sinkscope.app.gui.distill.DistillDialog.show(
-        owner,
-        distillVm,
-        () ->
-            dialogs.chooseFolder(
-                owner, "Folder of training photos", vm.preferences().lastFolder("distill")),
-        () ->
-            dialogs.chooseFolder(
-                owner, "Output folder for the student", vm.preferences().lastFolder("distill")),
-        result -> {
-          vm.mitigations()
-              .distillSummaryProperty()
-              .set(dev.sinkscope.app.gui.distill.DistillViewModel.summary(result));
-          vm.compare().otherModelProperty().set(new ModelLocation.Folder(result.output()));
-          vm.compare().modeProperty().set(CompareTarget.Kind.OTHER_MODEL);
-        });
-  }
-
-  private void discoverNeurons() {
-    if (vm.modelProperty().get() == null) {
-      return;
-    }
-    DiscoveryDialog.ask(
-            owner,
-            vm.neuronMaps().defaults(),
-            () ->
-                dialogs.chooseFolder(
-                    owner, "Folder of photos", vm.preferences().lastFolder("discovery")))
-        .ifPresent(
-            choice -> {
-              vm.preferences().setLastFolder("discovery", choice.folder());
-              vm.neuronMaps().discover(choice.folder(), choice.settings());
-            });
-  }
-
-  private void openSession() {
-    dialogs
-        .openFile(
-            owner,
-            "Open session",
-            vm.preferences().lastFolder("session"),
-            List.of(FileDialogs.JSON))
-        .ifPresent(
-            p -> {
-              vm.preferences().setLastFolder("session", p.toAbsolutePath().getParent());
-              sessions().open(p);
-            });
-  }
-
-  private void saveSession() {
-    dialogs
-        .saveFile(
-            owner,
-            "Save session",
-            vm.preferences().lastFolder("session"),
-            vm.exports().suggestedFileName("session", "json"),
-            List.of(FileDialogs.JSON))
-        .ifPresent(
-            p -> {
-              vm.preferences().setLastFolder("session", p.toAbsolutePath().getParent());
-              sessions().save(p);
-            });
-  }
-
-  private void exportView() {
-    save("Export view", vm.exports().suggestedFileName("view", "png"), List.of(FileDialogs.PNG))
-        .ifPresent(vm.exports()::view);
-  }
-
-  private void exportComparison() {
-    save(
-            "Export comparison",
-            vm.exports().suggestedFileName("comparison", "png"),
-            List.of(FileDialogs.PNG))
-        .ifPresent(vm.exports()::comparison);
-  }
-
-  private void exportMetrics() {
-    save(
-            "Export metrics",
-            vm.exports().suggestedFileName("metrics", "json"),
-            List.of(FileDialogs.JSON, FileDialogs.CSV))
-        .ifPresent(vm.exports()::metrics);
-  }
-
-  /**
-   * A folder with every panel, the metrics and the session, as {@code sinkscope report} writes it.
-   */
-  private void exportReport() {
-    dialogs
-        .chooseFolder(owner, "Export report into folder", vm.preferences().lastFolder("export"))
-        .ifPresent(
-            p -> {
-              vm.preferences().setLastFolder("export", p.toAbsolutePath());
-              sessions().exportReport(p);
-            });
-  }
-
-  private Optional<Path> save(
-      String title, String name, List<javafx.stage.FileChooser.ExtensionFilter> filters) {
-    Optional<Path> file =
-        dialogs.saveFile(owner, title, vm.preferences().lastFolder("export"), name, filters);
-    file.ifPresent(p -> vm.preferences().setLastFolder("export", p.toAbsolutePath().getParent()));
-    return file;
-  }
-
   javafx.scene.control.Alert showRealCheckpointHelp() {
-    javafx.scene.control.Alert note =
-        new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.INFORMATION);
-    note.initOwner(owner);
-    note.setTitle("Sinkscope");
-    note.setHeaderText("Opening a real checkpoint");
-    note.setContentText(
-        "The model opened at start is the synthetic sink phantom. To study a trained model, use"
-            + " File > Open model folder… (or drop the folder on the window) and pick a folder holding config.json and"
-            + " model.safetensors (or a sharded index): Hugging Face DINOv2 (with or without registers), ViT, DeiT,"
-            + " CLIP vision, or a timm vit_*/deit3_* checkpoint. Models you downloaded from Python are in the"
-            + " Hugging Face cache, e.g. ~/.cache/huggingface/hub/models--facebook--dinov2-small/snapshots/<commit>;"
-            + " to download one, use File > Open from hub… or run: java -jar sinkscope.jar download"
-            + " facebook/dinov2-small."
-            + " Pickle files (.bin, .pth) are never opened: use the repository's safetensors weights.");
-    WindowFit.dialog(note, 620);
-    note.show();
-    return note;
+    return actions.showRealCheckpointHelp();
   }
 
   javafx.scene.control.Alert showPhantomNote() {
-    javafx.scene.control.Alert note =
-        new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.INFORMATION);
-    note.initOwner(owner);
-    note.setTitle("Sinkscope");
-    note.setHeaderText("The sink phantom");
-    // Blocks numbered from 1, as on the block slider.
-    note.setContentText(
-        "The sink phantom is a hand-wired 8-block ViT (DINOv2 layout) whose register neurons"
-            + " (in the MLP of block 4) write a large vector into the flattest patches; blocks 5-8 attend to them. It shows the"
-            + " phenomenon on purpose; it is not a trained model. Its twin with registers gives register 0 the"
-            + " payload instead of a patch.");
-    WindowFit.dialog(note);
-    note.show();
-    return note;
+    return actions.showPhantomNote();
   }
 
   /** Whether a menu of the menu bar is open (including its submenus). */

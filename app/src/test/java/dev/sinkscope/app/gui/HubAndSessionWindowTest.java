@@ -264,9 +264,12 @@ class HubAndSessionWindowTest {
       throws Exception {
     waitForPicture();
     java.util.List<String> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.List<String> steps = new java.util.concurrent.CopyOnWriteArrayList<>();
     onFx(
         () -> {
           vm.statusProperty().addListener((o, was, now) -> statuses.add(now));
+          // the report's steps show where running work shows, beside its progress bar and Cancel
+          vm.activityProperty().addListener((o, was, now) -> steps.add(now));
           vm.viewer().selectedPatchProperty().set(new PatchPosition(4, 7));
           vm.viewer().quantityProperty().set(Quantity.ATTENDED_BY);
           vm.viewer().blockProperty().set(2);
@@ -302,8 +305,8 @@ class HubAndSessionWindowTest {
           files.map(f -> f.getFileName().toString()).sorted().toList());
     }
     assertTrue(
-        statuses.stream().anyMatch(t -> t.matches("Exporting report: .*\\([0-9]+%\\)")),
-        statuses.toString());
+        steps.stream().anyMatch(t -> t.matches("Exporting report: .*\\([0-9]+%\\)")),
+        steps.toString());
     assertEquals(
         "attention to the selected patch (4, 7)",
         PngExport.readMetadata(folder.resolve("attended-by.png")).get("Quantity"));

@@ -287,8 +287,10 @@ class RobustnessWindowTest {
 
     onFx(
         () -> {
+          // what the application's stop() does when the last window closes
           stage.close();
-          vm.close(); // what the application's stop() does when the last window closes
+          vm.close();
+          tasks.close();
         });
     // The load stays held until the release below, so had closing waited for it on the FX thread,
     // onFx would not have returned: exact, with no clock involved.
@@ -297,7 +299,8 @@ class RobustnessWindowTest {
     assertTrue(worker.isAlive(), "the load was still running when closing returned");
     opener.release.countDown(); // the engine finishes the load it cannot interrupt
 
-    assertTrue(vm.awaitClosed(TIMEOUT_SECONDS, TimeUnit.SECONDS), "the worker ended");
+    assertTrue(vm.awaitClosed(TIMEOUT_SECONDS, TimeUnit.SECONDS), "the worker closed the models");
+    assertTrue(tasks.awaitTermination(TIMEOUT_SECONDS, TimeUnit.SECONDS), "the worker ended");
     worker.join(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
     assertFalse(worker.isAlive(), "no inference thread left behind");
     assertEquals(2, opener.opened.size());
