@@ -132,7 +132,7 @@ final class PanelSections {
     ComboBox<DetectionRule> rule = new ComboBox<>();
     rule.setId("detectionRule");
     rule.getItems().setAll(DetectionRule.values());
-    rule.valueProperty().bindBidirectional(vm.detectionRuleProperty());
+    rule.valueProperty().bindBidirectional(vm.artifactRule().detectionRuleProperty());
     rule.setConverter(
         new javafx.util.StringConverter<>() {
           @Override
@@ -161,15 +161,17 @@ final class PanelSections {
         new Tooltip(
             "How high-norm artifacts are flagged at each block (methods §1.3). D splits the"
                 + " log-norm histogram and accepts only a small, well separated upper mode."));
-    Spinner<Double> k = new Spinner<>(1.5, 10, vm.medianRatioFactorProperty().get(), 0.5);
+    Spinner<Double> k =
+        new Spinner<>(1.5, 10, vm.artifactRule().medianRatioFactorProperty().get(), 0.5);
     k.setId("medianRatioK");
     k.setPrefWidth(80);
     k.getValueFactory()
         .valueProperty()
-        .addListener((obs, old, now) -> vm.medianRatioFactorProperty().set(now));
+        .addListener((obs, old, now) -> vm.artifactRule().medianRatioFactorProperty().set(now));
     HBox kRow = new HBox(6, new Label("k"), k);
     kRow.setAlignment(Pos.CENTER_LEFT);
-    kRow.visibleProperty().bind(vm.detectionRuleProperty().isEqualTo(DetectionRule.MEDIAN_RATIO));
+    kRow.visibleProperty()
+        .bind(vm.artifactRule().detectionRuleProperty().isEqualTo(DetectionRule.MEDIAN_RATIO));
     kRow.managedProperty().bind(kRow.visibleProperty());
     // Rule A's τ: empty uses the model's preset (when there is one).
     javafx.scene.control.TextField tau = new javafx.scene.control.TextField();
@@ -180,7 +182,7 @@ final class PanelSections {
         new Tooltip(
             "Rule A flags patches whose norm is above τ at every block. Empty: the model's"
                 + " preset, if it has one."));
-    double initial = vm.absoluteThresholdProperty().get();
+    double initial = vm.artifactRule().absoluteThresholdProperty().get();
     tau.setText(Double.isNaN(initial) ? "" : Double.toString(initial));
     Label tauProblem = new Label();
     tauProblem.getStyleClass().add("mitigation-problem");
@@ -195,7 +197,7 @@ final class PanelSections {
               return;
             }
             tauProblem.setText("");
-            vm.absoluteThresholdProperty().set(v);
+            vm.artifactRule().absoluteThresholdProperty().set(v);
           } catch (NumberFormatException ex) {
             tauProblem.setText("τ must be a number (or empty for the preset).");
           }
@@ -211,7 +213,9 @@ final class PanelSections {
     HBox tauRow = new HBox(6, new Label("τ"), tau);
     tauRow.setAlignment(Pos.CENTER_LEFT);
     VBox tauBox = new VBox(4, tauRow, tauProblem);
-    tauBox.visibleProperty().bind(vm.detectionRuleProperty().isEqualTo(DetectionRule.ABSOLUTE));
+    tauBox
+        .visibleProperty()
+        .bind(vm.artifactRule().detectionRuleProperty().isEqualTo(DetectionRule.ABSOLUTE));
     tauBox.managedProperty().bind(tauBox.visibleProperty());
     return new VBox(6, header("Artifact rule"), rule, kRow, tauBox);
   }

@@ -299,7 +299,9 @@ class MainViewModelTest {
   void theDetectionRuleReanalysesWithoutRunningTheModel() {
     var result = outcome().primary().result();
 
-    vm.detectionRuleProperty().set(dev.sinkscope.inference.analysis.DetectionRule.MEDIAN_RATIO);
+    vm.artifactRule()
+        .detectionRuleProperty()
+        .set(dev.sinkscope.inference.analysis.DetectionRule.MEDIAN_RATIO);
     worker.runAll();
 
     assertSame(result, outcome().primary().result());
@@ -310,7 +312,9 @@ class MainViewModelTest {
 
   @Test
   void ruleANotesShowOnlyWhileRuleAIsChosenAndItsTauApplies() {
-    vm.detectionRuleProperty().set(dev.sinkscope.inference.analysis.DetectionRule.ABSOLUTE);
+    vm.artifactRule()
+        .detectionRuleProperty()
+        .set(dev.sinkscope.inference.analysis.DetectionRule.ABSOLUTE);
     worker.runAll();
     var ruleA = outcome().primary().report();
     assertTrue(
@@ -318,12 +322,14 @@ class MainViewModelTest {
             .anyMatch(n -> n.startsWith("rule A")),
         ruleA.notes().toString());
 
-    vm.absoluteThresholdProperty().set(5.0);
+    vm.artifactRule().absoluteThresholdProperty().set(5.0);
     worker.runAll();
     assertEquals(5.0, outcome().primary().report().options().detection().absoluteThreshold());
 
-    vm.detectionRuleProperty().set(dev.sinkscope.inference.analysis.DetectionRule.BIMODAL_SPLIT);
-    vm.absoluteThresholdProperty().set(Double.NaN);
+    vm.artifactRule()
+        .detectionRuleProperty()
+        .set(dev.sinkscope.inference.analysis.DetectionRule.BIMODAL_SPLIT);
+    vm.artifactRule().absoluteThresholdProperty().set(Double.NaN);
     worker.runAll();
     var ruleD = outcome().primary().report();
     assertTrue(

@@ -19,15 +19,10 @@ import dev.sinkscope.app.gui.tasks.BackgroundTask;
 import dev.sinkscope.app.gui.tasks.TaskExecutor;
 import dev.sinkscope.app.gui.tasks.TaskStatus;
 import dev.sinkscope.inference.analysis.AnalysisOptions;
-import dev.sinkscope.inference.analysis.DetectionOptions;
-import dev.sinkscope.inference.analysis.DetectionRule;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import javafx.beans.Observable;
-import javafx.beans.property.DoubleProperty;
-import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
@@ -35,8 +30,6 @@ import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
-import javafx.beans.property.SimpleDoubleProperty;
-import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
@@ -47,6 +40,7 @@ import javafx.collections.ObservableList;
  * model becomes one immutable {@link ViewRequest}. Lives on the FX thread; all callbacks arrive
  * there.
  */
+// Over 400 lines as one thing: the request / result cycle of the picture (asked, running, shown).
 public final class MainViewModel implements InferenceService.Listener, AutoCloseable {
 
   /** Builds the inference service once the listener exists. */
@@ -71,13 +65,7 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
   private ImageSource requestedImage;
   private ViewRequest applied;
 
-  private final ObjectProperty<DetectionRule> detectionRule =
-      new SimpleObjectProperty<>(this, "detectionRule", DetectionRule.BIMODAL_SPLIT);
-  private final DoubleProperty medianRatioFactor =
-      new SimpleDoubleProperty(this, "medianRatioFactor", 3);
-  private final DoubleProperty robustZ = new SimpleDoubleProperty(this, "robustZ", 3.5);
-  private final DoubleProperty absoluteThreshold =
-      new SimpleDoubleProperty(this, "absoluteThreshold", Double.NaN);
+  private final ArtifactRuleModel artifactRule = new ArtifactRuleModel();
 
   private final ReadOnlyObjectWrapper<ModelInfo> model = new ReadOnlyObjectWrapper<>(this, "model");
   private final ReadOnlyObjectWrapper<ViewOutcome> outcome =
@@ -128,9 +116,7 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
             });
     mitigations.denoisingProperty().addListener(x -> submit());
     compare.targetBinding().addListener(x -> submit());
-    for (Observable o : List.of(detectionRule, medianRatioFactor, robustZ, absoluteThreshold)) {
-      o.addListener(x -> submit());
-    }
+    artifactRule.addListener(x -> submit());
     viewer.setAttentionRequester(this::fillAttention);
     viewer.renderedProperty().addListener(x -> updateTimings());
   }
@@ -241,21 +227,9 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     return recentImages;
   }
 
-  public ObjectProperty<DetectionRule> detectionRuleProperty() {
-    return detectionRule;
-  }
-
-  public DoubleProperty medianRatioFactorProperty() {
-    return medianRatioFactor;
-  }
-
-  public DoubleProperty robustZProperty() {
-    return robustZ;
-  }
-
-  /** Rule A τ; NaN uses the model's preset. */
-  public DoubleProperty absoluteThresholdProperty() {
-    return absoluteThreshold;
+  /** The artifact rule and its settings; a change runs the analysis again. */
+  public ArtifactRuleModel artifactRule() {
+    return artifactRule;
   }
 
   // ------------------------------------------------------------------ opening
@@ -415,13 +389,7 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
   }
 
   AnalysisOptions analysisOptions() {
-    DetectionOptions detection =
-        DetectionOptions.defaults()
-            .withRule(detectionRule.get())
-            .withMedianRatioFactor(medianRatioFactor.get())
-            .withRobustZThreshold(robustZ.get())
-            .withAbsoluteThreshold(absoluteThreshold.get());
-    return AnalysisOptions.defaults().withDetection(detection);
+    return artifactRule.analysisOptions();
   }
 
   // ------------------------------------------------------------------ results
