@@ -49,6 +49,8 @@ final class StatusBar {
     Button cancel = new Button("Cancel");
     cancel.setId("cancelButton");
     cancel.setOnAction(e -> vm.cancel());
+    cancel.setMinWidth(Region.USE_PREF_SIZE); // the message shortens, never the button
+    progress.setMinWidth(60);
     HBox running = new HBox(8, progress, activity, cancel);
     running.setAlignment(Pos.CENTER_LEFT);
     cancel.disableProperty().bind(tasks.cancellableProperty().not());
