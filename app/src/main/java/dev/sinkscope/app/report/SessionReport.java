@@ -57,6 +57,27 @@ public final class SessionReport {
   @FunctionalInterface
   public interface ModelOpener {
     ModelSession open(Path folder) throws ModelLoadException;
+
+    /**
+     * The report is done with {@code session}: closes it, unless the opener lent a model that stays
+     * open (the app's model on screen).
+     */
+    default void release(ModelSession session) throws IOException {
+      session.close();
+    }
+  }
+
+  /** A model the report uses for a while, handed back to its opener at the end. */
+  private record Borrowed(ModelOpener opener, InspectionPipeline pipeline)
+      implements AutoCloseable {
+    static Borrowed open(ModelOpener opener, Path folder) throws ModelLoadException {
+      return new Borrowed(opener, InspectionPipeline.over(opener.open(folder)));
+    }
+
+    @Override
+    public void close() throws IOException {
+      opener.release(pipeline.session());
+    }
   }
 
   /** Hears which step runs; {@code fraction} of the whole report in [0, 1]. */
@@ -176,7 +197,8 @@ public final class SessionReport {
     Metrics metrics;
     Pass a;
     progress.step("Opening " + session.model().displayName(), 0);
-    try (InspectionPipeline pipeline = InspectionPipeline.over(opener.open(modelFolder))) {
+    try (Borrowed borrowed = Borrowed.open(opener, modelFolder)) {
+      InspectionPipeline pipeline = borrowed.pipeline();
       ModelSession model = pipeline.session();
       stack.validate(model.spec());
       HeadSelection head = view.head();
@@ -258,7 +280,8 @@ public final class SessionReport {
     if (withB) {
       ModelReference refB = session.modelB();
       progress.step("Opening model B, " + refB.displayName(), 3.0 / steps);
-      try (InspectionPipeline pipelineB = InspectionPipeline.over(opener.open(modelBFolder))) {
+      try (Borrowed borrowedB = Borrowed.open(opener, modelBFolder)) {
+        InspectionPipeline pipelineB = borrowedB.pipeline();
         ModelSession modelB = pipelineB.session();
         ImageInput imageB = ImageInput.photo(modelBFolder, session.imagePath(sessionFile));
         view.head().validate(modelB.spec().numHeads());

@@ -16,6 +16,7 @@ import dev.sinkscope.app.gui.session.CompareTarget;
 import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.app.gui.session.ModelLocation;
 import dev.sinkscope.app.gui.sessionfile.SessionController;
+import dev.sinkscope.app.gui.tasks.LaneTaskExecutor;
 import dev.sinkscope.inference.mitigation.NeuronMap;
 import dev.sinkscope.inference.mitigation.TestTimeRegisters;
 import dev.sinkscope.render.PatchPosition;
@@ -61,9 +62,8 @@ class GuiSessionInteropTest {
             listener -> new InferenceService(worker, Runnable::run, Fixtures.cpu(), listener),
             assets,
             new AppPreferences(node),
-            Runnable::run,
-            Runnable::run);
-    sessions = new SessionController(vm, () -> cli.context().hub(), Runnable::run, Runnable::run);
+            new LaneTaskExecutor(worker, Runnable::run, Runnable::run));
+    sessions = new SessionController(vm, () -> cli.context().hub(), vm.tasks());
     vm.startDefault(null, photo);
     worker.runAll();
   }

@@ -13,16 +13,14 @@ import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.mitigations.DiscoveryDialog;
 import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.app.gui.session.ModelLocation;
+import dev.sinkscope.app.gui.tasks.FxTaskExecutor;
 import dev.sinkscope.inference.hub.HubSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.prefs.Preferences;
-import javafx.application.Platform;
 import javafx.geometry.Bounds;
 import javafx.geometry.Rectangle2D;
 import javafx.scene.Node;
@@ -60,23 +58,23 @@ class LayoutFitTest {
   private MainViewModel vm;
   private MainView view;
   private Preferences node;
-  private ExecutorService io;
+  private FxTaskExecutor tasks;
 
   @Start
   void start(Stage stage) {
     this.stage = stage;
     node = Preferences.userRoot().node("dev/sinkscope/test/layout-" + System.nanoTime());
-    io = Executors.newSingleThreadExecutor();
+    tasks = FxTaskExecutor.start();
     BundledAssets assets =
         new BundledAssets(
             getClass().getClassLoader(), BundledAssets.DEFAULT_ROOT, tmp.resolve("cache"));
     vm =
         new MainViewModel(
-            listener -> InferenceService.start(Fixtures.cpu(), Platform::runLater, listener),
+            listener ->
+                new InferenceService(tasks.inferenceLane(), tasks.ui(), Fixtures.cpu(), listener),
             assets,
             new AppPreferences(node),
-            io,
-            Platform::runLater);
+            tasks);
     view = new MainView(vm, stage, new MainWindowTest.AnsweringDialogs());
     HubSettings hub =
         HubSettings.from(
@@ -96,7 +94,7 @@ class LayoutFitTest {
   @AfterEach
   void close() throws Exception {
     onFx(() -> vm.close());
-    io.shutdownNow();
+    tasks.close();
     node.removeNode();
   }
 
@@ -150,7 +148,7 @@ class LayoutFitTest {
           onFx(
               () ->
                   List.of(
-                      DiscoveryDialog.create(stage, vm.discoveryDefaults(), Optional::empty),
+                      DiscoveryDialog.create(stage, vm.neuronMaps().defaults(), Optional::empty),
                       view.showRealCheckpointHelp(),
                       view.showPhantomNote()));
       onFx(() -> dialogs.get(0).show());

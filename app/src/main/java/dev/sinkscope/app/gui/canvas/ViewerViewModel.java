@@ -530,6 +530,29 @@ public final class ViewerViewModel {
         picture, legend, scale, map, caption(what, b, heads, pass), note, chips);
   }
 
+  /**
+   * A viewer with this one's display settings and selected patch but no outcome, to render from off
+   * the UI thread (the animation export) while the user goes on changing this one. UI thread.
+   */
+  public ViewerViewModel detachedCopy() {
+    ViewerViewModel c = new ViewerViewModel();
+    c.applyingOutcome = true; // no outcome: nothing to redraw while the settings are copied
+    c.quantity.set(quantity.get());
+    c.block.set(block.get());
+    c.head.set(head.get());
+    c.colormap.set(colormap.get());
+    c.opacity.set(opacity.get());
+    c.normalization.set(normalization.get());
+    c.scaleAcrossBlocks.set(scaleAcrossBlocks.get());
+    c.showArtifacts.set(showArtifacts.get());
+    c.showSinks.set(showSinks.get());
+    c.showGrid.set(showGrid.get());
+    c.smooth.set(smooth.get());
+    c.selectedPatch.set(selectedPatch.get());
+    c.applyingOutcome = false;
+    return c;
+  }
+
   /** The colour scale for {@code map}: over this block, or over every block when asked to. */
   public Scale scaleFor(AnalyzedPass pass, LayerMap map) {
     if (scaleAcrossBlocks.get() && map.quantity().perBlock()) {
