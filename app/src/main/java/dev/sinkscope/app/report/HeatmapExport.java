@@ -130,9 +130,16 @@ public final class HeatmapExport {
     String quantityText = label + (quantity.needsPatch() ? " " + patch : "");
     Pictures.Picture p;
     if (quantity.isRgb()) {
+      var pca = Grids.patchPca(result, shown);
+      var stretch = PcaColours.stretch(pca); // as the window shows it, with the same key
       p =
           Pictures.pcaRgb(
-              heading, title, image, Grids.pca(result, shown), BlockView.markers(report, shown));
+              heading,
+              title,
+              image,
+              stretch.grid(),
+              BlockView.markers(report, shown),
+              PcaColours.key(pca, stretch, Pictures.STYLE).raster());
     } else {
       PatchPosition selected =
           quantity.needsPatch() ? new PatchPosition(patch.row(), patch.col()) : null;

@@ -286,8 +286,12 @@ class MainViewModelTest {
     vm.exportMetrics(csv);
 
     JsonNode root = new ObjectMapper().readTree(json.toFile());
-    assertEquals(4, root.get("passes").get(0).get("blocks").size());
-    assertEquals("coffee.png", root.get("passes").get(0).get("image").asText());
+    assertEquals(4, root.get("layers").size());
+    assertEquals("coffee.png", root.get("input").get("file").asText());
+    assertEquals(
+        outcome().primary().report().summaries().get(3).patchNormMax(),
+        root.get("layers").get(3).get("patchNormMax").asDouble());
+    assertEquals("patch-norm", root.get("view").get("quantity").asText());
     List<String> lines = Files.readAllLines(csv);
     assertEquals(5, lines.size());
     assertTrue(lines.get(0).startsWith("pass,block,patch_norm_min"));

@@ -470,8 +470,15 @@ public final class ViewerViewModel {
     if (!crop.isEmpty()) {
       note = note.isEmpty() ? crop : note + "\n" + crop;
     }
+    LegendRenderer.Legend pcaKey = null;
     if (map != null && map.isRgb()) {
-      layers.add(new OverlayLayer.PcaRgb(map.rgb(), upsampling, opacity.get()));
+      // each component over its 1st-99th percentile, said in the key
+      var pca = LayerMaps.pca(pass, what, b);
+      var stretch = dev.sinkscope.app.report.PcaColours.stretch(pca);
+      layers.add(new OverlayLayer.PcaRgb(stretch.grid(), upsampling, opacity.get()));
+      if (withLegend) {
+        pcaKey = dev.sinkscope.app.report.PcaColours.key(pca, stretch, LEGEND_STYLE);
+      }
     } else if (map != null) {
       scale = sharedScale != null ? sharedScale : scaleFor(pass, map);
       layers.add(new OverlayLayer.Heatmap(map.grid(), cmap, scale, upsampling, opacity.get()));
@@ -502,7 +509,7 @@ public final class ViewerViewModel {
               OverlayLayer.SelectedPatch.DEFAULT_ARGB));
     }
     Raster picture = OverlayCompositor.compose(photo, geometry, layers);
-    LegendRenderer.Legend legend = null;
+    LegendRenderer.Legend legend = pcaKey;
     if (withLegend && scale != null) {
       legend =
           LegendRenderer.colorbar(

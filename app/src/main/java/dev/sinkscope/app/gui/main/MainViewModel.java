@@ -940,15 +940,24 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     if (o.comparison() != null) {
       passes.add(o.comparison());
     }
-    String image = o.image().displayName();
     boolean csv = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv");
+    // JSON: the layout of report's metrics.json, with the view as a session records it
+    var view =
+        dev.sinkscope.app.gui.sessionfile.SessionCodec.view(
+            viewer.blockProperty().get(),
+            viewer.headProperty().get(),
+            viewer.quantityProperty().get(),
+            viewer.colormapProperty().get(),
+            viewer.normalizationProperty().get(),
+            viewer.selectedPatchProperty().get());
+    int block = Math.max(1, Math.min(o.primary().blocks(), viewer.blockProperty().get()));
     write(
         file,
         () -> {
           if (csv) {
             Exporter.writeMetricsCsv(passes, file);
           } else {
-            Exporter.writeMetricsJson(passes, image, file);
+            Exporter.writeMetricsJson(o, view, block, file);
           }
         });
   }

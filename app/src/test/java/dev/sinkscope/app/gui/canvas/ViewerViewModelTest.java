@@ -218,8 +218,43 @@ class ViewerViewModelTest {
       vm.quantityProperty().set(q);
       RenderedView view = vm.renderedProperty().get();
       assertNotNull(view.map(), q + ": " + view.note());
-      assertEquals(q == Quantity.PCA_RGB, view.legend() == null, q + " legend");
+      assertNotNull(view.legend(), q + " legend (PCA colours: their key)");
     }
+  }
+
+  @Test
+  void pcaColoursSpreadEachComponentOverItsPercentilesAndTheKeySaysSo() {
+    vm.quantityProperty().set(Quantity.PCA_RGB);
+    vm.blockProperty().set(3);
+    RenderedView view = vm.renderedProperty().get();
+    var pca = pass().pcaByBlock().get(2);
+    var stretch = dev.sinkscope.app.report.PcaColours.stretch(pca);
+    int patches = pca.gridRows() * pca.gridCols();
+    for (int c = 0; c < 3; c++) {
+      float[] shown = new float[patches];
+      float[] minMax = new float[patches];
+      for (int p = 0; p < patches; p++) {
+        shown[p] = stretch.grid().rgb()[3 * p + c];
+        minMax[p] = pca.rgb()[3 * p + c];
+      }
+      java.util.Arrays.sort(shown);
+      java.util.Arrays.sort(minMax);
+      // the middle 90 % of the patches spans more of the colour range than under min-max
+      float spread = shown[patches * 95 / 100] - shown[patches * 5 / 100];
+      float before = minMax[patches * 95 / 100] - minMax[patches * 5 / 100];
+      assertTrue(spread >= before, "PC" + (c + 1) + ": " + spread + " vs " + before);
+      assertTrue(spread > 0.6f, "PC" + (c + 1) + " spread " + spread);
+    }
+    var key = view.legend();
+    assertNotNull(key, "PCA colours have a key");
+    var notes = dev.sinkscope.app.report.PcaColours.notes(pca, stretch);
+    assertTrue(notes.get(0).contains("block 3's output"), notes.get(0));
+    assertTrue(notes.get(1).contains("1st–99th percentile"), notes.get(1));
+    assertTrue(
+        dev.sinkscope.app.report.PcaColours.channels(pca).get(0).startsWith("R = PC1, "),
+        dev.sinkscope.app.report.PcaColours.channels(pca).toString());
+    int red = key.raster().get(key.bar().x + key.bar().width - 1, key.bar().y + 2);
+    assertEquals(0xFF, (red >> 16) & 0xFF, Integer.toHexString(red));
   }
 
   @Test
