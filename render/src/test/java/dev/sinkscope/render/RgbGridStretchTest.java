@@ -9,21 +9,21 @@ import org.junit.jupiter.api.Test;
 class RgbGridStretchTest {
 
   /**
-   * 100 patches whose components lie in [0, 0.1] (min-max scaled over a grid whose two outliers
-   * take the rest of the range), as PCA colours look when two artifacts dominate.
+   * 304 patches whose components lie in [0, 0.1] (min-max scaled over a grid whose two outliers,
+   * under 1 %, take the rest of the range), as PCA colours look when two artifacts dominate.
    */
   private static RgbGrid squeezedByTwoOutliers() {
-    float[] rgb = new float[3 * 102];
-    for (int p = 0; p < 100; p++) {
+    float[] rgb = new float[3 * 306];
+    for (int p = 0; p < 304; p++) {
       for (int c = 0; c < 3; c++) {
-        rgb[3 * p + c] = 0.001f * ((p * (c + 3)) % 101);
+        rgb[3 * p + c] = 0.1f * ((p * (c + 3)) % 101) / 100f;
       }
     }
     for (int c = 0; c < 3; c++) {
-      rgb[3 * 100 + c] = 1f;
-      rgb[3 * 101 + c] = 0.9f;
+      rgb[3 * 304 + c] = 1f;
+      rgb[3 * 305 + c] = 0.9f;
     }
-    return new RgbGrid(6, 17, rgb);
+    return new RgbGrid(18, 17, rgb);
   }
 
   @Test
@@ -33,14 +33,14 @@ class RgbGridStretchTest {
     for (int c = 0; c < 3; c++) {
       float lo = Float.POSITIVE_INFINITY;
       float hi = Float.NEGATIVE_INFINITY;
-      for (int p = 0; p < 100; p++) {
+      for (int p = 0; p < 304; p++) {
         lo = Math.min(lo, s.grid().rgb()[3 * p + c]);
         hi = Math.max(hi, s.grid().rgb()[3 * p + c]);
       }
       assertTrue(hi - lo > 0.85f, "channel " + c + " spans " + lo + ".." + hi);
       assertTrue(s.hi()[c] < 0.2f, "the window leaves the outliers out: " + s.hi()[c]);
-      assertEquals(1f, s.grid().rgb()[3 * 100 + c], "an outlier is clamped to the top");
-      assertTrue(s.clipped()[c] >= 2.0 / 102 && s.clipped()[c] < 0.05, "" + s.clipped()[c]);
+      assertEquals(1f, s.grid().rgb()[3 * 304 + c], "an outlier is clamped to the top");
+      assertTrue(s.clipped()[c] >= 2.0 / 306 && s.clipped()[c] < 0.05, "" + s.clipped()[c]);
       // min-max: the same patches sit in the bottom tenth
       assertTrue(grid.normalizedPerChannel().rgb()[3 * 99 + c] <= 0.11f);
     }

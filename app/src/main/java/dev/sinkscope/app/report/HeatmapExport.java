@@ -131,7 +131,8 @@ public final class HeatmapExport {
     Pictures.Picture p;
     if (quantity.isRgb()) {
       var pca = Grids.patchPca(result, shown);
-      var stretch = PcaColours.stretch(pca); // as the window shows it, with the same key
+      int[] artifacts = PcaColours.artifacts(report, shown);
+      var stretch = PcaColours.stretch(pca, artifacts); // as the window shows it, same key
       p =
           Pictures.pcaRgb(
               heading,
@@ -139,7 +140,7 @@ public final class HeatmapExport {
               image,
               stretch.grid(),
               BlockView.markers(report, shown),
-              PcaColours.key(pca, stretch, Pictures.STYLE).raster());
+              PcaColours.key(pca, stretch, artifacts, Pictures.STYLE).raster());
     } else {
       PatchPosition selected =
           quantity.needsPatch() ? new PatchPosition(patch.row(), patch.col()) : null;

@@ -1,5 +1,7 @@
 package dev.sinkscope.app.report;
 
+import dev.sinkscope.inference.analysis.AnalysisReport;
+import dev.sinkscope.inference.analysis.LayerNormAnalysis;
 import dev.sinkscope.inference.analysis.PatchPca;
 import dev.sinkscope.inference.analysis.PcaFeatures;
 import dev.sinkscope.render.LegendRenderer;
@@ -11,9 +13,9 @@ import java.util.Locale;
 
 /**
  * How PCA colours are shown: each component stretched over its 1st–99th percentile of the patches
- * (a few high-norm artifacts otherwise take the whole min-max range and leave every other patch
- * nearly black), and a key that says which component each colour is, of which features, and the
- * range it spans. No toolkit.
+ * that are not artifacts (a few high-norm artifacts otherwise take the whole min-max range and
+ * leave every other patch nearly black), and a key that says which component each colour is, of
+ * which features, and the range it spans. No toolkit.
  */
 public final class PcaColours {
   /** The percentiles each component's colour spans. */
@@ -26,22 +28,65 @@ public final class PcaColours {
 
   private PcaColours() {}
 
-  /**
-   * {@code pca}'s colours stretched per component; the percentiles are taken over the foreground
-   * when the background was zeroed.
-   */
+  /** {@code pca}'s colours stretched per component over all its patches. */
   public static RgbGrid.Stretch stretch(PatchPca pca) {
-    RgbGrid grid = new RgbGrid(pca.gridRows(), pca.gridCols(), pca.rgb().clone());
-    boolean[] counted =
-        pca.backgroundZeroed() && pca.foregroundCount() > 0 ? pca.foreground() : null;
-    return grid.stretchedPerChannel(LOW_PERCENTILE, HIGH_PERCENTILE, counted);
+    return stretch(pca, new int[0]);
   }
 
-  /** The key for {@code pca} shown with {@code stretch}. */
+  /**
+   * {@code pca}'s colours stretched per component; the percentiles are taken over the patches that
+   * are not artifacts (and over the foreground when the background was zeroed), so the artifacts
+   * clamp to the end colours instead of setting the range.
+   *
+   * @param artifactPatches row-major indices of the artifact patches at the PCA's block
+   */
+  public static RgbGrid.Stretch stretch(PatchPca pca, int[] artifactPatches) {
+    RgbGrid grid = new RgbGrid(pca.gridRows(), pca.gridCols(), pca.rgb().clone());
+    return grid.stretchedPerChannel(LOW_PERCENTILE, HIGH_PERCENTILE, counted(pca, artifactPatches));
+  }
+
+  /**
+   * The artifact patches (row-major) of 1-based {@code block} in {@code report}; none if unknown.
+   */
+  public static int[] artifacts(AnalysisReport report, int block) {
+    if (report != null) {
+      for (LayerNormAnalysis n : report.norms()) {
+        if (n.block() == block && n.artifacts() != null) {
+          return n.artifacts().patchIndices();
+        }
+      }
+    }
+    return new int[0];
+  }
+
+  /** Patches the percentiles are taken over, or null for all. */
+  static boolean[] counted(PatchPca pca, int[] artifactPatches) {
+    int n = pca.gridRows() * pca.gridCols();
+    boolean zeroed = pca.backgroundZeroed() && pca.foregroundCount() > 0;
+    if (!zeroed && artifactPatches.length == 0) {
+      return null;
+    }
+    boolean[] counted = new boolean[n];
+    for (int p = 0; p < n; p++) {
+      counted[p] = !zeroed || pca.foreground()[p];
+    }
+    for (int p : artifactPatches) {
+      if (p >= 0 && p < n) {
+        counted[p] = false;
+      }
+    }
+    int left = 0;
+    for (boolean c : counted) {
+      left += c ? 1 : 0;
+    }
+    return left >= 2 ? counted : null;
+  }
+
+  /** The key for {@code pca} shown with {@code stretch} ({@code artifactPatches} left out). */
   public static LegendRenderer.Legend key(
-      PatchPca pca, RgbGrid.Stretch stretch, LegendStyle style) {
+      PatchPca pca, RgbGrid.Stretch stretch, int[] artifactPatches, LegendStyle style) {
     return LegendRenderer.rgbKey(
-        "PCA colours", channels(pca), notes(pca, stretch), KEY_WIDTH, style);
+        "PCA colours", channels(pca), notes(pca, stretch, artifactPatches), KEY_WIDTH, style);
   }
 
   /** "R = PC1, 41 % of variance", then G and B. */
@@ -64,7 +109,7 @@ public final class PcaColours {
     return rows;
   }
 
-  public static List<String> notes(PatchPca pca, RgbGrid.Stretch stretch) {
+  public static List<String> notes(PatchPca pca, RgbGrid.Stretch stretch, int[] artifactPatches) {
     List<String> notes = new ArrayList<>();
     String features =
         pca.features() == PcaFeatures.LAST_HIDDEN_STATE
@@ -80,8 +125,13 @@ public final class PcaColours {
             + ".");
     StringBuilder range =
         new StringBuilder(
-            "Each colour spans its component's 1st–99th percentile over the patches;"
-                + " beyond is clamped. Of each component's full range:");
+            "Each colour spans its component's 1st–99th percentile over the patches"
+                + (counted(pca, artifactPatches) != null && artifactPatches.length > 0
+                    ? " that are not artifacts (the "
+                        + artifactPatches.length
+                        + " artifacts take the end colours)"
+                    : "")
+                + "; beyond is clamped. Of each component's full range:");
     for (int c = 0; c < 3; c++) {
       range.append(
           String.format(

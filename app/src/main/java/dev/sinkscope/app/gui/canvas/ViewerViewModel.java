@@ -474,10 +474,11 @@ public final class ViewerViewModel {
     if (map != null && map.isRgb()) {
       // each component over its 1st-99th percentile, said in the key
       var pca = LayerMaps.pca(pass, what, b);
-      var stretch = dev.sinkscope.app.report.PcaColours.stretch(pca);
+      int[] artifacts = dev.sinkscope.app.report.PcaColours.artifacts(pass.report(), b);
+      var stretch = dev.sinkscope.app.report.PcaColours.stretch(pca, artifacts);
       layers.add(new OverlayLayer.PcaRgb(stretch.grid(), upsampling, opacity.get()));
       if (withLegend) {
-        pcaKey = dev.sinkscope.app.report.PcaColours.key(pca, stretch, LEGEND_STYLE);
+        pcaKey = dev.sinkscope.app.report.PcaColours.key(pca, stretch, artifacts, LEGEND_STYLE);
       }
     } else if (map != null) {
       scale = sharedScale != null ? sharedScale : scaleFor(pass, map);
