@@ -130,8 +130,8 @@ public final class HeatmapExport {
     String quantityText = label + (quantity.needsPatch() ? " " + patch : "");
     Pictures.Picture p;
     if (quantity.isRgb()) {
-      var pca = Grids.patchPca(result, shown);
       int[] artifacts = PcaColours.artifacts(report, shown);
+      var pca = Grids.patchPca(result, shown, artifacts);
       var stretch = PcaColours.stretch(pca, artifacts); // as the window shows it, same key
       p =
           Pictures.pcaRgb(

@@ -1,9 +1,9 @@
 package dev.sinkscope.app.report;
 
 import dev.sinkscope.inference.analysis.AnalysisReport;
-import dev.sinkscope.inference.analysis.LayerNormAnalysis;
 import dev.sinkscope.inference.analysis.PatchPca;
 import dev.sinkscope.inference.analysis.PcaFeatures;
+import dev.sinkscope.inference.pipeline.InspectionPipeline;
 import dev.sinkscope.render.LegendRenderer;
 import dev.sinkscope.render.LegendStyle;
 import dev.sinkscope.render.RgbGrid;
@@ -24,7 +24,7 @@ public final class PcaColours {
   public static final double HIGH_PERCENTILE = 99;
 
   /** Width the key's notes wrap to, in pixels, when the rows are narrower. */
-  public static final int KEY_WIDTH = 230;
+  public static final int KEY_WIDTH = 190;
 
   private PcaColours() {}
 
@@ -49,14 +49,7 @@ public final class PcaColours {
    * The artifact patches (row-major) of 1-based {@code block} in {@code report}; none if unknown.
    */
   public static int[] artifacts(AnalysisReport report, int block) {
-    if (report != null) {
-      for (LayerNormAnalysis n : report.norms()) {
-        if (n.block() == block && n.artifacts() != null) {
-          return n.artifacts().patchIndices();
-        }
-      }
-    }
-    return new int[0];
+    return InspectionPipeline.artifactPatches(report, block);
   }
 
   /** Patches the percentiles are taken over, or null for all. */
@@ -103,7 +96,7 @@ public final class PcaColours {
               + " = PC"
               + (c + 1)
               + (Double.isFinite(share)
-                  ? String.format(Locale.ROOT, ", %.0f %% of variance", 100 * share)
+                  ? String.format(Locale.ROOT, ", %.0f %% of var.", 100 * share)
                   : ""));
     }
     return rows;
@@ -116,22 +109,20 @@ public final class PcaColours {
             ? "the final features (last_hidden_state)"
             : "block " + pca.block() + "'s output";
     notes.add(
-        "Principal components of the patch features of "
+        "Principal components (var.: share of the variance) of the patch features of "
             + features
-            + (pca.refitOnForeground()
-                ? ", fitted on the " + pca.foregroundCount() + " foreground patches"
-                : "")
-            + (pca.backgroundZeroed() ? "; background patches black" : "")
+            + (pca.backgroundZeroed() ? "; background black" : "")
+            + ". "
+            + Character.toUpperCase(pca.note().charAt(0))
+            + pca.note().substring(1)
             + ".");
     StringBuilder range =
         new StringBuilder(
             "Each colour spans its component's 1st–99th percentile over the patches"
                 + (counted(pca, artifactPatches) != null && artifactPatches.length > 0
-                    ? " that are not artifacts (the "
-                        + artifactPatches.length
-                        + " artifacts take the end colours)"
+                    ? " that are not artifacts (artifacts clamp)"
                     : "")
-                + "; beyond is clamped. Of each component's full range:");
+                + ", that is, of its full range:");
     for (int c = 0; c < 3; c++) {
       range.append(
           String.format(

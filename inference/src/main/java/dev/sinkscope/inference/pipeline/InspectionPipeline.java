@@ -267,7 +267,7 @@ public final class InspectionPipeline implements AutoCloseable {
       cancel.throwIfCancelled();
       PatchPca pca = null;
       if (all) {
-        pca = blockPca(result, capture.block());
+        pca = blockPca(result, capture.block(), artifactPatches(report, capture.block()));
       } else if (capture.block() == blocks && report != null && report.pca() != null) {
         pca = report.pca();
       }
@@ -281,8 +281,35 @@ public final class InspectionPipeline implements AutoCloseable {
    * them.
    */
   public static PatchPca blockPca(ForwardResult result, int block) {
+    return blockPca(result, block, new int[0]);
+  }
+
+  /**
+   * As {@link #blockPca(ForwardResult, int)} with the {@code artifacts} patches (row-major) left
+   * out of the fits, so the colours show the other patches' structure rather than the artifacts'
+   * (PatchFeaturePca).
+   */
+  public static PatchPca blockPca(ForwardResult result, int block, int[] artifacts) {
     return PatchFeaturePca.compute(
-        result.block(block).hidden(), result.layout(), PcaFeatures.BLOCK_OUTPUT, block, true, true);
+        result.block(block).hidden(),
+        result.layout(),
+        PcaFeatures.BLOCK_OUTPUT,
+        block,
+        true,
+        true,
+        artifacts);
+  }
+
+  /** The artifact patches (row-major) of 1-based {@code block}; none when unknown. */
+  public static int[] artifactPatches(AnalysisReport report, int block) {
+    if (report != null) {
+      for (var n : report.norms()) {
+        if (n.block() == block && n.artifacts() != null) {
+          return n.artifacts().patchIndices();
+        }
+      }
+    }
+    return new int[0];
   }
 
   /**
