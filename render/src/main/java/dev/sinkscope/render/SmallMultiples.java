@@ -163,13 +163,18 @@ public final class SmallMultiples {
       cellHeight = Math.max(cellHeight, panel.image().height());
     }
     int titleHeight = fonts.label.getHeight() + 2;
-    int headingHeight = heading == null || heading.isEmpty() ? 0 : fonts.title.getHeight() + gap;
     int rows = (panels.size() + columns - 1) / columns;
     int gridWidth = columns * cellWidth + (columns - 1) * gap;
     int gridHeight = rows * (titleHeight + cellHeight) + (rows - 1) * gap;
     int width = 2 * margin + gridWidth + (legend == null ? 0 : gap + legend.width());
-    width =
-        Math.max(width, 2 * margin + (headingHeight == 0 ? 0 : fonts.title.stringWidth(heading)));
+    // a heading wider than the panels and legend wraps rather than widening the picture
+    List<String> headingLines =
+        heading == null || heading.isEmpty()
+            ? List.of()
+            : LegendRenderer.wrap(heading, fonts.title, width - 2 * margin);
+    int headingHeight =
+        headingLines.isEmpty() ? 0 : headingLines.size() * fonts.title.getHeight() + gap;
+    width = Math.max(width, 2 * margin + LegendRenderer.maxWidth(fonts.title, headingLines));
     int height =
         2 * margin + headingHeight + Math.max(gridHeight, legend == null ? 0 : legend.height());
 
@@ -192,9 +197,12 @@ public final class SmallMultiples {
     Graphics2D g = Drawing.graphics(canvas);
     try {
       g.setColor(Drawing.color(style.textArgb()));
-      if (headingHeight > 0) {
-        g.setFont(fonts.title.getFont());
-        g.drawString(heading, margin, margin + fonts.title.getAscent());
+      g.setFont(fonts.title.getFont());
+      for (int i = 0; i < headingLines.size(); i++) {
+        g.drawString(
+            headingLines.get(i),
+            margin,
+            margin + i * fonts.title.getHeight() + fonts.title.getAscent());
       }
       for (int i = 0; i < panels.size(); i++) {
         int cellX = margin + (i % columns) * (cellWidth + gap);

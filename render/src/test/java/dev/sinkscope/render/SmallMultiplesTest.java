@@ -82,7 +82,7 @@ class SmallMultiplesTest {
         new SmallMultiples.Layout(80, 80, 3, Upsampling.NEAREST, window, legendWidth);
     Raster out =
         SmallMultiples.ofGrids(
-            "",
+            "Attention received (sinks) · every block, mean of heads, a long heading",
             titles,
             grids,
             Colormaps.VIRIDIS,
