@@ -730,6 +730,7 @@ public final class MainView {
     Button cancel = new Button("Cancel");
     cancel.setId("cancelButton");
     cancel.setOnAction(e -> vm.cancel());
+    cancel.setMinWidth(Region.USE_PREF_SIZE); // never "C…": the progress text shrinks instead
     HBox running = new HBox(8, progress, activity, cancel);
     running.setAlignment(Pos.CENTER_LEFT);
     running

@@ -52,6 +52,13 @@ public final class ViewerViewModel {
   public static final LegendStyle LEGEND_STYLE = new LegendStyle(0xFF1E1E1E, 0xFFE6E6E6, 13f);
 
   static final int LEGEND_BAR_LENGTH = 260;
+
+  /**
+   * The colour bar's title and notes wrap to this width, so a long quantity name does not take the
+   * photo's room at small windows.
+   */
+  static final int LEGEND_MAX_WIDTH = 210;
+
   static final int PREVIEW_WIDTH = 220;
   public static final String DEFAULT_COLORMAP = "viridis";
   public static final double DEFAULT_OPACITY = 0.6;
@@ -520,6 +527,7 @@ public final class ViewerViewModel {
               LayerMaps.symbol(pass, what),
               LegendRenderer.Orientation.VERTICAL,
               LEGEND_BAR_LENGTH,
+              LEGEND_MAX_WIDTH,
               LEGEND_STYLE);
     }
     List<TokenChip> chips = new ArrayList<>();
