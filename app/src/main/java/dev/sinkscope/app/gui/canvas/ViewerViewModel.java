@@ -473,7 +473,14 @@ public final class ViewerViewModel {
     } else if (pass.finalFeatures() != null) {
       note = denoisingNote(pass, LayerMaps.showsFinalFeatures(pass, what, b));
     }
-    String crop = cropNote(geometry);
+    ViewOutcome shownOutcome = outcome.get();
+    String crop =
+        shownOutcome != null && shownOutcome.image() != null
+            ? cropNote(
+                geometry,
+                shownOutcome.image().originalWidth(),
+                shownOutcome.image().originalHeight())
+            : cropNote(geometry);
     if (!crop.isEmpty()) {
       note = note.isEmpty() ? crop : note + "\n" + crop;
     }
@@ -718,6 +725,15 @@ public final class ViewerViewModel {
    * square photos under a resize-then-crop.
    */
   public static String cropNote(dev.sinkscope.render.PreprocessGeometry g) {
+    return g == null ? "" : cropNote(g, g.originalWidth(), g.originalHeight());
+  }
+
+  /**
+   * As {@link #cropNote(dev.sinkscope.render.PreprocessGeometry)} naming the file's own size (the
+   * window's photo may be a downscaled copy: a 4000 x 300 panorama is shown at 1280 x 96).
+   */
+  public static String cropNote(
+      dev.sinkscope.render.PreprocessGeometry g, int fileWidth, int fileHeight) {
     if (g == null) {
       return "";
     }
@@ -732,7 +748,7 @@ public final class ViewerViewModel {
         "The model sees only the centre %.0f %% of this %d x %d photo"
             + " (its preprocessing crops it); the rest is not analysed.",
         100 * share,
-        g.originalWidth(),
-        g.originalHeight());
+        fileWidth,
+        fileHeight);
   }
 }
