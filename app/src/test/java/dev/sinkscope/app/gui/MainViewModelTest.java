@@ -281,6 +281,9 @@ class MainViewModelTest {
   void exportsMetricsAsJsonAndCsv() throws Exception {
     Path json = tmp.resolve("metrics.json");
     Path csv = tmp.resolve("metrics.csv");
+    // as the window wires it: the session controller says how the view reads as a session
+    new dev.sinkscope.app.gui.sessionfile.SessionController(
+        vm, () -> null, Runnable::run, Runnable::run);
 
     vm.exportMetrics(json);
     vm.exportMetrics(csv);

@@ -57,7 +57,7 @@ public final class ViewerViewModel {
    * The colour bar's title and notes wrap to this width, so a long quantity name does not take the
    * photo's room at small windows.
    */
-  static final int LEGEND_MAX_WIDTH = 210;
+  static final int LEGEND_MAX_WIDTH = 240;
 
   static final int PREVIEW_WIDTH = 220;
   public static final String DEFAULT_COLORMAP = "viridis";

@@ -11,7 +11,6 @@ import dev.sinkscope.app.gui.session.LoadedImage;
 import dev.sinkscope.app.gui.session.ModelInfo;
 import dev.sinkscope.app.gui.session.ModelLocation;
 import dev.sinkscope.app.gui.session.ViewOutcome;
-import dev.sinkscope.app.gui.sessionfile.SessionCodec;
 import dev.sinkscope.app.report.Described;
 import dev.sinkscope.app.report.SessionReport;
 import dev.sinkscope.inference.analysis.LayerSummary;
@@ -182,7 +181,7 @@ public final class Exporter {
       return Described.ModelInfo.of(
           model.displayName(),
           ModelReference.Source.BUNDLED,
-          SessionCodec.bundledNameForSession(model.displayName()),
+          dev.sinkscope.app.assets.BundledAssets.sessionName(model.displayName()),
           null,
           model.spec());
     }

@@ -928,6 +928,19 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     write(file, () -> Exporter.writePicture(Comparison.beforeAfter(spec).raster(), metadata, file));
   }
 
+  /**
+   * The view as a session records it, for the metrics JSON; null until the session controller
+   * provides it (it owns the session vocabulary), or when the view needs a patch and has none.
+   */
+  private java.util.function.Supplier<dev.sinkscope.inference.report.ViewSettings> metricsView =
+      () -> null;
+
+  /** Set by the session controller: how the view on screen reads as session view settings. */
+  public void setMetricsView(
+      java.util.function.Supplier<dev.sinkscope.inference.report.ViewSettings> view) {
+    this.metricsView = view;
+  }
+
   /** Per-block metrics of every pass on screen, JSON or CSV by the file's extension. */
   public void exportMetrics(Path file) {
     ViewOutcome o = outcome.get();
@@ -942,14 +955,7 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     }
     boolean csv = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv");
     // JSON: the layout of report's metrics.json, with the view as a session records it
-    var view =
-        dev.sinkscope.app.gui.sessionfile.SessionCodec.view(
-            viewer.blockProperty().get(),
-            viewer.headProperty().get(),
-            viewer.quantityProperty().get(),
-            viewer.colormapProperty().get(),
-            viewer.normalizationProperty().get(),
-            viewer.selectedPatchProperty().get());
+    var view = metricsView.get();
     int block = Math.max(1, Math.min(o.primary().blocks(), viewer.blockProperty().get()));
     write(
         file,

@@ -160,9 +160,7 @@ public final class SessionCodec {
 
   /** "sink-phantom" → "phantom", the name the command line prints and accepts. */
   public static String bundledNameForSession(String assetName) {
-    return assetName.startsWith(BUNDLED_PREFIX)
-        ? assetName.substring(BUNDLED_PREFIX.length())
-        : assetName;
+    return dev.sinkscope.app.assets.BundledAssets.sessionName(assetName);
   }
 
   /** "phantom" (or "sink-phantom") → "sink-phantom", the bundled asset's name. */

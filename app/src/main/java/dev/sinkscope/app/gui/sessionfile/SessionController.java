@@ -98,6 +98,16 @@ public final class SessionController {
     this.hub = hub;
     this.io = io;
     this.ui = ui;
+    // Ctrl+M writes the view as a session would record it
+    vm.setMetricsView(
+        () ->
+            SessionCodec.view(
+                vm.viewer().blockProperty().get(),
+                vm.viewer().headProperty().get(),
+                vm.viewer().quantityProperty().get(),
+                vm.viewer().colormapProperty().get(),
+                vm.viewer().normalizationProperty().get(),
+                vm.viewer().selectedPatchProperty().get()));
   }
 
   /** The last session restored completely (view and mitigations set); a new object per session. */
