@@ -256,6 +256,50 @@ class LayoutFitTest {
   }
 
   @Test
+  void allHeadsAndAllBlocksFitTheirTabAt1024x700() throws Exception {
+    waitUntil(
+        "a picture",
+        () -> !vm.busyProperty().get() && vm.viewer().renderedProperty().get() != null);
+    onFx(
+        () ->
+            vm.viewer()
+                .quantityProperty()
+                .set(dev.sinkscope.app.gui.canvas.Quantity.ATTENTION_RECEIVED));
+    TabPane tabs = onFx(() -> (TabPane) stage.getScene().lookup("#centerTabs"));
+    for (String tab : List.of("heads", "blocks")) {
+      onFx(
+          () ->
+              tabs.getSelectionModel()
+                  .select(
+                      tabs.getTabs().stream()
+                          .filter(t -> (tab + "Tab").equals(t.getId()))
+                          .findFirst()
+                          .orElseThrow()));
+      settle();
+      javafx.scene.image.Image image =
+          onFx(
+              () ->
+                  ((javafx.scene.image.ImageView) stage.getScene().lookup("#" + tab + "Image"))
+                      .getImage());
+      double viewport =
+          onFx(
+              () ->
+                  ((javafx.scene.control.ScrollPane) stage.getScene().lookup("#" + tab + "View"))
+                      .getViewportBounds()
+                      .getWidth());
+      assertTrue(image != null, tab + ": a picture");
+      assertTrue(
+          image.getWidth() <= viewport,
+          tab
+              + ": the panels and their colour bar ("
+              + image.getWidth()
+              + " px) fit the "
+              + viewport
+              + " px view, so no title or range is cut off");
+    }
+  }
+
+  @Test
   void pcaColoursDisableTheColourChoicesThatDoNothing() throws Exception {
     waitUntil(
         "a picture",
@@ -267,6 +311,20 @@ class LayoutFitTest {
           onFx(() -> stage.getScene().lookup(id).isDisabled()),
           id + " is disabled for PCA colours");
     }
+    waitUntil(
+        "the PCA key",
+        () ->
+            vm.viewer().renderedProperty().get() != null
+                && vm.viewer().renderedProperty().get().map() != null
+                && vm.viewer().renderedProperty().get().map().isRgb());
+    settle();
+    assertTrue(
+        onFx(
+            () ->
+                ((javafx.scene.image.ImageView) stage.getScene().lookup("#legend")).getImage()
+                    != null),
+        "PCA colours show their key where the colour bar was");
+    assertEquals(List.of(), onFx(() -> problemsIn(stage.getScene())), "the key fits");
   }
 
   private static void settle() {

@@ -282,13 +282,19 @@ class MainViewModelTest {
   void exportsMetricsAsJsonAndCsv() throws Exception {
     Path json = tmp.resolve("metrics.json");
     Path csv = tmp.resolve("metrics.csv");
+    // as the window wires it: the session controller says how the view reads as a session
+    new dev.sinkscope.app.gui.sessionfile.SessionController(vm, () -> null, vm.tasks());
 
     vm.exports().metrics(json);
     vm.exports().metrics(csv);
 
     JsonNode root = new ObjectMapper().readTree(json.toFile());
-    assertEquals(4, root.get("passes").get(0).get("blocks").size());
-    assertEquals("coffee.png", root.get("passes").get(0).get("image").asText());
+    assertEquals(4, root.get("layers").size());
+    assertEquals("coffee.png", root.get("input").get("file").asText());
+    assertEquals(
+        outcome().primary().report().summaries().get(3).patchNormMax(),
+        root.get("layers").get(3).get("patchNormMax").asDouble());
+    assertEquals("patch-norm", root.get("view").get("quantity").asText());
     List<String> lines = Files.readAllLines(csv);
     assertEquals(5, lines.size());
     assertTrue(lines.get(0).startsWith("pass,block,patch_norm_min"));

@@ -10,6 +10,7 @@ import dev.sinkscope.app.gui.session.AnalyzedPass;
 import dev.sinkscope.app.gui.session.ViewOutcome;
 import dev.sinkscope.app.gui.tasks.BackgroundTask;
 import dev.sinkscope.app.gui.tasks.TaskExecutor;
+import dev.sinkscope.inference.report.ViewSettings;
 import dev.sinkscope.render.Comparison;
 import dev.sinkscope.render.ExportMetadata;
 import dev.sinkscope.render.LegendStyle;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * File > Export: the view, the comparison and the metrics of what is on screen, with file names
@@ -152,6 +154,17 @@ public final class ExportModel {
     write(file, () -> Exporter.writePicture(Comparison.beforeAfter(spec).raster(), metadata, file));
   }
 
+  /**
+   * The view as a session records it, for the metrics JSON; null until the session controller
+   * provides it (it owns the session vocabulary), or when the view needs a patch and has none.
+   */
+  private Supplier<ViewSettings> metricsView = () -> null;
+
+  /** Set by the session controller: how the view on screen reads as session view settings. */
+  public void setMetricsView(Supplier<ViewSettings> view) {
+    this.metricsView = view;
+  }
+
   /** Per-block metrics of every pass on screen, JSON or CSV by the file's extension. */
   public void metrics(Path file) {
     ViewOutcome o = main.outcomeProperty().get();
@@ -164,15 +177,17 @@ public final class ExportModel {
     if (o.comparison() != null) {
       passes.add(o.comparison());
     }
-    String image = o.image().displayName();
     boolean csv = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv");
+    // JSON: the layout of report's metrics.json, with the view as a session records it
+    ViewSettings view = metricsView.get();
+    int block = Math.max(1, Math.min(o.primary().blocks(), viewer().blockProperty().get()));
     write(
         file,
         () -> {
           if (csv) {
             Exporter.writeMetricsCsv(passes, file);
           } else {
-            Exporter.writeMetricsJson(passes, image, file);
+            Exporter.writeMetricsJson(o, view, block, file);
           }
         });
   }

@@ -97,6 +97,17 @@ public final class SessionController {
     this.vm = vm;
     this.hub = hub;
     this.tasks = tasks;
+    // Ctrl+M writes the view as a session would record it
+    vm.exports()
+        .setMetricsView(
+            () ->
+                SessionCodec.view(
+                    vm.viewer().blockProperty().get(),
+                    vm.viewer().headProperty().get(),
+                    vm.viewer().quantityProperty().get(),
+                    vm.viewer().colormapProperty().get(),
+                    vm.viewer().normalizationProperty().get(),
+                    vm.viewer().selectedPatchProperty().get()));
   }
 
   /** The last session restored completely (view and mitigations set); a new object per session. */
