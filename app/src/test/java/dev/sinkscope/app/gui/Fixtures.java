@@ -157,6 +157,12 @@ public final class Fixtures {
     public final List<ViewOutcome> outcomes = new ArrayList<>();
     public final List<Throwable> failures = new ArrayList<>();
     public final List<InferenceService.Progress> progress = new ArrayList<>();
+    public final List<ViewOutcome> pcaReady = new ArrayList<>();
+
+    @Override
+    public void pcaReady(ViewOutcome outcome) {
+      pcaReady.add(outcome);
+    }
 
     @Override
     public void completed(ViewOutcome outcome) {
@@ -194,6 +200,19 @@ public final class Fixtures {
         }
         next.run();
       }
+    }
+
+    /** Runs the first queued task only (what it queues waits); false when none was queued. */
+    public boolean runNext() {
+      Runnable next;
+      synchronized (this) {
+        if (tasks.isEmpty()) {
+          return false;
+        }
+        next = tasks.remove(0);
+      }
+      next.run();
+      return true;
     }
 
     public synchronized int pending() {

@@ -281,6 +281,26 @@ public final class InspectionPipeline implements AutoCloseable {
   }
 
   /**
+   * What {@link #pcaByBlock} puts at the last block when that takes no fit of its own (the
+   * analysis's PCA is the same fit, or the model is too large for per-block fits); null when it
+   * does. Lets a view show the last block before the other blocks' fits are done.
+   */
+  public static PatchPca lastBlockPcaWithoutFit(ForwardResult result, AnalysisReport report) {
+    if (report == null || report.pca() == null) {
+      return null;
+    }
+    int blocks = result.blocks();
+    long size = (long) result.layout().totalTokens() * result.spec().hiddenSize() * blocks;
+    boolean all = size <= PCA_ALL_BLOCKS_BUDGET && result.layout().patchCount() >= 2;
+    if (!all) {
+      return report.pca();
+    }
+    return artifactPatches(report, blocks).length == 0 && isLastBlockPca(report, blocks)
+        ? report.pca()
+        : null;
+  }
+
+  /**
    * Whether the analysis's PCA is exactly {@link #blockPca} of the last block (the default
    * options), so {@link #pcaByBlock} takes it instead of fitting it again.
    */

@@ -11,6 +11,7 @@ import dev.sinkscope.app.gui.export.Exporter;
 import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.session.AnalyzedPass;
 import dev.sinkscope.app.gui.tasks.BackgroundTask;
+import dev.sinkscope.inference.engine.CancellationToken;
 import dev.sinkscope.inference.work.HeavyWork;
 import dev.sinkscope.render.GifAnimation;
 import dev.sinkscope.render.LegendRenderer;
@@ -91,6 +92,9 @@ public final class AnimationExport {
     HeavyWork.starts(HeavyWork.Kind.EXPORT); // every block drawn: never on the UI thread
     Quantity q = viewer.quantityProperty().get();
     HeadChoice head = viewer.headProperty().get();
+    if (q == Quantity.PCA_RGB) {
+      pass.pcaByBlock().compute(CancellationToken.NONE); // computed after the first picture
+    }
     List<Raster> frames = new ArrayList<>();
     for (int b = 1; b <= pass.blocks(); b++) {
       RenderedView view = viewer.render(pass, photo, pass.geometry(), q, b, head, null, true, true);
@@ -108,6 +112,10 @@ public final class AnimationExport {
     HeavyWork.starts(HeavyWork.Kind.EXPORT); // every block drawn: never on the UI thread
     Quantity q = viewer.quantityProperty().get();
     HeadChoice head = viewer.headProperty().get();
+    if (q == Quantity.PCA_RGB) {
+      left.pcaByBlock().compute(CancellationToken.NONE); // computed after the first picture
+      right.pcaByBlock().compute(CancellationToken.NONE);
+    }
     int blocks = Math.max(left.blocks(), right.blocks());
     List<Raster> frames = new ArrayList<>();
     for (int b = 1; b <= blocks; b++) {

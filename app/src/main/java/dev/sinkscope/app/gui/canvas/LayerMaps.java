@@ -123,7 +123,7 @@ public final class LayerMaps {
   public static PatchPca pca(AnalyzedPass pass, Quantity quantity, int b) {
     return showsFinalFeatures(pass, quantity, b)
         ? pass.finalFeatures().pca()
-        : b - 1 < pass.pcaByBlock().size() ? pass.pcaByBlock().get(b - 1) : null;
+        : pass.pcaByBlock().get(b - 1); // null while still being computed
   }
 
   /**

@@ -701,7 +701,9 @@ public final class ViewerViewModel {
               : "This model has no CLS token.";
         }
       case PCA_RGB:
-        return "PCA is computed for the last block only on a model this large.";
+        return pass.pcaByBlock().ready()
+            ? "PCA is computed for the last block only on a model this large."
+            : "Computing PCA colours…";
       case ROLLOUT:
         return "Rollout needs a CLS token (or a pooling probe) and attention at every block.";
       default:

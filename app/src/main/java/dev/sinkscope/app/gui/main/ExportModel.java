@@ -1,6 +1,7 @@
 package dev.sinkscope.app.gui.main;
 
 import dev.sinkscope.app.gui.canvas.LayerMaps;
+import dev.sinkscope.app.gui.canvas.Quantity;
 import dev.sinkscope.app.gui.canvas.RenderedView;
 import dev.sinkscope.app.gui.canvas.ViewerViewModel;
 import dev.sinkscope.app.gui.common.UserError;
@@ -10,6 +11,7 @@ import dev.sinkscope.app.gui.session.AnalyzedPass;
 import dev.sinkscope.app.gui.session.ViewOutcome;
 import dev.sinkscope.app.gui.tasks.BackgroundTask;
 import dev.sinkscope.app.gui.tasks.TaskExecutor;
+import dev.sinkscope.inference.engine.CancellationToken;
 import dev.sinkscope.inference.report.ViewSettings;
 import dev.sinkscope.render.Comparison;
 import dev.sinkscope.render.ExportMetadata;
@@ -88,6 +90,31 @@ public final class ExportModel {
             view.scale() == null
                 ? "PCA components, min-max per channel"
                 : ExportMetadata.describe(viewer().colormap(), view.scale()));
+    if (viewer().quantityProperty().get() == Quantity.PCA_RGB && !pass.pcaByBlock().ready()) {
+      // The PCA colours come after the first picture: compute (or wait for) them off the UI
+      // thread and draw the view again from a copy of the settings, as it will look once they are.
+      ViewerViewModel settings = viewer().detachedCopy();
+      Raster photo = main.outcomeProperty().get().image().photo();
+      int block = Math.max(1, Math.min(pass.blocks(), viewer().blockProperty().get()));
+      write(
+          file,
+          () -> {
+            pass.pcaByBlock().compute(CancellationToken.NONE);
+            RenderedView complete =
+                settings.render(
+                    pass,
+                    photo,
+                    pass.geometry(),
+                    Quantity.PCA_RGB,
+                    block,
+                    settings.headProperty().get(),
+                    null,
+                    true,
+                    true);
+            Exporter.writeView(complete, metadata, LegendStyle.LIGHT.withFontSize(13), file);
+          });
+      return;
+    }
     write(file, () -> Exporter.writeView(view, metadata, LegendStyle.LIGHT.withFontSize(13), file));
   }
 

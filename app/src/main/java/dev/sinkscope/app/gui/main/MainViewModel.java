@@ -421,6 +421,19 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     updateTimings();
   }
 
+  @Override
+  public void pcaReady(ViewOutcome result) {
+    if (outcome.get() != result) {
+      return; // another outcome is shown; it has its own
+    }
+    if (viewer.quantityProperty().get() == dev.sinkscope.app.gui.canvas.Quantity.PCA_RGB) {
+      viewer.refresh();
+      if (compare.activeProperty().get()) {
+        compare.refresh();
+      }
+    }
+  }
+
   /**
    * A status message about the model on screen (and its mitigation settings): it goes when another
    * model opens, and when the user does what it suggests.

@@ -6,8 +6,6 @@ import dev.sinkscope.inference.mitigation.MitigationStack;
 import dev.sinkscope.inference.pipeline.AttentionRows;
 import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.render.PreprocessGeometry;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -21,10 +19,11 @@ import java.util.List;
  * @param report analysis of {@code result}
  * @param geometry how the patch grid lies on the display photo
  * @param pcaByBlock PCA-RGB of every block output (index block - 1); entries are null where the
- *     model was too large to fit the budget
+ *     model was too large to fit the budget. Computed after the first picture, so it may still be
+ *     pending ({@link PcaByBlock#ready()})
  * @param recomputedFromBlock first 0-based block the pass computed (0 = full pass, L = reused)
  * @param forwardMillis time spent in the forward pass
- * @param analysisMillis time spent in analysis and PCA
+ * @param analysisMillis time spent in the analysis before the first picture (not the per-block PCA)
  * @param finalFeatures what the last block's patch norm and PCA show while shift/flip denoising is
  *     on; null otherwise (then they show the block output, as every other block does)
  * @param attention rows and columns of single tokens: from kept maps or summaries, or recomputed on
@@ -37,7 +36,7 @@ public record AnalyzedPass(
     ForwardResult result,
     AnalysisReport report,
     PreprocessGeometry geometry,
-    List<PatchPca> pcaByBlock,
+    PcaByBlock pcaByBlock,
     int recomputedFromBlock,
     double forwardMillis,
     double analysisMillis,
@@ -45,7 +44,7 @@ public record AnalyzedPass(
     AttentionRows attention) {
 
   public AnalyzedPass {
-    pcaByBlock = Collections.unmodifiableList(new ArrayList<>(pcaByBlock));
+    java.util.Objects.requireNonNull(pcaByBlock, "pcaByBlock");
     if (attention == null) {
       attention = new AttentionRows(result);
     } else if (attention.result() != result) {
@@ -72,7 +71,7 @@ public record AnalyzedPass(
         result,
         report,
         geometry,
-        pcaByBlock,
+        PcaByBlock.of(pcaByBlock),
         recomputedFromBlock,
         forwardMillis,
         analysisMillis,
@@ -99,7 +98,7 @@ public record AnalyzedPass(
         result,
         report,
         geometry,
-        pcaByBlock,
+        PcaByBlock.of(pcaByBlock),
         recomputedFromBlock,
         forwardMillis,
         analysisMillis,

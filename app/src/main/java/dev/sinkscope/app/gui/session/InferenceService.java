@@ -4,7 +4,6 @@ import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.gui.tasks.FxTaskExecutor;
 import dev.sinkscope.inference.analysis.AnalysisOptions;
 import dev.sinkscope.inference.analysis.AnalysisReport;
-import dev.sinkscope.inference.analysis.PatchPca;
 import dev.sinkscope.inference.engine.CancellationToken;
 import dev.sinkscope.inference.mitigation.MitigationStack;
 import dev.sinkscope.inference.mitigation.NeuronDiscovery;
@@ -65,6 +64,12 @@ public final class InferenceService implements AutoCloseable {
 
     /** Coalesced: only the latest progress of a busy period may arrive. */
     void progress(Progress progress);
+
+    /**
+     * The per-block PCA colours of {@code outcome}'s passes, computed after its picture, are now
+     * known ({@link PcaByBlock#ready()}); only for the newest request.
+     */
+    default void pcaReady(ViewOutcome outcome) {}
   }
 
   /**
@@ -315,6 +320,11 @@ public final class InferenceService implements AutoCloseable {
               listener.completed(outcome);
             }
           });
+      if (pcaPending(outcome)) {
+        // after the first picture; skipped or cancelled when a newer request arrives (which queues
+        // its own, on the same cached analysis)
+        execute(() -> fillPca(generation, outcome));
+      }
     } catch (CancellationException e) {
       // superseded: the newer request reports
     } catch (Exception | LinkageError e) {
@@ -325,6 +335,38 @@ public final class InferenceService implements AutoCloseable {
             }
           });
     }
+  }
+
+  private static boolean pcaPending(ViewOutcome outcome) {
+    return (outcome.primary() != null && !outcome.primary().pcaByBlock().ready())
+        || (outcome.comparison() != null && !outcome.comparison().pcaByBlock().ready());
+  }
+
+  /** Computes the per-block PCA of {@code outcome}'s passes unless a newer request came since. */
+  private void fillPca(long generation, ViewOutcome outcome) {
+    CancellationToken cancel = () -> generation != latest.get() || closed.get();
+    if (cancel.isCancelled()) {
+      return; // superseded: the newer request queues its own
+    }
+    try {
+      for (AnalyzedPass pass : new AnalyzedPass[] {outcome.primary(), outcome.comparison()}) {
+        if (pass != null && !pass.pcaByBlock().ready()) {
+          publishProgress(
+              new Progress(generation, "PCA colours of " + pass.model().displayName(), -1));
+          pass.pcaByBlock().compute(cancel);
+        }
+      }
+    } catch (CancellationException e) {
+      return; // stays pending; the newer request's outcome fills it
+    } catch (RuntimeException e) {
+      return; // the PCA view keeps saying it is not available; the picture stays
+    }
+    ui.execute(
+        () -> {
+          if (generation == latest.get()) {
+            listener.pcaReady(outcome);
+          }
+        });
   }
 
   private ViewOutcome compute(long generation, ViewRequest request, CancellationToken cancel)
@@ -477,7 +519,9 @@ public final class InferenceService implements AutoCloseable {
         analysis.pca,
         Math.min(resumedAt, total),
         forwardMillis,
-        analysis.millis);
+        analysis.millis,
+        null,
+        null);
   }
 
   private LoadedModel ensureModel(ModelLocation location, long generation)
@@ -635,7 +679,7 @@ public final class InferenceService implements AutoCloseable {
       ForwardResult result,
       AnalysisOptions options,
       AnalysisReport report,
-      List<PatchPca> pca,
+      PcaByBlock pca,
       double millis) {}
 
   /**
@@ -716,7 +760,8 @@ public final class InferenceService implements AutoCloseable {
       }
       long start = System.nanoTime();
       AnalysisReport report = pipeline.analyse(result, stack, options).report();
-      List<PatchPca> pca = InspectionPipeline.pcaByBlock(result, report, cancel);
+      // the per-block PCA waits until after the first picture (patch norms need none)
+      PcaByBlock pca = PcaByBlock.pending(result, report);
       Analysis a = new Analysis(result, options, report, pca, millisSince(start));
       analyses.add(a);
       if (analyses.size() > 4) {

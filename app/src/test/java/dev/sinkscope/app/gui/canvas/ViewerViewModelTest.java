@@ -10,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sinkscope.app.gui.Fixtures;
 import dev.sinkscope.app.gui.session.AnalyzedPass;
+import dev.sinkscope.app.gui.session.PcaByBlock;
 import dev.sinkscope.app.gui.session.ViewOutcome;
+import dev.sinkscope.inference.engine.CancellationToken;
 import dev.sinkscope.inference.result.LayerCapture;
 import dev.sinkscope.inference.result.TokenLayout;
 import dev.sinkscope.render.PatchPosition;
@@ -220,6 +222,48 @@ class ViewerViewModelTest {
       assertNotNull(view.map(), q + ": " + view.note());
       assertNotNull(view.legend(), q + " legend (PCA colours: their key)");
     }
+  }
+
+  @Test
+  void pcaViewSaysItIsComputingUntilThePerBlockPcaArrivesThenShowsIt() {
+    AnalyzedPass ready = pass();
+    AnalyzedPass pending =
+        new AnalyzedPass(
+            ready.label(),
+            ready.model(),
+            ready.mitigations(),
+            ready.result(),
+            ready.report(),
+            ready.geometry(),
+            PcaByBlock.pending(ready.result(), ready.report()),
+            ready.recomputedFromBlock(),
+            ready.forwardMillis(),
+            ready.analysisMillis(),
+            null,
+            null);
+    vm.outcomeProperty()
+        .set(
+            new ViewOutcome(
+                outcome.generation(),
+                outcome.request(),
+                outcome.model(),
+                outcome.image(),
+                pending,
+                null,
+                outcome.loadMillis()));
+    vm.quantityProperty().set(Quantity.PCA_RGB);
+    vm.blockProperty().set(2);
+
+    RenderedView waiting = vm.renderedProperty().get();
+    assertNull(waiting.map());
+    assertTrue(waiting.note().contains("Computing PCA colours"), waiting.note());
+
+    pending.pcaByBlock().compute(CancellationToken.NONE); // what the inference lane does next
+    vm.refresh(); // what the window does when it arrives
+
+    RenderedView shown = vm.renderedProperty().get();
+    assertNotNull(shown.map(), shown.note());
+    assertArrayEquals(ready.pcaByBlock().get(1).rgb(), shown.map().rgb().rgb(), "the same colours");
   }
 
   @Test

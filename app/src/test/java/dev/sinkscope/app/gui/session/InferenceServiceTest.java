@@ -1,6 +1,8 @@
 package dev.sinkscope.app.gui.session;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,11 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sinkscope.app.gui.Fixtures;
 import dev.sinkscope.inference.analysis.AnalysisOptions;
+import dev.sinkscope.inference.analysis.PatchPca;
+import dev.sinkscope.inference.engine.CancellationToken;
 import dev.sinkscope.inference.mitigation.AttentionNormalizer;
 import dev.sinkscope.inference.mitigation.BlockRange;
 import dev.sinkscope.inference.mitigation.MitigationStack;
 import dev.sinkscope.inference.mitigation.RegisterAblation;
 import dev.sinkscope.inference.model.ModelLoadException;
+import dev.sinkscope.inference.pipeline.InspectionPipeline;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,8 +72,55 @@ class InferenceServiceTest {
     assertEquals(257, outcome.primary().result().layout().totalTokens());
     assertEquals(600, outcome.image().photo().width());
     assertNotNull(outcome.primary().result().block(4).attention(), "attention maps are captured");
-    assertEquals(4, outcome.primary().pcaByBlock().stream().filter(p -> p != null).count());
+    assertEquals(4, outcome.primary().pcaByBlock().all().stream().filter(p -> p != null).count());
     assertNull(outcome.comparison());
+  }
+
+  @Test
+  void publishesThePictureBeforeThePerBlockPcaWhichFollowsOnTheSameLane() {
+    service.submit(request(Fixtures.DINOV2, MitigationStack.NONE));
+    worker.runNext(); // the request alone
+
+    assertEquals(1, recorder.outcomes.size(), "the picture does not wait for the PCA");
+    AnalyzedPass pass = recorder.outcomes.get(0).primary();
+    assertFalse(pass.pcaByBlock().ready());
+    assertNull(pass.pcaByBlock().get(0), "block 1 has no PCA before it is computed");
+    assertSame(
+        InspectionPipeline.lastBlockPcaWithoutFit(pass.result(), pass.report()),
+        pass.pcaByBlock().get(3),
+        "the last block shows the analysis's PCA at once where it is the same fit");
+    assertTrue(recorder.pcaReady.isEmpty());
+    assertEquals(1, worker.pending(), "the PCA is queued right after the picture");
+
+    worker.runAll();
+
+    assertEquals(List.of(recorder.outcomes.get(0)), recorder.pcaReady);
+    assertTrue(pass.pcaByBlock().ready());
+    List<PatchPca> expected =
+        InspectionPipeline.pcaByBlock(pass.result(), pass.report(), CancellationToken.NONE);
+    List<PatchPca> actual = pass.pcaByBlock().all();
+    assertEquals(expected.size(), actual.size());
+    for (int b = 0; b < expected.size(); b++) {
+      assertNotNull(actual.get(b), "block " + (b + 1));
+      assertArrayEquals(expected.get(b).rgb(), actual.get(b).rgb(), "block " + (b + 1));
+      assertArrayEquals(
+          expected.get(b).foreground(), actual.get(b).foreground(), "block " + (b + 1));
+      assertEquals(expected.get(b).block(), actual.get(b).block());
+    }
+  }
+
+  @Test
+  void aNewerRequestSkipsTheOlderPassesPcaAndGetsItsOwn() {
+    service.submit(request(Fixtures.DINOV2, MitigationStack.NONE));
+    worker.runNext();
+    AnalyzedPass older = recorder.outcomes.get(0).primary();
+    service.submit(request(Fixtures.DINOV2, SOFTMAX1_FROM_BLOCK_2));
+    worker.runAll();
+
+    assertEquals(2, recorder.outcomes.size());
+    assertFalse(older.pcaByBlock().ready(), "superseded: its PCA was skipped");
+    assertEquals(List.of(recorder.outcomes.get(1)), recorder.pcaReady);
+    assertTrue(recorder.outcomes.get(1).primary().pcaByBlock().ready());
   }
 
   @Test
