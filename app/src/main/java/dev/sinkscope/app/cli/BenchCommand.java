@@ -1112,9 +1112,11 @@ public final class BenchCommand implements Callable<Integer> {
             .append(
                 "What the window does after the model is open and the photo preprocessed, through "
                     + "`InspectionPipeline` (ADR 0015): the pass with the window's capture choice (AUTO: full "
-                    + "maps while they fit, summaries above), the analysis step the window runs (`analyse` with "
-                    + "default options, then PCA of every block), and the first picture (the last block's "
-                    + "patch-norm heatmap over a 1024 px photo, the render module's compositor). The pipeline's "
+                    + "maps while they fit, summaries above), the analysis the window runs before its first "
+                    + "picture (`analyse` with default options), and the first picture (the last block's "
+                    + "patch-norm heatmap over a 1024 px photo, the render module's compositor). The PCA of "
+                    + "every block, which the window computes after the first picture (ADR 0021), is the "
+                    + "last column and not part of request → picture. The pipeline's "
                     + "cache is cleared before each request.\n\n")
             .append(FloorTables.requestTable(floorRows))
             .append('\n');
