@@ -974,6 +974,7 @@ public final class MainView {
             model.displayName(),
             out,
             vm.assets().cacheDir().resolveSibling("distill-teacher-cache"));
+    distillVm.modelSpecProperty().set(model.spec());
     dev.sinkscope.app.gui.distill.DistillDialog.show(
         owner,
         distillVm,
