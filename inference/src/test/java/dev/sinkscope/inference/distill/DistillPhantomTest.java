@@ -25,15 +25,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sink phantom distilled on the bundled photos (CPU, reference settings, a few steps), judged
- * on chelsea.png, which it never saw, against the teacher's denoised features: on the planted
- * artifact patches the teacher itself cleans (an artifact in the unshifted view only) the student
- * reaches a cosine of 0.9; over all planted patches it improves by at least 0.15 (the teacher keeps
- * some of them, see {@link PhantomTeacherCeilingTest} and docs/distill.md); the other patches keep
- * 0.95. Prints the teacher-view counts per planted patch and the mean cosines before and after. On
- * chelsea.png the teacher cleans one planted patch, and the student's flag leaves it as a side
- * effect of training (on brick.png it does not): this guards observed behaviour, docs/distill.md
- * says why the phantom's student cannot learn to remove its artifacts.
+ * The sink phantom distilled on the bundled photos with the reference's schedule (CPU, 100 epochs,
+ * lr 1e-4 → 5e-6), judged on chelsea.png, which it never saw, against the teacher's denoised
+ * features: on the planted artifact patches the student reaches a cosine of 0.9 (the teacher keeps
+ * one of them in all its views, so the ceiling is about 0.95), on the planted patches the teacher
+ * itself cleans as well, and the other patches keep 0.95. Prints the teacher-view counts per
+ * planted patch and the mean cosines before and after. docs/distill.md says why this depends on the
+ * schedule (the phantom's flag moves as a side effect of training, there is no gradient towards
+ * it).
  */
 class DistillPhantomTest {
   static final Path ASSETS =
@@ -77,7 +76,9 @@ class DistillPhantomTest {
             });
   }
 
-  static final int STEPS = Integer.getInteger("distill.steps", 10);
+  /** The reference's schedule: 100 epochs (one step each on the five photos), lr 1e-4 → 5e-6. */
+  static final int STEPS = Integer.getInteger("distill.steps", 100);
+
   static final double LR = Double.parseDouble(System.getProperty("distill.lr", "1e-4"));
 
   @Test
@@ -182,8 +183,7 @@ class DistillPhantomTest {
         "distill phantom: planted patches the teacher cleans: cosine %.4f -> %.4f%n",
         beforeCleaned, afterCleaned);
     assertTrue(
-        afterArtifacts > beforeArtifacts + 0.15,
-        "artifact patches " + beforeArtifacts + " -> " + afterArtifacts);
+        afterArtifacts >= 0.9, "artifact patches " + beforeArtifacts + " -> " + afterArtifacts);
     assertTrue(
         java.util.stream.IntStream.range(0, planted.length).anyMatch(i -> cleanedByTeacher[i]),
         "chelsea.png has a planted patch the teacher cleans");
