@@ -7,8 +7,10 @@ config, fused q/k/v, explicit softmax attention, layer scale, exact-erf GELU MLP
 reading the HF Dinov2 keys from a model.safetensors. It runs the same work the Java benchmark times
 and prints one JSON object with the timings (milliseconds).
 
-Needs only torch and numpy (Debian: apt-get install python3-torch libopenblas0-pthread). Run it with
-OPENBLAS_NUM_THREADS=1 and --threads 2 on a 2-core machine; more BLAS threads oversubscribe.
+Needs only torch and numpy: a current CPU wheel (python3 -m venv .venv-bench &&
+.venv-bench/bin/pip install torch numpy safetensors; MKL follows --threads) or Debian's
+(apt-get install python3-torch libopenblas0-pthread; run it with OPENBLAS_NUM_THREADS=1 and
+--threads 2 on a 2-core machine, more BLAS threads oversubscribe).
 """
 import time
 

@@ -64,13 +64,31 @@ public final class LegendRenderer {
       Orientation orientation,
       int barLength,
       LegendStyle style) {
+    return colorbar(colormap, scale, quantity, unit, orientation, barLength, 0, style);
+  }
+
+  /**
+   * As {@link #colorbar(Colormap, Scale, String, String, Orientation, int, LegendStyle)}; a
+   * vertical bar's title and notes wrap at spaces to stay within {@code maxWidth} pixels (0: no
+   * limit), so a narrow place shows all of them on more lines instead of cutting them off. The bar
+   * and its tick labels always fit whole.
+   */
+  public static Legend colorbar(
+      Colormap colormap,
+      Scale scale,
+      String quantity,
+      String unit,
+      Orientation orientation,
+      int barLength,
+      int maxWidth,
+      LegendStyle style) {
     if (barLength < 16) {
       throw new IllegalArgumentException("bar length must be at least 16 px, got " + barLength);
     }
     String title = unit == null || unit.isBlank() ? quantity : quantity + " [" + unit + "]";
     List<String> notes = List.of(colormap.name(), scaleNote(scale));
     return orientation == Orientation.VERTICAL
-        ? vertical(colormap, scale, title, notes, barLength, style)
+        ? vertical(colormap, scale, title, notes, barLength, maxWidth, style)
         : horizontal(colormap, scale, title, notes, barLength, style);
   }
 
@@ -162,6 +180,7 @@ public final class LegendRenderer {
       String title,
       List<String> notes,
       int barLength,
+      int maxWidth,
       LegendStyle style) {
     Fonts fonts = new Fonts(style);
     int margin = Math.round(style.fontSize() * 0.7f);
@@ -173,10 +192,21 @@ public final class LegendRenderer {
     int labelHalf = fonts.label.getAscent() / 2 + 1;
 
     int barBlock = thickness + TICK_LENGTH + 3 + labelWidth;
+    List<String> titleLines = List.of(title);
+    if (maxWidth > 0) {
+      int room = Math.max(barBlock, maxWidth - 2 * margin);
+      titleLines = wrap(title, fonts.title, room);
+      List<String> wrapped = new ArrayList<>();
+      for (String note : notes) {
+        wrapped.addAll(wrap(note, fonts.note, room));
+      }
+      notes = wrapped;
+    }
     int contentWidth =
-        Math.max(barBlock, Math.max(fonts.title.stringWidth(title), maxWidth(fonts.note, notes)));
+        Math.max(
+            barBlock, Math.max(maxWidth(fonts.title, titleLines), maxWidth(fonts.note, notes)));
     int width = 2 * margin + contentWidth;
-    int titleHeight = fonts.title.getHeight();
+    int titleHeight = titleLines.size() * fonts.title.getHeight();
     int barTop = margin + titleHeight + margin / 2 + Math.max(labelHalf, cap);
     int barBottom = barTop + barLength;
     int notesTop = barBottom + Math.max(labelHalf, cap) + margin / 2;
@@ -200,7 +230,12 @@ public final class LegendRenderer {
       Color text = Drawing.color(style.textArgb());
       g.setColor(text);
       g.setFont(fonts.title.getFont());
-      g.drawString(title, margin, margin + fonts.title.getAscent());
+      for (int i = 0; i < titleLines.size(); i++) {
+        g.drawString(
+            titleLines.get(i),
+            margin,
+            margin + i * fonts.title.getHeight() + fonts.title.getAscent());
+      }
       drawCapsVertical(g, colormap, bar, cap, text);
       g.setColor(text);
       Drawing.pixelRect(g, bar);
@@ -223,7 +258,7 @@ public final class LegendRenderer {
       g.dispose();
     }
     Rectangle titleArea =
-        new Rectangle(margin, margin, fonts.title.stringWidth(title), titleHeight);
+        new Rectangle(margin, margin, maxWidth(fonts.title, titleLines), titleHeight);
     Rectangle labelArea =
         new Rectangle(labelX, barTop - labelHalf, labelWidth, barLength + 2 * labelHalf);
     Rectangle noteArea =
@@ -298,6 +333,100 @@ public final class LegendRenderer {
     Rectangle noteArea =
         new Rectangle(margin, notesTop, fonts.note.stringWidth(note), fonts.note.getHeight());
     return new Legend(raster, bar, titleArea, labelArea, noteArea, ticks);
+  }
+
+  /**
+   * A key for three-channel colours (PCA-RGB): the title, one row per channel (red, green, blue)
+   * with a black-to-channel swatch and its label, and notes below, word-wrapped to the key's width
+   * (at least {@code minWidth} pixels), so nothing is cut off.
+   *
+   * @param channels three labels, red first, e.g. "R = PC1 (41 % of variance)"
+   */
+  public static Legend rgbKey(
+      String title, List<String> channels, List<String> notes, int minWidth, LegendStyle style) {
+    if (channels.size() != 3) {
+      throw new IllegalArgumentException("an RGB key needs 3 channel labels, got " + channels);
+    }
+    Fonts fonts = new Fonts(style);
+    int margin = Math.round(style.fontSize() * 0.7f);
+    int swatch = Math.round(style.fontSize() * 2.6f);
+    int swatchHeight = Math.round(style.fontSize() * 0.9f);
+    int rowHeight = Math.max(swatchHeight, fonts.label.getHeight()) + margin / 3;
+    int rowsWidth = swatch + margin / 2 + maxWidth(fonts.label, channels);
+    int contentWidth =
+        Math.max(Math.max(minWidth - 2 * margin, rowsWidth), fonts.title.stringWidth(title));
+    List<String> lines = new ArrayList<>();
+    for (String note : notes) {
+      lines.addAll(wrap(note, fonts.note, contentWidth));
+    }
+    contentWidth = Math.max(contentWidth, maxWidth(fonts.note, lines));
+    int width = 2 * margin + contentWidth;
+    int titleHeight = fonts.title.getHeight();
+    int rowsTop = margin + titleHeight + margin / 2;
+    int notesTop = rowsTop + 3 * rowHeight + margin / 2;
+    int height = notesTop + lines.size() * fonts.note.getHeight() + margin;
+    Raster raster = Raster.filled(width, height, style.backgroundArgb());
+    int[] channelArgb = {0xFFFF0000, 0xFF00FF00, 0xFF0000FF};
+    Rectangle bar = new Rectangle(margin, rowsTop, swatch, 3 * rowHeight);
+    for (int c = 0; c < 3; c++) {
+      int top = rowsTop + c * rowHeight + (rowHeight - swatchHeight) / 2;
+      for (int i = 0; i < swatch; i++) {
+        double t = (i + 0.5) / swatch;
+        int argb = Pixels.over(0xFF000000, channelArgb[c], t);
+        for (int y = top; y < top + swatchHeight; y++) {
+          raster.argb()[y * width + margin + i] = argb;
+        }
+      }
+    }
+    int labelX = margin + swatch + margin / 2;
+    Graphics2D g = Drawing.graphics(raster);
+    try {
+      g.setColor(Drawing.color(style.textArgb()));
+      g.setFont(fonts.title.getFont());
+      g.drawString(title, margin, margin + fonts.title.getAscent());
+      g.setFont(fonts.label.getFont());
+      for (int c = 0; c < 3; c++) {
+        float middle = rowsTop + c * rowHeight + rowHeight / 2f;
+        g.drawString(
+            channels.get(c),
+            labelX,
+            middle + (fonts.label.getAscent() - fonts.label.getDescent()) / 2f);
+      }
+      g.setFont(fonts.note.getFont());
+      for (int i = 0; i < lines.size(); i++) {
+        g.drawString(
+            lines.get(i), margin, notesTop + i * fonts.note.getHeight() + fonts.note.getAscent());
+      }
+    } finally {
+      g.dispose();
+    }
+    return new Legend(
+        raster,
+        bar,
+        new Rectangle(margin, margin, fonts.title.stringWidth(title), titleHeight),
+        new Rectangle(labelX, rowsTop, maxWidth(fonts.label, channels), 3 * rowHeight),
+        new Rectangle(
+            margin, notesTop, maxWidth(fonts.note, lines), lines.size() * fonts.note.getHeight()),
+        List.of());
+  }
+
+  /** {@code text} broken at spaces into lines no wider than {@code width} where words allow. */
+  static List<String> wrap(String text, FontMetrics metrics, int width) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (String word : text.split(" ")) {
+      String candidate = line.length() == 0 ? word : line + " " + word;
+      if (line.length() > 0 && metrics.stringWidth(candidate) > width) {
+        lines.add(line.toString());
+        line = new StringBuilder(word);
+      } else {
+        line = new StringBuilder(candidate);
+      }
+    }
+    if (line.length() > 0) {
+      lines.add(line.toString());
+    }
+    return lines;
   }
 
   /** A key explaining the marker styles, e.g. for exports that show markers. */

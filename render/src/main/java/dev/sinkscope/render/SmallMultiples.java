@@ -24,15 +24,30 @@ public final class SmallMultiples {
    * Panel size, columns and look for {@link #ofGrids}.
    *
    * @param columns panels per row; the last row may be shorter
+   * @param legendMaxWidth the colour bar's title and notes wrap to stay within this many pixels (0:
+   *     no limit)
    */
   public record Layout(
-      int panelWidth, int panelHeight, int columns, Upsampling upsampling, LegendStyle style) {
+      int panelWidth,
+      int panelHeight,
+      int columns,
+      Upsampling upsampling,
+      LegendStyle style,
+      int legendMaxWidth) {
     public Layout {
       if (panelWidth <= 0 || panelHeight <= 0 || columns <= 0) {
         throw new IllegalArgumentException("panel size and columns must be positive");
       }
+      if (legendMaxWidth < 0) {
+        throw new IllegalArgumentException("legendMaxWidth must be 0 or positive");
+      }
       Objects.requireNonNull(upsampling, "upsampling");
       Objects.requireNonNull(style, "style");
+    }
+
+    public Layout(
+        int panelWidth, int panelHeight, int columns, Upsampling upsampling, LegendStyle style) {
+      this(panelWidth, panelHeight, columns, upsampling, style, 0);
     }
   }
 
@@ -80,6 +95,7 @@ public final class SmallMultiples {
                 unit,
                 LegendRenderer.Orientation.VERTICAL,
                 barLength,
+                layout.legendMaxWidth(),
                 layout.style())
             .raster();
     return arrange(heading, panels, layout.columns(), legend, layout.style());
@@ -147,13 +163,18 @@ public final class SmallMultiples {
       cellHeight = Math.max(cellHeight, panel.image().height());
     }
     int titleHeight = fonts.label.getHeight() + 2;
-    int headingHeight = heading == null || heading.isEmpty() ? 0 : fonts.title.getHeight() + gap;
     int rows = (panels.size() + columns - 1) / columns;
     int gridWidth = columns * cellWidth + (columns - 1) * gap;
     int gridHeight = rows * (titleHeight + cellHeight) + (rows - 1) * gap;
     int width = 2 * margin + gridWidth + (legend == null ? 0 : gap + legend.width());
-    width =
-        Math.max(width, 2 * margin + (headingHeight == 0 ? 0 : fonts.title.stringWidth(heading)));
+    // a heading wider than the panels and legend wraps rather than widening the picture
+    List<String> headingLines =
+        heading == null || heading.isEmpty()
+            ? List.of()
+            : LegendRenderer.wrap(heading, fonts.title, width - 2 * margin);
+    int headingHeight =
+        headingLines.isEmpty() ? 0 : headingLines.size() * fonts.title.getHeight() + gap;
+    width = Math.max(width, 2 * margin + LegendRenderer.maxWidth(fonts.title, headingLines));
     int height =
         2 * margin + headingHeight + Math.max(gridHeight, legend == null ? 0 : legend.height());
 
@@ -176,21 +197,41 @@ public final class SmallMultiples {
     Graphics2D g = Drawing.graphics(canvas);
     try {
       g.setColor(Drawing.color(style.textArgb()));
-      if (headingHeight > 0) {
-        g.setFont(fonts.title.getFont());
-        g.drawString(heading, margin, margin + fonts.title.getAscent());
+      g.setFont(fonts.title.getFont());
+      for (int i = 0; i < headingLines.size(); i++) {
+        g.drawString(
+            headingLines.get(i),
+            margin,
+            margin + i * fonts.title.getHeight() + fonts.title.getAscent());
       }
-      g.setFont(fonts.label.getFont());
       for (int i = 0; i < panels.size(); i++) {
         int cellX = margin + (i % columns) * (cellWidth + gap);
         int cellY = top + (i / columns) * (titleHeight + cellHeight + gap);
-        String title = fitted(panels.get(i).title(), fonts.label, cellWidth);
+        // a smaller font down to MIN_TITLE_SCALE before an ellipsis
+        FontMetrics titleFont = titleFont(panels.get(i).title(), fonts.label, cellWidth);
+        g.setFont(titleFont.getFont());
+        String title = fitted(panels.get(i).title(), titleFont, cellWidth);
         Drawing.centred(g, title, cellX + cellWidth / 2f, cellY + fonts.label.getAscent());
       }
     } finally {
       g.dispose();
     }
     return canvas;
+  }
+
+  /** Smallest panel-title font, as a share of the style's label font. */
+  static final float MIN_TITLE_SCALE = 0.75f;
+
+  /** {@code label}'s font, or a smaller one (down to {@link #MIN_TITLE_SCALE}) that fits. */
+  static FontMetrics titleFont(String text, FontMetrics label, int width) {
+    FontMetrics metrics = label;
+    float size = label.getFont().getSize2D();
+    float min = size * MIN_TITLE_SCALE;
+    while (metrics.stringWidth(text) > width && size > min) {
+      size = Math.max(min, size - 0.5f);
+      metrics = LegendRenderer.Fonts.metrics(label.getFont().deriveFont(size));
+    }
+    return metrics;
   }
 
   /** The text, shortened with an ellipsis until it fits the width. */

@@ -56,6 +56,46 @@ class LegendRendererTest {
   }
 
   @Test
+  void anRgbKeyShowsEachChannelsSwatchAndWrapsItsNotesInsideTheKey() {
+    List<String> channels =
+        List.of("R = PC1, 41 % of variance", "G = PC2, 12 % of variance", "B = PC3, 7 %");
+    List<String> notes =
+        List.of(
+            "Principal components of the patch features of block 5's output.",
+            "Each colour spans its component's 1st–99th percentile over the patches; beyond is"
+                + " clamped. Of each component's full range: PC1 4–31 %, PC2 0–88 %, PC3 2–97 %.");
+    LegendRenderer.Legend key =
+        LegendRenderer.rgbKey("PCA colours", channels, notes, 230, LegendStyle.DARK);
+    Raster r = key.raster();
+    Rectangle whole = new Rectangle(0, 0, r.width(), r.height());
+    for (Rectangle part :
+        List.of(key.bar(), key.titleArea(), key.tickLabelArea(), key.noteArea())) {
+      assertTrue(whole.contains(part), part + " inside " + whole);
+    }
+    assertTrue(r.width() < 300, "notes wrap instead of widening the key: " + r.width());
+    assertTrue(key.noteArea().height > 4 * 11, "the long note takes several lines");
+    Rectangle bar = key.bar();
+    int rowHeight = bar.height / 3;
+    int[] pure = {0xFFFF0000, 0xFF00FF00, 0xFF0000FF};
+    for (int c = 0; c < 3; c++) {
+      int y = bar.y + c * rowHeight + rowHeight / 2;
+      int bright = r.get(bar.x + bar.width - 1, y);
+      int dark = r.get(bar.x, y);
+      int mask = pure[c] & 0x00FFFFFF;
+      assertTrue(
+          (bright & mask) > (dark & mask) && (bright & ~mask & 0x00FFFFFF) == 0,
+          "row " + c + " runs from black to its channel: " + Integer.toHexString(bright));
+    }
+    // nothing drawn in the key's right margin: the text fits
+    int margin = Math.round(LegendStyle.DARK.fontSize() * 0.7f);
+    for (int y = 0; y < r.height(); y++) {
+      for (int x = r.width() - margin + 2; x < r.width(); x++) {
+        assertEquals(LegendStyle.DARK.backgroundArgb(), r.get(x, y), "ink at " + x + "," + y);
+      }
+    }
+  }
+
+  @Test
   void verticalBarRunsFromLowAtTheBottomToHighAtTheTop() {
     LegendRenderer.Legend legend =
         LegendRenderer.colorbar(

@@ -65,6 +65,71 @@ class SmallMultiplesTest {
   }
 
   @Test
+  void atTheSmallestPanelEveryTitleAndTheWholeRangeFitInsideThePicture() {
+    // The window's smallest panels (80 px, dark style, 13 px) and a long colour-bar text.
+    LegendStyle window = LegendStyle.DARK;
+    List<ScalarGrid> grids = new ArrayList<>();
+    List<String> titles = new ArrayList<>();
+    for (int b = 1; b <= 24; b++) {
+      grids.add(ScalarGrid.of(2, 2, 0.000123f * b, 0.0345f, 0.01f * b, 0.002f));
+      titles.add("block " + b);
+    }
+    Scale scale =
+        Scale.shared(grids.toArray(new ScalarGrid[0]))
+            .withMethod("percentile 1-99, shared by 24 grids, all blocks");
+    int legendWidth = 220;
+    SmallMultiples.Layout layout =
+        new SmallMultiples.Layout(80, 80, 3, Upsampling.NEAREST, window, legendWidth);
+    Raster out =
+        SmallMultiples.ofGrids(
+            "Attention received (sinks) · every block, mean of heads, a long heading",
+            titles,
+            grids,
+            Colormaps.VIRIDIS,
+            scale,
+            "share of attention received from every query",
+            "",
+            layout);
+    int gap = Math.round(window.fontSize() * 0.6f);
+    assertTrue(
+        out.width() <= 2 * gap + 3 * 80 + 2 * gap + gap + legendWidth,
+        "grid and colour bar within the width given: " + out.width());
+
+    LegendRenderer.Legend legend =
+        LegendRenderer.colorbar(
+            Colormaps.VIRIDIS,
+            scale,
+            "share of attention received from every query",
+            "",
+            LegendRenderer.Orientation.VERTICAL,
+            400,
+            legendWidth,
+            window);
+    Rectangle whole = new Rectangle(0, 0, legend.raster().width(), legend.raster().height());
+    assertTrue(legend.raster().width() <= legendWidth, "" + legend.raster().width());
+    for (Rectangle part :
+        List.of(legend.titleArea(), legend.noteArea(), legend.tickLabelArea(), legend.bar())) {
+      assertTrue(whole.contains(part), part + " inside " + whole);
+    }
+    assertTrue(
+        legend.noteArea().height > 2 * new LegendRenderer.Fonts(window).note.getHeight(),
+        "the range note wrapped onto more lines");
+
+    LegendRenderer.Fonts fonts = new LegendRenderer.Fonts(window);
+    for (String title : List.of("block 24", "head 15", "layer 23")) {
+      var font = SmallMultiples.titleFont(title, fonts.label, 80);
+      assertEquals(title, SmallMultiples.fitted(title, font, 80), "not shortened");
+      assertTrue(font.stringWidth(title) <= 80);
+    }
+    // too long even in the smallest font: shortened, and still inside the panel
+    var small =
+        SmallMultiples.titleFont("received attention, layer 23, all heads", fonts.label, 80);
+    assertEquals(
+        Math.round(fonts.label.getFont().getSize2D() * SmallMultiples.MIN_TITLE_SCALE),
+        Math.round(small.getFont().getSize2D()));
+  }
+
+  @Test
   void layerStripSharesOneScaleAcrossLayers() {
     List<ScalarGrid> layers =
         List.of(ScalarGrid.of(1, 1, 0), ScalarGrid.of(1, 1, 5), ScalarGrid.of(1, 1, 10));

@@ -158,6 +158,11 @@ public final class BundledAssets {
     }
   }
 
+  /** How sessions and metrics name a bundled model: "sink-phantom" → "phantom". */
+  public static String sessionName(String assetName) {
+    return assetName.startsWith("sink-") ? assetName.substring("sink-".length()) : assetName;
+  }
+
   /**
    * True for the hand-wired phantom (or its twin): it carries phantom.json or a phantom folder
    * name.

@@ -39,14 +39,7 @@ final class AnalyzeCommand implements Callable<Integer> {
   @ParentCommand SinkscopeCommand root;
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--model",
-      required = true,
-      paramLabel = "MODEL",
-      description =
-          "Model folder (config.json + model.safetensors), hub id org/name[@revision], "
-              + "or phantom / phantom-registers (bundled).")
-  String model;
+  @Mixin ModelOption modelOption;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Input input;
@@ -122,7 +115,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     common.apply();
     PrintWriter out = spec.commandLine().getOut();
     ModelResolver.Resolved resolved =
-        new ModelResolver(root.context(), spec.commandLine().getErr()).resolve(model);
+        new ModelResolver(root.context(), spec.commandLine().getErr()).resolve(modelOption.model);
     Path model = resolved.folder();
     ImageInput image =
         input.image != null

@@ -7,12 +7,16 @@ import dev.sinkscope.app.runtime.RuntimeSettings;
 import dev.sinkscope.inference.analysis.QuerySet;
 import dev.sinkscope.inference.bench.BenchChart;
 import dev.sinkscope.inference.bench.BenchReport;
+import dev.sinkscope.inference.bench.FlopCount;
+import dev.sinkscope.inference.bench.GeneratedBlock;
 import dev.sinkscope.inference.bench.InferenceBenchmark;
 import dev.sinkscope.inference.bench.MachineLoad;
+import dev.sinkscope.inference.bench.MatmulFloor;
 import dev.sinkscope.inference.bench.MemoryProbe;
 import dev.sinkscope.inference.bench.RandomCheckpoints;
 import dev.sinkscope.inference.bench.SweepBenchmark;
 import dev.sinkscope.inference.bench.Timing;
+import dev.sinkscope.inference.bench.TorchInterpreters;
 import dev.sinkscope.inference.bench.TorchReference;
 import dev.sinkscope.inference.bench.VitSize;
 import dev.sinkscope.inference.engine.CancellationToken;
@@ -117,10 +121,36 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--python",
-      defaultValue = "/usr/bin/python3",
+      split = ",",
       paramLabel = "EXE",
-      description = "Python with torch (Debian python3-torch). Default: ${DEFAULT-VALUE}.")
-  String python;
+      description =
+          "Python interpreters with torch to compare against (repeatable or a comma list). Default: "
+              + "$SINKSCOPE_BENCH_PYTHON, .venv-bench/bin/python, python3 on the PATH, /usr/bin/python3; "
+              + "the newest torch 2.x is the main column, a torch 1.x a second one.")
+  List<String> python = new ArrayList<>();
+
+  @Option(
+      names = "--quick",
+      description =
+          "A developer's subset in about a minute: ViT-S at 224 (unless --models/--resolutions say "
+              + "otherwise), forward and request sections only, few runs, no waiting for a quiet machine.")
+  boolean quick;
+
+  @Option(
+      names = "--update-docs",
+      paramLabel = "FILE",
+      description =
+          "Also replace the generated block of FILE (e.g. docs/benchmarks.md, between its "
+              + "bench:generated markers) with this run's tables; the rest of FILE is kept.")
+  Path updateDocs;
+
+  @Option(
+      names = "--floor-ms",
+      defaultValue = "300",
+      paramLabel = "MS",
+      description =
+          "Timed milliseconds per matrix-product shape of the floor. Default: ${DEFAULT-VALUE}.")
+  double floorMillis;
 
   @Option(
       names = "--script",
@@ -213,10 +243,12 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--sections",
       split = ",",
-      defaultValue = "forward,views,cold,memory,sweep",
+      defaultValue = "forward,request,views,cold,memory,sweep",
       paramLabel = "NAME",
       description =
-          "Parts to run: forward (forward + toggles), views, cold, memory, sweep. Default: ${DEFAULT-VALUE}.")
+          "Parts to run: forward (forward + toggles, the floor), request (request → picture and "
+              + "toggle → picture in the window's pipeline; with forward), views, cold, memory, sweep. "
+              + "Default: ${DEFAULT-VALUE}.")
   List<String> sections;
 
   @Option(
@@ -258,17 +290,52 @@ public final class BenchCommand implements Callable<Integer> {
     int threads = common.threads > 0 ? common.threads : Runtime.getRuntime().availableProcessors();
     Path checkpoints = out.resolve("models");
     Path inputs = out.resolve("inputs");
-    // The usual split (torch threads = cores, BLAS single-threaded, no oversubscription) and the
-    // split that is faster on small machines (BLAS threads = cores, torch elementwise on 1 thread).
-    TorchReference torch = new TorchReference(python, script, threads, 1);
-    TorchReference torchBlas = new TorchReference(python, script, 1, threads);
-    boolean withTorch = !noTorch && matmuls == Precision.FP32 && torch.available();
+    if (quick) {
+      applyQuick();
+    }
+    // Interpreters: the newest torch 2.x is the main column, a torch 1.x the second one.
+    List<TorchInterpreters.Probe> chosen = List.of();
+    if (!noTorch) {
+      List<TorchInterpreters.Probe> probes = new ArrayList<>();
+      for (String candidate :
+          TorchInterpreters.candidates(
+              python, System.getenv(), Path.of(""), TorchInterpreters::onSystemPath)) {
+        TorchInterpreters.Probe probe = TorchInterpreters.probe(candidate);
+        console.println("python: " + probe.describe());
+        probes.add(probe);
+      }
+      chosen = TorchInterpreters.choose(probes);
+      if (quick && chosen.size() > 1) {
+        console.println("--quick: only the main interpreter (" + chosen.get(0).label() + ")");
+        chosen = chosen.subList(0, 1);
+      }
+    }
+    interpreters = chosen;
+    List<List<TorchReference>> splitsByInterpreter = new ArrayList<>();
+    for (TorchInterpreters.Probe p : chosen) {
+      splitsByInterpreter.add(splits(p, threads));
+    }
+    // The usual split (torch threads = cores, BLAS single-threaded, no oversubscription) and, for
+    // OpenBLAS builds, the split that is faster on small machines (BLAS threads = cores, torch
+    // elementwise on 1 thread). MKL follows torch.set_num_threads, so it has one split.
+    TorchReference torch =
+        splitsByInterpreter.isEmpty()
+            ? new TorchReference("/usr/bin/python3", script, threads, 1)
+            : splitsByInterpreter.get(0).get(0);
+    TorchReference torchBlas =
+        splitsByInterpreter.isEmpty() || splitsByInterpreter.get(0).size() < 2
+            ? null
+            : splitsByInterpreter.get(0).get(1);
+    boolean withTorch = !noTorch && matmuls == Precision.FP32 && !chosen.isEmpty();
     if (!noTorch && !withTorch) {
       console.println(
           "note: PyTorch reference skipped ("
-              + (matmuls != Precision.FP32 ? "fp16 run" : python + " cannot import torch")
+              + (matmuls != Precision.FP32 ? "fp16 run" : "no interpreter imports torch")
               + ")");
     }
+    MatmulFloor floorMeter = new MatmulFloor(common.device, floorMillis);
+    List<FloorTables.Row> floorRows = new ArrayList<>();
+    MatmulFloor.Rate square = null;
 
     for (int i = 0; i < 5; i++) {
       MachineLoad.calibrationSlowdown(); // sets the quiet-machine scale before the first wait
@@ -278,6 +345,10 @@ public final class BenchCommand implements Callable<Integer> {
     Map<String, ForwardResult> viewResults = new LinkedHashMap<>();
     String torchVersion = "not run";
     String device = "";
+    if (sections.contains("forward") && matmuls == Precision.FP32) {
+      square = floorMeter.square(2048);
+      console.printf(Locale.ROOT, "float32 matmul 2048^2: %.1f GFLOP/s%n", square.gflops());
+    }
     for (String m : sections.contains("forward") ? models : List.<String>of()) {
       VitSize size = VitSize.parse(m);
       Path folder = RandomCheckpoints.ensure(checkpoints, size, seed);
@@ -294,6 +365,7 @@ public final class BenchCommand implements Callable<Integer> {
           continue;
         }
         BenchReport.Row row;
+        FloorTables.Row floorRow;
         try (ModelSession session = ModelSession.open(folder, common.device)) {
           device = session.deviceDescription();
           int tokens =
@@ -314,8 +386,9 @@ public final class BenchCommand implements Callable<Integer> {
             slowdownJava = Math.max(before, MachineLoad.calibrationSlowdown());
             report(console, "Java", attempt, slowdownJava);
           }
-          if (size == VitSize.SMALL && resolution == 224
-              || size == VitSize.LARGE && resolution == 518) {
+          if (sections.contains("views")
+              && (size == VitSize.SMALL && resolution == 224
+                  || size == VitSize.LARGE && resolution == 518)) {
             viewResults.put(
                 label,
                 session.run(
@@ -343,7 +416,9 @@ public final class BenchCommand implements Callable<Integer> {
               report(console, "PyTorch (" + torch.threading() + ")", attempt, slowdownTorch);
             }
             double slowdownBlas = Double.NaN;
-            for (int attempt = 1; attempt <= retries && !(slowdownBlas < DISTURBED); attempt++) {
+            for (int attempt = 1;
+                torchBlas != null && attempt <= retries && !(slowdownBlas < DISTURBED);
+                attempt++) {
               double before = MachineLoad.awaitQuiet(quietThreshold, quietWaitSeconds * 1000);
               referenceBlas =
                   torchBlas.run(
@@ -358,6 +433,9 @@ public final class BenchCommand implements Callable<Integer> {
               slowdownBlas = Math.max(before, MachineLoad.calibrationSlowdown());
               report(console, "PyTorch (" + torchBlas.threading() + ")", attempt, slowdownBlas);
             }
+            if (Double.isNaN(slowdownBlas)) {
+              slowdownBlas = slowdownTorch;
+            }
             slowdownTorch = Math.max(slowdownTorch, slowdownBlas);
             torchVersion = reference.torchVersion();
             diff =
@@ -367,6 +445,67 @@ public final class BenchCommand implements Callable<Integer> {
                   maxAbsDiff(java.lastSwap(), reference.lastHiddenState("swap"))
                 };
           }
+          MatmulFloor.Floor floor = floorMeter.measure(FlopCount.of(size, resolution));
+          console.printf(
+              Locale.ROOT,
+              "  floor: %.1f GFLOP in %.1f ms (%.1f GFLOP/s on the model's shapes)%n",
+              floor.flop().gflop(),
+              floor.floorMs(),
+              floor.gflops());
+          List<FloorTables.TorchColumn> columns = new ArrayList<>();
+          if (withTorch) {
+            int major = chosen.get(0).major();
+            columns.add(
+                new FloorTables.TorchColumn(
+                    chosen.get(0).label() + ", " + torch.threading(),
+                    major,
+                    reference.forwardCapture()));
+            if (referenceBlas != null) {
+              columns.add(
+                  new FloorTables.TorchColumn(
+                      chosen.get(0).label() + ", " + torchBlas.threading(),
+                      major,
+                      referenceBlas.forwardCapture()));
+            }
+            for (int k = 1; k < chosen.size(); k++) {
+              for (TorchReference split : splitsByInterpreter.get(k)) {
+                MachineLoad.awaitQuiet(quietThreshold, quietWaitSeconds * 1000);
+                TorchReference.Figures other =
+                    split.run(
+                        folder,
+                        pixelFile,
+                        warmup,
+                        runs,
+                        neuronSpec(java),
+                        session.spec().numLayers() / 2,
+                        out.resolve("torch-out-" + k).resolve(size.name() + "-" + resolution),
+                        List.of("forward_capture"));
+                report(console, chosen.get(k).label() + " (" + split.threading() + ")", 1, 1.0);
+                columns.add(
+                    new FloorTables.TorchColumn(
+                        chosen.get(k).label() + ", " + split.threading(),
+                        chosen.get(k).major(),
+                        other.forwardCapture()));
+              }
+            }
+          }
+          RequestToPictureBench.Figures request = null;
+          if (sections.contains("request")) {
+            MachineLoad.awaitQuiet(quietThreshold, quietWaitSeconds * 1000);
+            request = RequestToPictureBench.run(session, pixels, 1, Math.max(2, runs / 2));
+            console.println("  request → picture measured");
+          }
+          floorRow =
+              new FloorTables.Row(
+                  size,
+                  resolution,
+                  tokens,
+                  floor,
+                  java.forwardFullCapture(),
+                  java.forwardDefaultCapture(),
+                  java.defaultMode().name().toLowerCase(Locale.ROOT),
+                  columns,
+                  request);
           row =
               new BenchReport.Row(
                   size,
@@ -380,8 +519,10 @@ public final class BenchCommand implements Callable<Integer> {
                   slowdownTorch);
         }
         rows.add(row);
-        console.print(
-            BenchReport.forwardTable(List.of(row), torch.threading(), torchBlas.threading()));
+        floorRows.add(floorRow);
+        console.print(BenchReport.forwardTable(List.of(row), torch.threading(), splitB(torchBlas)));
+        console.print(FloorTables.forwardTable(List.of(floorRow)));
+        console.print(FloorTables.requestTable(List.of(floorRow)));
         console.flush();
       }
     }
@@ -453,9 +594,17 @@ public final class BenchCommand implements Callable<Integer> {
             torchVersion,
             device,
             torch.threading(),
-            torchBlas.threading());
+            splitB(torchBlas),
+            floorRows,
+            square);
     Files.createDirectories(out);
     Files.writeString(out.resolve("benchmarks.md"), report, StandardCharsets.UTF_8);
+    if (updateDocs != null) {
+      String doc = Files.readString(updateDocs, StandardCharsets.UTF_8);
+      String body = report.substring(report.indexOf("\n\n") + 2).replace("\n## ", "\n### ");
+      Files.writeString(updateDocs, GeneratedBlock.replace(doc, body), StandardCharsets.UTF_8);
+      console.println("updated the generated block of " + updateDocs);
+    }
     if (!rows.isEmpty() && withTorch) {
       BenchChart.write(
           out.resolve("benchmarks.png"),
@@ -463,7 +612,7 @@ public final class BenchCommand implements Callable<Integer> {
           BenchReport.chartGroups(rows),
           List.of(
               "forward + full capture vs " + torch.threading(),
-              "forward + full capture vs " + torchBlas.threading(),
+              "forward + full capture vs " + splitB(torchBlas),
               "TTR toggle",
               "normaliser swap from L/2"),
           BenchReport.chartRatios(rows));
@@ -478,6 +627,45 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private String sweepDevice = "";
+
+  /** The interpreters whose torch the run compares against, main column first. */
+  private List<TorchInterpreters.Probe> interpreters = List.of();
+
+  /** --quick: a small subset that runs in about a minute. */
+  private void applyQuick() {
+    CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+    if (parsed == null || !parsed.hasMatchedOption("--models")) {
+      models = List.of("s");
+    }
+    if (parsed == null || !parsed.hasMatchedOption("--resolutions")) {
+      resolutions = List.of(224);
+    }
+    if (parsed == null || !parsed.hasMatchedOption("--sections")) {
+      sections = List.of("forward", "request");
+    }
+    budgetSeconds = Math.min(budgetSeconds, 2);
+    minRuns = Math.min(minRuns, 2);
+    maxRuns = Math.min(maxRuns, 3);
+    retries = 1;
+    quietWaitSeconds = 0;
+    floorMillis = Math.min(floorMillis, 100);
+  }
+
+  /** The thread splits worth measuring for one interpreter's torch. */
+  private List<TorchReference> splits(TorchInterpreters.Probe probe, int threads) {
+    if (probe.blasFollowsTorchThreads() || threads == 1) {
+      return List.of(new TorchReference(probe.python(), script, threads, 1, probe.blasName()));
+    }
+    return List.of(
+        new TorchReference(probe.python(), script, threads, 1, probe.blasName()),
+        new TorchReference(probe.python(), script, 1, threads, probe.blasName()));
+  }
+
+  private static String splitB(TorchReference torchBlas) {
+    return torchBlas == null
+        ? "second split not run (MKL follows torch's threads)"
+        : torchBlas.threading();
+  }
 
   /**
    * Images per second of an unmitigated sweep (batched pass + analysis of each image) at each batch
@@ -878,16 +1066,78 @@ public final class BenchCommand implements Callable<Integer> {
       String torchVersion,
       String device,
       String splitA,
-      String splitB) {
+      String splitB,
+      List<FloorTables.Row> floorRows,
+      MatmulFloor.Rate square) {
     StringBuilder s = new StringBuilder("# Benchmark run\n\n");
-    s.append("Machine: ").append(BenchReport.machine(torchVersion, device)).append(".\n");
+    s.append("Machine: ").append(BenchReport.machine(torchVersion, device)).append(".\n\n");
+    s.append("PyTorch eager interpreters (main column first):\n\n");
+    if (noTorch) {
+      s.append("- not run (`--no-torch`)\n");
+    } else if (interpreters.isEmpty()) {
+      s.append("- none found: no interpreter tried imports torch\n");
+    }
+    interpreters.forEach(p -> s.append("- ").append(p.describe()).append('\n'));
+    if (!noTorch && interpreters.stream().noneMatch(p -> p.major() == 1)) {
+      s.append(
+          "- torch 1.x (Debian's `python3-torch`, OpenBLAS): not measured in this run (no interpreter "
+              + "with torch 1.x found, or left out by --quick or --python)\n");
+    }
+    s.append('\n');
     s.append(
         "Times in ms as min / median. Before each measurement the run waits for a quiet machine; a fixed "
             + "all-core calibration loop is timed before and after it, and a measurement with a calibration more than "
             + "15 % slower than its fastest run is repeated (up to "
             + retries
             + " times). 'Slowdown around' is the worse "
-            + "of the two calibrations of the kept measurement (1.00 = quiet).\n\n");
+            + "of the two calibrations of the kept measurement (1.00 = quiet). Ratios (x floor, Java / "
+            + "PyTorch) use the min of each side.\n\n");
+    if (!floorRows.isEmpty()) {
+      s.append("## The floor: float32 matrix products of the engine\n\n")
+          .append(
+              "FLOP per pass = patch embedding 2·N·(3·P²)·D + per block (2·T·D·3D qkv + 2·T·D·D proj "
+                  + "+ 2·T·D·4D fc1 + 2·T·4D·D fc2 + 2·T²·D QK^T + 2·T²·D AV) = 6·N·P²·D + L·(24·T·D² + "
+                  + "4·T²·D), a multiply-add counted as 2 FLOP; LayerNorm, softmax, GELU, biases and "
+                  + "residual additions are left out. The floor time is every product of the pass timed "
+                  + "on its own shape with the engine's libtorch, float32, in this process with the "
+                  + "engine's threads (fastest of several runs after a warm-up), summed; floor GFLOP/s = "
+                  + "FLOP / floor time.\n\n")
+          .append(FloorTables.rateTable(floorRows, square))
+          .append('\n');
+      s.append("## Forward + capture against the floor and PyTorch eager\n\n")
+          .append(FloorTables.forwardTable(floorRows))
+          .append('\n');
+      if (floorRows.stream().anyMatch(r -> r.request() != null)) {
+        s.append("## Request → picture\n\n")
+            .append(
+                "What the window does after the model is open and the photo preprocessed, through "
+                    + "`InspectionPipeline` (ADR 0015): the pass with the window's capture choice (AUTO: full "
+                    + "maps while they fit, summaries above), the analysis step the window runs (`analyse` with "
+                    + "default options, then PCA of every block), and the first picture (the last block's "
+                    + "patch-norm heatmap over a 1024 px photo, the render module's compositor). The pipeline's "
+                    + "cache is cleared before each request.\n\n")
+            .append(FloorTables.requestTable(floorRows))
+            .append('\n');
+        s.append("### Where the analysis time goes\n\n")
+            .append(
+                "Each part timed on its own by calling the pieces the analyser calls, the same way, on "
+                    + "the same pass; parts overlap (detection includes the norm statistics) and do not "
+                    + "add up exactly to the whole step.\n\n")
+            .append(FloorTables.breakdownTable(floorRows))
+            .append('\n');
+        s.append("## Toggle → picture\n\n")
+            .append(
+                "From the shown pass to the next picture through the same pipeline: pass (resumed from "
+                    + "the first changed block), analysis and first draw. TTR on recomputes every block "
+                    + "(the register is attended to from block 0); the swap resumes at block L/2; switching "
+                    + "off returns the cached baseline and redoes the analysis and the draw.\n\n")
+            .append(FloorTables.toggleTable(floorRows))
+            .append('\n');
+      }
+      s.append("## Goals (request to picture)\n\n")
+          .append(FloorTables.goalsTable(floorRows))
+          .append('\n');
+    }
     if (!rows.isEmpty()) {
       s.append("## Forward + capture\n\n")
           .append(BenchReport.forwardTable(rows, splitA, splitB))

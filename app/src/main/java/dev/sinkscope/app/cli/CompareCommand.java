@@ -48,13 +48,7 @@ final class CompareCommand implements Callable<Integer> {
   @ParentCommand SinkscopeCommand root;
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--model",
-      required = true,
-      paramLabel = "MODEL",
-      description =
-          "Model folder, hub id org/name[@revision], or phantom / phantom-registers (bundled).")
-  String model;
+  @Mixin ModelOption modelOption;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   AnalyzeCommand.Input input;
@@ -175,7 +169,7 @@ final class CompareCommand implements Callable<Integer> {
     common.apply();
     PrintWriter out = spec.commandLine().getOut();
     ModelResolver.Resolved resolved =
-        new ModelResolver(root.context(), spec.commandLine().getErr()).resolve(model);
+        new ModelResolver(root.context(), spec.commandLine().getErr()).resolve(modelOption.model);
     ImageInput image =
         input.image != null
             ? ImageInput.photo(resolved.folder(), input.image)

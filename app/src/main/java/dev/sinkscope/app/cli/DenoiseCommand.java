@@ -47,12 +47,7 @@ final class DenoiseCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @ParentCommand SinkscopeCommand root;
 
-  @Option(
-      names = "--model",
-      required = true,
-      paramLabel = "MODEL",
-      description = "Model folder, hub id org/name[@revision], or phantom / phantom-registers.")
-  String model;
+  @Mixin ModelOption modelOption;
 
   @Option(names = "--image", required = true, paramLabel = "FILE", description = "The photo.")
   Path image;
@@ -112,7 +107,7 @@ final class DenoiseCommand implements Callable<Integer> {
     common.apply();
     PrintWriter out = spec.commandLine().getOut();
     ModelResolver.Resolved resolved =
-        new ModelResolver(root.context(), spec.commandLine().getErr()).resolve(model);
+        new ModelResolver(root.context(), spec.commandLine().getErr()).resolve(modelOption.model);
     ImageInput input = ImageInput.photo(resolved.folder(), image);
     try (InspectionPipeline pipeline = InspectionPipeline.open(resolved.folder(), common.device)) {
       pipeline.capture(common.capture);

@@ -47,21 +47,9 @@ final class DiscoverNeuronsCommand implements Callable<Integer> {
   @ParentCommand SinkscopeCommand root;
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--model",
-      required = true,
-      paramLabel = "MODEL",
-      description =
-          "Model folder, hub id org/name[@revision], or phantom / phantom-registers (bundled).")
-  String model;
+  @Mixin ModelOption modelOption;
 
-  @Option(
-      names = "--images",
-      required = true,
-      paramLabel = "FOLDER",
-      description =
-          "Folder of photos (png, jpg, bmp, gif; not recursive), or 'bundled' for the bundled photos.")
-  String images;
+  @Mixin ImagesOption imagesOption;
 
   @Option(
       names = "--out",
@@ -122,8 +110,9 @@ final class DiscoverNeuronsCommand implements Callable<Integer> {
     common.apply();
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    ModelResolver.Resolved resolved = new ModelResolver(root.context(), err).resolve(model);
-    List<Path> files = ImageFolder.list(images, root.context());
+    ModelResolver.Resolved resolved =
+        new ModelResolver(root.context(), err).resolve(modelOption.model);
+    List<Path> files = ImageFolder.list(imagesOption.images, root.context());
     PreprocessPipeline pipeline = PreprocessPipeline.forModelFolder(resolved.folder());
     try (InspectionPipeline inspection =
         InspectionPipeline.over(ModelSession.open(resolved.folder(), common.device), pipeline)) {

@@ -30,20 +30,9 @@ final class DistillCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @ParentCommand SinkscopeCommand root;
 
-  @Option(
-      names = "--model",
-      required = true,
-      paramLabel = "MODEL",
-      description = "Model folder, hub id org/name[@revision], or phantom / phantom-registers.")
-  String model;
+  @Mixin ModelOption modelOption;
 
-  @Option(
-      names = "--images",
-      required = true,
-      paramLabel = "FOLDER|bundled",
-      description =
-          "Training photos: a folder (not recursive) or 'bundled' for the photos inside the app.")
-  String images;
+  @Mixin ImagesOption imagesOption;
 
   @Option(
       names = "--out",
@@ -178,8 +167,9 @@ final class DistillCommand implements Callable<Integer> {
     common.apply();
     PrintWriter outWriter = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    ModelResolver.Resolved resolved = new ModelResolver(root.context(), err).resolve(model);
-    List<Path> files = ImageFolder.list(images, root.context());
+    ModelResolver.Resolved resolved =
+        new ModelResolver(root.context(), err).resolve(modelOption.model);
+    List<Path> files = ImageFolder.list(imagesOption.images, root.context());
     Path cache =
         teacherCache != null
             ? teacherCache

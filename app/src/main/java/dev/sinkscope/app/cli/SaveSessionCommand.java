@@ -35,13 +35,7 @@ final class SaveSessionCommand implements Callable<Integer> {
   @ParentCommand SinkscopeCommand root;
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--model",
-      required = true,
-      paramLabel = "MODEL",
-      description =
-          "Model folder, hub id org/name[@revision] (stored with its commit), or phantom / phantom-registers.")
-  String model;
+  @Mixin ModelOption modelOption;
 
   @Option(names = "--image", required = true, paramLabel = "FILE", description = "The photo.")
   Path image;
@@ -93,7 +87,7 @@ final class SaveSessionCommand implements Callable<Integer> {
     }
     PrintWriter stdout = spec.commandLine().getOut();
     ModelResolver.Resolved resolved =
-        new ModelResolver(root.context(), spec.commandLine().getErr()).resolve(model);
+        new ModelResolver(root.context(), spec.commandLine().getErr()).resolve(modelOption.model);
     int blocks;
     try (Checkpoint checkpoint = CheckpointReader.open(resolved.folder())) {
       ModelSpec modelSpec = checkpoint.spec();

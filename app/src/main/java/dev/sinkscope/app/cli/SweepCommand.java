@@ -60,21 +60,9 @@ final class SweepCommand implements Callable<Integer> {
   @ParentCommand SinkscopeCommand root;
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--model",
-      required = true,
-      paramLabel = "MODEL",
-      description =
-          "Model folder, hub id org/name[@revision], or phantom / phantom-registers (bundled).")
-  String model;
+  @Mixin ModelOption modelOption;
 
-  @Option(
-      names = "--images",
-      required = true,
-      paramLabel = "FOLDER",
-      description =
-          "Folder of photos (png, jpg, bmp, gif; not recursive), or 'bundled' for the bundled photos.")
-  String images;
+  @Mixin ImagesOption imagesOption;
 
   @Option(
       names = "--csv",
@@ -296,8 +284,9 @@ final class SweepCommand implements Callable<Integer> {
     common.apply();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    ModelResolver.Resolved resolved = new ModelResolver(root.context(), err).resolve(model);
-    List<Path> files = ImageFolder.list(images, root.context());
+    ModelResolver.Resolved resolved =
+        new ModelResolver(root.context(), err).resolve(modelOption.model);
+    List<Path> files = ImageFolder.list(imagesOption.images, root.context());
     List<Row> rows = new ArrayList<>();
     try (InspectionPipeline pipeline = InspectionPipeline.open(resolved.folder(), common.device)) {
       pipeline.capture(common.capture);

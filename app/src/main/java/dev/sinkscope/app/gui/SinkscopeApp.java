@@ -6,14 +6,13 @@ import dev.sinkscope.app.gui.common.UserError;
 import dev.sinkscope.app.gui.main.AppPreferences;
 import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.session.InferenceService;
+import dev.sinkscope.app.gui.tasks.FxTaskExecutor;
+import dev.sinkscope.app.gui.tasks.TaskExecutor;
 import dev.sinkscope.app.runtime.CrashLog;
 import dev.sinkscope.inference.session.ModelSession;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import javafx.application.Application;
-import javafx.application.Platform;
 import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
 import javafx.stage.Screen;
@@ -28,7 +27,7 @@ public final class SinkscopeApp extends Application {
   static final String STYLESHEET = "sinkscope.css";
 
   private MainViewModel vm;
-  private ExecutorService io;
+  private TaskExecutor tasks;
   private Stage stage;
 
   public static void launchApp(String[] args) {
@@ -39,31 +38,32 @@ public final class SinkscopeApp extends Application {
   public void start(Stage primary) {
     this.stage = primary;
     AppPreferences prefs = AppPreferences.standard();
-    io =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "sinkscope-io");
-              t.setDaemon(true);
-              return t;
-            });
+    // The composition root: the threads (task executor), the model opener and the presentation
+    // models are made here; the window only binds to them.
+    tasks = FxTaskExecutor.start();
     String device = System.getProperty("sinkscope.device", "auto");
     vm =
         new MainViewModel(
             listener ->
-                InferenceService.start(
-                    folder -> ModelSession.open(folder, device), Platform::runLater, listener),
+                new InferenceService(
+                    tasks.inferenceLane(),
+                    tasks.ui(),
+                    folder -> ModelSession.open(folder, device),
+                    listener),
             BundledAssets.standard(),
             prefs,
-            io,
-            Platform::runLater);
+            tasks);
     MainView view = new MainView(vm, stage, new FileDialogs.Native());
     CrashLog.install(
         (line, error) ->
-            Platform.runLater(
-                () ->
-                    view.errors()
-                        .show(
-                            new UserError("Unexpected error", line, UserError.stackTrace(error)))));
+            tasks
+                .ui()
+                .execute(
+                    () ->
+                        view.errors()
+                            .show(
+                                new UserError(
+                                    "Unexpected error", line, UserError.stackTrace(error)))));
     Scene scene = createScene(view);
     stage.setScene(scene);
     stage.titleProperty().bind(vm.titleProperty());
@@ -95,8 +95,13 @@ public final class SinkscopeApp extends Application {
         Thread.currentThread().interrupt();
       }
     }
-    if (io != null) {
-      io.shutdownNow();
+    if (tasks != null) {
+      tasks.close();
+      try {
+        tasks.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     SmokeSnapshot.exitIfFinished();
   }

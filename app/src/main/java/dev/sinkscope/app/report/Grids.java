@@ -85,11 +85,16 @@ public final class Grids {
    * computes them (block output, refit on the foreground, background zeroed).
    */
   public static RgbGrid pca(ForwardResult result, int block) {
+    PatchPca pca = patchPca(result, block, new int[0]);
+    return new RgbGrid(pca.gridRows(), pca.gridCols(), pca.rgb().clone());
+  }
+
+  /** The PCA of block {@code block}'s patch features, the window's: artifacts left out of fits. */
+  public static PatchPca patchPca(ForwardResult result, int block, int[] artifacts) {
     if (result.layout().patchCount() < 2) {
       throw new IllegalArgumentException("PCA needs at least two patches");
     }
-    PatchPca pca = InspectionPipeline.blockPca(result, block);
-    return new RgbGrid(pca.gridRows(), pca.gridCols(), pca.rgb().clone());
+    return InspectionPipeline.blockPca(result, block, artifacts);
   }
 
   /** Rollout of head-mean attention through every block, CLS row (the analysis's rollout map). */

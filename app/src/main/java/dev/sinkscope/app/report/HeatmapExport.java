@@ -130,9 +130,17 @@ public final class HeatmapExport {
     String quantityText = label + (quantity.needsPatch() ? " " + patch : "");
     Pictures.Picture p;
     if (quantity.isRgb()) {
+      int[] artifacts = PcaColours.artifacts(report, shown);
+      var pca = Grids.patchPca(result, shown, artifacts);
+      var stretch = PcaColours.stretch(pca, artifacts); // as the window shows it, same key
       p =
           Pictures.pcaRgb(
-              heading, title, image, Grids.pca(result, shown), BlockView.markers(report, shown));
+              heading,
+              title,
+              image,
+              stretch.grid(),
+              BlockView.markers(report, shown),
+              PcaColours.key(pca, stretch, artifacts, Pictures.STYLE).raster());
     } else {
       PatchPosition selected =
           quantity.needsPatch() ? new PatchPosition(patch.row(), patch.col()) : null;

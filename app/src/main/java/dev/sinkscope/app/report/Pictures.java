@@ -119,6 +119,17 @@ public final class Pictures {
   /** PCA colours over the photo (alone without one), with the marker key; there is no colorbar. */
   public static Picture pcaRgb(
       String heading, String title, ImageInput input, RgbGrid rgb, List<Marker> markers) {
+    return pcaRgb(heading, title, input, rgb, markers, null);
+  }
+
+  /** As {@link #pcaRgb(String, String, ImageInput, RgbGrid, List)} with a key beside it. */
+  public static Picture pcaRgb(
+      String heading,
+      String title,
+      ImageInput input,
+      RgbGrid rgb,
+      List<Marker> markers,
+      Raster key) {
     Raster overlay =
         overlay(
             input,
@@ -137,7 +148,7 @@ public final class Pictures {
             },
             markers,
             null);
-    return new Picture(arrange(heading, title, overlay, null, markers), null);
+    return new Picture(arrange(heading, title, overlay, key, markers), null);
   }
 
   /**
@@ -370,10 +381,37 @@ public final class Pictures {
     return block + " of " + blocks + " (1-based block)";
   }
 
-  /** Indented JSON, creating the folder. */
+  /**
+   * Indented JSON, creating the folder. A non-finite number is written as null, never as the string
+   * "NaN" (docs/decisions/0018).
+   */
   public static void writeJson(Path file, Object value) throws IOException {
     createParent(file);
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), value);
+    JSON.writeValue(file.toFile(), value);
+  }
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .registerModule(
+              new com.fasterxml.jackson.databind.module.SimpleModule("finite-or-null")
+                  .addSerializer(Double.class, new FiniteOrNull())
+                  .addSerializer(double.class, new FiniteOrNull()));
+
+  private static final class FiniteOrNull
+      extends com.fasterxml.jackson.databind.JsonSerializer<Double> {
+    @Override
+    public void serialize(
+        Double value,
+        com.fasterxml.jackson.core.JsonGenerator out,
+        com.fasterxml.jackson.databind.SerializerProvider provider)
+        throws IOException {
+      if (value == null || !Double.isFinite(value)) {
+        out.writeNull();
+      } else {
+        out.writeNumber(value);
+      }
+    }
   }
 
   /** A UTF-8 writer, creating the folder. */

@@ -57,6 +57,27 @@ public final class SessionReport {
   @FunctionalInterface
   public interface ModelOpener {
     ModelSession open(Path folder) throws ModelLoadException;
+
+    /**
+     * The report is done with {@code session}: closes it, unless the opener lent a model that stays
+     * open (the app's model on screen).
+     */
+    default void release(ModelSession session) throws IOException {
+      session.close();
+    }
+  }
+
+  /** A model the report uses for a while, handed back to its opener at the end. */
+  private record Borrowed(ModelOpener opener, InspectionPipeline pipeline)
+      implements AutoCloseable {
+    static Borrowed open(ModelOpener opener, Path folder) throws ModelLoadException {
+      return new Borrowed(opener, InspectionPipeline.over(opener.open(folder)));
+    }
+
+    @Override
+    public void close() throws IOException {
+      opener.release(pipeline.session());
+    }
   }
 
   /** Hears which step runs; {@code fraction} of the whole report in [0, 1]. */
@@ -68,31 +89,72 @@ public final class SessionReport {
   }
 
   /**
-   * What metrics.json holds.
+   * What metrics.json holds; the app's File > "Export metrics…" (Ctrl+M) writes the same layout for
+   * the view on screen, with {@link #writeMetrics}.
    *
+   * @param producer always "Sinkscope"
    * @param model the model
    * @param input the photo
-   * @param view what the pictures show
+   * @param view what the pictures show; null when the view needs a selected patch and none is
    * @param block the 1-based block the pictures show
    * @param mitigations what the session applies
+   * @param pass whole-pass results of the session's pass (device, rule, emergence, sink shares)
    * @param layers per-block metrics of the session's pass (with its mitigations)
-   * @param comparison per-block before/after, when the session has mitigations; else null
+   * @param comparison per-block before/after: {@code report} writes it when the session has
+   *     mitigations, the app when its comparison shows before/after; else null
+   * @param finalFeatures the final features the last block shows while shift/flip denoising is on
+   *     (the app only); else null
    * @param modelB model B of an {@code other-model} session; else left out
+   * @param passB whole-pass results of model B; else left out
    * @param layersB per-block metrics of model B (without mitigations); else left out
    * @param comparisonB per-block model A ("before") against model B ("after") when both have as
    *     many blocks; else left out
    */
   public record Metrics(
+      String producer,
       Described.ModelInfo model,
       Described.InputInfo input,
       ViewSettings view,
       int block,
       List<Described.MitigationInfo> mitigations,
+      Described.PassInfo pass,
       List<LayerMetrics> layers,
       List<LayerComparison> comparison,
+      Described.FinalFeaturesInfo finalFeatures,
       @JsonInclude(JsonInclude.Include.NON_NULL) Described.ModelInfo modelB,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Described.PassInfo passB,
       @JsonInclude(JsonInclude.Include.NON_NULL) List<LayerMetrics> layersB,
-      @JsonInclude(JsonInclude.Include.NON_NULL) List<LayerComparison> comparisonB) {}
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<LayerComparison> comparisonB) {
+    public static final String PRODUCER = "Sinkscope";
+
+    /** These metrics with model B's. */
+    public Metrics withModelB(
+        Described.ModelInfo modelB,
+        Described.PassInfo passB,
+        List<LayerMetrics> layersB,
+        List<LayerComparison> comparisonB) {
+      return new Metrics(
+          producer,
+          model,
+          input,
+          view,
+          block,
+          mitigations,
+          pass,
+          layers,
+          comparison,
+          finalFeatures,
+          modelB,
+          passB,
+          layersB,
+          comparisonB);
+    }
+  }
+
+  /** Writes {@code metrics} as metrics.json does (indented; null, never "NaN", for no value). */
+  public static void writeMetrics(Path file, Metrics metrics) throws IOException {
+    Pictures.writeJson(file, metrics);
+  }
 
   /**
    * Writes the report of {@code session} into {@code outDir} (created if needed) and returns the
@@ -176,7 +238,8 @@ public final class SessionReport {
     Metrics metrics;
     Pass a;
     progress.step("Opening " + session.model().displayName(), 0);
-    try (InspectionPipeline pipeline = InspectionPipeline.over(opener.open(modelFolder))) {
+    try (Borrowed borrowed = Borrowed.open(opener, modelFolder)) {
+      InspectionPipeline pipeline = borrowed.pipeline();
       ModelSession model = pipeline.session();
       stack.validate(model.spec());
       HeadSelection head = view.head();
@@ -243,13 +306,20 @@ public final class SessionReport {
       }
       metrics =
           new Metrics(
+              Metrics.PRODUCER,
               info(session.model(), model),
               Described.InputInfo.of(image, current),
               view,
               block,
               Described.MitigationInfo.of(stack),
+              Described.PassInfo.of(
+                  model.deviceDescription(),
+                  dev.sinkscope.app.assets.BundledAssets.isPhantom(modelFolder),
+                  currentReport),
               layers,
               comparison,
+              null,
+              null,
               null,
               null,
               null);
@@ -258,7 +328,8 @@ public final class SessionReport {
     if (withB) {
       ModelReference refB = session.modelB();
       progress.step("Opening model B, " + refB.displayName(), 3.0 / steps);
-      try (InspectionPipeline pipelineB = InspectionPipeline.over(opener.open(modelBFolder))) {
+      try (Borrowed borrowedB = Borrowed.open(opener, modelBFolder)) {
+        InspectionPipeline pipelineB = borrowedB.pipeline();
         ModelSession modelB = pipelineB.session();
         ImageInput imageB = ImageInput.photo(modelBFolder, session.imagePath(sessionFile));
         view.head().validate(modelB.spec().numHeads());
@@ -283,21 +354,18 @@ public final class SessionReport {
           comparisonB = LayerComparison.of(metrics.layers(), layersB);
         }
         metrics =
-            new Metrics(
-                metrics.model(),
-                metrics.input(),
-                metrics.view(),
-                metrics.block(),
-                metrics.mitigations(),
-                metrics.layers(),
-                metrics.comparison(),
+            metrics.withModelB(
                 info(refB, modelB),
+                Described.PassInfo.of(
+                    modelB.deviceDescription(),
+                    dev.sinkscope.app.assets.BundledAssets.isPhantom(modelBFolder),
+                    reportB),
                 layersB,
                 comparisonB);
       }
     }
     progress.step("Writing the metrics", (steps - 1.0) / steps);
-    Pictures.writeJson(outDir.resolve(METRICS_JSON), metrics);
+    writeMetrics(outDir.resolve(METRICS_JSON), metrics);
     written.add(METRICS_JSON);
     try (Writer w = Pictures.newWriter(outDir.resolve(METRICS_CSV))) {
       // The comparison the session asks for: model B when it compares with B, else before/after.

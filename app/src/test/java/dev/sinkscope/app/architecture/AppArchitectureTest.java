@@ -73,6 +73,52 @@ class AppArchitectureTest {
   }
 
   /**
+   * Threads belong to the task executor (the window's inference thread and I/O pool, shut down with
+   * the window); views and presentation models hand their work to it as background tasks.
+   */
+  @Test
+  void onlyTheTaskExecutorCreatesThreads() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.sinkscope.app.gui..")
+        .and()
+        .resideOutsideOfPackage("dev.sinkscope.app.gui.tasks..")
+        .should()
+        .callConstructor(Thread.class, Runnable.class)
+        .orShould()
+        .callConstructor(Thread.class, Runnable.class, String.class)
+        .orShould()
+        .callConstructor(Thread.class)
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("java.util.concurrent.Executors")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("java.util.concurrent.ThreadPoolExecutor")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("java.util.concurrent.ForkJoinPool")
+        .check(CLASSES);
+  }
+
+  /**
+   * Presentation models hold state and logic and never touch controls, so they run without a
+   * toolkit (ADR 0009).
+   */
+  @Test
+  void presentationModelsDoNotUseControls() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.sinkscope.app.gui..")
+        .and()
+        .haveSimpleNameEndingWith("Model")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("javafx.scene.control..", "javafx.scene.layout..", "javafx.stage..")
+        .check(CLASSES);
+  }
+
+  /**
    * The app's parts (command line, window, report, assets, runtime settings) depend on each other
    * one way.
    */

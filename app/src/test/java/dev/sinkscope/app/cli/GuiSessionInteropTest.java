@@ -16,12 +16,14 @@ import dev.sinkscope.app.gui.session.CompareTarget;
 import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.app.gui.session.ModelLocation;
 import dev.sinkscope.app.gui.sessionfile.SessionController;
+import dev.sinkscope.app.gui.tasks.LaneTaskExecutor;
 import dev.sinkscope.inference.mitigation.NeuronMap;
 import dev.sinkscope.inference.mitigation.TestTimeRegisters;
 import dev.sinkscope.render.PatchPosition;
 import dev.sinkscope.render.PngExport;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.prefs.BackingStoreException;
 import java.util.prefs.Preferences;
@@ -61,9 +63,8 @@ class GuiSessionInteropTest {
             listener -> new InferenceService(worker, Runnable::run, Fixtures.cpu(), listener),
             assets,
             new AppPreferences(node),
-            Runnable::run,
-            Runnable::run);
-    sessions = new SessionController(vm, () -> cli.context().hub(), Runnable::run, Runnable::run);
+            new LaneTaskExecutor(worker, Runnable::run, Runnable::run));
+    sessions = new SessionController(vm, () -> cli.context().hub(), vm.tasks());
     vm.startDefault(null, photo);
     worker.runAll();
   }
@@ -139,6 +140,74 @@ class GuiSessionInteropTest {
         metrics.get("mitigations").toString().contains("softmax1"),
         metrics.get("mitigations").toString());
     assertEquals("phantom", new ObjectMapper().readTree(session.toFile()).at("/model/id").asText());
+  }
+
+  @Test
+  void ctrlMAndReportWriteTheSameMetricsLayoutForTheSameState() throws Exception {
+    vm.viewer().quantityProperty().set(Quantity.ATTENTION_RECEIVED);
+    vm.viewer().blockProperty().set(5);
+    vm.mitigations().normalizerOnProperty().set(true);
+    vm.compare().modeProperty().set(CompareTarget.Kind.BEFORE_AFTER);
+    worker.runAll();
+    assertSameLayout("before-after");
+
+    vm.compare()
+        .otherModelProperty()
+        .set(new ModelLocation.Bundled(BundledAssets.PHANTOM_REGISTERS, vm.assets()));
+    vm.compare().modeProperty().set(CompareTarget.Kind.OTHER_MODEL);
+    vm.mitigations().normalizerOnProperty().set(false);
+    worker.runAll();
+    assertSameLayout("other-model");
+  }
+
+  /** Ctrl+M's JSON and report's metrics.json of the state on screen: same keys, same numbers. */
+  private void assertSameLayout(String name) throws Exception {
+    Path session = tmp.resolve("work").resolve(name + ".json");
+    sessions.save(session);
+    assertTrue(vm.statusProperty().get().startsWith("Saved session"), vm.statusProperty().get());
+    Path out = tmp.resolve("report-" + name);
+    cli.run("report", "--session", session, "--out", out, "--device", "cpu").assertOk();
+    Path ctrlM = tmp.resolve("ctrl-m-" + name + ".json");
+    vm.exports().metrics(ctrlM);
+    assertTrue(vm.statusProperty().get().startsWith("Exported "), vm.statusProperty().get());
+
+    JsonNode report = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+    JsonNode app = new ObjectMapper().readTree(ctrlM.toFile());
+    assertEquals(keyPaths(report, ""), keyPaths(app, ""), name + ": the same keys");
+    for (String same :
+        List.of("/view", "/block", "/mitigations", "/input", "/pass/detectionRule")) {
+      assertEquals(report.at(same), app.at(same), name + ": " + same);
+    }
+    assertEquals(report.get("layers").size(), app.get("layers").size());
+    for (int i = 0; i < report.get("layers").size(); i++) {
+      for (String column : List.of("patchNormMax", "artifactCount", "topSinkToken")) {
+        assertEquals(
+            report.get("layers").get(i).get(column).asDouble(),
+            app.get("layers").get(i).get(column).asDouble(),
+            1e-4 * Math.abs(report.get("layers").get(i).get(column).asDouble()),
+            name + ": block " + (i + 1) + " " + column);
+      }
+    }
+    assertTrue(
+        !Files.readString(ctrlM).contains("\"NaN\"")
+            && !Files.readString(out.resolve("metrics.json")).contains("\"NaN\""),
+        "numbers or null, never \"NaN\"");
+  }
+
+  /** Every key path of {@code node}; array elements are merged under {@code []}. */
+  private static java.util.SortedSet<String> keyPaths(JsonNode node, String at) {
+    java.util.SortedSet<String> paths = new java.util.TreeSet<>();
+    if (node.isObject()) {
+      node.fieldNames()
+          .forEachRemaining(
+              f -> {
+                paths.add(at + "/" + f);
+                paths.addAll(keyPaths(node.get(f), at + "/" + f));
+              });
+    } else if (node.isArray()) {
+      node.forEach(e -> paths.addAll(keyPaths(e, at + "[]")));
+    }
+    return paths;
   }
 
   @Test

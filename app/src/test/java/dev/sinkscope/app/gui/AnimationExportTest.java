@@ -13,6 +13,7 @@ import dev.sinkscope.app.gui.main.AppPreferences;
 import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.session.CompareTarget;
 import dev.sinkscope.app.gui.session.InferenceService;
+import dev.sinkscope.app.gui.tasks.LaneTaskExecutor;
 import dev.sinkscope.render.GifAnimation;
 import dev.sinkscope.render.PngExport;
 import dev.sinkscope.render.Raster;
@@ -44,8 +45,7 @@ class AnimationExportTest {
             listener -> new InferenceService(worker, Runnable::run, Fixtures.cpu(), listener),
             assets,
             new AppPreferences(node),
-            Runnable::run,
-            Runnable::run);
+            new LaneTaskExecutor(worker, Runnable::run, Runnable::run));
     vm.startDefault(Fixtures.DINOV2, Fixtures.coffee());
     worker.runAll();
   }
@@ -76,7 +76,7 @@ class AnimationExportTest {
     for (int b = 1; b <= blocks; b++) {
       vm.viewer().blockProperty().set(b);
       Path png = tmp.resolve("view" + b + ".png");
-      vm.exportView(png);
+      vm.exports().view(png);
       Raster view = PngExport.read(png);
       width = Math.max(width, view.width());
       height = Math.max(height, view.height());

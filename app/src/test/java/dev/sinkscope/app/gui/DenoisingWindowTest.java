@@ -15,12 +15,10 @@ import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.session.AnalyzedPass;
 import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.app.gui.session.PhantomTruth;
+import dev.sinkscope.app.gui.tasks.FxTaskExecutor;
 import java.awt.geom.Rectangle2D;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.prefs.Preferences;
-import javafx.application.Platform;
 import javafx.scene.control.Label;
 import javafx.scene.image.Image;
 import javafx.scene.image.PixelFormat;
@@ -48,22 +46,22 @@ class DenoisingWindowTest {
   private MainViewModel vm;
   private MainView view;
   private Preferences node;
-  private ExecutorService io;
+  private FxTaskExecutor tasks;
   private boolean[] artifacts;
 
   @Start
   void start(Stage stage) throws Exception {
     node = Preferences.userRoot().node("dev/sinkscope/test/denoise-" + System.nanoTime());
-    io = Executors.newSingleThreadExecutor();
+    tasks = FxTaskExecutor.start();
     BundledAssets assets = PhantomTruth.assets(tmp.resolve("cache"));
     artifacts = PhantomTruth.coffeeArtifacts(assets, 16, 16);
     vm =
         new MainViewModel(
-            listener -> InferenceService.start(Fixtures.cpu(), Platform::runLater, listener),
+            listener ->
+                new InferenceService(tasks.inferenceLane(), tasks.ui(), Fixtures.cpu(), listener),
             assets,
             new AppPreferences(node),
-            io,
-            Platform::runLater);
+            tasks);
     view = new MainView(vm, stage, new MainWindowTest.AnsweringDialogs());
     stage.setScene(SinkscopeApp.createScene(view));
     stage.setWidth(1280);
@@ -76,7 +74,7 @@ class DenoisingWindowTest {
   @AfterEach
   void close() throws Exception {
     onFx(() -> vm.close());
-    io.shutdownNow();
+    tasks.close();
     node.removeNode();
   }
 

@@ -42,7 +42,7 @@ class DistillDialogWindowTest {
     }
     DistillViewModel vm =
         new DistillViewModel(
-            Runnable::run,
+            new dev.sinkscope.app.gui.tasks.CurrentThreadTaskExecutor(),
             () -> tmp,
             FIXTURE,
             "dinov2-hf",

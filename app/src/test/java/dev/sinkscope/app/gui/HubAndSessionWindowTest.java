@@ -14,9 +14,9 @@ import dev.sinkscope.app.gui.hub.HubModelLocation;
 import dev.sinkscope.app.gui.main.AppPreferences;
 import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.session.InferenceService;
+import dev.sinkscope.app.gui.tasks.FxTaskExecutor;
 import dev.sinkscope.inference.hub.HubSettings;
 import dev.sinkscope.inference.mitigation.AttentionNormalizer;
-import dev.sinkscope.inference.session.ModelSession;
 import dev.sinkscope.render.PatchPosition;
 import dev.sinkscope.render.PngExport;
 import java.awt.image.BufferedImage;
@@ -25,10 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.prefs.Preferences;
-import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
@@ -59,14 +56,14 @@ class HubAndSessionWindowTest {
   private MainViewModel vm;
   private MainView view;
   private Preferences node;
-  private ExecutorService io;
+  private FxTaskExecutor tasks;
   private LocalHub hub;
   private final MainWindowTest.AnsweringDialogs dialogs = new MainWindowTest.AnsweringDialogs();
 
   @Start
   void start(Stage stage) throws Exception {
     node = Preferences.userRoot().node("dev/sinkscope/test/hub-window-" + System.nanoTime());
-    io = Executors.newSingleThreadExecutor();
+    tasks = FxTaskExecutor.start();
     hub = new LocalHub();
     hub.addRepo(
         REPO, Fixtures.DINOV2, "config.json", "preprocessor_config.json", "model.safetensors");
@@ -85,14 +82,13 @@ class HubAndSessionWindowTest {
             getClass().getClassLoader(), BundledAssetsTest.ROOT, tmp.resolve("cache"));
     vm =
         new MainViewModel(
-            listener -> InferenceService.start(Fixtures.cpu(), Platform::runLater, listener),
+            listener ->
+                new InferenceService(tasks.inferenceLane(), tasks.ui(), Fixtures.cpu(), listener),
             assets,
             new AppPreferences(node),
-            io,
-            Platform::runLater);
+            tasks);
     view = new MainView(vm, stage, dialogs);
     view.setHubSettings(() -> settings);
-    view.setReportOpener(folder -> ModelSession.open(folder, "cpu"));
     Scene scene = SinkscopeApp.createScene(view);
     stage.setScene(scene);
     stage.setWidth(1280);
@@ -110,7 +106,7 @@ class HubAndSessionWindowTest {
           return null;
         });
     hub.close();
-    io.shutdownNow();
+    tasks.close();
     node.removeNode();
   }
 
@@ -268,9 +264,12 @@ class HubAndSessionWindowTest {
       throws Exception {
     waitForPicture();
     java.util.List<String> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.List<String> steps = new java.util.concurrent.CopyOnWriteArrayList<>();
     onFx(
         () -> {
           vm.statusProperty().addListener((o, was, now) -> statuses.add(now));
+          // the report's steps show where running work shows, beside its progress bar and Cancel
+          vm.activityProperty().addListener((o, was, now) -> steps.add(now));
           vm.viewer().selectedPatchProperty().set(new PatchPosition(4, 7));
           vm.viewer().quantityProperty().set(Quantity.ATTENDED_BY);
           vm.viewer().blockProperty().set(2);
@@ -306,8 +305,8 @@ class HubAndSessionWindowTest {
           files.map(f -> f.getFileName().toString()).sorted().toList());
     }
     assertTrue(
-        statuses.stream().anyMatch(t -> t.matches("Exporting report: .*\\([0-9]+%\\)")),
-        statuses.toString());
+        steps.stream().anyMatch(t -> t.matches("Exporting report: .*\\([0-9]+%\\)")),
+        steps.toString());
     assertEquals(
         "attention to the selected patch (4, 7)",
         PngExport.readMetadata(folder.resolve("attended-by.png")).get("Quantity"));

@@ -13,16 +13,14 @@ import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.mitigations.DiscoveryDialog;
 import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.app.gui.session.ModelLocation;
+import dev.sinkscope.app.gui.tasks.FxTaskExecutor;
 import dev.sinkscope.inference.hub.HubSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.prefs.Preferences;
-import javafx.application.Platform;
 import javafx.geometry.Bounds;
 import javafx.geometry.Rectangle2D;
 import javafx.scene.Node;
@@ -60,23 +58,23 @@ class LayoutFitTest {
   private MainViewModel vm;
   private MainView view;
   private Preferences node;
-  private ExecutorService io;
+  private FxTaskExecutor tasks;
 
   @Start
   void start(Stage stage) {
     this.stage = stage;
     node = Preferences.userRoot().node("dev/sinkscope/test/layout-" + System.nanoTime());
-    io = Executors.newSingleThreadExecutor();
+    tasks = FxTaskExecutor.start();
     BundledAssets assets =
         new BundledAssets(
             getClass().getClassLoader(), BundledAssets.DEFAULT_ROOT, tmp.resolve("cache"));
     vm =
         new MainViewModel(
-            listener -> InferenceService.start(Fixtures.cpu(), Platform::runLater, listener),
+            listener ->
+                new InferenceService(tasks.inferenceLane(), tasks.ui(), Fixtures.cpu(), listener),
             assets,
             new AppPreferences(node),
-            io,
-            Platform::runLater);
+            tasks);
     view = new MainView(vm, stage, new MainWindowTest.AnsweringDialogs());
     HubSettings hub =
         HubSettings.from(
@@ -96,7 +94,7 @@ class LayoutFitTest {
   @AfterEach
   void close() throws Exception {
     onFx(() -> vm.close());
-    io.shutdownNow();
+    tasks.close();
     node.removeNode();
   }
 
@@ -150,7 +148,7 @@ class LayoutFitTest {
           onFx(
               () ->
                   List.of(
-                      DiscoveryDialog.create(stage, vm.discoveryDefaults(), Optional::empty),
+                      DiscoveryDialog.create(stage, vm.neuronMaps().defaults(), Optional::empty),
                       view.showRealCheckpointHelp(),
                       view.showPhantomNote()));
       onFx(() -> dialogs.get(0).show());
@@ -258,6 +256,50 @@ class LayoutFitTest {
   }
 
   @Test
+  void allHeadsAndAllBlocksFitTheirTabAt1024x700() throws Exception {
+    waitUntil(
+        "a picture",
+        () -> !vm.busyProperty().get() && vm.viewer().renderedProperty().get() != null);
+    onFx(
+        () ->
+            vm.viewer()
+                .quantityProperty()
+                .set(dev.sinkscope.app.gui.canvas.Quantity.ATTENTION_RECEIVED));
+    TabPane tabs = onFx(() -> (TabPane) stage.getScene().lookup("#centerTabs"));
+    for (String tab : List.of("heads", "blocks")) {
+      onFx(
+          () ->
+              tabs.getSelectionModel()
+                  .select(
+                      tabs.getTabs().stream()
+                          .filter(t -> (tab + "Tab").equals(t.getId()))
+                          .findFirst()
+                          .orElseThrow()));
+      settle();
+      javafx.scene.image.Image image =
+          onFx(
+              () ->
+                  ((javafx.scene.image.ImageView) stage.getScene().lookup("#" + tab + "Image"))
+                      .getImage());
+      double viewport =
+          onFx(
+              () ->
+                  ((javafx.scene.control.ScrollPane) stage.getScene().lookup("#" + tab + "View"))
+                      .getViewportBounds()
+                      .getWidth());
+      assertTrue(image != null, tab + ": a picture");
+      assertTrue(
+          image.getWidth() <= viewport,
+          tab
+              + ": the panels and their colour bar ("
+              + image.getWidth()
+              + " px) fit the "
+              + viewport
+              + " px view, so no title or range is cut off");
+    }
+  }
+
+  @Test
   void pcaColoursDisableTheColourChoicesThatDoNothing() throws Exception {
     waitUntil(
         "a picture",
@@ -269,6 +311,20 @@ class LayoutFitTest {
           onFx(() -> stage.getScene().lookup(id).isDisabled()),
           id + " is disabled for PCA colours");
     }
+    waitUntil(
+        "the PCA key",
+        () ->
+            vm.viewer().renderedProperty().get() != null
+                && vm.viewer().renderedProperty().get().map() != null
+                && vm.viewer().renderedProperty().get().map().isRgb());
+    settle();
+    assertTrue(
+        onFx(
+            () ->
+                ((javafx.scene.image.ImageView) stage.getScene().lookup("#legend")).getImage()
+                    != null),
+        "PCA colours show their key where the colour bar was");
+    assertEquals(List.of(), onFx(() -> problemsIn(stage.getScene())), "the key fits");
   }
 
   private static void settle() {

@@ -15,11 +15,13 @@ import dev.sinkscope.app.gui.common.UserError;
 import dev.sinkscope.app.gui.compare.MetricRow;
 import dev.sinkscope.app.gui.main.AppPreferences;
 import dev.sinkscope.app.gui.main.MainViewModel;
+import dev.sinkscope.app.gui.main.NeuronMapsModel;
 import dev.sinkscope.app.gui.mitigations.NeuronMapChoice;
 import dev.sinkscope.app.gui.session.CompareTarget;
 import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.app.gui.session.ModelLocation;
 import dev.sinkscope.app.gui.session.ViewOutcome;
+import dev.sinkscope.app.gui.tasks.LaneTaskExecutor;
 import dev.sinkscope.inference.mitigation.AttentionNormalizer;
 import dev.sinkscope.inference.mitigation.HeadGate;
 import dev.sinkscope.inference.mitigation.NeuronDiscovery;
@@ -57,8 +59,7 @@ class MainViewModelTest {
             listener -> new InferenceService(worker, Runnable::run, Fixtures.cpu(), listener),
             assets,
             new AppPreferences(node),
-            Runnable::run,
-            Runnable::run);
+            new LaneTaskExecutor(worker, Runnable::run, Runnable::run));
     vm.startDefault(Fixtures.DINOV2, Fixtures.coffee());
     worker.runAll();
   }
@@ -129,7 +130,7 @@ class MainViewModelTest {
 
   @Test
   void testTimeRegistersAddATokenOffTheGrid() {
-    vm.loadNeuronMap(Fixtures.TTR_NEURONS);
+    vm.neuronMaps().load(Fixtures.TTR_NEURONS);
     assertTrue(vm.mitigations().neuronMapProperty().get().label().startsWith("ttr.json"));
 
     vm.mitigations().ttrOnProperty().set(true);
@@ -242,9 +243,9 @@ class MainViewModelTest {
   @Test
   void exportsTheViewWithItsProvenance() throws Exception {
     vm.viewer().blockProperty().set(2);
-    Path png = tmp.resolve(vm.suggestedFileName("view", "png"));
+    Path png = tmp.resolve(vm.exports().suggestedFileName("view", "png"));
 
-    vm.exportView(png);
+    vm.exports().view(png);
 
     Map<String, String> metadata = PngExport.readMetadata(png);
     assertEquals("dinov2-hf", metadata.get("Model"));
@@ -268,7 +269,7 @@ class MainViewModelTest {
     worker.runAll();
     Path png = tmp.resolve("comparison.png");
 
-    vm.exportComparison(png);
+    vm.exports().comparison(png);
 
     Map<String, String> metadata = PngExport.readMetadata(png);
     assertEquals("before | after", metadata.get("Compared"));
@@ -281,13 +282,19 @@ class MainViewModelTest {
   void exportsMetricsAsJsonAndCsv() throws Exception {
     Path json = tmp.resolve("metrics.json");
     Path csv = tmp.resolve("metrics.csv");
+    // as the window wires it: the session controller says how the view reads as a session
+    new dev.sinkscope.app.gui.sessionfile.SessionController(vm, () -> null, vm.tasks());
 
-    vm.exportMetrics(json);
-    vm.exportMetrics(csv);
+    vm.exports().metrics(json);
+    vm.exports().metrics(csv);
 
     JsonNode root = new ObjectMapper().readTree(json.toFile());
-    assertEquals(4, root.get("passes").get(0).get("blocks").size());
-    assertEquals("coffee.png", root.get("passes").get(0).get("image").asText());
+    assertEquals(4, root.get("layers").size());
+    assertEquals("coffee.png", root.get("input").get("file").asText());
+    assertEquals(
+        outcome().primary().report().summaries().get(3).patchNormMax(),
+        root.get("layers").get(3).get("patchNormMax").asDouble());
+    assertEquals("patch-norm", root.get("view").get("quantity").asText());
     List<String> lines = Files.readAllLines(csv);
     assertEquals(5, lines.size());
     assertTrue(lines.get(0).startsWith("pass,block,patch_norm_min"));
@@ -298,7 +305,9 @@ class MainViewModelTest {
   void theDetectionRuleReanalysesWithoutRunningTheModel() {
     var result = outcome().primary().result();
 
-    vm.detectionRuleProperty().set(dev.sinkscope.inference.analysis.DetectionRule.MEDIAN_RATIO);
+    vm.artifactRule()
+        .detectionRuleProperty()
+        .set(dev.sinkscope.inference.analysis.DetectionRule.MEDIAN_RATIO);
     worker.runAll();
 
     assertSame(result, outcome().primary().result());
@@ -309,7 +318,9 @@ class MainViewModelTest {
 
   @Test
   void ruleANotesShowOnlyWhileRuleAIsChosenAndItsTauApplies() {
-    vm.detectionRuleProperty().set(dev.sinkscope.inference.analysis.DetectionRule.ABSOLUTE);
+    vm.artifactRule()
+        .detectionRuleProperty()
+        .set(dev.sinkscope.inference.analysis.DetectionRule.ABSOLUTE);
     worker.runAll();
     var ruleA = outcome().primary().report();
     assertTrue(
@@ -317,12 +328,14 @@ class MainViewModelTest {
             .anyMatch(n -> n.startsWith("rule A")),
         ruleA.notes().toString());
 
-    vm.absoluteThresholdProperty().set(5.0);
+    vm.artifactRule().absoluteThresholdProperty().set(5.0);
     worker.runAll();
     assertEquals(5.0, outcome().primary().report().options().detection().absoluteThreshold());
 
-    vm.detectionRuleProperty().set(dev.sinkscope.inference.analysis.DetectionRule.BIMODAL_SPLIT);
-    vm.absoluteThresholdProperty().set(Double.NaN);
+    vm.artifactRule()
+        .detectionRuleProperty()
+        .set(dev.sinkscope.inference.analysis.DetectionRule.BIMODAL_SPLIT);
+    vm.artifactRule().absoluteThresholdProperty().set(Double.NaN);
     worker.runAll();
     var ruleD = outcome().primary().report();
     assertTrue(
@@ -356,7 +369,7 @@ class MainViewModelTest {
 
   @Test
   void thePhantomOffersItsPlantedCircuit() {
-    NeuronMapChoice planted = MainViewModel.plantedCircuit(tmp);
+    NeuronMapChoice planted = NeuronMapsModel.plantedCircuit(tmp);
 
     assertEquals(3, planted.map().neurons().size());
     assertTrue(planted.map().neurons().stream().allMatch(n -> n.layer() == 3));
@@ -369,7 +382,7 @@ class MainViewModelTest {
     Files.copy(Fixtures.coffee(), photos.resolve("b.png"));
     Files.writeString(photos.resolve("notes.txt"), "not a photo");
 
-    vm.discoverNeurons(photos, new NeuronDiscovery.Settings(-1, 1.0, 10, false, -1, 0, 5, 0));
+    vm.neuronMaps().discover(photos, new NeuronDiscovery.Settings(-1, 1.0, 10, false, -1, 0, 5, 0));
     assertTrue(vm.discoveringProperty().get());
     worker.runAll();
 
@@ -387,7 +400,7 @@ class MainViewModelTest {
     NeuronDiscovery.Settings settings =
         new NeuronDiscovery.Settings(-1, 1.0, 10, false, -1, 0, 5, 0);
 
-    vm.discoverNeurons(photos, settings);
+    vm.neuronMaps().discover(photos, settings);
     worker.runAll();
     assertEquals(
         "Register neurons found (5); switch test-time registers on to use them.",
@@ -396,7 +409,7 @@ class MainViewModelTest {
     worker.runAll();
     assertEquals("", vm.statusProperty().get(), "the suggestion is done once the switch is on");
 
-    vm.discoverNeurons(photos, settings);
+    vm.neuronMaps().discover(photos, settings);
     worker.runAll();
     assertEquals(
         "Register neurons found (5); test-time registers now use them.", vm.statusProperty().get());
@@ -411,7 +424,7 @@ class MainViewModelTest {
     Files.copy(Fixtures.coffee(), photos.resolve("a.png"));
     NeuronMapChoice before = vm.mitigations().neuronMapProperty().get();
 
-    vm.discoverNeurons(photos, new NeuronDiscovery.Settings(-1, 1.0, 10, false, -1, 0, 5, 0));
+    vm.neuronMaps().discover(photos, new NeuronDiscovery.Settings(-1, 1.0, 10, false, -1, 0, 5, 0));
     vm.cancel();
     worker.runAll();
 

@@ -19,6 +19,7 @@ import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.session.AnalyzedPass;
 import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.app.gui.session.ViewOutcome;
+import dev.sinkscope.app.gui.tasks.FxTaskExecutor;
 import dev.sinkscope.inference.mitigation.AttentionNormalizer;
 import dev.sinkscope.inference.mitigation.HeadGate;
 import dev.sinkscope.inference.mitigation.RegisterAblation;
@@ -32,10 +33,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.prefs.Preferences;
-import javafx.application.Platform;
 import javafx.geometry.Point2D;
 import javafx.scene.Node;
 import javafx.scene.Scene;
@@ -73,7 +71,7 @@ class MainWindowTest {
   private MainViewModel vm;
   private MainView view;
   private Preferences node;
-  private ExecutorService io;
+  private FxTaskExecutor tasks;
   private final AnsweringDialogs dialogs = new AnsweringDialogs();
 
   /** Answers the file dialogs from a queue the test fills. */
@@ -108,17 +106,17 @@ class MainWindowTest {
   @Start
   void start(Stage stage) {
     node = Preferences.userRoot().node("dev/sinkscope/test/window-" + System.nanoTime());
-    io = Executors.newSingleThreadExecutor();
+    tasks = FxTaskExecutor.start();
     BundledAssets assets =
         new BundledAssets(
             getClass().getClassLoader(), BundledAssetsTest.ROOT, tmp.resolve("cache"));
     vm =
         new MainViewModel(
-            listener -> InferenceService.start(Fixtures.cpu(), Platform::runLater, listener),
+            listener ->
+                new InferenceService(tasks.inferenceLane(), tasks.ui(), Fixtures.cpu(), listener),
             assets,
             new AppPreferences(node),
-            io,
-            Platform::runLater);
+            tasks);
     view = new MainView(vm, stage, dialogs);
     Scene scene = SinkscopeApp.createScene(view);
     stage.setScene(scene);
@@ -135,7 +133,7 @@ class MainWindowTest {
           vm.close();
           return null;
         });
-    io.shutdownNow();
+    tasks.close();
     node.removeNode();
   }
 

@@ -12,6 +12,7 @@ import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.mitigations.MitigationsViewModel;
 import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.app.gui.session.PhantomTruth;
+import dev.sinkscope.app.gui.tasks.FxTaskExecutor;
 import dev.sinkscope.inference.work.HeavyWork;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +21,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.prefs.Preferences;
 import javafx.application.Platform;
+import javafx.scene.image.Image;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
@@ -38,11 +40,12 @@ import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * No model, image, inference, analysis or export work runs on the FX thread while the app loads a
- * model and a photo, runs the model for a switch, scrubs layers and exports a PNG: every such call
- * announces itself through {@link HeavyWork}, and the test records the thread of each. That is
- * exact on any machine. How long the FX thread went without serving a 10 ms heartbeat ({@link
- * FxWatchdog}) depends on the machine and its load, so it is printed, not asserted; the "within a
- * frame" goal and the command that measures it are in docs/benchmarks.md ("Responsiveness").
+ * model and a photo, runs the model for a switch, scrubs layers, exports a PNG and an animation and
+ * pastes a picture: every such call announces itself through {@link HeavyWork}, and the test
+ * records the thread of each. That is exact on any machine. How long the FX thread went without
+ * serving a 10 ms heartbeat ({@link FxWatchdog}) depends on the machine and its load, so it is
+ * printed, not asserted; the "within a frame" goal and the command that measures it are in
+ * docs/benchmarks.md ("Responsiveness").
  */
 @ExtendWith(ApplicationExtension.class)
 @Tag("slow")
@@ -53,21 +56,21 @@ class ResponsivenessTest {
   private Stage stage;
   private MainView view;
   private Preferences node;
-  private ExecutorService io;
+  private FxTaskExecutor tasks;
   private final MainWindowTest.AnsweringDialogs dialogs = new MainWindowTest.AnsweringDialogs();
 
   @Start
   void start(Stage stage) {
     this.stage = stage;
     node = Preferences.userRoot().node("dev/sinkscope/test/responsive-" + System.nanoTime());
-    io = Executors.newSingleThreadExecutor();
+    tasks = FxTaskExecutor.start();
     vm =
         new MainViewModel(
-            listener -> InferenceService.start(Fixtures.cpu(), Platform::runLater, listener),
+            listener ->
+                new InferenceService(tasks.inferenceLane(), tasks.ui(), Fixtures.cpu(), listener),
             PhantomTruth.assets(tmp.resolve("cache")),
             new AppPreferences(node),
-            io,
-            Platform::runLater);
+            tasks);
     view = new MainView(vm, stage, dialogs);
     stage.setScene(SinkscopeApp.createScene(view));
     stage.setWidth(1280);
@@ -78,7 +81,7 @@ class ResponsivenessTest {
   @AfterEach
   void close() throws Exception {
     onFx(() -> vm.close());
-    io.shutdownNow();
+    tasks.close();
     node.removeNode();
   }
 
@@ -178,6 +181,31 @@ class ResponsivenessTest {
       robot.press(KeyCode.CONTROL).type(KeyCode.E).release(KeyCode.CONTROL);
       waitUntil("the view is written", () -> vm.statusProperty().get().startsWith("Exported"));
       assertTrue(Files.size(png) > 10_000);
+
+      // File > Export animation draws every block; it used to do so on the FX thread.
+      watchdog.phase("animation export");
+      Path gif = tmp.resolve("blocks.gif");
+      dialogs.answers.add(gif);
+      robot.press(KeyCode.CONTROL).type(KeyCode.G).release(KeyCode.CONTROL);
+      waitUntil(
+          "the animation is written",
+          () -> vm.statusProperty().get().startsWith("Exported " + gif + " (8 frames)"));
+      assertTrue(Files.size(gif) > 10_000);
+
+      // A pasted picture is encoded as PNG before it is decoded; that used to be on the FX thread.
+      watchdog.phase("paste");
+      onFx(
+          () -> {
+            ClipboardContent content = new ClipboardContent();
+            content.putImage(new Image(Fixtures.coffee().toUri().toString()));
+            Clipboard.getSystemClipboard().setContent(content);
+          });
+      robot.press(KeyCode.CONTROL).type(KeyCode.V).release(KeyCode.CONTROL);
+      waitUntil(
+          "the pasted image is shown",
+          () ->
+              !vm.busyProperty().get()
+                  && vm.outcomeProperty().get().image().displayName().equals("pasted image"));
       WaitForAsyncUtils.waitForFxEvents();
 
       System.out.println(

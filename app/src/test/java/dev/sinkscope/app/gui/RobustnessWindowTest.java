@@ -16,6 +16,7 @@ import dev.sinkscope.app.gui.main.AppPreferences;
 import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.app.gui.session.ViewOutcome;
+import dev.sinkscope.app.gui.tasks.FxTaskExecutor;
 import dev.sinkscope.inference.mitigation.AttentionNormalizer;
 import dev.sinkscope.inference.mitigation.BlockRange;
 import dev.sinkscope.inference.mitigation.MitigationStack;
@@ -26,11 +27,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.prefs.Preferences;
-import javafx.application.Platform;
 import javafx.scene.control.Label;
 import javafx.scene.image.ImageView;
 import javafx.stage.Stage;
@@ -61,7 +59,7 @@ class RobustnessWindowTest {
   private Stage stage;
   private InferenceService service;
   private Preferences node;
-  private ExecutorService io;
+  private FxTaskExecutor tasks;
   private final GatedOpener opener = new GatedOpener();
   private final List<ViewOutcome> applied = Collections.synchronizedList(new ArrayList<>());
 
@@ -96,17 +94,17 @@ class RobustnessWindowTest {
   void start(Stage stage) {
     this.stage = stage;
     node = Preferences.userRoot().node("dev/sinkscope/test/robust-" + System.nanoTime());
-    io = Executors.newSingleThreadExecutor();
+    tasks = FxTaskExecutor.start();
     BundledAssets assets =
         new BundledAssets(
             getClass().getClassLoader(), BundledAssetsTest.ROOT, tmp.resolve("cache"));
     vm =
         new MainViewModel(
-            listener -> service = InferenceService.start(opener, Platform::runLater, listener),
+            listener ->
+                service = new InferenceService(tasks.inferenceLane(), tasks.ui(), opener, listener),
             assets,
             new AppPreferences(node),
-            io,
-            Platform::runLater);
+            tasks);
     vm.outcomeProperty().addListener((obs, old, now) -> applied.add(now));
     MainView view = new MainView(vm, stage, new MainWindowTest.AnsweringDialogs());
     stage.setScene(SinkscopeApp.createScene(view));
@@ -120,7 +118,7 @@ class RobustnessWindowTest {
   void close() throws Exception {
     opener.release.countDown();
     onFx(() -> vm.close());
-    io.shutdownNow();
+    tasks.close();
     node.removeNode();
   }
 
@@ -289,8 +287,10 @@ class RobustnessWindowTest {
 
     onFx(
         () -> {
+          // what the application's stop() does when the last window closes
           stage.close();
-          vm.close(); // what the application's stop() does when the last window closes
+          vm.close();
+          tasks.close();
         });
     // The load stays held until the release below, so had closing waited for it on the FX thread,
     // onFx would not have returned: exact, with no clock involved.
@@ -299,7 +299,8 @@ class RobustnessWindowTest {
     assertTrue(worker.isAlive(), "the load was still running when closing returned");
     opener.release.countDown(); // the engine finishes the load it cannot interrupt
 
-    assertTrue(vm.awaitClosed(TIMEOUT_SECONDS, TimeUnit.SECONDS), "the worker ended");
+    assertTrue(vm.awaitClosed(TIMEOUT_SECONDS, TimeUnit.SECONDS), "the worker closed the models");
+    assertTrue(tasks.awaitTermination(TIMEOUT_SECONDS, TimeUnit.SECONDS), "the worker ended");
     worker.join(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
     assertFalse(worker.isAlive(), "no inference thread left behind");
     assertEquals(2, opener.opened.size());

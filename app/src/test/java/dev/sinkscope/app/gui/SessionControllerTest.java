@@ -22,6 +22,7 @@ import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.app.gui.session.ModelLocation;
 import dev.sinkscope.app.gui.sessionfile.SessionCodec;
 import dev.sinkscope.app.gui.sessionfile.SessionController;
+import dev.sinkscope.app.gui.tasks.LaneTaskExecutor;
 import dev.sinkscope.inference.hub.HubSettings;
 import dev.sinkscope.inference.mitigation.AttentionNormalizer;
 import dev.sinkscope.inference.mitigation.HeadGate;
@@ -29,7 +30,6 @@ import dev.sinkscope.inference.mitigation.TestTimeRegisters;
 import dev.sinkscope.inference.report.SelectedPatch;
 import dev.sinkscope.inference.report.SessionFile;
 import dev.sinkscope.inference.report.WeightsFingerprint;
-import dev.sinkscope.inference.session.ModelSession;
 import dev.sinkscope.render.PatchPosition;
 import dev.sinkscope.render.PngExport;
 import java.nio.file.Files;
@@ -72,13 +72,12 @@ class SessionControllerTest {
             listener -> new InferenceService(worker, Runnable::run, Fixtures.cpu(), listener),
             assets,
             new AppPreferences(node),
-            Runnable::run,
-            Runnable::run);
+            new LaneTaskExecutor(worker, Runnable::run, Runnable::run));
     HubSettings hub =
         HubSettings.from(
             Map.of("HF_HUB_CACHE", tmp.resolve("hf").toString(), "HF_HUB_OFFLINE", "1"),
             Map.of("user.home", tmp.toString()));
-    sessions = new SessionController(vm, () -> hub, Runnable::run, Runnable::run);
+    sessions = new SessionController(vm, () -> hub, vm.tasks());
     // A copy of the model, so a test can change its weights.
     model = Files.createDirectories(tmp.resolve("models").resolve("tiny-dinov2"));
     for (String f : new String[] {"config.json", "preprocessor_config.json", "model.safetensors"}) {
@@ -300,7 +299,7 @@ class SessionControllerTest {
   }
 
   private int[] exportedPixels(Path png) throws Exception {
-    vm.exportView(png);
+    vm.exports().view(png);
     assertEquals("Exported " + png, vm.statusProperty().get());
     return PngExport.read(png).argb();
   }
@@ -397,14 +396,13 @@ class SessionControllerTest {
     vm.mitigations().gateOnProperty().set(true);
     vm.compare().modeProperty().set(CompareTarget.Kind.BEFORE_AFTER);
     worker.runAll();
-    Fixtures.QueuedExecutor io = new Fixtures.QueuedExecutor();
-    SessionController queued = new SessionController(vm, () -> null, io, Runnable::run);
     Path folder = tmp.resolve("report");
 
-    queued.exportReport(folder, f -> ModelSession.open(f, "cpu"));
-    assertTrue(Files.notExists(folder), "nothing happens until the I/O executor runs");
+    sessions.exportReport(folder);
+    assertTrue(Files.notExists(folder), "nothing happens until the inference thread runs it");
     assertTrue(vm.statusProperty().get().startsWith("Exporting report"), vm.statusProperty().get());
-    io.runAll();
+    assertEquals(List.of("Exporting report…"), vm.tasks().status().titles());
+    worker.runAll();
 
     assertEquals("Exported report to " + folder + " (9 files).", vm.statusProperty().get());
     try (var files = Files.list(folder)) {
@@ -431,22 +429,22 @@ class SessionControllerTest {
   @Test
   void cancellingAReportExportStopsItBeforeTheModelRunsAndFreesTheStatusBar() throws Exception {
     worker.runAll();
-    Fixtures.QueuedExecutor io = new Fixtures.QueuedExecutor();
-    SessionController queued = new SessionController(vm, () -> null, io, Runnable::run);
     Path folder = tmp.resolve("report");
-    queued.exportReport(folder, f -> ModelSession.open(f, "cpu"));
-    assertTrue(vm.exportingProperty().get(), "the status bar offers Cancel while the export runs");
+    sessions.exportReport(folder);
+    assertTrue(
+        vm.tasks().status().cancellableProperty().get(),
+        "the status bar offers Cancel while the export runs");
 
     vm.cancel();
-    io.runAll();
+    worker.runAll();
 
-    assertFalse(vm.exportingProperty().get());
+    assertFalse(vm.tasks().status().runningProperty().get());
     assertEquals(
         "Report export cancelled; " + folder + " may hold some of its files.",
         vm.statusProperty().get());
     assertTrue(
-        Files.exists(folder.resolve("session.json")),
-        "the session was written before the first step");
+        Files.notExists(folder.resolve("session.json")),
+        "a task cancelled before it started writes nothing");
     assertTrue(Files.notExists(folder.resolve("norm.png")), "no panel was drawn after the cancel");
     assertNull(vm.errorProperty().get(), "a cancel is not an error");
   }
@@ -455,7 +453,8 @@ class SessionControllerTest {
   void exportReportIntoAFileSaysWhichAndWhy() throws Exception {
     Path notAFolder = Files.writeString(tmp.resolve("taken"), "x");
 
-    sessions.exportReport(notAFolder, f -> ModelSession.open(f, "cpu"));
+    sessions.exportReport(notAFolder);
+    worker.runAll();
 
     UserError error = vm.errorProperty().get();
     assertNotNull(error, vm.statusProperty().get());

@@ -24,6 +24,7 @@ import dev.sinkscope.app.gui.session.AnalyzedPass;
 import dev.sinkscope.app.gui.session.CompareTarget;
 import dev.sinkscope.app.gui.session.InferenceService;
 import dev.sinkscope.app.gui.session.PhantomTruth;
+import dev.sinkscope.app.gui.tasks.FxTaskExecutor;
 import dev.sinkscope.app.gui.teaching.PresentationMode;
 import dev.sinkscope.inference.analysis.LayerSummary;
 import java.nio.file.Files;
@@ -32,10 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.prefs.Preferences;
-import javafx.application.Platform;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableCell;
@@ -60,21 +58,21 @@ class TeachingWindowTest {
   private MainViewModel vm;
   private MainView view;
   private Preferences node;
-  private ExecutorService io;
+  private FxTaskExecutor tasks;
   private final MainWindowTest.AnsweringDialogs dialogs = new MainWindowTest.AnsweringDialogs();
 
   @Start
   void start(Stage stage) throws Exception {
     node = Preferences.userRoot().node("dev/sinkscope/test/teaching-" + System.nanoTime());
-    io = Executors.newSingleThreadExecutor();
+    tasks = FxTaskExecutor.start();
     BundledAssets assets = PhantomTruth.assets(tmp.resolve("cache"));
     vm =
         new MainViewModel(
-            listener -> InferenceService.start(Fixtures.cpu(), Platform::runLater, listener),
+            listener ->
+                new InferenceService(tasks.inferenceLane(), tasks.ui(), Fixtures.cpu(), listener),
             assets,
             new AppPreferences(node),
-            io,
-            Platform::runLater);
+            tasks);
     view = new MainView(vm, stage, dialogs);
     stage.setScene(SinkscopeApp.createScene(view));
     stage.setWidth(1280);
@@ -87,7 +85,7 @@ class TeachingWindowTest {
   @AfterEach
   void close() throws Exception {
     onFx(() -> vm.close());
-    io.shutdownNow();
+    tasks.close();
     node.removeNode();
   }
 

@@ -29,6 +29,26 @@ public final class PatchFeaturePca {
       int block,
       boolean refitOnForeground,
       boolean zeroBackground) {
+    return compute(tokens, layout, features, block, refitOnForeground, zeroBackground, new int[0]);
+  }
+
+  /**
+   * As {@link #compute(FloatTensor, TokenLayout, PcaFeatures, int, boolean, boolean)} with the
+   * {@code excluded} patches (high-norm artifacts) left out of every fit, of the orientation count
+   * and of the foreground [proposal]: otherwise their variance takes the first component, the
+   * "foreground" becomes the artifacts and the zeroed background leaves the picture black
+   * everywhere else. Excluded patches are projected and coloured like the others, never zeroed.
+   *
+   * @param excluded row-major patch indices; empty: the plain recipe
+   */
+  public static PatchPca compute(
+      FloatTensor tokens,
+      TokenLayout layout,
+      PcaFeatures features,
+      int block,
+      boolean refitOnForeground,
+      boolean zeroBackground,
+      int[] excluded) {
     if (tokens.rank() != 2 || tokens.dim(0) != layout.totalTokens()) {
       throw new IllegalArgumentException(
           "tokens must be [T, D] with T = " + layout.totalTokens() + ", got " + tokens);
@@ -40,8 +60,20 @@ public final class PatchFeaturePca {
             tokens.data(),
             layout.firstPatchIndex() * dims,
             (layout.firstPatchIndex() + patches) * dims); // [h·w, D]
+    boolean[] left = new boolean[patches];
+    for (int p : excluded) {
+      if (p >= 0 && p < patches) {
+        left[p] = true;
+      }
+    }
+    int[] fitted = java.util.stream.IntStream.range(0, patches).filter(p -> !left[p]).toArray();
+    boolean excluding = fitted.length < patches && fitted.length > COMPONENTS;
+    if (!excluding) {
+      Arrays.fill(left, false);
+    }
     int k = Math.min(COMPONENTS, Math.min(patches, dims));
-    PcaFit all = PrincipalComponents.fit(patchFeatures, patches, dims, null, k);
+    PcaFit all =
+        PrincipalComponents.fit(patchFeatures, patches, dims, excluding ? fitted : null, k);
     double[] allProjections = all.project(patchFeatures, patches); // [h·w, k]
 
     // orientation: the positive (foreground) side must be the smaller one; ties keep the canonical
@@ -49,6 +81,9 @@ public final class PatchFeaturePca {
     int positive = 0;
     int negative = 0;
     for (int p = 0; p < patches; p++) {
+      if (left[p]) {
+        continue;
+      }
       double v = allProjections[p * k];
       positive += v > 0 ? 1 : 0;
       negative += v < 0 ? 1 : 0;
@@ -65,13 +100,20 @@ public final class PatchFeaturePca {
     int foregroundCount = 0;
     for (int p = 0; p < patches; p++) {
       firstComponent[p] = (float) allProjections[p * k];
-      foreground[p] = allProjections[p * k] > 0;
+      foreground[p] = !left[p] && allProjections[p * k] > 0;
       foregroundCount += foreground[p] ? 1 : 0;
     }
 
     PcaFit colourFit = all;
     double[] colourProjections = allProjections;
-    String note = "PCA on all " + patches + " patches";
+    String note =
+        excluding
+            ? "PCA on the "
+                + fitted.length
+                + " patches that are not artifacts ("
+                + (patches - fitted.length)
+                + " left out)"
+            : "PCA on all " + patches + " patches";
     boolean refitted = false;
     if (refitOnForeground) {
       if (foregroundCount >= MIN_REFIT_PATCHES) {
@@ -84,12 +126,12 @@ public final class PatchFeaturePca {
         colourFit = PrincipalComponents.fit(patchFeatures, patches, dims, rows, k);
         colourProjections = colourFit.project(patchFeatures, patches);
         refitted = true;
-        note = "colours from a PCA refitted on " + foregroundCount + " foreground patches";
+        note += "; colours from a PCA refitted on " + foregroundCount + " foreground patches";
       } else {
-        note =
-            "refit skipped: only "
+        note +=
+            "; refit skipped: only "
                 + foregroundCount
-                + " foreground patches; colours from the all-patch PCA";
+                + " foreground patches; colours from the first PCA";
       }
     }
 
@@ -109,7 +151,7 @@ public final class PatchFeaturePca {
     }
     if (zeroBackground) {
       for (int p = 0; p < patches; p++) {
-        if (!foreground[p]) {
+        if (!foreground[p] && !left[p]) {
           Arrays.fill(rgb, p * COMPONENTS, (p + 1) * COMPONENTS, 0f);
         }
       }

@@ -107,10 +107,31 @@ public final class PrincipalComponents {
     return g;
   }
 
-  /** {@code Xᵀ X} for X [n, D], accumulated row by row so memory is read sequentially. */
+  /**
+   * {@code Xᵀ X} for X [n, D], accumulated four rows at a time so the upper triangle (larger than
+   * the cache at D = 384 and above) is read and written a quarter as often, then row by row for the
+   * rest; memory is read sequentially.
+   */
   static double[] scatter(double[] x, int n, int dims) {
     double[] s = new double[dims * dims];
-    for (int i = 0; i < n; i++) {
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+      int r0 = i * dims;
+      int r1 = r0 + dims;
+      int r2 = r1 + dims;
+      int r3 = r2 + dims;
+      for (int a = 0; a < dims; a++) {
+        double x0 = x[r0 + a];
+        double x1 = x[r1 + a];
+        double x2 = x[r2 + a];
+        double x3 = x[r3 + a];
+        int out = a * dims;
+        for (int b = a; b < dims; b++) {
+          s[out + b] += (x0 * x[r0 + b] + x1 * x[r1 + b]) + (x2 * x[r2 + b] + x3 * x[r3 + b]);
+        }
+      }
+    }
+    for (; i < n; i++) {
       int row = i * dims;
       for (int a = 0; a < dims; a++) {
         double xa = x[row + a];

@@ -26,6 +26,7 @@ public final class TorchReference {
   private final Path script;
   private final int torchThreads;
   private final int blasThreads;
+  private final String blasName;
 
   /**
    * @param python interpreter with torch, e.g. {@code /usr/bin/python3} (Debian's, which has
@@ -34,19 +35,43 @@ public final class TorchReference {
    * @param blasThreads OpenBLAS threads ({@code OPENBLAS_NUM_THREADS})
    */
   public TorchReference(String python, Path script, int torchThreads, int blasThreads) {
+    this(python, script, torchThreads, blasThreads, "OpenBLAS");
+  }
+
+  /**
+   * @param blasName the BLAS torch was built with; for MKL, which follows {@code
+   *     torch.set_num_threads}, {@code blasThreads} is ignored
+   */
+  public TorchReference(
+      String python, Path script, int torchThreads, int blasThreads, String blasName) {
     this.python = python;
     this.script = script;
     this.torchThreads = torchThreads;
     this.blasThreads = blasThreads;
+    this.blasName = blasName;
   }
 
-  /** "torch 2 threads, OpenBLAS 1 thread". */
+  /** The interpreter. */
+  public String python() {
+    return python;
+  }
+
+  /** "torch 2 threads, OpenBLAS 1 thread", or "torch 2 threads (MKL follows)". */
   public String threading() {
+    if (blasName.equals("MKL")) {
+      return "torch "
+          + torchThreads
+          + " thread"
+          + (torchThreads == 1 ? "" : "s")
+          + " (MKL follows)";
+    }
     return "torch "
         + torchThreads
         + " thread"
         + (torchThreads == 1 ? "" : "s")
-        + ", OpenBLAS "
+        + ", "
+        + blasName
+        + " "
         + blasThreads
         + " thread"
         + (blasThreads == 1 ? "" : "s");
@@ -203,6 +228,9 @@ public final class TorchReference {
     Map<String, String> env = pb.environment();
     env.put("OPENBLAS_NUM_THREADS", Integer.toString(blasThreads));
     env.put("OMP_NUM_THREADS", Integer.toString(torchThreads));
+    if (blasName.equals("MKL")) {
+      env.put("MKL_NUM_THREADS", Integer.toString(torchThreads));
+    }
     Process p = pb.start();
     String out;
     try (InputStream in = p.getInputStream()) {

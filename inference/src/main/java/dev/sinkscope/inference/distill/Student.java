@@ -82,7 +82,7 @@ final class Student {
     if (checkpoint.has(CanonicalWeights.POSITION)) {
       names.add(CanonicalWeights.POSITION);
     }
-    String last = CanonicalWeights.block(checkpoint.spec().numLayers() - 1, "");
+    String last = CanonicalWeights.blockPrefix(checkpoint.spec().numLayers() - 1);
     checkpoint.weights().keySet().stream()
         .filter(k -> k.startsWith(last))
         .sorted()

@@ -35,7 +35,7 @@ public record TrainableWeights(
 
   /** Whether any part of block {@code index} is replaced. */
   boolean replacesBlock(int index) {
-    String prefix = CanonicalWeights.block(index, "");
+    String prefix = CanonicalWeights.blockPrefix(index);
     return canonical.keySet().stream().anyMatch(k -> k.startsWith(prefix));
   }
 }

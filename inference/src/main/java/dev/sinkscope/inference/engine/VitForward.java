@@ -188,7 +188,10 @@ public final class VitForward {
   private VitModel.Block trainableBlock(int i, TrainableWeights weights, NDManager scope) {
     int d = spec.hiddenSize();
     java.util.function.Function<String, NDArray> part =
-        name -> weights.get(dev.sinkscope.inference.model.CanonicalWeights.block(i, name));
+        name ->
+            weights.get(
+                dev.sinkscope.inference.model.CanonicalWeights.block(
+                    i, dev.sinkscope.inference.model.BlockWeight.ofPart(name)));
     NDArray qkvW = part.apply("qkv.weight");
     NDArray qkvB = part.apply("qkv.bias");
     if (qkvW == null) {

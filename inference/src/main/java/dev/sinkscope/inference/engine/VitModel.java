@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.sinkscope.inference.model.BlockWeight;
 import dev.sinkscope.inference.model.CanonicalWeights;
 import dev.sinkscope.inference.model.Checkpoint;
 import dev.sinkscope.inference.model.ModelLoadException;
@@ -119,17 +120,17 @@ public final class VitModel implements AutoCloseable {
     this.positionTableHost = positionTableHost;
     List<Block> list = new ArrayList<>();
     for (int i = 0; i < spec.numLayers(); i++) {
-      NDArray qkvW = w.get(CanonicalWeights.block(i, "qkv.weight"));
-      NDArray qkvB = w.get(CanonicalWeights.block(i, "qkv.bias"));
+      NDArray qkvW = w.get(CanonicalWeights.block(i, BlockWeight.QKV_WEIGHT));
+      NDArray qkvB = w.get(CanonicalWeights.block(i, BlockWeight.QKV_BIAS));
       if (qkvW == null) {
         qkvW =
             NDArrays3.concat0(
-                w.get(CanonicalWeights.block(i, "q.weight")),
-                w.get(CanonicalWeights.block(i, "k.weight")),
-                w.get(CanonicalWeights.block(i, "v.weight")));
-        NDArray qb = w.get(CanonicalWeights.block(i, "q.bias"));
-        NDArray kb = w.get(CanonicalWeights.block(i, "k.bias"));
-        NDArray vb = w.get(CanonicalWeights.block(i, "v.bias"));
+                w.get(CanonicalWeights.block(i, BlockWeight.Q_WEIGHT)),
+                w.get(CanonicalWeights.block(i, BlockWeight.K_WEIGHT)),
+                w.get(CanonicalWeights.block(i, BlockWeight.V_WEIGHT)));
+        NDArray qb = w.get(CanonicalWeights.block(i, BlockWeight.Q_BIAS));
+        NDArray kb = w.get(CanonicalWeights.block(i, BlockWeight.K_BIAS));
+        NDArray vb = w.get(CanonicalWeights.block(i, BlockWeight.V_BIAS));
         qkvB = NDArrays3.concat0(orZeros(qb, d, root), orZeros(kb, d, root), orZeros(vb, d, root));
       } else if (qkvB == null) {
         qkvB = root.zeros(new Shape(3L * d));
@@ -141,27 +142,30 @@ public final class VitModel implements AutoCloseable {
       NDArray scaledW = foldRows(qkvW, qkvScale);
       NDArray scaledB = foldRows(qkvB, qkvScale);
       qkvScale.close();
-      NDArray projW = w.get(CanonicalWeights.block(i, "proj.weight"));
-      NDArray projB = orZeros(w.get(CanonicalWeights.block(i, "proj.bias")), d, root);
-      NDArray fc2W = w.get(CanonicalWeights.block(i, "fc2.weight"));
-      NDArray fc2B = orZeros(w.get(CanonicalWeights.block(i, "fc2.bias")), d, root);
-      NDArray fc1W = w.get(CanonicalWeights.block(i, "fc1.weight"));
+      NDArray projW = w.get(CanonicalWeights.block(i, BlockWeight.PROJ_WEIGHT));
+      NDArray projB = orZeros(w.get(CanonicalWeights.block(i, BlockWeight.PROJ_BIAS)), d, root);
+      NDArray fc2W = w.get(CanonicalWeights.block(i, BlockWeight.FC2_WEIGHT));
+      NDArray fc2B = orZeros(w.get(CanonicalWeights.block(i, BlockWeight.FC2_BIAS)), d, root);
+      NDArray fc1W = w.get(CanonicalWeights.block(i, BlockWeight.FC1_WEIGHT));
       NDArray fc1B =
-          orZeros(w.get(CanonicalWeights.block(i, "fc1.bias")), (int) fc1W.getShape().get(0), root);
-      NDArray gateProjW = w.get(CanonicalWeights.block(i, "fc1_gate.weight"));
+          orZeros(
+              w.get(CanonicalWeights.block(i, BlockWeight.FC1_BIAS)),
+              (int) fc1W.getShape().get(0),
+              root);
+      NDArray gateProjW = w.get(CanonicalWeights.block(i, BlockWeight.FC1_GATE_WEIGHT));
       if (gateProjW != null) {
         // A gated MLP stored as gate_proj and up_proj: packed [gate; up] = [x1; x2] for silu(x1) *
         // x2.
         NDArray gateProjB =
             orZeros(
-                w.get(CanonicalWeights.block(i, "fc1_gate.bias")),
+                w.get(CanonicalWeights.block(i, BlockWeight.FC1_GATE_BIAS)),
                 (int) gateProjW.getShape().get(0),
                 root);
         fc1W = concat0(gateProjW, fc1W);
         fc1B = concat0(gateProjB, fc1B);
       }
-      NDArray ls1 = w.get(CanonicalWeights.block(i, "ls1"));
-      NDArray ls2 = w.get(CanonicalWeights.block(i, "ls2"));
+      NDArray ls1 = w.get(CanonicalWeights.block(i, BlockWeight.LS1));
+      NDArray ls2 = w.get(CanonicalWeights.block(i, BlockWeight.LS2));
       // In float32 the layer scales go into the output rows of proj and fc2 (one multiply less per
       // branch). In half precision they stay separate: scales near 1e-5 times weights would
       // underflow fp16.
@@ -179,21 +183,21 @@ public final class VitModel implements AutoCloseable {
       }
       list.add(
           new Block(
-              w.get(CanonicalWeights.block(i, "norm1.weight")),
-              w.get(CanonicalWeights.block(i, "norm1.bias")),
+              w.get(CanonicalWeights.block(i, BlockWeight.NORM1_WEIGHT)),
+              w.get(CanonicalWeights.block(i, BlockWeight.NORM1_BIAS)),
               matmulWeight(scaledW),
               matmulWeight(scaledB),
               matmulWeight(projW),
               matmulWeight(projB),
               ls1,
-              w.get(CanonicalWeights.block(i, "norm2.weight")),
-              w.get(CanonicalWeights.block(i, "norm2.bias")),
+              w.get(CanonicalWeights.block(i, BlockWeight.NORM2_WEIGHT)),
+              w.get(CanonicalWeights.block(i, BlockWeight.NORM2_BIAS)),
               matmulWeight(fc1W),
               matmulWeight(fc1B),
               matmulWeight(fc2W),
               matmulWeight(fc2B),
               ls2,
-              matmulWeight(w.get(CanonicalWeights.block(i, "gate.weight"))),
+              matmulWeight(w.get(CanonicalWeights.block(i, BlockWeight.GATE_WEIGHT))),
               matmulWeight(gateBias(w, i, spec, root))));
     }
     this.blocks = List.copyOf(list);
@@ -228,11 +232,11 @@ public final class VitModel implements AutoCloseable {
    */
   private static NDArray gateBias(
       Map<String, NDArray> w, int block, ModelSpec spec, NDManager root) {
-    if (!w.containsKey(CanonicalWeights.block(block, "gate.weight"))) {
+    if (!w.containsKey(CanonicalWeights.block(block, BlockWeight.GATE_WEIGHT))) {
       return null;
     }
-    NDArray bias = w.get(CanonicalWeights.block(block, "gate.bias"));
-    long rows = w.get(CanonicalWeights.block(block, "gate.weight")).getShape().get(0);
+    NDArray bias = w.get(CanonicalWeights.block(block, BlockWeight.GATE_BIAS));
+    long rows = w.get(CanonicalWeights.block(block, BlockWeight.GATE_WEIGHT)).getShape().get(0);
     return bias != null ? bias : root.zeros(new Shape(rows));
   }
 

@@ -28,6 +28,6 @@ public record CuratedModel(
 
   /** The size for display, marked as approximate, e.g. "≈ 350 MB". */
   public String approxSizeLabel() {
-    return "≈ " + HubClient.formatBytes(approxDownloadBytes).replaceFirst("\\.0 ", " ");
+    return "≈ " + HumanUnits.bytes(approxDownloadBytes).replaceFirst("\\.0 ", " ");
   }
 }

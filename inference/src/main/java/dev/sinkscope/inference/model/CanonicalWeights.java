@@ -60,17 +60,13 @@ public final class CanonicalWeights {
   public static final String HEAD_FC2_WEIGHT = "head.fc2.weight";
   public static final String HEAD_FC2_BIAS = "head.fc2.bias";
 
-  /** Name of a per-block weight, e.g. {@code block(3, "qkv.weight")}. Parts are listed below. */
-  public static String block(int index, String part) {
-    return "blocks." + index + "." + part;
+  /** Name of a per-block weight, e.g. {@code block(3, BlockWeight.QKV_WEIGHT)}. */
+  public static String block(int index, BlockWeight part) {
+    return blockPrefix(index) + part.part();
   }
 
-  /*
-   * Per-block parts: norm1.{weight,bias}; either qkv.{weight,bias} fused [3D, D] (q, k, v stacked,
-   * timm) or q/k/v.{weight,bias} [D, D] each (HF, fused at load); proj.{weight,bias}; ls1 [D]
-   * (LayerScale, optional); norm2.{weight,bias}; fc1.{weight,bias} [M, D] ([2M, D] packed x1|x2
-   * for SwiGLU, or, for a gated MLP stored as two matrices, fc1_gate.{weight,bias} [M, D] = x1 with
-   * fc1.{weight,bias} [M, D] = x2, packed at load); fc2.{weight,bias} [D, M]; ls2 [D] (optional).
-   * Biases other than qkv's are optional: missing ones are zeros.
-   */
+  /** The prefix every weight of block {@code index} starts with. */
+  public static String blockPrefix(int index) {
+    return "blocks." + index + ".";
+  }
 }

@@ -91,4 +91,20 @@ record ConfigFields(Path file, JsonNode node, String prefix) {
                   + "' is not supported (gelu, quick_gelu, gelu_new/gelu_pytorch_tanh)");
     };
   }
+
+  /** Refuses anything but 3 input channels, as every supported model takes RGB. */
+  static void requireRgb(Path configFile, int channels) throws ModelLoadException {
+    if (channels != 3) {
+      throw new ModelLoadException(
+          configFile, "num_channels is " + channels + "; only RGB models (3) are supported");
+    }
+  }
+
+  /** Refuses a native image size that does not split into whole patches. */
+  static void requireWholeGrid(Path configFile, int image, int patch) throws ModelLoadException {
+    if (image % patch != 0) {
+      throw new ModelLoadException(
+          configFile, "image_size " + image + " is not a multiple of patch_size " + patch);
+    }
+  }
 }

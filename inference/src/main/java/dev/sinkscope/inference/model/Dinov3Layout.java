@@ -49,10 +49,7 @@ final class Dinov3Layout implements LayoutReader {
     } else {
       activation = ConfigFields.activation(configFile, "hidden_act", act);
     }
-    if (channels != 3) {
-      throw new ModelLoadException(
-          configFile, "num_channels is " + channels + "; only RGB models (3) are supported");
-    }
+    ConfigFields.requireRgb(configFile, channels);
 
     KeyResolver keys =
         new KeyResolver(
@@ -97,46 +94,64 @@ final class Dinov3Layout implements LayoutReader {
     keys.checkBlockCount(blocks, layers);
     for (int i = 0; i < layers; i++) {
       String b = blocks + i + ".";
-      keys.put(canon, CanonicalWeights.block(i, "norm1.weight"), b + "norm1.weight", d);
-      keys.put(canon, CanonicalWeights.block(i, "norm1.bias"), b + "norm1.bias", d);
+      keys.put(canon, CanonicalWeights.block(i, BlockWeight.NORM1_WEIGHT), b + "norm1.weight", d);
+      keys.put(canon, CanonicalWeights.block(i, BlockWeight.NORM1_BIAS), b + "norm1.bias", d);
       String[] qkv = {"q_proj", "k_proj", "v_proj"};
-      String[] canonQkv = {"q", "k", "v"};
       for (int j = 0; j < 3; j++) {
         keys.put(
             canon,
-            CanonicalWeights.block(i, canonQkv[j] + ".weight"),
+            CanonicalWeights.block(i, BlockWeight.SEPARATE_QKV_WEIGHTS.get(j)),
             b + "attention." + qkv[j] + ".weight",
             d,
             d);
         // k_proj has no bias in the released checkpoints (key_bias false); q/v usually have one
         keys.putOptional(
             canon,
-            CanonicalWeights.block(i, canonQkv[j] + ".bias"),
+            CanonicalWeights.block(i, BlockWeight.SEPARATE_QKV_BIASES.get(j)),
             b + "attention." + qkv[j] + ".bias",
             d);
       }
       keys.put(
-          canon, CanonicalWeights.block(i, "proj.weight"), b + "attention.o_proj.weight", d, d);
+          canon,
+          CanonicalWeights.block(i, BlockWeight.PROJ_WEIGHT),
+          b + "attention.o_proj.weight",
+          d,
+          d);
       keys.putOptional(
-          canon, CanonicalWeights.block(i, "proj.bias"), b + "attention.o_proj.bias", d);
-      keys.put(canon, CanonicalWeights.block(i, "ls1"), b + "layer_scale1.lambda1", d);
-      keys.put(canon, CanonicalWeights.block(i, "norm2.weight"), b + "norm2.weight", d);
-      keys.put(canon, CanonicalWeights.block(i, "norm2.bias"), b + "norm2.bias", d);
-      keys.put(canon, CanonicalWeights.block(i, "ls2"), b + "layer_scale2.lambda1", d);
+          canon, CanonicalWeights.block(i, BlockWeight.PROJ_BIAS), b + "attention.o_proj.bias", d);
+      keys.put(canon, CanonicalWeights.block(i, BlockWeight.LS1), b + "layer_scale1.lambda1", d);
+      keys.put(canon, CanonicalWeights.block(i, BlockWeight.NORM2_WEIGHT), b + "norm2.weight", d);
+      keys.put(canon, CanonicalWeights.block(i, BlockWeight.NORM2_BIAS), b + "norm2.bias", d);
+      keys.put(canon, CanonicalWeights.block(i, BlockWeight.LS2), b + "layer_scale2.lambda1", d);
       if (gated) {
         keys.put(
             canon,
-            CanonicalWeights.block(i, "fc1_gate.weight"),
+            CanonicalWeights.block(i, BlockWeight.FC1_GATE_WEIGHT),
             b + "mlp.gate_proj.weight",
             mlp,
             d);
         keys.putOptional(
-            canon, CanonicalWeights.block(i, "fc1_gate.bias"), b + "mlp.gate_proj.bias", mlp);
+            canon,
+            CanonicalWeights.block(i, BlockWeight.FC1_GATE_BIAS),
+            b + "mlp.gate_proj.bias",
+            mlp);
       }
-      keys.put(canon, CanonicalWeights.block(i, "fc1.weight"), b + "mlp.up_proj.weight", mlp, d);
-      keys.putOptional(canon, CanonicalWeights.block(i, "fc1.bias"), b + "mlp.up_proj.bias", mlp);
-      keys.put(canon, CanonicalWeights.block(i, "fc2.weight"), b + "mlp.down_proj.weight", d, mlp);
-      keys.putOptional(canon, CanonicalWeights.block(i, "fc2.bias"), b + "mlp.down_proj.bias", d);
+      keys.put(
+          canon,
+          CanonicalWeights.block(i, BlockWeight.FC1_WEIGHT),
+          b + "mlp.up_proj.weight",
+          mlp,
+          d);
+      keys.putOptional(
+          canon, CanonicalWeights.block(i, BlockWeight.FC1_BIAS), b + "mlp.up_proj.bias", mlp);
+      keys.put(
+          canon,
+          CanonicalWeights.block(i, BlockWeight.FC2_WEIGHT),
+          b + "mlp.down_proj.weight",
+          d,
+          mlp);
+      keys.putOptional(
+          canon, CanonicalWeights.block(i, BlockWeight.FC2_BIAS), b + "mlp.down_proj.bias", d);
     }
     if (!gated && keys.present(blocks + "0.mlp.gate_proj.weight")) {
       throw new ModelLoadException(
@@ -155,7 +170,7 @@ final class Dinov3Layout implements LayoutReader {
     try {
       spec =
           new ModelSpec(
-              folder.getFileName() == null ? folder.toString() : folder.getFileName().toString(),
+              LayoutReader.modelName(folder),
               ModelFamily.DINOV3,
               CheckpointLayout.HF_DINOV3,
               d,

@@ -72,10 +72,7 @@ final class HfLayout implements LayoutReader {
       mlp = f.requiredInt("intermediate_size");
     }
     String grid = (image / patch) + "x" + (image / patch);
-    if (image % patch != 0) {
-      throw new ModelLoadException(
-          configFile, "image_size " + image + " is not a multiple of patch_size " + patch);
-    }
+    ConfigFields.requireWholeGrid(configFile, image, patch);
 
     KeyResolver keys =
         new KeyResolver(
@@ -149,33 +146,36 @@ final class HfLayout implements LayoutReader {
       String b = clip ? "encoder.layers." + i + "." : "encoder.layer." + i + ".";
       String n1 = clip ? "layer_norm1" : dinov2 ? "norm1" : "layernorm_before";
       String n2 = clip ? "layer_norm2" : dinov2 ? "norm2" : "layernorm_after";
-      keys.put(canon, CanonicalWeights.block(i, "norm1.weight"), b + n1 + ".weight", d);
-      keys.put(canon, CanonicalWeights.block(i, "norm1.bias"), b + n1 + ".bias", d);
+      keys.put(canon, CanonicalWeights.block(i, BlockWeight.NORM1_WEIGHT), b + n1 + ".weight", d);
+      keys.put(canon, CanonicalWeights.block(i, BlockWeight.NORM1_BIAS), b + n1 + ".bias", d);
       String[] qkvNames =
           clip
               ? new String[] {"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj"}
               : new String[] {
                 "attention.attention.query", "attention.attention.key", "attention.attention.value"
               };
-      String[] canonQkv = {"q", "k", "v"};
       for (int j = 0; j < 3; j++) {
         keys.put(
             canon,
-            CanonicalWeights.block(i, canonQkv[j] + ".weight"),
+            CanonicalWeights.block(i, BlockWeight.SEPARATE_QKV_WEIGHTS.get(j)),
             b + qkvNames[j] + ".weight",
             d,
             d);
         keys.putOptional(
-            canon, CanonicalWeights.block(i, canonQkv[j] + ".bias"), b + qkvNames[j] + ".bias", d);
+            canon,
+            CanonicalWeights.block(i, BlockWeight.SEPARATE_QKV_BIASES.get(j)),
+            b + qkvNames[j] + ".bias",
+            d);
       }
       String proj = clip ? "self_attn.out_proj" : "attention.output.dense";
-      keys.put(canon, CanonicalWeights.block(i, "proj.weight"), b + proj + ".weight", d, d);
-      keys.put(canon, CanonicalWeights.block(i, "proj.bias"), b + proj + ".bias", d);
-      keys.put(canon, CanonicalWeights.block(i, "norm2.weight"), b + n2 + ".weight", d);
-      keys.put(canon, CanonicalWeights.block(i, "norm2.bias"), b + n2 + ".bias", d);
+      keys.put(
+          canon, CanonicalWeights.block(i, BlockWeight.PROJ_WEIGHT), b + proj + ".weight", d, d);
+      keys.put(canon, CanonicalWeights.block(i, BlockWeight.PROJ_BIAS), b + proj + ".bias", d);
+      keys.put(canon, CanonicalWeights.block(i, BlockWeight.NORM2_WEIGHT), b + n2 + ".weight", d);
+      keys.put(canon, CanonicalWeights.block(i, BlockWeight.NORM2_BIAS), b + n2 + ".bias", d);
       if (dinov2) {
-        keys.put(canon, CanonicalWeights.block(i, "ls1"), b + "layer_scale1.lambda1", d);
-        keys.put(canon, CanonicalWeights.block(i, "ls2"), b + "layer_scale2.lambda1", d);
+        keys.put(canon, CanonicalWeights.block(i, BlockWeight.LS1), b + "layer_scale1.lambda1", d);
+        keys.put(canon, CanonicalWeights.block(i, BlockWeight.LS2), b + "layer_scale2.lambda1", d);
       }
       String fc1 =
           clip
@@ -184,10 +184,12 @@ final class HfLayout implements LayoutReader {
       String fc2 =
           clip ? "mlp.fc2" : dinov2 ? (swiglu ? "mlp.weights_out" : "mlp.fc2") : "output.dense";
       int fc1Out = swiglu ? 2 * mlp : mlp;
-      keys.put(canon, CanonicalWeights.block(i, "fc1.weight"), b + fc1 + ".weight", fc1Out, d);
-      keys.put(canon, CanonicalWeights.block(i, "fc1.bias"), b + fc1 + ".bias", fc1Out);
-      keys.put(canon, CanonicalWeights.block(i, "fc2.weight"), b + fc2 + ".weight", d, mlp);
-      keys.put(canon, CanonicalWeights.block(i, "fc2.bias"), b + fc2 + ".bias", d);
+      keys.put(
+          canon, CanonicalWeights.block(i, BlockWeight.FC1_WEIGHT), b + fc1 + ".weight", fc1Out, d);
+      keys.put(canon, CanonicalWeights.block(i, BlockWeight.FC1_BIAS), b + fc1 + ".bias", fc1Out);
+      keys.put(
+          canon, CanonicalWeights.block(i, BlockWeight.FC2_WEIGHT), b + fc2 + ".weight", d, mlp);
+      keys.put(canon, CanonicalWeights.block(i, BlockWeight.FC2_BIAS), b + fc2 + ".bias", d);
     }
     AttentionGate gate =
         keys.attentionGates(
@@ -219,7 +221,7 @@ final class HfLayout implements LayoutReader {
     try {
       spec =
           new ModelSpec(
-              folder.getFileName() == null ? folder.toString() : folder.getFileName().toString(),
+              LayoutReader.modelName(folder),
               family,
               kind,
               d,
@@ -246,10 +248,7 @@ final class HfLayout implements LayoutReader {
     } catch (IllegalArgumentException e) {
       throw new ModelLoadException(configFile, e.getMessage() + " (native grid " + grid + ")");
     }
-    if (channels != 3) {
-      throw new ModelLoadException(
-          configFile, "num_channels is " + channels + "; only RGB models (3) are supported");
-    }
+    ConfigFields.requireRgb(configFile, channels);
     return new Checkpoint(folder, spec, canon, files, warnings);
   }
 }

@@ -186,8 +186,14 @@ final class KeyResolver {
     AttentionGate kind = rows == heads ? AttentionGate.HEADWISE : AttentionGate.ELEMENTWISE;
     int out = kind == AttentionGate.HEADWISE ? heads : d;
     for (int i = 0; i < layers; i++) {
-      put(canon, CanonicalWeights.block(i, "gate.weight"), module.apply(i) + ".weight", out, d);
-      putOptional(canon, CanonicalWeights.block(i, "gate.bias"), module.apply(i) + ".bias", out);
+      put(
+          canon,
+          CanonicalWeights.block(i, BlockWeight.GATE_WEIGHT),
+          module.apply(i) + ".weight",
+          out,
+          d);
+      putOptional(
+          canon, CanonicalWeights.block(i, BlockWeight.GATE_BIAS), module.apply(i) + ".bias", out);
     }
     return kind;
   }

@@ -16,4 +16,9 @@ interface LayoutReader {
       List<SafetensorsFile> files,
       List<String> warnings)
       throws ModelLoadException;
+
+  /** The spec's name: the model folder's own name. */
+  static String modelName(Path folder) {
+    return folder.getFileName() == null ? folder.toString() : folder.getFileName().toString();
+  }
 }

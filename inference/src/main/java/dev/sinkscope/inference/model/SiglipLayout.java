@@ -49,14 +49,8 @@ final class SiglipLayout implements LayoutReader {
             configFile,
             fieldPrefix + "hidden_act",
             f.optionalText("hidden_act", "gelu_pytorch_tanh"));
-    if (channels != 3) {
-      throw new ModelLoadException(
-          configFile, "num_channels is " + channels + "; only RGB models (3) are supported");
-    }
-    if (image % patch != 0) {
-      throw new ModelLoadException(
-          configFile, "image_size " + image + " is not a multiple of patch_size " + patch);
-    }
+    ConfigFields.requireRgb(configFile, channels);
+    ConfigFields.requireWholeGrid(configFile, image, patch);
     int grid = image / patch;
 
     KeyResolver keys =
@@ -79,32 +73,43 @@ final class SiglipLayout implements LayoutReader {
     keys.checkBlockCount("encoder.layers.", layers);
     for (int i = 0; i < layers; i++) {
       String b = "encoder.layers." + i + ".";
-      keys.put(canon, CanonicalWeights.block(i, "norm1.weight"), b + "layer_norm1.weight", d);
-      keys.put(canon, CanonicalWeights.block(i, "norm1.bias"), b + "layer_norm1.bias", d);
+      keys.put(
+          canon, CanonicalWeights.block(i, BlockWeight.NORM1_WEIGHT), b + "layer_norm1.weight", d);
+      keys.put(canon, CanonicalWeights.block(i, BlockWeight.NORM1_BIAS), b + "layer_norm1.bias", d);
       String[] qkv = {"q_proj", "k_proj", "v_proj"};
-      String[] canonQkv = {"q", "k", "v"};
       for (int j = 0; j < 3; j++) {
         keys.put(
             canon,
-            CanonicalWeights.block(i, canonQkv[j] + ".weight"),
+            CanonicalWeights.block(i, BlockWeight.SEPARATE_QKV_WEIGHTS.get(j)),
             b + "self_attn." + qkv[j] + ".weight",
             d,
             d);
         keys.putOptional(
             canon,
-            CanonicalWeights.block(i, canonQkv[j] + ".bias"),
+            CanonicalWeights.block(i, BlockWeight.SEPARATE_QKV_BIASES.get(j)),
             b + "self_attn." + qkv[j] + ".bias",
             d);
       }
       keys.put(
-          canon, CanonicalWeights.block(i, "proj.weight"), b + "self_attn.out_proj.weight", d, d);
-      keys.put(canon, CanonicalWeights.block(i, "proj.bias"), b + "self_attn.out_proj.bias", d);
-      keys.put(canon, CanonicalWeights.block(i, "norm2.weight"), b + "layer_norm2.weight", d);
-      keys.put(canon, CanonicalWeights.block(i, "norm2.bias"), b + "layer_norm2.bias", d);
-      keys.put(canon, CanonicalWeights.block(i, "fc1.weight"), b + "mlp.fc1.weight", mlp, d);
-      keys.put(canon, CanonicalWeights.block(i, "fc1.bias"), b + "mlp.fc1.bias", mlp);
-      keys.put(canon, CanonicalWeights.block(i, "fc2.weight"), b + "mlp.fc2.weight", d, mlp);
-      keys.put(canon, CanonicalWeights.block(i, "fc2.bias"), b + "mlp.fc2.bias", d);
+          canon,
+          CanonicalWeights.block(i, BlockWeight.PROJ_WEIGHT),
+          b + "self_attn.out_proj.weight",
+          d,
+          d);
+      keys.put(
+          canon,
+          CanonicalWeights.block(i, BlockWeight.PROJ_BIAS),
+          b + "self_attn.out_proj.bias",
+          d);
+      keys.put(
+          canon, CanonicalWeights.block(i, BlockWeight.NORM2_WEIGHT), b + "layer_norm2.weight", d);
+      keys.put(canon, CanonicalWeights.block(i, BlockWeight.NORM2_BIAS), b + "layer_norm2.bias", d);
+      keys.put(
+          canon, CanonicalWeights.block(i, BlockWeight.FC1_WEIGHT), b + "mlp.fc1.weight", mlp, d);
+      keys.put(canon, CanonicalWeights.block(i, BlockWeight.FC1_BIAS), b + "mlp.fc1.bias", mlp);
+      keys.put(
+          canon, CanonicalWeights.block(i, BlockWeight.FC2_WEIGHT), b + "mlp.fc2.weight", d, mlp);
+      keys.put(canon, CanonicalWeights.block(i, BlockWeight.FC2_BIAS), b + "mlp.fc2.bias", d);
     }
     Pooling pooling = Pooling.NONE;
     if (keys.present("head.probe")) {
@@ -135,7 +140,7 @@ final class SiglipLayout implements LayoutReader {
     try {
       spec =
           new ModelSpec(
-              folder.getFileName() == null ? folder.toString() : folder.getFileName().toString(),
+              LayoutReader.modelName(folder),
               ModelFamily.SIGLIP,
               CheckpointLayout.HF_SIGLIP_VISION,
               d,

@@ -167,20 +167,27 @@ final class TimmLayout implements LayoutReader {
     int mlp = -1;
     for (int i = 0; i < layers; i++) {
       String b = "blocks." + i + ".";
-      keys.put(canon, CanonicalWeights.block(i, "norm1.weight"), b + "norm1.weight", d);
-      keys.put(canon, CanonicalWeights.block(i, "norm1.bias"), b + "norm1.bias", d);
-      keys.put(canon, CanonicalWeights.block(i, "qkv.weight"), b + "attn.qkv.weight", 3 * d, d);
-      keys.putOptional(canon, CanonicalWeights.block(i, "qkv.bias"), b + "attn.qkv.bias", 3 * d);
+      keys.put(canon, CanonicalWeights.block(i, BlockWeight.NORM1_WEIGHT), b + "norm1.weight", d);
+      keys.put(canon, CanonicalWeights.block(i, BlockWeight.NORM1_BIAS), b + "norm1.bias", d);
+      keys.put(
+          canon,
+          CanonicalWeights.block(i, BlockWeight.QKV_WEIGHT),
+          b + "attn.qkv.weight",
+          3 * d,
+          d);
+      keys.putOptional(
+          canon, CanonicalWeights.block(i, BlockWeight.QKV_BIAS), b + "attn.qkv.bias", 3 * d);
       if (keys.present(b + "attn.q_norm.weight")) {
         throw new ModelLoadException(
             configFile, "qk-norm ViTs are not supported yet (found " + b + "attn.q_norm)");
       }
-      keys.put(canon, CanonicalWeights.block(i, "proj.weight"), b + "attn.proj.weight", d, d);
-      keys.put(canon, CanonicalWeights.block(i, "proj.bias"), b + "attn.proj.bias", d);
-      keys.putOptional(canon, CanonicalWeights.block(i, "ls1"), b + "ls1.gamma", d);
-      keys.put(canon, CanonicalWeights.block(i, "norm2.weight"), b + "norm2.weight", d);
-      keys.put(canon, CanonicalWeights.block(i, "norm2.bias"), b + "norm2.bias", d);
-      keys.putOptional(canon, CanonicalWeights.block(i, "ls2"), b + "ls2.gamma", d);
+      keys.put(
+          canon, CanonicalWeights.block(i, BlockWeight.PROJ_WEIGHT), b + "attn.proj.weight", d, d);
+      keys.put(canon, CanonicalWeights.block(i, BlockWeight.PROJ_BIAS), b + "attn.proj.bias", d);
+      keys.putOptional(canon, CanonicalWeights.block(i, BlockWeight.LS1), b + "ls1.gamma", d);
+      keys.put(canon, CanonicalWeights.block(i, BlockWeight.NORM2_WEIGHT), b + "norm2.weight", d);
+      keys.put(canon, CanonicalWeights.block(i, BlockWeight.NORM2_BIAS), b + "norm2.bias", d);
+      keys.putOptional(canon, CanonicalWeights.block(i, BlockWeight.LS2), b + "ls2.gamma", d);
       TensorInfo fc1 = keys.info(b + "mlp.fc1.weight");
       int fc1Out = (int) fc1.shape()[0];
       if (mlp < 0) {
@@ -188,15 +195,21 @@ final class TimmLayout implements LayoutReader {
       }
       int fc1Expected = swiglu ? 2 * mlp : mlp;
       keys.put(
-          canon, CanonicalWeights.block(i, "fc1.weight"), b + "mlp.fc1.weight", fc1Expected, d);
-      keys.put(canon, CanonicalWeights.block(i, "fc1.bias"), b + "mlp.fc1.bias", fc1Expected);
-      keys.put(canon, CanonicalWeights.block(i, "fc2.weight"), b + "mlp.fc2.weight", d, mlp);
-      keys.put(canon, CanonicalWeights.block(i, "fc2.bias"), b + "mlp.fc2.bias", d);
+          canon,
+          CanonicalWeights.block(i, BlockWeight.FC1_WEIGHT),
+          b + "mlp.fc1.weight",
+          fc1Expected,
+          d);
+      keys.put(
+          canon, CanonicalWeights.block(i, BlockWeight.FC1_BIAS), b + "mlp.fc1.bias", fc1Expected);
+      keys.put(
+          canon, CanonicalWeights.block(i, BlockWeight.FC2_WEIGHT), b + "mlp.fc2.weight", d, mlp);
+      keys.put(canon, CanonicalWeights.block(i, BlockWeight.FC2_BIAS), b + "mlp.fc2.bias", d);
     }
     AttentionGate gate =
         keys.attentionGates(canon, layers, d, heads, i -> "blocks." + i + ".attn.gate");
     keys.reportIgnored(canon, warnings);
-    boolean layerScale = canon.containsKey(CanonicalWeights.block(0, "ls1"));
+    boolean layerScale = canon.containsKey(CanonicalWeights.block(0, BlockWeight.LS1));
     ModelFamily family =
         arch.contains("dinov2")
             ? ModelFamily.DINOV2

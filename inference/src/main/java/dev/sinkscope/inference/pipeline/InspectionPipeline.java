@@ -266,8 +266,12 @@ public final class InspectionPipeline implements AutoCloseable {
     for (LayerCapture capture : result.layers()) {
       cancel.throwIfCancelled();
       PatchPca pca = null;
-      if (all) {
-        pca = blockPca(result, capture.block());
+      int[] artifacts = all ? artifactPatches(report, capture.block()) : new int[0];
+      // The analysis's last-block PCA is the same fit only when no artifacts are left out.
+      boolean reuse =
+          capture.block() == blocks && artifacts.length == 0 && isLastBlockPca(report, blocks);
+      if (all && !reuse) {
+        pca = blockPca(result, capture.block(), artifacts);
       } else if (capture.block() == blocks && report != null && report.pca() != null) {
         pca = report.pca();
       }
@@ -277,12 +281,54 @@ public final class InspectionPipeline implements AutoCloseable {
   }
 
   /**
+   * Whether the analysis's PCA is exactly {@link #blockPca} of the last block (the default
+   * options), so {@link #pcaByBlock} takes it instead of fitting it again.
+   */
+  private static boolean isLastBlockPca(AnalysisReport report, int blocks) {
+    if (report == null || report.pca() == null) {
+      return false;
+    }
+    var options = report.options().pca();
+    return options.features() == PcaFeatures.BLOCK_OUTPUT
+        && (options.block() == 0 || options.block() == blocks)
+        && options.refitOnForeground()
+        && options.zeroBackground();
+  }
+
+  /**
    * PCA colours of the patch features at 1-based {@code block}, as the window and the report show
    * them.
    */
   public static PatchPca blockPca(ForwardResult result, int block) {
+    return blockPca(result, block, new int[0]);
+  }
+
+  /**
+   * As {@link #blockPca(ForwardResult, int)} with the {@code artifacts} patches (row-major) left
+   * out of the fits, so the colours show the other patches' structure rather than the artifacts'
+   * (PatchFeaturePca).
+   */
+  public static PatchPca blockPca(ForwardResult result, int block, int[] artifacts) {
     return PatchFeaturePca.compute(
-        result.block(block).hidden(), result.layout(), PcaFeatures.BLOCK_OUTPUT, block, true, true);
+        result.block(block).hidden(),
+        result.layout(),
+        PcaFeatures.BLOCK_OUTPUT,
+        block,
+        true,
+        true,
+        artifacts);
+  }
+
+  /** The artifact patches (row-major) of 1-based {@code block}; none when unknown. */
+  public static int[] artifactPatches(AnalysisReport report, int block) {
+    if (report != null) {
+      for (var n : report.norms()) {
+        if (n.block() == block && n.artifacts() != null) {
+          return n.artifacts().patchIndices();
+        }
+      }
+    }
+    return new int[0];
   }
 
   /**

@@ -71,6 +71,46 @@ class PatchFeaturePcaTest {
     }
   }
 
+  /** Three background patches planted as artifacts: 40x the object's offset along dimension 9. */
+  private static final int[] ARTIFACTS = {0, 7, 57};
+
+  private static FloatTensor withArtifacts() {
+    FloatTensor plain = features(1);
+    float[] x = plain.data().clone();
+    for (int patch : ARTIFACTS) {
+      x[(LAYOUT.firstPatchIndex() + patch) * DIMS + 9] += 120f;
+    }
+    return FloatTensor.of(x, plain.dim(0), DIMS);
+  }
+
+  @org.junit.jupiter.api.Test
+  void artifactsLeftOutOfTheFitsLetTheForegroundBeTheObjectAgain() {
+    // the plain recipe: the artifacts' variance takes the first component and become the
+    // "foreground"; everything else is zeroed
+    PatchPca plain =
+        PatchFeaturePca.compute(withArtifacts(), LAYOUT, PcaFeatures.BLOCK_OUTPUT, 12, true, true);
+    assertEquals(ARTIFACTS.length, plain.foregroundCount(), "plain: the artifacts are foreground");
+
+    PatchPca without =
+        PatchFeaturePca.compute(
+            withArtifacts(), LAYOUT, PcaFeatures.BLOCK_OUTPUT, 12, true, true, ARTIFACTS);
+    assertEquals(16, without.foregroundCount());
+    for (int p = 0; p < 64; p++) {
+      assertEquals(isObject(p), without.foreground()[p], "patch " + p);
+    }
+    for (int a : ARTIFACTS) {
+      float sum = without.rgb()[3 * a] + without.rgb()[3 * a + 1] + without.rgb()[3 * a + 2];
+      assertTrue(sum > 0, "artifact " + a + " is coloured, not zeroed");
+    }
+    assertTrue(
+        without.note().startsWith("PCA on the 61 patches that are not artifacts"), without.note());
+    // left out of nothing: the plain recipe, bit for bit
+    PatchPca none =
+        PatchFeaturePca.compute(
+            withArtifacts(), LAYOUT, PcaFeatures.BLOCK_OUTPUT, 12, true, true, new int[0]);
+    assertArrayEquals(plain.rgb(), none.rgb());
+  }
+
   @ParameterizedTest
   @ValueSource(booleans = {true, false})
   void componentsAreMinMaxScaledOverAllPatches(boolean refit) {

@@ -36,24 +36,24 @@ class ContentHashTest {
 
   @Test
   void etagsAreUnquotedAndUnweakened() {
-    assertEquals("abc", HubClient.unquoteEtag("W/\"abc\""));
-    assertEquals("abc", HubClient.unquoteEtag("\"abc\""));
-    assertEquals("abc", HubClient.unquoteEtag("abc"));
+    assertEquals("abc", HubTransport.unquoteEtag("W/\"abc\""));
+    assertEquals("abc", HubTransport.unquoteEtag("\"abc\""));
+    assertEquals("abc", HubTransport.unquoteEtag("abc"));
   }
 
   @Test
   void pathsAreEncodedLikeThePythonClient() {
-    assertEquals("refs%2Fpr%2F1", HubClient.encode("refs/pr/1", false));
-    assertEquals("sub/dir/a%20b%2Bc.json", HubClient.encode("sub/dir/a b+c.json", true));
+    assertEquals("refs%2Fpr%2F1", HubTransport.encode("refs/pr/1", false));
+    assertEquals("sub/dir/a%20b%2Bc.json", HubTransport.encode("sub/dir/a b+c.json", true));
   }
 
   @Test
   void originIncludesSchemeHostAndPort() {
     URI hub = URI.create("https://huggingface.co");
     assertTrue(
-        HubClient.sameOrigin(URI.create("https://huggingface.co:443/x/resolve/main/a"), hub));
-    assertFalse(HubClient.sameOrigin(URI.create("https://cdn-lfs.huggingface.co/x"), hub));
-    assertFalse(HubClient.sameOrigin(URI.create("http://huggingface.co/x"), hub));
-    assertFalse(HubClient.sameOrigin(URI.create("https://huggingface.co:8443/x"), hub));
+        HubTransport.sameOrigin(URI.create("https://huggingface.co:443/x/resolve/main/a"), hub));
+    assertFalse(HubTransport.sameOrigin(URI.create("https://cdn-lfs.huggingface.co/x"), hub));
+    assertFalse(HubTransport.sameOrigin(URI.create("http://huggingface.co/x"), hub));
+    assertFalse(HubTransport.sameOrigin(URI.create("https://huggingface.co:8443/x"), hub));
   }
 }

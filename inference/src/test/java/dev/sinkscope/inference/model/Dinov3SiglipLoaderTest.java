@@ -60,7 +60,7 @@ class Dinov3SiglipLoaderTest {
       assertTrue(d.hasCls() && !d.hasPositionTable() && d.layerScale());
       assertEquals(100.0, d.rope().theta());
       assertEquals(1e-5, d.layerNormEps());
-      assertTrue(!dinov3.has(CanonicalWeights.block(0, "k.bias")), "k_proj has no bias");
+      assertTrue(!dinov3.has(CanonicalWeights.block(0, BlockWeight.K_BIAS)), "k_proj has no bias");
       assertTrue(
           dinov3.warnings().isEmpty(),
           "mask_token is expected, not reported: " + dinov3.warnings());
@@ -198,5 +198,37 @@ class Dinov3SiglipLoaderTest {
     ModelLoadException e = assertThrows(ModelLoadException.class, () -> CheckpointReader.open(dir));
 
     assertTrue(e.getMessage().contains("num_register_tokens"), e.getMessage());
+  }
+
+  @Test
+  void bothLayoutsRefuseNonRgbModelsAlike() throws Exception {
+    for (String fixture : new String[] {"dinov3-hf", "siglip-vision-hf"}) {
+      String config =
+          Files.readString(FIXTURES.resolve(fixture).resolve("config.json"))
+              .replace("\"num_channels\": 3", "\"num_channels\": 1");
+      Path dir = folder(fixture + "-grey", config, tensors(fixture));
+
+      ModelLoadException e =
+          assertThrows(ModelLoadException.class, () -> CheckpointReader.open(dir));
+
+      assertTrue(
+          e.getMessage().contains("config.json")
+              && e.getMessage().contains("num_channels is 1; only RGB models (3) are supported"),
+          fixture + ": " + e.getMessage());
+    }
+  }
+
+  @Test
+  void siglipRefusesAnImageSizeOfPartialPatches() throws Exception {
+    String config =
+        Files.readString(FIXTURES.resolve("siglip-vision-hf/config.json"))
+            .replace("\"image_size\": 96", "\"image_size\": 100");
+    Path dir = folder("siglip-partial", config, tensors("siglip-vision-hf"));
+
+    ModelLoadException e = assertThrows(ModelLoadException.class, () -> CheckpointReader.open(dir));
+
+    assertTrue(
+        e.getMessage().contains("image_size 100 is not a multiple of patch_size 16"),
+        e.getMessage());
   }
 }

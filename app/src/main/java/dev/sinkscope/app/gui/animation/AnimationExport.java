@@ -10,13 +10,14 @@ import dev.sinkscope.app.gui.common.UserError;
 import dev.sinkscope.app.gui.export.Exporter;
 import dev.sinkscope.app.gui.main.MainViewModel;
 import dev.sinkscope.app.gui.session.AnalyzedPass;
+import dev.sinkscope.app.gui.tasks.BackgroundTask;
+import dev.sinkscope.inference.work.HeavyWork;
 import dev.sinkscope.render.GifAnimation;
 import dev.sinkscope.render.LegendRenderer;
 import dev.sinkscope.render.LegendStyle;
 import dev.sinkscope.render.Raster;
 import dev.sinkscope.render.Scale;
 import dev.sinkscope.render.SmallMultiples;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +26,8 @@ import java.util.List;
  * "Watch the artifacts emerge": the current quantity block by block as an animated GIF, one frame
  * per block, each frame exactly the view export of that block (caption with the block number,
  * colorbar), or, while a comparison is on, left and right side by side on one colour scale per
- * block. Frames are composed on the calling (FX) thread, a few milliseconds each, as the canvas
- * does; quantising and encoding run on the I/O thread.
+ * block. Frames are drawn, quantised and encoded by a background task, from a copy of the viewer's
+ * settings taken when the export starts.
  */
 public final class AnimationExport {
   /** The style of the view export (File > Export view), so a frame equals that PNG. */
@@ -61,31 +62,33 @@ public final class AnimationExport {
     AnalyzedPass right = vm.compare().rightPass();
     boolean sideBySide = vm.compare().activeProperty().get() && left != null && right != null;
     Raster photo = outcome.image().photo();
-    List<Raster> frames =
-        sideBySide
-            ? sideBySideFrames(viewer, left, right, photo)
-            : blockFrames(viewer, pass, photo);
-    vm.showMessage("Writing " + file.getFileName() + " (" + frames.size() + " frames)…");
-    vm.ioExecutor()
-        .execute(
-            () -> {
-              try {
-                dev.sinkscope.inference.work.HeavyWork.starts(
-                    dev.sinkscope.inference.work.HeavyWork.Kind.EXPORT);
-                GifAnimation.write(frames, DELAY_MS, true, file);
-                vm.uiExecutor()
-                    .execute(
-                        () ->
-                            vm.showMessage("Exported " + file + " (" + frames.size() + " frames)"));
-              } catch (IOException | RuntimeException e) {
-                vm.uiExecutor()
-                    .execute(() -> vm.reportError(UserError.of(e, "animation export to " + file)));
-              }
-            });
+    // The frames are drawn from a copy of the viewer's settings, so changing the view meanwhile
+    // does
+    // not change the animation; drawing every block can take seconds (e.g. 518 px inputs).
+    ViewerViewModel settings = viewer.detachedCopy();
+    vm.showMessage("Writing " + file.getFileName() + "…");
+    BackgroundTask.of(
+            "Exporting animation " + file.getFileName() + "…",
+            context -> {
+              context.progress(-1, "Drawing one frame per block…");
+              List<Raster> frames =
+                  sideBySide
+                      ? sideBySideFrames(settings, left, right, photo)
+                      : blockFrames(settings, pass, photo);
+              context.throwIfCancelled();
+              context.progress(0.5, "Encoding " + frames.size() + " GIF frames…");
+              GifAnimation.write(frames, DELAY_MS, true, file);
+              return frames.size();
+            })
+        .onSuccess(n -> vm.showMessage("Exported " + file + " (" + n + " frames)"))
+        .onCancelled(() -> vm.showMessage("Animation export cancelled."))
+        .onFailure(e -> vm.reportError(UserError.of(e, "animation export to " + file)))
+        .executeWith(vm.tasks());
   }
 
   /** One frame per block: the view export of that block with the current settings. */
   public static List<Raster> blockFrames(ViewerViewModel viewer, AnalyzedPass pass, Raster photo) {
+    HeavyWork.starts(HeavyWork.Kind.EXPORT); // every block drawn: never on the UI thread
     Quantity q = viewer.quantityProperty().get();
     HeadChoice head = viewer.headProperty().get();
     List<Raster> frames = new ArrayList<>();
@@ -102,6 +105,7 @@ public final class AnimationExport {
    */
   public static List<Raster> sideBySideFrames(
       ViewerViewModel viewer, AnalyzedPass left, AnalyzedPass right, Raster photo) {
+    HeavyWork.starts(HeavyWork.Kind.EXPORT); // every block drawn: never on the UI thread
     Quantity q = viewer.quantityProperty().get();
     HeadChoice head = viewer.headProperty().get();
     int blocks = Math.max(left.blocks(), right.blocks());

@@ -86,10 +86,7 @@ public final class LayerMaps {
         }
       case PCA_RGB:
         {
-          PatchPca pca =
-              showsFinalFeatures(pass, quantity, b)
-                  ? pass.finalFeatures().pca()
-                  : b - 1 < pass.pcaByBlock().size() ? pass.pcaByBlock().get(b - 1) : null;
+          PatchPca pca = pca(pass, quantity, b);
           if (pca == null) {
             return null;
           }
@@ -120,6 +117,13 @@ public final class LayerMaps {
       default:
         throw new IllegalStateException("unhandled quantity " + quantity);
     }
+  }
+
+  /** The PCA the {@code quantity} map of {@code pass} at block {@code b} shows, or null. */
+  public static PatchPca pca(AnalyzedPass pass, Quantity quantity, int b) {
+    return showsFinalFeatures(pass, quantity, b)
+        ? pass.finalFeatures().pca()
+        : b - 1 < pass.pcaByBlock().size() ? pass.pcaByBlock().get(b - 1) : null;
   }
 
   /**

@@ -52,6 +52,13 @@ public final class ViewerViewModel {
   public static final LegendStyle LEGEND_STYLE = new LegendStyle(0xFF1E1E1E, 0xFFE6E6E6, 13f);
 
   static final int LEGEND_BAR_LENGTH = 260;
+
+  /**
+   * The colour bar's title and notes wrap to this width, so a long quantity name does not take the
+   * photo's room at small windows.
+   */
+  static final int LEGEND_MAX_WIDTH = 240;
+
   static final int PREVIEW_WIDTH = 220;
   public static final String DEFAULT_COLORMAP = "viridis";
   public static final double DEFAULT_OPACITY = 0.6;
@@ -466,12 +473,27 @@ public final class ViewerViewModel {
     } else if (pass.finalFeatures() != null) {
       note = denoisingNote(pass, LayerMaps.showsFinalFeatures(pass, what, b));
     }
-    String crop = cropNote(geometry);
+    ViewOutcome shownOutcome = outcome.get();
+    String crop =
+        shownOutcome != null && shownOutcome.image() != null
+            ? cropNote(
+                geometry,
+                shownOutcome.image().originalWidth(),
+                shownOutcome.image().originalHeight())
+            : cropNote(geometry);
     if (!crop.isEmpty()) {
       note = note.isEmpty() ? crop : note + "\n" + crop;
     }
+    LegendRenderer.Legend pcaKey = null;
     if (map != null && map.isRgb()) {
-      layers.add(new OverlayLayer.PcaRgb(map.rgb(), upsampling, opacity.get()));
+      // each component over its 1st-99th percentile, said in the key
+      var pca = LayerMaps.pca(pass, what, b);
+      int[] artifacts = dev.sinkscope.app.report.PcaColours.artifacts(pass.report(), b);
+      var stretch = dev.sinkscope.app.report.PcaColours.stretch(pca, artifacts);
+      layers.add(new OverlayLayer.PcaRgb(stretch.grid(), upsampling, opacity.get()));
+      if (withLegend) {
+        pcaKey = dev.sinkscope.app.report.PcaColours.key(pca, stretch, artifacts, LEGEND_STYLE);
+      }
     } else if (map != null) {
       scale = sharedScale != null ? sharedScale : scaleFor(pass, map);
       layers.add(new OverlayLayer.Heatmap(map.grid(), cmap, scale, upsampling, opacity.get()));
@@ -502,7 +524,7 @@ public final class ViewerViewModel {
               OverlayLayer.SelectedPatch.DEFAULT_ARGB));
     }
     Raster picture = OverlayCompositor.compose(photo, geometry, layers);
-    LegendRenderer.Legend legend = null;
+    LegendRenderer.Legend legend = pcaKey;
     if (withLegend && scale != null) {
       legend =
           LegendRenderer.colorbar(
@@ -512,6 +534,7 @@ public final class ViewerViewModel {
               LayerMaps.symbol(pass, what),
               LegendRenderer.Orientation.VERTICAL,
               LEGEND_BAR_LENGTH,
+              LEGEND_MAX_WIDTH,
               LEGEND_STYLE);
     }
     List<TokenChip> chips = new ArrayList<>();
@@ -528,6 +551,29 @@ public final class ViewerViewModel {
     }
     return new RenderedView(
         picture, legend, scale, map, caption(what, b, heads, pass), note, chips);
+  }
+
+  /**
+   * A viewer with this one's display settings and selected patch but no outcome, to render from off
+   * the UI thread (the animation export) while the user goes on changing this one. UI thread.
+   */
+  public ViewerViewModel detachedCopy() {
+    ViewerViewModel c = new ViewerViewModel();
+    c.applyingOutcome = true; // no outcome: nothing to redraw while the settings are copied
+    c.quantity.set(quantity.get());
+    c.block.set(block.get());
+    c.head.set(head.get());
+    c.colormap.set(colormap.get());
+    c.opacity.set(opacity.get());
+    c.normalization.set(normalization.get());
+    c.scaleAcrossBlocks.set(scaleAcrossBlocks.get());
+    c.showArtifacts.set(showArtifacts.get());
+    c.showSinks.set(showSinks.get());
+    c.showGrid.set(showGrid.get());
+    c.smooth.set(smooth.get());
+    c.selectedPatch.set(selectedPatch.get());
+    c.applyingOutcome = false;
+    return c;
   }
 
   /** The colour scale for {@code map}: over this block, or over every block when asked to. */
@@ -702,6 +748,15 @@ public final class ViewerViewModel {
    * square photos under a resize-then-crop.
    */
   public static String cropNote(dev.sinkscope.render.PreprocessGeometry g) {
+    return g == null ? "" : cropNote(g, g.originalWidth(), g.originalHeight());
+  }
+
+  /**
+   * As {@link #cropNote(dev.sinkscope.render.PreprocessGeometry)} naming the file's own size (the
+   * window's photo may be a downscaled copy: a 4000 x 300 panorama is shown at 1280 x 96).
+   */
+  public static String cropNote(
+      dev.sinkscope.render.PreprocessGeometry g, int fileWidth, int fileHeight) {
     if (g == null) {
       return "";
     }
@@ -716,7 +771,7 @@ public final class ViewerViewModel {
         "The model sees only the centre %.0f %% of this %d x %d photo"
             + " (its preprocessing crops it); the rest is not analysed.",
         100 * share,
-        g.originalWidth(),
-        g.originalHeight());
+        fileWidth,
+        fileHeight);
   }
 }

@@ -1,5 +1,7 @@
 package dev.sinkscope.app.gui.distill;
 
+import dev.sinkscope.app.gui.tasks.BackgroundTask;
+import dev.sinkscope.app.gui.tasks.TaskExecutor;
 import dev.sinkscope.inference.distill.DistillBatch;
 import dev.sinkscope.inference.distill.DistillSettings;
 import dev.sinkscope.inference.distill.Distiller;
@@ -49,6 +51,7 @@ public final class DistillViewModel {
     Path get() throws IOException;
   }
 
+  private final TaskExecutor tasks;
   private final Executor ui;
   private final PhotoFolder bundledPhotos;
   private final Path model;
@@ -72,13 +75,14 @@ public final class DistillViewModel {
   private final StringProperty batch = new SimpleStringProperty("");
 
   public DistillViewModel(
-      Executor ui,
+      TaskExecutor tasks,
       PhotoFolder bundledPhotos,
       Path model,
       String modelName,
       Path defaultOutput,
       Path teacherCache) {
-    this.ui = ui;
+    this.tasks = tasks;
+    this.ui = tasks.ui();
     this.bundledPhotos = bundledPhotos;
     this.model = model;
     this.modelName = modelName;
@@ -208,9 +212,9 @@ public final class DistillViewModel {
     String folder = imageFolder.get().trim();
     Path out = output.get();
     String dev = device.get();
-    Thread worker = new Thread(() -> run(folder, settings, out, dev, done), "sinkscope-distill");
-    worker.setDaemon(true);
-    worker.start();
+    BackgroundTask.run("Distilling registers…", context -> run(folder, settings, out, dev, done))
+        .onCancelRequest(this::cancel)
+        .executeWith(tasks);
   }
 
   public void cancel() {

@@ -1,13 +1,24 @@
 package dev.sinkscope.app.gui.export;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sinkscope.app.gui.canvas.RenderedView;
 import dev.sinkscope.app.gui.canvas.ViewerViewModel;
+import dev.sinkscope.app.gui.hub.HubModelLocation;
 import dev.sinkscope.app.gui.session.AnalyzedPass;
-import dev.sinkscope.inference.analysis.AnalysisReport;
+import dev.sinkscope.app.gui.session.CompareTarget;
+import dev.sinkscope.app.gui.session.FinalFeatures;
+import dev.sinkscope.app.gui.session.ImageSource;
+import dev.sinkscope.app.gui.session.LoadedImage;
+import dev.sinkscope.app.gui.session.ModelInfo;
+import dev.sinkscope.app.gui.session.ModelLocation;
+import dev.sinkscope.app.gui.session.ViewOutcome;
+import dev.sinkscope.app.report.Described;
+import dev.sinkscope.app.report.SessionReport;
 import dev.sinkscope.inference.analysis.LayerSummary;
 import dev.sinkscope.inference.mitigation.Mitigation;
+import dev.sinkscope.inference.report.LayerComparison;
+import dev.sinkscope.inference.report.LayerMetrics;
+import dev.sinkscope.inference.report.ModelReference;
+import dev.sinkscope.inference.report.ViewSettings;
 import dev.sinkscope.inference.work.HeavyWork;
 import dev.sinkscope.render.ExportMetadata;
 import dev.sinkscope.render.LegendRenderer;
@@ -21,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,34 +43,6 @@ import java.util.Map;
  * or CSV.
  */
 public final class Exporter {
-  /**
-   * Non-finite numbers (a rule without a threshold, a metric of an empty set) are written as null,
-   * not "NaN".
-   */
-  private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .registerModule(
-              new com.fasterxml.jackson.databind.module.SimpleModule("finite-or-null")
-                  .addSerializer(Double.class, new FiniteOrNull())
-                  .addSerializer(double.class, new FiniteOrNull()));
-
-  private static final class FiniteOrNull
-      extends com.fasterxml.jackson.databind.JsonSerializer<Double> {
-    @Override
-    public void serialize(
-        Double value,
-        com.fasterxml.jackson.core.JsonGenerator out,
-        com.fasterxml.jackson.databind.SerializerProvider provider)
-        throws IOException {
-      if (value == null || !Double.isFinite(value)) {
-        out.writeNull();
-      } else {
-        out.writeNumber(value);
-      }
-    }
-  }
-
   private Exporter() {}
 
   /** The picture with its colorbar beside it and the caption above, as one PNG. */
@@ -128,51 +112,119 @@ public final class Exporter {
     return mitigations;
   }
 
-  /** Per-block metrics and whole-pass results of each pass as JSON. */
-  public static void writeMetricsJson(List<AnalyzedPass> passes, String imageName, Path file)
+  /**
+   * The metrics of the view on screen in the layout of {@code report}'s metrics.json ({@link
+   * SessionReport.Metrics}), written by the same writer. Reads the photo's bytes for its hash: call
+   * off the UI thread.
+   *
+   * @param view the view settings as a session would record them; null when the view needs a
+   *     selected patch and none is selected
+   * @param block the 1-based block the picture shows
+   */
+  public static void writeMetricsJson(ViewOutcome outcome, ViewSettings view, int block, Path file)
       throws IOException {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (AnalyzedPass pass : passes) {
-      AnalysisReport r = pass.report();
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("label", pass.label());
-      entry.put("model", pass.model().displayName());
-      entry.put("synthetic", pass.model().synthetic());
-      entry.put("modelSpec", pass.model().spec().summary());
-      entry.put("device", pass.model().device());
-      entry.put("image", imageName);
-      entry.put("mitigations", mitigationSpecs(pass));
-      entry.put("detectionRule", r.options().detection().rule());
-      entry.put("emergenceBlock", r.emergence().found() ? r.emergence().block() : null);
-      entry.put(
-          "sinkMassOnArtifacts",
-          r.sinks() == null ? null : finiteOrNull(r.sinks().sinkMassOnArtifacts()));
-      entry.put(
-          "clsCaptureOnArtifacts",
-          r.sinks() == null ? null : finiteOrNull(r.sinks().clsCaptureOnArtifacts()));
-      entry.put(
-          "clsCaptureOnRegisters",
-          r.sinks() == null ? null : finiteOrNull(r.sinks().clsCaptureOnRegisters()));
-      entry.put("blocks", r.summaries());
-      entry.put("notes", r.notes());
-      if (pass.finalFeatures() != null) {
-        // shift/flip denoising on: what the last block's norm map showed (row-major over the grid)
-        var layout = pass.result().layout();
-        Map<String, Object> features = new LinkedHashMap<>();
-        features.put("views", pass.finalFeatures().views());
-        features.put("seed", pass.finalFeatures().seed());
-        features.put(
-            "patchNorms",
-            java.util.Arrays.copyOfRange(
-                pass.finalFeatures().tokenNorms(),
-                layout.firstPatchIndex(),
-                layout.firstPatchIndex() + layout.patchCount()));
-        features.put("changeFromSinglePass", pass.finalFeatures().change());
-        entry.put("finalFeatures", features);
-      }
-      out.add(entry);
+    HeavyWork.starts(HeavyWork.Kind.EXPORT);
+    SessionReport.writeMetrics(file, metrics(outcome, view, block));
+  }
+
+  /** What {@link #writeMetricsJson} writes. */
+  public static SessionReport.Metrics metrics(ViewOutcome outcome, ViewSettings view, int block)
+      throws IOException {
+    AnalyzedPass pass = outcome.primary();
+    AnalyzedPass other = outcome.comparison();
+    CompareTarget.Kind kind = outcome.request().compare().kind();
+    List<LayerMetrics> layers = LayerMetrics.of(pass.report());
+    List<LayerComparison> comparison =
+        other != null && kind == CompareTarget.Kind.BEFORE_AFTER
+            ? LayerComparison.of(LayerMetrics.of(other.report()), layers)
+            : null;
+    SessionReport.Metrics metrics =
+        new SessionReport.Metrics(
+            SessionReport.Metrics.PRODUCER,
+            modelInfo(pass.model()),
+            inputInfo(outcome.image(), pass),
+            view,
+            block,
+            Described.MitigationInfo.of(pass.mitigations()),
+            passInfo(pass),
+            layers,
+            comparison,
+            pass.denoised() ? finalFeatures(pass) : null,
+            null,
+            null,
+            null,
+            null);
+    if (other != null && kind == CompareTarget.Kind.OTHER_MODEL) {
+      List<LayerMetrics> layersB = LayerMetrics.of(other.report());
+      metrics =
+          metrics.withModelB(
+              modelInfo(other.model()),
+              passInfo(other),
+              layersB,
+              layersB.size() == layers.size() ? LayerComparison.of(layers, layersB) : null);
     }
-    JSON.writeValue(file.toFile(), Map.of("producer", "Sinkscope", "passes", out));
+    return metrics;
+  }
+
+  private static Described.PassInfo passInfo(AnalyzedPass pass) {
+    return Described.PassInfo.of(pass.model().device(), pass.model().synthetic(), pass.report());
+  }
+
+  /** The model as the session file would name it (its weights' hash is the session's business). */
+  private static Described.ModelInfo modelInfo(ModelInfo model) {
+    ModelLocation location = model.location();
+    if (location instanceof HubModelLocation hub) {
+      return Described.ModelInfo.of(
+          model.displayName(), ModelReference.Source.HUB, hub.repoId(), hub.commit(), model.spec());
+    }
+    if (location instanceof ModelLocation.Bundled) {
+      return Described.ModelInfo.of(
+          model.displayName(),
+          ModelReference.Source.BUNDLED,
+          dev.sinkscope.app.assets.BundledAssets.sessionName(model.displayName()),
+          null,
+          model.spec());
+    }
+    return Described.ModelInfo.of(
+        model.displayName(), ModelReference.Source.FOLDER, null, null, model.spec());
+  }
+
+  private static Described.InputInfo inputInfo(LoadedImage image, AnalyzedPass pass)
+      throws IOException {
+    ImageSource source = image.source();
+    byte[] bytes;
+    if (source.file().isPresent()) {
+      bytes = Files.readAllBytes(source.file().get());
+    } else if (source instanceof ImageSource.FromBytes pasted) {
+      bytes = pasted.bytes();
+    } else if (source instanceof ImageSource.Bundled bundled) {
+      bytes = bundled.assets().photoBytes(bundled.name());
+    } else {
+      bytes = null;
+    }
+    var pixels = pass.result().pixelValues(); // [1, 3, H, W]
+    var layout = pass.result().layout();
+    return new Described.InputInfo(
+        image.displayName(),
+        bytes == null ? null : Described.sha256(bytes),
+        pixels.dim(2),
+        pixels.dim(3),
+        layout.gridRows(),
+        layout.gridCols());
+  }
+
+  private static Described.FinalFeaturesInfo finalFeatures(AnalyzedPass pass) {
+    FinalFeatures features = pass.finalFeatures();
+    var layout = pass.result().layout();
+    return new Described.FinalFeaturesInfo(
+        "denoise:views=" + features.views() + ",seed=" + features.seed(), // as the CLI names it
+        features.views(),
+        features.seed(),
+        Arrays.copyOfRange(
+            features.tokenNorms(),
+            layout.firstPatchIndex(),
+            layout.firstPatchIndex() + layout.patchCount()),
+        features.change());
   }
 
   static final List<String> CSV_COLUMNS =
@@ -226,10 +278,6 @@ public final class Exporter {
         }
       }
     }
-  }
-
-  private static Double finiteOrNull(double v) {
-    return Double.isFinite(v) ? v : null;
   }
 
   private static String num(double v) {

@@ -1,6 +1,8 @@
 package dev.sinkscope.app.gui.hub;
 
 import dev.sinkscope.app.gui.common.UserError;
+import dev.sinkscope.app.gui.tasks.BackgroundTask;
+import dev.sinkscope.app.gui.tasks.TaskExecutor;
 import dev.sinkscope.inference.hub.CancelToken;
 import dev.sinkscope.inference.hub.CuratedModel;
 import dev.sinkscope.inference.hub.CuratedModels;
@@ -43,8 +45,8 @@ import javafx.collections.ObservableList;
  * Presentation model of File > "Open from hub…": the curated repos with their download size and
  * whether the Hugging Face cache already holds them, a free-text repo id and revision, and one
  * download at a time with progress, rate, time left and cancel. Cache lookups and downloads run on
- * the background executor; every property changes on the UI executor. A model that is complete in
- * the cache opens without any network. Needs no running toolkit.
+ * background tasks; every property changes on the UI executor. A model that is complete in the
+ * cache opens without any network. Needs no running toolkit.
  */
 public final class HubDialogModel {
 
@@ -72,7 +74,7 @@ public final class HubDialogModel {
   }
 
   private final Supplier<HubSettings> settings;
-  private final Executor background;
+  private final TaskExecutor tasks;
   private final Executor ui;
   private final Consumer<HubModelLocation> open;
 
@@ -101,18 +103,15 @@ public final class HubDialogModel {
   /**
    * @param settings where the cache and the hub are (read on the background thread, so a token file
    *     written by {@code huggingface-cli login} meanwhile is picked up)
-   * @param background runs cache lookups and downloads; never the UI thread
-   * @param ui the UI thread
+   * @param tasks runs cache lookups and downloads as background tasks (the status bar shows a
+   *     download and its Cancel stops it)
    * @param open receives a model once it is complete in the cache
    */
   public HubDialogModel(
-      Supplier<HubSettings> settings,
-      Executor background,
-      Executor ui,
-      Consumer<HubModelLocation> open) {
+      Supplier<HubSettings> settings, TaskExecutor tasks, Consumer<HubModelLocation> open) {
     this.settings = Objects.requireNonNull(settings, "settings");
-    this.background = Objects.requireNonNull(background, "background");
-    this.ui = Objects.requireNonNull(ui, "ui");
+    this.tasks = Objects.requireNonNull(tasks, "tasks");
+    this.ui = tasks.ui();
     this.open = Objects.requireNonNull(open, "open");
     for (CuratedModel m : CuratedModels.all()) {
       entries.add(new Entry(m, false));
@@ -197,37 +196,40 @@ public final class HubDialogModel {
 
   /** Looks up which curated repos the cache holds (no network). */
   public void refresh() {
-    background.execute(
-        () -> {
-          HubSettings s;
-          List<Entry> now = new ArrayList<>();
-          try {
-            s = settings.get();
-            HubCache cache = new HubCache(s.cacheDir());
-            for (CuratedModel m : CuratedModels.all()) {
-              now.add(
-                  new Entry(
-                      m,
-                      cache.completeSnapshot(m.repoId(), HubModelId.DEFAULT_REVISION).isPresent()));
-            }
-          } catch (RuntimeException e) {
-            ui.execute(() -> error.set(UserError.of(e, "the Hugging Face cache")));
-            return;
-          }
-          ui.execute(
-              () -> {
-                cacheFolder.set(s.cacheDir().toString());
-                Entry chosen = selected.get();
-                entries.setAll(now);
-                if (chosen != null) {
-                  now.stream()
-                      .filter(e -> e.model().equals(chosen.model()))
-                      .findFirst()
-                      .ifPresent(selected::set);
-                }
-              });
-        });
+    BackgroundTask.of(
+            "Looking up the Hugging Face cache",
+            context -> {
+              HubSettings s = settings.get();
+              HubCache cache = new HubCache(s.cacheDir());
+              List<Entry> now = new ArrayList<>();
+              for (CuratedModel m : CuratedModels.all()) {
+                now.add(
+                    new Entry(
+                        m,
+                        cache
+                            .completeSnapshot(m.repoId(), HubModelId.DEFAULT_REVISION)
+                            .isPresent()));
+              }
+              return new Lookup(s, now);
+            })
+        .quiet()
+        .onSuccess(
+            found -> {
+              cacheFolder.set(found.settings().cacheDir().toString());
+              Entry chosen = selected.get();
+              entries.setAll(found.entries());
+              if (chosen != null) {
+                found.entries().stream()
+                    .filter(e -> e.model().equals(chosen.model()))
+                    .findFirst()
+                    .ifPresent(selected::set);
+              }
+            })
+        .onFailure(e -> error.set(UserError.of(e, "the Hugging Face cache")))
+        .executeWith(tasks);
   }
+
+  private record Lookup(HubSettings settings, List<Entry> entries) {}
 
   /**
    * Opens the model named by {@link #repoIdProperty()} and {@link #revisionProperty()}: from the
@@ -253,7 +255,11 @@ public final class HubDialogModel {
     progressText.set("");
     lastProgress.set(null);
     message.set("Looking for " + id + " in the cache…");
-    background.execute(() -> run(id, token, mine));
+    BackgroundTask.of("Downloading " + id + "…", context -> run(id, token, mine, context))
+        .onCancelRequest(token::cancel)
+        .onSuccess(done -> finish(mine, done.location(), done.text()))
+        .onFailure(e -> failed(id, mine, e))
+        .executeWith(tasks);
   }
 
   /** Stops the running download; the partial file stays so the next try resumes. */
@@ -284,55 +290,46 @@ public final class HubDialogModel {
 
   // ------------------------------------------------------------------ background work
 
-  private void run(HubModelId id, CancelToken token, long mine) {
-    try {
-      HubSettings s = settings.get();
-      HubClient client = new HubClient(s);
-      Optional<Path> cached = client.cache().completeSnapshot(id.repoId(), id.revision());
-      if (cached.isPresent()) {
-        Path folder = cached.get();
-        ui.execute(
-            () ->
-                finish(
-                    mine,
-                    HubModelLocation.ofSnapshot(id.repoId(), folder),
-                    id + " is in the cache (" + folder + "); opened without the network."));
-        return;
-      }
-      ui.execute(
-          () -> {
-            if (mine == generation) {
-              message.set(
-                  "Downloading " + id + " from " + s.endpoint() + " into " + s.cacheDir() + "…");
-            }
-          });
-      Path folder = client.download(id.repoId(), id.revision(), new Listener(mine), token);
-      ui.execute(
-          () ->
-              finish(
-                  mine,
-                  HubModelLocation.ofSnapshot(id.repoId(), folder),
-                  "Downloaded " + id + " to " + folder + "."));
-    } catch (HubException e) {
-      ui.execute(
-          () -> {
-            if (mine != generation) {
-              return;
-            }
-            if (e.kind() == HubException.Kind.CANCELLED) {
-              state.set(State.CANCELLED);
-              message.set(e.getMessage());
-            } else {
-              fail(describe(e));
-            }
-          });
-    } catch (RuntimeException e) {
-      ui.execute(
-          () -> {
-            if (mine == generation) {
-              fail(UserError.of(e, "the download of " + id));
-            }
-          });
+  /** A model found in the cache or downloaded, and what to say about it. */
+  private record Fetched(HubModelLocation location, String text) {}
+
+  private Fetched run(HubModelId id, CancelToken token, long mine, BackgroundTask.Context context)
+      throws HubException {
+    HubSettings s = settings.get();
+    HubClient client = new HubClient(s);
+    Optional<Path> cached = client.cache().completeSnapshot(id.repoId(), id.revision());
+    if (cached.isPresent()) {
+      Path folder = cached.get();
+      return new Fetched(
+          HubModelLocation.ofSnapshot(id.repoId(), folder),
+          id + " is in the cache (" + folder + "); opened without the network.");
+    }
+    String downloading =
+        "Downloading " + id + " from " + s.endpoint() + " into " + s.cacheDir() + "…";
+    context.progress(-1, downloading);
+    ui.execute(
+        () -> {
+          if (mine == generation) {
+            message.set(downloading);
+          }
+        });
+    Path folder = client.download(id.repoId(), id.revision(), new Listener(mine, context), token);
+    return new Fetched(
+        HubModelLocation.ofSnapshot(id.repoId(), folder),
+        "Downloaded " + id + " to " + folder + ".");
+  }
+
+  private void failed(HubModelId id, long mine, Throwable e) {
+    if (mine != generation) {
+      return;
+    }
+    if (e instanceof HubException h && h.kind() == HubException.Kind.CANCELLED) {
+      state.set(State.CANCELLED);
+      message.set(h.getMessage());
+    } else if (e instanceof HubException h) {
+      fail(describe(h));
+    } else {
+      fail(UserError.of(e, "the download of " + id));
     }
   }
 
@@ -357,14 +354,19 @@ public final class HubDialogModel {
   /** Hands progress to the UI thread, at most one pending update at a time. */
   private final class Listener implements DownloadListener {
     private final long mine;
+    private final BackgroundTask.Context context;
     private final AtomicReference<DownloadProgress> pending = new AtomicReference<>();
 
-    Listener(long mine) {
+    Listener(long mine, BackgroundTask.Context context) {
       this.mine = mine;
+      this.context = context;
     }
 
+    // The status bar gets the share and a line through the task; the dialog's detail (bytes,
+    // speed, file) goes to the UI thread the same coalesced way.
     @Override
     public void onProgress(DownloadProgress progress) {
+      context.progress(progress.fraction(), describe(progress));
       if (pending.getAndSet(progress) == null) {
         ui.execute(() -> show(pending.getAndSet(null)));
       }

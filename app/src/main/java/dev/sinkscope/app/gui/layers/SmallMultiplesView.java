@@ -64,6 +64,37 @@ public final class SmallMultiplesView extends ScrollPane {
     }
   }
 
+  /** The colour bar's title and notes wrap to this width, so its range is never cut off. */
+  static final int LEGEND_WIDTH = 220;
+
+  static final int MIN_PANEL = 80;
+  static final int MAX_PANEL = 200;
+
+  /** The view's padding both sides plus a vertical scroll bar. */
+  static final int SCROLL_ALLOWANCE = 2 * 12 + 16;
+
+  /** Margins and gaps of the panel grid around and between panels (font size 13: 8 px). */
+  private static final int GAP = 8;
+
+  /**
+   * Columns and panel width for {@code count} panels in {@code width} pixels beside the colour bar:
+   * a roughly 3:2 grid of panels of at most {@link #MAX_PANEL} px, and fewer columns (more rows)
+   * rather than panels under {@link #MIN_PANEL} px or a picture wider than the view.
+   */
+  static int[] fit(double width, int count) {
+    double room = width - 2 * GAP - GAP - LEGEND_WIDTH;
+    int columns = Math.max(1, Math.min(count, (int) Math.ceil(Math.sqrt(count * 1.5))));
+    while (columns > 1 && panelFor(room, columns) < MIN_PANEL) {
+      columns--;
+    }
+    int panel = (int) Math.max(MIN_PANEL, Math.min(MAX_PANEL, panelFor(room, columns)));
+    return new int[] {columns, panel};
+  }
+
+  private static double panelFor(double room, int columns) {
+    return (room - (columns - 1) * GAP) / columns;
+  }
+
   /** Set while the tab is selected, so hidden panels cost nothing. */
   public BooleanProperty activeProperty() {
     return active;
@@ -131,16 +162,17 @@ public final class SmallMultiplesView extends ScrollPane {
     }
     Scale scale =
         vm.normalizationProperty().get().normalization().resolve(grids.toArray(ScalarGrid[]::new));
-    // A roughly 3:2 grid of panels, sized to fill the width left of the colorbar (about 260 px).
-    int columns = Math.min(grids.size(), (int) Math.ceil(Math.sqrt(grids.size() * 1.5)));
-    int panel = (int) Math.max(80, Math.min(200, (getWidth() - 300) / columns - 10));
+    int[] fit = fit(getWidth() - SCROLL_ALLOWANCE, grids.size());
+    int columns = fit[0];
+    int panel = fit[1];
     SmallMultiples.Layout layout =
         new SmallMultiples.Layout(
             panel,
             panel * pass.result().layout().gridRows() / pass.result().layout().gridCols(),
             columns,
             vm.smoothProperty().get() ? Upsampling.BILINEAR : Upsampling.NEAREST,
-            ViewerViewModel.LEGEND_STYLE);
+            ViewerViewModel.LEGEND_STYLE,
+            LEGEND_WIDTH);
     String heading =
         quantity.label()
             + (kind == Kind.HEADS

@@ -12,6 +12,7 @@ import dev.sinkscope.app.gui.session.CompareTarget;
 import dev.sinkscope.app.gui.session.ImageSource;
 import dev.sinkscope.app.gui.session.ModelLocation;
 import dev.sinkscope.app.gui.session.ViewOutcome;
+import dev.sinkscope.app.gui.tasks.BackgroundTask;
 import dev.sinkscope.inference.mitigation.AttentionNormalizer;
 import dev.sinkscope.render.Raster;
 import java.util.HashMap;
@@ -83,9 +84,8 @@ public final class LessonViewModel {
         .addListener(
             (obs, was, now) -> {
               if (!now && phase == DISCOVERING) {
-                // after the window has added the discovered map (it does so right after this flag
-                // drops)
-                vm.uiExecutor().execute(this::applyMitigationsAndComparison);
+                // the discovered map is already added: the flag drops after the task's success
+                applyMitigationsAndComparison();
               }
             });
   }
@@ -230,24 +230,19 @@ public final class LessonViewModel {
             .anyMatch(c -> c.label().startsWith(DISCOVERED_PREFIX));
     if (Boolean.TRUE.equals(st.discoverNeurons()) && !discovered) {
       phase = DISCOVERING;
-      var settings = vm.discoveryDefaults();
-      vm.ioExecutor()
-          .execute(
-              () -> { // the photos are extracted to a folder first: file work, off the FX thread
-                try {
-                  java.nio.file.Path photos = vm.assets().photosFolder();
-                  vm.uiExecutor().execute(() -> vm.discoverNeurons(photos, settings));
-                } catch (java.io.IOException e) {
-                  vm.uiExecutor()
-                      .execute(
-                          () -> {
-                            vm.reportError(
-                                dev.sinkscope.app.gui.common.UserError.of(
-                                    e, "register-neuron discovery on the bundled photos"));
-                            applyMitigationsAndComparison();
-                          });
-                }
-              });
+      var settings = vm.neuronMaps().defaults();
+      // the photos are extracted to a folder first: file work, off the FX thread
+      BackgroundTask.of("Extracting the bundled photos…", context -> vm.assets().photosFolder())
+          .notCancellable()
+          .onSuccess(photos -> vm.neuronMaps().discover(photos, settings))
+          .onFailure(
+              e -> {
+                vm.reportError(
+                    dev.sinkscope.app.gui.common.UserError.of(
+                        e, "register-neuron discovery on the bundled photos"));
+                applyMitigationsAndComparison();
+              })
+          .executeWith(vm.tasks());
       return;
     }
     applyMitigationsAndComparison();
@@ -466,31 +461,24 @@ public final class LessonViewModel {
         shown,
         () -> {
           vm.showMessage("Writing the lesson to " + folder + "…");
-          vm.ioExecutor()
-              .execute(
-                  () -> {
-                    try {
-                      dev.sinkscope.inference.work.HeavyWork.starts(
-                          dev.sinkscope.inference.work.HeavyWork.Kind.EXPORT);
-                      List<String> files = LessonHtml.write(folder, l, shown);
-                      vm.uiExecutor()
-                          .execute(
-                              () ->
-                                  vm.showMessage(
-                                      "Exported the lesson to "
-                                          + folder
-                                          + " ("
-                                          + files.size()
-                                          + " files)."));
-                    } catch (java.io.IOException | RuntimeException e) {
-                      vm.uiExecutor()
-                          .execute(
-                              () ->
-                                  vm.reportError(
-                                      dev.sinkscope.app.gui.common.UserError.of(
-                                          e, "lesson export to " + folder)));
-                    }
-                  });
+          BackgroundTask.of(
+                  "Writing the lesson to " + folder + "…",
+                  context -> {
+                    dev.sinkscope.inference.work.HeavyWork.starts(
+                        dev.sinkscope.inference.work.HeavyWork.Kind.EXPORT);
+                    return LessonHtml.write(folder, l, shown);
+                  })
+              .notCancellable()
+              .onSuccess(
+                  files ->
+                      vm.showMessage(
+                          "Exported the lesson to " + folder + " (" + files.size() + " files)."))
+              .onFailure(
+                  e ->
+                      vm.reportError(
+                          dev.sinkscope.app.gui.common.UserError.of(
+                              e, "lesson export to " + folder)))
+              .executeWith(vm.tasks());
           go(back);
         });
   }

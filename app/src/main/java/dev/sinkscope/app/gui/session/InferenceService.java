@@ -1,6 +1,7 @@
 package dev.sinkscope.app.gui.session;
 
 import dev.sinkscope.app.assets.BundledAssets;
+import dev.sinkscope.app.gui.tasks.FxTaskExecutor;
 import dev.sinkscope.inference.analysis.AnalysisOptions;
 import dev.sinkscope.inference.analysis.AnalysisReport;
 import dev.sinkscope.inference.analysis.PatchPca;
@@ -37,14 +38,11 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 
 /**
  * The one thread that touches models. Callers on the FX thread submit immutable {@link ViewRequest}
@@ -84,24 +82,11 @@ public final class InferenceService implements AutoCloseable {
     ModelSession open(Path folder) throws ModelLoadException;
   }
 
-  /** A cancellable background job (neuron discovery). */
-  public static final class Job {
-    private final AtomicBoolean cancelled = new AtomicBoolean();
-
-    public void cancel() {
-      cancelled.set(true);
-    }
-
-    public boolean isCancelled() {
-      return cancelled.get();
-    }
-  }
-
   /** Longest side of the photo as displayed; the model input is made from the full decode. */
   static final int DISPLAY_MAX_SIDE = 1280;
 
   private final Executor worker;
-  private final ExecutorService ownedWorker;
+  private final CompletableFuture<Void> modelsClosed = new CompletableFuture<>();
   private final Executor ui;
   private final ModelOpener opener;
   private final Listener listener;
@@ -117,33 +102,15 @@ public final class InferenceService implements AutoCloseable {
   private RgbImage decoded;
   private LoadedImage loadedImage;
 
-  /** Name of the worker thread {@link #start} creates. */
-  public static final String THREAD_NAME = "sinkscope-inference";
-
-  /** Runs on its own single daemon thread. */
-  public static InferenceService start(ModelOpener opener, Executor ui, Listener listener) {
-    ExecutorService thread =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, THREAD_NAME);
-              t.setDaemon(true);
-              return t;
-            });
-    return new InferenceService(thread, thread, ui, opener, listener);
-  }
+  /** Name of the inference thread the window's task executor creates. */
+  public static final String THREAD_NAME = FxTaskExecutor.INFERENCE_THREAD;
 
   /**
-   * With a caller-supplied worker, which must run tasks one at a time in order (tests: a direct
-   * executor).
+   * Over {@code worker}, which must run tasks one at a time in order: the task executor's inference
+   * lane in the window, a queued or direct executor in tests.
    */
   public InferenceService(Executor worker, Executor ui, ModelOpener opener, Listener listener) {
-    this(worker, null, ui, opener, listener);
-  }
-
-  private InferenceService(
-      Executor worker, ExecutorService owned, Executor ui, ModelOpener opener, Listener listener) {
     this.worker = worker;
-    this.ownedWorker = owned;
     this.ui = ui;
     this.opener = opener;
     this.listener = listener;
@@ -198,46 +165,65 @@ public final class InferenceService implements AutoCloseable {
 
   /**
    * Finds register neurons on the current model (methods §2.1) over the photos in {@code images}.
-   * Runs on the inference thread after the requests queued before it; not superseded by requests.
+   * Call on the inference lane (a {@code BackgroundTask} on it), so it runs after the requests
+   * queued before it and is not superseded by later ones.
+   *
+   * @throws java.util.concurrent.CancellationException when {@code cancel} says so
    */
-  public Job discoverNeurons(
+  public NeuronDiscovery.Result discoverNeurons(
       List<Path> images,
       NeuronDiscovery.Settings settings,
-      Consumer<NeuronDiscovery.Result> done,
-      Consumer<Throwable> failed) {
-    Job job = new Job();
-    execute(
-        () -> {
-          try {
-            LoadedModel model = currentModel == null ? null : models.get(currentModel);
-            if (model == null) {
-              throw new IllegalStateException("open a model before discovering register neurons");
-            }
-            CancellationToken cancel = () -> job.isCancelled() || closed.get();
-            NeuronDiscovery.Result result =
-                NeuronDiscovery.discover(
-                    model.pipeline.session().forward(),
-                    i -> pixelsOf(model, images.get(i)),
-                    images.size(),
-                    settings,
-                    cancel,
-                    (n, total) ->
-                        publishProgress(
-                            new Progress(
-                                -1,
-                                "Discovering register neurons: image " + n + " of " + total,
-                                n / (double) total)));
-            ui.execute(() -> done.accept(result));
-          } catch (CancellationException e) {
-            ui.execute(() -> failed.accept(e));
-          } catch (UncheckedIOException e) {
-            Throwable cause = e.getCause();
-            ui.execute(() -> failed.accept(cause));
-          } catch (Exception e) {
-            ui.execute(() -> failed.accept(e));
+      CancellationToken cancel,
+      dev.sinkscope.inference.engine.ProgressListener progress)
+      throws IOException {
+    LoadedModel model = currentModel == null ? null : models.get(currentModel);
+    if (model == null) {
+      throw new IllegalStateException("open a model before discovering register neurons");
+    }
+    try {
+      return NeuronDiscovery.discover(
+          model.pipeline.session().forward(),
+          i -> pixelsOf(model, images.get(i)),
+          images.size(),
+          settings,
+          () -> cancel.isCancelled() || closed.get(),
+          progress);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /**
+   * Opens models for a report (File > Export report…) by lending the ones open here, so the report
+   * runs on the models on screen without a second load (ADR 0009); a folder that is not open is
+   * opened and closed by the report. Use only on the inference lane.
+   */
+  public dev.sinkscope.app.report.SessionReport.ModelOpener reportModels() {
+    return new dev.sinkscope.app.report.SessionReport.ModelOpener() {
+      @Override
+      public ModelSession open(Path folder) throws ModelLoadException {
+        for (LoadedModel m : models.values()) {
+          if (m.info
+              .folder()
+              .toAbsolutePath()
+              .normalize()
+              .equals(folder.toAbsolutePath().normalize())) {
+            return m.pipeline.session();
           }
-        });
-    return job;
+        }
+        return opener.open(folder);
+      }
+
+      @Override
+      public void release(ModelSession session) throws IOException {
+        for (LoadedModel m : models.values()) {
+          if (m.pipeline.session() == session) {
+            return; // lent: it stays open for the window
+          }
+        }
+        session.close();
+      }
+    };
   }
 
   /**
@@ -291,21 +277,27 @@ public final class InferenceService implements AutoCloseable {
       return;
     }
     try {
-      worker.execute(this::closeAllModels);
+      worker.execute(
+          () -> {
+            closeAllModels();
+            modelsClosed.complete(null);
+          });
     } catch (RejectedExecutionException e) {
-      // the worker is already gone, and the models with it
-    }
-    if (ownedWorker != null) {
-      ownedWorker.shutdown();
+      modelsClosed.complete(null); // the worker is already gone, and the models with it
     }
   }
 
   /**
-   * Waits until the worker thread has closed the models and ended; true when it did within the
-   * time. Always true for a caller-supplied worker (its owner ends it).
+   * After {@link #close()}: waits until the worker has closed the models; true when it did within
+   * the time. The worker's thread belongs to the task executor, which ends it.
    */
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-    return ownedWorker == null || ownedWorker.awaitTermination(timeout, unit);
+    try {
+      modelsClosed.get(timeout, unit);
+      return true;
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return false;
+    }
   }
 
   // ---------------------------------------------------------------- worker side

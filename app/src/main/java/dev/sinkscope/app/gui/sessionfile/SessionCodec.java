@@ -13,6 +13,7 @@ import dev.sinkscope.inference.mitigation.TestTimeRegisters;
 import dev.sinkscope.inference.report.HeadSelection;
 import dev.sinkscope.inference.report.NormalizationSpec;
 import dev.sinkscope.inference.report.SelectedPatch;
+import dev.sinkscope.inference.report.ViewSettings;
 import dev.sinkscope.render.PatchPosition;
 import java.util.HashSet;
 import java.util.List;
@@ -33,6 +34,29 @@ public final class SessionCodec {
   static final String PUBLISHED_MAP = "dinov2-large";
 
   private SessionCodec() {}
+
+  /**
+   * The view on screen as a session records it; null when {@code shown} needs a selected patch and
+   * none is selected.
+   */
+  public static ViewSettings view(
+      int block,
+      HeadChoice head,
+      Quantity shown,
+      String colormap,
+      NormalizationChoice normalization,
+      PatchPosition selected) {
+    if (shown.needsSelection() && selected == null) {
+      return null;
+    }
+    return new ViewSettings(
+        block,
+        head(head),
+        quantity(shown),
+        colormap,
+        normalization(normalization),
+        patch(selected));
+  }
 
   /** The session's name for the quantity on screen. */
   public static dev.sinkscope.inference.report.Quantity quantity(Quantity shown) {
@@ -136,9 +160,7 @@ public final class SessionCodec {
 
   /** "sink-phantom" → "phantom", the name the command line prints and accepts. */
   public static String bundledNameForSession(String assetName) {
-    return assetName.startsWith(BUNDLED_PREFIX)
-        ? assetName.substring(BUNDLED_PREFIX.length())
-        : assetName;
+    return dev.sinkscope.app.assets.BundledAssets.sessionName(assetName);
   }
 
   /** "phantom" (or "sink-phantom") → "sink-phantom", the bundled asset's name. */

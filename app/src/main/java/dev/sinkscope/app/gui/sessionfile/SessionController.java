@@ -14,6 +14,8 @@ import dev.sinkscope.app.gui.session.CompareTarget;
 import dev.sinkscope.app.gui.session.ImageSource;
 import dev.sinkscope.app.gui.session.ModelLocation;
 import dev.sinkscope.app.gui.session.ViewOutcome;
+import dev.sinkscope.app.gui.tasks.BackgroundTask;
+import dev.sinkscope.app.gui.tasks.TaskExecutor;
 import dev.sinkscope.app.report.SessionReport;
 import dev.sinkscope.inference.hub.HubCache;
 import dev.sinkscope.inference.hub.HubSettings;
@@ -40,7 +42,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -58,8 +59,7 @@ public final class SessionController {
   private final MainViewModel vm;
 
   private final Supplier<HubSettings> hub;
-  private final Executor io;
-  private final Executor ui;
+  private final TaskExecutor tasks;
   private final ReadOnlyObjectWrapper<Opened> opened = new ReadOnlyObjectWrapper<>(this, "opened");
 
   /**
@@ -93,11 +93,21 @@ public final class SessionController {
       String neuronLabel,
       List<String> notes) {}
 
-  public SessionController(MainViewModel vm, Supplier<HubSettings> hub, Executor io, Executor ui) {
+  public SessionController(MainViewModel vm, Supplier<HubSettings> hub, TaskExecutor tasks) {
     this.vm = vm;
     this.hub = hub;
-    this.io = io;
-    this.ui = ui;
+    this.tasks = tasks;
+    // Ctrl+M writes the view as a session would record it
+    vm.exports()
+        .setMetricsView(
+            () ->
+                SessionCodec.view(
+                    vm.viewer().blockProperty().get(),
+                    vm.viewer().headProperty().get(),
+                    vm.viewer().quantityProperty().get(),
+                    vm.viewer().colormapProperty().get(),
+                    vm.viewer().normalizationProperty().get(),
+                    vm.viewer().selectedPatchProperty().get()));
   }
 
   /** The last session restored completely (view and mitigations set); a new object per session. */
@@ -115,26 +125,25 @@ public final class SessionController {
     }
     String note = denoisingNote();
     vm.showMessage("Saving session " + file.getFileName() + "…");
-    io.execute(
-        () -> {
-          try {
-            SessionFile session = write(file, shot.get());
-            String weights = session.model().weights().sha256();
-            ui.execute(
-                () ->
-                    vm.showMessage(
-                        "Saved session to "
-                            + file
-                            + " (weights sha256 "
-                            + weights.substring(0, 12)
-                            + "…)."
-                            + note));
-          } catch (Problem e) {
-            ui.execute(() -> vm.reportError(e.error));
-          } catch (IOException | RuntimeException e) {
-            ui.execute(() -> vm.reportError(UserError.of(e, "session " + file)));
-          }
-        });
+    BackgroundTask.of(
+            "Saving session " + file.getFileName() + "…", context -> write(file, shot.get()))
+        .notCancellable()
+        .onSuccess(
+            session ->
+                vm.showMessage(
+                    "Saved session to "
+                        + file
+                        + " (weights sha256 "
+                        + session.model().weights().sha256().substring(0, 12)
+                        + "…)."
+                        + note))
+        .onFailure(e -> vm.reportError(problem(e, "session " + file)))
+        .executeWith(tasks);
+  }
+
+  /** The message for a failed session task: a {@link Problem}'s own, else from the exception. */
+  private static UserError problem(Throwable e, String what) {
+    return e instanceof Problem p ? p.error : UserError.of(e, what);
   }
 
   /**
@@ -142,73 +151,53 @@ public final class SessionController {
    * {@code session.json} and renders it there as {@code sinkscope report} does (panels, metrics,
    * the session), on the I/O executor with the steps in the status bar.
    *
-   * @param opener opens the models for the report (a fresh session; the app's own stay untouched)
+   * <p>The report runs on the inference thread on the models on screen (no second load).
    */
-  public void exportReport(Path folder, SessionReport.ModelOpener opener) {
+  public void exportReport(Path folder) {
     Optional<Snapshot> shot = snapshot("Cannot export this view as a report", "export");
     if (shot.isEmpty()) {
       return;
     }
     String note = denoisingNote();
     vm.showMessage("Exporting report to " + folder + "…");
-    java.util.concurrent.atomic.AtomicBoolean cancelled =
-        new java.util.concurrent.atomic.AtomicBoolean();
-    vm.exportStarted("Exporting report…", () -> cancelled.set(true));
-    io.execute(
-        () -> {
-          try {
-            Path file = folder.resolve(SessionReport.SESSION_JSON);
-            SessionFile session = write(file, shot.get());
-            Path folderB = shot.get().modelB() == null ? null : shot.get().modelB().resolve();
-            List<String> written =
-                SessionReport.write(
-                    session,
-                    file,
-                    shot.get().model().resolve(),
-                    folderB,
-                    folder,
-                    opener,
-                    (step, fraction) ->
-                        ui.execute(
-                            () -> {
-                              vm.showMessage(
-                                  "Exporting report: "
-                                      + step
-                                      + "… ("
-                                      + Math.round(100 * fraction)
-                                      + "%)");
-                              vm.exportProgress(step + "…", fraction);
-                            }),
-                    cancelled::get);
-            ui.execute(
-                () ->
-                    vm.showMessage(
-                        "Exported report to "
-                            + folder
-                            + " ("
-                            + written.size()
-                            + " files)."
-                            + note));
-          } catch (java.util.concurrent.CancellationException e) {
-            ui.execute(
-                () ->
-                    vm.showMessage(
-                        "Report export cancelled; " + folder + " may hold some of its files."));
-          } catch (Problem e) {
-            ui.execute(() -> vm.reportError(e.error));
-          } catch (IOException e) {
-            ui.execute(
-                () ->
-                    vm.reportError(
-                        UserError.simple(
+    SessionReport.ModelOpener models = vm.reportModels();
+    BackgroundTask.of(
+            "Exporting report…",
+            context -> {
+              Path file = folder.resolve(SessionReport.SESSION_JSON);
+              SessionFile session = write(file, shot.get());
+              Path folderB = shot.get().modelB() == null ? null : shot.get().modelB().resolve();
+              return SessionReport.write(
+                  session,
+                  file,
+                  shot.get().model().resolve(),
+                  folderB,
+                  folder,
+                  models,
+                  (step, fraction) ->
+                      context.progress(
+                          fraction,
+                          "Exporting report: " + step + "… (" + Math.round(100 * fraction) + "%)"),
+                  context);
+            })
+        .on(BackgroundTask.Lane.INFERENCE)
+        .onSuccess(
+            written ->
+                vm.showMessage(
+                    "Exported report to " + folder + " (" + written.size() + " files)." + note))
+        .onCancelled(
+            () ->
+                vm.showMessage(
+                    "Report export cancelled; " + folder + " may hold some of its files."))
+        .onFailure(
+            e ->
+                vm.reportError(
+                    e instanceof IOException io
+                        ? UserError.simple(
                             "Cannot export the report",
-                            "Cannot write the report into " + folder + ": " + cause(e) + ".")));
-          } catch (Exception e) {
-            ui.execute(() -> vm.reportError(UserError.of(e, "report " + folder)));
-          } finally {
-            ui.execute(vm::exportEnded);
-          }
-        });
+                            "Cannot write the report into " + folder + ": " + cause(io) + ".")
+                        : problem(e, "report " + folder)))
+        .executeWith(tasks);
   }
 
   /** The cause of a file error in words; the JDK's messages are often just the path. */
@@ -435,17 +424,11 @@ public final class SessionController {
    */
   public void open(Path file) {
     vm.showMessage("Opening session " + file.getFileName() + "…");
-    io.execute(
-        () -> {
-          try {
-            Prepared p = prepare(file);
-            ui.execute(() -> vm.openModelAndImage(p.model(), p.image(), () -> apply(p)));
-          } catch (Problem e) {
-            ui.execute(() -> vm.reportError(e.error));
-          } catch (RuntimeException e) {
-            ui.execute(() -> vm.reportError(UserError.of(e, "session " + file)));
-          }
-        });
+    BackgroundTask.of("Opening session " + file.getFileName() + "…", context -> prepare(file))
+        .notCancellable()
+        .onSuccess(p -> vm.openModelAndImage(p.model(), p.image(), () -> apply(p)))
+        .onFailure(e -> vm.reportError(problem(e, "session " + file)))
+        .executeWith(tasks);
   }
 
   private Prepared prepare(Path file) throws Problem {

@@ -7,6 +7,8 @@ import dev.sinkscope.app.gui.lessons.Lesson;
 import dev.sinkscope.app.gui.lessons.LessonView;
 import dev.sinkscope.app.gui.lessons.LessonViewModel;
 import dev.sinkscope.app.gui.main.MainViewModel;
+import dev.sinkscope.app.gui.tasks.BackgroundTask;
+import dev.sinkscope.app.report.MetricHelp;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.List;
@@ -98,7 +100,9 @@ public final class Teaching {
       Consumer<Boolean> showComparison) {
     Teaching t = new Teaching(vm, root, main, owner, dialogs, showComparison);
     // Parse the metric catalogue off the FX thread before the first "?" needs it.
-    vm.ioExecutor().execute(dev.sinkscope.app.report.MetricHelp::all);
+    BackgroundTask.run("Reading the metric catalogue", context -> MetricHelp.all())
+        .quiet()
+        .executeWith(vm.tasks());
     java.net.URL css = Teaching.class.getResource(STYLESHEET);
     if (css != null) {
       root.getStylesheets().add(css.toExternalForm());
@@ -299,7 +303,8 @@ public final class Teaching {
             owner,
             "Export animation",
             vm.preferences().lastFolder("export"),
-            vm.suggestedFileName("animation", "gif")
+            vm.exports()
+                .suggestedFileName("animation", "gif")
                 .replace(
                     "_animation",
                     "_animation_"

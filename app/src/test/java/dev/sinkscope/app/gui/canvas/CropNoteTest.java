@@ -19,6 +19,16 @@ class CropNoteTest {
   }
 
   @Test
+  void theNoteNamesTheFilesSizeWhenTheWindowShowsADownscaledCopy() {
+    // the window keeps a 4000 x 300 panorama as a 1280 x 96 photo; the share is the same
+    PreprocessGeometry shown = new PreprocessGeometry(1280, 96, 3413, 256, 1594, 16, 224, 224);
+    assertEquals(
+        "The model sees only the centre 6 % of this 4000 x 300 photo (its preprocessing crops it);"
+            + " the rest is not analysed.",
+        ViewerViewModel.cropNote(shown, 4000, 300));
+  }
+
+  @Test
   void anOrdinaryPhotoGetsNoNote() {
     // coffee.png (600 x 400) under resize 256, crop 224: about half of it; a square photo: 77 %
     assertEquals(

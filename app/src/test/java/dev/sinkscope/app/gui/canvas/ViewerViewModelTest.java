@@ -218,8 +218,60 @@ class ViewerViewModelTest {
       vm.quantityProperty().set(q);
       RenderedView view = vm.renderedProperty().get();
       assertNotNull(view.map(), q + ": " + view.note());
-      assertEquals(q == Quantity.PCA_RGB, view.legend() == null, q + " legend");
+      assertNotNull(view.legend(), q + " legend (PCA colours: their key)");
     }
+  }
+
+  @Test
+  void pcaColoursSpreadEachComponentOverItsPercentilesAndTheKeySaysSo() {
+    vm.quantityProperty().set(Quantity.PCA_RGB);
+    vm.blockProperty().set(3);
+    RenderedView view = vm.renderedProperty().get();
+    var pca = pass().pcaByBlock().get(2);
+    int[] artifacts = dev.sinkscope.app.report.PcaColours.artifacts(pass().report(), 3);
+    var stretch = dev.sinkscope.app.report.PcaColours.stretch(pca, artifacts);
+    // over the patches the percentiles count: not artifacts, not a zeroed background
+    java.util.Set<Integer> artifactSet = new java.util.HashSet<>();
+    for (int a : artifacts) {
+      artifactSet.add(a);
+    }
+    List<Integer> counted = new java.util.ArrayList<>();
+    for (int p = 0; p < pca.gridRows() * pca.gridCols(); p++) {
+      if (!artifactSet.contains(p) && (!pca.backgroundZeroed() || pca.foreground()[p])) {
+        counted.add(p);
+      }
+    }
+    int n = counted.size();
+    for (int c = 0; c < 3; c++) {
+      float[] shown = new float[n];
+      float[] minMax = new float[n];
+      for (int i = 0; i < n; i++) {
+        shown[i] = stretch.grid().rgb()[3 * counted.get(i) + c];
+        minMax[i] = pca.rgb()[3 * counted.get(i) + c];
+      }
+      java.util.Arrays.sort(shown);
+      java.util.Arrays.sort(minMax);
+      // the middle 90 % of the patches spans more of the colour range than under min-max
+      float spread = shown[n * 95 / 100] - shown[n * 5 / 100];
+      float before = minMax[n * 95 / 100] - minMax[n * 5 / 100];
+      assertTrue(spread >= before, "PC" + (c + 1) + ": " + spread + " vs " + before);
+      // and these patches alone span the whole colour range, black to full
+      assertEquals(0f, shown[0], 1e-6f, "PC" + (c + 1));
+      assertEquals(1f, shown[n - 1], 1e-6f, "PC" + (c + 1));
+    }
+    var key = view.legend();
+    assertNotNull(key, "PCA colours have a key");
+    var notes = dev.sinkscope.app.report.PcaColours.notes(pca, stretch, artifacts);
+    assertTrue(notes.get(0).contains("block 3's output"), notes.get(0));
+    assertTrue(notes.get(1).contains("1st–99th percentile"), notes.get(1));
+    assertTrue(
+        dev.sinkscope.app.report.PcaColours.channels(pca).get(0).startsWith("R = PC1, "),
+        dev.sinkscope.app.report.PcaColours.channels(pca).toString());
+    int red =
+        key.raster().get(key.bar().x + key.bar().width - 1, key.bar().y + key.bar().height / 6);
+    assertTrue(
+        ((red >> 16) & 0xFF) > 240 && (red & 0xFFFF) == 0,
+        "the key's first row ends in pure red: " + Integer.toHexString(red));
   }
 
   @Test

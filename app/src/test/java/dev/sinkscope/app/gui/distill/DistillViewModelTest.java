@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sinkscope.app.gui.tasks.CurrentThreadTaskExecutor;
 import dev.sinkscope.inference.distill.Distiller;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ class DistillViewModelTest {
 
   private DistillViewModel vm(Path photos) {
     return new DistillViewModel(
-        Runnable::run,
+        new CurrentThreadTaskExecutor(),
         () -> photos,
         FIXTURE,
         "dinov2-hf",

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sinkscope.app.cli.LocalHub;
 import dev.sinkscope.app.gui.Fixtures;
 import dev.sinkscope.app.gui.common.UserError;
+import dev.sinkscope.app.gui.tasks.LaneTaskExecutor;
 import dev.sinkscope.inference.hub.CuratedModels;
 import dev.sinkscope.inference.hub.DownloadProgress;
 import dev.sinkscope.inference.hub.HubCache;
@@ -70,7 +71,9 @@ class HubDialogModelTest {
             .withRetries(1, Duration.ofMillis(50));
     background = Executors.newCachedThreadPool();
     ui = Executors.newSingleThreadExecutor(r -> new Thread(r, "fake-ui"));
-    model = new HubDialogModel(() -> settings, background, ui, opened::add);
+    model =
+        new HubDialogModel(
+            () -> settings, new LaneTaskExecutor(background, background, ui), opened::add);
   }
 
   @AfterEach

@@ -188,18 +188,23 @@ class ShiftFlipDenoisingTest {
         viewer.renderedProperty().get().note());
 
     Path json = tmp.resolve("metrics.json");
-    dev.sinkscope.app.gui.export.Exporter.writeMetricsJson(
-        List.of(before, after), "coffee.png", json);
-    com.fasterxml.jackson.databind.JsonNode passes =
-        new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()).get("passes");
-    assertEquals(1, passes.get(0).get("finalFeatures").get("views").asInt());
-    assertEquals(6, passes.get(1).get("finalFeatures").get("views").asInt());
-    assertEquals(256, passes.get(1).get("finalFeatures").get("changeFromSinglePass").size());
+    dev.sinkscope.app.gui.export.Exporter.writeMetricsJson(outcome, null, after.blocks(), json);
+    com.fasterxml.jackson.databind.JsonNode metrics =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+    // report's metrics.json layout: the shown pass, its before/after comparison, and what
+    // denoising made of the final features
+    com.fasterxml.jackson.databind.JsonNode features = metrics.get("finalFeatures");
+    assertEquals(6, features.get("views").asInt());
+    assertEquals(
+        "denoise:views=6,seed=" + features.get("seed").asLong(), features.get("spec").asText());
+    assertEquals(256, features.get("changeFromSinglePass").size());
+    assertEquals(256, features.get("patchNorms").size());
+    assertEquals(
+        after.finalFeatures().tokenNorms()[after.result().layout().firstPatchIndex()],
+        features.get("patchNorms").get(0).floatValue());
     // The "after" pass names what made it "after", though no mitigation in the stack is on.
-    assertEquals("[]", passes.get(0).get("mitigations").toString());
-    assertTrue(
-        passes.get(1).get("mitigations").toString().contains("denoise:views=6"),
-        passes.get(1).get("mitigations").toString());
+    assertEquals("[]", metrics.get("mitigations").toString());
+    assertEquals(after.blocks(), metrics.get("comparison").size());
     // No number is written as a string: non-finite values are null.
     assertFalse(
         java.nio.file.Files.readString(json).contains("\"NaN\""), "no \"NaN\" strings in the JSON");
