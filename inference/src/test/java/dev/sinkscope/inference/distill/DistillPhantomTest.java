@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * schedule (the phantom's flag moves as a side effect of training, there is no gradient towards
  * it).
  */
+@Tag("slow")
 class DistillPhantomTest {
   static final Path ASSETS =
       Path.of("..", "assets", "src", "main", "resources", "dev", "sinkscope", "assets");
