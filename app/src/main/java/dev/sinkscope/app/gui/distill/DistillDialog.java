@@ -139,7 +139,7 @@ public final class DistillDialog {
 
     Button start = new Button("Distill");
     start.setId("distillStart");
-    start.setDefaultButton(true);
+    // Not the default button: Enter in a spinner commits its value and must not start a fine-tune.
     start.disableProperty().bind(vm.runningProperty());
     start.setOnAction(e -> vm.start(done));
     Button cancel = new Button("Cancel");
