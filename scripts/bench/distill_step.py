@@ -7,9 +7,11 @@ Dinov2 layer math, registers after CLS without position embedding), and does the
 torch.optim.AdamW: trainable = new registers, position_embeddings, patch projection, last block;
 loss = 1 - mean cos (norm + 1e-8) + mse_scale * MSE on the final-LayerNorm-ed patch tokens.
 Prints one JSON object: the loss here and in the trace, the largest difference of every trained
-tensor after the step, and the median time of a forward + backward + AdamW step (milliseconds).
+tensor after the step, and the median wall and CPU time (user + sys of the process) of a forward + backward + AdamW step
+(milliseconds).
 
-Needs torch and numpy (Debian: apt-get install python3-torch).
+Needs torch and numpy (safetensors are read by torch_reference.py), e.g. a current CPU build:
+  python3 -m venv .venv-bench && .venv-bench/bin/pip install torch numpy safetensors
 """
 import argparse
 import json
@@ -123,18 +125,20 @@ def main():
             diffs[k] = (v.detach() - tr[key]).abs().max().item()
     full = new.detach() if n_old == 0 else torch.cat([old, new.detach()], dim=1)
     diffs["embeddings.register_tokens"] = (full - tr["final.embeddings.register_tokens"]).abs().max().item()
-    samples = []
+    samples, cpu = [], []
     for i in range(args.runs + 1):
         t, new, n_old = fresh()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         step(t, new, n_old)
         if i > 0:
             samples.append((time.perf_counter() - start) * 1e3)
+            cpu.append((time.process_time() - start_cpu) * 1e3)
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(),
                       "batch": int(pixels.shape[0]), "resolution": int(pixels.shape[2]),
                       "loss_torch": loss, "loss_trace": float(tr["step.1.loss"][0]),
                       "max_param_diff": max(diffs.values()), "worst_tensor": max(diffs, key=diffs.get),
-                      "step_ms_median": statistics.median(samples), "step_ms_min": min(samples)}))
+                      "step_ms_median": statistics.median(samples), "step_ms_min": min(samples),
+                      "step_cpu_ms_median": statistics.median(cpu), "step_cpu_ms_min": min(cpu)}))
 
 
 if __name__ == "__main__":

@@ -62,9 +62,12 @@ final class DistillCommand implements Callable<Integer> {
 
   @Option(
       names = "--batch",
-      defaultValue = "8",
+      defaultValue = "0",
       paramLabel = "B",
-      description = "Images per step (at most the number of images). Default: ${DEFAULT-VALUE}.")
+      description =
+          "Images per step (at most the number of images). Default (0): as many as the backward"
+              + " pass's activations fit in 6 GiB, at most 8, from the model's width, depth, heads"
+              + " and tokens; the run prints the batch it chose.")
   int batch;
 
   @Option(
@@ -191,6 +194,22 @@ final class DistillCommand implements Callable<Integer> {
                 trace),
             CancellationToken.NONE,
             new Distiller.Listener() {
+              @Override
+              public void planned(Distiller.Plan plan) {
+                outWriter.printf(
+                    "batch:   %d images per step (%s); the default here is %d: %s%n",
+                    plan.batch(),
+                    plan.batchGiven()
+                        ? "--batch"
+                        : plan.batch() < plan.defaultBatch() ? "all the images" : "the default",
+                    plan.defaultBatch(),
+                    plan.batchRule());
+                outWriter.printf(
+                    "steps:   %d at %d px over %d images%n",
+                    plan.steps(), plan.resolution(), plan.images());
+                outWriter.flush();
+              }
+
               @Override
               public void teacherImageDone(int done, int total, boolean cached) {
                 err.printf("teacher targets %d/%d%s%n", done, total, cached ? " (cached)" : "");

@@ -75,6 +75,7 @@ final class WindowActions {
             model.displayName(),
             out,
             vm.assets().cacheDir().resolveSibling("distill-teacher-cache"));
+    distillVm.modelSpecProperty().set(model.spec());
     dev.sinkscope.app.gui.distill.DistillDialog.show(
         owner,
         distillVm,

@@ -56,6 +56,8 @@ class DistillCommandTest {
     assertTrue(r.err().contains("step 2/2"), r.err());
     assertTrue(r.err().contains("teacher targets 2/2"), r.err());
     assertTrue(r.out().contains("fine-tune"), r.out());
+    assertTrue(
+        r.out().contains("batch:   2 images per step (--batch); the default here is 8"), r.out());
     JsonNode report = new ObjectMapper().readTree(out.resolve("distill.json").toFile());
     assertEquals(2, report.get("settings").get("steps").asInt());
     assertEquals(2, report.get("images").size());
@@ -75,6 +77,35 @@ class DistillCommandTest {
       assertTrue(t.contains("step.2.loss"));
       assertTrue(t.contains("final.embeddings.register_tokens"));
     }
+  }
+
+  @Test
+  void printsTheDefaultBatch() throws Exception {
+    Path photos = Files.createDirectories(tmp.resolve("photos"));
+    Files.copy(Cli.PHOTOS.resolve("coffee.png"), photos.resolve("coffee.png"));
+    Files.copy(Cli.PHOTOS.resolve("rocket.jpg"), photos.resolve("rocket.jpg"));
+    Cli.Result r =
+        Cli.offline(tmp)
+            .run(
+                "distill",
+                "--model",
+                Cli.FIXTURES.resolve("dinov2-hf").toString(),
+                "--images",
+                photos.toString(),
+                "--out",
+                tmp.resolve("student").toString(),
+                "--steps",
+                "1",
+                "--teacher-cache",
+                tmp.resolve("cache").toString(),
+                "--device",
+                "cpu");
+    r.assertOk();
+    // The fixture is tiny: the rule allows the cap of 8, the two photos make a batch of 2.
+    assertTrue(
+        r.out().contains("batch:   2 images per step (all the images); the default here is 8"),
+        r.out());
+    assertTrue(r.out().contains("as many as fit 6 GiB, at most 8"), r.out());
   }
 
   @Test

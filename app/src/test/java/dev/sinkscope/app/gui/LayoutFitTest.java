@@ -50,7 +50,8 @@ import org.testfx.util.WaitForAsyncUtils;
  */
 @ExtendWith(ApplicationExtension.class)
 class LayoutFitTest {
-  private static final double[][] SIZES = {{1024, 700}, {1920, 1080}};
+  // The smallest supported window, the default first window (1440 x 900), a full HD screen.
+  private static final double[][] SIZES = {{1024, 700}, {1440, 900}, {1920, 1080}};
 
   @TempDir Path tmp;
 

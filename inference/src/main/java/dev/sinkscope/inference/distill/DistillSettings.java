@@ -7,7 +7,8 @@ package dev.sinkscope.inference.distill;
  * @param registers new register tokens N
  * @param epochs passes over the images (ignored when {@code steps > 0})
  * @param steps optimiser steps; 0 = {@code epochs} whole epochs
- * @param batch images per step (at most the number of images)
+ * @param batch images per step (at most the number of images); 0 = {@link DistillBatch}'s default
+ *     for the model and resolution
  * @param resolution square side of the student input; 0 = the model's trained image size
  * @param lr start learning rate
  * @param endLr floor of the per-epoch exponential decay
@@ -38,7 +39,7 @@ public record DistillSettings(
     require(registers >= 1 && registers <= 256, "--registers must be 1..256, got " + registers);
     require(steps > 0 || epochs >= 1, "--epochs must be at least 1, got " + epochs);
     require(steps >= 0, "--steps must be positive, got " + steps);
-    require(batch >= 1, "--batch must be at least 1, got " + batch);
+    require(batch >= 0, "--batch must be positive (0: the default), got " + batch);
     require(resolution >= 0, "--resolution must be positive, got " + resolution);
     require(lr > 0 && Double.isFinite(lr), "--lr must be positive, got " + lr);
     require(endLr > 0 && endLr <= lr, "--end-lr must be positive and at most --lr, got " + endLr);
@@ -52,10 +53,13 @@ public record DistillSettings(
         mseScale >= 0 && Double.isFinite(mseScale), "--mse-scale must be >= 0, got " + mseScale);
   }
 
-  /** The reference's settings with {@link #DEFAULT_EPOCHS} epochs at the model's own resolution. */
+  /**
+   * The reference's settings with {@link #DEFAULT_EPOCHS} epochs at the model's own resolution and
+   * the batch {@link DistillBatch} chooses for the model.
+   */
   public static DistillSettings defaults() {
     return new DistillSettings(
-        DEFAULT_REGISTERS, DEFAULT_EPOCHS, 0, 8, 0, 1e-4, 5e-6, 1e-2, 10, 0.15, 1.0, 0);
+        DEFAULT_REGISTERS, DEFAULT_EPOCHS, 0, 0, 0, 1e-4, 5e-6, 1e-2, 10, 0.15, 1.0, 0);
   }
 
   public DistillSettings withRegisters(int n) {

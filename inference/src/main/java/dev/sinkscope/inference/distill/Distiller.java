@@ -61,7 +61,30 @@ public final class Distiller {
     default void teacherImageDone(int done, int total, boolean cached) {}
 
     default void stepDone(StepReport report) {}
+
+    /** Before the teacher targets: what the run will do. */
+    default void planned(Plan plan) {}
   }
+
+  /**
+   * What a run will do, known once the images are read.
+   *
+   * @param images training images
+   * @param batch images per step
+   * @param batchGiven whether the settings named the batch
+   * @param defaultBatch {@link DistillBatch}'s choice for this model and resolution
+   * @param batchRule that choice in words
+   * @param resolution student input side
+   * @param steps optimiser steps
+   */
+  public record Plan(
+      int images,
+      int batch,
+      boolean batchGiven,
+      int defaultBatch,
+      String batchRule,
+      int resolution,
+      int steps) {}
 
   /**
    * What a run did.
@@ -140,6 +163,17 @@ public final class Distiller {
       }
       List<TrainingImage> images =
           TrainingImages.load(request.images(), resolution, config, s.seed());
+      int defaultBatch = DistillBatch.defaultBatch(spec, resolution, s.registers());
+      int batch = Math.min(s.batch() > 0 ? s.batch() : defaultBatch, images.size());
+      listener.planned(
+          new Plan(
+              images.size(),
+              batch,
+              s.batch() > 0,
+              defaultBatch,
+              DistillBatch.rule(spec, resolution, s.registers()),
+              resolution,
+              s.steps() > 0 ? s.steps() : s.epochs() * (images.size() / batch)));
       String weightsSha = WeightsFingerprint.of(request.model()).sha256();
       try (VitModel model = VitModel.load(checkpoint, device)) {
         VitForward forward = new VitForward(model);
@@ -184,7 +218,7 @@ public final class Distiller {
     DistillSettings s = request.settings();
     ModelSpec spec = checkpoint.spec();
     int n = images.size();
-    int batch = Math.min(s.batch(), n);
+    int batch = Math.min(DistillBatch.resolve(s.batch(), spec, resolution, s.registers()), n);
     int perEpoch = n / batch; // drop_last, as the reference's DataLoader
     int totalSteps = s.steps() > 0 ? s.steps() : s.epochs() * perEpoch;
     int epochs = s.steps() > 0 ? (totalSteps + perEpoch - 1) / perEpoch : s.epochs();

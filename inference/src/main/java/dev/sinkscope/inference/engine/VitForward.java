@@ -11,6 +11,8 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
+import dev.sinkscope.inference.model.BlockWeight;
+import dev.sinkscope.inference.model.CanonicalWeights;
 import dev.sinkscope.inference.model.ModelSpec;
 import dev.sinkscope.inference.model.Pooling;
 import dev.sinkscope.inference.result.AttentionSummary;
@@ -187,24 +189,24 @@ public final class VitForward {
    */
   private VitModel.Block trainableBlock(int i, TrainableWeights weights, NDManager scope) {
     int d = spec.hiddenSize();
-    java.util.function.Function<String, NDArray> part =
-        name ->
-            weights.get(
-                dev.sinkscope.inference.model.CanonicalWeights.block(
-                    i, dev.sinkscope.inference.model.BlockWeight.ofPart(name)));
-    NDArray qkvW = part.apply("qkv.weight");
-    NDArray qkvB = part.apply("qkv.bias");
+    java.util.function.Function<BlockWeight, NDArray> part =
+        w -> weights.get(CanonicalWeights.block(i, w));
+    NDArray qkvW = part.apply(BlockWeight.QKV_WEIGHT);
+    NDArray qkvB = part.apply(BlockWeight.QKV_BIAS);
     if (qkvW == null) {
       qkvW =
           NDArrays.concat(
-              new NDList(part.apply("q.weight"), part.apply("k.weight"), part.apply("v.weight")),
+              new NDList(
+                  part.apply(BlockWeight.Q_WEIGHT),
+                  part.apply(BlockWeight.K_WEIGHT),
+                  part.apply(BlockWeight.V_WEIGHT)),
               0);
       qkvB =
           NDArrays.concat(
               new NDList(
-                  orZeros(part.apply("q.bias"), d, scope),
-                  orZeros(part.apply("k.bias"), d, scope),
-                  orZeros(part.apply("v.bias"), d, scope)),
+                  orZeros(part.apply(BlockWeight.Q_BIAS), d, scope),
+                  orZeros(part.apply(BlockWeight.K_BIAS), d, scope),
+                  orZeros(part.apply(BlockWeight.V_BIAS), d, scope)),
               0);
     } else if (qkvB == null) {
       qkvB = scope.zeros(new Shape(3L * d));
@@ -212,12 +214,12 @@ public final class VitForward {
     NDArray scale = scope.create(VitModel.querySideScale(d, spec.headDim()), new Shape(3L * d));
     qkvW = qkvW.mul(scale.reshape(3L * d, 1));
     qkvB = qkvB.mul(scale);
-    NDArray projW = part.apply("proj.weight");
-    NDArray projB = part.apply("proj.bias");
-    NDArray fc2W = part.apply("fc2.weight");
-    NDArray fc2B = part.apply("fc2.bias");
-    NDArray ls1 = part.apply("ls1");
-    NDArray ls2 = part.apply("ls2");
+    NDArray projW = part.apply(BlockWeight.PROJ_WEIGHT);
+    NDArray projB = part.apply(BlockWeight.PROJ_BIAS);
+    NDArray fc2W = part.apply(BlockWeight.FC2_WEIGHT);
+    NDArray fc2B = part.apply(BlockWeight.FC2_BIAS);
+    NDArray ls1 = part.apply(BlockWeight.LS1);
+    NDArray ls2 = part.apply(BlockWeight.LS2);
     if (ls1 != null) {
       projW = projW.mul(ls1.reshape(d, 1));
       projB = projB.mul(ls1);
@@ -226,23 +228,23 @@ public final class VitForward {
       fc2W = fc2W.mul(ls2.reshape(d, 1));
       fc2B = fc2B.mul(ls2);
     }
-    NDArray gateW = part.apply("gate.weight");
+    NDArray gateW = part.apply(BlockWeight.GATE_WEIGHT);
     NDArray gateB =
         gateW == null
             ? null
-            : orZeros(part.apply("gate.bias"), (int) gateW.getShape().get(0), scope);
+            : orZeros(part.apply(BlockWeight.GATE_BIAS), (int) gateW.getShape().get(0), scope);
     return new VitModel.Block(
-        part.apply("norm1.weight"),
-        part.apply("norm1.bias"),
+        part.apply(BlockWeight.NORM1_WEIGHT),
+        part.apply(BlockWeight.NORM1_BIAS),
         qkvW,
         qkvB,
         projW,
         projB,
         null,
-        part.apply("norm2.weight"),
-        part.apply("norm2.bias"),
-        part.apply("fc1.weight"),
-        part.apply("fc1.bias"),
+        part.apply(BlockWeight.NORM2_WEIGHT),
+        part.apply(BlockWeight.NORM2_BIAS),
+        part.apply(BlockWeight.FC1_WEIGHT),
+        part.apply(BlockWeight.FC1_BIAS),
         fc2W,
         fc2B,
         null,

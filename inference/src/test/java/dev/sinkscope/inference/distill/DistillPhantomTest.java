@@ -21,15 +21,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sink phantom distilled on the bundled photos (CPU, reference settings, a few steps): on a
- * photo it never saw, the student's single-pass final patch features match the teacher's denoised
- * ones on the planted artifact patches much better than the phantom's own, and the other patches
- * keep them. Prints the mean cosines before and after.
+ * The sink phantom distilled on the bundled photos with the reference's schedule (CPU, 100 epochs,
+ * lr 1e-4 → 5e-6), judged on chelsea.png, which it never saw, against the teacher's denoised
+ * features: on the planted artifact patches the student reaches a cosine of 0.9 (the teacher keeps
+ * one of them in all its views, so the ceiling is about 0.95), on the planted patches the teacher
+ * itself cleans as well, and the other patches keep 0.95. Prints the teacher-view counts per
+ * planted patch and the mean cosines before and after. docs/distill.md says why this depends on the
+ * schedule (the phantom's flag moves as a side effect of training, there is no gradient towards
+ * it).
  */
+@Tag("slow")
 class DistillPhantomTest {
   static final Path ASSETS =
       Path.of("..", "assets", "src", "main", "resources", "dev", "sinkscope", "assets");
@@ -72,7 +78,9 @@ class DistillPhantomTest {
             });
   }
 
-  static final int STEPS = Integer.getInteger("distill.steps", 10);
+  /** The reference's schedule: 100 epochs (one step each on the five photos), lr 1e-4 → 5e-6. */
+  static final int STEPS = Integer.getInteger("distill.steps", 100);
+
   static final double LR = Double.parseDouble(System.getProperty("distill.lr", "1e-4"));
 
   @Test
@@ -81,6 +89,9 @@ class DistillPhantomTest {
     boolean[] planted;
     FloatTensor plain;
     FloatTensor denoised;
+    int cols;
+    List<ShiftFlipDenoiser.View> views;
+    List<boolean[]> viewFlags = new ArrayList<>();
     try (ModelSession teacher = ModelSession.open(PHANTOM, "cpu")) {
       ForwardResult r =
           teacher.run(
@@ -88,17 +99,40 @@ class DistillPhantomTest {
       planted = flagged(r);
       plain = patches(r);
       int rows = r.layout().gridRows();
-      int cols = r.layout().gridCols();
+      cols = r.layout().gridCols();
+      views = ShiftFlipDenoiser.views(rows, cols, 10, 7);
+      ShiftFlipDenoiser.PatchFeatures flaggingViews =
+          px -> {
+            ForwardResult v =
+                teacher.run(
+                    px,
+                    CaptureOptions.RESIDUAL_ONLY,
+                    CancellationToken.NONE,
+                    ProgressListener.NONE);
+            viewFlags.add(flagged(v));
+            return patches(v);
+          };
       denoised =
           ShiftFlipDenoiser.denoise(
-                  ShiftFlipDenoiser.finalNormedPatches(teacher.forward(), CancellationToken.NONE),
+                  flaggingViews,
                   pixels,
                   14,
                   TrainingImages.whiteFill(PreprocessPipeline.forModelFolder(PHANTOM).config()),
-                  ShiftFlipDenoiser.views(rows, cols, 10, 7),
+                  views,
                   CancellationToken.NONE,
                   ProgressListener.NONE)
               .features();
+    }
+    // Planted patches the teacher itself cleans: an artifact in the unshifted view only.
+    boolean[] cleanedByTeacher = new boolean[planted.length];
+    for (int i = 0; i < planted.length; i++) {
+      if (planted[i]) {
+        int[] seenAndArtifact = artifactViews(i, cols, views, viewFlags);
+        cleanedByTeacher[i] = seenAndArtifact[1] == 1;
+        System.out.printf(
+            "distill phantom: planted (%d,%d) seen in %d teacher views, an artifact in %d%n",
+            i / cols, i % cols, seenAndArtifact[0], seenAndArtifact[1]);
+      }
     }
     FloatTensor after;
     boolean[] studentFlags;
@@ -145,9 +179,17 @@ class DistillPhantomTest {
         result.stepLosses().get(result.steps() - 1),
         result.steps(),
         result.seconds());
+    double beforeCleaned = meanCosine(plain, denoised, cleanedByTeacher, true);
+    double afterCleaned = meanCosine(after, denoised, cleanedByTeacher, true);
+    System.out.printf(
+        "distill phantom: planted patches the teacher cleans: cosine %.4f -> %.4f%n",
+        beforeCleaned, afterCleaned);
     assertTrue(
-        afterArtifacts > beforeArtifacts + 0.15,
-        "artifact patches " + beforeArtifacts + " -> " + afterArtifacts);
+        afterArtifacts >= 0.9, "artifact patches " + beforeArtifacts + " -> " + afterArtifacts);
+    assertTrue(
+        java.util.stream.IntStream.range(0, planted.length).anyMatch(i -> cleanedByTeacher[i]),
+        "chelsea.png has a planted patch the teacher cleans");
+    assertTrue(afterCleaned >= 0.9, "planted patches the teacher cleans: " + afterCleaned);
     assertTrue(afterElsewhere >= 0.95, "other patches after: " + afterElsewhere);
   }
 
@@ -210,6 +252,32 @@ class DistillPhantomTest {
       }
     }
     return mask;
+  }
+
+  /**
+   * In how many teacher views patch {@code i} of the grid appears and in how many of them it is an
+   * artifact: {@code {seen, artifact}}.
+   */
+  static int[] artifactViews(
+      int i, int cols, List<ShiftFlipDenoiser.View> views, List<boolean[]> viewFlags) {
+    int r = i / cols;
+    int c = i % cols;
+    int rows = viewFlags.get(0).length / cols;
+    int seen = 0;
+    int artifact = 0;
+    for (int v = 0; v < views.size(); v++) {
+      ShiftFlipDenoiser.View view = views.get(v);
+      for (int vr = 0; vr < rows; vr++) {
+        for (int vc = 0; vc < cols; vc++) {
+          int unflipped = view.flipped() ? cols - 1 - vc : vc;
+          if (vr + view.dy() == r && unflipped + view.dx() == c) {
+            seen++;
+            artifact += viewFlags.get(v)[vr * cols + vc] ? 1 : 0;
+          }
+        }
+      }
+    }
+    return new int[] {seen, artifact};
   }
 
   static FloatTensor patches(ForwardResult r) {

@@ -282,7 +282,7 @@ public final class CompareView extends BorderPane {
     table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
     table
         .getColumns()
-        .add(column("Metric", MetricRow::metric, 320)); // room for the longest name and its "?"
+        .add(column("Metric", MetricRow::metric, 290)); // room for the longest name and its "?"
     table.getColumns().add(column("Left", MetricRow::beforeText, 80));
     table.getColumns().add(column("Right", MetricRow::afterText, 80));
     table.getColumns().add(column("Δ (right − left)", MetricRow::deltaText, 120));
@@ -290,9 +290,13 @@ public final class CompareView extends BorderPane {
         table.getColumns().get(0)); // "?" per metric
     table.setPrefHeight(240);
     table.setMinHeight(240);
-    table.setPrefWidth(610);
+    table.setPrefWidth(580);
     table.setMinWidth(360);
     table.setPlaceholder(new Label("No comparison yet."));
+    // Small preferred widths: beside the charts the table keeps its own (no "95.…" cells); the
+    // charts grow into what is left.
+    ratioChart.setPrefWidth(240);
+    sinkChart.setPrefWidth(240);
     HBox.setHgrow(ratioChart, Priority.ALWAYS);
     HBox.setHgrow(sinkChart, Priority.ALWAYS);
     HBox.setHgrow(table, Priority.SOMETIMES);

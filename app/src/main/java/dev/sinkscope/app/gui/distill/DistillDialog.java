@@ -78,8 +78,15 @@ public final class DistillDialog {
     grid.addRow(1, new Label("New registers"), registers);
     grid.addRow(2, new Label("Epochs"), epochs);
     grid.addRow(3, new Label("Resolution (0: the model's)"), resolution);
-    grid.addRow(4, new Label("Device"), device);
-    grid.addRow(5, new Label("Output folder"), new HBox(6, output, pickOutput));
+    Label batch = new Label();
+    batch.setId("distillBatch");
+    batch.setWrapText(true);
+    batch.setMaxWidth(420);
+    batch.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+    batch.textProperty().bind(vm.batchProperty());
+    grid.addRow(4, new Label("Batch"), batch);
+    grid.addRow(5, new Label("Device"), device);
+    grid.addRow(6, new Label("Output folder"), new HBox(6, output, pickOutput));
 
     NumberAxis x = new NumberAxis();
     x.setLabel("step");
@@ -132,7 +139,7 @@ public final class DistillDialog {
 
     Button start = new Button("Distill");
     start.setId("distillStart");
-    start.setDefaultButton(true);
+    // Not the default button: Enter in a spinner commits its value and must not start a fine-tune.
     start.disableProperty().bind(vm.runningProperty());
     start.setOnAction(e -> vm.start(done));
     Button cancel = new Button("Cancel");

@@ -2,9 +2,11 @@ package dev.sinkscope.app.gui.distill;
 
 import dev.sinkscope.app.gui.tasks.BackgroundTask;
 import dev.sinkscope.app.gui.tasks.TaskExecutor;
+import dev.sinkscope.inference.distill.DistillBatch;
 import dev.sinkscope.inference.distill.DistillSettings;
 import dev.sinkscope.inference.distill.Distiller;
 import dev.sinkscope.inference.engine.CancellationToken;
+import dev.sinkscope.inference.model.ModelSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +71,8 @@ public final class DistillViewModel {
   private final StringProperty problem = new SimpleStringProperty("");
   private final ObservableList<Double> losses = FXCollections.observableArrayList();
   private final AtomicBoolean cancelled = new AtomicBoolean();
+  private final ObjectProperty<ModelSpec> modelSpec = new SimpleObjectProperty<>();
+  private final StringProperty batch = new SimpleStringProperty("");
 
   public DistillViewModel(
       TaskExecutor tasks,
@@ -84,6 +88,35 @@ public final class DistillViewModel {
     this.modelName = modelName;
     this.teacherCache = teacherCache;
     this.output.set(defaultOutput);
+    modelSpec.addListener((obs, old, now) -> updateBatch());
+    resolution.addListener((obs, old, now) -> updateBatch());
+    registers.addListener((obs, old, now) -> updateBatch());
+  }
+
+  /** The model's shape, for the default batch; null until known. */
+  public ObjectProperty<ModelSpec> modelSpecProperty() {
+    return modelSpec;
+  }
+
+  /**
+   * The batch a run will use and why (the default rule of {@link DistillBatch}), or "" while the
+   * model's shape is unknown.
+   */
+  public ReadOnlyStringProperty batchProperty() {
+    return batch;
+  }
+
+  private void updateBatch() {
+    ModelSpec spec = modelSpec.get();
+    int r = resolution.get() > 0 ? resolution.get() : spec == null ? 0 : spec.imageSize();
+    if (spec == null || r % spec.patchSize() != 0 || registers.get() < 1) {
+      batch.set("");
+      return;
+    }
+    batch.set(
+        DistillBatch.defaultBatch(spec, r, registers.get())
+            + " images per step (fewer if there are fewer photos): "
+            + DistillBatch.rule(spec, r, registers.get()));
   }
 
   public StringProperty imageFolderProperty() {
@@ -206,6 +239,20 @@ public final class DistillViewModel {
                   model, modelName, images, out, settings, dev, teacherCache, null),
               token,
               new Distiller.Listener() {
+                @Override
+                public void planned(Distiller.Plan plan) {
+                  ui.execute(
+                      () ->
+                          batch.set(
+                              plan.batch()
+                                  + " images per step, "
+                                  + plan.steps()
+                                  + " steps over "
+                                  + plan.images()
+                                  + " photos: "
+                                  + plan.batchRule()));
+                }
+
                 @Override
                 public void teacherImageDone(int doneCount, int total, boolean cached) {
                   ui.execute(

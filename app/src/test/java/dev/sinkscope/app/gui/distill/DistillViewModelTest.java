@@ -49,6 +49,20 @@ class DistillViewModelTest {
   }
 
   @Test
+  void showsTheBatchTheRunWillUse() throws Exception {
+    DistillViewModel vm = vm(PHOTOS);
+    assertEquals("", vm.batchProperty().get(), "no model shape yet");
+    try (var checkpoint = dev.sinkscope.inference.model.CheckpointReader.open(FIXTURE)) {
+      vm.modelSpecProperty().set(checkpoint.spec());
+    }
+    assertTrue(vm.batchProperty().get().startsWith("8 images per step"), vm.batchProperty().get());
+    vm.resolutionProperty().set(112);
+    assertTrue(vm.batchProperty().get().contains("at 112 px"), vm.batchProperty().get());
+    vm.resolutionProperty().set(100); // off the patch grid: no promise
+    assertEquals("", vm.batchProperty().get());
+  }
+
+  @Test
   void runsInTheBackgroundAndReportsEveryStep() throws Exception {
     Path photos = Files.createDirectories(tmp.resolve("photos"));
     Files.copy(PHOTOS.resolve("coffee.png"), photos.resolve("coffee.png"));
