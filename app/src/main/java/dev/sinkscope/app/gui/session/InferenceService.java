@@ -351,8 +351,7 @@ public final class InferenceService implements AutoCloseable {
     try {
       for (AnalyzedPass pass : new AnalyzedPass[] {outcome.primary(), outcome.comparison()}) {
         if (pass != null && !pass.pcaByBlock().ready()) {
-          publishProgress(
-              new Progress(generation, "PCA colours of " + pass.model().displayName(), -1));
+          // no progress: the request's activity has ended, and a newer one must not show this
           pass.pcaByBlock().compute(cancel);
         }
       }
