@@ -11,8 +11,10 @@ import dev.sinkscope.app.gui.animation.AnimationExport;
 import dev.sinkscope.app.gui.canvas.Quantity;
 import dev.sinkscope.app.gui.main.AppPreferences;
 import dev.sinkscope.app.gui.main.MainViewModel;
+import dev.sinkscope.app.gui.session.AnalyzedPass;
 import dev.sinkscope.app.gui.session.CompareTarget;
 import dev.sinkscope.app.gui.session.InferenceService;
+import dev.sinkscope.app.gui.session.PcaByBlock;
 import dev.sinkscope.app.gui.tasks.LaneTaskExecutor;
 import dev.sinkscope.render.GifAnimation;
 import dev.sinkscope.render.PngExport;
@@ -55,6 +57,36 @@ class AnimationExportTest {
     vm.close();
     worker.runAll();
     node.removeNode();
+  }
+
+  @Test
+  void pcaFramesOfAPassWhosePerBlockPcaIsStillPendingComputeItFirst() {
+    vm.viewer().quantityProperty().set(Quantity.PCA_RGB);
+    AnalyzedPass ready = vm.viewer().pass();
+    AnalyzedPass pending =
+        new AnalyzedPass(
+            ready.label(),
+            ready.model(),
+            ready.mitigations(),
+            ready.result(),
+            ready.report(),
+            ready.geometry(),
+            PcaByBlock.pending(ready.result(), ready.report()),
+            ready.recomputedFromBlock(),
+            ready.forwardMillis(),
+            ready.analysisMillis(),
+            null,
+            null);
+    Raster photo = vm.outcomeProperty().get().image().photo();
+
+    List<Raster> frames = AnimationExport.blockFrames(vm.viewer(), pending, photo);
+
+    assertTrue(pending.pcaByBlock().ready(), "the export computed the per-block PCA");
+    List<Raster> expected = AnimationExport.blockFrames(vm.viewer(), ready, photo);
+    assertEquals(expected.size(), frames.size());
+    for (int i = 0; i < frames.size(); i++) {
+      assertArrayEquals(expected.get(i).argb(), frames.get(i).argb(), "frame " + (i + 1));
+    }
   }
 
   @Test
