@@ -77,10 +77,14 @@ class HubDialogModelTest {
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws InterruptedException {
     hub.close();
+    // Background work hands its end to the ui thread: let it finish before that thread goes, else
+    // a late hand-off is rejected on a worker thread and surfaces in whichever test runs next.
     background.shutdownNow();
-    ui.shutdownNow();
+    background.awaitTermination(30, TimeUnit.SECONDS);
+    ui.shutdown();
+    ui.awaitTermination(30, TimeUnit.SECONDS);
   }
 
   private <T> T onUi(Callable<T> read) throws Exception {
