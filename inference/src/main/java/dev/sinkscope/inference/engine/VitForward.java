@@ -37,6 +37,9 @@ import java.util.Map;
  * D/H, M MLP neurons.
  *
  * <p>Not thread-safe: run all passes of one model on one thread.
+ *
+ * <p>Long on purpose: one forward pass, its hooks and its resumable variants share the block loop
+ * and its shapes; split, each piece would need the others' state.
  */
 public final class VitForward {
   private final VitModel model;

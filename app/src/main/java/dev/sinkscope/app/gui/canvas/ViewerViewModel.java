@@ -46,6 +46,9 @@ import javafx.collections.ObservableList;
  * and head are shown and how, and the picture that results. Everything is computed on the calling
  * (FX) thread from the host-side pass in {@link #outcomeProperty()}, so scrubbing never runs the
  * model. Uses JavaFX properties only, so it works without a running toolkit.
+ *
+ * <p>Long on purpose: the view settings and the picture they produce are one state; the maps
+ * themselves come from {@code LayerMaps}.
  */
 public final class ViewerViewModel {
   /** Colorbar text size and colours: light text on the dark canvas background. */

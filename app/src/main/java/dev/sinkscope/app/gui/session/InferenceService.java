@@ -53,6 +53,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Both executors are injectable: with direct executors everything runs on the caller's thread,
  * which makes presentation-model tests deterministic.
+ *
+ * <p>Long on purpose: it owns the models and their caches on the inference thread; every request
+ * kind (pass, comparison, denoising, discovery, the per-block PCA) reads and invalidates them.
  */
 public final class InferenceService implements AutoCloseable {
 

@@ -53,6 +53,9 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
  * and restores it. Hashing, file reading and writing run on the I/O executor; the state is read and
  * set on the UI thread. A session opens only when its photo and its model's weights still hash as
  * recorded.
+ *
+ * <p>Long on purpose: saving, opening and the report export share the session vocabulary and the
+ * checks a reopened session must pass.
  */
 public final class SessionController {
   /** Files in a model folder that carry a register-neuron map, as the command line reads them. */
