@@ -43,14 +43,22 @@ public final class Analyzer {
    */
   public static AnalysisReport analyze(
       ForwardResult result, AnalysisOptions options, List<LayerAttentionSummary> precomputed) {
+    return complete(firstPicture(result, options), result, precomputed);
+  }
+
+  /**
+   * The part of {@link #analyze} a patch-norm picture needs (its heatmap, artifact rings, colour
+   * bar and norm inspector): the rule-A threshold, the norm analysis and artifact detection of
+   * every block, and the emergence block; a few per cent of the full analysis. Everything else is
+   * absent: sink metrics and scores null, no massive activations (empty list), no CLS maps, rollout
+   * or PCA, and the rows carry NaN sink metrics and zero massive activations. {@link #complete}
+   * adds the rest; a report is complete when its options ask for nothing it lacks, so callers keep
+   * track of which one they hold.
+   */
+  public static AnalysisReport firstPicture(ForwardResult result, AnalysisOptions options) {
     HeavyWork.starts(HeavyWork.Kind.ANALYSIS);
     TokenLayout layout = result.layout();
-    List<LayerCapture> captures = new ArrayList<>(result.layers());
-    if (captures.isEmpty()) {
-      throw new IllegalArgumentException("the forward result has no blocks");
-    }
-    captures.sort((a, b) -> Integer.compare(a.block(), b.block()));
-    int lastBlock = captures.get(captures.size() - 1).block();
+    List<LayerCapture> captures = sortedCaptures(result);
     List<String> notes = new ArrayList<>();
     ModelSpec spec = result.spec();
 
@@ -80,6 +88,43 @@ public final class Analyzer {
               capture.block(), capture.tokenNorms(), layout, options.detection(), tau));
     }
     EmergenceLayer emergence = EmergenceLayer.fromNorms(norms, options.detection());
+    return new AnalysisReport(
+        spec == null ? "" : spec.name(),
+        spec == null ? null : spec.family(),
+        layout,
+        options,
+        preset.orElse(null),
+        tau,
+        summaries(norms, null, List.of()),
+        List.copyOf(norms),
+        emergence,
+        null,
+        null,
+        List.of(),
+        null,
+        null,
+        null,
+        List.copyOf(notes));
+  }
+
+  /**
+   * The whole analysis from its first part: {@code first} must be {@link #firstPicture} of {@code
+   * result} (its options are used). Equal to {@link #analyze} of the same arguments.
+   *
+   * @param precomputed as for {@link #analyze(ForwardResult, AnalysisOptions, List)}
+   */
+  public static AnalysisReport complete(
+      AnalysisReport first, ForwardResult result, List<LayerAttentionSummary> precomputed) {
+    HeavyWork.starts(HeavyWork.Kind.ANALYSIS);
+    TokenLayout layout = result.layout();
+    List<LayerCapture> captures = sortedCaptures(result);
+    if (first.norms().size() != captures.size() || !first.layout().equals(layout)) {
+      throw new IllegalArgumentException("the first part belongs to another pass");
+    }
+    int lastBlock = captures.get(captures.size() - 1).block();
+    AnalysisOptions options = first.options();
+    List<String> notes = new ArrayList<>(first.notes());
+    List<LayerNormAnalysis> norms = first.norms();
 
     // attention summaries for the chosen query set, and ALL-query ones for the Gu metric
     QuerySet querySet = options.sinks().querySet();
@@ -185,15 +230,15 @@ public final class Analyzer {
 
     List<LayerSummary> rows = summaries(norms, sinkAnalysis, massive);
     return new AnalysisReport(
-        spec == null ? "" : spec.name(),
-        spec == null ? null : spec.family(),
+        first.model(),
+        first.family(),
         layout,
         options,
-        preset.orElse(null),
-        tau,
+        first.thresholdPreset(),
+        first.absoluteThreshold(),
         rows,
-        List.copyOf(norms),
-        emergence,
+        norms,
+        first.emergence(),
         sinkAnalysis == null ? null : sinkAnalysis.layers(),
         sinkAnalysis == null ? null : sinkAnalysis.scores(),
         List.copyOf(massive),
@@ -201,6 +246,15 @@ public final class Analyzer {
         rollout,
         pca,
         List.copyOf(notes));
+  }
+
+  private static List<LayerCapture> sortedCaptures(ForwardResult result) {
+    List<LayerCapture> captures = new ArrayList<>(result.layers());
+    if (captures.isEmpty()) {
+      throw new IllegalArgumentException("the forward result has no blocks");
+    }
+    captures.sort((a, b) -> Integer.compare(a.block(), b.block()));
+    return captures;
   }
 
   // ---- models without CLS: the pooling probe's row stands in for CLS's (see ClsLikeQuery)

@@ -64,7 +64,7 @@ public final class AttentionRollout {
     int discard = (int) Math.floor((double) n * n * discardRatio);
     if (discard > 0) {
       // the discard-th smallest value is the cut; ties at the cut go in flat-index order
-      double cut = RobustStatistics.select(RobustStatistics.toDouble(fused), discard - 1);
+      double cut = RobustStatistics.selectFloat(fused, discard - 1);
       int below = 0;
       for (float v : fused) {
         below += v < cut ? 1 : 0;

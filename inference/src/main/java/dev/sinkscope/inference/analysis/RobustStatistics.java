@@ -34,9 +34,65 @@ public final class RobustStatistics {
     return (lower + upper) / 2;
   }
 
-  /** Median of float data (e.g. all |x| of a [T, D] block output), computed without sorting. */
+  /**
+   * Median of float data (e.g. all |x| of a [T, D] block output), computed without sorting or
+   * copying: the same value as {@link #median(double[])} of the widened data. NaN when empty.
+   */
   public static double median(float[] values) {
-    return median(toDouble(values));
+    int n = values.length;
+    if (n == 0) {
+      return Double.NaN;
+    }
+    int mid = n / 2;
+    double upper = selectFloat(values, mid);
+    if (n % 2 == 1) {
+      return upper;
+    }
+    return (selectFloat(values, mid - 1) + upper) / 2;
+  }
+
+  /**
+   * k-th smallest value (0-based) of {@code values}, which stay unmodified: a radix selection on
+   * the float's order-preserving bit pattern, high 16 bits then low 16 bits, two linear passes and
+   * no copy. -0.0 counts as smaller than 0.0 (they are equal as numbers). No NaN expected.
+   */
+  static float selectFloat(float[] values, int k) {
+    if (k < 0 || k >= values.length) {
+      throw new IllegalArgumentException("k = " + k + " of " + values.length);
+    }
+    int[] counts = new int[1 << 16];
+    for (float v : values) {
+      counts[orderedBits(v) >>> 16]++;
+    }
+    int high = 0;
+    int below = 0;
+    while (below + counts[high] <= k) {
+      below += counts[high];
+      high++;
+    }
+    java.util.Arrays.fill(counts, 0);
+    for (float v : values) {
+      int key = orderedBits(v);
+      if (key >>> 16 == high) {
+        counts[key & 0xFFFF]++;
+      }
+    }
+    int low = 0;
+    while (below + counts[low] <= k) {
+      below += counts[low];
+      low++;
+    }
+    return fromOrderedBits(high << 16 | low);
+  }
+
+  /** The float's bits mapped so that unsigned int order is numeric order. */
+  private static int orderedBits(float v) {
+    int bits = Float.floatToRawIntBits(v);
+    return bits < 0 ? ~bits : bits ^ 0x80000000;
+  }
+
+  private static float fromOrderedBits(int key) {
+    return Float.intBitsToFloat(key < 0 ? key ^ 0x80000000 : ~key);
   }
 
   /** Median absolute deviation from the median, unscaled. */

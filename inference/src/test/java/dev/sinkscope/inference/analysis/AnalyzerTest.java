@@ -214,4 +214,73 @@ class AnalyzerTest {
     // undefined metrics are written as the string "NaN"
     assertEquals("NaN", json.get("summaries").get(0).get("artifactThreshold").asText());
   }
+
+  /** The whole report as JSON: every number and note, arrays included. */
+  private static String json(AnalysisReport report) throws Exception {
+    return new ObjectMapper().writeValueAsString(report);
+  }
+
+  @Test
+  void firstPicturePartEqualsTheFullReportOnTheNormsAndHasNothingElse() throws Exception {
+    ObjectMapper mapper = new ObjectMapper();
+    for (boolean withAttention : new boolean[] {true, false}) {
+      AnalysisReport full = Analyzer.analyze(pass(withAttention));
+      AnalysisReport first = Analyzer.firstPicture(pass(withAttention), AnalysisOptions.defaults());
+      assertEquals(
+          mapper.writeValueAsString(full.norms()), mapper.writeValueAsString(first.norms()));
+      assertEquals(
+          mapper.writeValueAsString(full.emergence()),
+          mapper.writeValueAsString(first.emergence()));
+      assertEquals(full.thresholdPreset(), first.thresholdPreset());
+      assertEquals(full.absoluteThreshold(), first.absoluteThreshold());
+      assertEquals(
+          mapper.writeValueAsString(full.options()), mapper.writeValueAsString(first.options()));
+      for (int b = 0; b < full.summaries().size(); b++) {
+        LayerSummary f = full.summaries().get(b);
+        LayerSummary p = first.summaries().get(b);
+        assertEquals(f.patchNormMedian(), p.patchNormMedian());
+        assertEquals(f.maxOverMedian(), p.maxOverMedian());
+        assertEquals(f.verdict(), p.verdict());
+        assertEquals(f.artifactCount(), p.artifactCount());
+        assertEquals(f.artifactThreshold(), p.artifactThreshold());
+        assertTrue(Double.isNaN(p.sinkMassOnArtifacts()), "no sink metric yet");
+        assertEquals(-1, p.topSinkToken());
+      }
+      assertTrue(full.notes().containsAll(first.notes()));
+      assertNull(first.sinks());
+      assertNull(first.sinkLayers());
+      assertTrue(first.massiveActivations().isEmpty());
+      assertNull(first.clsAttention());
+      assertNull(first.rollout());
+      assertNull(first.pca());
+      if (withAttention) {
+        assertNotNull(full.sinks()); // the planted sinks are there to be missed
+        assertEquals(2, full.summaries().get(3).artifactCount());
+      }
+    }
+  }
+
+  @Test
+  void completingTheFirstPartGivesTheOneShotReport() throws Exception {
+    AnalysisOptions vitExplain =
+        AnalysisOptions.defaults().withRollout(RolloutOptions.vitExplain(HeadFusion.MEAN, 0.9));
+    for (AnalysisOptions options : List.of(AnalysisOptions.defaults(), vitExplain)) {
+      ForwardResult maps = pass(true);
+      assertEquals(
+          json(Analyzer.analyze(maps, options)),
+          json(Analyzer.complete(Analyzer.firstPicture(maps, options), maps, List.of())));
+      ForwardResult bare = pass(false);
+      assertEquals(
+          json(Analyzer.analyze(bare, options, summaries(true))),
+          json(Analyzer.complete(Analyzer.firstPicture(bare, options), bare, summaries(true))));
+    }
+  }
+
+  @Test
+  void aFirstPartOfAnotherPassIsRefused() {
+    AnalysisReport first = Analyzer.firstPicture(pass(true), AnalysisOptions.defaults());
+    ForwardResult other = SyntheticCaptures.result(SPEC, LAYOUT, pass(true).layers().subList(0, 3));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> Analyzer.complete(first, other, List.of()));
+  }
 }

@@ -42,6 +42,37 @@ class RobustStatisticsTest {
   }
 
   @Test
+  void floatMedianEqualsTheMedianOfTheSortedData() {
+    Random random = new Random(11);
+    for (int trial = 0; trial < 200; trial++) {
+      float[] values = new float[1 + random.nextInt(trial < 100 ? 40 : 5000)];
+      for (int i = 0; i < values.length; i++) {
+        values[i] =
+            switch (trial % 4) {
+              case 0 -> random.nextInt(5); // heavy ties
+              case 1 -> Math.abs((float) random.nextGaussian()); // |x| of a block output
+              case 2 -> (float) (random.nextGaussian() * Math.pow(10, random.nextInt(12) - 6));
+              default -> new float[] {-0f, 0f, -1.5f, 1e-30f, Float.MAX_VALUE}[random.nextInt(5)];
+            };
+      }
+      float[] copy = values.clone();
+      float[] sorted = values.clone();
+      Arrays.sort(sorted);
+      int n = sorted.length;
+      double expected =
+          n % 2 == 1 ? sorted[n / 2] : ((double) sorted[n / 2 - 1] + (double) sorted[n / 2]) / 2;
+      assertEquals(expected, RobustStatistics.median(values), "trial " + trial);
+      // the double selection does not order -0.0 before 0.0; they are the same number
+      assertEquals(
+          expected, RobustStatistics.median(RobustStatistics.toDouble(values)), 0.0, "as doubles");
+      assertArrayEquals(copy, values, "the input stays as it was");
+      int k = random.nextInt(n);
+      assertEquals(sorted[k], RobustStatistics.selectFloat(values, k), "trial " + trial);
+    }
+    assertTrue(Double.isNaN(RobustStatistics.median(new float[0])));
+  }
+
+  @Test
   void medianAbsoluteDeviation() {
     double[] values = {1, 1, 2, 2, 4, 6, 9};
     // median 2; |x - 2| = 1 1 0 0 2 4 7 -> median 1
