@@ -2,6 +2,7 @@ package dev.sinkscope.app.cli;
 
 import dev.sinkscope.inference.analysis.AnalysisOptions;
 import dev.sinkscope.inference.analysis.AnalysisReport;
+import dev.sinkscope.inference.analysis.Analyzer;
 import dev.sinkscope.inference.analysis.AttentionRollout;
 import dev.sinkscope.inference.analysis.ClsAttention;
 import dev.sinkscope.inference.analysis.EmergenceLayer;
@@ -28,6 +29,7 @@ import dev.sinkscope.inference.pipeline.InspectionPipeline;
 import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
 import dev.sinkscope.inference.result.LayerCapture;
+import dev.sinkscope.inference.result.NumericalHealth;
 import dev.sinkscope.inference.result.TokenLayout;
 import dev.sinkscope.inference.session.ModelSession;
 import dev.sinkscope.render.Colormaps;
@@ -48,12 +50,14 @@ import java.util.function.Supplier;
 /**
  * What a user waits for in the window, through the pipeline the window uses ({@link
  * InspectionPipeline}, ADR 0015): request → picture (model open, photo preprocessed; the pass with
- * the window's capture choice, the analysis the window runs before its first picture — {@code
- * analyse} with the window's default options — and the first picture: the last block's patch-norm
- * heatmap composited over a 1024 px photo with the render module), the PCA of every block the
- * window computes after that picture (a separate figure: nobody waits for it unless the PCA view is
- * shown), and toggle → picture for the test-time registers, the sigmoid swap from block L/2 and
- * switching either off. A benchmark, not a test: nothing fails on the numbers.
+ * the window's capture choice, the analysis the window runs before its first picture in its default
+ * view — the health check and {@link Analyzer#firstPicture}: norms, artifact detection, emergence —
+ * and the first picture: the last block's patch-norm heatmap composited over a 1024 px photo with
+ * the render module), what the window computes after that picture in the background (the rest of
+ * the analysis, {@link Analyzer#complete}, then the PCA of every block: separate figures, nobody
+ * waits for them unless a view that needs them is shown), and toggle → picture for the test-time
+ * registers, the sigmoid swap from block L/2 and switching either off. A benchmark, not a test:
+ * nothing fails on the numbers.
  */
 final class RequestToPictureBench {
 
@@ -64,6 +68,7 @@ final class RequestToPictureBench {
       Timing analysis,
       Timing draw,
       Timing pcaAfterPicture,
+      Timing analysisAfterPicture,
       Map<String, Timing> analysisParts,
       Timing ttrOn,
       Timing swapOn,
@@ -85,7 +90,7 @@ final class RequestToPictureBench {
     MitigationStack swap = MitigationStack.of(InferenceBenchmark.swapFromMiddle(spec));
     Raster photo = Raster.filled(PHOTO, PHOTO, 0xFF808080);
 
-    double[][] parts = new double[5][runs];
+    double[][] parts = new double[6][runs];
     String[] capture = {""};
     for (int i = -warmup; i < runs; i++) {
       pipeline.clear(); // a new request: nothing cached
@@ -93,19 +98,23 @@ final class RequestToPictureBench {
       ForwardResult result =
           pipeline.run(pixels, MitigationStack.NONE, CancellationToken.NONE, ProgressListener.NONE);
       long t1 = System.nanoTime();
-      AnalysisReport report = analyse(pipeline, result, MitigationStack.NONE, options);
+      AnalysisReport report = analyse(result, options);
       long t2 = System.nanoTime();
       draw(result, photo);
       long t3 = System.nanoTime();
-      // after the first picture, as the window's inference lane does next
-      InspectionPipeline.pcaByBlock(result, report, CancellationToken.NONE);
+      // after the first picture, as the window's inference lane does next: the rest of the
+      // analysis, then the PCA of every block
+      AnalysisReport whole = Analyzer.complete(report, result, List.of());
       long t4 = System.nanoTime();
+      InspectionPipeline.pcaByBlock(result, whole, CancellationToken.NONE);
+      long t5 = System.nanoTime();
       if (i >= 0) {
         parts[0][i] = (t3 - t0) / 1e6;
         parts[1][i] = (t1 - t0) / 1e6;
         parts[2][i] = (t2 - t1) / 1e6;
         parts[3][i] = (t3 - t2) / 1e6;
-        parts[4][i] = (t4 - t3) / 1e6;
+        parts[4][i] = (t5 - t4) / 1e6;
+        parts[5][i] = (t4 - t3) / 1e6;
       }
       capture[0] = result.block(1).attention() != null ? "full maps" : "summaries";
     }
@@ -140,6 +149,7 @@ final class RequestToPictureBench {
         Timing.of(parts[2]),
         Timing.of(parts[3]),
         Timing.of(parts[4]),
+        Timing.of(parts[5]),
         breakdown,
         ttrOn,
         swapOn,
@@ -149,17 +159,15 @@ final class RequestToPictureBench {
   }
 
   /**
-   * The analysis the window runs before its first picture (InferenceService's analysis step; the
-   * PCA of every block comes after the picture).
+   * The analysis the window runs before its first picture in its default view (the patch norm):
+   * InferenceService's health check and analysis step; the rest of the analysis and the PCA of
+   * every block come after the picture.
    */
-  private static AnalysisReport analyse(
-      InspectionPipeline pipeline,
-      ForwardResult result,
-      MitigationStack stack,
-      AnalysisOptions options) {
-    AnalysisReport report = pipeline.analyse(result, stack, options).report();
-    InspectionPipeline.lastBlockPcaWithoutFit(result, report); // what the window keeps at once
-    return report;
+  private static AnalysisReport analyse(ForwardResult result, AnalysisOptions options) {
+    if (!NumericalHealth.check(result).ok()) {
+      throw new IllegalStateException("the benchmark pass is not finite");
+    }
+    return Analyzer.firstPicture(result, options);
   }
 
   private static Raster toPicture(
@@ -170,7 +178,7 @@ final class RequestToPictureBench {
       Raster photo) {
     ForwardResult result =
         pipeline.run(pixels, stack, CancellationToken.NONE, ProgressListener.NONE);
-    analyse(pipeline, result, stack, options);
+    analyse(result, options);
     return draw(result, photo);
   }
 
@@ -320,6 +328,17 @@ final class RequestToPictureBench {
                     result.blocks(),
                     options.pca().refitOnForeground(),
                     options.pca().zeroBackground())));
+    AnalysisReport first = Analyzer.firstPicture(result, options);
+    out.put(
+        "the window's analysis before its first picture (norms, detection, emergence)",
+        Timing.measure(warmup, runs, () -> Analyzer.firstPicture(result, options)));
+    out.put(
+        "the rest of the analysis, after the first picture (sinks, massive activations, CLS maps,"
+            + " rollout, last-block PCA, rows)",
+        Timing.measure(warmup, runs, () -> Analyzer.complete(first, result, List.of())));
+    out.put(
+        "the whole analysis in one piece (Analyzer.analyze, what the window ran before)",
+        Timing.measure(warmup, runs, () -> Analyzer.analyze(result, options)));
     out.put(
         "PCA of every block (the window's block-by-block PCA view; after the first picture)",
         Timing.measure(

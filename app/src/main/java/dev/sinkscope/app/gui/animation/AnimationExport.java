@@ -92,6 +92,7 @@ public final class AnimationExport {
     HeavyWork.starts(HeavyWork.Kind.EXPORT); // every block drawn: never on the UI thread
     Quantity q = viewer.quantityProperty().get();
     HeadChoice head = viewer.headProperty().get();
+    pass.analysis().complete(); // the rest of the analysis follows the first picture
     if (q == Quantity.PCA_RGB) {
       pass.pcaByBlock().compute(CancellationToken.NONE); // computed after the first picture
     }
@@ -112,6 +113,8 @@ public final class AnimationExport {
     HeavyWork.starts(HeavyWork.Kind.EXPORT); // every block drawn: never on the UI thread
     Quantity q = viewer.quantityProperty().get();
     HeadChoice head = viewer.headProperty().get();
+    left.analysis().complete(); // the rest of the analysis follows the first picture
+    right.analysis().complete();
     if (q == Quantity.PCA_RGB) {
       left.pcaByBlock().compute(CancellationToken.NONE); // computed after the first picture
       right.pcaByBlock().compute(CancellationToken.NONE);

@@ -21,6 +21,9 @@ import javafx.scene.layout.VBox;
  * numbers.
  */
 public final class InspectorView extends VBox {
+  /** What a metric reads while the rest of the analysis follows the first picture. */
+  static final String COMPUTING = "computing…";
+
   private final ViewerViewModel vm;
   private final Label hover = new Label("Hover over the photo.");
   private final Label selection = new Label("Click a patch to select it.");
@@ -89,6 +92,9 @@ public final class InspectorView extends VBox {
             (obs, old, now) ->
                 selection.setText(now == null ? "Click a patch to select it." : now.summary()));
     vm.blockSummaryProperty().addListener((obs, old, now) -> showMetrics(now));
+    // the rest of the analysis arrived (the row may read the same, e.g. a pass without attention)
+    vm.analysisPendingProperty()
+        .addListener((obs, old, now) -> showMetrics(vm.blockSummaryProperty().get()));
     // The same block numbers can come from another pass (denoising switched on reuses the forward).
     vm.renderedProperty()
         .addListener(
@@ -127,24 +133,40 @@ public final class InspectorView extends VBox {
                     ? ""
                     : " above " + Format.number(s.artifactThreshold())));
     row = metric(row, "Verdict", s.verdict().name().toLowerCase(Locale.ROOT).replace('_', ' '));
-    row = metric(row, "Sink mass on artifacts", Format.percent(s.sinkMassOnArtifacts()));
     String capture = LayerMaps.captureMetricName(layout);
-    row = metric(row, capture + " on artifacts", Format.percent(s.clsCaptureOnArtifacts()));
-    row = metric(row, capture + " on registers", Format.percent(s.clsCaptureOnRegisters()));
-    StrongestSink top = StrongestSink.at(pass.report(), s.block());
-    if (top != null) {
-      row = metric(row, "Top sink", top.describe(layout));
+    if (!pass.analysisReady()) {
+      // sink metrics and massive activations follow the first picture
+      row = metric(row, "Sink mass on artifacts", COMPUTING);
+      row = metric(row, capture + " on artifacts", COMPUTING);
+      row = metric(row, capture + " on registers", COMPUTING);
+      row = metric(row, "Top sink", COMPUTING);
+      row = metric(row, "Attention row sum (mean)", COMPUTING);
+      row = metric(row, "Massive activations", COMPUTING);
+    } else {
+      row = metric(row, "Sink mass on artifacts", Format.percent(s.sinkMassOnArtifacts()));
+      row = metric(row, capture + " on artifacts", Format.percent(s.clsCaptureOnArtifacts()));
+      row = metric(row, capture + " on registers", Format.percent(s.clsCaptureOnRegisters()));
+      StrongestSink top = StrongestSink.at(pass.report(), s.block());
+      if (top != null) {
+        row = metric(row, "Top sink", top.describe(layout));
+      }
+      row =
+          metric(
+              row,
+              "Attention row sum (mean)",
+              Format.number(RowSums.mean(pass.report(), s.block())));
+      row = metric(row, "Massive activations", Integer.toString(s.massiveActivationCount()));
     }
-    row =
-        metric(
-            row, "Attention row sum (mean)", Format.number(RowSums.mean(pass.report(), s.block())));
-    row = metric(row, "Massive activations", Integer.toString(s.massiveActivationCount()));
     var emergence = pass.report().emergence();
     metric(
         row,
         "Emergence block",
         emergence.found() ? Integer.toString(emergence.block()) : "none found");
-    notes.setText(String.join("\n", ViewerViewModel.notesFor(pass.report())));
+    List<String> shownNotes = new ArrayList<>(ViewerViewModel.notesFor(pass.report()));
+    if (!pass.analysisReady()) {
+      shownNotes.add("Sink scores, massive activations, CLS maps and rollout: computing…");
+    }
+    notes.setText(String.join("\n", shownNotes));
     showRows();
   }
 

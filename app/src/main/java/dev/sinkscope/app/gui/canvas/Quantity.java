@@ -73,6 +73,14 @@ public enum Quantity {
     return symbol;
   }
 
+  /**
+   * Whether its picture needs the whole analysis (sink scores, rollout, PCA) rather than the part a
+   * patch-norm picture needs; the rest of the analysis follows the first picture otherwise.
+   */
+  public boolean needsWholeAnalysis() {
+    return this == ATTENTION_RECEIVED || this == ROLLOUT || this == PCA_RGB;
+  }
+
   /** Whether the head choice changes it. */
   public boolean perHead() {
     return perHead;

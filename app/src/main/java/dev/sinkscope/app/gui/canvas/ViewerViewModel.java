@@ -107,6 +107,9 @@ public final class ViewerViewModel {
       new ReadOnlyObjectWrapper<>(this, "profile");
   private final ReadOnlyObjectWrapper<LayerSummary> blockSummary =
       new ReadOnlyObjectWrapper<>(this, "blockSummary");
+  // true while the pass shown has only the first picture's part of its analysis
+  private final javafx.beans.property.ReadOnlyBooleanWrapper analysisPending =
+      new javafx.beans.property.ReadOnlyBooleanWrapper(this, "analysisPending");
   private final ReadOnlyDoubleWrapper renderMillis =
       new ReadOnlyDoubleWrapper(this, "renderMillis");
   private final ObservableList<HeadChoice> headChoices =
@@ -269,6 +272,25 @@ public final class ViewerViewModel {
     return blockSummary.getReadOnlyProperty();
   }
 
+  /**
+   * True while the pass shown has only the part of its analysis its first picture needs (norms,
+   * artifacts, emergence): sink metrics, massive activations, CLS capture and rollout read
+   * "computing…" until {@link #analysisArrived()}.
+   */
+  public javafx.beans.property.ReadOnlyBooleanProperty analysisPendingProperty() {
+    return analysisPending.getReadOnlyProperty();
+  }
+
+  /** The rest of the shown pass's analysis has arrived: fills in what said "computing…". */
+  public void analysisArrived() {
+    AnalyzedPass pass = pass();
+    if (pass == null) {
+      return;
+    }
+    profile.set(LayerProfile.of(pass.report()));
+    refresh();
+  }
+
   /** How long the last picture took to compose, for the status bar. */
   public ReadOnlyDoubleProperty renderMillisProperty() {
     return renderMillis.getReadOnlyProperty();
@@ -400,6 +422,7 @@ public final class ViewerViewModel {
                   shown.nonFinite(),
                   List.of())
               : null);
+      analysisPending.set(false);
       blockSummary.set(null);
       selectionInfo.set(null);
       attendsToPreview.set(null);
@@ -410,6 +433,7 @@ public final class ViewerViewModel {
     int b = Math.max(1, Math.min(pass.blocks(), block.get()));
     requestSelectedAttention(pass);
     requestSelectedAttention(shown.comparison()); // the comparison panels show the same patch
+    analysisPending.set(!pass.analysisReady());
     blockSummary.set(pass.report().summaries().get(b - 1));
     rendered.set(
         render(
@@ -703,11 +727,16 @@ public final class ViewerViewModel {
               ? "No attention maps were captured."
               : "This model has no CLS token.";
         }
+      case ATTENTION_RECEIVED:
+        return pass.analysisReady() ? "No attention maps were captured." : "Computing sink scores…";
       case PCA_RGB:
         return pass.pcaByBlock().ready()
             ? "PCA is computed for the last block only on a model this large."
             : "Computing PCA colours…";
       case ROLLOUT:
+        if (!pass.analysisReady()) {
+          return "Computing rollout…";
+        }
         return "Rollout needs a CLS token (or a pooling probe) and attention at every block.";
       default:
         return "No attention maps were captured.";

@@ -127,11 +127,18 @@ public final class Exporter {
     SessionReport.writeMetrics(file, metrics(outcome, view, block));
   }
 
-  /** What {@link #writeMetricsJson} writes. */
+  /**
+   * What {@link #writeMetricsJson} writes: the whole analysis, computed here (or waited for) where
+   * it still follows the picture on screen. Off the UI thread.
+   */
   public static SessionReport.Metrics metrics(ViewOutcome outcome, ViewSettings view, int block)
       throws IOException {
     AnalyzedPass pass = outcome.primary();
     AnalyzedPass other = outcome.comparison();
+    pass.analysis().complete();
+    if (other != null) {
+      other.analysis().complete();
+    }
     CompareTarget.Kind kind = outcome.request().compare().kind();
     List<LayerMetrics> layers = LayerMetrics.of(pass.report());
     List<LayerComparison> comparison =
@@ -253,7 +260,8 @@ public final class Exporter {
       w.write(String.join(",", CSV_COLUMNS));
       w.write('\n');
       for (AnalyzedPass pass : passes) {
-        for (LayerSummary s : pass.report().summaries()) {
+        // the whole analysis: computed here (or waited for) where it still follows the picture
+        for (LayerSummary s : pass.analysis().complete().summaries()) {
           List<String> cells =
               List.of(
                   csv(pass.label()),

@@ -88,10 +88,11 @@ public final class LayerBarView extends HBox {
                   if (p == null || b < 1 || b > p.blocks()) {
                     return "";
                   }
-                  return profileText(p, b);
+                  return profileText(p, b, vm.analysisPendingProperty().get());
                 },
                 vm.profileProperty(),
-                vm.blockProperty()));
+                vm.blockProperty(),
+                vm.analysisPendingProperty()));
 
     ComboBox<HeadChoice> heads = new ComboBox<>(vm.headChoices());
     heads.setId("headChoice");
@@ -113,11 +114,22 @@ public final class LayerBarView extends HBox {
    * height is never read as an absolute (e.g. "max/median 1.330 (1.300–1.330)").
    */
   static String profileText(LayerProfile p, int b) {
-    return "max/median "
-        + Format.number(p.maxOverMedian()[b - 1])
-        + "  ("
-        + range(p.maxOverMedian(), false)
-        + ")\ntop sink "
+    return profileText(p, b, false);
+  }
+
+  /** As {@link #profileText(LayerProfile, int)}; the sink part says so while it is computed. */
+  static String profileText(LayerProfile p, int b, boolean sinksPending) {
+    String ratio =
+        "max/median "
+            + Format.number(p.maxOverMedian()[b - 1])
+            + "  ("
+            + range(p.maxOverMedian(), false)
+            + ")";
+    if (sinksPending) {
+      return ratio + "\ntop sink computing…";
+    }
+    return ratio
+        + "\ntop sink "
         + Format.percent(p.topSinkShare()[b - 1])
         + "  ("
         + range(p.topSinkShare(), true)

@@ -78,6 +78,8 @@ public final class LessonViewModel {
     this.host = host;
     // The viewer's outcome: it is set after the window's, so the comparison passes are current by
     // then.
+    // a lesson's text reads every metric of its run, so its pictures wait for the whole analysis
+    vm.wholeAnalysisWantedProperty().bind(lesson.isNotNull());
     vm.viewer().outcomeProperty().addListener((obs, old, now) -> onRun());
     vm.busyProperty().addListener((obs, old, now) -> onRun());
     vm.discoveringProperty()

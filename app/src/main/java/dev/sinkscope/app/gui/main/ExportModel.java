@@ -90,22 +90,27 @@ public final class ExportModel {
             view.scale() == null
                 ? "PCA components, min-max per channel"
                 : ExportMetadata.describe(viewer().colormap(), view.scale()));
-    if (viewer().quantityProperty().get() == Quantity.PCA_RGB && !pass.pcaByBlock().ready()) {
-      // The PCA colours come after the first picture: compute (or wait for) them off the UI
-      // thread and draw the view again from a copy of the settings, as it will look once they are.
+    Quantity shown = viewer().quantityProperty().get();
+    if ((shown == Quantity.PCA_RGB && !pass.pcaByBlock().ready()) || !pass.analysisReady()) {
+      // The rest of the analysis and the PCA colours come after the first picture: compute (or
+      // wait for) them off the UI thread and draw the view again from a copy of the settings, as it
+      // will look once they are.
       ViewerViewModel settings = viewer().detachedCopy();
       Raster photo = main.outcomeProperty().get().image().photo();
       int block = Math.max(1, Math.min(pass.blocks(), viewer().blockProperty().get()));
       write(
           file,
           () -> {
-            pass.pcaByBlock().compute(CancellationToken.NONE);
+            pass.analysis().complete();
+            if (shown == Quantity.PCA_RGB) {
+              pass.pcaByBlock().compute(CancellationToken.NONE);
+            }
             RenderedView complete =
                 settings.render(
                     pass,
                     photo,
                     pass.geometry(),
-                    Quantity.PCA_RGB,
+                    shown,
                     block,
                     settings.headProperty().get(),
                     null,

@@ -66,6 +66,8 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
   private ViewRequest applied;
 
   private final ArtifactRuleModel artifactRule = new ArtifactRuleModel();
+  private final javafx.beans.property.BooleanProperty wholeAnalysisWanted =
+      new javafx.beans.property.SimpleBooleanProperty(this, "wholeAnalysisWanted");
 
   private final ReadOnlyObjectWrapper<ModelInfo> model = new ReadOnlyObjectWrapper<>(this, "model");
   private final ReadOnlyObjectWrapper<ViewOutcome> outcome =
@@ -378,7 +380,8 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
             mitigations.stackProperty().get(),
             analysisOptions(),
             compare.targetBinding().get(),
-            mitigations.denoisingProperty().get());
+            mitigations.denoisingProperty().get(),
+            wholeAnalysisFirst());
     busy.set(true);
     stale.set(false);
     if (pass == null) {
@@ -386,6 +389,23 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
     }
     pass.update(-1, "Working…");
     service.submit(request);
+  }
+
+  /**
+   * Whether the next picture needs the whole analysis: the view shown reads sink scores, rollout or
+   * PCA, a comparison shows its metric table, or a lesson reads every metric of its run. Otherwise
+   * the rest of the analysis follows the first picture.
+   */
+  private boolean wholeAnalysisFirst() {
+    return viewer.quantityProperty().get().needsWholeAnalysis()
+        || compare.targetBinding().get().kind() != CompareTarget.Kind.NONE
+        || compare.activeProperty().get()
+        || wholeAnalysisWanted.get();
+  }
+
+  /** Set while a view reads every metric of each run (a lesson): see {@link #submit}. */
+  public javafx.beans.property.BooleanProperty wholeAnalysisWantedProperty() {
+    return wholeAnalysisWanted;
   }
 
   AnalysisOptions analysisOptions() {
@@ -419,6 +439,17 @@ public final class MainViewModel implements InferenceService.Listener, AutoClose
       status.set(result.nonFinite());
     }
     updateTimings();
+  }
+
+  @Override
+  public void analysisReady(ViewOutcome result) {
+    if (outcome.get() != result) {
+      return; // another outcome is shown; it has its own
+    }
+    viewer.analysisArrived();
+    if (compare.activeProperty().get()) {
+      compare.refresh();
+    }
   }
 
   @Override

@@ -16,14 +16,17 @@ import java.util.List;
  * @param model the model that ran
  * @param mitigations what was applied
  * @param result captured tensors
- * @param report analysis of {@code result}
+ * @param analysis analysis of {@code result}: the part the first picture needs at once, the rest
+ *     computed after the picture, so it may still be pending ({@link StagedAnalysis#ready()};
+ *     {@link #report()} is what is known now)
  * @param geometry how the patch grid lies on the display photo
  * @param pcaByBlock PCA-RGB of every block output (index block - 1); entries are null where the
  *     model was too large to fit the budget. Computed after the first picture, so it may still be
  *     pending ({@link PcaByBlock#ready()})
  * @param recomputedFromBlock first 0-based block the pass computed (0 = full pass, L = reused)
  * @param forwardMillis time spent in the forward pass
- * @param analysisMillis time spent in the analysis before the first picture (not the per-block PCA)
+ * @param analysisMillis time spent in the analysis before the first picture (not what follows it:
+ *     the rest of the analysis where the view did not need it, the per-block PCA)
  * @param finalFeatures what the last block's patch norm and PCA show while shift/flip denoising is
  *     on; null otherwise (then they show the block output, as every other block does)
  * @param attention rows and columns of single tokens: from kept maps or summaries, or recomputed on
@@ -34,7 +37,7 @@ public record AnalyzedPass(
     ModelInfo model,
     MitigationStack mitigations,
     ForwardResult result,
-    AnalysisReport report,
+    StagedAnalysis analysis,
     PreprocessGeometry geometry,
     PcaByBlock pcaByBlock,
     int recomputedFromBlock,
@@ -44,12 +47,42 @@ public record AnalyzedPass(
     AttentionRows attention) {
 
   public AnalyzedPass {
+    java.util.Objects.requireNonNull(analysis, "analysis");
     java.util.Objects.requireNonNull(pcaByBlock, "pcaByBlock");
     if (attention == null) {
       attention = new AttentionRows(result);
     } else if (attention.result() != result) {
       throw new IllegalArgumentException("the attention rows belong to another pass");
     }
+  }
+
+  /** With the whole analysis known. */
+  public AnalyzedPass(
+      String label,
+      ModelInfo model,
+      MitigationStack mitigations,
+      ForwardResult result,
+      AnalysisReport report,
+      PreprocessGeometry geometry,
+      PcaByBlock pcaByBlock,
+      int recomputedFromBlock,
+      double forwardMillis,
+      double analysisMillis,
+      FinalFeatures finalFeatures,
+      AttentionRows attention) {
+    this(
+        label,
+        model,
+        mitigations,
+        result,
+        StagedAnalysis.of(report),
+        geometry,
+        pcaByBlock,
+        recomputedFromBlock,
+        forwardMillis,
+        analysisMillis,
+        finalFeatures,
+        attention);
   }
 
   public AnalyzedPass(
@@ -69,7 +102,7 @@ public record AnalyzedPass(
         model,
         mitigations,
         result,
-        report,
+        StagedAnalysis.of(report),
         geometry,
         PcaByBlock.of(pcaByBlock),
         recomputedFromBlock,
@@ -96,7 +129,7 @@ public record AnalyzedPass(
         model,
         mitigations,
         result,
-        report,
+        StagedAnalysis.of(report),
         geometry,
         PcaByBlock.of(pcaByBlock),
         recomputedFromBlock,
@@ -112,7 +145,7 @@ public record AnalyzedPass(
         model,
         mitigations,
         result,
-        report,
+        analysis,
         geometry,
         pcaByBlock,
         recomputedFromBlock,
@@ -120,6 +153,20 @@ public record AnalyzedPass(
         analysisMillis,
         features,
         attention);
+  }
+
+  /**
+   * The analysis known now: the whole report once {@link StagedAnalysis#ready()}, else the part the
+   * first picture needs (its sink metrics NaN or null and no massive activations, CLS maps, rollout
+   * or PCA; a view says "computing" for those until the rest arrives).
+   */
+  public AnalysisReport report() {
+    return analysis.now();
+  }
+
+  /** Whether the whole analysis is known (not just the first picture's part). */
+  public boolean analysisReady() {
+    return analysis.ready();
   }
 
   /** Whether the last block shows shift/flip-averaged final features. */

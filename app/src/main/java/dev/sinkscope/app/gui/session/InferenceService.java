@@ -3,7 +3,7 @@ package dev.sinkscope.app.gui.session;
 import dev.sinkscope.app.assets.BundledAssets;
 import dev.sinkscope.app.gui.tasks.FxTaskExecutor;
 import dev.sinkscope.inference.analysis.AnalysisOptions;
-import dev.sinkscope.inference.analysis.AnalysisReport;
+import dev.sinkscope.inference.analysis.Analyzer;
 import dev.sinkscope.inference.engine.CancellationToken;
 import dev.sinkscope.inference.mitigation.MitigationStack;
 import dev.sinkscope.inference.mitigation.NeuronDiscovery;
@@ -67,6 +67,13 @@ public final class InferenceService implements AutoCloseable {
 
     /** Coalesced: only the latest progress of a busy period may arrive. */
     void progress(Progress progress);
+
+    /**
+     * The whole analysis of {@code outcome}'s passes, computed after its picture where the view did
+     * not need it, is now known ({@link AnalyzedPass#analysisReady()}); only for the newest
+     * request.
+     */
+    default void analysisReady(ViewOutcome outcome) {}
 
     /**
      * The per-block PCA colours of {@code outcome}'s passes, computed after its picture, are now
@@ -323,10 +330,10 @@ public final class InferenceService implements AutoCloseable {
               listener.completed(outcome);
             }
           });
-      if (pcaPending(outcome)) {
+      if (laterPending(outcome) || pcaPending(outcome)) {
         // after the first picture; skipped or cancelled when a newer request arrives (which queues
         // its own, on the same cached analysis)
-        execute(() -> fillPca(generation, outcome));
+        execute(() -> fillAfterPicture(generation, outcome));
       }
     } catch (CancellationException e) {
       // superseded: the newer request reports
@@ -337,6 +344,42 @@ public final class InferenceService implements AutoCloseable {
               listener.failed(request, e);
             }
           });
+    }
+  }
+
+  private static boolean laterPending(ViewOutcome outcome) {
+    return (outcome.primary() != null && !outcome.primary().analysisReady())
+        || (outcome.comparison() != null && !outcome.comparison().analysisReady());
+  }
+
+  /**
+   * The rest of the analysis, then the per-block PCA, of {@code outcome}'s passes unless a newer
+   * request came since (checked between the parts).
+   */
+  private void fillAfterPicture(long generation, ViewOutcome outcome) {
+    CancellationToken cancel = () -> generation != latest.get() || closed.get();
+    if (laterPending(outcome)) {
+      try {
+        for (AnalyzedPass pass : new AnalyzedPass[] {outcome.primary(), outcome.comparison()}) {
+          cancel.throwIfCancelled();
+          if (pass != null && !pass.analysisReady()) {
+            pass.analysis().complete();
+          }
+        }
+      } catch (CancellationException e) {
+        return; // stays pending; the newer request's outcome fills it
+      } catch (RuntimeException e) {
+        return; // the later parts keep saying "computing"; the picture stays
+      }
+      ui.execute(
+          () -> {
+            if (generation == latest.get()) {
+              listener.analysisReady(outcome);
+            }
+          });
+    }
+    if (pcaPending(outcome)) {
+      fillPca(generation, outcome);
     }
   }
 
@@ -401,14 +444,7 @@ public final class InferenceService implements AutoCloseable {
         // The baseline first, so the runner keeps it cached and the mitigated pass resumes from it.
         comparison =
             runPass(
-                generation,
-                primary,
-                input,
-                image,
-                MitigationStack.NONE,
-                "before",
-                request.analysis(),
-                cancel);
+                generation, primary, input, image, MitigationStack.NONE, "before", request, cancel);
       }
       String label =
           switch (kind) {
@@ -417,15 +453,7 @@ public final class InferenceService implements AutoCloseable {
             case NONE -> primary.info.displayName();
           };
       AnalyzedPass pass =
-          runPass(
-              generation,
-              primary,
-              input,
-              image,
-              request.mitigations(),
-              label,
-              request.analysis(),
-              cancel);
+          runPass(generation, primary, input, image, request.mitigations(), label, request, cancel);
       if (kind == CompareTarget.Kind.OTHER_MODEL) {
         Preprocessed otherInput = other.preprocess(request.image(), decoded);
         comparison =
@@ -436,7 +464,7 @@ public final class InferenceService implements AutoCloseable {
                 image,
                 MitigationStack.NONE,
                 "B: " + other.info.displayName(),
-                request.analysis(),
+                request,
                 cancel);
       }
       if (request.denoising().on()) {
@@ -485,8 +513,9 @@ public final class InferenceService implements AutoCloseable {
       LoadedImage image,
       MitigationStack stack,
       String label,
-      AnalysisOptions options,
+      ViewRequest request,
       CancellationToken cancel) {
+    AnalysisOptions options = request.analysis();
     long start = System.nanoTime();
     int total = model.info.spec().numLayers();
     ForwardResult result =
@@ -508,7 +537,14 @@ public final class InferenceService implements AutoCloseable {
       throw new NonFinitePass(label, health);
     }
     publishProgress(new Progress(generation, "Analysing " + model.info.displayName(), -1));
-    Analysis analysis = model.analysis(result, stack, options, cancel);
+    Analysis analysis = model.analysis(result, options);
+    double analysisMillis = analysis.millis;
+    if (request.wholeAnalysisFirst() && !analysis.stages.ready()) {
+      // the view shown needs the rest for its picture
+      long rest = System.nanoTime();
+      analysis.stages.complete();
+      analysisMillis += millisSince(rest);
+    }
     PreprocessGeometry geometry =
         renderGeometry(input.geometry()).forDisplay(image.photo().width(), image.photo().height());
     return new AnalyzedPass(
@@ -516,12 +552,12 @@ public final class InferenceService implements AutoCloseable {
         model.info,
         stack,
         result,
-        analysis.report,
+        analysis.stages,
         geometry,
         analysis.pca,
         Math.min(resumedAt, total),
         forwardMillis,
-        analysis.millis,
+        analysisMillis,
         null,
         null);
   }
@@ -677,10 +713,13 @@ public final class InferenceService implements AutoCloseable {
     }
   }
 
+  /**
+   * @param millis time of the part computed before the first picture
+   */
   private record Analysis(
       ForwardResult result,
       AnalysisOptions options,
-      AnalysisReport report,
+      StagedAnalysis stages,
       PcaByBlock pca,
       double millis) {}
 
@@ -749,22 +788,22 @@ public final class InferenceService implements AutoCloseable {
       return features;
     }
 
-    /** Cached by result identity: the pipeline hands back the same object when nothing changed. */
-    Analysis analysis(
-        ForwardResult result,
-        MitigationStack stack,
-        AnalysisOptions options,
-        CancellationToken cancel) {
+    /**
+     * Cached by result identity: the pipeline hands back the same object when nothing changed. The
+     * part of the analysis the first picture needs; the rest and the per-block PCA wait until after
+     * it (patch norms need neither).
+     */
+    Analysis analysis(ForwardResult result, AnalysisOptions options) {
       for (Analysis a : analyses) {
         if (a.result == result && a.options.equals(options)) {
           return a;
         }
       }
       long start = System.nanoTime();
-      AnalysisReport report = pipeline.analyse(result, stack, options).report();
-      // the per-block PCA waits until after the first picture (patch norms need none)
-      PcaByBlock pca = PcaByBlock.pending(result, report);
-      Analysis a = new Analysis(result, options, report, pca, millisSince(start));
+      StagedAnalysis stages =
+          StagedAnalysis.pending(result, Analyzer.firstPicture(result, options));
+      PcaByBlock pca = PcaByBlock.pending(result, stages);
+      Analysis a = new Analysis(result, options, stages, pca, millisSince(start));
       analyses.add(a);
       if (analyses.size() > 4) {
         analyses.remove(0);

@@ -15,6 +15,9 @@ import java.util.Objects;
  * @param compare what a second pass compares against
  * @param denoising shift/flip averaging of the primary pass's final features ({@link
  *     Denoising#OFF}: none)
+ * @param wholeAnalysisFirst whether the view shown needs the whole analysis for its picture (sink
+ *     scores, rollout, PCA, a comparison's metrics): then it is computed before the picture;
+ *     otherwise only the part a patch-norm picture needs, and the rest right after it
  */
 public record ViewRequest(
     ModelLocation model,
@@ -22,7 +25,8 @@ public record ViewRequest(
     MitigationStack mitigations,
     AnalysisOptions analysis,
     CompareTarget compare,
-    Denoising denoising) {
+    Denoising denoising,
+    boolean wholeAnalysisFirst) {
 
   public ViewRequest {
     Objects.requireNonNull(model, "model");
@@ -30,6 +34,17 @@ public record ViewRequest(
     Objects.requireNonNull(analysis, "analysis");
     Objects.requireNonNull(compare, "compare");
     Objects.requireNonNull(denoising, "denoising");
+  }
+
+  /** The rest of the analysis after the first picture. */
+  public ViewRequest(
+      ModelLocation model,
+      ImageSource image,
+      MitigationStack mitigations,
+      AnalysisOptions analysis,
+      CompareTarget compare,
+      Denoising denoising) {
+    this(model, image, mitigations, analysis, compare, denoising, false);
   }
 
   /** Without shift/flip denoising. */
