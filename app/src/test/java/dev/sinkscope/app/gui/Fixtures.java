@@ -158,6 +158,12 @@ public final class Fixtures {
     public final List<Throwable> failures = new ArrayList<>();
     public final List<InferenceService.Progress> progress = new ArrayList<>();
     public final List<ViewOutcome> pcaReady = new ArrayList<>();
+    public final List<ViewOutcome> analysisReady = new ArrayList<>();
+
+    @Override
+    public void analysisReady(ViewOutcome outcome) {
+      analysisReady.add(outcome);
+    }
 
     @Override
     public void pcaReady(ViewOutcome outcome) {

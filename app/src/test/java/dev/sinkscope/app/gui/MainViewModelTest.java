@@ -302,6 +302,78 @@ class MainViewModelTest {
   }
 
   @Test
+  void aToggleShowsItsPictureBeforeTheRestOfTheAnalysisThenFillsItIn() throws Exception {
+    vm.mitigations().normalizerOnProperty().set(true);
+    worker.runNext(); // the request alone: its picture
+
+    ViewOutcome o = outcome();
+    assertFalse(o.primary().mitigations().isEmpty());
+    assertFalse(o.primary().analysisReady());
+    assertTrue(vm.viewer().analysisPendingProperty().get());
+    assertNotNull(vm.viewer().renderedProperty().get().map(), "the patch norm is drawn");
+    var row = vm.viewer().blockSummaryProperty().get();
+    assertTrue(Double.isNaN(row.sinkMassOnArtifacts()), "no sink metric yet (shown: computing)");
+    vm.viewer().quantityProperty().set(dev.sinkscope.app.gui.canvas.Quantity.ATTENTION_RECEIVED);
+    assertNull(vm.viewer().renderedProperty().get().map());
+    assertTrue(
+        vm.viewer().renderedProperty().get().note().contains("Computing sink scores"),
+        vm.viewer().renderedProperty().get().note());
+
+    worker.runAll(); // the rest, after the picture
+
+    assertSame(o, outcome(), "the same outcome, filled in");
+    assertTrue(o.primary().analysisReady());
+    assertFalse(vm.viewer().analysisPendingProperty().get());
+    assertNotNull(vm.viewer().renderedProperty().get().map(), "the sink map is drawn now");
+    var whole =
+        dev.sinkscope.inference.analysis.Analyzer.analyze(
+            o.primary().result(), o.request().analysis());
+    assertEquals(
+        whole.summaries().get(vm.viewer().blockProperty().get() - 1),
+        vm.viewer().blockSummaryProperty().get());
+    assertFalse(Double.isNaN(vm.viewer().blockSummaryProperty().get().topSinkRatio()));
+  }
+
+  @Test
+  void aViewThatNeedsSinkScoresGetsThemBeforeItsPicture() {
+    vm.viewer().quantityProperty().set(dev.sinkscope.app.gui.canvas.Quantity.ROLLOUT);
+    vm.mitigations().normalizerOnProperty().set(true);
+    worker.runNext();
+
+    assertTrue(outcome().primary().analysisReady());
+    assertFalse(vm.viewer().analysisPendingProperty().get());
+    assertNotNull(vm.viewer().renderedProperty().get().map(), "the rollout is in the picture");
+  }
+
+  @Test
+  void metricsExportedWhileTheRestIsPendingAreTheWholeAnalysis() throws Exception {
+    new dev.sinkscope.app.gui.sessionfile.SessionController(vm, () -> null, vm.tasks());
+    vm.mitigations().normalizerOnProperty().set(true);
+    worker.runNext();
+    assertFalse(outcome().primary().analysisReady());
+    Path early = tmp.resolve("early.json");
+    Path earlyCsv = tmp.resolve("early.csv");
+
+    vm.exports().metrics(early); // completes the analysis off the UI thread first
+    vm.exports().metrics(earlyCsv);
+    assertTrue(outcome().primary().analysisReady());
+    assertTrue(vm.viewer().analysisPendingProperty().get(), "the window hears it from the lane");
+    worker.runAll();
+    assertFalse(vm.viewer().analysisPendingProperty().get(), "filled in");
+    Path late = tmp.resolve("late.json");
+    Path lateCsv = tmp.resolve("late.csv");
+    vm.exports().metrics(late);
+    vm.exports().metrics(lateCsv);
+    worker.runAll();
+
+    JsonNode a = new ObjectMapper().readTree(early.toFile());
+    JsonNode b = new ObjectMapper().readTree(late.toFile());
+    assertEquals(b, a, "the same file as once everything has arrived");
+    assertTrue(a.get("layers").get(3).get("topSinkRatio").isNumber(), a.toString());
+    assertEquals(Files.readAllLines(lateCsv), Files.readAllLines(earlyCsv));
+  }
+
+  @Test
   void theDetectionRuleReanalysesWithoutRunningTheModel() {
     var result = outcome().primary().result();
 

@@ -330,10 +330,11 @@ public final class InferenceService implements AutoCloseable {
               listener.completed(outcome);
             }
           });
-      if (laterPending(outcome) || pcaPending(outcome)) {
+      boolean later = laterPending(outcome);
+      if (later || pcaPending(outcome)) {
         // after the first picture; skipped or cancelled when a newer request arrives (which queues
         // its own, on the same cached analysis)
-        execute(() -> fillAfterPicture(generation, outcome));
+        execute(() -> fillAfterPicture(generation, outcome, later));
       }
     } catch (CancellationException e) {
       // superseded: the newer request reports
@@ -355,10 +356,13 @@ public final class InferenceService implements AutoCloseable {
   /**
    * The rest of the analysis, then the per-block PCA, of {@code outcome}'s passes unless a newer
    * request came since (checked between the parts).
+   *
+   * @param later whether the picture went out without the rest of the analysis: then the listener
+   *     hears when it is known, also when an export computed it meanwhile
    */
-  private void fillAfterPicture(long generation, ViewOutcome outcome) {
+  private void fillAfterPicture(long generation, ViewOutcome outcome, boolean later) {
     CancellationToken cancel = () -> generation != latest.get() || closed.get();
-    if (laterPending(outcome)) {
+    if (later) {
       try {
         for (AnalyzedPass pass : new AnalyzedPass[] {outcome.primary(), outcome.comparison()}) {
           cancel.throwIfCancelled();

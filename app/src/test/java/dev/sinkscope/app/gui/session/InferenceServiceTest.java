@@ -9,8 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sinkscope.app.gui.Fixtures;
 import dev.sinkscope.inference.analysis.AnalysisOptions;
+import dev.sinkscope.inference.analysis.AnalysisReport;
+import dev.sinkscope.inference.analysis.Analyzer;
 import dev.sinkscope.inference.analysis.PatchPca;
 import dev.sinkscope.inference.engine.CancellationToken;
 import dev.sinkscope.inference.mitigation.AttentionNormalizer;
@@ -121,6 +124,91 @@ class InferenceServiceTest {
     assertFalse(older.pcaByBlock().ready(), "superseded: its PCA was skipped");
     assertEquals(List.of(recorder.outcomes.get(1)), recorder.pcaReady);
     assertTrue(recorder.outcomes.get(1).primary().pcaByBlock().ready());
+  }
+
+  /** The whole report as JSON: every number and note, arrays included. */
+  private static String json(AnalysisReport report) throws Exception {
+    return new ObjectMapper().writeValueAsString(report);
+  }
+
+  private static ViewRequest wholeAnalysisFirst(ViewRequest r) {
+    return new ViewRequest(
+        r.model(), r.image(), r.mitigations(), r.analysis(), r.compare(), r.denoising(), true);
+  }
+
+  @Test
+  void publishesThePictureWithTheNormAnalysisAndTheRestRightAfterIt() throws Exception {
+    ViewRequest request = request(Fixtures.DINOV2, MitigationStack.NONE);
+    service.submit(request);
+    worker.runNext(); // the request alone
+
+    assertEquals(1, recorder.outcomes.size(), "the picture does not wait for the rest");
+    AnalyzedPass pass = recorder.outcomes.get(0).primary();
+    AnalysisReport oneShot = Analyzer.analyze(pass.result(), request.analysis());
+    assertFalse(pass.analysisReady());
+    AnalysisReport first = pass.report();
+    assertEquals(
+        new ObjectMapper().writeValueAsString(oneShot.norms()),
+        new ObjectMapper().writeValueAsString(first.norms()),
+        "norms and artifacts are the whole analysis's");
+    assertEquals(oneShot.emergence().block(), first.emergence().block());
+    assertNull(first.sinks(), "no sink score before it is computed");
+    assertTrue(first.massiveActivations().isEmpty());
+    assertNull(first.rollout());
+    assertTrue(recorder.analysisReady.isEmpty());
+    assertEquals(1, worker.pending(), "the rest is queued right after the picture");
+
+    worker.runAll();
+
+    assertEquals(List.of(recorder.outcomes.get(0)), recorder.analysisReady);
+    assertTrue(pass.analysisReady());
+    assertEquals(json(oneShot), json(pass.report()), "the rest equals a one-shot analysis");
+    assertNotNull(pass.report().sinks());
+    assertEquals(List.of(recorder.outcomes.get(0)), recorder.pcaReady, "then the PCA");
+    assertTrue(pass.pcaByBlock().ready());
+  }
+
+  @Test
+  void aViewThatNeedsTheWholeAnalysisGetsItBeforeItsPicture() throws Exception {
+    ViewRequest request = wholeAnalysisFirst(request(Fixtures.DINOV2, MitigationStack.NONE));
+    service.submit(request);
+    worker.runNext();
+
+    AnalyzedPass pass = recorder.outcomes.get(0).primary();
+    assertTrue(pass.analysisReady());
+    assertEquals(json(Analyzer.analyze(pass.result(), request.analysis())), json(pass.report()));
+    assertFalse(pass.pcaByBlock().ready(), "the per-block PCA still follows the picture");
+    assertNotNull(pass.pcaByBlock().get(3), "the last block's PCA is the analysis's");
+    worker.runAll();
+    assertTrue(recorder.analysisReady.isEmpty(), "nothing was left to fill in");
+    assertEquals(List.of(recorder.outcomes.get(0)), recorder.pcaReady);
+  }
+
+  @Test
+  void aNewerRequestCancelsTheOlderPassesPendingAnalysis() {
+    service.submit(request(Fixtures.DINOV2, MitigationStack.NONE));
+    worker.runNext();
+    AnalyzedPass older = recorder.outcomes.get(0).primary();
+    service.submit(request(Fixtures.DINOV2, SOFTMAX1_FROM_BLOCK_2));
+    worker.runAll();
+
+    assertFalse(older.analysisReady(), "superseded: the rest of its analysis was skipped");
+    assertEquals(List.of(recorder.outcomes.get(1)), recorder.analysisReady);
+    assertTrue(recorder.outcomes.get(1).primary().analysisReady());
+  }
+
+  @Test
+  void aComparisonPassGetsTheRestOfItsAnalysisToo() throws Exception {
+    service.submit(request(Fixtures.DINOV2, SOFTMAX1_FROM_BLOCK_2, CompareTarget.BEFORE_AFTER));
+    worker.runNext();
+    ViewOutcome outcome = recorder.outcomes.get(0);
+    assertFalse(outcome.comparison().analysisReady());
+    worker.runAll();
+    assertTrue(outcome.primary().analysisReady());
+    assertTrue(outcome.comparison().analysisReady());
+    assertEquals(
+        json(Analyzer.analyze(outcome.comparison().result(), AnalysisOptions.defaults())),
+        json(outcome.comparison().report()));
   }
 
   @Test
