@@ -5,13 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import dev.sinkscope.inference.mitigation.AttentionNormalizer;
 import dev.sinkscope.inference.mitigation.BlockRange;
 import dev.sinkscope.inference.mitigation.MitigationStack;
 import dev.sinkscope.inference.model.Checkpoint;
 import dev.sinkscope.inference.model.CheckpointReader;
+import dev.sinkscope.inference.model.PositionInterpolation;
 import dev.sinkscope.inference.result.AttentionSummary;
 import dev.sinkscope.inference.result.FloatTensor;
 import dev.sinkscope.inference.result.ForwardResult;
@@ -150,6 +156,66 @@ class BandedAttentionTest {
         }
       }
     }
+  }
+
+  @Test
+  void aTrainingPassInBandsHasTheWholeMatrixsGradients() throws Exception {
+    String fixture = "dinov2-hf";
+    try (Checkpoint checkpoint = CheckpointReader.open(FIXTURES.resolve(fixture));
+        VitModel model = VitModel.load(checkpoint, Device.cpu());
+        NDManager root = NDManager.newBaseManager(Device.cpu())) {
+      FloatTensor pixels = pixels(fixture);
+      int width = model.spec().hiddenSize();
+      float[][] gradients = new float[2][];
+      float[][] outputs = new float[2][];
+      int[] bands = {WHOLE, BAND};
+      for (int k = 0; k < bands.length; k++) {
+        try (NDManager scope = root.newSubManager()) {
+          NDArray registers = scope.create(seeded(2 * width), new Shape(1, 2, width)); // [1, 2, D]
+          registers.setRequiresGradient(true);
+          NDArray input = scope.create(pixels.data(), new Shape(toLong(pixels.shape())));
+          try (GradientCollector collector = scope.getEngine().newGradientCollector()) {
+            NDArray out =
+                new VitForward(model)
+                    .withAttentionBandRows(bands[k])
+                    .trainingPass(
+                        scope,
+                        input,
+                        new TrainableWeights(
+                            java.util.Map.of(), registers, PositionInterpolation.BICUBIC));
+            outputs[k] = out.toFloatArray();
+            collector.backward(out.pow(2).mean());
+          }
+          gradients[k] = registers.getGradient().toFloatArray();
+        }
+      }
+      close(outputs[0], outputs[1], "training pass output");
+      close(gradients[0], gradients[1], "gradient of the appended registers");
+      assertTrue(
+          java.util.Arrays.stream(toDouble(gradients[0])).anyMatch(g -> Math.abs(g) > 1e-6),
+          "the registers get a gradient at all");
+    }
+  }
+
+  private static float[] seeded(int n) {
+    java.util.Random random = new java.util.Random(11);
+    float[] out = new float[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = (float) (0.5 * random.nextGaussian());
+    }
+    return out;
+  }
+
+  private static long[] toLong(int[] shape) {
+    return java.util.Arrays.stream(shape).asLongStream().toArray();
+  }
+
+  private static double[] toDouble(float[] values) {
+    double[] out = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i];
+    }
+    return out;
   }
 
   @Test
