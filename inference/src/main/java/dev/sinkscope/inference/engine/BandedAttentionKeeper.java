@@ -16,8 +16,8 @@ import java.util.Arrays;
  * What one block keeps of its attention while its query rows are computed band by band (ADR 0025):
  * each band's probabilities {@code [B, H, R, T]} are copied to the host maps ({@link
  * AttentionCapture#FULL}) or reduced on the device ({@link AttentionCapture#SUMMARY}) while they
- * are still in the cache, then freed. With one band covering all rows the reductions are the very
- * ops of a whole-matrix capture, so the numbers are the same to the bit.
+ * are still in the cache, then freed. Maps are copied as they are; the summaries' sums are grouped
+ * by band (and patch rows apart), equal to whole-matrix reductions up to float rounding.
  */
 final class BandedAttentionKeeper {
   private final AttentionCapture mode;
@@ -93,16 +93,24 @@ final class BandedAttentionKeeper {
   private void reduce(NDArray probs, int first) {
     int rows = (int) probs.getShape().get(2);
     int last = first + rows; // exclusive
-    columnSums = accumulate(columnSums, probs.sum(new int[] {2})); // [B, H, T]
+    // the column sums over all rows are the patch rows' plus the few others': one pass, not two
     int patchFrom = Math.max(first, layout.firstPatchIndex());
     int patchTo = Math.min(last, layout.firstPatchIndex() + layout.patchCount());
+    NDArray bandColumns;
     if (patchFrom < patchTo) {
-      NDArray patchRows =
-          patchFrom == first && patchTo == last
-              ? probs
-              : probs.get(":, :, " + (patchFrom - first) + ":" + (patchTo - first) + ", :");
-      patchColumnSums = accumulate(patchColumnSums, patchRows.sum(new int[] {2})); // [B, H, T]
+      NDArray patchBand = rows(probs, patchFrom - first, patchTo - first, rows).sum(new int[] {2});
+      patchColumnSums = accumulate(patchColumnSums, patchBand); // [B, H, T]
+      bandColumns = patchBand;
+      if (patchFrom > first) {
+        bandColumns = bandColumns.add(rows(probs, 0, patchFrom - first, rows).sum(new int[] {2}));
+      }
+      if (patchTo < last) {
+        bandColumns = bandColumns.add(rows(probs, patchTo - first, rows, rows).sum(new int[] {2}));
+      }
+    } else {
+      bandColumns = probs.sum(new int[] {2});
     }
+    columnSums = accumulate(columnSums, bandColumns); // [B, H, T]
     // row j of the band holds the diagonal at column first + j: flat index first + j (T + 1)
     diagonals.add(
         keep(
@@ -117,6 +125,11 @@ final class BandedAttentionKeeper {
     if (headMean) {
       headMeans.add(keep(probs.mean(new int[] {1}))); // [B, R, T]
     }
+  }
+
+  /** Rows {@code from ..< to} of a band {@code [B, H, R, T]} (the band itself when all). */
+  private static NDArray rows(NDArray band, int from, int to, int rows) {
+    return from == 0 && to == rows ? band : band.get(":, :, " + from + ":" + to + ", :");
   }
 
   private NDArray accumulate(NDArray total, NDArray band) {
