@@ -56,7 +56,9 @@ final class BenchMarkdown {
                   + "residual additions are left out. The floor time is every product of the pass timed "
                   + "on its own shape with the engine's libtorch, float32, in this process with the "
                   + "engine's threads (fastest of several runs after a warm-up), summed; floor GFLOP/s = "
-                  + "FLOP / floor time.\n\n")
+                  + "FLOP / floor time. The attention products of more than 512 tokens are also timed in "
+                  + "bands of 128, 256 and 512 query rows, as the forward computes them (ADR 0025), and "
+                  + "the fastest way counts.\n\n")
           .append(FloorTables.rateTable(floorRows, square))
           .append('\n');
       s.append("## Forward + capture against the floor and PyTorch eager\n\n")

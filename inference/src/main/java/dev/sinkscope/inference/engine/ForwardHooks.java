@@ -34,9 +34,12 @@ public interface ForwardHooks {
   /**
    * Row normalisation of the attention logits of one block.
    *
+   * <p>Long sequences come in bands of query rows (ADR 0025), so a normaliser must treat each row
+   * on its own: every key is always there, the rows are some consecutive slice of the T queries.
+   *
    * @param block 0-based block index
-   * @param logits {@code [1, H, T, T]}, already scaled by 1/sqrt(dh)
-   * @return probabilities {@code [1, H, T, T]}, or {@code null} for the model's own softmax
+   * @param logits {@code [1, H, R, T]} for R consecutive query rows, already scaled by 1/sqrt(dh)
+   * @return probabilities {@code [1, H, R, T]}, or {@code null} for the model's own softmax
    */
   default NDArray normalizeAttention(
       int block, NDArray logits, TokenLayout layout, PassContext context) {

@@ -42,12 +42,35 @@ import java.util.Map;
  * and its shapes; split, each piece would need the others' state.
  */
 public final class VitForward {
+  /** Target query rows per attention band on a CPU (see {@link #bandRows}). */
+  static final int BAND_ROWS = 256;
+
   private final VitModel model;
   private final ModelSpec spec;
 
+  /** Query rows per attention band; 0 = chosen by {@link #bandRows}. */
+  private final int bandRows;
+
   public VitForward(VitModel model) {
+    this(model, 0);
+  }
+
+  private VitForward(VitModel model, int bandRows) {
     this.model = model;
     this.spec = model.spec();
+    this.bandRows = bandRows;
+  }
+
+  /**
+   * The same pass with attention computed in bands of {@code rows} query rows ({@code 0}: the
+   * default choice); any band size gives the same numbers, which tests check, and the bench
+   * compares speeds.
+   */
+  public VitForward withAttentionBandRows(int rows) {
+    if (rows < 0) {
+      throw new IllegalArgumentException("band rows must be >= 0, got " + rows);
+    }
+    return new VitForward(model, rows);
   }
 
   public VitModel model() {
@@ -515,12 +538,19 @@ public final class VitForward {
     int t = input.dim(0);
     try (NDManager scope = model.root().newSubManager()) {
       NDArray x = scope.create(input.data(), new Shape(1, t, spec.hiddenSize())); // [1, T, D]
-      NDArray probs =
-          attention(block - 1, x, hooks, result.layout(), new PassContext()); // [1, H, T, T]
+      // the pass's own bands and ops, so the map equals a full capture's to the bit
+      BandedAttentionKeeper keeper =
+          new BandedAttentionKeeper(
+              AttentionCapture.FULL, false, block, result.layout(), 1, spec.numHeads(), scope);
+      NDArray[] qkv = queryKeyValue(model.blocks.get(block - 1), x, result.layout());
+      attend(block - 1, qkv, hooks, result.layout(), new PassContext(), keeper, false);
+      FloatTensor all = keeper.map(0); // [H, T, T]
       if (head < 0) {
-        return new FloatTensor(new int[] {spec.numHeads(), t, t}, toHost(probs));
+        return all;
       }
-      return new FloatTensor(new int[] {t, t}, toHost(probs.get(":, " + head + ", :, :")));
+      return new FloatTensor(
+          new int[] {t, t},
+          java.util.Arrays.copyOfRange(all.data(), head * t * t, (head + 1) * t * t));
     }
   }
 
@@ -677,8 +707,16 @@ public final class VitForward {
 
     // --- attention
     NDArray[] qkv = queryKeyValue(w, x, layout); // 3 x [B, H, T, dh]
-    NDArray probs = normalize(i, qkv[0], qkv[1], hooks, layout, context); // [B, H, T, T] fp32
-    NDArray headOut = toMatmulType(probs).matMul(qkv[2]); // [B, H, T, dh]
+    BandedAttentionKeeper keeper =
+        new BandedAttentionKeeper(
+            captures == null ? AttentionCapture.NONE : plan.attention(),
+            plan.headMean(),
+            i + 1,
+            layout,
+            b,
+            heads,
+            x.getManager());
+    NDArray headOut = attend(i, qkv, hooks, layout, context, keeper); // [B, H, T, dh]
     if (w.gateW() != null) {
       headOut = trainedGate(w, x, headOut);
     }
@@ -709,15 +747,11 @@ public final class VitForward {
     }
     int tokens = (int) t;
     List<FloatTensor> hidden = perImage(out, tokens, d);
+    AttentionSummary[] summaries =
+        plan.attention() == AttentionCapture.SUMMARY ? keeper.summaries() : null;
     for (int n = 0; n < b; n++) {
-      NDArray probsN = b == 1 ? probs : probs.get(n + ":" + (n + 1)); // [1, H, T, T]
-      FloatTensor attention = null;
-      AttentionSummary summary = null;
-      if (plan.attention() == AttentionCapture.FULL) {
-        attention = new FloatTensor(new int[] {heads, tokens, tokens}, toHost(probsN));
-      } else if (plan.attention() == AttentionCapture.SUMMARY) {
-        summary = summarize(i + 1, probsN, layout, plan.headMean());
-      }
+      FloatTensor attention = plan.attention() == AttentionCapture.FULL ? keeper.map(n) : null;
+      AttentionSummary summary = summaries == null ? null : summaries[n];
       FloatTensor mlp =
           plan.mlpActivations()
               ? new FloatTensor(
@@ -851,52 +885,79 @@ public final class VitForward {
    * substitute.
    */
   private NDArray normalize(
-      int i, NDArray q, NDArray k, ForwardHooks hooks, TokenLayout layout, PassContext context) {
-    NDArray logits = toFloat32(q.matMul(k.transpose(0, 1, 3, 2))); // [B, H, T, T]
+      int i, NDArray q, NDArray keys, ForwardHooks hooks, TokenLayout layout, PassContext context) {
+    NDArray logits = toFloat32(q.matMul(keys)); // [B, H, R, dh] x [B, H, dh, T] -> [B, H, R, T]
     NDArray custom = hooks.normalizeAttention(i, logits, layout, context);
     return custom != null ? custom : logits.softmax(-1);
   }
 
-  /** Block {@code i}'s attention {@code [1, H, T, T]} for input {@code x [1, T, D]}. */
-  private NDArray attention(
-      int i, NDArray x, ForwardHooks hooks, TokenLayout layout, PassContext context) {
-    NDArray[] qkv = queryKeyValue(model.blocks.get(i), x, layout);
-    return normalize(i, qkv[0], qkv[1], hooks, layout, context);
+  /**
+   * The heads' outputs {@code [B, H, T, dh]} of block {@code i}, with the query rows taken in bands
+   * of {@link #bandRows} so each band's probabilities {@code [B, H, R, T]} are normalised, kept by
+   * {@code keeper} and multiplied by v while they are still in the cache (ADR 0025). Rows are
+   * independent, so this is the same computation as on the whole matrix.
+   */
+  private NDArray attend(
+      int i,
+      NDArray[] qkv,
+      ForwardHooks hooks,
+      TokenLayout layout,
+      PassContext context,
+      BandedAttentionKeeper keeper) {
+    return attend(i, qkv, hooks, layout, context, keeper, true);
+  }
+
+  /** {@link #attend}; without {@code values} only the keeper sees the bands and null returns. */
+  private NDArray attend(
+      int i,
+      NDArray[] qkv,
+      ForwardHooks hooks,
+      TokenLayout layout,
+      PassContext context,
+      BandedAttentionKeeper keeper,
+      boolean values) {
+    NDArray keys = qkv[1].transpose(0, 1, 3, 2); // [B, H, dh, T]
+    int t = (int) qkv[0].getShape().get(2);
+    int band = bandRows(t);
+    if (band >= t) {
+      NDArray probs = normalize(i, qkv[0], keys, hooks, layout, context); // [B, H, T, T] fp32
+      keeper.add(probs, 0);
+      return values ? toMatmulType(probs).matMul(qkv[2]) : null;
+    }
+    NDManager blockScope = qkv[0].getManager();
+    NDList outputs = new NDList();
+    for (int first = 0; first < t; first += band) {
+      int end = Math.min(t, first + band);
+      try (NDManager bandScope = blockScope.newSubManager()) {
+        NDArray q = qkv[0].get(":, :, " + first + ":" + end + ", :"); // [B, H, R, dh]
+        q.attach(bandScope); // the band's logits and probabilities follow q into this scope
+        NDArray probs = normalize(i, q, keys, hooks, layout, context); // [B, H, R, T] fp32
+        keeper.add(probs, first);
+        if (values) {
+          NDArray out = toMatmulType(probs).matMul(qkv[2]); // [B, H, R, dh]
+          out.attach(blockScope);
+          outputs.add(out);
+        }
+      }
+    }
+    return values ? NDArrays.concat(outputs, 2) : null; // [B, H, T, dh]
   }
 
   /**
-   * Reduces {@code probs [1, H, T, T]} on the device to the five {@code [H, T]} vectors of an
-   * {@link AttentionSummary} (and the head mean {@code [T, T]}), then copies them in one transfer.
+   * Query rows per attention band for {@code tokens} tokens: about 256 on a CPU once the sequence
+   * is long (the band's probabilities then stay in the last-level cache between softmax, capture
+   * and the product with v; measured in ADR 0025), all rows on a GPU or for short sequences, where
+   * bands only add calls.
    */
-  private AttentionSummary summarize(
-      int block, NDArray probs, TokenLayout layout, boolean headMean) {
-    int heads = (int) probs.getShape().get(1);
-    int t = (int) probs.getShape().get(2);
-    int firstPatch = layout.firstPatchIndex();
-    NDList parts =
-        new NDList(
-            probs.sum(new int[] {2}), // [1, H, T] column sums
-            probs
-                .get(":, :, " + firstPatch + ":" + (firstPatch + layout.patchCount()) + ", :")
-                .sum(new int[] {2}),
-            probs.reshape(1, heads, (long) t * t).get(":, :, ::" + (t + 1)), // [1, H, T] diagonal
-            layout.hasCls()
-                ? probs.get(":, :, 0, :")
-                : probs.get(":, :, 0, :").zerosLike(), // [1, H, T] CLS row
-            probs.sum(new int[] {3})); // [1, H, T] row sums
-    float[] packed = toHost(NDArrays.stack(parts, 0)); // [5, 1, H, T]
-    int n = heads * t;
-    float[] mean = headMean ? toHost(probs.mean(new int[] {1})) : null; // [T, T]
-    return new AttentionSummary(
-        block,
-        layout,
-        heads,
-        java.util.Arrays.copyOfRange(packed, 0, n),
-        java.util.Arrays.copyOfRange(packed, n, 2 * n),
-        java.util.Arrays.copyOfRange(packed, 2 * n, 3 * n),
-        layout.hasCls() ? java.util.Arrays.copyOfRange(packed, 3 * n, 4 * n) : null,
-        java.util.Arrays.copyOfRange(packed, 4 * n, 5 * n),
-        mean);
+  int bandRows(int tokens) {
+    if (bandRows > 0) {
+      return bandRows;
+    }
+    if (tokens <= 2 * BAND_ROWS || model.device().getDeviceType() != Device.Type.CPU) {
+      return tokens;
+    }
+    int bands = (tokens + BAND_ROWS - 1) / BAND_ROWS;
+    return (tokens + bands - 1) / bands;
   }
 
   /**
