@@ -324,13 +324,14 @@ public final class InferenceService implements AutoCloseable {
     CancellationToken cancel = () -> generation != latest.get();
     try {
       ViewOutcome outcome = compute(generation, request, cancel);
+      // before the hand-off: an export started from the picture may complete the analysis
+      boolean later = laterPending(outcome);
       ui.execute(
           () -> {
             if (generation == latest.get()) {
               listener.completed(outcome);
             }
           });
-      boolean later = laterPending(outcome);
       if (later || pcaPending(outcome)) {
         // after the first picture; skipped or cancelled when a newer request arrives (which queues
         // its own, on the same cached analysis)
