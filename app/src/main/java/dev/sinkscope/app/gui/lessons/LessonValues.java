@@ -62,6 +62,31 @@ public final class LessonValues {
 
   public static final String NOT_AVAILABLE = "n/a";
 
+  /** What a value reads while the rest of the analysis is computed after the picture. */
+  public static final String COMPUTING = "computing…";
+
+  /** The values that come from the part of the analysis computed after the first picture. */
+  private static final List<String> LATER =
+      List.of(
+          "sinkMass",
+          "clsCaptureArtifacts",
+          "clsCaptureRegisters",
+          "topSink",
+          "topSinkRatio",
+          "massiveActivations",
+          "rowSumMin",
+          "rowSumMean",
+          "rowSumMax");
+
+  private static final List<String> LATER_PAIRED =
+      List.of(
+          "beforeSinkMass",
+          "afterSinkMass",
+          "beforeClsCaptureRegisters",
+          "afterClsCaptureRegisters",
+          "beforeRowSumMean",
+          "afterRowSumMean");
+
   private LessonValues() {}
 
   /** The values for a run; {@code block} is 1-based (clamped to the model). */
@@ -132,6 +157,14 @@ public final class LessonValues {
       v.put("afterRowSumMean", rr == null ? NOT_AVAILABLE : number(rr[1]));
       v.put("beforeEmergenceBlock", emergence(left.report()));
       v.put("afterEmergenceBlock", emergence(right.report()));
+      if (!left.analysisReady() || !right.analysisReady()) {
+        LATER_PAIRED.forEach(n -> v.put(n, COMPUTING));
+      }
+    }
+    if (!pass.analysisReady()) {
+      // the rest of the analysis follows the picture (a lesson asks for it first; this is a run
+      // made before the lesson opened)
+      LATER.forEach(n -> v.put(n, COMPUTING));
     }
     return v;
   }

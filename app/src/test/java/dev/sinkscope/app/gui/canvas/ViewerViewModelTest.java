@@ -267,6 +267,68 @@ class ViewerViewModelTest {
   }
 
   @Test
+  void aPassWhoseRestIsPendingSaysComputingWhereItWouldShowSinksThenFillsThemIn() {
+    AnalyzedPass ready = pass();
+    var stages =
+        dev.sinkscope.app.gui.session.StagedAnalysis.pending(
+            ready.result(),
+            dev.sinkscope.inference.analysis.Analyzer.firstPicture(
+                ready.result(), ready.report().options()));
+    AnalyzedPass pending =
+        new AnalyzedPass(
+            ready.label(),
+            ready.model(),
+            ready.mitigations(),
+            ready.result(),
+            stages,
+            ready.geometry(),
+            PcaByBlock.pending(ready.result(), stages),
+            ready.recomputedFromBlock(),
+            ready.forwardMillis(),
+            ready.analysisMillis(),
+            null,
+            null);
+    ViewOutcome shownOutcome =
+        new ViewOutcome(
+            outcome.generation(),
+            outcome.request(),
+            outcome.model(),
+            outcome.image(),
+            pending,
+            null,
+            outcome.loadMillis());
+    vm.outcomeProperty().set(shownOutcome);
+
+    assertTrue(vm.analysisPendingProperty().get());
+    assertNotNull(vm.renderedProperty().get().map(), "the patch norm needs only the first part");
+    assertEquals(
+        ready.report().summaries().get(3).maxOverMedian(),
+        vm.blockSummaryProperty().get().maxOverMedian());
+    vm.quantityProperty().set(Quantity.ATTENTION_RECEIVED);
+    assertNull(vm.renderedProperty().get().map());
+    assertTrue(vm.renderedProperty().get().note().contains("Computing sink scores"));
+    vm.quantityProperty().set(Quantity.ROLLOUT);
+    assertTrue(vm.renderedProperty().get().note().contains("Computing rollout"));
+    var lesson = dev.sinkscope.app.gui.lessons.LessonValues.of(shownOutcome, null, null, 4);
+    assertEquals(dev.sinkscope.app.gui.lessons.LessonValues.COMPUTING, lesson.get("sinkMass"));
+    assertEquals(
+        dev.sinkscope.app.gui.lessons.LessonValues.COMPUTING, lesson.get("massiveActivations"));
+    assertEquals(
+        dev.sinkscope.app.gui.lessons.LessonValues.of(outcome, null, null, 4).get("maxOverMedian"),
+        lesson.get("maxOverMedian"));
+
+    stages.complete(); // what the inference lane does next
+    vm.analysisArrived(); // what the window does when it arrives
+
+    assertFalse(vm.analysisPendingProperty().get());
+    assertNotNull(vm.renderedProperty().get().map(), "the rollout is drawn now");
+    assertEquals(ready.report().summaries().get(3), vm.blockSummaryProperty().get());
+    assertEquals(
+        dev.sinkscope.app.gui.lessons.LessonValues.of(outcome, null, null, 4),
+        dev.sinkscope.app.gui.lessons.LessonValues.of(shownOutcome, null, null, 4));
+  }
+
+  @Test
   void pcaColoursSpreadEachComponentOverItsPercentilesAndTheKeySaysSo() {
     vm.quantityProperty().set(Quantity.PCA_RGB);
     vm.blockProperty().set(3);
