@@ -70,11 +70,13 @@ final class BenchMarkdown {
                 "What the window does after the model is open and the photo preprocessed, through "
                     + "`InspectionPipeline` (ADR 0015): the pass with the window's capture choice (AUTO: full "
                     + "maps while they fit, summaries above), the analysis the window runs before its first "
-                    + "picture (`analyse` with default options), and the first picture (the last block's "
-                    + "patch-norm heatmap over a 1024 px photo, the render module's compositor). The PCA of "
-                    + "every block, which the window computes after the first picture (ADR 0021), is the "
-                    + "last column and not part of request → picture. The pipeline's "
-                    + "cache is cleared before each request.\n\n")
+                    + "picture (the numerical health check and `Analyzer.firstPicture`: norms, artifact "
+                    + "detection, emergence), and the first picture (the last block's patch-norm heatmap "
+                    + "over a 1024 px photo, the render module's compositor). What the window computes "
+                    + "after the first picture (ADR 0021) — the rest of the analysis (sink scores, massive "
+                    + "activations, CLS maps, rollout, the last block's PCA) and then the PCA of every "
+                    + "block — is in the last two columns and not part of request → picture. The "
+                    + "pipeline's cache is cleared before each request.\n\n")
             .append(FloorTables.requestTable(floorRows))
             .append('\n');
         s.append("### Where the analysis time goes\n\n")

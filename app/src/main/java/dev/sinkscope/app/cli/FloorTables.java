@@ -150,9 +150,10 @@ final class FloorTables {
     StringBuilder s =
         new StringBuilder(
             "| model | input | capture | floor ms | request → picture: ms (min / median) | x floor "
-                + "| forward + capture | analysis | analysis / forward | first draw "
-                + "| after the first picture: PCA of every block |\n"
-                + "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| forward + capture | analysis before the picture | / forward | first draw "
+                + "| after the picture: the rest of the analysis | after the picture: PCA of every "
+                + "block |\n"
+                + "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Row r : rows) {
       RequestToPictureBench.Figures f = r.request();
       if (f == null) {
@@ -161,7 +162,7 @@ final class FloorTables {
       s.append(
           String.format(
               Locale.ROOT,
-              "| %s | %d | %s | %s | %s | %s | %s | %s | %.2f | %s | %s |%n",
+              "| %s | %d | %s | %s | %s | %s | %s | %s | %.2f | %s | %s | %s |%n",
               r.size().label(),
               r.resolution(),
               f.capture(),
@@ -172,6 +173,7 @@ final class FloorTables {
               ms(f.analysis()),
               f.analysis().minMs() / f.forward().minMs(),
               ms(f.draw()),
+              ms(f.analysisAfterPicture()),
               ms(f.pcaAfterPicture())));
     }
     return s.toString();
