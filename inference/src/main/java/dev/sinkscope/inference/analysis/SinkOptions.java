@@ -35,6 +35,50 @@ public record SinkOptions(
     }
   }
 
+  /** By value, arrays included (a record compares array fields by reference). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SinkOptions other
+        && querySet == other.querySet
+        && java.util.Arrays.equals(blocks, other.blocks)
+        && java.util.Arrays.equals(heads, other.heads)
+        && Double.compare(guEpsilon, other.guEpsilon) == 0
+        && topK == other.topK
+        && Double.compare(flagZThreshold, other.flagZThreshold) == 0
+        && Double.compare(flagFallbackFactor, other.flagFallbackFactor) == 0;
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(
+        querySet,
+        java.util.Arrays.hashCode(blocks),
+        java.util.Arrays.hashCode(heads),
+        guEpsilon,
+        topK,
+        flagZThreshold,
+        flagFallbackFactor);
+  }
+
+  @Override
+  public String toString() {
+    return "SinkOptions[querySet="
+        + querySet
+        + ", blocks="
+        + java.util.Arrays.toString(blocks)
+        + ", heads="
+        + java.util.Arrays.toString(heads)
+        + ", guEpsilon="
+        + guEpsilon
+        + ", topK="
+        + topK
+        + ", flagZThreshold="
+        + flagZThreshold
+        + ", flagFallbackFactor="
+        + flagFallbackFactor
+        + "]";
+  }
+
   public static SinkOptions defaults() {
     return new SinkOptions(QuerySet.ALL, new int[0], new int[0], 0.3, 5, 3.5, 3.0);
   }
