@@ -716,7 +716,7 @@ public final class VitForward {
             b,
             heads,
             x.getManager());
-    NDArray headOut = attend(i, qkv, hooks, layout, context, keeper); // [B, H, T, dh]
+    NDArray headOut = attend(i, qkv, hooks, layout, context, keeper, true); // [B, H, T, dh]
     if (w.gateW() != null) {
       headOut = trainedGate(w, x, headOut);
     }
@@ -895,19 +895,9 @@ public final class VitForward {
    * The heads' outputs {@code [B, H, T, dh]} of block {@code i}, with the query rows taken in bands
    * of {@link #bandRows} so each band's probabilities {@code [B, H, R, T]} are normalised, kept by
    * {@code keeper} and multiplied by v while they are still in the cache (ADR 0025). Rows are
-   * independent, so this is the same computation as on the whole matrix.
+   * independent, so this is the same computation as on the whole matrix. Without {@code values}
+   * only the keeper sees the bands (a recomputed map) and null returns.
    */
-  private NDArray attend(
-      int i,
-      NDArray[] qkv,
-      ForwardHooks hooks,
-      TokenLayout layout,
-      PassContext context,
-      BandedAttentionKeeper keeper) {
-    return attend(i, qkv, hooks, layout, context, keeper, true);
-  }
-
-  /** {@link #attend}; without {@code values} only the keeper sees the bands and null returns. */
   private NDArray attend(
       int i,
       NDArray[] qkv,
