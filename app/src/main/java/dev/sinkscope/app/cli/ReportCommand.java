@@ -1,6 +1,8 @@
 package dev.sinkscope.app.cli;
 
 import dev.sinkscope.app.report.SessionReport;
+import dev.sinkscope.inference.model.ModelLoadException;
+import dev.sinkscope.inference.pipeline.CaptureChoice;
 import dev.sinkscope.inference.report.SessionFile;
 import dev.sinkscope.inference.session.ModelSession;
 import java.io.PrintWriter;
@@ -71,7 +73,17 @@ final class ReportCommand implements Callable<Integer> {
             folder,
             folderB,
             outDir,
-            f -> ModelSession.open(f, common.device),
+            new SessionReport.ModelOpener() {
+              @Override
+              public ModelSession open(Path folder) throws ModelLoadException {
+                return ModelSession.open(folder, common.device);
+              }
+
+              @Override
+              public CaptureChoice capture() {
+                return common.capture;
+              }
+            },
             SessionReport.Progress.NONE);
     out.println("report: " + outDir);
     written.forEach(f -> out.println("  " + f));

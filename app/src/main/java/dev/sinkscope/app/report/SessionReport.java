@@ -8,6 +8,7 @@ import dev.sinkscope.inference.engine.ProgressListener;
 import dev.sinkscope.inference.mitigation.Mitigation;
 import dev.sinkscope.inference.mitigation.MitigationStack;
 import dev.sinkscope.inference.model.ModelLoadException;
+import dev.sinkscope.inference.pipeline.CaptureChoice;
 import dev.sinkscope.inference.pipeline.CapturedAttention;
 import dev.sinkscope.inference.pipeline.Inspection;
 import dev.sinkscope.inference.pipeline.InspectionPipeline;
@@ -65,19 +66,29 @@ public final class SessionReport {
     default void release(ModelSession session) throws IOException {
       session.close();
     }
+
+    /** How the report's passes keep attention (the numbers are the same under each). */
+    default CaptureChoice capture() {
+      return CaptureChoice.AUTO;
+    }
   }
 
   /** A model the report uses for a while, handed back to its opener at the end. */
   private record Borrowed(ModelOpener opener, InspectionPipeline pipeline)
       implements AutoCloseable {
     static Borrowed open(ModelOpener opener, Path folder) throws ModelLoadException {
-      return new Borrowed(opener, InspectionPipeline.over(opener.open(folder)));
+      return new Borrowed(opener, pipelineFor(opener, folder));
     }
 
     @Override
     public void close() throws IOException {
       opener.release(pipeline.session());
     }
+  }
+
+  /** The pipeline the report runs on {@code folder}'s model, with the opener's capture choice. */
+  static InspectionPipeline pipelineFor(ModelOpener opener, Path folder) throws ModelLoadException {
+    return InspectionPipeline.over(opener.open(folder)).capture(opener.capture());
   }
 
   /** Hears which step runs; {@code fraction} of the whole report in [0, 1]. */
